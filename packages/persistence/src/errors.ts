@@ -1,0 +1,34 @@
+/**
+ * What went wrong, as a code a caller can switch on:
+ * - `invalid-update`: bytes that are not a Yjs update; nothing was stored.
+ * - `invalid-argument`: a malformed name, label, id or option.
+ * - `not-found`: the document or version does not exist.
+ * - `unavailable`: the database could not be reached or a write failed after retries.
+ * - `migration-failed`: the schema could not be brought up to date.
+ * - `closed`: the store was closed.
+ */
+export type PersistenceErrorCode =
+  | "invalid-update"
+  | "invalid-argument"
+  | "not-found"
+  | "unavailable"
+  | "migration-failed"
+  | "closed";
+
+/** The one error class of `@tandem/persistence`. */
+export class PersistenceError extends Error {
+  override readonly name = "PersistenceError";
+
+  constructor(
+    readonly code: PersistenceErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Whether `error` is a {@link PersistenceError}, optionally with the given code. */
+export function isPersistenceError(error: unknown, code?: PersistenceErrorCode): error is PersistenceError {
+  return error instanceof PersistenceError && (code === undefined || error.code === code);
+}

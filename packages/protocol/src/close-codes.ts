@@ -1,0 +1,59 @@
+/**
+ * The one table of WebSocket close codes Tandem sends. The server closes a
+ * connection only with these; the client kit decides whether to reconnect by
+ * looking the code up here, so the two can never disagree.
+ *
+ * `retry` says what a client should do next:
+ * - `"never"`: reconnecting would fail the same way; tell the user why.
+ * - `"refresh-token"`: ask the host app for a fresh token, then reconnect.
+ * - `"backoff"`: reconnect with exponential backoff.
+ * - `"elsewhere"`: this instance is going away; reconnect (a load balancer
+ *   will route to a healthy instance) with backoff.
+ */
+export const CloseCodes = {
+  /** A frame that does not decode as the collaboration protocol, or an update that is not a valid Yjs update. */
+  MalformedMessage: { code: 4400, reason: "malformed-message", retry: "never" },
+  /** Missing, invalid or expired token. */
+  Unauthorized: { code: 4401, reason: "unauthorized", retry: "refresh-token" },
+  /** Valid token, but its role does not allow this document or this write. */
+  Forbidden: { code: 4403, reason: "forbidden", retry: "never" },
+  /** The client did not authenticate, or a storage write did not finish, in time. */
+  Timeout: { code: 4408, reason: "timeout", retry: "backoff" },
+  /** A frame larger than the server's `MAX_MESSAGE_BYTES`. */
+  MessageTooLarge: { code: 4413, reason: "message-too-large", retry: "never" },
+  /** The connection sent more messages per second than the server allows. */
+  RateLimited: { code: 4429, reason: "rate-limited", retry: "backoff" },
+  /** The server could not make an edit durable; nothing was acknowledged. */
+  StorageUnavailable: { code: 4500, reason: "storage-unavailable", retry: "backoff" },
+  /** The server is shutting down or overloaded. */
+  ShuttingDown: { code: 4503, reason: "shutting-down", retry: "elsewhere" },
+} as const;
+
+/** The name of one entry of {@link CloseCodes}. */
+export type CloseCodeName = keyof typeof CloseCodes;
+
+/** One entry of {@link CloseCodes}. */
+export type CloseCode = (typeof CloseCodes)[CloseCodeName];
+
+/** What a client should do after a close; see {@link CloseCodes}. */
+export type RetryPolicy = CloseCode["retry"];
+
+const byCode = new Map<number, CloseCode>(Object.values(CloseCodes).map((entry) => [entry.code, entry]));
+
+/**
+ * Looks up a close code received from the server.
+ *
+ * @returns the table entry, or `undefined` for codes Tandem does not send
+ * (a network drop arrives as 1006, a proxy may send others). Callers treat an
+ * unknown code as `"backoff"`.
+ *
+ * @example
+ * ```ts
+ * socket.addEventListener("close", (event) => {
+ *   const policy = closeCodeFor(event.code)?.retry ?? "backoff";
+ * });
+ * ```
+ */
+export function closeCodeFor(code: number): CloseCode | undefined {
+  return byCode.get(code);
+}
