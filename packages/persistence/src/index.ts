@@ -1,1 +1,17 @@
-export {};
+export type { PersistenceErrorCode } from "./errors.js";
+export { isPersistenceError, PersistenceError } from "./errors.js";
+export type { PGliteStoreOptions } from "./pglite.js";
+export { createPGliteStore } from "./pglite.js";
+export type { PostgresStoreOptions } from "./postgres.js";
+export { createPostgresStore } from "./postgres.js";
+export type { CommitBatch, StoreOptions } from "./sql-store.js";
+export type {
+  CompactionResult,
+  DocumentInfo,
+  DocumentMetadata,
+  DocumentStore,
+  JsonValue,
+  ListOptions,
+  LoadResult,
+  VersionInfo,
+} from "./store.js";

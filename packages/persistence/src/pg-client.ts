@@ -1,0 +1,46 @@
+import pg from "pg";
+import type { SqlClient, SqlExecutor } from "./sql-client.js";
+
+/** A {@link SqlClient} over a `pg` Pool; `ownsPool` says whether closing the client ends the pool. */
+export function createPgClient(pool: pg.Pool, ownsPool: boolean): SqlClient {
+  return {
+    async query<Row>(text: string, params: readonly unknown[] = []) {
+      const result = await pool.query(text, params as unknown[]);
+      return result.rows as Row[];
+    },
+    async transaction<T>(work: (tx: SqlExecutor) => Promise<T>) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query("BEGIN");
+        const tx: SqlExecutor = {
+          async query<Row>(text: string, params: readonly unknown[] = []) {
+            return (await client.query(text, params as unknown[])).rows as Row[];
+          },
+        };
+        const result = await work(tx);
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        // A failed ROLLBACK means the connection is broken: drop it from the pool.
+        await client.query("ROLLBACK").catch((rollbackError: unknown) => {
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        });
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async close() {
+      if (ownsPool) await pool.end();
+    },
+  };
+}
+
+/** A Pool for `connectionString` whose sessions start in `schema`. */
+export function createSchemaPool(connectionString: string, schema: string, onError: (error: Error) => void): pg.Pool {
+  const pool = new pg.Pool({ connectionString, options: `-c search_path=${schema}`, max: 10 });
+  // Without a listener, an idle client's network error would crash the process.
+  pool.on("error", onError);
+  return pool;
+}

@@ -1,0 +1,44 @@
+import { PGlite } from "@electric-sql/pglite";
+import { PersistenceError } from "./errors.js";
+import { migrate } from "./migrations.js";
+import { createPGliteClient } from "./pglite-client.js";
+import { SqlDocumentStore, type StoreOptions } from "./sql-store.js";
+import type { DocumentStore } from "./store.js";
+
+/** Options of {@link createPGliteStore}. */
+export interface PGliteStoreOptions extends StoreOptions {
+  /** Where PGlite keeps its files; omitted, the database lives in memory. */
+  readonly dataDir?: string;
+}
+
+/**
+ * A {@link DocumentStore} on embedded PGlite (Postgres compiled to WASM): the
+ * zero-setup default, running the very same SQL as {@link createPostgresStore}.
+ *
+ * @example
+ * ```ts
+ * const store = await createPGliteStore({ dataDir: "./data" });
+ * ```
+ */
+export async function createPGliteStore(options: PGliteStoreOptions = {}): Promise<DocumentStore> {
+  let db: PGlite;
+  try {
+    db = await PGlite.create(options.dataDir);
+  } catch (error) {
+    throw new PersistenceError(
+      "unavailable",
+      `cannot open PGlite in ${options.dataDir ?? "memory"}: ${String(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const client = createPGliteClient(db);
+  try {
+    await migrate(client, "public");
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+  return new SqlDocumentStore("pglite", client, options);
+}

@@ -1,0 +1,67 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+
+/** Where screenshots go: a test artifact, git-ignored. */
+export const artifactsDir = join(import.meta.dirname, "..", "..", "..", "test-results", "e2e");
+
+function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
+  const found = candidates.find((path): path is string => path !== undefined && path !== "" && existsSync(path));
+  if (!found) {
+    throw new Error("Chromium not found: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH.");
+  }
+  return found;
+}
+
+/**
+ * Launches Debian's Chromium headless. The flags keep it from reaching for the
+ * network at start (this machine's network is closed and the refusals slow it
+ * down) and let it run as root in a container.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  await mkdir(artifactsDir, { recursive: true });
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** A person: a browser context of their own (separate storage) with one page. */
+export interface Person {
+  readonly context: BrowserContext;
+  readonly page: Page;
+}
+
+/** Opens a fresh context and page; browser console errors are forwarded to the test log. */
+export async function newPerson(
+  browser: Browser,
+  label: string,
+  viewport = { width: 1280, height: 800 },
+): Promise<Person> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.error(`[${label}] page error:`, error));
+  page.on("console", (message) => {
+    if (message.type() === "error") console.error(`[${label}] console:`, message.text());
+  });
+  return { context, page };
+}
+
+/** Saves a screenshot under {@link artifactsDir}. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const path = join(artifactsDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}

@@ -1,0 +1,57 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import type * as Y from "yjs";
+
+/**
+ * Real recorded editing sessions from ../shared/data/editing-traces.
+ * Editing traces from github.com/josephg/editing-traces by Joseph Gentle
+ * (json-crdt-* traces by Vadim Dalecky / JSON Joy), CC BY 4.0.
+ */
+export interface EditingTrace {
+  readonly endContent: string;
+  readonly txns: readonly { readonly patches: readonly (readonly [number, number, string])[] }[];
+}
+
+const tracesDir =
+  process.env.EDITING_TRACES_DIR ?? join(import.meta.dirname, "..", "..", "..", "shared", "data", "editing-traces");
+
+/** Reads a trace by file name without extension, e.g. `automerge-paper`. */
+export async function readTrace(name: string): Promise<EditingTrace> {
+  const raw = await readFile(join(tracesDir, `${name}.json.gz`));
+  return JSON.parse(gunzipSync(raw).toString("utf8")) as EditingTrace;
+}
+
+const astral = /[\uD800-\uDBFF]/;
+
+/**
+ * Returns a function applying one patch of `trace` to a Y.Text. Trace
+ * positions count Unicode code points and Y.Text counts UTF-16 code units;
+ * they agree unless the trace holds characters outside the BMP, and only then
+ * is each position converted against the current content (slow, but exact).
+ */
+export function patcherFor(trace: EditingTrace): (text: Y.Text, patch: readonly [number, number, string]) => void {
+  const needsConversion =
+    astral.test(trace.endContent) || trace.txns.some((txn) => txn.patches.some((patch) => astral.test(patch[2])));
+  if (!needsConversion) {
+    return (text, [pos, del, ins]) => {
+      if (del > 0) text.delete(pos, del);
+      if (ins !== "") text.insert(pos, ins);
+    };
+  }
+  return (text, [pos, del, ins]) => {
+    const content = text.toString();
+    const start = codePointOffset(content, 0, pos);
+    if (del > 0) text.delete(start, codePointOffset(content, start, del) - start);
+    if (ins !== "") text.insert(start, ins);
+  };
+}
+
+function codePointOffset(content: string, from: number, codePoints: number): number {
+  let offset = from;
+  for (let i = 0; i < codePoints && offset < content.length; i++) {
+    const code = content.charCodeAt(offset);
+    offset += code >= 0xd800 && code <= 0xdbff ? 2 : 1;
+  }
+  return offset;
+}
