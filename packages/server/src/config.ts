@@ -1,0 +1,108 @@
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { TandemServerError } from "./errors.js";
+
+const MiB = 1024 * 1024;
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const url = (protocols: readonly string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL starting with ${protocols.join(" or ")}//`,
+  );
+
+/** The validated settings of a Tandem server; see docs/server.md for each. */
+export const configSchema = z.object({
+  port: port.default(1234),
+  host: z.string().min(1).default("0.0.0.0"),
+  databaseUrl: url(["postgres:", "postgresql:"]).optional(),
+  databaseSchema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier")
+    .default("public"),
+  dataDir: z.string().min(1).default("./data"),
+  redisUrl: url(["redis:", "rediss:"]).optional(),
+  redisPrefix: z.string().min(1).default("tandem"),
+  authSecret: z.string().min(32, "must be at least 32 characters (HS256 needs a 256-bit secret)").optional(),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  staticDir: z.string().optional(),
+  maxMessageBytes: positiveInt.default(8 * MiB),
+  maxMessagesPerSecond: positiveInt.default(200),
+  shutdownTimeoutMs: positiveInt.default(10_000),
+});
+
+/** Settings as given: every field optional, defaults filled in by {@link resolveConfig}. */
+export type TandemServerConfig = z.input<typeof configSchema>;
+/** Settings after validation and defaults. */
+export type ResolvedConfig = z.output<typeof configSchema>;
+
+/** Validates `config`, filling in defaults. Throws `invalid-config` naming every bad field. */
+export function resolveConfig(config: TandemServerConfig): ResolvedConfig {
+  const result = configSchema.safeParse(config);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "config"}: ${issue.message}`);
+    throw new TandemServerError("invalid-config", `invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  return result.data;
+}
+
+/** Environment variable and flag for each setting. */
+const settings = {
+  port: ["PORT", "port"],
+  host: ["HOST", "host"],
+  databaseUrl: ["DATABASE_URL", "database-url"],
+  databaseSchema: ["DATABASE_SCHEMA", "database-schema"],
+  dataDir: ["DATA_DIR", "data-dir"],
+  redisUrl: ["REDIS_URL", "redis-url"],
+  redisPrefix: ["REDIS_PREFIX", "redis-prefix"],
+  authSecret: ["AUTH_SECRET", "auth-secret"],
+  logLevel: ["LOG_LEVEL", "log-level"],
+  staticDir: ["STATIC_DIR", "static-dir"],
+  maxMessageBytes: ["MAX_MESSAGE_BYTES", "max-message-bytes"],
+  maxMessagesPerSecond: ["MAX_MESSAGES_PER_SECOND", "max-messages-per-second"],
+  shutdownTimeoutMs: ["SHUTDOWN_TIMEOUT_MS", "shutdown-timeout-ms"],
+} as const satisfies Record<keyof ResolvedConfig, readonly [string, string]>;
+
+/** `--help` text for the server's settings. */
+export const settingsHelp = Object.entries(settings)
+  .map(([, [env, flag]]) => `  --${flag.padEnd(26)} ${env}`)
+  .join("\n");
+
+/**
+ * Reads settings from command-line flags, then the environment (flags win).
+ * An empty environment variable counts as unset.
+ */
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ResolvedConfig {
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    flags = parseArgs({
+      args: [...argv],
+      options: Object.fromEntries(Object.values(settings).map(([, flag]) => [flag, { type: "string" as const }])),
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    throw new TandemServerError("invalid-config", `${(error as Error).message} (see --help)`);
+  }
+  const config: Record<string, unknown> = {};
+  for (const [key, [envName, flag]] of Object.entries(settings)) {
+    const value = flags[flag] ?? env[envName];
+    if (value !== undefined && value !== "") config[key] = value;
+  }
+  return resolveConfig(config as TandemServerConfig);
+}
+
+/** The directory served at `/`: the configured one, else the built standalone page, else none. */
+export function defaultStaticDir(): string | undefined {
+  const built = resolve(join(import.meta.dirname, "..", "..", "..", "examples", "web", "dist"));
+  return existsSync(join(built, "index.html")) ? built : undefined;
+}

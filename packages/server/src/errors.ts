@@ -1,0 +1,27 @@
+/**
+ * What went wrong in the server, as a code a caller can switch on:
+ * - `invalid-config`: a setting is missing or malformed (the message says which).
+ * - `invalid-token`: a token did not verify, expired, or carries malformed claims.
+ * - `forbidden`: a valid identity without the role an action needs.
+ * - `storage-failed`: the document store could not do what was asked.
+ * - `shutdown-failed`: pending edits could not be flushed while shutting down.
+ */
+export type TandemServerErrorCode =
+  | "invalid-config"
+  | "invalid-token"
+  | "forbidden"
+  | "storage-failed"
+  | "shutdown-failed";
+
+/** The one error class of `@tandem/server`. */
+export class TandemServerError extends Error {
+  override readonly name = "TandemServerError";
+
+  constructor(
+    readonly code: TandemServerErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,53 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/** Every Prometheus metric the server exports, on a registry of its own (no global state between instances). */
+export function createMetrics(documentsLoaded: () => number) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "tandem_process_" });
+  const metrics = {
+    registry,
+    connections: new Gauge({ name: "tandem_connections", help: "Open WebSocket connections", registers: [registry] }),
+    documents: new Gauge({
+      name: "tandem_documents_loaded",
+      help: "Documents loaded in memory",
+      registers: [registry],
+      collect() {
+        this.set(documentsLoaded());
+      },
+    }),
+    updatesIn: new Counter({
+      name: "tandem_updates_in_total",
+      help: "Document updates received and made durable",
+      registers: [registry],
+    }),
+    bytesIn: new Counter({ name: "tandem_bytes_in_total", help: "WebSocket bytes received", registers: [registry] }),
+    messagesOut: new Counter({
+      name: "tandem_messages_out_total",
+      help: "WebSocket messages sent",
+      registers: [registry],
+    }),
+    bytesOut: new Counter({ name: "tandem_bytes_out_total", help: "WebSocket bytes sent", registers: [registry] }),
+    appendSeconds: new Histogram({
+      name: "tandem_append_seconds",
+      help: "Time from receiving an update to its commit",
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    commitBatchUpdates: new Histogram({
+      name: "tandem_commit_batch_updates",
+      help: "Updates committed per group-commit transaction",
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: "tandem_errors_total",
+      help: "Errors by code: close codes sent, storage failures",
+      labelNames: ["code"] as const,
+      registers: [registry],
+    }),
+  };
+  return metrics;
+}
+
+/** The server's metrics, as made by {@link createMetrics}. */
+export type Metrics = ReturnType<typeof createMetrics>;

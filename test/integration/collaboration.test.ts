@@ -1,0 +1,62 @@
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { dropSchema, freshSchemaName } from "../support/postgres.js";
+import { type Client, connect, type RunningServer, startServer, synced } from "../support/server-harness.js";
+import { waitFor } from "../support/wait.js";
+
+describe("collaboration through a real server on Postgres", () => {
+  const schema = freshSchemaName("collab");
+  const clients: Client[] = [];
+  let server: RunningServer | undefined;
+  const open = (name: string) => {
+    if (!server) throw new Error("no server");
+    const client = connect(server.wsUrl, name);
+    clients.push(client);
+    return client;
+  };
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.destroy();
+    await server?.close();
+    server = undefined;
+  });
+  afterAll(() => dropSchema(schema));
+
+  it("two clients converge, a late joiner gets everything, a restart keeps it", async () => {
+    server = await startServer({ databaseSchema: schema });
+    const ada = open("spec/converge");
+    const bob = open("spec/converge");
+    await Promise.all([synced(ada), synced(bob)]);
+
+    ada.text.insert(0, "Hello from Ada. ");
+    bob.text.insert(0, "Bob here. ");
+    for (let i = 0; i < 50; i++) (i % 2 ? ada : bob).text.insert(0, `${i}`);
+    await waitFor(() => ada.text.toString() === bob.text.toString() && ada.text.length > 70, "convergence");
+    await Promise.all([ada.acknowledged(), bob.acknowledged()]);
+    const expected = ada.text.toString();
+
+    const late = open("spec/converge");
+    await synced(late);
+    expect(late.text.toString()).toBe(expected);
+
+    for (const client of clients.splice(0)) client.destroy();
+    await server.close();
+    server = await startServer({ databaseSchema: schema });
+    const afterRestart = open("spec/converge");
+    await synced(afterRestart);
+    expect(afterRestart.text.toString()).toBe(expected);
+  });
+
+  it("documents are isolated from each other", async () => {
+    server = await startServer({ databaseSchema: schema });
+    const a = open("idea/one");
+    const b = open("idea/two");
+    await Promise.all([synced(a), synced(b)]);
+    a.text.insert(0, "only in one");
+    await a.acknowledged();
+    const again = open("idea/two");
+    await synced(again);
+    expect(again.text.toString()).toBe("");
+    expect(Y.encodeStateVector(again.doc)).toEqual(Y.encodeStateVector(new Y.Doc()));
+  });
+});

@@ -1,0 +1,115 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
+import { createTandemServer, type TandemServer, type TandemServerConfig } from "@tandem/server";
+import * as Y from "yjs";
+import { databaseUrl, freshSchemaName } from "./postgres.js";
+import { waitFor } from "./wait.js";
+
+/** A Tandem server started in this process on 127.0.0.1, port 0, on a Postgres schema of its own. */
+export interface RunningServer {
+  readonly server: TandemServer;
+  readonly url: string;
+  readonly wsUrl: string;
+  readonly schema: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: TandemServerConfig = {}): Promise<RunningServer> {
+  const schema = config.databaseSchema ?? freshSchemaName("srv");
+  const server = createTandemServer({
+    port: 0,
+    host: "127.0.0.1",
+    databaseUrl,
+    databaseSchema: schema,
+    logLevel: (process.env.TEST_LOG_LEVEL as TandemServerConfig["logLevel"]) ?? "silent",
+    ...config,
+  });
+  const { url } = await server.listen();
+  return { server, url, wsUrl: `${url.replace(/^http/, "ws")}/collab`, schema, close: () => server.close() };
+}
+
+/** The server's CLI as a child process (built `dist`), for tests that kill it. */
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly wsUrl: string;
+  /** Resolves with the exit code (or signal) once the process has exited. */
+  readonly exited: Promise<number | NodeJS.Signals | null>;
+}
+
+const cli = join(import.meta.dirname, "..", "..", "packages", "server", "dist", "cli.js");
+
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [cli], {
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: databaseUrl, LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
+    child.once("exit", (code, signal) => resolve(signal ?? code)),
+  );
+  const stderr: string[] = [];
+  child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.on("line", (line) => {
+      try {
+        const entry = JSON.parse(line) as { msg?: string; url?: string };
+        if (entry.msg === "listening" && entry.url) resolve(entry.url);
+      } catch {
+        // not a log line
+      }
+    });
+    exited.then(
+      (code) => reject(new Error(`server exited (${String(code)}) before listening: ${stderr.join("")}`)),
+      reject,
+    );
+  });
+  return { child, url, wsUrl: `${url.replace(/^http/, "ws")}/collab`, exited };
+}
+
+/** A real @hocuspocus/provider client on its own WebSocket. */
+export interface Client {
+  readonly doc: Y.Doc;
+  readonly provider: HocuspocusProvider;
+  readonly socket: HocuspocusProviderWebsocket;
+  readonly text: Y.Text;
+  /** Close codes this client's socket received, in order. */
+  readonly closeCodes: number[];
+  /** Resolves once the client has no unsynced changes: every edit is acknowledged. */
+  acknowledged(): Promise<void>;
+  destroy(): void;
+}
+
+export function connect(wsUrl: string, name: string, options: { token?: string; doc?: Y.Doc } = {}): Client {
+  const doc = options.doc ?? new Y.Doc();
+  const closeCodes: number[] = [];
+  const socket = new HocuspocusProviderWebsocket({ url: wsUrl, delay: 50, minDelay: 50, maxDelay: 500 });
+  socket.on("close", ({ event }: { event: { code: number } }) => closeCodes.push(event.code));
+  const provider = new HocuspocusProvider({
+    websocketProvider: socket,
+    name,
+    document: doc,
+    token: options.token ?? "",
+  });
+  provider.attach();
+  return {
+    doc,
+    provider,
+    socket,
+    text: doc.getText("t"),
+    closeCodes,
+    acknowledged: () =>
+      waitFor(() => provider.isSynced && !provider.hasUnsyncedChanges, `${name}: all changes acknowledged`),
+    destroy() {
+      provider.destroy();
+      socket.destroy();
+    },
+  };
+}
+
+/** Resolves once `client` has completed its first sync. */
+export function synced(client: Client): Promise<void> {
+  return waitFor(() => client.provider.isSynced, "first sync");
+}
