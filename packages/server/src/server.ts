@@ -171,8 +171,9 @@ export function createTandemServer(settings: TandemServerConfig = {}, parts: Tan
       httpServer.on("request", createRequestListener(routes, config.staticDir ?? defaultStaticDir(), logger));
       httpServer.on("upgrade", (request, socket, head) => {
         const pathname = new URL(request.url ?? "/", "http://localhost").pathname;
-        if (pathname !== "/collab" || closing) {
-          socket.end(closing ? "HTTP/1.1 503 Service Unavailable\r\n\r\n" : "HTTP/1.1 404 Not Found\r\n\r\n");
+        const shuttingDown = closing !== undefined;
+        if (pathname !== "/collab" || shuttingDown) {
+          socket.end(shuttingDown ? "HTTP/1.1 503 Service Unavailable\r\n\r\n" : "HTTP/1.1 404 Not Found\r\n\r\n");
           return;
         }
         wss.handleUpgrade(request, socket, head, (ws) => acceptSocket(request, ws, instance));

@@ -46,8 +46,8 @@ export function identityExtension(authenticator: Authenticator): Extension {
     async beforeHandleAwareness({ states, context, document, socketId }) {
       const identity = (context as ConnectionContext | undefined)?.identity;
       if (!identity) return;
-      let byClient = owners.get(document);
-      if (!byClient) owners.set(document, (byClient = new Map()));
+      const byClient = owners.get(document) ?? new Map<number, string>();
+      owners.set(document, byClient);
       for (const [clientId, state] of states) {
         const owner = byClient.get(clientId);
         if (owner !== undefined && owner !== socketId) {
