@@ -1,5 +1,6 @@
 /**
- * The one table of WebSocket close codes Tandem sends. The server closes a
+ * The one table of WebSocket close codes Tandem sends (application codes in
+ * the 4000 range, plus RFC 6455's 1009 for oversized frames). The server closes a
  * connection only with these; the client kit decides whether to reconnect by
  * looking the code up here, so the two can never disagree.
  *
@@ -19,8 +20,12 @@ export const CloseCodes = {
   Forbidden: { code: 4403, reason: "forbidden", retry: "never" },
   /** The client did not authenticate, or a storage write did not finish, in time. */
   Timeout: { code: 4408, reason: "timeout", retry: "backoff" },
-  /** A frame larger than the server's `MAX_MESSAGE_BYTES`. */
-  MessageTooLarge: { code: 4413, reason: "message-too-large", retry: "never" },
+  /**
+   * A frame larger than the server's `MAX_MESSAGE_BYTES`. This is RFC 6455's
+   * own code, sent by the WebSocket layer from the frame header, before the
+   * payload is buffered: an oversized frame never costs the server memory.
+   */
+  MessageTooLarge: { code: 1009, reason: "message-too-large", retry: "never" },
   /** The connection sent more messages per second than the server allows. */
   RateLimited: { code: 4429, reason: "rate-limited", retry: "backoff" },
   /** The server could not make an edit durable; nothing was acknowledged. */

@@ -99,7 +99,7 @@ export function accessTo(identity: Identity, documentName: string): { role: Role
 export async function signToken(
   secret: string,
   claims: { sub: string; name: string; color?: string; access: AccessMap },
-  expiresIn = "12h",
+  expiresIn: string | number = "12h",
 ): Promise<string> {
   return new SignJWT({ name: claims.name, access: claims.access, ...(claims.color ? { color: claims.color } : {}) })
     .setProtectedHeader({ alg: "HS256" })

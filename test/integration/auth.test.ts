@@ -1,0 +1,109 @@
+import { createPostgresStore } from "@tandem/persistence";
+import { signToken } from "@tandem/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { databaseUrl, dropSchema } from "../support/postgres.js";
+import { type Client, connect, type RunningServer, startServer, synced } from "../support/server-harness.js";
+import { waitFor } from "../support/wait.js";
+
+const secret = "a-test-secret-that-is-long-enough-for-hs256";
+
+async function storedText(schema: string, name: string, field = "t"): Promise<string> {
+  const store = await createPostgresStore({ connectionString: databaseUrl, schema });
+  try {
+    const doc = new Y.Doc();
+    await store.load(name, doc);
+    return doc.getText(field).toString();
+  } finally {
+    await store.close();
+  }
+}
+
+describe("authentication and roles", () => {
+  let server: RunningServer;
+  const clients: Client[] = [];
+  const open = (name: string, token: string) => {
+    const client = connect(server.wsUrl, name, { token });
+    clients.push(client);
+    return client;
+  };
+  const token = (
+    sub: string,
+    access: Record<string, "owner" | "editor" | "commenter" | "viewer">,
+    expiresIn: string | number = "1h",
+  ) => signToken(secret, { sub, name: sub, access }, expiresIn);
+
+  beforeAll(async () => {
+    server = await startServer({ authSecret: secret });
+  });
+  afterAll(async () => {
+    for (const client of clients) client.destroy();
+    await server.close();
+    await dropSchema(server.schema);
+  });
+
+  it("a token signed with another secret is refused with 4401", async () => {
+    const forged = await signToken("another-secret-that-is-also-long-enough!!", {
+      sub: "eve",
+      name: "Eve",
+      access: { "*": "owner" },
+    });
+    const eve = open("spec/auth", forged);
+    await waitFor(() => eve.closeCodes.includes(4401), "close with 4401");
+    expect(eve.provider.isSynced).toBe(false);
+  });
+
+  it("an expired token is refused with 4401", async () => {
+    const expired = await token("old", { "*": "editor" }, Math.floor(Date.now() / 1000) - 60);
+    const old = open("spec/auth", expired);
+    await waitFor(() => old.closeCodes.includes(4401), "close with 4401");
+  });
+
+  it("garbage instead of a token is refused with 4401", async () => {
+    const junk = open("spec/auth", "not.a.jwt");
+    await waitFor(() => junk.closeCodes.includes(4401), "close with 4401");
+  });
+
+  it("a viewer syncs but its writes are refused and not stored", async () => {
+    const editor = open("spec/roles", await token("ed", { "spec/*": "editor" }));
+    const viewer = open("spec/roles", await token("vi", { "spec/*": "viewer" }));
+    await Promise.all([synced(editor), synced(viewer)]);
+    editor.text.insert(0, "by the editor");
+    await editor.acknowledged();
+    await waitFor(() => viewer.text.toString() === "by the editor", "the viewer reads");
+    viewer.text.insert(0, "VIEWER WAS HERE ");
+    // The server answers with a negative sync status: the change stays unsynced.
+    await waitFor(() => viewer.provider.hasUnsyncedChanges, "viewer's change refused");
+    editor.text.insert(editor.text.length, ".");
+    await editor.acknowledged();
+    expect(editor.text.toString()).toBe("by the editor.");
+    expect(await storedText(server.schema, "spec/roles")).toBe("by the editor.");
+  });
+
+  it("a commenter writes to #comments but not to the content", async () => {
+    const commenterToken = await token("co", { "spec/*": "commenter" });
+    const content = open("spec/review", commenterToken);
+    const comments = open("spec/review#comments", commenterToken);
+    await Promise.all([synced(content), synced(comments)]);
+    comments.text.insert(0, "a comment");
+    await comments.acknowledged();
+    content.text.insert(0, "sneaky edit");
+    await waitFor(() => content.provider.hasUnsyncedChanges, "content change refused");
+    expect(await storedText(server.schema, "spec/review#comments")).toBe("a comment");
+    expect(await storedText(server.schema, "spec/review")).toBe("");
+  });
+
+  it("a document outside the token's access is refused, and other documents on the socket keep working", async () => {
+    const limited = await token("li", { "idea/*": "editor" });
+    const allowed = open("idea/ok", limited);
+    const denied = open("spec/secret", limited);
+    let failed = false;
+    denied.provider.on("authenticationFailed", () => {
+      failed = true;
+    });
+    await synced(allowed);
+    await waitFor(() => failed, "permission denied for spec/secret");
+    allowed.text.insert(0, "fine");
+    await allowed.acknowledged();
+  });
+});
