@@ -21,6 +21,11 @@ export function createMetrics(documentsLoaded: () => number) {
       registers: [registry],
     }),
     bytesIn: new Counter({ name: "tandem_bytes_in_total", help: "WebSocket bytes received", registers: [registry] }),
+    updatesOut: new Counter({
+      name: "tandem_updates_out_total",
+      help: "Document updates sent to clients (broadcasts and sync replies)",
+      registers: [registry],
+    }),
     messagesOut: new Counter({
       name: "tandem_messages_out_total",
       help: "WebSocket messages sent",

@@ -13,6 +13,7 @@ import { identityExtension } from "./extensions/identity.js";
 import { coreRoutes, createRequestListener, type Route } from "./http/routes.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createMetrics, type Metrics } from "./metrics.js";
+import { carriesUpdate } from "./protocol/frames.js";
 import { type ConnectionContext, SocketSession } from "./socket-session.js";
 
 /** Options of {@link createTandemServer} beyond the settings: parts to inject. */
@@ -118,6 +119,7 @@ export function createTandemServer(settings: TandemServerConfig = {}, parts: Tan
       },
       send(data: Uint8Array) {
         metrics.messagesOut.inc();
+        if (carriesUpdate(data)) metrics.updatesOut.inc();
         metrics.bytesOut.inc(data.byteLength);
         socket.send(data);
       },

@@ -110,3 +110,17 @@ export function parseFrame(data: Uint8Array): Frame {
     throw new MalformedFrame(`the frame does not decode: ${(error as Error).message}`);
   }
 }
+
+/** Whether an outbound frame carries document content (a sync step 2 or update), for the updates-out metric. */
+export function carriesUpdate(data: Uint8Array): boolean {
+  try {
+    const decoder = decoding.createDecoder(data);
+    decoding.readVarString(decoder);
+    const type = decoding.readVarUint(decoder);
+    if (type !== MessageType.Sync && type !== MessageType.SyncReply) return false;
+    const step = decoding.readVarUint(decoder);
+    return step === SyncStep2 || step === SyncUpdate;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "./config.js";
+import { TandemServerError } from "./errors.js";
+
+describe("loadConfig", () => {
+  it("fills in defaults", () => {
+    const config = loadConfig([], {});
+    expect(config).toMatchObject({
+      port: 1234,
+      host: "0.0.0.0",
+      dataDir: "./data",
+      databaseSchema: "public",
+      maxMessageBytes: 8 * 1024 * 1024,
+    });
+    expect(config.databaseUrl).toBeUndefined();
+  });
+
+  it("reads the environment, and flags win over it", () => {
+    const config = loadConfig(["--port", "9000"], {
+      PORT: "8000",
+      DATABASE_URL: "postgres://db/x",
+      LOG_LEVEL: "warn",
+      AUTH_SECRET: "",
+    });
+    expect(config).toMatchObject({ port: 9000, databaseUrl: "postgres://db/x", logLevel: "warn" });
+    expect(config.authSecret).toBeUndefined();
+  });
+
+  it("names every bad setting", () => {
+    try {
+      loadConfig([], { PORT: "http", REDIS_URL: "localhost:6379", AUTH_SECRET: "short" });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(TandemServerError);
+      expect((error as TandemServerError).code).toBe("invalid-config");
+      expect((error as Error).message).toMatch(/port/);
+      expect((error as Error).message).toMatch(/redisUrl/);
+      expect((error as Error).message).toMatch(/authSecret: must be at least 32/);
+    }
+  });
+
+  it("refuses unknown flags", () => {
+    expect(() => loadConfig(["--prot", "1"], {})).toThrow(/--help/);
+  });
+});
