@@ -1,12 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { createAuthenticator } from "@tandem/server";
 import { afterAll, describe, expect, it } from "vitest";
 import { dropSchema, freshSchemaName } from "../support/postgres.js";
-import { connect, startServer, startServerProcess, synced } from "../support/server-harness.js";
+import { serverCli as cli, connect, startServer, startServerProcess, synced } from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
-
-const cli = join(import.meta.dirname, "..", "..", "packages", "server", "dist", "cli.js");
 
 describe("operating the server", () => {
   const schemas: string[] = [];

@@ -1,9 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
 import { createTandemServer, type TandemServer, type TandemServerConfig } from "@tandem/server";
 import * as Y from "yjs";
+import { type ListeningProcess, spawnListening } from "./listening-process.js";
 import { databaseUrl, freshSchemaName } from "./postgres.js";
 import { waitFor } from "./wait.js";
 
@@ -31,42 +30,19 @@ export async function startServer(config: TandemServerConfig = {}): Promise<Runn
 }
 
 /** The server's CLI as a child process (built `dist`), for tests that kill it. */
-export interface ServerProcess {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly wsUrl: string;
-  /** Resolves with the exit code (or signal) once the process has exited. */
-  readonly exited: Promise<number | NodeJS.Signals | null>;
-}
+export type ServerProcess = ListeningProcess;
 
-const cli = join(import.meta.dirname, "..", "..", "packages", "server", "dist", "cli.js");
+/** Path of the built `tandem-server` CLI. */
+export const serverCli = join(import.meta.dirname, "..", "..", "packages", "server", "dist", "cli.js");
 
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [cli], {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: databaseUrl, LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  return spawnListening(process.execPath, [serverCli], {
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: "info",
+    ...env,
   });
-  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
-    child.once("exit", (code, signal) => resolve(signal ?? code)),
-  );
-  const stderr: string[] = [];
-  child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    lines.on("line", (line) => {
-      try {
-        const entry = JSON.parse(line) as { msg?: string; url?: string };
-        if (entry.msg === "listening" && entry.url) resolve(entry.url);
-      } catch {
-        // not a log line
-      }
-    });
-    exited.then(
-      (code) => reject(new Error(`server exited (${String(code)}) before listening: ${stderr.join("")}`)),
-      reject,
-    );
-  });
-  return { child, url, wsUrl: `${url.replace(/^http/, "ws")}/collab`, exited };
 }
 
 /** A real @hocuspocus/provider client on its own WebSocket. */

@@ -1,0 +1,46 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+
+/** A server started as a child process that announced its URL. */
+export interface ListeningProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly wsUrl: string;
+  /** Resolves with the exit code (or signal) once the process has exited. */
+  readonly exited: Promise<number | NodeJS.Signals | null>;
+}
+
+/**
+ * Spawns `command` and resolves once it logs a JSON line with
+ * `"msg":"listening"` and a `url`, the way `tandem-server` does (and the
+ * benchmark's contender scripts imitate). Rejects if it exits first.
+ */
+export async function spawnListening(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  wsPath = "/collab",
+): Promise<ListeningProcess> {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
+    child.once("exit", (code, signal) => resolve(signal ?? code)),
+  );
+  const stderr: string[] = [];
+  child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.on("line", (line) => {
+      try {
+        const entry = JSON.parse(line) as { msg?: string; url?: string };
+        if (entry.msg === "listening" && entry.url) resolve(entry.url);
+      } catch {
+        // not a log line
+      }
+    });
+    exited.then(
+      (code) => reject(new Error(`${command} exited (${String(code)}) before listening: ${stderr.join("")}`)),
+      reject,
+    );
+  });
+  return { child, url, wsUrl: `${url.replace(/^http/, "ws")}${wsPath}`, exited };
+}
