@@ -1,0 +1,127 @@
+/**
+ * The layout of a Tandem document, shared by the server (which builds new
+ * documents from templates and mirrors their metadata into the store) and by
+ * the pages that edit them. Everything that describes a document lives in its
+ * own Y.Doc, so it is collaborative like the text:
+ *
+ * - `title` (Y.Text): the title, edited live by everyone;
+ * - `meta` (Y.Map): `kind`, and for specs `status` and `owner`;
+ * - `default` (Y.XmlFragment): the rich-text body, TipTap's Collaboration field.
+ *
+ * See docs/standalone-page.md.
+ */
+
+/** Names of the shared types in a document's Y.Doc. */
+export const DocumentFields = {
+  /** Y.Text with the collaborative title. */
+  title: "title",
+  /** Y.Map with {@link DocumentMeta}. */
+  meta: "meta",
+  /** Y.XmlFragment with the body; the `field` of TipTap's Collaboration extension. */
+  content: "default",
+} as const;
+
+/** Kinds of document the standalone page creates; a document's name starts with `<kind>/`. */
+export const DocumentKinds = ["idea", "spec"] as const;
+
+/** One of {@link DocumentKinds}. */
+export type DocumentKind = (typeof DocumentKinds)[number];
+
+/** Where a spec stands, in the order it usually moves. */
+export const SpecStatuses = ["draft", "in-review", "approved", "shipped", "archived"] as const;
+
+/** One of {@link SpecStatuses}. */
+export type SpecStatus = (typeof SpecStatuses)[number];
+
+/** Longest title kept in the list (the Y.Text itself is not cut). */
+export const MAX_TITLE_LENGTH = 200;
+
+/** Longest owner kept in the list. */
+export const MAX_OWNER_LENGTH = 100;
+
+/** What the `meta` map holds, after validation: anything else in it is ignored. */
+export interface DocumentMeta {
+  readonly kind: DocumentKind | null;
+  /** Specs only; null for ideas and when unset or unknown. */
+  readonly status: SpecStatus | null;
+  /** A person's name, free text; null when unset. */
+  readonly owner: string | null;
+}
+
+/** Whether `value` is one of {@link DocumentKinds}; for untrusted input. */
+export function isDocumentKind(value: unknown): value is DocumentKind {
+  return typeof value === "string" && (DocumentKinds as readonly string[]).includes(value);
+}
+
+/** Whether `value` is one of {@link SpecStatuses}; for untrusted input. */
+export function isSpecStatus(value: unknown): value is SpecStatus {
+  return typeof value === "string" && (SpecStatuses as readonly string[]).includes(value);
+}
+
+/** The kind a document name says it is (`spec/abc` is a spec), or null. */
+export function documentKindOf(name: string): DocumentKind | null {
+  const prefix = name.slice(0, name.indexOf("/"));
+  return isDocumentKind(prefix) ? prefix : null;
+}
+
+/**
+ * Validates what a document's `meta` map holds (as plain values, e.g. from
+ * `Y.Map#toJSON()`): any client can write anything there, so unknown kinds and
+ * statuses become null and the owner is cut to {@link MAX_OWNER_LENGTH}.
+ */
+export function documentMetaFrom(raw: unknown): DocumentMeta {
+  const record = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
+  const kind = isDocumentKind(record.kind) ? record.kind : null;
+  const owner = typeof record.owner === "string" ? oneLine(record.owner, MAX_OWNER_LENGTH) : "";
+  return {
+    kind,
+    status: kind === "spec" && isSpecStatus(record.status) ? record.status : null,
+    owner: owner === "" ? null : owner,
+  };
+}
+
+/** A title as lists show it: one line, trimmed, at most {@link MAX_TITLE_LENGTH} characters. */
+export function listTitle(title: string): string {
+  return oneLine(title, MAX_TITLE_LENGTH);
+}
+
+function oneLine(text: string, max: number): string {
+  // Array.from counts code points, so a cut never splits a surrogate pair.
+  return Array.from(text.replace(/\s+/g, " ").trim()).slice(0, max).join("").trimEnd();
+}
+
+/** Someone who has a document open right now. */
+export interface PresentUser {
+  readonly id: string;
+  readonly name: string;
+  readonly color: string;
+}
+
+/** One document as `GET /api/documents` lists it. */
+export interface DocumentSummary {
+  /** The document's name, e.g. `spec/k3x9q2`; also its address on the page (`/#/d/spec/k3x9q2`). */
+  readonly name: string;
+  readonly title: string;
+  readonly kind: DocumentKind | null;
+  readonly status: SpecStatus | null;
+  readonly owner: string | null;
+  /** ISO 8601 time of the last stored edit. */
+  readonly updatedAt: string;
+  /** People with the document open on this server instance, one entry per person. */
+  readonly present: readonly PresentUser[];
+}
+
+/** What `GET /api/session` says about the caller. */
+export interface SessionInfo {
+  /** The caller as the server sees them (from the token, or the dev-mode identity). */
+  readonly user: PresentUser;
+  /** True when the server has no `AUTH_SECRET`: anyone may pick a name and edit. */
+  readonly devMode: boolean;
+  /** The kinds of document the caller may create (editor or owner on `<kind>/*`). */
+  readonly canCreate: readonly DocumentKind[];
+}
+
+/** The body of every error answer of the REST API. */
+export interface ApiErrorBody {
+  readonly error: { readonly code: string; readonly message: string };
+}
