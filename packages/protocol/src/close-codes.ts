@@ -1,7 +1,6 @@
 /**
  * The one table of WebSocket close codes Tandem sends (application codes in
- * the 4000 range, plus RFC 6455's 1009 for oversized frames). The server closes a
- * connection only with these; the client kit decides whether to reconnect by
+ * the 4000 range). The server closes a connection only with these; the client kit decides whether to reconnect by
  * looking the code up here, so the two can never disagree.
  *
  * `retry` says what a client should do next:
@@ -21,11 +20,11 @@ export const CloseCodes = {
   /** The client did not authenticate, or a storage write did not finish, in time. */
   Timeout: { code: 4408, reason: "timeout", retry: "backoff" },
   /**
-   * A frame larger than the server's `MAX_MESSAGE_BYTES`. This is RFC 6455's
-   * own code, sent by the WebSocket layer from the frame header, before the
-   * payload is buffered: an oversized frame never costs the server memory.
+   * A frame larger than the server's `MAX_MESSAGE_BYTES`. The server refuses it
+   * from the frame header, before the payload is buffered, so an oversized
+   * frame never costs it memory.
    */
-  MessageTooLarge: { code: 1009, reason: "message-too-large", retry: "never" },
+  MessageTooLarge: { code: 4413, reason: "message-too-large", retry: "never" },
   /** The connection sent more messages per second than the server allows. */
   RateLimited: { code: 4429, reason: "rate-limited", retry: "backoff" },
   /** The server could not make an edit durable; nothing was acknowledged. */

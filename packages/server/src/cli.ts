@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-import { parseArgs } from "node:util";
+import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { parseAccessSpec } from "./auth/access.js";
 import { signToken } from "./auth/identity.js";
 import { loadConfig, settingsHelp } from "./config.js";
 import { TandemServerError } from "./errors.js";
+import { createLogger } from "./logger.js";
 import { createTandemServer } from "./server.js";
 
 const help = `tandem-server: Tandem's collaboration server
@@ -19,27 +20,37 @@ ${settingsHelp}
 Token options:
   --sub ID            user id (required)
   --name NAME         display name (required)
-  --color #rrggbb     presence colour
-  --access SPEC       pattern=role[,pattern=role…], e.g. 'spec/*=editor,idea/*=viewer'
-  --expires DURATION  lifetime, e.g. 1h, 7d (default 12h)
+  --access SPEC       pattern=role[,pattern=role…] (required), e.g. 'spec/*=editor,idea/*=viewer'
+                      roles: owner, editor, commenter, viewer; '*' matches any run of characters
+  --color #rrggbb     presence colour (default: derived from --sub)
+  --expires DURATION  lifetime, e.g. 30m, 1h, 7d (default 12h)
+  --auth-secret S     instead of AUTH_SECRET
 
-See docs/server.md.`;
+Exit codes: 0 after a clean shutdown, 1 when the server failed or could not
+flush pending edits, 2 for bad settings. See docs/server.md.`;
+
+function parse(argv: string[], options: ParseArgsOptionsConfig) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new TandemServerError("invalid-config", `${(error as Error).message} (see --help)`);
+  }
+}
 
 async function printToken(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      sub: { type: "string" },
-      name: { type: "string" },
-      color: { type: "string" },
-      access: { type: "string", default: "*=editor" },
-      expires: { type: "string", default: "12h" },
-      "auth-secret": { type: "string" },
-    },
-  });
+  const values = parse(argv, {
+    sub: { type: "string" },
+    name: { type: "string" },
+    color: { type: "string" },
+    access: { type: "string" },
+    expires: { type: "string", default: "12h" },
+    "auth-secret": { type: "string" },
+  }) as Record<string, string | undefined>;
   const secret = values["auth-secret"] ?? process.env.AUTH_SECRET;
   if (!secret) throw new TandemServerError("invalid-config", "token needs AUTH_SECRET (or --auth-secret)");
-  if (!values.sub || !values.name) throw new TandemServerError("invalid-config", "token needs --sub and --name");
+  if (!values.sub || !values.name || !values.access) {
+    throw new TandemServerError("invalid-config", "token needs --sub, --name and --access (see --help)");
+  }
   const token = await signToken(
     secret,
     {
@@ -55,27 +66,41 @@ async function printToken(argv: string[]): Promise<void> {
 
 async function serve(argv: string[]): Promise<void> {
   const config = loadConfig(argv, process.env);
-  const server = createTandemServer(config);
+  const logger = createLogger(config.logLevel);
+  // A safety net, not a code path: Hocuspocus runs some hooks without
+  // awaiting them, and a failure there must be seen, not end the process.
+  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));
+
+  const server = createTandemServer({ ...config, logger });
   const { url, storage } = await server.listen();
   const where = storage === "pglite" ? `PGlite in ${config.dataDir}` : `Postgres (schema ${config.databaseSchema})`;
+  const notes = [
+    config.redisUrl ? "Redis scale-out on" : undefined,
+    config.authSecret ? undefined : "DEV MODE: no AUTH_SECRET, anyone can edit",
+  ].filter((note) => note !== undefined);
   process.stderr.write(
-    `\n  Tandem is running at ${url}  ·  storage: ${where}${config.redisUrl ? "  ·  Redis scale-out on" : ""}\n\n`,
+    `\n  Tandem is running at ${url}\n  storage: ${where}\n${notes.map((n) => `  ${n}\n`).join("")}\n`,
   );
+
   let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second signal: the operator does not want to wait.
+      process.stderr.write(`  ${signal} again: exiting now\n`);
+      process.exit(1);
+    }
     stopping = true;
     process.stderr.write(`\n  ${signal}: shutting down…\n`);
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`  shutdown failed: ${String(error)}\n`);
+        process.stderr.write(`  shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
         process.exit(1);
       },
     );
   };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
 }
 
 const [command, ...rest] = process.argv.slice(2);

@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import type { DocumentStore } from "@tandem/persistence";
 import { z } from "zod";
 import { TandemServerError } from "./errors.js";
+import type { Logger } from "./logger.js";
 
 const MiB = 1024 * 1024;
 
@@ -40,8 +42,17 @@ export const configSchema = z.object({
   shutdownTimeoutMs: positiveInt.default(10_000),
 });
 
-/** Settings as given: every field optional, defaults filled in by {@link resolveConfig}. */
-export type TandemServerConfig = z.input<typeof configSchema>;
+/**
+ * Settings as given: every field optional, defaults filled in by
+ * {@link resolveConfig}. Each mirrors an environment variable (see
+ * docs/server.md); `store` and `logger` inject parts instead.
+ */
+export type TandemServerConfig = z.input<typeof configSchema> & {
+  /** A store to use instead of the one `databaseUrl`/`dataDir` describe. The caller keeps it: the server does not close it. */
+  readonly store?: DocumentStore;
+  /** A pino logger to use instead of a new one at `logLevel` on stdout. */
+  readonly logger?: Logger;
+};
 /** Settings after validation and defaults. */
 export type ResolvedConfig = z.output<typeof configSchema>;
 

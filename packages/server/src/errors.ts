@@ -5,13 +5,15 @@
  * - `forbidden`: a valid identity without the role an action needs.
  * - `storage-failed`: the document store could not do what was asked.
  * - `shutdown-failed`: pending edits could not be flushed while shutting down.
+ * - `closed`: the server was closed and cannot listen again.
  */
 export type TandemServerErrorCode =
   | "invalid-config"
   | "invalid-token"
   | "forbidden"
   | "storage-failed"
-  | "shutdown-failed";
+  | "shutdown-failed"
+  | "closed";
 
 /** The one error class of `@tandem/server`. */
 export class TandemServerError extends Error {

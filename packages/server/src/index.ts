@@ -1,11 +1,13 @@
 export type { AccessMap } from "./auth/access.js";
-export { parseAccessSpec, roleFor } from "./auth/access.js";
-export type { Authenticator, Identity } from "./auth/identity.js";
-export { createAuthenticator, signToken } from "./auth/identity.js";
+export { matchesPattern, parseAccessSpec, roleFor } from "./auth/access.js";
+export type { Authenticator, DocumentAccess, Identity } from "./auth/identity.js";
+export { accessTo, createAuthenticator, signToken } from "./auth/identity.js";
 export type { ResolvedConfig, TandemServerConfig } from "./config.js";
 export { loadConfig, resolveConfig } from "./config.js";
 export type { TandemServerErrorCode } from "./errors.js";
 export { TandemServerError } from "./errors.js";
 export type { Route, RouteHandler } from "./http/routes.js";
-export type { TandemServer, TandemServerParts } from "./server.js";
+export type { Logger } from "./logger.js";
+export { COLLAB_PATH } from "./protocol/collab-endpoint.js";
+export type { TandemServer } from "./server.js";
 export { createTandemServer } from "./server.js";

@@ -32,6 +32,11 @@ export function createMetrics(documentsLoaded: () => number) {
       registers: [registry],
     }),
     bytesOut: new Counter({ name: "tandem_bytes_out_total", help: "WebSocket bytes sent", registers: [registry] }),
+    appendsInFlight: new Gauge({
+      name: "tandem_appends_in_flight",
+      help: "Updates waiting for their commit (their clients wait for the acknowledgment)",
+      registers: [registry],
+    }),
     appendSeconds: new Histogram({
       name: "tandem_append_seconds",
       help: "Time from receiving an update to its commit",
@@ -44,9 +49,15 @@ export function createMetrics(documentsLoaded: () => number) {
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
       registers: [registry],
     }),
+    commitSeconds: new Histogram({
+      name: "tandem_commit_seconds",
+      help: "Duration of one group-commit transaction",
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
     errors: new Counter({
       name: "tandem_errors_total",
-      help: "Errors by code: close codes sent, storage failures",
+      help: "Errors by code: close codes sent (4400, 4413, 4429, 4500…) and storage failures (append-failed, load-failed, compaction-failed…)",
       labelNames: ["code"] as const,
       registers: [registry],
     }),

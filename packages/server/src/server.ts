@@ -1,226 +1,234 @@
-import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Redis } from "@hocuspocus/extension-redis";
 import { type Extension, Hocuspocus } from "@hocuspocus/server";
-import { createPGliteStore, createPostgresStore, type DocumentStore } from "@tandem/persistence";
-import { WebSocketServer } from "ws";
+import type { DocumentStore } from "@tandem/persistence";
 import { createAuthenticator } from "./auth/identity.js";
-import { defaultStaticDir, type ResolvedConfig, resolveConfig, type TandemServerConfig } from "./config.js";
+import { defaultStaticDir, resolveConfig, type TandemServerConfig } from "./config.js";
+import { metadataMirror } from "./documents/metadata-mirror.js";
 import { TandemServerError } from "./errors.js";
+import { authentication } from "./extensions/authentication.js";
 import { durableLog } from "./extensions/durable-log.js";
-import { identityExtension } from "./extensions/identity.js";
-import { coreRoutes, createRequestListener, type Route } from "./http/routes.js";
-import { createLogger, type Logger } from "./logger.js";
-import { createMetrics, type Metrics } from "./metrics.js";
-import { carriesUpdate } from "./protocol/frames.js";
-import { type ConnectionContext, SocketSession } from "./socket-session.js";
-
-/** Options of {@link createTandemServer} beyond the settings: parts to inject. */
-export interface TandemServerParts {
-  /** A store to use instead of the one the settings describe; the server does not close it. */
-  readonly store?: DocumentStore;
-  readonly logger?: Logger;
-  /** Extra HTTP routes, checked before the built-in ones. */
-  readonly routes?: (context: { store: DocumentStore; hocuspocus: Hocuspocus; metrics: Metrics }) => Route[];
-}
+import { presenceIdentity } from "./extensions/presence.js";
+import { redisRelay } from "./extensions/redis.js";
+import { documentApiRoutes } from "./http/api/documents.js";
+import { coreRoutes, createRequestListener } from "./http/routes.js";
+import { createLogger } from "./logger.js";
+import { createMetrics } from "./metrics.js";
+import { createCollabEndpoint } from "./protocol/collab-endpoint.js";
+import { SocketSession } from "./protocol/socket-session.js";
+import { openStore } from "./storage.js";
 
 /** A running (or ready to run) Tandem server. */
 export interface TandemServer {
-  /** Opens storage and starts listening. Resolves with the address actually bound (port 0 picks a free one). */
+  /**
+   * Opens storage and starts listening. Resolves with the address actually
+   * bound (port 0 picks a free one) and the storage in use. Calling it again
+   * returns the same promise.
+   */
   listen(): Promise<{ url: string; port: number; storage: string }>;
   /**
-   * Stops accepting, closes every connection with 4503, waits for pending
-   * appends to commit, and releases storage, all within `shutdownTimeoutMs`.
+   * Shuts down: stops accepting, closes every connection with 4503, lets
+   * messages in flight finish (an append in flight commits) and documents
+   * unload (compacting their logs), then closes the store, which flushes
+   * pending appends. Each of the two waits is bounded by `shutdownTimeoutMs`.
+   * Calling it again returns the same promise.
    *
-   * @throws TandemServerError `shutdown-failed` when pending edits could not be flushed.
+   * @throws TandemServerError `shutdown-failed` when the store could not flush
+   * in time or failed to: edits acknowledged before were durable already, but
+   * the process should exit non-zero.
    */
   close(): Promise<void>;
-  /** The Hocuspocus instance, once listening. */
+  /** The Hocuspocus instance, once listening (for direct connections, say). */
   readonly hocuspocus: Hocuspocus | undefined;
 }
 
-function toFetchRequest(request: IncomingMessage): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else if (value !== undefined) headers.set(name, value);
+/** Resolves true when `work` settles (either way) within `ms`, false when the time runs out first. */
+const settled = () => true;
+
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(settled, settled), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
-  return new Request(new URL(request.url ?? "/", `http://${request.headers.host ?? "localhost"}`), { headers });
 }
 
-function redisExtension(config: ResolvedConfig): Extension {
-  const url = new URL(config.redisUrl ?? "");
-  return new Redis({
-    host: url.hostname,
-    port: Number(url.port || 6379),
-    prefix: config.redisPrefix,
-    options: {
-      ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-      ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-      ...(url.pathname.length > 1 ? { db: Number(url.pathname.slice(1)) } : {}),
-      ...(url.protocol === "rediss:" ? { tls: {} } : {}),
-    },
-  });
+function urlOf(host: string, port: number): string {
+  const shown = host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
 }
 
 /**
  * Creates a Tandem collaboration server: Hocuspocus v4 behind a frame guard,
- * with durable acknowledgments, JWT roles, presence identity, health and
- * metrics, on one HTTP port.
+ * with durable acknowledgments, JWT roles, stamped presence, health, metrics,
+ * the REST API and static files, on one HTTP port.
+ *
+ * @throws TandemServerError `invalid-config` naming every bad setting.
  *
  * @example
  * ```ts
  * const server = createTandemServer({ port: 1234, databaseUrl: process.env.DATABASE_URL });
  * const { url } = await server.listen();
- * process.on("SIGTERM", () => server.close());
+ * process.once("SIGTERM", () => void server.close());
  * ```
  */
-export function createTandemServer(settings: TandemServerConfig = {}, parts: TandemServerParts = {}): TandemServer {
-  const config = resolveConfig(settings);
-  const logger = parts.logger ?? createLogger(config.logLevel);
-  const authenticator = createAuthenticator(config.authSecret);
-  let hocuspocus: Hocuspocus | undefined;
-  let store: DocumentStore | undefined;
-  const ownsStore = parts.store === undefined;
-  const sessions = new Set<SocketSession>();
-  const metrics = createMetrics(() => hocuspocus?.getDocumentsCount() ?? 0);
+export function createTandemServer(config: TandemServerConfig = {}): TandemServer {
+  const settings = resolveConfig(config);
+  const logger = config.logger ?? createLogger(settings.logLevel);
+  const authenticator = createAuthenticator(settings.authSecret);
   const httpServer = createServer();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
+  const sessions = new Set<SocketSession>();
+  let hocuspocus: Hocuspocus | undefined;
+  const metrics = createMetrics(() => hocuspocus?.getDocumentsCount() ?? 0);
+  let store: DocumentStore | undefined;
+  let listening: Promise<{ url: string; port: number; storage: string }> | undefined;
   let closing: Promise<void> | undefined;
 
-  async function openStore(): Promise<DocumentStore> {
-    if (parts.store) return parts.store;
-    const storeOptions = {
-      onBatchCommitted: (batch: { updates: number }) => metrics.commitBatchUpdates.observe(batch.updates),
-      onBackgroundError: (error: Error) => {
-        metrics.errors.inc({ code: "storage-background" });
-        logger.error({ err: error }, "background storage work failed");
-      },
-    };
-    if (config.databaseUrl) {
-      return createPostgresStore({
-        connectionString: config.databaseUrl,
-        schema: config.databaseSchema,
-        ...storeOptions,
-      });
-    }
-    return createPGliteStore({ dataDir: config.dataDir, ...storeOptions });
+  // Shutdown waits for documents to unload; each unload (after the durable
+  // log's compaction, which runs earlier in the hook chain) checks again.
+  const unloadWaiters = new Set<() => void>();
+  const unloadWatcher: Extension = {
+    extensionName: "tandem-unload-watcher",
+    priority: 0,
+    async afterUnloadDocument() {
+      for (const check of unloadWaiters) check();
+    },
+  };
+  function allDocumentsUnloaded(instance: Hocuspocus): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (instance.getDocumentsCount() > 0 || instance.loadingDocuments.size > 0) return;
+        unloadWaiters.delete(check);
+        resolve();
+      };
+      unloadWaiters.add(check);
+      check();
+    });
   }
 
-  function acceptSocket(request: IncomingMessage, socket: import("ws").WebSocket, instance: Hocuspocus): void {
-    const session = new SocketSession(socket, randomUUID(), logger, metrics, config.maxMessagesPerSecond);
-    sessions.add(session);
-    metrics.connections.inc();
-    // Counting what goes out means wrapping send; Hocuspocus only needs these three members.
-    const counted = {
-      get readyState() {
-        return socket.readyState;
-      },
-      send(data: Uint8Array) {
-        metrics.messagesOut.inc();
-        if (carriesUpdate(data)) metrics.updatesOut.inc();
-        metrics.bytesOut.inc(data.byteLength);
-        socket.send(data);
-      },
-      close(code?: number, reason?: string) {
-        socket.close(code, reason);
-      },
-    };
-    const context: ConnectionContext = { session };
-    const connection = instance.handleConnection(counted as never, toFetchRequest(request), context);
-    session.connection = connection;
-    socket.on("message", (data: Buffer, isBinary: boolean) => {
-      if (!isBinary) {
-        session.close("MalformedMessage");
-        return;
+  const collab = createCollabEndpoint({
+    maxMessageBytes: settings.maxMessageBytes,
+    accepting: () => closing === undefined && hocuspocus !== undefined,
+    logger,
+    onSocket(socket, request) {
+      const instance = hocuspocus;
+      if (!instance) return; // not reachable: accepting() said there is one
+      const session = new SocketSession(socket, {
+        logger,
+        metrics,
+        maxMessagesPerSecond: settings.maxMessagesPerSecond,
+        onClosed: (ended) => sessions.delete(ended),
+      });
+      sessions.add(session);
+      session.start(instance, request);
+    },
+  });
+
+  async function start(): Promise<{ url: string; port: number; storage: string }> {
+    if (closing !== undefined) throw new TandemServerError("closed", "the server was closed");
+    const ownsStore = config.store === undefined;
+    const opened = config.store ?? (await openStore(settings, metrics, logger));
+    store = opened;
+    const extensions: Extension[] = [
+      authentication(authenticator),
+      presenceIdentity(),
+      durableLog(opened, metrics, logger),
+      metadataMirror(opened, metrics, logger),
+      unloadWatcher,
+    ];
+    let instance: Hocuspocus | undefined;
+    try {
+      if (settings.redisUrl !== undefined) extensions.push(redisRelay(settings.redisUrl, settings.redisPrefix));
+      instance = new Hocuspocus({ name: "tandem", quiet: true, extensions, unloadImmediately: true });
+      hocuspocus = instance;
+      const routes = [
+        ...documentApiRoutes({ store: opened, hocuspocus: instance, authenticator }),
+        ...coreRoutes(opened, metrics, logger),
+      ];
+      httpServer.on("request", createRequestListener(routes, settings.staticDir ?? defaultStaticDir(), logger));
+      httpServer.on("upgrade", (request, socket, head) => collab.handleUpgrade(request, socket, head));
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(settings.port, settings.host, () => {
+          httpServer.off("error", reject);
+          resolve();
+        });
+      });
+      httpServer.on("error", (error) => logger.error({ err: error }, "HTTP server error"));
+    } catch (error) {
+      hocuspocus = undefined;
+      await instance?.hooks("onDestroy", { instance }).catch(() => {});
+      if (ownsStore)
+        await opened.close().catch((closeError: unknown) => logger.error({ err: closeError }, "store close failed"));
+      throw error;
+    }
+    if (authenticator.devMode) {
+      logger.warn("AUTH_SECRET is not set: DEV MODE, anyone can connect as an editor under any name they send");
+    }
+    const { port } = httpServer.address() as AddressInfo;
+    const url = urlOf(settings.host, port);
+    logger.info(
+      { url, storage: opened.kind, redis: settings.redisUrl !== undefined, devMode: authenticator.devMode },
+      "listening",
+    );
+    return { url, port, storage: opened.kind };
+  }
+
+  async function shutdown(): Promise<void> {
+    await listening?.catch(() => {});
+    const instance = hocuspocus;
+    if (httpServer.listening) httpServer.close();
+    httpServer.closeIdleConnections();
+    if (instance) {
+      // Taken before the sockets close: closing removes connections from their documents.
+      const inFlight = [...instance.documents.values()].flatMap((document) =>
+        document.getConnections().map((connection) => connection.waitForPendingMessages()),
+      );
+      for (const session of sessions) session.close("ShuttingDown");
+      const drained = await settlesWithin(
+        Promise.all(inFlight).then(() => allDocumentsUnloaded(instance)),
+        settings.shutdownTimeoutMs,
+      );
+      if (!drained)
+        logger.warn({ documents: instance.getDocumentsCount() }, "shutdown: documents still loaded at the deadline");
+      // Redis and any other extension let go of their connections.
+      const destroyed = instance.hooks("onDestroy", { instance }).catch((error: unknown) => {
+        logger.error({ err: error }, "extension shutdown failed");
+      });
+      await settlesWithin(destroyed, settings.shutdownTimeoutMs);
+    }
+    httpServer.closeAllConnections();
+    if (store && config.store === undefined) {
+      let failure: unknown;
+      const flushed = await settlesWithin(
+        store.close().catch((error: unknown) => {
+          failure = error;
+        }),
+        settings.shutdownTimeoutMs,
+      );
+      if (!flushed || failure !== undefined) {
+        const reason = flushed ? String(failure) : `not done within ${settings.shutdownTimeoutMs} ms`;
+        logger.error({ err: failure }, "shutdown: pending edits could not be flushed");
+        throw new TandemServerError("shutdown-failed", `could not flush pending edits: ${reason}`, { cause: failure });
       }
-      const frame = session.admit(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-      if (frame) connection.handleMessage(frame);
-    });
-    socket.on("close", (code: number, reason: Buffer) => {
-      sessions.delete(session);
-      metrics.connections.dec();
-      connection.handleClose({ code, reason: reason.toString() });
-    });
-    socket.on("error", (error: Error) => {
-      // ws reports oversized frames here before closing with 1009.
-      session.logger.info({ err: error }, "socket error");
-      if ((error as { code?: string }).code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
-        metrics.errors.inc({ code: "1009" });
-      }
-    });
+    }
+    logger.info("closed");
   }
 
   return {
     get hocuspocus() {
       return hocuspocus;
     },
-
-    async listen() {
-      store = await openStore();
-      if (authenticator.devMode) {
-        logger.warn("AUTH_SECRET is not set: DEV MODE, anyone can connect as an editor under any name");
-      }
-      const extensions: Extension[] = [identityExtension(authenticator), durableLog(store, metrics, logger)];
-      if (config.redisUrl) extensions.push(redisExtension(config));
-      const instance = new Hocuspocus({ name: "tandem", quiet: true, extensions, unloadImmediately: true });
-      hocuspocus = instance;
-      const routes = [
-        ...(parts.routes?.({ store, hocuspocus: instance, metrics }) ?? []),
-        ...coreRoutes(store, metrics),
-      ];
-      httpServer.on("request", createRequestListener(routes, config.staticDir ?? defaultStaticDir(), logger));
-      httpServer.on("upgrade", (request, socket, head) => {
-        const pathname = new URL(request.url ?? "/", "http://localhost").pathname;
-        const shuttingDown = closing !== undefined;
-        if (pathname !== "/collab" || shuttingDown) {
-          socket.end(shuttingDown ? "HTTP/1.1 503 Service Unavailable\r\n\r\n" : "HTTP/1.1 404 Not Found\r\n\r\n");
-          return;
-        }
-        wss.handleUpgrade(request, socket, head, (ws) => acceptSocket(request, ws, instance));
-      });
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once("error", reject);
-        httpServer.listen(config.port, config.host, () => resolve());
-      });
-      const { port } = httpServer.address() as AddressInfo;
-      const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
-      const url = `http://${host}:${port}`;
-      logger.info(
-        { url, storage: store.kind, redis: config.redisUrl !== undefined, devMode: authenticator.devMode },
-        "listening",
-      );
-      return { url, port, storage: store.kind };
+    listen() {
+      listening ??= start();
+      return listening;
     },
-
     close() {
-      closing ??= (async () => {
-        const deadline = AbortSignal.timeout(config.shutdownTimeoutMs);
-        httpServer.close();
-        for (const session of sessions) session.close("ShuttingDown");
-        // Each connection finishes the message it is processing (an append in
-        // flight commits) before the store is closed.
-        await Promise.race([
-          Promise.all([...sessions].map((session) => session.connection?.handleClose())),
-          new Promise((resolve) => deadline.addEventListener("abort", resolve)),
-        ]);
-        await hocuspocus?.hooks("onDestroy", { instance: hocuspocus }).catch((error: unknown) => {
-          logger.error({ err: error }, "extension shutdown failed");
-        });
-        wss.close();
-        httpServer.closeAllConnections();
-        if (store && ownsStore) {
-          try {
-            await store.close();
-          } catch (error) {
-            throw new TandemServerError("shutdown-failed", `could not flush pending edits: ${String(error)}`, {
-              cause: error,
-            });
-          }
-        }
-        logger.info("closed");
-      })();
+      closing ??= shutdown();
       return closing;
     },
   };

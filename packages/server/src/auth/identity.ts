@@ -73,7 +73,8 @@ export function createAuthenticator(secret: string | undefined): Authenticator {
     async authenticate(token) {
       let payload: unknown;
       try {
-        ({ payload } = await jwtVerify(token, key, { algorithms: ["HS256"] }));
+        // Only HS256 (no `alg: none`, no key confusion), and a token must say when it expires.
+        ({ payload } = await jwtVerify(token, key, { algorithms: ["HS256"], requiredClaims: ["exp"] }));
       } catch (error) {
         const reason = error instanceof errors.JWTExpired ? "token expired" : "token did not verify";
         throw new TandemServerError("invalid-token", reason, { cause: error });
@@ -86,8 +87,18 @@ export function createAuthenticator(secret: string | undefined): Authenticator {
   };
 }
 
-/** The role `identity` has on `documentName` and whether it may write there; `undefined` for no access. */
-export function accessTo(identity: Identity, documentName: string): { role: Role; canWrite: boolean } | undefined {
+/** What an identity may do on one document. */
+export interface DocumentAccess {
+  readonly role: Role;
+  /** Whether its updates are applied: content from editor up, a `#comments` document from commenter up. */
+  readonly canWrite: boolean;
+}
+
+/**
+ * The role `identity` has on `documentName` and whether it may write there;
+ * `undefined` for no access. The one rule for the WebSocket and the REST API.
+ */
+export function accessTo(identity: Identity, documentName: string): DocumentAccess | undefined {
   const role = roleFor(identity.access, documentName);
   if (role === undefined) return undefined;
   const permissions = permissionsOf(role);
@@ -95,16 +106,36 @@ export function accessTo(identity: Identity, documentName: string): { role: Role
   return { role, canWrite };
 }
 
-/** Signs a token for `tandem-server token` and for tests. */
+/**
+ * Signs a token the server accepts, for `tandem-server token` and for tests.
+ *
+ * @param expiresIn a duration (`"1h"`, `"7d"`) or an absolute time in seconds since the epoch.
+ * @throws TandemServerError `invalid-config` when the claims would not verify.
+ *
+ * @example
+ * ```ts
+ * const token = await signToken(process.env.AUTH_SECRET, { sub: "u1", name: "Ada", access: { "spec/*": "editor" } }, "1h");
+ * ```
+ */
 export async function signToken(
   secret: string,
-  claims: { sub: string; name: string; color?: string; access: AccessMap },
+  identity: { sub: string; name: string; color?: string; access: AccessMap },
   expiresIn: string | number = "12h",
 ): Promise<string> {
-  return new SignJWT({ name: claims.name, access: claims.access, ...(claims.color ? { color: claims.color } : {}) })
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject(claims.sub)
-    .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(new TextEncoder().encode(secret));
+  const checked = claims.safeParse(identity);
+  if (!checked.success) throw new TandemServerError("invalid-config", `bad token claims: ${checked.error.message}`);
+  const { sub, name, color, access } = checked.data;
+  try {
+    return await new SignJWT({ name, access, ...(color ? { color } : {}) })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(sub)
+      .setIssuedAt()
+      .setExpirationTime(expiresIn)
+      .sign(new TextEncoder().encode(secret));
+  } catch (error) {
+    // jose refuses an expiry it cannot read ("tomorrow").
+    throw new TandemServerError("invalid-config", `cannot sign the token: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
 }

@@ -1,46 +1,81 @@
 import type { Extension } from "@hocuspocus/server";
-import type { DocumentStore } from "@tandem/persistence";
+import { type DocumentStore, isPersistenceError } from "@tandem/persistence";
 import * as Y from "yjs";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-import type { ConnectionContext } from "../socket-session.js";
-import { frameOf } from "../socket-session.js";
+import { type ConnectionContext, frameOf } from "../protocol/socket-session.js";
+
+function isEmptyUpdate(update: Uint8Array): boolean {
+  const { structs, ds } = Y.decodeUpdate(update);
+  return structs.length === 0 && ds.clients.size === 0;
+}
 
 /**
- * Acknowledged means durable. Hocuspocus awaits `beforeHandleMessage` before
- * it applies a message and answers with its sync status, so appending here
- * means a client hears "synced" only for edits that are committed. A failed
- * append closes the connection (4500) without applying or acknowledging; the
- * client keeps the edit as unsynced and sends it again when it reconnects.
+ * Acknowledged means durable.
+ *
+ * Hocuspocus awaits `beforeHandleMessage` before it applies a message and
+ * answers with its sync status, so appending there means that a client hears
+ * "synced" only for edits that are committed, and that the live document (and
+ * so every broadcast, and every state vector the server sends) only ever holds
+ * durable content. Hocuspocus's debounced `onStoreDocument` is not used for
+ * durability at all.
+ *
+ * A failed append (after the store's own retries) closes the connection with
+ * 4500 without applying or acknowledging anything: the client keeps the edit
+ * as unsynced and sends it again in its sync step 2 when it reconnects.
+ *
+ * Updates relayed from other instances through Redis never pass through
+ * here (they are applied without a connection), so they are not stored twice:
+ * their own instance stored them before applying them.
  */
 export function durableLog(store: DocumentStore, metrics: Metrics, logger: Logger): Extension {
   return {
     extensionName: "tandem-durable-log",
 
-    async onLoadDocument({ documentName, document }) {
+    async onLoadDocument({ documentName, document, context }) {
       const started = performance.now();
-      const { logRows } = await store.load(documentName, document);
-      logger.debug({ document: documentName, logRows, ms: performance.now() - started }, "document loaded");
+      try {
+        const { logRows } = await store.load(documentName, document);
+        logger.debug({ document: documentName, logRows, ms: performance.now() - started }, "document loaded");
+      } catch (error) {
+        metrics.errors.inc({ code: "load-failed" });
+        const session = (context as Partial<ConnectionContext> | undefined)?.session;
+        (session?.logger ?? logger).error({ err: error, document: documentName }, "could not load the document");
+        // The client retries with backoff; a permission-denied answer alone would stop it for good.
+        session?.close("StorageUnavailable");
+        throw error;
+      }
     },
 
-    async beforeHandleMessage({ update: frameBytes, connection, document, documentName, context }) {
-      const frame = frameOf(frameBytes);
+    async beforeHandleMessage({ update: bytes, connection, document, documentName, context }) {
+      const frame = frameOf(bytes);
+      // A read-only connection's updates are never applied (see the authentication extension), so never stored.
       if (frame?.update === undefined || connection.readOnly) return;
-      // A sync step 2 carries the client's whole state on every (re)connect;
-      // only what the server lacks needs storing.
+      // A sync step 2 carries the client's whole state on every (re)connect; it
+      // usually adds nothing, and then nothing is stored. Checking costs a pass
+      // over the document, as does the sync step 2 the server sends back, so
+      // it is done for sync steps only, not per keystroke.
+      if (frame.sync === "step2" && Y.snapshotContainsUpdate(Y.snapshot(document), frame.update)) return;
+      // Only what the durable live document lacks needs storing.
       const missing = Y.diffUpdate(frame.update, Y.encodeStateVector(document));
       if (isEmptyUpdate(missing)) return;
       const started = performance.now();
+      metrics.appendsInFlight.inc();
       try {
         await store.append(documentName, missing);
       } catch (error) {
-        metrics.errors.inc({ code: "storage-unavailable" });
-        (context as ConnectionContext).session.logger.error(
+        const { session } = context as ConnectionContext;
+        const malformed = isPersistenceError(error, "invalid-update");
+        metrics.errors.inc({ code: malformed ? "invalid-update" : "append-failed" });
+        session.logger.error(
           { err: error, document: documentName },
-          "append failed; closing the connection so the client resends",
+          "append failed: closing the connection; nothing was applied or acknowledged",
         );
-        (context as ConnectionContext).session.close("StorageUnavailable");
+        session.close(malformed ? "MalformedMessage" : "StorageUnavailable");
+        // Rethrown so that Hocuspocus neither applies nor acknowledges the message.
         throw error;
+      } finally {
+        metrics.appendsInFlight.dec();
       }
       metrics.updatesIn.inc();
       metrics.appendSeconds.observe((performance.now() - started) / 1000);
@@ -51,14 +86,10 @@ export function durableLog(store: DocumentStore, metrics: Metrics, logger: Logge
         const result = await store.compact(documentName);
         logger.debug({ document: documentName, ...result }, "compacted on unload");
       } catch (error) {
+        // Not fatal: the log stays loadable, and the next unload or threshold compacts it.
         metrics.errors.inc({ code: "compaction-failed" });
-        logger.error({ err: error, document: documentName }, "compaction on unload failed; the log stays loadable");
+        logger.error({ err: error, document: documentName }, "compaction on unload failed");
       }
     },
   };
-}
-
-function isEmptyUpdate(update: Uint8Array): boolean {
-  const { structs, ds } = Y.decodeUpdate(update);
-  return structs.length === 0 && ds.clients.size === 0;
 }

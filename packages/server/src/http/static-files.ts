@@ -1,7 +1,8 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { extname, join, normalize, sep } from "node:path";
+import { extname, join, normalize, resolve, sep } from "node:path";
+import { requestPath } from "./request-path.js";
 
 const types: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -22,16 +23,21 @@ const fallbackPage = `<!doctype html><meta charset="utf-8"><title>Tandem</title>
 <p>Build the standalone page (<code>pnpm build</code>) to serve it here.</p></body>`;
 
 /**
- * Serves files under `root` (a single-page app: unknown paths get
- * index.html), or a small page saying the server is up when there is no root.
+ * Serves files under `directory` (a single-page app: unknown paths get
+ * index.html), or a small page saying the server is up when there is none.
  */
-export function staticFiles(root: string | undefined) {
+export function staticFiles(directory: string | undefined) {
+  const root = directory === undefined ? undefined : resolve(directory);
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (root === undefined) {
       response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(fallbackPage);
       return;
     }
-    const pathname = decodeURIComponent(new URL(request.url ?? "/", "http://localhost").pathname);
+    const pathname = decodedPath(request.url);
+    if (pathname === undefined) {
+      response.writeHead(400).end();
+      return;
+    }
     // normalize() resolves `..`; a path that still leaves the root is refused (path traversal).
     const candidate = normalize(join(root, pathname));
     if (candidate !== root && !candidate.startsWith(root + sep)) {
@@ -48,6 +54,16 @@ export function staticFiles(root: string | undefined) {
       .on("error", () => response.destroy())
       .pipe(response);
   };
+}
+
+function decodedPath(target: string | undefined): string | undefined {
+  const path = requestPath(target);
+  if (path === undefined) return undefined;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined; // a malformed %-escape
+  }
 }
 
 async function isFile(path: string): Promise<boolean> {

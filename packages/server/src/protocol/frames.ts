@@ -2,7 +2,11 @@ import { isValidDocumentName } from "@tandem/protocol";
 import * as decoding from "lib0/decoding";
 import * as Y from "yjs";
 
-/** Hocuspocus v4 message types (see @hocuspocus/server `MessageType`). */
+/**
+ * The Hocuspocus v4 message types a client may send (see @hocuspocus/server
+ * `MessageType`). BroadcastStateless (6) is server-internal and SyncStatus (8)
+ * and Ping (9) travel only from server to client, so they are refused here.
+ */
 export const MessageType = {
   Sync: 0,
   Awareness: 1,
@@ -11,20 +15,31 @@ export const MessageType = {
   SyncReply: 4,
   Stateless: 5,
   Close: 7,
+  /** The provider's answer to a connection-level Ping: one byte, no document. */
+  Pong: 10,
 } as const;
 
 /** y-protocols sync sub-messages. */
 const SyncStep1 = 0;
 const SyncStep2 = 1;
 const SyncUpdate = 2;
+/** @hocuspocus/common `AuthMessageType.Token`: the only auth message a client sends. */
+const AuthToken = 0;
 
-/** A frame that passed validation. `update` is set for sync step 2 and update messages: the edit to make durable. */
+/** The longest session id accepted in a `name\0sessionId` address (the provider uses ~11 base-36 characters). */
+const MAX_SESSION_ID_LENGTH = 64;
+const sessionIdPattern = /^[A-Za-z0-9_-]*$/;
+
+/** A frame that passed validation. */
 export interface Frame {
   readonly documentName: string;
   readonly type: number;
+  /** For sync messages: which one. */
+  readonly sync?: "step1" | "step2" | "update";
+  /** For sync step 2 and update messages: the Yjs update, decoded once already. */
   readonly update?: Uint8Array;
-  /** For auth messages: the token. */
-  readonly token?: string;
+  /** For awareness messages: the awareness client ids the frame sets or removes. */
+  readonly awarenessClients?: ReadonlySet<number>;
 }
 
 /** Why a frame was refused; every reason maps to close code 4400. */
@@ -33,20 +48,28 @@ export class MalformedFrame extends Error {
 }
 
 function readDocumentName(decoder: decoding.Decoder): string {
-  const rawKey = decoding.readVarString(decoder);
-  // Providers may address a document as `name\0sessionId`.
-  const separator = rawKey.indexOf("\0");
-  const documentName = separator === -1 ? rawKey : rawKey.slice(0, separator);
-  if (!isValidDocumentName(documentName))
+  const address = decoding.readVarString(decoder);
+  // Session-aware providers address a document as `name\0sessionId`.
+  const separator = address.indexOf("\0");
+  const documentName = separator === -1 ? address : address.slice(0, separator);
+  if (!isValidDocumentName(documentName)) {
     throw new MalformedFrame(`invalid document name ${JSON.stringify(documentName.slice(0, 80))}`);
+  }
+  if (separator !== -1) {
+    const sessionId = address.slice(separator + 1);
+    if (sessionId.length > MAX_SESSION_ID_LENGTH || !sessionIdPattern.test(sessionId)) {
+      throw new MalformedFrame("invalid session id");
+    }
+  }
   return documentName;
 }
 
 function readUpdate(decoder: decoding.Decoder): Uint8Array {
   const update = decoding.readVarUint8Array(decoder);
   try {
-    // Yjs can apply part of a truncated update before it throws, so an update
-    // must decode completely before it may touch the live document.
+    // Yjs can apply part of a truncated update before it throws, and
+    // y-protocols swallows that error and acknowledges anyway: an update must
+    // decode completely before it may touch the live document.
     Y.decodeUpdate(update);
   } catch {
     throw new MalformedFrame("the update does not decode");
@@ -54,24 +77,27 @@ function readUpdate(decoder: decoding.Decoder): Uint8Array {
   return update;
 }
 
-function readAwareness(decoder: decoding.Decoder): void {
-  const update = decoding.readVarUint8Array(decoder);
-  const inner = decoding.createDecoder(update);
+function readAwareness(decoder: decoding.Decoder): Set<number> {
+  const inner = decoding.createDecoder(decoding.readVarUint8Array(decoder));
+  const clients = new Set<number>();
   const count = decoding.readVarUint(inner);
   for (let i = 0; i < count; i++) {
-    decoding.readVarUint(inner); // client id
+    clients.add(decoding.readVarUint(inner));
     decoding.readVarUint(inner); // clock
+    // y-protocols JSON.parses each state while applying; a bad one must fail here instead.
     JSON.parse(decoding.readVarString(inner));
   }
+  return clients;
 }
 
 /**
  * Parses and validates one inbound frame completely, before Hocuspocus sees
- * it: Hocuspocus reads the document name outside its own error handling, and
- * y-protocols swallows errors while applying an update, so a malformed frame
- * must never get that far.
+ * it. Hocuspocus v4 reads a frame's document name outside its own error
+ * handling (Connection.processMessages), so malformed bytes would surface as
+ * an unhandled rejection; and y-protocols swallows errors while applying an
+ * update, so a malformed update could be acknowledged. Neither may happen.
  *
- * @throws MalformedFrame
+ * @throws MalformedFrame for anything but a well-formed client message.
  */
 export function parseFrame(data: Uint8Array): Frame {
   try {
@@ -84,17 +110,20 @@ export function parseFrame(data: Uint8Array): Frame {
         const step = decoding.readVarUint(decoder);
         if (step === SyncStep1) {
           Y.decodeStateVector(decoding.readVarUint8Array(decoder));
-          return { documentName, type };
+          return { documentName, type, sync: "step1" };
         }
-        if (step === SyncStep2 || step === SyncUpdate) return { documentName, type, update: readUpdate(decoder) };
+        if (step === SyncStep2) return { documentName, type, sync: "step2", update: readUpdate(decoder) };
+        if (step === SyncUpdate) return { documentName, type, sync: "update", update: readUpdate(decoder) };
         throw new MalformedFrame(`unknown sync step ${step}`);
       }
       case MessageType.Awareness:
-        readAwareness(decoder);
-        return { documentName, type };
+        return { documentName, type, awarenessClients: readAwareness(decoder) };
       case MessageType.Auth: {
-        decoding.readVarUint(decoder);
-        return { documentName, type, token: decoding.readVarString(decoder) };
+        const authType = decoding.readVarUint(decoder);
+        if (authType !== AuthToken) throw new MalformedFrame(`unknown auth message ${authType}`);
+        decoding.readVarString(decoder); // the token
+        if (decoding.hasContent(decoder)) decoding.readVarString(decoder); // the provider's version
+        return { documentName, type };
       }
       case MessageType.Stateless:
         decoding.readVarString(decoder);
@@ -107,8 +136,14 @@ export function parseFrame(data: Uint8Array): Frame {
     }
   } catch (error) {
     if (error instanceof MalformedFrame) throw error;
-    throw new MalformedFrame(`the frame does not decode: ${(error as Error).message}`);
+    // lib0 throws plain Errors (or RangeErrors) on truncated input, JSON.parse SyntaxErrors.
+    throw new MalformedFrame(`the frame does not decode: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** Whether a frame is the provider's one-byte Pong, which carries no document and needs no answer. */
+export function isPong(data: Uint8Array): boolean {
+  return data.length === 1 && data[0] === MessageType.Pong;
 }
 
 /** Whether an outbound frame carries document content (a sync step 2 or update), for the updates-out metric. */

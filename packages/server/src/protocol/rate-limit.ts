@@ -1,18 +1,24 @@
 /**
  * A token bucket: `perSecond` messages a second on average, bursts of up to
- * twice that. One per connection; refusing a message closes with 4429.
+ * twice that (a provider that reconnects sends an auth, a sync step and an
+ * awareness update for every document on its socket at once). One per
+ * connection; a refused message closes the connection with 4429.
  */
 export class RateLimiter {
   private tokens: number;
-  private last = performance.now();
+  private last: number;
 
-  constructor(private readonly perSecond: number) {
+  constructor(
+    private readonly perSecond: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.tokens = perSecond * 2;
+    this.last = now();
   }
 
   /** Takes one token; false when the bucket is empty. */
   take(): boolean {
-    const now = performance.now();
+    const now = this.now();
     this.tokens = Math.min(this.perSecond * 2, this.tokens + ((now - this.last) / 1000) * this.perSecond);
     this.last = now;
     if (this.tokens < 1) return false;

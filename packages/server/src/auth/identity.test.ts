@@ -1,0 +1,90 @@
+import { SignJWT, UnsecuredJWT } from "jose";
+import { describe, expect, it } from "vitest";
+import { TandemServerError } from "../errors.js";
+import { accessTo, createAuthenticator, signToken } from "./identity.js";
+
+const secret = "a-unit-test-secret-that-is-long-enough!";
+const key = new TextEncoder().encode(secret);
+
+async function refusal(token: string, authenticator = createAuthenticator(secret)): Promise<TandemServerError> {
+  const error = await authenticator.authenticate(token).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(TandemServerError);
+  expect((error as TandemServerError).code).toBe("invalid-token");
+  return error as TandemServerError;
+}
+
+describe("JWT authentication", () => {
+  it("accepts a token signed with the secret", async () => {
+    const token = await signToken(secret, { sub: "u1", name: "Ada", color: "#0090ff", access: { "spec/*": "editor" } });
+    expect(await createAuthenticator(secret).authenticate(token)).toEqual({
+      id: "u1",
+      name: "Ada",
+      color: "#0090ff",
+      access: { "spec/*": "editor" },
+    });
+  });
+
+  it("derives a stable colour when the token has none", async () => {
+    const token = await signToken(secret, { sub: "u1", name: "Ada", access: {} });
+    const first = await createAuthenticator(secret).authenticate(token);
+    const again = await createAuthenticator(secret).authenticate(token);
+    expect(first.color).toMatch(/^#[0-9a-f]{6}$/);
+    expect(again.color).toBe(first.color);
+  });
+
+  it("refuses another secret, an expired token, no expiry, alg none, bad claims and garbage", async () => {
+    await refusal(await signToken("another-secret-that-is-long-enough-too!", { sub: "u", name: "E", access: {} }));
+    expect((await refusal(await signToken(secret, { sub: "u", name: "O", access: {} }, 1))).message).toMatch(/expired/);
+    await refusal(
+      await new SignJWT({ name: "N", access: {} }).setProtectedHeader({ alg: "HS256" }).setSubject("u").sign(key),
+    );
+    await refusal(new UnsecuredJWT({ sub: "u", name: "N", access: {} }).setExpirationTime("1h").encode());
+    await refusal(
+      await new SignJWT({ name: "N", access: { "spec/*": "god" } })
+        .setProtectedHeader({ alg: "HS256" })
+        .setSubject("u")
+        .setExpirationTime("1h")
+        .sign(key),
+    );
+    await refusal("not.a.jwt");
+    await refusal("");
+  });
+
+  it("will not sign claims it would refuse", async () => {
+    await expect(signToken(secret, { sub: "u", name: "N", color: "red", access: {} })).rejects.toThrow(/colour/);
+    await expect(signToken(secret, { sub: "u", name: "N", access: {} }, "tomorrow")).rejects.toThrow(TandemServerError);
+  });
+});
+
+describe("dev mode", () => {
+  const dev = createAuthenticator(undefined);
+
+  it("lets anyone in as an editor under the name and colour they send", async () => {
+    expect(dev.devMode).toBe(true);
+    expect(await dev.authenticate(JSON.stringify({ name: "Ada", color: "#0090ff", id: "ada" }))).toEqual({
+      id: "ada",
+      name: "Ada",
+      color: "#0090ff",
+      access: { "*": "editor" },
+    });
+    expect(await dev.authenticate("")).toMatchObject({ name: "Anonymous", access: { "*": "editor" } });
+  });
+
+  it("still refuses tokens that are not its JSON", async () => {
+    await refusal("eyJhbGciOiJIUzI1NiJ9.e30.x", dev);
+    await refusal(JSON.stringify({ name: "Ada", color: "red" }), dev);
+  });
+});
+
+describe("accessTo", () => {
+  const identity = { id: "u", name: "U", color: "#000000", access: { "spec/*": "commenter" } } as const;
+
+  it("lets a commenter write to comments but not to content", () => {
+    expect(accessTo(identity, "spec/1")).toEqual({ role: "commenter", canWrite: false });
+    expect(accessTo(identity, "spec/1#comments")).toEqual({ role: "commenter", canWrite: true });
+    expect(accessTo(identity, "idea/1")).toBeUndefined();
+  });
+});

@@ -1,0 +1,52 @@
+import { Forbidden } from "@hocuspocus/common";
+import type { Extension } from "@hocuspocus/server";
+import { type Authenticator, accessTo } from "../auth/identity.js";
+import { TandemServerError } from "../errors.js";
+import type { ConnectionContext } from "../protocol/socket-session.js";
+
+/**
+ * Authentication and roles, per document a socket opens.
+ *
+ * A token that does not verify closes the whole socket with 4401: the client
+ * must get a new token before anything on it can work. A valid token without
+ * access to a document is refused for that document only (Hocuspocus's
+ * permission-denied message), and the socket's other documents go on.
+ *
+ * Viewers, and commenters on content documents, connect read-only. Hocuspocus
+ * v4 then answers their updates with a negative sync status and applies
+ * nothing (a read-only client's sync step 2 that adds nothing is still
+ * acknowledged, so a viewer syncs normally), and the durable log stores
+ * nothing from them. Ignoring such writes rather than closing with 4403 is
+ * deliberate: an editor binding can produce local changes on its own (an
+ * empty document gets its initial structure), and a viewer must not be thrown
+ * out, with a code that says "do not retry", for that.
+ */
+export function authentication(authenticator: Authenticator): Extension {
+  return {
+    extensionName: "tandem-authentication",
+
+    async onAuthenticate({ token, documentName, connectionConfig, context }) {
+      const { session } = context as ConnectionContext;
+      let identity: NonNullable<ConnectionContext["identity"]>;
+      try {
+        identity = await authenticator.authenticate(token);
+      } catch (error) {
+        if (!(error instanceof TandemServerError)) throw error;
+        session.logger.info({ document: documentName, reason: error.message }, "unauthorized");
+        session.close("Unauthorized");
+        throw Forbidden;
+      }
+      const access = accessTo(identity, documentName);
+      if (!access) {
+        session.logger.info({ document: documentName, user: identity.id }, "no access to the document");
+        throw Forbidden;
+      }
+      connectionConfig.readOnly = !access.canWrite;
+      session.logger.info(
+        { document: documentName, user: identity.id, role: access.role, readOnly: !access.canWrite },
+        "authenticated",
+      );
+      return { identity } satisfies Partial<ConnectionContext>;
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { CloseCodes } from "@tandem/protocol";
+import { WebSocket, WebSocketServer } from "ws";
+import { requestPath } from "../http/request-path.js";
+import type { Logger } from "../logger.js";
+
+/** The path of the collaboration WebSocket. */
+export const COLLAB_PATH = "/collab";
+
+/**
+ * ws refuses a frame whose header announces more than `maxPayload` before it
+ * buffers a byte of the payload, which is what the size limit needs. But it
+ * then closes from inside its receiver (`websocket.close(1009)`), before any
+ * listener of ours runs. Overriding `close` is the one place where the table's
+ * 4413 can be sent instead while keeping that early refusal. Nothing else in
+ * ws closes with 1009, and the server itself never does.
+ */
+class GuardedWebSocket extends WebSocket {
+  override close(code?: number, data?: string | Buffer): void {
+    if (code === 1009) super.close(CloseCodes.MessageTooLarge.code, CloseCodes.MessageTooLarge.reason);
+    else super.close(code, data);
+  }
+}
+
+/** Settings of {@link createCollabEndpoint}. */
+export interface CollabEndpointOptions {
+  /** The largest frame accepted; a larger one closes the socket with 4413. */
+  readonly maxMessageBytes: number;
+  /** False while the server is shutting down: new sockets are refused with 503. */
+  readonly accepting: () => boolean;
+  /** Receives each accepted socket, with its upgrade request in the form Hocuspocus takes. Must not throw. */
+  readonly onSocket: (socket: WebSocket, request: Request) => void;
+  readonly logger: Logger;
+}
+
+/** The upgrade side of the collaboration WebSocket, for `server.on("upgrade", …)`. */
+export interface CollabEndpoint {
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
+function refuse(socket: Duplex, status: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/**
+ * The upgrade request as a fetch `Request`, which is what Hocuspocus hands its
+ * hooks (`requestHeaders`, `requestParameters`). Built on a fixed origin: the
+ * Host header is whatever the client sent.
+ */
+function fetchRequestOf(request: IncomingMessage): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, item);
+  }
+  return new Request(`http://localhost${request.url ?? "/"}`, { headers });
+}
+
+/**
+ * The WebSocket endpoint at {@link COLLAB_PATH}. Upgrades to any other path are
+ * refused with 404.
+ *
+ * Why our own `ws` server rather than Hocuspocus's `Server`: v4's `Server`
+ * goes through crossws and hands every frame straight to Hocuspocus, while
+ * Tandem must parse and validate every frame at the socket first (see
+ * SocketSession), close with its own codes, own the one HTTP server that also
+ * serves health, metrics, the API and static files, and refuse oversized
+ * frames before they are buffered. Hocuspocus's `handleConnection` takes any
+ * WebSocket-like object, which is all the wiring it needs.
+ */
+export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndpoint {
+  const server = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxMessageBytes,
+    // Compression would let a small frame inflate past the size limit before it is checked; it is off.
+    perMessageDeflate: false,
+    clientTracking: false,
+    WebSocket: GuardedWebSocket,
+  });
+  return {
+    handleUpgrade(request, socket, head) {
+      // Node removes its own error listener from an upgraded socket; without
+      // one, a reset from the peer would be an uncaught exception.
+      socket.on("error", (error) => options.logger.debug({ err: error }, "upgrade socket error"));
+      try {
+        if (requestPath(request.url) !== COLLAB_PATH) {
+          refuse(socket, "404 Not Found");
+          return;
+        }
+        if (!options.accepting()) {
+          refuse(socket, "503 Service Unavailable");
+          return;
+        }
+        let fetchRequest: Request;
+        try {
+          fetchRequest = fetchRequestOf(request);
+        } catch {
+          refuse(socket, "400 Bad Request");
+          return;
+        }
+        server.handleUpgrade(request, socket, head, (ws) => options.onSocket(ws, fetchRequest));
+      } catch (error) {
+        options.logger.error({ err: error }, "upgrade failed");
+        socket.destroy();
+      }
+    },
+  };
+}

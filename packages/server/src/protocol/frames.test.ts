@@ -1,0 +1,100 @@
+import * as encoding from "lib0/encoding";
+import { describe, expect, it } from "vitest";
+import { Awareness, encodeAwarenessUpdate } from "y-protocols/awareness";
+import * as Y from "yjs";
+import { carriesUpdate, isPong, MalformedFrame, MessageType, parseFrame } from "./frames.js";
+
+function frame(address: string, type: number, body: (encoder: encoding.Encoder) => void = () => {}): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarString(encoder, address);
+  encoding.writeVarUint(encoder, type);
+  body(encoder);
+  return encoding.toUint8Array(encoder);
+}
+
+function update(text = "hello"): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getText("t").insert(0, text);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+const syncUpdate = (bytes: Uint8Array, address = "spec/1") =>
+  frame(address, MessageType.Sync, (e) => {
+    encoding.writeVarUint(e, 2);
+    encoding.writeVarUint8Array(e, bytes);
+  });
+
+describe("parseFrame", () => {
+  it("accepts what a provider sends, and tells sync steps apart", () => {
+    const doc = new Y.Doc();
+    const step1 = frame("spec/1", MessageType.Sync, (e) => {
+      encoding.writeVarUint(e, 0);
+      encoding.writeVarUint8Array(e, Y.encodeStateVector(doc));
+    });
+    expect(parseFrame(step1)).toEqual({ documentName: "spec/1", type: 0, sync: "step1" });
+    const bytes = update();
+    const step2 = frame("spec/1", MessageType.Sync, (e) => {
+      encoding.writeVarUint(e, 1);
+      encoding.writeVarUint8Array(e, bytes);
+    });
+    expect(parseFrame(step2)).toMatchObject({ sync: "step2", update: bytes });
+    expect(parseFrame(syncUpdate(bytes))).toMatchObject({ sync: "update", update: bytes });
+    const auth = frame("spec/1#comments\0abc123", MessageType.Auth, (e) => {
+      encoding.writeVarUint(e, 0);
+      encoding.writeVarString(e, "token");
+      encoding.writeVarString(e, "4.8.0");
+    });
+    expect(parseFrame(auth)).toEqual({ documentName: "spec/1#comments", type: MessageType.Auth });
+    expect(parseFrame(frame("spec/1", MessageType.Close)).type).toBe(MessageType.Close);
+  });
+
+  it("reports the awareness client ids an awareness frame sets", () => {
+    const doc = new Y.Doc();
+    const awareness = new Awareness(doc);
+    awareness.setLocalStateField("cursor", 3);
+    const bytes = frame("spec/1", MessageType.Awareness, (e) =>
+      encoding.writeVarUint8Array(e, encodeAwarenessUpdate(awareness, [doc.clientID])),
+    );
+    expect(parseFrame(bytes).awarenessClients).toEqual(new Set([doc.clientID]));
+    awareness.destroy();
+  });
+
+  const malformed: [string, Uint8Array][] = [
+    ["empty", new Uint8Array()],
+    ["garbage", new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0x01])],
+    ["a bad document name", frame("../etc/passwd", MessageType.QueryAwareness)],
+    ["an over-long document name", frame("a".repeat(201), MessageType.QueryAwareness)],
+    ["a bad session id", frame("spec/1\0../x", MessageType.QueryAwareness)],
+    ["an unknown message type", frame("spec/1", 42)],
+    ["BroadcastStateless, which only servers send", frame("spec/1", 6, (e) => encoding.writeVarString(e, "x"))],
+    ["an unknown sync step", frame("spec/1", MessageType.Sync, (e) => encoding.writeVarUint(e, 7))],
+    ["a truncated update", syncUpdate(update("a longer text to truncate").slice(0, 12))],
+    ["a sync message without its update", frame("spec/1", MessageType.Sync, (e) => encoding.writeVarUint(e, 2))],
+    [
+      "an awareness state that is not JSON",
+      frame("spec/1", MessageType.Awareness, (e) => {
+        const inner = encoding.createEncoder();
+        encoding.writeVarUint(inner, 1);
+        encoding.writeVarUint(inner, 1);
+        encoding.writeVarUint(inner, 1);
+        encoding.writeVarString(inner, "{not json");
+        encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
+      }),
+    ],
+    ["an auth message of an unknown kind", frame("spec/1", MessageType.Auth, (e) => encoding.writeVarUint(e, 1))],
+  ];
+
+  it.each(malformed)("refuses %s", (_what, bytes) => {
+    expect(() => parseFrame(bytes)).toThrow(MalformedFrame);
+  });
+});
+
+describe("helpers", () => {
+  it("recognise a Pong and outbound updates", () => {
+    expect(isPong(new Uint8Array([10]))).toBe(true);
+    expect(isPong(new Uint8Array([10, 0]))).toBe(false);
+    expect(carriesUpdate(syncUpdate(update()))).toBe(true);
+    expect(carriesUpdate(frame("spec/1", MessageType.QueryAwareness))).toBe(false);
+    expect(carriesUpdate(new Uint8Array([0xff]))).toBe(false);
+  });
+});

@@ -1,0 +1,177 @@
+import { randomUUID } from "node:crypto";
+import type { Hocuspocus, WebSocketLike } from "@hocuspocus/server";
+import { type CloseCodeName, CloseCodes } from "@tandem/protocol";
+import { type RawData, WebSocket } from "ws";
+import type { Identity } from "../auth/identity.js";
+import type { Logger } from "../logger.js";
+import type { Metrics } from "../metrics.js";
+import { carriesUpdate, type Frame, isPong, MalformedFrame, parseFrame } from "./frames.js";
+import { RateLimiter } from "./rate-limit.js";
+
+// Frames that passed validation, so hooks further down can read the parsed
+// form instead of decoding again. Keyed by the very array Hocuspocus passes to
+// its hooks; entries go away with the frame.
+const validated = new WeakMap<Uint8Array, Frame>();
+
+/** The parsed form of a frame that a {@link SocketSession} let through. */
+export function frameOf(data: Uint8Array): Frame | undefined {
+  return validated.get(data);
+}
+
+/** What every Hocuspocus hook of a connection sees in `context`. */
+export interface ConnectionContext {
+  readonly session: SocketSession;
+  /** Set by the authentication extension once the document's token verified. */
+  readonly identity?: Identity;
+}
+
+type ClientConnection = ReturnType<Hocuspocus["handleConnection"]>;
+
+/**
+ * The close events Hocuspocus sends on its own (see @hocuspocus/common
+ * CloseEvents), as entries of our table: its idle timeout, and
+ * ResetConnection (4205) when a client queues too many messages or documents
+ * before authenticating, which is a flood. Its other reasons to close (frames
+ * it cannot decode) cannot happen behind the frame guard.
+ */
+const hocuspocusCloses: Record<number, CloseCodeName> = {
+  4205: "RateLimited",
+  4401: "Unauthorized",
+  4403: "Forbidden",
+  4408: "Timeout",
+};
+
+/** Settings of a {@link SocketSession}. */
+export interface SocketSessionOptions {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly maxMessagesPerSecond: number;
+  /** Called once, when the socket has closed. */
+  readonly onClosed: (session: SocketSession) => void;
+}
+
+/**
+ * One collaboration WebSocket: the boundary where every inbound byte is
+ * checked before Hocuspocus sees it, and the one place that closes the socket,
+ * always with a code from the table in @tandem/protocol.
+ */
+export class SocketSession {
+  readonly id = randomUUID();
+  readonly logger: Logger;
+  private readonly limiter: RateLimiter;
+  private readonly metrics: Metrics;
+  private client: ClientConnection | undefined;
+  private closing = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly options: SocketSessionOptions,
+  ) {
+    this.logger = options.logger.child({ socket: this.id });
+    this.metrics = options.metrics;
+    this.limiter = new RateLimiter(options.maxMessagesPerSecond);
+  }
+
+  /**
+   * Hands the socket to Hocuspocus. From here on every inbound frame is
+   * checked, then passed on; no exception leaves a socket callback.
+   */
+  start(hocuspocus: Hocuspocus, request: Request): void {
+    const context: ConnectionContext = { session: this };
+    this.client = hocuspocus.handleConnection(this.asWebSocketLike(), request, context);
+    this.metrics.connections.inc();
+    this.socket.on("message", (data: RawData, isBinary: boolean) => this.receive(data, isBinary));
+    this.socket.on("close", (code: number, reason: Buffer) => this.ended(code, reason.toString()));
+    this.socket.on("error", (error: Error & { code?: string }) => {
+      // ws refused a frame from its header (an oversized one: GuardedWebSocket
+      // turned its 1009 into 4413) or the peer broke the WebSocket protocol; ws
+      // closes the socket itself.
+      if (error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+        this.closing = true;
+        this.metrics.errors.inc({ code: String(CloseCodes.MessageTooLarge.code) });
+      }
+      this.logger.info({ err: error }, "socket error");
+    });
+  }
+
+  /** Whether the socket is closing or closed; nothing more is accepted from it. */
+  get isClosed(): boolean {
+    return this.closing;
+  }
+
+  /**
+   * Closes the socket with a code from the table; later calls do nothing.
+   * Hocuspocus's side is torn down at once rather than after the closing
+   * handshake, which a peer that stops reading could stretch to ws's 30 s
+   * timeout: the socket's documents, presence and queued messages go now.
+   */
+  close(name: CloseCodeName): void {
+    if (this.closing) return;
+    this.closing = true;
+    const { code, reason } = CloseCodes[name];
+    this.metrics.errors.inc({ code: String(code) });
+    this.logger.info({ code, reason }, "closing connection");
+    this.socket.close(code, reason);
+    this.client?.handleClose({ code, reason });
+  }
+
+  private receive(data: RawData, isBinary: boolean): void {
+    try {
+      if (this.closing) return;
+      // The collaboration protocol is binary; a text frame is not part of it.
+      if (!isBinary || !Buffer.isBuffer(data)) {
+        this.close("MalformedMessage");
+        return;
+      }
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      this.metrics.bytesIn.inc(bytes.byteLength);
+      if (isPong(bytes)) return;
+      if (!this.limiter.take()) {
+        this.logger.warn("message rate limit exceeded");
+        this.close("RateLimited");
+        return;
+      }
+      validated.set(bytes, parseFrame(bytes));
+      this.client?.handleMessage(bytes);
+    } catch (error) {
+      if (error instanceof MalformedFrame) {
+        this.logger.warn({ reason: error.message }, "malformed frame");
+      } else {
+        this.logger.error({ err: error }, "unexpected error while receiving a frame");
+      }
+      this.close("MalformedMessage");
+    }
+  }
+
+  private ended(code: number, reason: string): void {
+    this.closing = true;
+    this.metrics.connections.dec();
+    this.logger.debug({ code, reason }, "socket closed");
+    this.client?.handleClose({ code, reason });
+    this.options.onClosed(this);
+  }
+
+  /** What Hocuspocus writes to: sends are counted, its own closes mapped onto the table. */
+  private asWebSocketLike(): WebSocketLike {
+    const { socket, metrics } = this;
+    return {
+      get readyState() {
+        return socket.readyState;
+      },
+      send: (data) => {
+        if (socket.readyState !== WebSocket.OPEN) return;
+        if (data instanceof Uint8Array) {
+          metrics.messagesOut.inc();
+          metrics.bytesOut.inc(data.byteLength);
+          if (carriesUpdate(data)) metrics.updatesOut.inc();
+        }
+        socket.send(data as Uint8Array);
+      },
+      close: (code) => {
+        const name = code === undefined ? undefined : hocuspocusCloses[code];
+        if (name === undefined) this.logger.warn({ code }, "Hocuspocus closed with a code outside the table");
+        this.close(name ?? "MalformedMessage");
+      },
+    };
+  }
+}
