@@ -1,0 +1,75 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { parseArgs } from "node:util";
+import { allContenders, type ContenderName } from "./contenders/index.js";
+import { runBench } from "./run.js";
+import { type ScenarioName, scenarioNames } from "./scenarios/index.js";
+
+const usage = `pnpm bench [scenario…] [--smoke] [--only tandem,hocuspocus,y-websocket]
+
+Runs the benchmark scenarios (all by default) and rewrites docs/benchmarks.md.
+Scenarios: ${scenarioNames.join(", ")}
+  --smoke   every scenario at tiny scale, nothing saved (what the test suite runs)
+  --only    only these servers
+Environment: DATABASE_URL (Postgres), BENCH_SEED (the durability scenario's kill times),
+TANDEM_SERVER_CLI (another tandem-server build to measure).`;
+
+// The idle scenario holds 10,000 sockets in this process: raise the soft
+// file-descriptor limit to the hard one, which only a shell can do, by
+// running again under one (once).
+const FD_NEEDED = 12_000;
+if (process.env.BENCH_FD_RAISED === undefined) {
+  const soft = Number(execFileSync("sh", ["-c", "ulimit -n"], { encoding: "utf8" }).trim());
+  if (Number.isFinite(soft) && soft < FD_NEEDED) {
+    const result = spawnSync(
+      "sh",
+      [
+        "-c",
+        'ulimit -n "$(ulimit -Hn)" && exec "$0" "$@"',
+        process.execPath,
+        ...process.execArgv,
+        ...process.argv.slice(1),
+      ],
+      { stdio: "inherit", env: { ...process.env, BENCH_FD_RAISED: "1" } },
+    );
+    process.exit(result.status ?? 1);
+  }
+}
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    smoke: { type: "boolean", default: false },
+    only: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  },
+});
+if (values.help) {
+  process.stdout.write(`${usage}\n`);
+  process.exit(0);
+}
+const unknown = positionals.filter((name) => !scenarioNames.includes(name as ScenarioName));
+const contenders = values.only?.split(",").map((name) => name.trim()) as ContenderName[] | undefined;
+const unknownContenders = contenders?.filter((name) => !allContenders.includes(name)) ?? [];
+if (unknown.length > 0 || unknownContenders.length > 0) {
+  process.stderr.write(`unknown: ${[...unknown, ...unknownContenders].join(", ")}\n\n${usage}\n`);
+  process.exit(2);
+}
+
+const started = Date.now();
+const stamp = () => `[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s]`;
+try {
+  await runBench(positionals.length > 0 ? (positionals as ScenarioName[]) : scenarioNames, {
+    smoke: values.smoke,
+    ...(contenders ? { contenders } : {}),
+    log: (message) => process.stdout.write(`${stamp()} ${message}\n`),
+  });
+  process.stdout.write(
+    `${stamp()} done${values.smoke ? " (smoke: nothing saved)" : "; results in bench/results/, report in docs/benchmarks.md"}\n`,
+  );
+  process.exit(0);
+} catch (error) {
+  process.stderr.write(
+    `${stamp()} benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+}

@@ -1,0 +1,118 @@
+import { join } from "node:path";
+import { type ListeningProcess, spawnListening } from "../../../test/support/listening-process.js";
+import { databaseUrl, dropSchema, freshSchemaName } from "../../../test/support/postgres.js";
+import { hocuspocusProtocol, type WireProtocol, yWebsocketProtocol } from "../wire/protocols.js";
+
+/** The servers a run compares. */
+export type ContenderName = "tandem" | "hocuspocus" | "y-websocket";
+
+export const contenderLabels: Record<ContenderName, string> = {
+  tandem: "Tandem",
+  hocuspocus: "Hocuspocus",
+  "y-websocket": "y-websocket",
+};
+
+/** Every contender, and those that store to Postgres. */
+export const allContenders: readonly ContenderName[] = ["tandem", "hocuspocus", "y-websocket"];
+export const storingContenders: readonly ContenderName[] = ["tandem", "hocuspocus"];
+
+/**
+ * Settings every Tandem run gets. The per-connection message limit is a
+ * policy against abusive clients, not a cost: left at its default (200/s) it
+ * would close the saturation and trace-replay bots, so it is lifted.
+ */
+const tandemEnv = { LOG_LEVEL: "info", MAX_MESSAGES_PER_SECOND: "1000000" };
+
+/** A contender's server: a child process pinned to core 0. */
+export interface Contender {
+  readonly name: ContenderName;
+  readonly protocol: WireProtocol;
+  /** Base WebSocket URL (Tandem's includes `/collab`). */
+  readonly baseUrl: string;
+  readonly pid: number;
+  /** Its Postgres schema, if it stores. */
+  readonly schema: string | undefined;
+  readonly process: ListeningProcess;
+  /** SIGTERM, then wait for the exit. */
+  stop(): Promise<void>;
+  /** SIGKILL, then wait for the exit. */
+  kill(): Promise<void>;
+}
+
+const here = import.meta.dirname;
+/**
+ * The built tandem-server CLI: the benchmark measures what ships (`pnpm bench`
+ * builds first). TANDEM_SERVER_CLI points elsewhere, e.g. at another build to compare.
+ */
+const tandemCli = process.env.TANDEM_SERVER_CLI ?? join(here, "..", "..", "..", "packages", "server", "dist", "cli.js");
+
+function command(name: ContenderName): string[] {
+  switch (name) {
+    case "tandem":
+      return [tandemCli];
+    // Plain node with type stripping: no loader in the measured process.
+    case "hocuspocus":
+      return ["--experimental-strip-types", "--no-warnings", join(here, "hocuspocus-stock.ts")];
+    case "y-websocket":
+      return ["--experimental-strip-types", "--no-warnings", join(here, "y-websocket.ts")];
+  }
+}
+
+/** A fresh schema name for a contender that stores (Postgres identifiers: no dashes). */
+export function schemaFor(name: ContenderName): string | undefined {
+  return storingContenders.includes(name) ? freshSchemaName(`bench_${name.replace("-", "_")}`) : undefined;
+}
+
+/** Starts `name` pinned to core 0 (on `schema`, if it stores) and waits until it listens. */
+export async function startContender(name: ContenderName, schema = schemaFor(name)): Promise<Contender> {
+  const child = await spawnListening(
+    "taskset",
+    ["-c", "0", process.execPath, ...command(name)],
+    {
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATABASE_URL: databaseUrl,
+      ...(schema ? { DATABASE_SCHEMA: schema } : {}),
+      ...(name === "tandem" ? tandemEnv : {}),
+    },
+    name === "tandem" ? "/collab" : "",
+  );
+  const pid = child.child.pid;
+  if (pid === undefined) throw new Error(`${name} has no pid`);
+  const signal = async (which: NodeJS.Signals) => {
+    if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill(which);
+    await child.exited;
+  };
+  return {
+    name,
+    protocol: name === "y-websocket" ? yWebsocketProtocol : hocuspocusProtocol,
+    baseUrl: child.wsUrl,
+    pid,
+    schema,
+    process: child,
+    stop: () => signal("SIGTERM"),
+    kill: () => signal("SIGKILL"),
+  };
+}
+
+/**
+ * Runs `work` against a fresh `name` server and always cleans up: the server
+ * is stopped and its schema dropped, whatever happened. `prepare` runs
+ * before the server starts, with its schema (to seed storage).
+ */
+export async function withContender<T>(
+  name: ContenderName,
+  work: (contender: Contender) => Promise<T>,
+  prepare?: (schema: string) => Promise<void>,
+): Promise<T> {
+  const schema = schemaFor(name);
+  let contender: Contender | undefined;
+  try {
+    if (prepare && schema) await prepare(schema);
+    contender = await startContender(name, schema);
+    return await work(contender);
+  } finally {
+    await contender?.stop();
+    if (schema) await dropSchema(schema);
+  }
+}

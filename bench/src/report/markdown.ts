@@ -1,0 +1,206 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { allContenders, type ContenderName, contenderLabels } from "../contenders/index.js";
+import { TRACES_CREDIT } from "../traces.js";
+import type { Metric, ScenarioRecord } from "./record.js";
+import { linePlot } from "./svg.js";
+
+const root = join(import.meta.dirname, "..", "..", "..");
+/** Where results are saved, one JSON file per scenario. */
+export const resultsDir = join(root, "bench", "results");
+const docsDir = join(root, "docs");
+const plotsDir = join(docsDir, "benchmarks");
+const analysisFile = join(import.meta.dirname, "analysis.md");
+
+const colors: Record<ContenderName, string> = { tandem: "#1f6feb", hocuspocus: "#d97706", "y-websocket": "#6b7280" };
+
+/** Saves one scenario's record as bench/results/<scenario>.json. */
+export async function saveRecord(record: ScenarioRecord): Promise<void> {
+  await mkdir(resultsDir, { recursive: true });
+  await writeFile(join(resultsDir, `${record.scenario}.json`), `${JSON.stringify(record, roundNumbers, 1)}\n`);
+}
+
+// Results stay small and diffable: four significant digits are more than a benchmark resolves.
+function roundNumbers(_key: string, value: unknown): unknown {
+  return typeof value === "number" && Number.isFinite(value) && !Number.isInteger(value)
+    ? Number(value.toPrecision(4))
+    : value;
+}
+
+async function readRecords(order: readonly string[]): Promise<ScenarioRecord[]> {
+  const records: ScenarioRecord[] = [];
+  for (const scenario of order) {
+    try {
+      records.push(JSON.parse(await readFile(join(resultsDir, `${scenario}.json`), "utf8")) as ScenarioRecord);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+  }
+  return records;
+}
+
+function format(value: number | null | undefined, metric: Metric): string {
+  if (value === null || value === undefined) return "n/a";
+  if (value === Number.POSITIVE_INFINITY) return "∞ (lost)";
+  if (Number.isNaN(value)) return "–";
+  const digits = metric.digits ?? (Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2);
+  return value.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function meets(value: number | null | undefined, metric: Metric): boolean | undefined {
+  if (metric.target === undefined || value === null || value === undefined || Number.isNaN(value)) return undefined;
+  return metric.better === "higher" ? value >= metric.target.value : value <= metric.target.value;
+}
+
+function ratio(tandem: number | null | undefined, other: number | null | undefined): string {
+  if (tandem === null || tandem === undefined || other === null || other === undefined) return "";
+  if (!Number.isFinite(tandem) || !Number.isFinite(other) || other === 0) return "";
+  return `${(tandem / other).toFixed(2)}×`;
+}
+
+const arrow = (metric: Metric) => (metric.better === "lower" ? " ↓" : metric.better === "higher" ? " ↑" : "");
+
+function contendersOf(record: ScenarioRecord): ContenderName[] {
+  return allContenders.filter((name) => record.values[name] !== undefined);
+}
+
+function scenarioTable(record: ScenarioRecord): string {
+  const names = contendersOf(record);
+  const others = names.filter((name) => name !== "tandem");
+  const hasTandem = names.includes("tandem");
+  const header = [
+    "metric",
+    ...names.map((name) => contenderLabels[name]),
+    ...(hasTandem ? others.map((name) => `Tandem ÷ ${contenderLabels[name]}`) : []),
+    "target (Tandem)",
+  ];
+  const rows = record.metrics.map((metric) => {
+    const value = (name: ContenderName) => record.values[name]?.[metric.key];
+    const verdict = meets(value("tandem"), metric);
+    return [
+      `${metric.label}${metric.unit ? ` (${metric.unit})` : ""}${arrow(metric)}`,
+      ...names.map((name) => format(value(name), metric)),
+      ...(hasTandem ? others.map((name) => ratio(value("tandem"), value(name))) : []),
+      metric.target ? `${metric.target.text}${verdict === undefined ? "" : verdict ? " ✅" : " ❌"}` : "",
+    ];
+  });
+  return [header, header.map(() => "---"), ...rows].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
+}
+
+function summaryTable(records: readonly ScenarioRecord[]): string {
+  const rows: string[][] = [];
+  for (const record of records) {
+    for (const metric of record.metrics) {
+      if (!metric.target) continue;
+      const value = (name: ContenderName) => record.values[name]?.[metric.key];
+      const verdict = meets(value("tandem"), metric);
+      rows.push([
+        `${record.title.split(":")[0]}: ${metric.label}`,
+        `${metric.target.text}${metric.unit ? ` ${metric.unit}` : ""}`,
+        format(value("tandem"), metric),
+        verdict === undefined ? "–" : verdict ? "✅ met" : "❌ missed",
+        format(value("hocuspocus"), metric),
+        format(value("y-websocket"), metric),
+      ]);
+    }
+  }
+  const header = ["scenario: metric", "target", "Tandem", "", "Hocuspocus", "y-websocket"];
+  return [header, header.map(() => "---"), ...rows].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
+}
+
+async function plot(record: ScenarioRecord): Promise<string | undefined> {
+  if (!record.series) return undefined;
+  const lines = contendersOf(record)
+    .filter((name) => (record.series?.[name]?.length ?? 0) > 0)
+    .map((name) => ({
+      label: contenderLabels[name],
+      color: colors[name],
+      points: (record.series?.[name] ?? []).map((point) => ({ x: point.rate, y: point.p99, hollow: !point.sustained })),
+    }));
+  const svg = linePlot(lines, {
+    title: `${record.title.split(":")[0]}: p99 delivery latency against offered rate`,
+    xLabel: "offered rate (updates/s, all clients together)",
+    yLabel: "p99 delivery latency (ms, log scale)",
+    threshold: { y: 10, label: "10 ms" },
+  });
+  await mkdir(plotsDir, { recursive: true });
+  await writeFile(join(plotsDir, `${record.scenario}.svg`), svg);
+  return `![${record.title}: p99 latency against rate](benchmarks/${record.scenario}.svg)`;
+}
+
+async function analysis(): Promise<string> {
+  try {
+    return (await readFile(analysisFile, "utf8")).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "";
+    throw error;
+  }
+}
+
+/**
+ * Rewrites docs/benchmarks.md (and its plots under docs/benchmarks/) from the
+ * saved results of every scenario in `order`, so a run of one scenario
+ * refreshes its section and keeps the others.
+ */
+export async function writeReport(order: readonly string[]): Promise<void> {
+  const records = await readRecords(order);
+  if (records.length === 0) return;
+  const machine = records.at(-1)?.machine;
+  const sections: string[] = [];
+  for (const record of records) {
+    const picture = await plot(record);
+    sections.push(
+      [
+        `## ${record.title}`,
+        record.setup.map((line) => `- ${line}`).join("\n"),
+        scenarioTable(record),
+        ...(picture ? [picture] : []),
+        ...record.notes,
+      ].join("\n\n"),
+    );
+  }
+  const runs = records
+    .map(
+      (record) =>
+        `| ${record.title.split(":")[0]} | ${record.date.slice(0, 16).replace("T", " ")} UTC | ${Math.round(record.seconds)} s | ${record.machine.loadBefore.toFixed(2)} → ${record.machine.loadAfter.toFixed(2)} |`,
+    )
+    .join("\n");
+  const doc = `# Benchmarks
+
+<!-- Generated by \`pnpm bench\` from bench/results/*.json and bench/src/report/analysis.md; edit those, not this file. -->
+
+Tandem's server (acknowledgments durable on Postgres) against stock Hocuspocus v4 with @hocuspocus/extension-database
+storing to the same Postgres (its default 2 s debounce), and the y-websocket reference server (in memory), in the same
+run on the same machine. Each server runs as a child process pinned to core 0 (\`taskset -c 0\`); the load generator runs
+on core 1. Postgres is shared and not pinned; its CPU is reported separately.
+
+- **Command:** \`pnpm bench\` (every scenario) or \`pnpm bench <scenario>…\`; \`pnpm bench --smoke\` runs all of them at
+  tiny scale. Raw results: \`bench/results/<scenario>.json\`.
+- **Machine:** ${machine ? `${machine.cores} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, Postgres ${machine.postgres} on localhost` : "unknown"}.
+- **Delivery latency** is the time from one client sending an update to another client receiving it, on one clock
+  (both clients live in the generator). Percentiles are exact (sorted samples); deliveries that never arrived count as
+  infinitely late. Loads are open-loop: sends follow a fixed schedule whatever the server does.
+- **Server CPU per update** is the server process' user + system time (every thread, from \`/proc/<pid>/stat\`) over the
+  measured window, divided by the updates sent in it. Memory is its resident set (\`VmRSS\`).
+- **Generator CPU** is the load generator's own share of its core: near 1.0 means the generator, not the server, was the
+  limit.
+- Ratios are Tandem's value divided by the other's; ↓ marks metrics where lower is better, ↑ higher.
+
+| scenario | measured | took | 1-min load before → after |
+| --- | --- | --- | --- |
+${runs}
+
+## Targets
+
+${summaryTable(records)}
+
+${await analysis()}
+
+${sections.join("\n\n")}
+
+## Credits
+
+${TRACES_CREDIT}
+`;
+  await writeFile(join(docsDir, "benchmarks.md"), doc);
+}

@@ -1,0 +1,44 @@
+import type { ContenderName } from "../contenders/index.js";
+import type { MachineInfo } from "../measure/machine.js";
+
+/** How one number of a scenario is shown, and what the issue aims for. */
+export interface Metric {
+  readonly key: string;
+  readonly label: string;
+  readonly unit: string;
+  /** Which direction is better, for the ratio columns; omitted when neither is. */
+  readonly better?: "lower" | "higher";
+  /** The issue's target for Tandem, if it sets one. */
+  readonly target?: { readonly value: number; readonly text: string };
+  /** Decimal places (default: 2 below 100, else 0). */
+  readonly digits?: number;
+}
+
+/** One point of a latency-against-rate curve. */
+export interface RatePoint {
+  readonly rate: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly sustained: boolean;
+}
+
+/** One scenario's results, as saved under bench/results/ and drawn into docs/benchmarks.md. */
+export interface ScenarioRecord {
+  readonly scenario: string;
+  readonly title: string;
+  readonly date: string;
+  readonly smoke: boolean;
+  readonly seconds: number;
+  readonly machine: MachineInfo;
+  /** What the scenario did, in words (clients, rates, windows…). */
+  readonly setup: readonly string[];
+  readonly metrics: readonly Metric[];
+  /** metric key → value per contender; null where the metric does not apply. */
+  readonly values: Partial<Record<ContenderName, Record<string, number | null>>>;
+  /** Latency against offered rate, per contender, for the scenarios that ramp. */
+  readonly series?: Partial<Record<ContenderName, readonly RatePoint[]>>;
+  readonly notes: readonly string[];
+}
+
+/** What a scenario's run returns; the harness adds the date, timing and machine. */
+export type ScenarioOutcome = Omit<ScenarioRecord, "scenario" | "title" | "date" | "smoke" | "seconds" | "machine">;

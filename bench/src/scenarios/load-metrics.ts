@@ -1,0 +1,48 @@
+import type { Contender } from "../contenders/index.js";
+import type { BotConfig } from "../load/bot.js";
+import type { RateStepResult } from "../load/rate-step.js";
+
+/**
+ * Bot configurations for `documents` documents with `perDocument` clients
+ * each, interleaved so that consecutive sends of the round-robin schedule go
+ * to different documents.
+ */
+export function botConfigs(
+  contender: Contender,
+  documents: number,
+  perDocument: number,
+  prefix = "bench/doc",
+): BotConfig[] {
+  const configs: BotConfig[] = [];
+  for (let client = 0; client < perDocument; client++) {
+    for (let document = 0; document < documents; document++) {
+      configs.push({
+        protocol: contender.protocol,
+        baseUrl: contender.baseUrl,
+        documentName: `${prefix}-${document}`,
+        name: `Bot ${document}.${client}`,
+      });
+    }
+  }
+  return configs;
+}
+
+const MB = 1024 * 1024;
+
+/** The numbers of one rate step, keyed as the load metrics table expects. */
+export function stepValues(result: RateStepResult): Record<string, number | null> {
+  return {
+    p50: result.delivery.p50,
+    p95: result.delivery.p95,
+    p99: result.delivery.p99,
+    ackP99: result.ack?.p99 ?? null,
+    throughput: result.sentRate,
+    deliveries: result.deliveriesPerSecond,
+    missing: result.delivery.missing,
+    cpuPerUpdate: result.serverCpuMicrosPerUpdate,
+    cpuShare: result.serverCpuShare,
+    postgresCpuPerUpdate: result.postgresCpuMicrosPerUpdate,
+    rss: result.serverRssBytes / MB,
+    generatorCpu: result.generatorCpuShare,
+  };
+}

@@ -1,0 +1,92 @@
+import { allContenders, contenderLabels, withContender } from "../contenders/index.js";
+import { connectBots } from "../load/connect.js";
+import type { Metric, ScenarioOutcome } from "../report/record.js";
+import type { ScenarioContext } from "./context.js";
+import { botConfigs, stepValues } from "./load-metrics.js";
+import { P99_LIMIT_MS, ramp } from "./ramp.js";
+
+/** The table of a ramp: the highest sustained rate, and what the server looked like there. */
+export function rampMetrics(targetRate: number): Metric[] {
+  return [
+    {
+      key: "highest",
+      label: `highest rate sustained at p99 ≤ ${P99_LIMIT_MS} ms`,
+      unit: "updates/s",
+      better: "higher",
+      target: { value: targetRate, text: `≥ ${targetRate.toLocaleString("en")}` },
+      digits: 0,
+    },
+    { key: "p50", label: "p50 there", unit: "ms", better: "lower" },
+    { key: "p99", label: "p99 there", unit: "ms", better: "lower" },
+    { key: "ackP99", label: "acknowledgment p99 there", unit: "ms", better: "lower" },
+    { key: "deliveries", label: "deliveries there", unit: "messages/s", better: "higher" },
+    { key: "cpuPerUpdate", label: "server CPU per update there", unit: "µs", better: "lower" },
+    { key: "cpuShare", label: "server CPU there (share of its core)", unit: "" },
+    { key: "postgresCpuPerUpdate", label: "Postgres CPU per update there", unit: "µs", better: "lower" },
+    { key: "rss", label: "server memory (RSS) there", unit: "MB", better: "lower", digits: 1 },
+    { key: "generatorCpu", label: "generator CPU there (share of its core)", unit: "" },
+    { key: "firstFailed", label: "first rate not sustained", unit: "updates/s", digits: 0 },
+  ];
+}
+
+/** Runs a ramp per contender over `documents` × `perDocument` bots and shapes it as a record. */
+export async function rampScenario(
+  context: ScenarioContext,
+  shape: { documents: number; perDocument: number; rates: readonly number[]; target: number },
+): Promise<ScenarioOutcome> {
+  const step = context.smoke
+    ? { warmupMs: 200, measureMs: 600, drainMs: 1000, awareness: false }
+    : { warmupMs: 1000, measureMs: 4000, drainMs: 2000, awareness: false };
+  const values: ScenarioOutcome["values"] = {};
+  const series: NonNullable<ScenarioOutcome["series"]> = {};
+  for (const name of context.contenders ?? allContenders) {
+    context.log(`${contenderLabels[name]}:`);
+    const result = await withContender(name, async (contender) => {
+      const bots = await connectBots(botConfigs(contender, shape.documents, shape.perDocument));
+      try {
+        return await ramp(contender, bots, shape.rates, step, context.log);
+      } finally {
+        for (const bot of bots) bot.destroy();
+      }
+    });
+    series[name] = result.points;
+    const failed = result.points.find((point) => !point.sustained);
+    values[name] = {
+      ...(result.best ? stepValues(result.best) : {}),
+      highest: result.best?.offeredRate ?? 0,
+      firstFailed: failed?.rate ?? null,
+    };
+  }
+  const clients = shape.documents * shape.perDocument;
+  return {
+    setup: [
+      `${shape.documents === 1 ? "one document" : `${shape.documents} documents`} with ${shape.perDocument} clients each (${clients} connections), one character per update, no presence updates`,
+      `rates tried (updates/s, all clients together): ${shape.rates.join(", ")}; each step ${step.warmupMs / 1000} s warm-up + ${step.measureMs / 1000} s measured`,
+      `a rate is sustained when p99 ≤ ${P99_LIMIT_MS} ms, at least 95% of it was sent, every delivery arrived within ${step.drainMs / 1000} s after the window, and nobody was disconnected; the first rate that fails ends the ramp`,
+    ],
+    metrics: rampMetrics(shape.target),
+    values,
+    series,
+    notes: [],
+  };
+}
+
+/** 2. Hot document saturation: 50 clients in one document, rate raised until p99 passes 10 ms. */
+export function saturation(context: ScenarioContext): Promise<ScenarioOutcome> {
+  return rampScenario(context, {
+    documents: 1,
+    perDocument: context.smoke ? 5 : 50,
+    rates: context.smoke ? [50, 100] : [250, 500, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 10_000],
+    target: 6000,
+  });
+}
+
+/** 3. Many rooms: 200 documents with 5 clients each, rate raised until p99 passes 10 ms. */
+export function manyRooms(context: ScenarioContext): Promise<ScenarioOutcome> {
+  return rampScenario(context, {
+    documents: context.smoke ? 4 : 200,
+    perDocument: 5,
+    rates: context.smoke ? [50, 100] : [1000, 2000, 4000, 6000, 8000, 10_000, 12_000, 16_000],
+    target: 8000,
+  });
+}
