@@ -1,20 +1,31 @@
+import { connect as tcpConnect } from "node:net";
 import { CloseCodes } from "@tandem/protocol";
 import * as encoding from "lib0/encoding";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { dropSchema } from "../support/postgres.js";
 import { frame, openRawSocket } from "../support/raw-socket.js";
-import { type Client, connect, type RunningServer, startServer, synced } from "../support/server-harness.js";
+import {
+  type Client,
+  connect,
+  metric,
+  type RunningServer,
+  startServer,
+  storedText,
+  synced,
+} from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
 
 const Sync = 0;
+const Awareness = 1;
 const Auth = 2;
 const QueryAwareness = 3;
+const BroadcastStateless = 6;
 const SyncUpdate = 2;
 
-function validUpdate(): Uint8Array {
+function validUpdate(text: string): Uint8Array {
   const doc = new Y.Doc();
-  doc.getText("t").insert(0, "an honest sentence of some length");
+  doc.getText("t").insert(0, text);
   return Y.encodeStateAsUpdate(doc);
 }
 
@@ -25,7 +36,28 @@ function authFrame(documentName: string): Uint8Array {
   });
 }
 
-describe("raw WebSocket attackers get their documented close code; others keep working", () => {
+function updateFrame(documentName: string, update: Uint8Array): Uint8Array {
+  return frame(documentName, Sync, (encoder) => {
+    encoding.writeVarUint(encoder, SyncUpdate);
+    encoding.writeVarUint8Array(encoder, update);
+  });
+}
+
+/** Sends one raw HTTP request and resolves with the status line (or "" when the server hung up). */
+function rawHttp(url: string, request: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect(Number(port), hostname, () => socket.end(request));
+    let response = "";
+    socket.on("data", (chunk) => {
+      response += chunk.toString();
+    });
+    socket.on("close", () => resolve(response.split("\r\n")[0] ?? ""));
+    socket.on("error", reject);
+  });
+}
+
+describe("raw WebSocket attackers get their documented close code; honest clients keep working", () => {
   let server: RunningServer;
   let honest: Client;
   let witness: Client;
@@ -49,31 +81,56 @@ describe("raw WebSocket attackers get their documented close code; others keep w
     expect((await socket.closed).code).toBe(code);
   }
 
-  it("garbage bytes: 4400", () => expectClose([new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0x01])], 4400));
+  const malformed = CloseCodes.MalformedMessage.code;
 
-  it("a text frame: 4400", () => expectClose(["hello"], 4400));
+  it("garbage bytes: 4400", () => expectClose([new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0x01])], malformed));
 
-  it("a truncated update: 4400, and nothing of it is applied", async () => {
-    const update = validUpdate();
-    const truncated = update.slice(0, Math.floor(update.length / 2));
+  it("a text frame: 4400", () => expectClose(["hello"], malformed));
+
+  it("a truncated update: 4400, and nothing of it is applied or stored", async () => {
+    const update = validUpdate("an attacker's sentence of some length");
     await expectClose(
-      [
-        authFrame("spec/shared"),
-        frame("spec/shared", Sync, (encoder) => {
-          encoding.writeVarUint(encoder, SyncUpdate);
-          encoding.writeVarUint8Array(encoder, truncated);
-        }),
-      ],
-      4400,
+      [authFrame("spec/shared"), updateFrame("spec/shared", update.slice(0, update.length - 3))],
+      malformed,
     );
-    expect(honest.text.toString()).not.toContain("honest");
+    // The honest client's next edit is applied and stored after anything the attacker sent.
+    honest.text.insert(0, "marker ");
+    await honest.acknowledged();
+    await waitFor(() => witness.text.toString().includes("marker"), "the witness sees the marker");
+    expect(witness.text.toString()).not.toContain("attacker");
+    expect(await storedText(server.schema, "spec/shared")).not.toContain("attacker");
   });
 
-  it("an unknown message type: 4400", () => expectClose([frame("spec/shared", 42)], 4400));
+  it("an unknown message type: 4400", () => expectClose([frame("spec/shared", 42)], malformed));
 
-  it("an invalid document name: 4400", () => expectClose([frame("../../etc/passwd", QueryAwareness)], 4400));
+  it("BroadcastStateless, which only servers may send: 4400", () =>
+    expectClose(
+      [frame("spec/shared", BroadcastStateless, (e) => encoding.writeVarString(e, "to everyone"))],
+      malformed,
+    ));
 
-  it("an oversized frame: 1009, refused before it is buffered", () =>
+  it("an invalid document name: 4400", () => expectClose([frame("../../etc/passwd", QueryAwareness)], malformed));
+
+  it("an over-long document name: 4400", () =>
+    expectClose([frame(`spec/${"x".repeat(300)}`, QueryAwareness)], malformed));
+
+  it("an awareness state that is not JSON: 4400", () =>
+    expectClose(
+      [
+        authFrame("spec/shared"),
+        frame("spec/shared", Awareness, (e) => {
+          const inner = encoding.createEncoder();
+          encoding.writeVarUint(inner, 1);
+          encoding.writeVarUint(inner, 12345);
+          encoding.writeVarUint(inner, 1);
+          encoding.writeVarString(inner, "{");
+          encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
+        }),
+      ],
+      malformed,
+    ));
+
+  it("an oversized frame: 4413, refused from its header", () =>
     expectClose(
       [frame("spec/shared", QueryAwareness, (e) => encoding.writeUint8Array(e, new Uint8Array(128 * 1024)))],
       CloseCodes.MessageTooLarge.code,
@@ -85,10 +142,57 @@ describe("raw WebSocket attackers get their documented close code; others keep w
       CloseCodes.RateLimited.code,
     ));
 
+  it("counts every close by code", async () => {
+    expect(await metric(server.url, 'tandem_errors_total{code="4400"}')).toBeGreaterThanOrEqual(7);
+    expect(await metric(server.url, 'tandem_errors_total{code="4413"}')).toBe(1);
+    expect(await metric(server.url, 'tandem_errors_total{code="4429"}')).toBe(1);
+  });
+
   it("after all that, honest clients still collaborate", async () => {
-    honest.text.insert(0, "still here");
+    honest.text.insert(honest.text.length, " still here");
     await honest.acknowledged();
-    await waitFor(() => witness.text.toString() === "still here", "the witness sees the edit");
+    await waitFor(() => witness.text.toString() === honest.text.toString(), "the witness sees the edit");
+    expect(witness.text.toString()).toContain("still here");
     expect(honest.closeCodes).toEqual([]);
+    expect(witness.closeCodes).toEqual([]);
+  });
+});
+
+describe("raw HTTP attackers", () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(async () => {
+    await server.close();
+    await dropSchema(server.schema);
+  });
+
+  it("odd request targets get an answer, not a crash (`new URL('//', base)` throws)", async () => {
+    expect(await rawHttp(server.url, "GET // HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toMatch(
+      /^HTTP\/1\.1 [234]\d\d /,
+    );
+    expect(await rawHttp(server.url, "GET * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toBe(
+      "HTTP/1.1 400 Bad Request",
+    );
+    expect(await rawHttp(server.url, "GET /%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toMatch(
+      /^HTTP\/1\.1 [234]\d\d /,
+    );
+  });
+
+  it("a WebSocket upgrade anywhere but /collab gets 404, a malformed one too", async () => {
+    const upgrade = (target: string) =>
+      rawHttp(
+        server.url,
+        `GET ${target} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+      );
+    expect(await upgrade("/other")).toBe("HTTP/1.1 404 Not Found");
+    expect(await upgrade("//")).toBe("HTTP/1.1 404 Not Found");
+    expect(await upgrade("/collab")).toBe("HTTP/1.1 101 Switching Protocols");
+  });
+
+  it("and the server still answers", async () => {
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 });

@@ -1,23 +1,17 @@
-import { createPostgresStore } from "@tandem/persistence";
 import { signToken } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as Y from "yjs";
-import { databaseUrl, dropSchema } from "../support/postgres.js";
-import { type Client, connect, type RunningServer, startServer, synced } from "../support/server-harness.js";
+import { dropSchema } from "../support/postgres.js";
+import {
+  type Client,
+  connect,
+  type RunningServer,
+  startServer,
+  storedText,
+  synced,
+} from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
 
 const secret = "a-test-secret-that-is-long-enough-for-hs256";
-
-async function storedText(schema: string, name: string, field = "t"): Promise<string> {
-  const store = await createPostgresStore({ connectionString: databaseUrl, schema });
-  try {
-    const doc = new Y.Doc();
-    await store.load(name, doc);
-    return doc.getText(field).toString();
-  } finally {
-    await store.close();
-  }
-}
 
 describe("authentication and roles", () => {
   let server: RunningServer;
@@ -72,12 +66,16 @@ describe("authentication and roles", () => {
     await editor.acknowledged();
     await waitFor(() => viewer.text.toString() === "by the editor", "the viewer reads");
     viewer.text.insert(0, "VIEWER WAS HERE ");
-    // The server answers with a negative sync status: the change stays unsynced.
-    await waitFor(() => viewer.provider.hasUnsyncedChanges, "viewer's change refused");
+    // The server answers with a negative sync status: refused, and the change stays unsynced.
+    await waitFor(() => viewer.refusedWrites() === 1, "the server refuses the viewer's write");
+    expect(viewer.provider.hasUnsyncedChanges).toBe(true);
     editor.text.insert(editor.text.length, ".");
     await editor.acknowledged();
     expect(editor.text.toString()).toBe("by the editor.");
     expect(await storedText(server.schema, "spec/roles")).toBe("by the editor.");
+    // Still connected and reading.
+    await waitFor(() => viewer.text.toString().endsWith("by the editor."), "the viewer keeps reading");
+    expect(viewer.closeCodes).toEqual([]);
   });
 
   it("a commenter writes to #comments but not to the content", async () => {
@@ -88,7 +86,8 @@ describe("authentication and roles", () => {
     comments.text.insert(0, "a comment");
     await comments.acknowledged();
     content.text.insert(0, "sneaky edit");
-    await waitFor(() => content.provider.hasUnsyncedChanges, "content change refused");
+    await waitFor(() => content.refusedWrites() === 1, "the server refuses the commenter's content write");
+    expect(comments.refusedWrites()).toBe(0);
     expect(await storedText(server.schema, "spec/review#comments")).toBe("a comment");
     expect(await storedText(server.schema, "spec/review")).toBe("");
   });

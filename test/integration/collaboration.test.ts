@@ -1,7 +1,15 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { dropSchema, freshSchemaName } from "../support/postgres.js";
-import { type Client, connect, type RunningServer, startServer, synced } from "../support/server-harness.js";
+import {
+  type Client,
+  connect,
+  metric,
+  type RunningServer,
+  startServer,
+  storedInfo,
+  synced,
+} from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
 
 describe("collaboration through a real server on Postgres", () => {
@@ -39,6 +47,15 @@ describe("collaboration through a real server on Postgres", () => {
     await synced(late);
     expect(late.text.toString()).toBe(expected);
 
+    // Everyone leaves: the document unloads, and its log is compacted into the snapshot.
+    for (const client of clients.splice(0)) client.destroy();
+    const url = server.url;
+    await waitFor(async () => (await metric(url, "tandem_documents_loaded")) === 0, "the document unloads");
+    await waitFor(async () => (await storedInfo(schema, "spec/converge"))?.pendingUpdates === 0, "compacted");
+
+    const afterUnload = open("spec/converge");
+    await synced(afterUnload);
+    expect(afterUnload.text.toString()).toBe(expected);
     for (const client of clients.splice(0)) client.destroy();
     await server.close();
     server = await startServer({ databaseSchema: schema });

@@ -1,7 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, describe, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { dropSchema, freshSchemaName, redisUrl } from "../support/postgres.js";
-import { type Client, connect, type RunningServer, startServer, synced } from "../support/server-harness.js";
+import {
+  type Client,
+  connect,
+  metric,
+  type RunningServer,
+  startServer,
+  storedText,
+  synced,
+} from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
 
 describe("scale-out over Redis", () => {
@@ -14,18 +22,32 @@ describe("scale-out over Redis", () => {
     await dropSchema(schema);
   });
 
-  it("clients on two instances converge on one document", async () => {
+  it("clients on two instances converge on one document, each edit stored once, presence relayed", async () => {
+    // A prefix of its own: other runs on the same Redis never hear this one.
     const redisPrefix = `tandem-test-${randomBytes(4).toString("hex")}`;
     for (let i = 0; i < 2; i++) servers.push(await startServer({ databaseSchema: schema, redisUrl, redisPrefix }));
     const [one, two] = servers as [RunningServer, RunningServer];
-    const ada = connect(one.wsUrl, "spec/scaled");
-    const bob = connect(two.wsUrl, "spec/scaled");
+    const ada = connect(one.wsUrl, "spec/scaled", { token: JSON.stringify({ id: "ada", name: "Ada" }) });
+    const bob = connect(two.wsUrl, "spec/scaled", { token: JSON.stringify({ id: "bob", name: "Bob" }) });
     clients.push(ada, bob);
     await Promise.all([synced(ada), synced(bob)]);
+
     ada.text.insert(0, "from instance one. ");
     await waitFor(() => bob.text.toString() === "from instance one. ", "bob sees ada's edit");
     bob.text.insert(bob.text.length, "from instance two.");
     await waitFor(() => ada.text.toString() === "from instance one. from instance two.", "ada sees bob's edit");
     await Promise.all([ada.acknowledged(), bob.acknowledged()]);
+
+    // Each instance stored its own client's edit; the one relayed to it was stored by its origin.
+    expect(await metric(one.url, "tandem_updates_in_total")).toBe(1);
+    expect(await metric(two.url, "tandem_updates_in_total")).toBe(1);
+    expect(await storedText(schema, "spec/scaled")).toBe("from instance one. from instance two.");
+
+    bob.provider.setAwarenessField("cursor", 5);
+    await waitFor(
+      () => ada.provider.awareness?.getStates().get(bob.doc.clientID)?.cursor === 5,
+      "ada sees bob's presence",
+    );
+    expect(ada.provider.awareness?.getStates().get(bob.doc.clientID)?.user).toMatchObject({ id: "bob", name: "Bob" });
   });
 });

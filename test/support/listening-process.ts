@@ -6,6 +6,10 @@ export interface ListeningProcess {
   readonly child: ChildProcess;
   readonly url: string;
   readonly wsUrl: string;
+  /** The lines it wrote to stdout so far (for `tandem-server`, JSON log lines). */
+  readonly stdout: readonly string[];
+  /** What it wrote to stderr so far. */
+  readonly stderr: readonly string[];
   /** Resolves with the exit code (or signal) once the process has exited. */
   readonly exited: Promise<number | NodeJS.Signals | null>;
 }
@@ -26,10 +30,12 @@ export async function spawnListening(
     child.once("exit", (code, signal) => resolve(signal ?? code)),
   );
   const stderr: string[] = [];
+  const stdout: string[] = [];
   child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     lines.on("line", (line) => {
+      stdout.push(line);
       try {
         const entry = JSON.parse(line) as { msg?: string; url?: string };
         if (entry.msg === "listening" && entry.url) resolve(entry.url);
@@ -42,5 +48,5 @@ export async function spawnListening(
       reject,
     );
   });
-  return { child, url, wsUrl: `${url.replace(/^http/, "ws")}${wsPath}`, exited };
+  return { child, url, wsUrl: `${url.replace(/^http/, "ws")}${wsPath}`, stdout, stderr, exited };
 }

@@ -1,6 +1,9 @@
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
+import { createPostgresStore, type DocumentInfo } from "@tandem/persistence";
 import { createTandemServer, type TandemServer, type TandemServerConfig } from "@tandem/server";
+import * as decoding from "lib0/decoding";
 import * as Y from "yjs";
 import { type ListeningProcess, spawnListening } from "./listening-process.js";
 import { databaseUrl, freshSchemaName } from "./postgres.js";
@@ -15,6 +18,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Starts a server in this process; `config` overrides the test defaults (fresh schema, silent logs). */
 export async function startServer(config: TandemServerConfig = {}): Promise<RunningServer> {
   const schema = config.databaseSchema ?? freshSchemaName("srv");
   const server = createTandemServer({
@@ -32,10 +36,42 @@ export async function startServer(config: TandemServerConfig = {}): Promise<Runn
 /** The server's CLI as a child process (built `dist`), for tests that kill it. */
 export type ServerProcess = ListeningProcess;
 
-/** Path of the built `tandem-server` CLI. */
-export const serverCli = join(import.meta.dirname, "..", "..", "packages", "server", "dist", "cli.js");
+const root = join(import.meta.dirname, "..", "..");
 
+/** Path of the built `tandem-server` CLI; `pnpm test` builds before it tests. */
+export const serverCli = join(root, "packages", "server", "dist", "cli.js");
+
+function newestFile(path: string, include: (name: string) => boolean = () => true): number {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (!stats) return 0;
+  if (!stats.isDirectory()) return include(path) ? stats.mtimeMs : 0;
+  let newest = 0;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestFile(join(path, entry), include));
+  return newest;
+}
+
+/**
+ * Child-process tests run the built CLI, so a build older than the sources
+ * would test yesterday's server. Fail loudly instead. (tsc emits only what
+ * changed, so the newest output is compared with the newest source.)
+ */
+function assertBuilt(): void {
+  for (const name of ["server", "persistence", "protocol"]) {
+    const pkg = join(root, "packages", name);
+    const source = newestFile(join(pkg, "src"), (file) => !/\.test\.tsx?$/.test(file));
+    const built = Math.max(newestFile(join(pkg, "dist")), newestFile(join(pkg, "tsconfig.tsbuildinfo")));
+    if (built < source) {
+      throw new Error(`packages/${name}/dist is older than its sources: run \`pnpm tsc -b\` first (pnpm test does)`);
+    }
+  }
+}
+
+/**
+ * Starts `tandem-server` with PORT=0 on 127.0.0.1 against the test Postgres,
+ * and resolves once its `"msg":"listening"` log line names the URL.
+ */
 export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  assertBuilt();
   return spawnListening(process.execPath, [serverCli], {
     PORT: "0",
     HOST: "127.0.0.1",
@@ -53,11 +89,14 @@ export interface Client {
   readonly text: Y.Text;
   /** Close codes this client's socket received, in order. */
   readonly closeCodes: number[];
+  /** How many of its writes the server answered with a negative sync status (refused, not applied). */
+  readonly refusedWrites: () => number;
   /** Resolves once the client has no unsynced changes: every edit is acknowledged. */
   acknowledged(): Promise<void>;
   destroy(): void;
 }
 
+/** Connects a provider (which reconnects on its own, quickly, as tests want) to `name`. */
 export function connect(wsUrl: string, name: string, options: { token?: string; doc?: Y.Doc } = {}): Client {
   const doc = options.doc ?? new Y.Doc();
   const closeCodes: number[] = [];
@@ -69,6 +108,13 @@ export function connect(wsUrl: string, name: string, options: { token?: string; 
     document: doc,
     token: options.token ?? "",
   });
+  let refused = 0;
+  provider.on("message", ({ message }: { message: { decoder: decoding.Decoder } }) => {
+    // Hocuspocus's SyncStatus message (type 8): 1 applied, 0 refused. The provider has no event for a refusal.
+    const decoder = message.decoder;
+    decoding.readVarString(decoder);
+    if (decoding.readVarUint(decoder) === 8 && decoding.readVarInt(decoder) === 0) refused++;
+  });
   provider.attach();
   return {
     doc,
@@ -76,6 +122,7 @@ export function connect(wsUrl: string, name: string, options: { token?: string; 
     socket,
     text: doc.getText("t"),
     closeCodes,
+    refusedWrites: () => refused,
     acknowledged: () =>
       waitFor(() => provider.isSynced && !provider.hasUnsyncedChanges, `${name}: all changes acknowledged`),
     destroy() {
@@ -88,4 +135,38 @@ export function connect(wsUrl: string, name: string, options: { token?: string; 
 /** Resolves once `client` has completed its first sync. */
 export function synced(client: Client): Promise<void> {
   return waitFor(() => client.provider.isSynced, "first sync");
+}
+
+/** What the store holds for one document, read by a store of its own (not through any server). */
+export async function storedDoc(schema: string, name: string): Promise<Y.Doc> {
+  const store = await createPostgresStore({ connectionString: databaseUrl, schema });
+  try {
+    const doc = new Y.Doc();
+    await store.load(name, doc);
+    return doc;
+  } finally {
+    await store.close();
+  }
+}
+
+/** What the store knows about one document without loading it (null if never stored). */
+export async function storedInfo(schema: string, name: string): Promise<DocumentInfo | null> {
+  const store = await createPostgresStore({ connectionString: databaseUrl, schema });
+  try {
+    return await store.stat(name);
+  } finally {
+    await store.close();
+  }
+}
+
+/** The text field `t` (what {@link Client.text} edits) of a stored document. */
+export async function storedText(schema: string, name: string): Promise<string> {
+  return (await storedDoc(schema, name)).getText("t").toString();
+}
+
+/** One sample of the server's `/metrics`, e.g. `metric(url, 'tandem_errors_total{code="4400"}')`; 0 when absent. */
+export async function metric(url: string, sample: string): Promise<number> {
+  const body = await (await fetch(`${url}/metrics`)).text();
+  const line = body.split("\n").find((candidate) => candidate.startsWith(`${sample} `));
+  return line === undefined ? 0 : Number(line.slice(sample.length + 1));
 }

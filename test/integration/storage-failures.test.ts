@@ -1,0 +1,103 @@
+import { createPostgresStore, type DocumentStore, PersistenceError } from "@tandem/persistence";
+import { CloseCodes } from "@tandem/protocol";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { databaseUrl, dropSchema, freshSchemaName } from "../support/postgres.js";
+import {
+  type Client,
+  connect,
+  metric,
+  type RunningServer,
+  startServer,
+  storedText,
+  synced,
+} from "../support/server-harness.js";
+import { waitFor } from "../support/wait.js";
+
+type Fault = "append" | "load" | "ping";
+
+/** A real Postgres store whose append, load or ping can be made to fail, as after the store's own retries. */
+function withFaults(inner: DocumentStore): { store: DocumentStore; faults: Set<Fault> } {
+  const faults = new Set<Fault>();
+  const store = new Proxy(inner, {
+    get(target, property) {
+      if (typeof property === "string" && faults.has(property as Fault)) {
+        return () => Promise.reject(new PersistenceError("unavailable", `injected ${property} failure`));
+      }
+      const value = Reflect.get(target, property);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { store, faults };
+}
+
+describe("when storage fails, nothing is acknowledged and clients come back", () => {
+  const schema = freshSchemaName("faults");
+  let inner: DocumentStore;
+  let faults: Set<Fault>;
+  let server: RunningServer;
+  const clients: Client[] = [];
+  const open = (name: string) => {
+    const client = connect(server.wsUrl, name);
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    inner = await createPostgresStore({ connectionString: databaseUrl, schema });
+    const faulty = withFaults(inner);
+    faults = faulty.faults;
+    server = await startServer({ databaseSchema: schema, store: faulty.store });
+  });
+  afterAll(async () => {
+    for (const client of clients) client.destroy();
+    await server.close();
+    await inner.close();
+    await dropSchema(schema);
+  });
+
+  it("a failed append closes with 4500 before the edit is applied; the client resends it once storage is back", async () => {
+    const writer = open("spec/flaky");
+    const witness = open("spec/flaky");
+    await Promise.all([synced(writer), synced(witness)]);
+    writer.text.insert(0, "kept");
+    await writer.acknowledged();
+
+    faults.add("append");
+    writer.text.insert(4, " and resent");
+    await waitFor(() => writer.closeCodes.includes(CloseCodes.StorageUnavailable.code), "4500");
+    expect(writer.provider.hasUnsyncedChanges).toBe(true);
+    expect(witness.text.toString()).toBe("kept"); // never applied, so never broadcast
+    expect(await storedText(schema, "spec/flaky")).toBe("kept");
+    expect(await metric(server.url, 'tandem_errors_total{code="append-failed"}')).toBeGreaterThanOrEqual(1);
+
+    faults.delete("append");
+    // The provider reconnects by itself and sends its unsynced edit in its sync step 2.
+    await writer.acknowledged();
+    await waitFor(() => witness.text.toString() === "kept and resent", "the witness sees the resent edit");
+    expect(await storedText(schema, "spec/flaky")).toBe("kept and resent");
+    expect(witness.closeCodes).toEqual([]);
+  });
+
+  it("a failed load closes with 4500; the client gets the document once storage is back", async () => {
+    const stored = new Y.Doc();
+    stored.getText("t").insert(0, "already there");
+    await inner.append("spec/stored", Y.encodeStateAsUpdate(stored));
+    faults.add("load");
+    const reader = open("spec/stored");
+    await waitFor(() => reader.closeCodes.includes(CloseCodes.StorageUnavailable.code), "4500");
+    expect(reader.provider.isSynced).toBe(false);
+    faults.delete("load");
+    await synced(reader);
+    expect(reader.text.toString()).toBe("already there");
+  });
+
+  it("/readyz says 503 while storage does not answer", async () => {
+    faults.add("ping");
+    const down = await fetch(`${server.url}/readyz`);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toEqual({ status: "unavailable", storage: "postgres" });
+    faults.delete("ping");
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+  });
+});
