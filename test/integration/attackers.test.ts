@@ -43,16 +43,20 @@ function updateFrame(documentName: string, update: Uint8Array): Uint8Array {
   });
 }
 
-/** Sends one raw HTTP request and resolves with the status line (or "" when the server hung up). */
+/** Sends one raw HTTP request and resolves with the status line of the answer ("" if the server hangs up). */
 function rawHttp(url: string, request: string): Promise<string> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = tcpConnect(Number(port), hostname, () => socket.end(request));
+    const socket = tcpConnect(Number(port), hostname, () => socket.write(request));
     let response = "";
     socket.on("data", (chunk) => {
       response += chunk.toString();
+      const end = response.indexOf("\r\n");
+      if (end === -1) return;
+      resolve(response.slice(0, end));
+      socket.destroy();
     });
-    socket.on("close", () => resolve(response.split("\r\n")[0] ?? ""));
+    socket.on("close", () => resolve(""));
     socket.on("error", reject);
   });
 }

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
 import { createPostgresStore, type DocumentInfo } from "@tandem/persistence";
@@ -41,27 +41,32 @@ const root = join(import.meta.dirname, "..", "..");
 /** Path of the built `tandem-server` CLI; `pnpm test` builds before it tests. */
 export const serverCli = join(root, "packages", "server", "dist", "cli.js");
 
-function newestFile(path: string, include: (name: string) => boolean = () => true): number {
-  const stats = statSync(path, { throwIfNoEntry: false });
-  if (!stats) return 0;
-  if (!stats.isDirectory()) return include(path) ? stats.mtimeMs : 0;
-  let newest = 0;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestFile(join(path, entry), include));
-  return newest;
-}
-
 /**
  * Child-process tests run the built CLI, so a build older than the sources
- * would test yesterday's server. Fail loudly instead. (tsc emits only what
- * changed, so the newest output is compared with the newest source.)
+ * would test yesterday's server. Fail loudly instead, by the rule `tsc -b`
+ * itself uses: a project is stale when one of its inputs (listed in its
+ * tsbuildinfo) is newer than the tsbuildinfo.
  */
 function assertBuilt(): void {
   for (const name of ["server", "persistence", "protocol"]) {
     const pkg = join(root, "packages", name);
-    const source = newestFile(join(pkg, "src"), (file) => !/\.test\.tsx?$/.test(file));
-    const built = Math.max(newestFile(join(pkg, "dist")), newestFile(join(pkg, "tsconfig.tsbuildinfo")));
-    if (built < source) {
-      throw new Error(`packages/${name}/dist is older than its sources: run \`pnpm tsc -b\` first (pnpm test does)`);
+    const info = join(pkg, "tsconfig.tsbuildinfo");
+    const built = statSync(info, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+    let inputs: string[] = [];
+    try {
+      inputs = (JSON.parse(readFileSync(info, "utf8")) as { fileNames: string[] }).fileNames;
+    } catch {
+      // No build yet (caught below), or a format this check does not know: let the test run.
+    }
+    const stale = inputs
+      .filter((file) => file.startsWith("./src/"))
+      .find(
+        (file) => (statSync(join(pkg, file), { throwIfNoEntry: false })?.mtimeMs ?? Number.POSITIVE_INFINITY) > built,
+      );
+    if (built === 0 || stale !== undefined) {
+      throw new Error(
+        `packages/${name} is not built or ${stale} changed since: run \`pnpm tsc -b\` first (pnpm test does)`,
+      );
     }
   }
 }
