@@ -1,0 +1,188 @@
+import {
+  CollaborativeEditor,
+  CommentsSidebar,
+  ConnectionStatus,
+  PresenceAvatars,
+  type TandemDocument,
+  usePresence,
+  useTandemDocument,
+} from "@tandem/client";
+import { type DocumentSummary, documentKindOf, type PresentUser, type SessionInfo } from "@tandem/protocol";
+import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { type Api, ApiError } from "../api.js";
+import { kindLabels } from "../ui/labels.js";
+import { MetaFields } from "./MetaFields.js";
+import { ShareButton } from "./ShareButton.js";
+import { TitleField } from "./TitleField.js";
+
+type Lookup =
+  | { readonly state: "loading" }
+  | { readonly state: "found"; readonly summary: DocumentSummary }
+  | { readonly state: "missing" | "forbidden" | "failed"; readonly message: string };
+
+/**
+ * Looks the document up before connecting: the collaboration socket would
+ * happily open (and, on the first keystroke, create) any name, so a mistyped
+ * or deleted link is caught here instead.
+ */
+function useLookup(api: Api, name: string): Lookup {
+  const [lookup, setLookup] = useState<Lookup>({ state: "loading" });
+  useEffect(() => {
+    let current = true;
+    api.get(name).then(
+      (summary) => current && setLookup({ state: "found", summary }),
+      (error: unknown) => {
+        if (!current) return;
+        const message = error instanceof Error ? error.message : String(error);
+        if (error instanceof ApiError && error.status === 404) setLookup({ state: "missing", message });
+        else if (error instanceof ApiError && error.status === 403) setLookup({ state: "forbidden", message });
+        else setLookup({ state: "failed", message });
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, name]);
+  return lookup;
+}
+
+function BackLink() {
+  return (
+    <a href="#/" className="back-link" aria-label="All documents" data-testid="back-to-list">
+      <svg width="18" height="18" viewBox="0 0 24 24" fill="none" aria-hidden="true">
+        <path d="M15 18l-6-6 6-6" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+      </svg>
+      <span className="hide-on-phone">All documents</span>
+    </a>
+  );
+}
+
+/** Whether the server lets this person edit the content: `undefined` until it has said. */
+function useCanEdit(document: TandemDocument): boolean | undefined {
+  const state = useSyncExternalStore(
+    (listener) => document.state.subscribe(listener),
+    () => document.state.get(),
+  );
+  if (state.contentAccess === "pending") return undefined;
+  return state.contentAccess === "read-write";
+}
+
+function Header({ document, name, people }: { document: TandemDocument; name: string; people: PresentUser[] }) {
+  const canEdit = useCanEdit(document);
+  const kind = documentKindOf(name);
+  return (
+    <>
+      <div className="doc-kind-line">
+        <span className={`kind-badge kind-${kind ?? "other"}`}>{kind ? kindLabels[kind] : "Doc"}</span>
+        {canEdit === false && <span data-testid="read-only">Read only</span>}
+      </div>
+      <TitleField doc={document.content} readOnly={canEdit !== true} placeholder={`Untitled ${kind ?? "document"}`} />
+      <MetaFields doc={document.content} name={name} readOnly={canEdit !== true} people={people} />
+    </>
+  );
+}
+
+function Workspace({ name, session }: { name: string; session: SessionInfo }) {
+  const document = useTandemDocument(name);
+  const presence = usePresence(name);
+  const [commentsOpen, setCommentsOpen] = useState(false);
+  // On a phone the comments are a sheet: open it when a comment is started or a highlight is clicked.
+  useEffect(() => {
+    if (!document) return;
+    let last = document.ui.get();
+    return document.ui.subscribe(() => {
+      const ui = document.ui.get();
+      if ((ui.draft && !last.draft) || (ui.activeThreadId && ui.activeThreadId !== last.activeThreadId)) {
+        setCommentsOpen(true);
+      }
+      last = ui;
+    });
+  }, [document]);
+  const people = useMemo<PresentUser[]>(() => {
+    const byId = new Map<string, PresentUser>([[session.user.id, session.user]]);
+    for (const peer of presence.peers) byId.set(peer.user.id, peer.user);
+    return [...byId.values()];
+  }, [presence.peers, session.user]);
+
+  return (
+    <main className="doc-page">
+      <div className="doc-toolbar">
+        <BackLink />
+        <span className="doc-toolbar-spacer" />
+        <PresenceAvatars document={name} max={4} />
+        <ConnectionStatus document={name} />
+        <button
+          type="button"
+          className="button comments-toggle"
+          aria-label="Comments"
+          aria-expanded={commentsOpen}
+          aria-controls="comments-panel"
+          data-testid="toggle-comments"
+          onClick={() => setCommentsOpen((open) => !open)}
+        >
+          <svg width="16" height="16" viewBox="0 0 24 24" fill="none" aria-hidden="true">
+            <path
+              d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12Z"
+              stroke="currentColor"
+              strokeWidth="2"
+              strokeLinejoin="round"
+            />
+          </svg>
+          <span className="hide-on-phone">Comments</span>
+        </button>
+        <ShareButton name={name} />
+      </div>
+      <div className="doc-layout">
+        <section className="doc-main" aria-label="Document">
+          <div className="doc-column">
+            {document && <Header document={document} name={name} people={people} />}
+            <CollaborativeEditor document={name} placeholder="Start writing…" />
+          </div>
+        </section>
+        <aside id="comments-panel" className={commentsOpen ? "doc-sidebar open" : "doc-sidebar"} aria-label="Comments">
+          <div className="doc-sidebar-inner">
+            <div className="sidebar-header">
+              <h2>Comments</h2>
+              <button
+                type="button"
+                className="button button-ghost sidebar-close"
+                onClick={() => setCommentsOpen(false)}
+              >
+                Close
+              </button>
+            </div>
+            <CommentsSidebar document={name} />
+          </div>
+        </aside>
+      </div>
+    </main>
+  );
+}
+
+/** One document: title, status and owner, the editor, who is here, and the comments. */
+export function DocumentPage({ api, name, session }: { api: Api; name: string; session: SessionInfo }) {
+  const lookup = useLookup(api, name);
+  if (lookup.state === "found") return <Workspace name={name} session={session} />;
+  const text = {
+    loading: { title: "", body: "" },
+    missing: { title: "No such document", body: "It may have been deleted, or the link is mistyped." },
+    forbidden: { title: "No access", body: "Your access token does not include this document." },
+    failed: { title: "Could not open the document", body: "" },
+  }[lookup.state];
+  return (
+    <main className="doc-page">
+      <div className="doc-toolbar">
+        <BackLink />
+      </div>
+      {lookup.state !== "loading" && (
+        <div className="center-page" data-testid="document-unavailable">
+          <div className="card stack" role="alert">
+            <h1>{text.title}</h1>
+            {text.body && <p>{text.body}</p>}
+            {"message" in lookup && <p className="muted">{lookup.message}</p>}
+          </div>
+        </div>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,135 @@
+import type { DocumentKind, DocumentSummary, SessionInfo } from "@tandem/protocol";
+import { useState } from "react";
+import type { Api } from "../api.js";
+import { documentHash, navigate } from "../route.js";
+import { AvatarStack } from "../ui/Avatar.js";
+import { kindLabels, statusLabels } from "../ui/labels.js";
+import { fullTime, timeAgo } from "../ui/time.js";
+import { CreateDialog } from "./CreateDialog.js";
+import { useDocuments } from "./use-documents.js";
+
+const filters: { kind: DocumentKind | undefined; label: string; testId: string }[] = [
+  { kind: undefined, label: "All", testId: "filter-all" },
+  { kind: "spec", label: "Specs", testId: "filter-spec" },
+  { kind: "idea", label: "Ideas", testId: "filter-idea" },
+];
+
+function DocumentRow({ document }: { document: DocumentSummary }) {
+  const title = document.title || `Untitled ${document.kind ?? "document"}`;
+  return (
+    <li className="doc-row" data-testid="document-item" data-document-name={document.name}>
+      <a className="doc-row-link" href={documentHash(document.name)} data-testid="document-link">
+        <span className={`kind-badge kind-${document.kind ?? "other"}`}>
+          {document.kind ? kindLabels[document.kind] : "Doc"}
+        </span>
+        <span className="doc-row-main">
+          <span className={document.title ? "doc-row-title" : "doc-row-title untitled"}>{title}</span>
+          <span className="doc-row-meta">
+            {document.status && (
+              <span className={`status-pill status-${document.status}`} data-testid="document-status">
+                {statusLabels[document.status]}
+              </span>
+            )}
+            {document.owner && (
+              <span className="doc-row-owner" data-testid="document-owner">
+                {document.owner}
+              </span>
+            )}
+            <time dateTime={document.updatedAt} title={`Last edited ${fullTime(document.updatedAt)}`}>
+              Edited {timeAgo(document.updatedAt)}
+            </time>
+          </span>
+        </span>
+        <span className="doc-row-present" data-testid="document-present">
+          <AvatarStack users={document.present} />
+        </span>
+      </a>
+    </li>
+  );
+}
+
+/** The home page: every idea and spec the person may read, and buttons to start new ones. */
+export function DocumentList({ api, session }: { api: Api; session: SessionInfo }) {
+  const [kind, setKind] = useState<DocumentKind>();
+  const [creating, setCreating] = useState<DocumentKind>();
+  const { documents, error } = useDocuments(api, kind);
+  const can = (which: DocumentKind) => session.canCreate.includes(which);
+
+  return (
+    <main className="list-page">
+      <div className="list-header">
+        <div>
+          <h1>Documents</h1>
+          <p className="muted">Ideas and roadmap specs, written together.</p>
+        </div>
+        {session.canCreate.length > 0 && (
+          <div className="list-actions">
+            {can("idea") && (
+              <button type="button" className="button" data-testid="create-idea" onClick={() => setCreating("idea")}>
+                New idea
+              </button>
+            )}
+            {can("spec") && (
+              <button
+                type="button"
+                className="button button-primary"
+                data-testid="create-spec"
+                onClick={() => setCreating("spec")}
+              >
+                New spec
+              </button>
+            )}
+          </div>
+        )}
+      </div>
+
+      <fieldset className="segmented" aria-label="Show">
+        {filters.map((filter) => (
+          <button
+            key={filter.label}
+            type="button"
+            aria-pressed={kind === filter.kind}
+            data-testid={filter.testId}
+            onClick={() => setKind(filter.kind)}
+          >
+            {filter.label}
+          </button>
+        ))}
+      </fieldset>
+
+      {error && (
+        <p className="banner banner-error" role="alert">
+          Could not load the documents: {error}
+        </p>
+      )}
+      {documents === undefined && !error && <p className="muted list-empty">Loading…</p>}
+      {documents?.length === 0 && (
+        <div className="list-empty" data-testid="document-list-empty">
+          <p className="list-empty-title">{kind ? `No ${kind}s yet` : "Nothing here yet"}</p>
+          <p className="muted">
+            {session.canCreate.length > 0
+              ? "Start a spec for something on the roadmap, or jot down an idea. Share the link and write it together."
+              : "Documents shared with you will show up here."}
+          </p>
+        </div>
+      )}
+      {documents !== undefined && documents.length > 0 && (
+        <ul className="doc-list" data-testid="document-list" aria-label="Documents">
+          {documents.map((document) => (
+            <DocumentRow key={document.name} document={document} />
+          ))}
+        </ul>
+      )}
+
+      <CreateDialog
+        kind={creating}
+        api={api}
+        onClose={() => setCreating(undefined)}
+        onCreated={(document) => {
+          setCreating(undefined);
+          navigate({ page: "document", name: document.name });
+        }}
+      />
+    </main>
+  );
+}

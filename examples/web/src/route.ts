@@ -1,0 +1,53 @@
+import { isValidDocumentName } from "@tandem/protocol";
+import { useSyncExternalStore } from "react";
+
+/** Where the page is: the document list, or one document (`#/d/spec/k3x9q2`). */
+export type Route = { readonly page: "list" } | { readonly page: "document"; readonly name: string };
+
+/**
+ * Reads the route from the hash. Hash routes keep every link working on any
+ * static host, and the document's name in the address is what makes a
+ * document's link shareable.
+ */
+export function parseRoute(hash: string): Route {
+  const match = /^#\/d\/(.+)$/.exec(hash);
+  if (match) {
+    const name = safeDecode(match[1] ?? "");
+    if (name !== undefined && isValidDocumentName(name)) return { page: "document", name };
+  }
+  return { page: "list" };
+}
+
+function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The hash of a document's page. Slashes stay readable: `#/d/spec/k3x9q2`. */
+export function documentHash(name: string): string {
+  return `#/d/${name.split("/").map(encodeURIComponent).join("/")}`;
+}
+
+/** The full link to a document, for sharing. */
+export function documentLink(name: string): string {
+  return `${window.location.origin}${window.location.pathname}${documentHash(name)}`;
+}
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener("hashchange", onChange);
+  return () => window.removeEventListener("hashchange", onChange);
+}
+
+/** The current route, re-rendering on navigation. */
+export function useRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
+  return parseRoute(hash);
+}
+
+/** Goes to `route`, adding a history entry. */
+export function navigate(route: Route): void {
+  window.location.hash = route.page === "document" ? documentHash(route.name) : "#/";
+}
