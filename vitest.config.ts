@@ -7,7 +7,7 @@ export default defineConfig({
   resolve: { conditions: ["@tandem/source", ...defaultClientConditions] },
   ssr: { resolve: { conditions: ["@tandem/source", ...defaultServerConditions] } },
   test: {
-    include: ["packages/*/src/**/*.test.{ts,tsx}", "test/**/*.test.{ts,tsx}"],
+    include: ["packages/*/src/**/*.test.{ts,tsx}", "examples/*/src/**/*.test.{ts,tsx}", "test/**/*.test.{ts,tsx}"],
     // Integration tests start servers and databases; CI has two cores.
     maxWorkers: 2,
     testTimeout: 60_000,

@@ -7,5 +7,26 @@ export {
   MAX_DOCUMENT_NAME_LENGTH,
   parseDocumentName,
 } from "./document-names.js";
+export type {
+  ApiErrorBody,
+  DocumentKind,
+  DocumentMeta,
+  DocumentSummary,
+  PresentUser,
+  SessionInfo,
+  SpecStatus,
+} from "./documents.js";
+export {
+  DocumentFields,
+  DocumentKinds,
+  documentKindOf,
+  documentMetaFrom,
+  isDocumentKind,
+  isSpecStatus,
+  listTitle,
+  MAX_OWNER_LENGTH,
+  MAX_TITLE_LENGTH,
+  SpecStatuses,
+} from "./documents.js";
 export type { Permissions, Role } from "./roles.js";
 export { isRole, permissionsOf, Roles } from "./roles.js";
