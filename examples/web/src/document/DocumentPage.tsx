@@ -8,6 +8,7 @@ import {
   useTandemDocument,
 } from "@tandem/client";
 import { type DocumentSummary, documentKindOf, type PresentUser, type SessionInfo } from "@tandem/protocol";
+import type { Editor } from "@tiptap/core";
 import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { type Api, ApiError } from "../api.js";
 import { kindLabels } from "../ui/labels.js";
@@ -46,6 +47,20 @@ function useLookup(api: Api, name: string): Lookup {
   return lookup;
 }
 
+/**
+ * Enter in the title moves on to the body: to the first paragraph, which in a
+ * templated document is the first section's text rather than its heading.
+ */
+function focusFirstParagraph(editor: Editor): void {
+  let target: number | undefined;
+  editor.state.doc.descendants((node, position) => {
+    if (target === undefined && node.type.name === "paragraph") target = position + 1;
+    return target === undefined;
+  });
+  if (target === undefined) editor.commands.focus("end");
+  else editor.chain().focus().setTextSelection(target).run();
+}
+
 function BackLink() {
   return (
     <a href="#/" className="back-link" aria-label="All documents" data-testid="back-to-list">
@@ -67,7 +82,17 @@ function useCanEdit(document: TandemDocument): boolean | undefined {
   return state.contentAccess === "read-write";
 }
 
-function Header({ document, name, people }: { document: TandemDocument; name: string; people: PresentUser[] }) {
+function Header({
+  document,
+  name,
+  people,
+  onTitleEnter,
+}: {
+  document: TandemDocument;
+  name: string;
+  people: PresentUser[];
+  onTitleEnter: () => void;
+}) {
   const canEdit = useCanEdit(document);
   const kind = documentKindOf(name);
   return (
@@ -76,7 +101,12 @@ function Header({ document, name, people }: { document: TandemDocument; name: st
         <span className={`kind-badge kind-${kind ?? "other"}`}>{kind ? kindLabels[kind] : "Doc"}</span>
         {canEdit === false && <span data-testid="read-only">Read only</span>}
       </div>
-      <TitleField doc={document.content} readOnly={canEdit !== true} placeholder={`Untitled ${kind ?? "document"}`} />
+      <TitleField
+        doc={document.content}
+        readOnly={canEdit !== true}
+        placeholder={`Untitled ${kind ?? "document"}`}
+        onEnter={onTitleEnter}
+      />
       <MetaFields doc={document.content} name={name} readOnly={canEdit !== true} people={people} />
     </>
   );
@@ -86,6 +116,7 @@ function Workspace({ name, session }: { name: string; session: SessionInfo }) {
   const document = useTandemDocument(name);
   const presence = usePresence(name);
   const [commentsOpen, setCommentsOpen] = useState(false);
+  const [editor, setEditor] = useState<Editor | null>(null);
   // On a phone the comments are a sheet: open it when a comment is started or a highlight is clicked.
   useEffect(() => {
     if (!document) return;
@@ -135,8 +166,15 @@ function Workspace({ name, session }: { name: string; session: SessionInfo }) {
       <div className="doc-layout">
         <section className="doc-main" aria-label="Document">
           <div className="doc-column">
-            {document && <Header document={document} name={name} people={people} />}
-            <CollaborativeEditor document={name} placeholder="Start writing…" />
+            {document && (
+              <Header
+                document={document}
+                name={name}
+                people={people}
+                onTitleEnter={() => editor && focusFirstParagraph(editor)}
+              />
+            )}
+            <CollaborativeEditor document={name} placeholder="Start writing…" onEditor={setEditor} />
           </div>
         </section>
         <aside id="comments-panel" className={commentsOpen ? "doc-sidebar open" : "doc-sidebar"} aria-label="Comments">
