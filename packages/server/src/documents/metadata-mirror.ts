@@ -1,5 +1,5 @@
 import type { Document, Extension } from "@hocuspocus/server";
-import type { DocumentStore } from "@tandem/persistence";
+import { type DocumentStore, isPersistenceError } from "@tandem/persistence";
 import { parseDocumentName } from "@tandem/protocol";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
@@ -35,6 +35,8 @@ export function metadataMirror(store: DocumentStore, metrics: Metrics, logger: L
       await store.setMetadata(documentName, { ...metadata });
       mirrored.set(document, next);
     } catch (error) {
+      // A server shutting down closes the store under the last flush; the next load reconciles.
+      if (isPersistenceError(error, "closed")) return;
       metrics.errors.inc({ code: "metadata-mirror-failed" });
       logger.error(
         { err: error, document: documentName },
