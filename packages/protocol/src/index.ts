@@ -1,5 +1,33 @@
 export type { CloseCode, CloseCodeName, RetryPolicy } from "./close-codes.js";
 export { CloseCodes, closeCodeFor } from "./close-codes.js";
+export type { CommentsUpdateVerdict, CommentsWriter } from "./comments/check-update.js";
+export { checkCommentsUpdate } from "./comments/check-update.js";
+export type {
+  AnchorPositions,
+  CommentData,
+  NewComment,
+  NewThread,
+  PersonData,
+  ThreadData,
+} from "./comments/model.js";
+export {
+  AUTHOR_EDITABLE_COMMENT_FIELDS,
+  CommentFields,
+  CommentLimits,
+  CommentsRoots,
+  commentsOf,
+  createCommentMap,
+  createThreadMap,
+  decodeAnchor,
+  encodeAnchor,
+  isPersonColor,
+  MUTABLE_THREAD_FIELDS,
+  peopleOf,
+  readComment,
+  readThread,
+  ThreadFields,
+  threadsOf,
+} from "./comments/model.js";
 export {
   COMMENTS_SUFFIX,
   commentsDocumentName,
@@ -30,3 +58,4 @@ export {
 } from "./documents.js";
 export type { Permissions, Role } from "./roles.js";
 export { isRole, permissionsOf, Roles } from "./roles.js";
+export { defaultUserColor } from "./users.js";
