@@ -1,0 +1,476 @@
+import {
+  type AnchorPositions,
+  type CommentData,
+  CommentFields,
+  CommentLimits,
+  commentsOf,
+  createCommentMap,
+  createThreadMap,
+  decodeAnchor,
+  defaultUserColor,
+  encodeAnchor,
+  isPersonColor,
+  peopleOf,
+  readThread,
+  ThreadFields,
+  threadsOf,
+} from "@tandem/protocol";
+import * as Y from "yjs";
+import { TandemClientError } from "../errors.js";
+import type { TandemUser } from "../identity.js";
+import { anchorFor, type ResolvedAnchor, resolveAnchor, type TextRange } from "./anchors.js";
+import { mentionsIn } from "./mentions.js";
+import { TextIndex } from "./text-index.js";
+
+/** One emoji reaction on a comment. */
+export interface Reaction {
+  readonly emoji: string;
+  readonly users: readonly TandemUser[];
+  /** Whether the local user is among them. */
+  readonly mine: boolean;
+}
+
+/** A comment, ready to show. */
+export interface Comment {
+  readonly id: string;
+  readonly threadId: string;
+  readonly author: TandemUser;
+  readonly createdAt: number;
+  /** Empty once deleted. */
+  readonly body: string;
+  readonly mentions: readonly TandemUser[];
+  readonly editedAt: number | null;
+  readonly deleted: boolean;
+  readonly reactions: readonly Reaction[];
+  /** Whether the local user wrote it (and so may edit or delete it). */
+  readonly mine: boolean;
+}
+
+/** A comment thread, ready to show. */
+export interface Thread {
+  readonly id: string;
+  readonly createdBy: TandemUser;
+  readonly createdAt: number;
+  /** The text the thread was made on, as it was then. */
+  readonly quote: string;
+  readonly resolved: boolean;
+  readonly resolvedBy: TandemUser | null;
+  readonly resolvedAt: number | null;
+  readonly comments: readonly Comment[];
+  /** Where its text is now. */
+  readonly anchor: ResolvedAnchor;
+  /** The latest time anyone commented, edited or resolved it. */
+  readonly lastActivityAt: number;
+}
+
+/** Everything the comments document says, at one moment. Immutable; a new one comes with each change. */
+export interface CommentsSnapshot {
+  /** Threads in document order (detached ones where their text was, lost ones last). */
+  readonly threads: readonly Thread[];
+  readonly byId: ReadonlyMap<string, Thread>;
+  /** Everyone who has taken part (recorded themselves or commented): who can be @mentioned. */
+  readonly people: readonly TandemUser[];
+}
+
+/** Options of {@link createCommentsStore}. */
+export interface CommentsStoreOptions {
+  /** The comments document (`<name>#comments`). */
+  readonly comments: Y.Doc;
+  /** The content the threads anchor into: the editor's `Y.XmlFragment`. */
+  readonly content: Y.XmlFragment;
+  /** The local user; comments are written under their id. */
+  readonly user: TandemUser;
+  /** Whether the comments document may be written now (a viewer may not). Defaults to always. */
+  readonly canWrite?: () => boolean;
+  /**
+   * Whether the content is fully loaded, so that anchors found again by
+   * their quote may be written back. Defaults to always.
+   */
+  readonly contentReady?: () => boolean;
+  /** Clock, for tests. */
+  readonly now?: () => number;
+  /** Id generator, for tests. */
+  readonly createId?: () => string;
+}
+
+/** A new thread: the text it is about and its first comment. */
+export interface NewThreadInput {
+  /** A range of {@link TextIndex.text}, or two positions in the content (as an editor selection gives them). */
+  readonly range: TextRange | AnchorPositions;
+  readonly body: string;
+}
+
+/**
+ * Comment threads over a comments document: read them (with anchors resolved
+ * against the content) and write them. Works without React or an editor.
+ */
+export interface CommentsStore {
+  readonly user: TandemUser;
+  /** The current snapshot; the same object until something changes. */
+  getSnapshot(): CommentsSnapshot;
+  /** Calls `listener` after every change to the threads, the people or the content. Returns an unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+  /** The content's plain text and position map, as anchors are resolved against it. */
+  textIndex(): TextIndex;
+  /**
+   * Starts a thread on a range of the content.
+   * @returns the new thread's id.
+   * @throws TandemClientError `read-only`, or `invalid-argument` for an empty body or a range without text.
+   */
+  createThread(input: NewThreadInput): string;
+  /** Adds a comment to a thread. @returns the comment's id. */
+  reply(threadId: string, body: string): string;
+  /** Changes the body of one of the local user's comments. @throws TandemClientError `not-author` */
+  editComment(threadId: string, commentId: string, body: string): void;
+  /** Deletes one of the local user's comments; the thread keeps its place. @throws TandemClientError `not-author` */
+  deleteComment(threadId: string, commentId: string): void;
+  resolveThread(threadId: string): void;
+  reopenThread(threadId: string): void;
+  /** Adds the local user's `emoji` reaction to a comment, or removes it. */
+  toggleReaction(threadId: string, commentId: string, emoji: string): void;
+  /** Records the local user in `people` (for names and @mentions) if they are missing or changed. */
+  recordPresence(): void;
+  /** Stops observing the documents. */
+  destroy(): void;
+}
+
+function byPosition(a: Thread, b: Thread): number {
+  const at = (thread: Thread) => thread.anchor.range?.from ?? Number.POSITIVE_INFINITY;
+  return at(a) - at(b) || a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1);
+}
+
+function isTextRange(range: TextRange | AnchorPositions): range is TextRange {
+  return typeof (range as TextRange).from === "number";
+}
+
+/**
+ * Creates the headless comments core for one document.
+ *
+ * @example
+ * ```ts
+ * const store = createCommentsStore({
+ *   comments: commentsDoc,
+ *   content: contentDoc.getXmlFragment("default"),
+ *   user: { id: "u1", name: "Ada", color: "#0090ff" },
+ * });
+ * const id = store.createThread({ range: { from: 0, to: 5 }, body: "Shorter?" });
+ * store.reply(id, "Agreed.");
+ * store.subscribe(() => render(store.getSnapshot().threads));
+ * ```
+ */
+export function createCommentsStore(options: CommentsStoreOptions): CommentsStore {
+  const { comments: doc, content, user } = options;
+  const canWrite = options.canWrite ?? (() => true);
+  const contentReady = options.contentReady ?? (() => true);
+  const now = options.now ?? Date.now;
+  const createId = options.createId ?? (() => crypto.randomUUID());
+  const threads = threadsOf(doc);
+  const people = peopleOf(doc);
+  const listeners = new Set<() => void>();
+  let snapshot: CommentsSnapshot | undefined;
+  let index: TextIndex | undefined;
+  let contentVersion = 0;
+  const healedAt = new Map<string, number>();
+  let healScheduled = false;
+  let destroyed = false;
+
+  const notify = () => {
+    for (const listener of [...listeners]) listener();
+  };
+  const onComments = () => {
+    snapshot = undefined;
+    notify();
+  };
+  const onContent = () => {
+    index = undefined;
+    snapshot = undefined;
+    contentVersion++;
+    notify();
+  };
+  threads.observeDeep(onComments);
+  people.observe(onComments);
+  content.observeDeep(onContent);
+
+  const textIndex = () => {
+    index ??= new TextIndex(content);
+    return index;
+  };
+
+  const personFor = (id: string): TandemUser => {
+    if (id === user.id) return user;
+    const entry = people.get(id) as { name?: unknown; color?: unknown } | undefined;
+    const name = typeof entry?.name === "string" && entry.name.trim() !== "" ? entry.name : id;
+    return { id, name, color: isPersonColor(entry?.color) ? entry.color : defaultUserColor(id) };
+  };
+
+  const toComment = (threadId: string, data: CommentData): Comment => ({
+    id: data.id,
+    threadId,
+    author: personFor(data.author),
+    createdAt: data.createdAt,
+    body: data.deleted ? "" : data.body,
+    mentions: data.deleted ? [] : data.mentions.map(personFor),
+    editedAt: data.editedAt,
+    deleted: data.deleted,
+    reactions: data.deleted
+      ? []
+      : [...data.reactions].map(([emoji, users]) => ({
+          emoji,
+          users: users.map(personFor),
+          mine: users.includes(user.id),
+        })),
+    mine: data.author === user.id,
+  });
+
+  const compute = (): CommentsSnapshot => {
+    const list: Thread[] = [];
+    const authors = new Set<string>();
+    for (const map of threads.values()) {
+      const data = map instanceof Y.Map ? readThread(map) : undefined;
+      if (!data) continue;
+      const stored = data.anchor ? decodeAnchor(data.anchor) : undefined;
+      const anchor = resolveAnchor(textIndex(), stored, data);
+      const threadComments = data.comments.map((comment) => toComment(data.id, comment));
+      for (const comment of data.comments) authors.add(comment.author);
+      list.push({
+        id: data.id,
+        createdBy: personFor(data.createdBy),
+        createdAt: data.createdAt,
+        quote: data.quote,
+        resolved: data.resolved,
+        resolvedBy: data.resolvedBy === null ? null : personFor(data.resolvedBy),
+        resolvedAt: data.resolvedAt,
+        comments: threadComments,
+        anchor,
+        lastActivityAt: Math.max(
+          data.createdAt,
+          data.resolvedAt ?? 0,
+          ...data.comments.map((comment) => Math.max(comment.createdAt, comment.editedAt ?? 0)),
+        ),
+      });
+    }
+    list.sort(byPosition);
+    const ids = new Set<string>([user.id, ...people.keys(), ...authors]);
+    return {
+      threads: list,
+      byId: new Map(list.map((thread) => [thread.id, thread])),
+      people: [...ids].map(personFor).sort((a, b) => a.name.localeCompare(b.name)),
+    };
+  };
+
+  // Threads found again by their quote get their positions written back, so
+  // that later edits to the restored text move them like any other anchor.
+  // Deferred: a snapshot may be computed while React renders, where writing
+  // (and notifying) is not allowed.
+  const scheduleHeal = (current: CommentsSnapshot) => {
+    if (healScheduled || !current.threads.some((thread) => thread.anchor.reanchored)) return;
+    healScheduled = true;
+    queueMicrotask(() => {
+      healScheduled = false;
+      if (destroyed || !canWrite() || !contentReady()) return;
+      const fresh = getSnapshot();
+      doc.transact(() => {
+        for (const thread of fresh.threads) {
+          const positions = thread.anchor.positions;
+          if (!thread.anchor.reanchored || !positions || healedAt.get(thread.id) === contentVersion) continue;
+          healedAt.set(thread.id, contentVersion);
+          threads.get(thread.id)?.set(ThreadFields.anchor, encodeAnchor(positions));
+        }
+      }, store);
+    });
+  };
+
+  const getSnapshot = (): CommentsSnapshot => {
+    if (!snapshot) {
+      snapshot = compute();
+      scheduleHeal(snapshot);
+    }
+    return snapshot;
+  };
+
+  const requireWritable = () => {
+    if (destroyed) throw new TandemClientError("destroyed", "the comments store was destroyed");
+    if (!canWrite()) throw new TandemClientError("read-only", "your role does not allow commenting here");
+  };
+
+  const cleanBody = (body: string): string => {
+    const trimmed = body.trim();
+    if (trimmed === "") throw new TandemClientError("invalid-argument", "a comment needs some text");
+    if (trimmed.length > CommentLimits.body) {
+      throw new TandemClientError("invalid-argument", `a comment is at most ${CommentLimits.body} characters`);
+    }
+    return trimmed;
+  };
+
+  const threadMap = (threadId: string): Y.Map<unknown> => {
+    const map = threads.get(threadId);
+    if (!(map instanceof Y.Map)) throw new TandemClientError("not-found", `no thread ${threadId}`);
+    return map;
+  };
+
+  const commentMap = (threadId: string, commentId: string): Y.Map<unknown> => {
+    const found = commentsOf(threadMap(threadId))
+      ?.toArray()
+      .find((map) => map instanceof Y.Map && map.get(CommentFields.id) === commentId);
+    if (!found) throw new TandemClientError("not-found", `no comment ${commentId} in thread ${threadId}`);
+    return found;
+  };
+
+  const ownComment = (threadId: string, commentId: string): Y.Map<unknown> => {
+    const map = commentMap(threadId, commentId);
+    if (map.get(CommentFields.author) !== user.id) {
+      throw new TandemClientError("not-author", "only a comment's author may change it");
+    }
+    return map;
+  };
+
+  const mentionIds = (body: string) =>
+    mentionsIn(body, getSnapshot().people)
+      .map((person) => person.id)
+      .slice(0, CommentLimits.mentions);
+
+  const recordPresenceIn = () => {
+    const entry = people.get(user.id);
+    if (entry?.name !== user.name || entry?.color !== user.color) {
+      people.set(user.id, { name: user.name, color: user.color });
+    }
+  };
+
+  const store: CommentsStore = {
+    user,
+    getSnapshot,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    textIndex,
+
+    createThread({ range, body }) {
+      requireWritable();
+      const text = cleanBody(body);
+      const currentIndex = textIndex();
+      let textRange: TextRange | undefined;
+      if (isTextRange(range)) {
+        textRange = range;
+      } else {
+        const locate = (position: Y.RelativePosition) => {
+          const absolute = content.doc && Y.createAbsolutePositionFromRelativePosition(position, content.doc);
+          return absolute ? currentIndex.offsetOf(absolute) : undefined;
+        };
+        const from = locate(range.start);
+        const to = locate(range.end);
+        if (from !== undefined && to !== undefined) textRange = { from, to };
+      }
+      const anchor = textRange && anchorFor(currentIndex, textRange);
+      if (!anchor) throw new TandemClientError("invalid-argument", "select some text to comment on");
+      const id = createId();
+      const createdAt = now();
+      const mentions = mentionIds(text);
+      doc.transact(() => {
+        const map = createThreadMap({
+          id,
+          createdBy: user.id,
+          createdAt,
+          anchor: anchor.positions,
+          quote: anchor.quote,
+          contextBefore: anchor.contextBefore,
+          contextAfter: anchor.contextAfter,
+        });
+        threads.set(id, map);
+        commentsOf(map)?.push([createCommentMap({ id: createId(), author: user.id, createdAt, body: text, mentions })]);
+        recordPresenceIn();
+      }, store);
+      return id;
+    },
+
+    reply(threadId, body) {
+      requireWritable();
+      const text = cleanBody(body);
+      const comments = commentsOf(threadMap(threadId));
+      if (!comments) throw new TandemClientError("not-found", `thread ${threadId} is malformed`);
+      const id = createId();
+      const mentions = mentionIds(text);
+      doc.transact(() => {
+        comments.push([createCommentMap({ id, author: user.id, createdAt: now(), body: text, mentions })]);
+        recordPresenceIn();
+      }, store);
+      return id;
+    },
+
+    editComment(threadId, commentId, body) {
+      requireWritable();
+      const text = cleanBody(body);
+      const map = ownComment(threadId, commentId);
+      if (map.get(CommentFields.deleted) === true) throw new TandemClientError("not-found", "that comment was deleted");
+      const mentions = mentionIds(text);
+      doc.transact(() => {
+        map.set(CommentFields.body, text);
+        map.set(CommentFields.mentions, mentions);
+        map.set(CommentFields.editedAt, now());
+      }, store);
+    },
+
+    deleteComment(threadId, commentId) {
+      requireWritable();
+      const map = ownComment(threadId, commentId);
+      doc.transact(() => {
+        map.set(CommentFields.deleted, true);
+        map.set(CommentFields.body, "");
+        map.set(CommentFields.mentions, []);
+      }, store);
+    },
+
+    resolveThread(threadId) {
+      requireWritable();
+      const map = threadMap(threadId);
+      doc.transact(() => {
+        map.set(ThreadFields.resolved, true);
+        map.set(ThreadFields.resolvedBy, user.id);
+        map.set(ThreadFields.resolvedAt, now());
+      }, store);
+    },
+
+    reopenThread(threadId) {
+      requireWritable();
+      const map = threadMap(threadId);
+      doc.transact(() => {
+        map.set(ThreadFields.resolved, false);
+        map.set(ThreadFields.resolvedBy, null);
+        map.set(ThreadFields.resolvedAt, null);
+      }, store);
+    },
+
+    toggleReaction(threadId, commentId, emoji) {
+      requireWritable();
+      if (emoji === "" || emoji.length > CommentLimits.emoji) {
+        throw new TandemClientError("invalid-argument", "a reaction is one emoji");
+      }
+      const reactions = commentMap(threadId, commentId).get(CommentFields.reactions);
+      if (!(reactions instanceof Y.Map)) throw new TandemClientError("not-found", "that comment takes no reactions");
+      const current = reactions.get(user.id);
+      const mine: string[] = Array.isArray(current) ? current.filter((value) => typeof value === "string") : [];
+      const next = mine.includes(emoji) ? mine.filter((value) => value !== emoji) : [...mine, emoji];
+      if (next.length > CommentLimits.reactionsPerUser) {
+        throw new TandemClientError("invalid-argument", "too many reactions");
+      }
+      doc.transact(() => {
+        if (next.length === 0) reactions.delete(user.id);
+        else reactions.set(user.id, next);
+      }, store);
+    },
+
+    recordPresence() {
+      if (destroyed || !canWrite()) return;
+      doc.transact(recordPresenceIn, store);
+    },
+
+    destroy() {
+      destroyed = true;
+      threads.unobserveDeep(onComments);
+      people.unobserve(onComments);
+      content.unobserveDeep(onContent);
+      listeners.clear();
+    },
+  };
+  return store;
+}

@@ -1,0 +1,27 @@
+/**
+ * What went wrong in the client kit, as a code a caller can switch on:
+ * - `read-only`: the current role does not allow this write (a viewer commenting, a commenter typing).
+ * - `not-author`: only a comment's author may edit or delete it.
+ * - `not-found`: no thread or comment with that id.
+ * - `invalid-argument`: an empty comment, an empty or unknown selection, a malformed option.
+ * - `destroyed`: the connection or document was already closed.
+ */
+export type TandemClientErrorCode = "read-only" | "not-author" | "not-found" | "invalid-argument" | "destroyed";
+
+/** The one error class of `@tandem/client`. */
+export class TandemClientError extends Error {
+  override readonly name = "TandemClientError";
+
+  constructor(
+    readonly code: TandemClientErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Whether `error` is a {@link TandemClientError}, optionally with the given code. */
+export function isTandemClientError(error: unknown, code?: TandemClientErrorCode): error is TandemClientError {
+  return error instanceof TandemClientError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,22 @@
+import type { CSSProperties, ReactNode } from "react";
+import type { TandemUser } from "../identity.js";
+
+/** Up to two initials of a name, for an avatar. */
+export function initialsOf(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words;
+  return letters.map((word) => [...(word ?? "")][0]?.toUpperCase() ?? "").join("") || "?";
+}
+
+/** A round badge with a person's initials in their colour. */
+export function Avatar({ user, small }: { readonly user: TandemUser; readonly small?: boolean }): ReactNode {
+  return (
+    <span
+      className={small ? "tandem-avatar is-small" : "tandem-avatar"}
+      style={{ "--tandem-user-color": user.color } as CSSProperties}
+      aria-hidden="true"
+    >
+      {initialsOf(user.name)}
+    </span>
+  );
+}

@@ -1,0 +1,186 @@
+import type { HocuspocusProvider } from "@hocuspocus/provider";
+import { type AnchorPositions, DocumentFields } from "@tandem/protocol";
+import type { Awareness } from "y-protocols/awareness";
+import type * as Y from "yjs";
+import { type CommentsStore, createCommentsStore } from "../comments/store.js";
+import type { TandemUser } from "../identity.js";
+import { shallowEqual, Value } from "../observable.js";
+import { PresenceTracker } from "../presence/tracker.js";
+
+/**
+ * What the server lets this client do with one of a document's two Yjs
+ * documents, as it said when it authenticated the connection:
+ * `pending` until then, `denied` when it refused.
+ */
+export type Access = "pending" | "read-write" | "read-only" | "denied";
+
+/** Whether local changes have reached the server: one document's, or summed over several. */
+export interface SyncState {
+  /** Every document involved has completed its first exchange with the server since the socket (re)connected. */
+  readonly synced: boolean;
+  /** Local changes the server has not yet acknowledged (acknowledged means stored durably). */
+  readonly unsyncedChanges: number;
+}
+
+/** A document's connection and sync state. */
+export interface DocumentState extends SyncState {
+  /** The content: `read-write` for owners and editors. */
+  readonly contentAccess: Access;
+  /** The comments: `read-write` for owners, editors and commenters. */
+  readonly commentsAccess: Access;
+  /** Why the server refused this document, when it did. */
+  readonly deniedReason: string | null;
+}
+
+/** UI state shared by the components showing one document (editor, sidebar, avatars). */
+export interface DocumentUi {
+  /** The thread selected in the sidebar or by clicking its highlight. */
+  readonly activeThreadId: string | null;
+  /** Increases each time the active thread's text should be scrolled into view. */
+  readonly revealRequest: number;
+  /** The user whose caret the editor follows, if any. */
+  readonly following: string | null;
+  /** A selection waiting for its first comment (the "Comment" button was pressed). */
+  readonly draft: { readonly positions: AnchorPositions; readonly quote: string } | null;
+}
+
+/** What a {@link TandemDocument} is made of; the connection builds it. */
+export interface TandemDocumentParts {
+  readonly name: string;
+  readonly user: TandemUser;
+  readonly content: HocuspocusProvider;
+  readonly comments: HocuspocusProvider;
+}
+
+/**
+ * One document open on a {@link TandemConnection}: its content and comments
+ * (two Yjs documents on the shared socket), presence, comment threads, sync
+ * state and the UI state its components share.
+ */
+export class TandemDocument {
+  readonly name: string;
+  readonly user: TandemUser;
+  /** The content's Yjs document. */
+  readonly content: Y.Doc;
+  /** The rich text, as TipTap's Collaboration extension binds it. */
+  readonly fragment: Y.XmlFragment;
+  /** The comments' Yjs document (`<name>#comments`). */
+  readonly comments: Y.Doc;
+  readonly contentProvider: HocuspocusProvider;
+  readonly commentsProvider: HocuspocusProvider;
+  readonly awareness: Awareness;
+  readonly presence: PresenceTracker;
+  readonly commentsStore: CommentsStore;
+  readonly state: Value<DocumentState>;
+  readonly ui: Value<DocumentUi>;
+  private contentLoaded = false;
+  private deniedReason: string | null = null;
+  private readonly access = { content: "pending" as Access, comments: "pending" as Access };
+
+  constructor(parts: TandemDocumentParts) {
+    this.name = parts.name;
+    this.user = parts.user;
+    this.contentProvider = parts.content;
+    this.commentsProvider = parts.comments;
+    this.content = parts.content.document;
+    this.comments = parts.comments.document;
+    this.fragment = this.content.getXmlFragment(DocumentFields.content);
+    const awareness = parts.content.awareness;
+    if (!awareness) throw new Error("the content provider needs awareness");
+    this.awareness = awareness;
+    // The server replaces this with what the token says; set it so that the local view agrees.
+    awareness.setLocalStateField("user", { id: this.user.id, name: this.user.name, color: this.user.color });
+    this.presence = new PresenceTracker(awareness);
+    this.state = new Value<DocumentState>(this.computeState(), shallowEqual);
+    this.ui = new Value<DocumentUi>(
+      { activeThreadId: null, revealRequest: 0, following: null, draft: null },
+      shallowEqual,
+    );
+    this.commentsStore = createCommentsStore({
+      comments: this.comments,
+      content: this.fragment,
+      user: this.user,
+      canWrite: () => this.access.comments === "read-write",
+      contentReady: () => this.contentLoaded,
+    });
+    this.watch(this.contentProvider, "content");
+    this.watch(this.commentsProvider, "comments");
+  }
+
+  private watch(provider: HocuspocusProvider, half: "content" | "comments"): void {
+    provider.on("authenticated", ({ scope }: { scope: string }) => {
+      this.access[half] = scope === "read-write" ? "read-write" : "read-only";
+      this.deniedReason = null;
+      this.refresh();
+    });
+    provider.on("authenticationFailed", ({ reason }: { reason: string }) => {
+      this.access[half] = "denied";
+      this.deniedReason = reason || "permission denied";
+      this.refresh();
+    });
+    provider.on("synced", () => {
+      if (half === "content") this.contentLoaded = true;
+      // Recorded once the server's people entry is known, so an unchanged entry is not rewritten.
+      if (half === "comments") this.commentsStore.recordPresence();
+      this.refresh();
+    });
+    provider.on("unsyncedChanges", () => this.refresh());
+    provider.on("close", () => this.refresh());
+  }
+
+  private computeState(): DocumentState {
+    return {
+      contentAccess: this.access.content,
+      commentsAccess: this.access.comments,
+      synced: this.contentProvider.isSynced && this.commentsProvider.isSynced,
+      unsyncedChanges: this.contentProvider.unsyncedChanges + this.commentsProvider.unsyncedChanges,
+      deniedReason: this.deniedReason,
+    };
+  }
+
+  private refresh(): void {
+    this.state.set(this.computeState());
+  }
+
+  /** Whether the local user may edit the text (owner, editor). */
+  get canEdit(): boolean {
+    return this.access.content === "read-write";
+  }
+
+  /** Whether the local user may comment (owner, editor, commenter). */
+  get canComment(): boolean {
+    return this.access.comments === "read-write";
+  }
+
+  /**
+   * Selects a thread (or none). With `reveal`, the editor scrolls its text
+   * into view; the sidebar scrolls to the thread whenever it changes.
+   */
+  selectThread(threadId: string | null, options: { reveal?: boolean } = {}): void {
+    this.ui.update((ui) => ({
+      ...ui,
+      activeThreadId: threadId,
+      revealRequest: options.reveal ? ui.revealRequest + 1 : ui.revealRequest,
+    }));
+  }
+
+  /** Follows a user's caret in the editor (or stops, with `null`) until the local user acts. */
+  follow(userId: string | null): void {
+    this.ui.update((ui) => ({ ...ui, following: userId }));
+  }
+
+  /** Starts (or cancels, with `null`) a new thread on a selection; the sidebar asks for its first comment. */
+  setDraft(draft: DocumentUi["draft"]): void {
+    this.ui.update((ui) => ({ ...ui, draft, activeThreadId: draft ? null : ui.activeThreadId }));
+  }
+
+  /** @internal Called by the connection when the last user of the document is gone. */
+  destroy(): void {
+    this.commentsStore.destroy();
+    this.presence.destroy();
+    this.contentProvider.destroy();
+    this.commentsProvider.destroy();
+    this.content.destroy();
+    this.comments.destroy();
+  }
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import type { ConnectionState } from "../provider/connection.js";
+import type { DocumentState } from "../provider/document.js";
+import { deriveStatus } from "./derive.js";
+
+const connected: ConnectionState = { phase: "connected", lastClose: null, retryAt: null, attempt: 0 };
+const editor: DocumentState = {
+  contentAccess: "read-write",
+  commentsAccess: "read-write",
+  synced: true,
+  unsyncedChanges: 0,
+  deniedReason: null,
+};
+
+describe("deriveStatus", () => {
+  it.each([
+    ["saved", connected, editor, "All changes saved"],
+    ["saving", connected, { ...editor, unsyncedChanges: 3 }, "3 changes waiting"],
+    ["connecting", connected, { ...editor, synced: false, unsyncedChanges: 1 }, "Syncing…"],
+    ["connecting", { ...connected, phase: "connecting" }, editor, "Connecting…"],
+    [
+      "offline",
+      { ...connected, phase: "waiting", retryAt: 5 },
+      { ...editor, unsyncedChanges: 1 },
+      "Offline – 1 change waiting",
+    ],
+    [
+      "unauthorized",
+      { ...connected, phase: "unauthorized", lastClose: { code: 4401, reason: "unauthorized" } },
+      editor,
+      "Session expired – sign in again",
+    ],
+    [
+      "forbidden",
+      { ...connected, phase: "stopped", lastClose: { code: 4403, reason: "forbidden" } },
+      editor,
+      "No access to this document",
+    ],
+    [
+      "error",
+      { ...connected, phase: "stopped", lastClose: { code: 4413, reason: "message-too-large" } },
+      editor,
+      "Disconnected: a change was too large to send",
+    ],
+    [
+      "forbidden",
+      connected,
+      { ...editor, contentAccess: "denied", deniedReason: "permission-denied" },
+      "No access: permission-denied",
+    ],
+    ["connected", connected, null, "Connected"],
+  ] as const)("%s: %s", (kind, connection, document, label) => {
+    expect(deriveStatus(connection as ConnectionState, document)).toMatchObject({ kind, label });
+  });
+
+  it("says when the user can only read", () => {
+    expect(deriveStatus(connected, { ...editor, contentAccess: "read-only" }).readOnly).toBe(true);
+    expect(deriveStatus(connected, editor).readOnly).toBe(false);
+  });
+});
