@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
-import { allContenders, type ContenderName } from "./contenders/index.js";
+import { allContenders, type ContenderName, cleanUpEverything } from "./contenders/index.js";
 import { runBench } from "./run.js";
 import { type ScenarioName, scenarioNames } from "./scenarios/index.js";
 
@@ -11,7 +11,8 @@ Scenarios: ${scenarioNames.join(", ")}
   --smoke   every scenario at tiny scale, nothing saved (what the test suite runs)
   --only    only these servers
 Environment: DATABASE_URL (Postgres), BENCH_SEED (the durability scenario's kill times),
-TANDEM_SERVER_CLI (another tandem-server build to measure).`;
+TANDEM_SERVER_CLI (another tandem-server build to measure), BENCH_CPU_PROF (a directory: each server
+writes a V8 CPU profile there when it stops).`;
 
 // The idle scenario holds 10,000 sockets in this process: raise the soft
 // file-descriptor limit to the hard one, which only a shell can do, by
@@ -53,6 +54,14 @@ const unknownContenders = contenders?.filter((name) => !allContenders.includes(n
 if (unknown.length > 0 || unknownContenders.length > 0) {
   process.stderr.write(`unknown: ${[...unknown, ...unknownContenders].join(", ")}\n\n${usage}\n`);
   process.exit(2);
+}
+
+// Ctrl-C (or a CI timeout) must not leave servers running or schemas behind.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`\n${signal}: stopping servers and dropping schemas…\n`);
+    void cleanUpEverything().finally(() => process.exit(130));
+  });
 }
 
 const started = Date.now();

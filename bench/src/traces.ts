@@ -1,5 +1,5 @@
 import * as Y from "yjs";
-import { type EditingTrace, patcherFor, readTrace } from "../../test/support/editing-traces.js";
+import { applyTraceToYText, type EditingTrace, readTrace } from "../../test/support/editing-traces.js";
 
 /**
  * Editing traces from github.com/josephg/editing-traces by Joseph Gentle
@@ -47,14 +47,9 @@ export function replayed(name: string, limit?: number): Promise<ReplayedTrace> {
 function replayTrace(loaded: EditingTrace, limit: number | undefined): ReplayedTrace {
   const doc = new Y.Doc();
   const text = doc.getText("t");
-  const apply = patcherFor(loaded);
   const updates: Uint8Array[] = [];
   doc.on("update", (update: Uint8Array) => updates.push(update));
-  for (const txn of loaded.txns.slice(0, limit ?? loaded.txns.length)) {
-    doc.transact(() => {
-      for (const patch of txn.patches) apply(text, patch);
-    });
-  }
+  applyTraceToYText(loaded, text, limit === undefined ? {} : { limit });
   const result = { text: text.toString(), state: Y.encodeStateAsUpdate(doc), updates };
   doc.destroy();
   return result;

@@ -58,16 +58,45 @@ function command(name: ContenderName): string[] {
   }
 }
 
-/** A fresh schema name for a contender that stores (Postgres identifiers: no dashes). */
+// What an interrupted run must clean up: servers still running, schemas not yet dropped.
+const running = new Set<Contender>();
+const schemas = new Set<string>();
+
+/** A fresh schema name, dropped by {@link cleanUpEverything} if the run is interrupted before {@link dropBenchSchema}. */
+export function freshBenchSchema(prefix: string): string {
+  const schema = freshSchemaName(`bench_${prefix}`);
+  schemas.add(schema);
+  return schema;
+}
+
+/** A fresh schema for a contender that stores (Postgres identifiers: no dashes). */
 export function schemaFor(name: ContenderName): string | undefined {
-  return storingContenders.includes(name) ? freshSchemaName(`bench_${name.replace("-", "_")}`) : undefined;
+  return storingContenders.includes(name) ? freshBenchSchema(name.replace("-", "_")) : undefined;
+}
+
+/** Drops a schema made by {@link schemaFor}. */
+export async function dropBenchSchema(schema: string): Promise<void> {
+  await dropSchema(schema);
+  schemas.delete(schema);
+}
+
+/** Stops every server this process started and drops their schemas: for an interrupted run. */
+export async function cleanUpEverything(): Promise<void> {
+  await Promise.allSettled([...running].map((contender) => contender.kill()));
+  await Promise.allSettled([...schemas].map((schema) => dropBenchSchema(schema)));
+}
+
+/** With BENCH_CPU_PROF=<dir>, every server writes a V8 CPU profile there when it exits (node --cpu-prof). */
+function profilerFlags(): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [];
 }
 
 /** Starts `name` pinned to core 0 (on `schema`, if it stores) and waits until it listens. */
 export async function startContender(name: ContenderName, schema = schemaFor(name)): Promise<Contender> {
   const child = await spawnListening(
     "taskset",
-    ["-c", "0", process.execPath, ...command(name)],
+    ["-c", "0", process.execPath, ...profilerFlags(), ...command(name)],
     {
       PORT: "0",
       HOST: "127.0.0.1",
@@ -83,7 +112,7 @@ export async function startContender(name: ContenderName, schema = schemaFor(nam
     if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill(which);
     await child.exited;
   };
-  return {
+  const contender: Contender = {
     name,
     protocol: name === "y-websocket" ? yWebsocketProtocol : hocuspocusProtocol,
     baseUrl: child.wsUrl,
@@ -93,6 +122,9 @@ export async function startContender(name: ContenderName, schema = schemaFor(nam
     stop: () => signal("SIGTERM"),
     kill: () => signal("SIGKILL"),
   };
+  running.add(contender);
+  void child.exited.then(() => running.delete(contender));
+  return contender;
 }
 
 /**
@@ -113,6 +145,6 @@ export async function withContender<T>(
     return await work(contender);
   } finally {
     await contender?.stop();
-    if (schema) await dropSchema(schema);
+    if (schema) await dropBenchSchema(schema);
   }
 }

@@ -20,18 +20,27 @@ export async function saveRecord(record: ScenarioRecord): Promise<void> {
   await writeFile(join(resultsDir, `${record.scenario}.json`), `${JSON.stringify(record, roundNumbers, 1)}\n`);
 }
 
-// Results stay small and diffable: four significant digits are more than a benchmark resolves.
+// Results stay small and diffable: four significant digits are more than a
+// benchmark resolves. JSON has no infinity (a percentile among lost
+// deliveries, a load that never finished), so it is written as a string.
 function roundNumbers(_key: string, value: unknown): unknown {
+  if (value === Number.POSITIVE_INFINITY) return "Infinity";
   return typeof value === "number" && Number.isFinite(value) && !Number.isInteger(value)
     ? Number(value.toPrecision(4))
     : value;
+}
+
+function reviveInfinity(_key: string, value: unknown): unknown {
+  return value === "Infinity" ? Number.POSITIVE_INFINITY : value;
 }
 
 async function readRecords(order: readonly string[]): Promise<ScenarioRecord[]> {
   const records: ScenarioRecord[] = [];
   for (const scenario of order) {
     try {
-      records.push(JSON.parse(await readFile(join(resultsDir, `${scenario}.json`), "utf8")) as ScenarioRecord);
+      records.push(
+        JSON.parse(await readFile(join(resultsDir, `${scenario}.json`), "utf8"), reviveInfinity) as ScenarioRecord,
+      );
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
     }
@@ -41,7 +50,7 @@ async function readRecords(order: readonly string[]): Promise<ScenarioRecord[]> 
 
 function format(value: number | null | undefined, metric: Metric): string {
   if (value === null || value === undefined) return "n/a";
-  if (value === Number.POSITIVE_INFINITY) return "∞ (lost)";
+  if (value === Number.POSITIVE_INFINITY) return "∞";
   if (Number.isNaN(value)) return "–";
   const digits = metric.digits ?? (Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2);
   return value.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -179,7 +188,8 @@ on core 1. Postgres is shared and not pinned; its CPU is reported separately.
 - **Machine:** ${machine ? `${machine.cores} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, Postgres ${machine.postgres} on localhost` : "unknown"}.
 - **Delivery latency** is the time from one client sending an update to another client receiving it, on one clock
   (both clients live in the generator). Percentiles are exact (sorted samples); deliveries that never arrived count as
-  infinitely late. Loads are open-loop: sends follow a fixed schedule whatever the server does.
+  infinitely late (shown as ∞, as is a load that did not finish). Loads are open-loop: sends follow a fixed schedule
+  whatever the server does.
 - **Server CPU per update** is the server process' user + system time (every thread, from \`/proc/<pid>/stat\`) over the
   measured window, divided by the updates sent in it. Memory is its resident set (\`VmRSS\`).
 - **Generator CPU** is the load generator's own share of its core: near 1.0 means the generator, not the server, was the

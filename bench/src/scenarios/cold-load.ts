@@ -2,7 +2,8 @@ import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 import { createPostgresStore } from "@tandem/persistence";
-import { databaseUrl, dropSchema, freshSchemaName } from "../../../test/support/postgres.js";
+import { databaseUrl } from "../../../test/support/postgres.js";
+import { dropBenchSchema, freshBenchSchema } from "../contenders/index.js";
 import { withPostgres } from "../measure/postgres.js";
 import type { ScenarioOutcome } from "../report/record.js";
 import { replayed } from "../traces.js";
@@ -21,6 +22,9 @@ interface LoadMeasurement {
   readonly textHash: string;
 }
 
+/** How long one load may take before it counts as not finishing (a load that runs away must not stall the run). */
+const LOAD_TIMEOUT_MS = 60_000;
+
 /** Loads one document `times` times, each in a fresh process pinned to core 0, and keeps the median time. */
 async function measureLoad(
   store: "tandem" | "hocuspocus",
@@ -30,20 +34,26 @@ async function measureLoad(
 ): Promise<LoadMeasurement> {
   const runs: LoadMeasurement[] = [];
   for (let i = 0; i < times; i++) {
-    const { stdout } = await run(
-      "taskset",
-      [
-        "-c",
-        "0",
-        process.execPath,
-        "--expose-gc",
-        "--import",
-        "tsx",
-        child,
-        JSON.stringify({ store, databaseUrl, schema, document }),
-      ],
-      { cwd: import.meta.dirname, maxBuffer: 1024 * 1024 },
-    );
+    let stdout: string;
+    try {
+      ({ stdout } = await run(
+        "taskset",
+        [
+          "-c",
+          "0",
+          process.execPath,
+          "--expose-gc",
+          "--import",
+          "tsx",
+          child,
+          JSON.stringify({ store, databaseUrl, schema, document }),
+        ],
+        { cwd: import.meta.dirname, maxBuffer: 1024 * 1024, timeout: LOAD_TIMEOUT_MS },
+      ));
+    } catch (error) {
+      if ((error as { killed?: boolean }).killed) return timedOut;
+      throw error;
+    }
     runs.push(JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as LoadMeasurement);
   }
   runs.sort((a, b) => a.ms - b.ms);
@@ -72,6 +82,15 @@ async function seedLog(schema: string, document: string, updates: readonly Uint8
   }, schema);
 }
 
+/** What a load that did not finish within {@link LOAD_TIMEOUT_MS} reports: infinitely slow, nothing measured. */
+const timedOut: LoadMeasurement = {
+  ms: Number.POSITIVE_INFINITY,
+  peakRss: Number.NaN,
+  peakHeap: Number.NaN,
+  heapRetained: Number.NaN,
+  textHash: "",
+};
+
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /**
@@ -89,16 +108,21 @@ export async function coldLoad(context: ScenarioContext): Promise<ScenarioOutcom
   const contenders = context.contenders ?? ["tandem", "hocuspocus"];
   const values: ScenarioOutcome["values"] = {};
   const checks: string[] = [];
+  const notes: string[] = [];
   const record = (key: string, measurement: LoadMeasurement, expected: string, into: Record<string, number | null>) => {
     into[`${key}Ms`] = measurement.ms;
     into[`${key}PeakRss`] = measurement.peakRss / MB;
     into[`${key}PeakHeap`] = measurement.peakHeap / MB;
     into[`${key}Heap`] = measurement.heapRetained / MB;
-    if (measurement.textHash !== sha256(expected)) checks.push(`${key}: the loaded text differs from the trace's`);
+    if (measurement.ms === Number.POSITIVE_INFINITY) {
+      notes.push(`${key}: a load did not finish within ${LOAD_TIMEOUT_MS / 1000} s and was stopped.`);
+    } else if (measurement.textHash !== sha256(expected)) {
+      checks.push(`${key}: the loaded text differs from the trace's`);
+    }
   };
 
   if (contenders.includes("tandem")) {
-    const schema = freshSchemaName("bench_cold");
+    const schema = freshBenchSchema("cold");
     try {
       await seedTandem(schema, "paper", paper.state);
       await seedLog(schema, "paper-log-prefix", prefix.updates);
@@ -112,11 +136,11 @@ export async function coldLoad(context: ScenarioContext): Promise<ScenarioOutcom
         `Tandem: ${tandem.compactedMs?.toFixed(1)} ms compacted, ${tandem.logPrefixMs?.toFixed(0)} ms from ${logRows} rows`,
       );
     } finally {
-      await dropSchema(schema);
+      await dropBenchSchema(schema);
     }
   }
   if (contenders.includes("hocuspocus")) {
-    const schema = freshSchemaName("bench_cold");
+    const schema = freshBenchSchema("cold");
     try {
       await withPostgres(async (client) => {
         await client.query(`CREATE SCHEMA ${schema}`);
@@ -130,7 +154,7 @@ export async function coldLoad(context: ScenarioContext): Promise<ScenarioOutcom
       values.hocuspocus = hocuspocus;
       context.log(`Hocuspocus: ${hocuspocus.compactedMs?.toFixed(1)} ms from its blob`);
     } finally {
-      await dropSchema(schema);
+      await dropBenchSchema(schema);
     }
   }
   if (checks.length > 0) throw new Error(`cold load read the wrong document: ${checks.join("; ")}`);
@@ -170,6 +194,6 @@ export async function coldLoad(context: ScenarioContext): Promise<ScenarioOutcom
       { key: "logAllHeap", label: "… heap retained", unit: "MB", better: "lower", digits: 1 },
     ],
     values,
-    notes: [],
+    notes,
   };
 }

@@ -1,9 +1,9 @@
-import { dropSchema } from "../../../test/support/postgres.js";
 import { connectProvider, type ProviderClient } from "../clients/providers.js";
 import {
   type Contender,
   type ContenderName,
   contenderLabels,
+  dropBenchSchema,
   schemaFor,
   startContender,
   storingContenders,
@@ -166,7 +166,7 @@ async function killTrial(name: ContenderName, killAfterMs: number): Promise<Kill
     for (const timer of timers) clearInterval(timer);
     for (const client of clients) client.destroy();
     for (const server of servers) await server.stop();
-    if (schema) await dropSchema(schema);
+    if (schema) await dropBenchSchema(schema);
   }
 }
 
