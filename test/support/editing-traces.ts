@@ -10,13 +10,14 @@ import type * as Y from "yjs";
  */
 export interface EditingTrace {
   readonly endContent: string;
+  /** Each patch is `[position, deleted, inserted]`, positions in Unicode code points. */
   readonly txns: readonly { readonly patches: readonly (readonly [number, number, string])[] }[];
 }
 
 const tracesDir =
   process.env.EDITING_TRACES_DIR ?? join(import.meta.dirname, "..", "..", "..", "shared", "data", "editing-traces");
 
-/** Reads a trace by file name without extension, e.g. `automerge-paper`. */
+/** Reads a trace by file name without extension, e.g. `automerge-paper` or `concurrent/clownschool`. */
 export async function readTrace(name: string): Promise<EditingTrace> {
   const raw = await readFile(join(tracesDir, `${name}.json.gz`));
   return JSON.parse(gunzipSync(raw).toString("utf8")) as EditingTrace;
@@ -45,6 +46,30 @@ export function patcherFor(trace: EditingTrace): (text: Y.Text, patch: readonly 
     if (del > 0) text.delete(start, codePointOffset(content, start, del) - start);
     if (ins !== "") text.insert(start, ins);
   };
+}
+
+/**
+ * Replays `trace` (or its first `limit` transactions) into `text`, one Yjs
+ * transaction per trace transaction, so a listener on the document's
+ * `update` event receives one update per recorded edit.
+ *
+ * @example
+ * ```ts
+ * const doc = new Y.Doc();
+ * const updates: Uint8Array[] = [];
+ * doc.on("update", (update: Uint8Array) => updates.push(update));
+ * applyTraceToYText(await readTrace("automerge-paper"), doc.getText("t"));
+ * ```
+ */
+export function applyTraceToYText(trace: EditingTrace, text: Y.Text, options: { limit?: number } = {}): void {
+  const apply = patcherFor(trace);
+  const doc = text.doc;
+  if (doc === null) throw new Error("the Y.Text must belong to a Y.Doc");
+  for (const txn of trace.txns.slice(0, options.limit)) {
+    doc.transact(() => {
+      for (const patch of txn.patches) apply(text, patch);
+    });
+  }
 }
 
 function codePointOffset(content: string, from: number, codePoints: number): number {

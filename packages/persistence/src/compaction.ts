@@ -1,48 +1,81 @@
 import * as Y from "yjs";
-import type { SqlClient } from "./sql-client.js";
+import { applyStoredUpdates, Encoding, type UnappliedRow } from "./encoding.js";
+import type { SqlClient, SqlExecutor } from "./sql-client.js";
 import type { CompactionResult } from "./store.js";
 
+// The class half of the two-key advisory lock keeps document locks apart from
+// other users of advisory locks on the same database (the one-key migration
+// lock lives in a separate key space).
+const DOCUMENT_LOCK_CLASS = 0x74_64_6d_00;
+
 /**
- * Folds a document's log into its snapshot, in one transaction under a
- * per-document advisory lock (so two instances never compact one document at
- * once; appends take no lock and continue meanwhile).
- *
- * The rows are merged by loading them into a fresh Y.Doc and re-encoding,
- * which is linear in the number of updates (`Y.mergeUpdates` over long lists
- * is not). Exactly the rows that were read are deleted, so rows committed
- * while this runs survive for the next load or compaction. A crash anywhere
- * rolls the transaction back and leaves the snapshot and log as they were.
+ * Takes the transaction-scoped lock that serialises compaction and deletion
+ * of one document across every instance. Two names that hash alike merely
+ * wait for each other. Appends never take it.
  */
-export async function compact(sql: SqlClient, name: string): Promise<CompactionResult> {
+export async function lockDocument(tx: SqlExecutor, name: string): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(${DOCUMENT_LOCK_CLASS}, hashtext($1))`, [name]);
+}
+
+/** A row of the update log. */
+export interface LogRow {
+  /** A bigint: `pg` reads it as a string, PGlite perhaps as a bigint. Only ever stringified. */
+  readonly seq: string | bigint | number;
+  readonly data: Uint8Array;
+  readonly encoding: number;
+}
+
+/** What a compaction did, with the log rows it could not apply (they stay in the log). */
+export interface CompactionOutcome extends CompactionResult {
+  readonly unapplied: readonly UnappliedRow<LogRow>[];
+}
+
+/**
+ * Folds a document's log into its snapshot, in one transaction under the
+ * document's advisory lock, so two instances never compact one document at
+ * once while appends (which take no lock) continue.
+ *
+ * The rows are merged by loading them into a fresh Y.Doc and re-encoding
+ * (V2, about half the size of V1 for text): linear in the number of updates,
+ * where `Y.mergeUpdates` over long lists is not. Exactly the rows that were
+ * read are deleted, by their seq, so rows committed meanwhile (whatever their
+ * seq: identity values become visible out of order) survive for the next load
+ * or compaction. A failure or crash at any step rolls the transaction back and
+ * leaves the snapshot and the log as they were: the document stays loadable
+ * and complete.
+ */
+export async function compactDocument(sql: SqlClient, name: string): Promise<CompactionOutcome> {
   return sql.transaction(async (tx) => {
-    await tx.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 7461636))", [`tandem:${name}`]);
-    const [document] = await tx.query<{ snapshot: Uint8Array | null }>(
-      "SELECT snapshot FROM tandem_documents WHERE name = $1",
+    await lockDocument(tx, name);
+    const [document] = await tx.query<{ snapshot: Uint8Array | null; snapshot_encoding: number | null }>(
+      "SELECT snapshot, snapshot_encoding FROM tandem_documents WHERE name = $1",
       [name],
     );
-    const rows = await tx.query<{ seq: string; data: Uint8Array }>(
-      "SELECT seq::text AS seq, data FROM tandem_updates WHERE document_name = $1 ORDER BY seq",
+    if (document === undefined) return { foldedRows: 0, snapshotBytes: 0, unapplied: [] };
+    const rows = await tx.query<LogRow>(
+      // In seq order: Yjs integrates updates fastest in the order they were made.
+      "SELECT seq, data, encoding FROM tandem_updates WHERE document_name = $1 ORDER BY seq",
       [name],
     );
-    if (!document || rows.length === 0) {
-      return { foldedRows: 0, snapshotBytes: document?.snapshot?.length ?? 0 };
-    }
+    if (rows.length === 0) return { foldedRows: 0, snapshotBytes: document.snapshot?.length ?? 0, unapplied: [] };
+
     const doc = new Y.Doc();
-    Y.transact(doc, () => {
-      if (document.snapshot) Y.applyUpdateV2(doc, document.snapshot);
-      for (const row of rows) Y.applyUpdate(doc, row.data);
-    });
-    const snapshot = Y.encodeStateAsUpdateV2(doc);
+    const snapshot =
+      document.snapshot === null
+        ? null
+        : { data: document.snapshot, encoding: document.snapshot_encoding ?? Encoding.V2 };
+    const unapplied = applyStoredUpdates(doc, snapshot, rows);
+    const state = Y.encodeStateAsUpdateV2(doc);
     doc.destroy();
-    await tx.query("UPDATE tandem_documents SET snapshot = $2, snapshot_bytes = $3 WHERE name = $1", [
-      name,
-      snapshot,
-      snapshot.length,
-    ]);
-    await tx.query("DELETE FROM tandem_updates WHERE document_name = $1 AND seq = ANY($2::bigint[])", [
-      name,
-      rows.map((row) => row.seq),
-    ]);
-    return { foldedRows: rows.length, snapshotBytes: snapshot.length };
+
+    // A row that threw stays in the log: it may hold edits a later Yjs applies.
+    const kept = new Set(unapplied.map(({ row }) => row));
+    const folded = rows.filter((row) => !kept.has(row)).map((row) => String(row.seq));
+    await tx.query(
+      "UPDATE tandem_documents SET snapshot = $2, snapshot_encoding = $3, snapshot_bytes = $4 WHERE name = $1",
+      [name, state, Encoding.V2, state.length],
+    );
+    await tx.query("DELETE FROM tandem_updates WHERE document_name = $1 AND seq = ANY($2::bigint[])", [name, folded]);
+    return { foldedRows: folded.length, snapshotBytes: state.length, unapplied };
   });
 }

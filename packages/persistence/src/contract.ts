@@ -1,23 +1,34 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { isPersistenceError } from "./errors.js";
+import { isPersistenceError, type PersistenceErrorCode } from "./errors.js";
 import type { DocumentStore } from "./store.js";
 
 /** What a contract run needs from an implementation: a fresh, empty store and a way to dispose of it. */
 export interface ContractSetup {
   readonly store: DocumentStore;
+  /** Disposes of the store and whatever it stored; called after each case, also when the case closed the store. */
   teardown(): Promise<void>;
 }
 
-function textUpdate(doc: Y.Doc, insert: string, at = 0): Uint8Array {
-  let update: Uint8Array | undefined;
-  const capture = (u: Uint8Array) => {
-    update = u;
+/** A Y.Doc that records the update of every change made to it. */
+function writer() {
+  const doc = new Y.Doc();
+  const text = doc.getText("t");
+  return {
+    doc,
+    text,
+    /** Inserts `insert` at `at` (default: the end) and returns the update. */
+    insert(insert: string, at = text.length): Uint8Array {
+      let update: Uint8Array | undefined;
+      const capture = (u: Uint8Array) => {
+        update = u;
+      };
+      doc.once("update", capture);
+      text.insert(at, insert);
+      if (update === undefined) throw new Error("no update was produced");
+      return update;
+    },
   };
-  doc.once("update", capture);
-  doc.getText("t").insert(at, insert);
-  if (!update) throw new Error("no update was produced");
-  return update;
 }
 
 async function loadText(store: DocumentStore, name: string): Promise<string> {
@@ -26,13 +37,19 @@ async function loadText(store: DocumentStore, name: string): Promise<string> {
   return doc.getText("t").toString();
 }
 
+function rejectsWith(promise: Promise<unknown>, code: PersistenceErrorCode) {
+  return expect(promise).rejects.toSatisfy((error) => isPersistenceError(error, code));
+}
+
 /**
- * The behaviour every {@link DocumentStore} must show. Run it from a vitest
- * file with a setup that returns a fresh store:
+ * The behaviour every {@link DocumentStore} must show, as numbered cases
+ * (`[DS1]`…) so a failure names the rule it broke. Call it from a vitest
+ * file with a setup that returns a fresh, empty store for each case:
  *
  * @example
  * ```ts
  * import { runDocumentStoreContract } from "@tandem/persistence/contract";
+ *
  * runDocumentStoreContract("my store", async () => {
  *   const store = await createMyStore();
  *   return { store, teardown: () => store.close() };
@@ -56,104 +73,249 @@ export function runDocumentStoreContract(name: string, setup: () => Promise<Cont
       expect(await store.load("never/stored", doc)).toEqual({ found: false, logRows: 0 });
       expect(doc.share.size).toBe(0);
       expect(await store.stat("never/stored")).toBeNull();
+      expect(await store.list()).toEqual([]);
     });
 
-    it("[DS2] appended updates load back in any order", async () => {
-      const doc = new Y.Doc();
-      const first = textUpdate(doc, "world");
-      const second = textUpdate(doc, "hello ", 0);
+    it("[DS2] appended updates load back, whatever order they were appended in", async () => {
+      const w = writer();
+      const first = w.insert("world");
+      const second = w.insert("hello ", 0);
       await store.append("doc/a", second);
       await store.append("doc/a", first);
-      expect(await loadText(store, "doc/a")).toBe("hello world");
+      const doc = new Y.Doc();
+      expect(await store.load("doc/a", doc)).toMatchObject({ found: true });
+      expect(doc.getText("t").toString()).toBe("hello world");
     });
 
-    it("[DS3] concurrent appends all become durable", async () => {
-      const doc = new Y.Doc();
-      const updates = Array.from({ length: 200 }, (_, i) => textUpdate(doc, `${i % 10}`, i));
+    it("[DS3] concurrent appends all become durable, each resolving only once stored", async () => {
+      const w = writer();
+      const updates = Array.from({ length: 200 }, (_, i) => w.insert(`${i % 10}`, i % 7));
       await Promise.all(updates.map((update) => store.append("doc/many", update)));
-      expect(await loadText(store, "doc/many")).toBe(doc.getText("t").toString());
+      expect(await loadText(store, "doc/many")).toBe(w.text.toString());
     });
 
-    it("[DS4] refuses bytes that are not a Yjs update, and stores nothing", async () => {
-      for (const bad of [new Uint8Array(), new Uint8Array([255, 255, 255, 255, 1]), new Uint8Array([1, 2, 3])]) {
-        await expect(store.append("doc/bad", bad)).rejects.toSatisfy((error) =>
-          isPersistenceError(error, "invalid-update"),
-        );
-      }
+    it("[DS4] appending the same update twice changes nothing", async () => {
+      const w = writer();
+      const update = w.insert("once");
+      await store.append("doc/twice", update);
+      await store.append("doc/twice", update);
+      expect(await loadText(store, "doc/twice")).toBe("once");
+    });
+
+    it("[DS5] load applies everything in one Yjs transaction, on top of what the target holds", async () => {
+      const w = writer();
+      for (const word of ["a", "b", "c"]) await store.append("doc/tx", w.insert(word));
+      await store.compact("doc/tx");
+      await store.append("doc/tx", w.insert("d"));
+      const target = new Y.Doc();
+      target.getMap("local").set("kept", true);
+      let transactions = 0;
+      target.on("afterTransaction", () => transactions++);
+      expect(await store.load("doc/tx", target)).toEqual({ found: true, logRows: 1 });
+      expect(transactions).toBe(1);
+      expect(target.getText("t").toString()).toBe("abcd");
+      expect(target.getMap("local").get("kept")).toBe(true);
+    });
+
+    it("[DS6] refuses bytes that are not a Yjs update with invalid-update, and stores nothing", async () => {
+      const valid = writer().insert("a longer text, so that cutting it leaves a truncated update");
+      const bad = [
+        new Uint8Array(),
+        new Uint8Array([1, 2, 3]),
+        new Uint8Array([255, 255, 255, 255, 1]),
+        valid.subarray(0, valid.length - 8),
+      ];
+      for (const update of bad) await rejectsWith(store.append("doc/bad", update), "invalid-update");
+      await rejectsWith(store.append("doc/bad", "not bytes" as unknown as Uint8Array), "invalid-update");
       expect(await store.stat("doc/bad")).toBeNull();
+      expect(await loadText(store, "doc/bad")).toBe("");
     });
 
-    it("[DS5] compaction folds the log into the snapshot without changing the content", async () => {
-      const doc = new Y.Doc();
-      for (let i = 0; i < 20; i++) await store.append("doc/c", textUpdate(doc, "x", i));
+    it("[DS7] compaction folds the log into the snapshot without changing the content", async () => {
+      const w = writer();
+      for (let i = 0; i < 20; i++) await store.append("doc/c", w.insert("x"));
       const before = await store.stat("doc/c");
       expect(before?.pendingUpdates).toBeGreaterThan(0);
       const result = await store.compact("doc/c");
       expect(result.foldedRows).toBe(before?.pendingUpdates);
+      expect(result.snapshotBytes).toBeGreaterThan(0);
       expect((await store.stat("doc/c"))?.pendingUpdates).toBe(0);
-      await store.append("doc/c", textUpdate(doc, "y", 0));
+      expect(await store.load("doc/c", new Y.Doc())).toEqual({ found: true, logRows: 0 });
+      await store.append("doc/c", w.insert("y", 0));
       expect(await loadText(store, "doc/c")).toBe(`y${"x".repeat(20)}`);
       expect((await store.compact("doc/c")).foldedRows).toBe(1);
+      expect((await store.compact("doc/c")).foldedRows).toBe(0);
       expect(await loadText(store, "doc/c")).toBe(`y${"x".repeat(20)}`);
     });
 
-    it("[DS6] lists documents newest first, with metadata, filtered by prefix", async () => {
-      const doc = new Y.Doc();
-      await store.append("spec/1", textUpdate(doc, "a"));
-      await store.append("idea/1", textUpdate(doc, "b"));
-      await store.setMetadata("spec/1", { title: "Roadmap", kind: "spec" });
-      await store.setMetadata("spec/1", { status: "draft" });
-      const specs = await store.list({ prefix: "spec/" });
-      expect(specs.map((info) => info.name)).toEqual(["spec/1"]);
-      expect(specs[0]?.metadata).toEqual({ title: "Roadmap", kind: "spec", status: "draft" });
-      expect((await store.list()).map((info) => info.name)).toEqual(["spec/1", "idea/1"]);
-      expect(await store.list({ prefix: "spec%" })).toEqual([]);
+    it("[DS8] compacting an unknown document does nothing and creates nothing", async () => {
+      expect(await store.compact("doc/unknown")).toEqual({ foldedRows: 0, snapshotBytes: 0 });
+      expect(await store.stat("doc/unknown")).toBeNull();
     });
 
-    it("[DS7] delete removes a document with its log and versions", async () => {
-      const doc = new Y.Doc();
-      await store.append("doc/d", textUpdate(doc, "gone"));
+    it("[DS9] appends racing compactions lose nothing", async () => {
+      const writers = [writer(), writer(), writer()];
+      const work: Promise<unknown>[] = [];
+      for (let round = 0; round < 10; round++) {
+        for (const w of writers) for (let i = 0; i < 5; i++) work.push(store.append("doc/race", w.insert("k")));
+        work.push(store.compact("doc/race"));
+      }
+      await Promise.all(work);
+      await store.compact("doc/race");
+      const expected = new Y.Doc();
+      for (const w of writers) Y.applyUpdate(expected, Y.encodeStateAsUpdate(w.doc));
+      const text = await loadText(store, "doc/race");
+      expect(text).toBe(expected.getText("t").toString());
+      expect(text).toHaveLength(150);
+    });
+
+    it("[DS10] stat reports the log, the size and the times", async () => {
+      const w = writer();
+      await store.append("doc/s", w.insert("abc"));
+      const first = await store.stat("doc/s");
+      expect(first).toMatchObject({ name: "doc/s", pendingUpdates: 1, metadata: {} });
+      expect(first?.sizeBytes).toBeGreaterThan(0);
+      expect(first?.createdAt.getTime()).toBeLessThanOrEqual(first?.updatedAt.getTime() ?? 0);
+      await store.append("doc/s", w.insert("def"));
+      const second = await store.stat("doc/s");
+      expect(second?.pendingUpdates).toBe(2);
+      expect(second?.createdAt).toEqual(first?.createdAt);
+      expect(second?.updatedAt.getTime()).toBeGreaterThanOrEqual(first?.updatedAt.getTime() ?? 0);
+      await store.compact("doc/s");
+      expect(await store.stat("doc/s")).toMatchObject({ pendingUpdates: 0, sizeBytes: expect.any(Number) });
+    });
+
+    it("[DS11] lists documents newest first, with metadata, filtered by a literal prefix, limited", async () => {
+      const w = writer();
+      await store.append("idea/1", w.insert("a"));
+      await store.append("spec/1", w.insert("b"));
+      await store.setMetadata("spec/1", { title: "Roadmap", kind: "spec" });
+      await store.setMetadata("spec/1", { status: "draft", kind: "plan" });
+      const specs = await store.list({ prefix: "spec/" });
+      expect(specs.map((info) => info.name)).toEqual(["spec/1"]);
+      expect(specs[0]?.metadata).toEqual({ title: "Roadmap", kind: "plan", status: "draft" });
+      expect((await store.list()).map((info) => info.name)).toEqual(["spec/1", "idea/1"]);
+      expect((await store.list({ limit: 1 })).map((info) => info.name)).toEqual(["spec/1"]);
+      expect(await store.list({ prefix: "spec%" })).toEqual([]);
+      expect(await store.list({ prefix: "_" })).toEqual([]);
+    });
+
+    it("[DS12] setMetadata creates an empty document and keeps JSON values as they are", async () => {
+      const metadata = { title: "Ünïcode 😀", n: 1.5, flags: [true, null], nested: { a: "b" } };
+      await store.setMetadata("doc/meta", metadata);
+      expect((await store.stat("doc/meta"))?.metadata).toEqual(metadata);
+      expect(await store.load("doc/meta", new Y.Doc())).toEqual({ found: true, logRows: 0 });
+    });
+
+    it("[DS13] delete removes a document with its log, snapshot, metadata and versions", async () => {
+      const w = writer();
+      await store.append("doc/d", w.insert("gone"));
+      await store.compact("doc/d");
+      await store.append("doc/d", w.insert("!"));
+      await store.setMetadata("doc/d", { title: "x" });
       await store.createVersion("doc/d", { label: "v1" });
       expect(await store.delete("doc/d")).toBe(true);
       expect(await store.delete("doc/d")).toBe(false);
       expect(await store.stat("doc/d")).toBeNull();
       expect(await store.listVersions("doc/d")).toEqual([]);
-      expect(await loadText(store, "doc/d")).toBe("");
+      expect(await store.load("doc/d", new Y.Doc())).toEqual({ found: false, logRows: 0 });
+      // The name is free again.
+      await store.append("doc/d", writer().insert("new"));
+      expect(await loadText(store, "doc/d")).toBe("new");
+      expect((await store.stat("doc/d"))?.metadata).toEqual({});
     });
 
-    it("[DS8] versions keep the state they were taken at", async () => {
-      const doc = new Y.Doc();
-      await store.append("doc/v", textUpdate(doc, "first"));
+    it("[DS14] versions keep the state they were taken at", async () => {
+      const w = writer();
+      await store.append("doc/v", w.insert("first"));
       const v1 = await store.createVersion("doc/v", { label: "First draft", createdBy: "u1" });
-      await store.append("doc/v", textUpdate(doc, " second", 5));
+      await store.append("doc/v", w.insert(" second"));
+      await store.compact("doc/v");
       const v2 = await store.createVersion("doc/v");
-      expect((await store.listVersions("doc/v")).map((version) => version.id)).toEqual([v2.id, v1.id]);
       expect(v1).toMatchObject({ label: "First draft", createdBy: "u1", documentName: "doc/v" });
+      expect(v2).toMatchObject({ label: null, createdBy: null });
+      expect(v1.sizeBytes).toBeGreaterThan(0);
+      expect((await store.listVersions("doc/v")).map((version) => version.id)).toEqual([v2.id, v1.id]);
       const old = new Y.Doc();
       Y.applyUpdate(old, await store.readVersion("doc/v", v1.id));
       expect(old.getText("t").toString()).toBe("first");
-      await expect(store.readVersion("doc/v", "999999")).rejects.toSatisfy((error) =>
-        isPersistenceError(error, "not-found"),
-      );
-      await expect(store.createVersion("doc/none")).rejects.toSatisfy((error) =>
-        isPersistenceError(error, "not-found"),
-      );
+      const latest = new Y.Doc();
+      Y.applyUpdate(latest, await store.readVersion("doc/v", v2.id));
+      expect(latest.getText("t").toString()).toBe("first second");
+      expect(await loadText(store, "doc/v")).toBe("first second");
     });
 
-    it("[DS9] refuses malformed arguments with invalid-argument", async () => {
-      const doc = new Y.Doc();
-      await expect(store.append("", textUpdate(doc, "x"))).rejects.toSatisfy((error) =>
-        isPersistenceError(error, "invalid-argument"),
-      );
-      await expect(store.setMetadata("doc/m", [] as never)).rejects.toSatisfy((error) =>
-        isPersistenceError(error, "invalid-argument"),
-      );
+    it("[DS15] unknown versions and documents are not-found", async () => {
+      await store.append("doc/v1", writer().insert("a"));
+      const version = await store.createVersion("doc/v1");
+      await store.append("doc/v2", writer().insert("b"));
+      await rejectsWith(store.readVersion("doc/v2", version.id), "not-found");
+      await rejectsWith(store.readVersion("doc/v1", "999999999"), "not-found");
+      await rejectsWith(store.readVersion("doc/v1", "not an id"), "not-found");
+      await rejectsWith(store.createVersion("doc/none"), "not-found");
+      expect(await store.listVersions("doc/none")).toEqual([]);
     });
 
-    it("[DS10] answers ping, and refuses work after close", async () => {
+    it("[DS16] refuses malformed arguments with invalid-argument", async () => {
+      const update = writer().insert("x");
+      const badNames = ["", "x".repeat(513), "nul\u0000name", "lone\uD800surrogate", 42 as unknown as string];
+      for (const bad of badNames) {
+        await rejectsWith(store.append(bad, update), "invalid-argument");
+        await rejectsWith(store.load(bad, new Y.Doc()), "invalid-argument");
+        await rejectsWith(store.stat(bad), "invalid-argument");
+        await rejectsWith(store.compact(bad), "invalid-argument");
+        await rejectsWith(store.delete(bad), "invalid-argument");
+      }
+      await rejectsWith(store.setMetadata("doc/m", [] as never), "invalid-argument");
+      await rejectsWith(store.setMetadata("doc/m", null as never), "invalid-argument");
+      await rejectsWith(store.setMetadata("doc/m", { text: "nul\u0000" }), "invalid-argument");
+      await rejectsWith(store.setMetadata("doc/m", { big: "x".repeat(100_000) }), "invalid-argument");
+      await rejectsWith(store.list({ limit: 0 }), "invalid-argument");
+      await rejectsWith(store.list({ limit: Number.NaN }), "invalid-argument");
+      await rejectsWith(store.list({ limit: 1001 }), "invalid-argument");
+      await store.append("doc/m", update);
+      await rejectsWith(store.createVersion("doc/m", { label: "x".repeat(201) }), "invalid-argument");
+      await rejectsWith(store.createVersion("doc/m", { label: 7 as unknown as string }), "invalid-argument");
+      // Nothing above was stored; a 512-character name with any other characters is fine.
+      expect((await store.list()).map((info) => info.name)).toEqual(["doc/m"]);
+      const longest = `${"ü".repeat(510)}😀`;
+      expect(longest).toHaveLength(512);
+      await store.append(longest, update);
+      expect(await loadText(store, longest)).toBe("x");
+    });
+
+    it("[DS17] a large update (an offline session) round-trips", async () => {
+      const w = writer();
+      const big = w.insert("lorem ipsum ".repeat(200_000));
+      expect(big.length).toBeGreaterThan(2_000_000);
+      await store.append("doc/big", big);
+      await store.append("doc/big", w.insert("!"));
+      expect(await loadText(store, "doc/big")).toBe(w.text.toString());
+      await store.compact("doc/big");
+      expect(await loadText(store, "doc/big")).toBe(w.text.toString());
+    });
+
+    it("[DS18] documents do not see each other's updates", async () => {
+      const writers = Array.from({ length: 8 }, () => writer());
+      await Promise.all(
+        writers.flatMap((w, i) => Array.from({ length: 10 }, (_, k) => store.append(`doc/${i}`, w.insert(`${i}${k}`)))),
+      );
+      for (const [i, w] of writers.entries()) expect(await loadText(store, `doc/${i}`)).toBe(w.text.toString());
+    });
+
+    it("[DS19] close waits for appends in flight, then every call fails with closed", async () => {
       await store.ping();
+      const w = writer();
+      const appends = Array.from({ length: 20 }, () => store.append("doc/closing", w.insert("z")));
+      const closed = store.close();
+      const outcomes = await Promise.allSettled(appends);
+      await closed;
+      expect(outcomes.every((outcome) => outcome.status === "fulfilled")).toBe(true);
       await store.close();
-      await expect(store.ping()).rejects.toSatisfy((error) => isPersistenceError(error, "closed"));
+      await rejectsWith(store.ping(), "closed");
+      await rejectsWith(store.append("doc/closing", w.insert("z")), "closed");
+      await rejectsWith(store.load("doc/closing", new Y.Doc()), "closed");
+      await rejectsWith(store.list(), "closed");
     });
   });
 }

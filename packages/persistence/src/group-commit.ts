@@ -1,27 +1,61 @@
-/** One queued append. */
-export interface PendingAppend {
+import { PersistenceError } from "./errors.js";
+import type { CommitBatch } from "./options.js";
+import { isTransient } from "./sql-errors.js";
+
+/** One append waiting for its commit. */
+export interface QueuedAppend {
   readonly name: string;
   readonly update: Uint8Array;
+}
+
+/** What a batch writer reports about the rows it wrote. */
+export interface WrittenBatch {
+  readonly rows: number;
+  readonly bytes: number;
+}
+
+interface Waiter extends QueuedAppend {
   resolve(): void;
   reject(error: unknown): void;
 }
 
+export interface GroupCommitOptions {
+  /** Writes a batch in one transaction; resolves after COMMIT. */
+  readonly write: (batch: readonly QueuedAppend[]) => Promise<WrittenBatch>;
+  readonly maxBatchUpdates: number;
+  /** Must not throw. */
+  readonly onBatchCommitted: (batch: CommitBatch) => void;
+}
+
+// Keeps one transaction's statement well below Postgres' 1 GiB message limit;
+// a single larger append still goes alone.
+const MAX_BATCH_BYTES = 16 * 1024 * 1024;
+// Four attempts over about a second rides out a dropped connection or a
+// failover without holding acknowledgements back for long.
+const ATTEMPTS = 4;
+const BACKOFF_MS = 50;
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * Group commit: while one batch is being committed, new appends queue up and
- * are committed together by the next transaction. Under load, durability costs
- * one commit per batch instead of one per keystroke; with no load, an append
- * is committed at once.
+ * the next transaction commits all of them. Under load, durability costs one
+ * commit per batch instead of one per keystroke; with no load, an append is
+ * committed at once.
+ *
+ * A failed batch is retried while its error looks transient (with exponential
+ * backoff and jitter, so that instances recovering together do not retry in
+ * step); then every append in it rejects with `unavailable`. No error is
+ * swallowed: an append's promise settles exactly once, after COMMIT or with
+ * the reason it did not happen.
  */
 export class GroupCommit {
-  private queue: PendingAppend[] = [];
+  private queue: Waiter[] = [];
   private draining: Promise<void> | undefined;
 
-  constructor(
-    private readonly commit: (batch: readonly PendingAppend[]) => Promise<void>,
-    private readonly maxBatch: number,
-  ) {}
+  constructor(private readonly options: GroupCommitOptions) {}
 
-  /** Resolves once `update` is committed; rejects if its batch failed. */
+  /** Resolves once `update` is committed; rejects with `unavailable` if its batch failed. */
   append(name: string, update: Uint8Array): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ name, update, resolve, reject });
@@ -37,16 +71,55 @@ export class GroupCommit {
   private async drain(): Promise<void> {
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
+        const batch = this.takeBatch();
         try {
           await this.commit(batch);
-          for (const pending of batch) pending.resolve();
+          for (const waiter of batch) waiter.resolve();
         } catch (error) {
-          for (const pending of batch) pending.reject(error);
+          for (const waiter of batch) waiter.reject(error);
         }
       }
     } finally {
       this.draining = undefined;
+    }
+  }
+
+  private takeBatch(): Waiter[] {
+    let count = 0;
+    let bytes = 0;
+    for (const waiter of this.queue) {
+      if (count === this.options.maxBatchUpdates || (count > 0 && bytes + waiter.update.length > MAX_BATCH_BYTES)) {
+        break;
+      }
+      count++;
+      bytes += waiter.update.length;
+    }
+    return this.queue.splice(0, count);
+  }
+
+  private async commit(batch: readonly Waiter[]): Promise<void> {
+    const started = performance.now();
+    for (let attempt = 1; ; attempt++) {
+      let written: WrittenBatch;
+      try {
+        written = await this.options.write(batch);
+      } catch (error) {
+        if (attempt === ATTEMPTS || !isTransient(error)) {
+          throw new PersistenceError(
+            "unavailable",
+            `could not commit ${batch.length} updates (${attempt} attempts): ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error },
+          );
+        }
+        await delay(BACKOFF_MS * 4 ** (attempt - 1) * (0.5 + Math.random() / 2));
+        continue;
+      }
+      this.options.onBatchCommitted({
+        updates: batch.length,
+        ...written,
+        seconds: (performance.now() - started) / 1000,
+      });
+      return;
     }
   }
 }

@@ -1,10 +1,10 @@
 export type { PersistenceErrorCode } from "./errors.js";
 export { isPersistenceError, PersistenceError } from "./errors.js";
+export type { CommitBatch, StoreOptions } from "./options.js";
 export type { PGliteStoreOptions } from "./pglite.js";
 export { createPGliteStore } from "./pglite.js";
 export type { PostgresStoreOptions } from "./postgres.js";
 export { createPostgresStore } from "./postgres.js";
-export type { CommitBatch, StoreOptions } from "./sql-store.js";
 export type {
   CompactionResult,
   DocumentInfo,

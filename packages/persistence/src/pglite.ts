@@ -1,8 +1,9 @@
 import { PGlite } from "@electric-sql/pglite";
 import { PersistenceError } from "./errors.js";
-import { migrate } from "./migrations.js";
+import { migrate } from "./migrations/migrate.js";
+import { resolveStoreOptions, type StoreOptions } from "./options.js";
 import { createPGliteClient } from "./pglite-client.js";
-import { SqlDocumentStore, type StoreOptions } from "./sql-store.js";
+import { SqlDocumentStore } from "./sql-store.js";
 import type { DocumentStore } from "./store.js";
 
 /** Options of {@link createPGliteStore}. */
@@ -13,7 +14,8 @@ export interface PGliteStoreOptions extends StoreOptions {
 
 /**
  * A {@link DocumentStore} on embedded PGlite (Postgres compiled to WASM): the
- * zero-setup default, running the very same SQL as {@link createPostgresStore}.
+ * zero-setup default, running the very same SQL as `createPostgresStore`. One
+ * process at a time may open a `dataDir`.
  *
  * @example
  * ```ts
@@ -21,6 +23,8 @@ export interface PGliteStoreOptions extends StoreOptions {
  * ```
  */
 export async function createPGliteStore(options: PGliteStoreOptions = {}): Promise<DocumentStore> {
+  // Bad options fail before PGlite spends a second starting.
+  resolveStoreOptions(options);
   let db: PGlite;
   try {
     db = await PGlite.create(options.dataDir);
@@ -35,10 +39,11 @@ export async function createPGliteStore(options: PGliteStoreOptions = {}): Promi
   }
   const client = createPGliteClient(db);
   try {
+    const store = new SqlDocumentStore("pglite", client, options);
     await migrate(client, "public");
+    return store;
   } catch (error) {
     await client.close();
     throw error;
   }
-  return new SqlDocumentStore("pglite", client, options);
 }

@@ -1,23 +1,32 @@
 import type pg from "pg";
 import { PersistenceError } from "./errors.js";
-import { migrate } from "./migrations.js";
+import { checkSchemaName, migrate } from "./migrations/migrate.js";
+import { resolveStoreOptions, type StoreOptions } from "./options.js";
 import { createPgClient, createSchemaPool } from "./pg-client.js";
-import { SqlDocumentStore, type StoreOptions } from "./sql-store.js";
+import { toPersistenceError } from "./sql-errors.js";
+import { SqlDocumentStore } from "./sql-store.js";
 import type { DocumentStore } from "./store.js";
 
 /** Options of {@link createPostgresStore}: a connection string or a Pool of your own. */
 export interface PostgresStoreOptions extends StoreOptions {
+  /** Where to connect, e.g. `postgres://user@host:5432/db`. */
   readonly connectionString?: string;
-  /** A Pool you manage; its connections must use `schema` as search path. The store does not end it. */
+  /**
+   * A Pool you manage instead; its sessions must use `schema` as search path
+   * (checked at start). The store does not end it.
+   */
   readonly pool?: pg.Pool;
-  /** The schema for Tandem's tables, created if missing. Default `public`. */
+  /**
+   * The schema for Tandem's tables, created if missing; sessions reach it
+   * through `search_path`, so tests can use a fresh schema per run. Default
+   * `public`.
+   */
   readonly schema?: string;
 }
 
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-
 /**
- * A {@link DocumentStore} on Postgres. Migrates the schema before it resolves.
+ * A {@link DocumentStore} on Postgres. The schema is migrated before the
+ * promise resolves.
  *
  * @example
  * ```ts
@@ -27,29 +36,33 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<DocumentStore> {
   const schema = options.schema ?? "public";
-  if (!SCHEMA_NAME.test(schema)) {
-    throw new PersistenceError("invalid-argument", `schema must match ${SCHEMA_NAME}: ${schema}`);
-  }
-  if (!options.pool && !options.connectionString) {
+  checkSchemaName(schema);
+  if (options.pool === undefined && !options.connectionString) {
     throw new PersistenceError("invalid-argument", "createPostgresStore needs a connectionString or a pool");
   }
-  const onError = (error: Error) =>
-    options.onBackgroundError?.(
-      new PersistenceError("unavailable", `idle Postgres connection failed: ${error.message}`, { cause: error }),
+  const { onBackgroundError } = resolveStoreOptions(options);
+  const onIdleError = (error: Error) =>
+    onBackgroundError(
+      new PersistenceError("unavailable", `an idle Postgres connection failed: ${error.message}`, { cause: error }),
     );
-  const pool = options.pool ?? createSchemaPool(options.connectionString ?? "", schema, onError);
+  // A Pool connects lazily: creating one here opens no connection yet.
+  const pool = options.pool ?? createSchemaPool(options.connectionString ?? "", schema, onIdleError);
   const client = createPgClient(pool, options.pool === undefined);
   try {
-    await client.query("SELECT 1");
-  } catch (error) {
-    await client.close();
-    throw new PersistenceError("unavailable", `cannot reach Postgres: ${String(error)}`, { cause: error });
-  }
-  try {
+    const store = new SqlDocumentStore("postgres", client, options);
+    try {
+      await client.query("SELECT 1");
+    } catch (error) {
+      throw new PersistenceError("unavailable", `cannot reach Postgres: ${String(error)}`, { cause: error });
+    }
     await migrate(client, schema);
+    const [row] = await client.query<{ schema: string }>("SELECT current_schema() AS schema");
+    if (row?.schema !== schema) {
+      throw new PersistenceError("invalid-argument", `the pool's sessions use schema ${row?.schema}, not ${schema}`);
+    }
+    return store;
   } catch (error) {
     await client.close();
-    throw error;
+    throw toPersistenceError(error, "opening the Postgres store");
   }
-  return new SqlDocumentStore("postgres", client, options);
 }

@@ -1,8 +1,13 @@
 import * as Y from "yjs";
-import { compact } from "./compaction.js";
+import { writeBatch } from "./append-batch.js";
+import { compactDocument, type LogRow, lockDocument } from "./compaction.js";
+import { CompactionScheduler } from "./compaction-scheduler.js";
+import { applyStoredUpdates, Encoding, type StoredUpdate, type UnappliedRow } from "./encoding.js";
 import { PersistenceError } from "./errors.js";
-import { GroupCommit, type PendingAppend } from "./group-commit.js";
+import { GroupCommit } from "./group-commit.js";
+import { type ResolvedStoreOptions, resolveStoreOptions, type StoreOptions } from "./options.js";
 import type { SqlClient } from "./sql-client.js";
+import { toPersistenceError } from "./sql-errors.js";
 import type {
   CompactionResult,
   DocumentInfo,
@@ -12,41 +17,8 @@ import type {
   LoadResult,
   VersionInfo,
 } from "./store.js";
-
-/** Options shared by every store. */
-export interface StoreOptions {
-  /**
-   * Compact a document in the background once this many log rows were
-   * appended to it since it was last loaded or compacted. Default 1000; 0 turns
-   * automatic compaction off.
-   */
-  readonly compactAfterRows?: number;
-  /** Called after each group-commit transaction; the server turns it into metrics. */
-  readonly onBatchCommitted?: (batch: CommitBatch) => void;
-  /** Background failures (automatic compaction) are reported here, never swallowed. */
-  readonly onBackgroundError?: (error: PersistenceError) => void;
-  /** The most appends one transaction commits. Default 500. */
-  readonly maxBatchUpdates?: number;
-}
-
-/** What one group-commit transaction wrote. */
-export interface CommitBatch {
-  /** Appends acknowledged by this commit. */
-  readonly updates: number;
-  /** Log rows written (appends to one document in one batch share a row). */
-  readonly rows: number;
-  readonly bytes: number;
-  readonly seconds: number;
-}
-
-const MAX_NAME_LENGTH = 512;
-const COMMIT_ATTEMPTS = 4;
-const COMMIT_BACKOFF_MS = [50, 200, 800] as const;
-
-interface LoadRow {
-  kind: number;
-  data: Uint8Array | null;
-}
+import { validateUpdate } from "./validate-update.js";
+import { checkName, checkVersionOptions, listParameters, metadataJson } from "./validation.js";
 
 interface InfoRow {
   name: string;
@@ -66,30 +38,6 @@ interface VersionRow {
   created_at: Date;
   size_bytes: number;
 }
-
-function checkName(name: string): void {
-  if (typeof name !== "string" || name.length === 0 || name.length > MAX_NAME_LENGTH) {
-    throw new PersistenceError("invalid-argument", `document name must be 1 to ${MAX_NAME_LENGTH} characters`);
-  }
-}
-
-/**
- * Refuses bytes that are not a Yjs update. Yjs can apply part of a truncated
- * update before it throws, so nothing undecoded may reach storage (and from
- * there, every future load).
- */
-function checkUpdate(update: Uint8Array): void {
-  if (!(update instanceof Uint8Array) || update.length === 0) {
-    throw new PersistenceError("invalid-update", "an update must be a non-empty Uint8Array");
-  }
-  try {
-    Y.decodeUpdate(update);
-  } catch (error) {
-    throw new PersistenceError("invalid-update", "the bytes do not decode as a Yjs update", { cause: error });
-  }
-}
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function toInfo(row: InfoRow): DocumentInfo {
   return {
@@ -121,247 +69,247 @@ const INFO_SELECT = `
     SELECT count(*) AS n, sum(octet_length(data)) AS bytes FROM tandem_updates WHERE document_name = d.name
   ) u ON true`;
 
+const VERSION_COLUMNS = "id, document_name, label, created_by, created_at, octet_length(state) AS size_bytes";
+
+// One statement, so that the snapshot and the log come from one database
+// snapshot: a compaction committing in between can neither hide rows nor show
+// them twice. All rows are read, never "seq above x": identity values become
+// visible at commit, out of order. The document row (kind 0) comes first, then
+// the log in seq order, which is the order Yjs integrates fastest (a numeric
+// order: sorted as text, a 100k-row log takes minutes instead of a second).
+const LOAD_SQL = `
+  SELECT 0 AS kind, snapshot AS data, snapshot_encoding AS encoding, NULL::bigint AS seq
+  FROM tandem_documents WHERE name = $1
+  UNION ALL
+  SELECT 1 AS kind, data, encoding, seq
+  FROM tandem_updates WHERE document_name = $1
+  ORDER BY kind, seq`;
+
+/** The document row (kind 0: its snapshot, perhaps null) or a log row (kind 1). */
+interface LoadRow {
+  kind: number;
+  data: Uint8Array | null;
+  encoding: number | null;
+  seq: LogRow["seq"] | null;
+}
+
+/** The stored state of a document: its snapshot and log rows, as one consistent read. */
+interface StoredDocument {
+  readonly found: boolean;
+  readonly snapshot: StoredUpdate | null;
+  readonly rows: readonly LogRow[];
+}
+
 /**
  * The one {@link DocumentStore} implementation, over any {@link SqlClient}:
  * Postgres and PGlite share every statement.
  */
 export class SqlDocumentStore implements DocumentStore {
+  private readonly options: ResolvedStoreOptions;
   private readonly groupCommit: GroupCommit;
-  private readonly compactAfterRows: number;
-  /** Rows appended per document since it was last loaded or compacted; drives automatic compaction. */
-  private readonly rowsSinceCompaction = new Map<string, number>();
-  /** Running compactions, one per document, so a second request waits for the first. */
-  private readonly compactions = new Map<string, Promise<CompactionResult>>();
-  private closed = false;
+  private readonly compactions: CompactionScheduler;
+  /** Calls in progress; `close()` waits for them. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closing: Promise<void> | undefined;
 
   constructor(
     readonly kind: string,
     private readonly sql: SqlClient,
-    private readonly options: StoreOptions = {},
+    options: StoreOptions = {},
   ) {
-    this.compactAfterRows = options.compactAfterRows ?? 1000;
-    this.groupCommit = new GroupCommit((batch) => this.commitWithRetry(batch), options.maxBatchUpdates ?? 500);
-  }
-
-  async load(name: string, target: Y.Doc): Promise<LoadResult> {
-    this.checkOpen();
-    checkName(name);
-    // One statement, so the snapshot and the log come from one database
-    // snapshot: a compaction committing in between cannot hide rows. All rows
-    // are read (not "seq above x"): identity values become visible at commit,
-    // out of order.
-    const rows = await this.sql.query<LoadRow>(
-      `SELECT 0 AS kind, snapshot AS data, 0::bigint AS seq FROM tandem_documents WHERE name = $1
-       UNION ALL
-       SELECT 1 AS kind, data, seq FROM tandem_updates WHERE document_name = $1
-       ORDER BY kind, seq`,
-      [name],
-    );
-    const found = rows.some((row) => row.kind === 0);
-    let logRows = 0;
-    Y.transact(target, () => {
-      for (const row of rows) {
-        if (row.data === null) continue;
-        if (row.kind === 0) {
-          Y.applyUpdateV2(target, row.data);
-        } else {
-          Y.applyUpdate(target, row.data);
-          logRows++;
-        }
-      }
+    this.options = resolveStoreOptions(options);
+    this.groupCommit = new GroupCommit({
+      write: (batch) => writeBatch(sql, batch),
+      maxBatchUpdates: this.options.maxBatchUpdates,
+      onBatchCommitted: this.options.onBatchCommitted,
     });
-    this.rowsSinceCompaction.set(name, logRows);
-    return { found, logRows };
+    this.compactions = new CompactionScheduler(
+      (name) => this.compactNow(name),
+      this.options.compactAfterRows,
+      (error, name) => this.options.onBackgroundError(toPersistenceError(error, `background compaction of ${name}`)),
+    );
   }
 
-  async append(name: string, update: Uint8Array): Promise<void> {
-    this.checkOpen();
-    checkName(name);
-    checkUpdate(update);
-    await this.groupCommit.append(name, update);
-    this.countAppend(name);
+  load(name: string, target: Y.Doc): Promise<LoadResult> {
+    return this.call("load", async () => {
+      checkName(name);
+      const stored = await this.read(name);
+      const unapplied = applyStoredUpdates(target, stored.snapshot, stored.rows);
+      this.reportUnapplied(name, unapplied);
+      this.compactions.loaded(name, stored.rows.length);
+      return { found: stored.found, logRows: stored.rows.length };
+    });
+  }
+
+  append(name: string, update: Uint8Array): Promise<void> {
+    return this.call("append", async () => {
+      checkName(name);
+      validateUpdate(update);
+      // A copy: the caller may reuse its buffer, and the bytes stored must be the bytes validated.
+      await this.groupCommit.append(name, update.slice());
+      this.compactions.appended(name);
+    });
   }
 
   compact(name: string): Promise<CompactionResult> {
-    this.checkOpen();
-    checkName(name);
-    const running = this.compactions.get(name);
-    if (running !== undefined) return running;
-    const compaction = compact(this.sql, name).finally(() => this.compactions.delete(name));
-    this.compactions.set(name, compaction);
-    this.rowsSinceCompaction.set(name, 0);
-    return compaction;
-  }
-
-  async list(options: ListOptions = {}): Promise<DocumentInfo[]> {
-    this.checkOpen();
-    const limit = Math.min(Math.max(Math.trunc(options.limit ?? 100), 1), 1000);
-    const prefix = (options.prefix ?? "").replace(/[\\%_]/g, (char) => `\\${char}`);
-    const rows = await this.sql.query<InfoRow>(
-      `${INFO_SELECT} WHERE d.name LIKE $1 ORDER BY d.updated_at DESC, d.name LIMIT $2`,
-      [`${prefix}%`, limit],
-    );
-    return rows.map(toInfo);
-  }
-
-  async stat(name: string): Promise<DocumentInfo | null> {
-    this.checkOpen();
-    checkName(name);
-    const [row] = await this.sql.query<InfoRow>(`${INFO_SELECT} WHERE d.name = $1`, [name]);
-    return row ? toInfo(row) : null;
-  }
-
-  async setMetadata(name: string, metadata: DocumentMetadata): Promise<void> {
-    this.checkOpen();
-    checkName(name);
-    if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
-      throw new PersistenceError("invalid-argument", "metadata must be a JSON object");
-    }
-    await this.sql.query(
-      `INSERT INTO tandem_documents (name, metadata) VALUES ($1, $2::jsonb)
-       ON CONFLICT (name) DO UPDATE SET metadata = tandem_documents.metadata || EXCLUDED.metadata, updated_at = now()`,
-      [name, JSON.stringify(metadata)],
-    );
-  }
-
-  async delete(name: string): Promise<boolean> {
-    this.checkOpen();
-    checkName(name);
-    const deleted = await this.sql.transaction(async (tx) => {
-      await tx.query("DELETE FROM tandem_updates WHERE document_name = $1", [name]);
-      return tx.query("DELETE FROM tandem_documents WHERE name = $1 RETURNING name", [name]);
+    return this.call("compact", async () => {
+      checkName(name);
+      return this.compactions.compact(name);
     });
-    this.rowsSinceCompaction.delete(name);
-    return deleted.length > 0;
   }
 
-  async createVersion(name: string, options: { label?: string; createdBy?: string } = {}): Promise<VersionInfo> {
-    this.checkOpen();
-    checkName(name);
-    if (options.label !== undefined && (typeof options.label !== "string" || options.label.length > 200)) {
-      throw new PersistenceError("invalid-argument", "a version label must be a string of at most 200 characters");
-    }
-    const doc = new Y.Doc();
-    const { found } = await this.load(name, doc);
-    if (!found) throw new PersistenceError("not-found", `document ${name} does not exist`);
-    const state = Y.encodeStateAsUpdateV2(doc);
-    doc.destroy();
-    const [row] = await this.sql.query<VersionRow>(
-      `INSERT INTO tandem_versions (document_name, label, created_by, state) VALUES ($1, $2, $3, $4)
-       RETURNING id, document_name, label, created_by, created_at, octet_length(state) AS size_bytes`,
-      [name, options.label ?? null, options.createdBy ?? null, state],
-    );
-    if (!row) throw new PersistenceError("unavailable", "the version was not written");
-    return toVersion(row);
+  list(options: ListOptions = {}): Promise<DocumentInfo[]> {
+    return this.call("list", async () => {
+      const { likePattern, limit } = listParameters(options);
+      const rows = await this.sql.query<InfoRow>(
+        `${INFO_SELECT} WHERE d.name LIKE $1 ORDER BY d.updated_at DESC, d.name LIMIT $2`,
+        [likePattern, limit],
+      );
+      return rows.map(toInfo);
+    });
   }
 
-  async listVersions(name: string): Promise<VersionInfo[]> {
-    this.checkOpen();
-    checkName(name);
-    const rows = await this.sql.query<VersionRow>(
-      `SELECT id, document_name, label, created_by, created_at, octet_length(state) AS size_bytes
-       FROM tandem_versions WHERE document_name = $1 ORDER BY id DESC`,
-      [name],
-    );
-    return rows.map(toVersion);
+  stat(name: string): Promise<DocumentInfo | null> {
+    return this.call("stat", async () => {
+      checkName(name);
+      const [row] = await this.sql.query<InfoRow>(`${INFO_SELECT} WHERE d.name = $1`, [name]);
+      return row ? toInfo(row) : null;
+    });
   }
 
-  async readVersion(name: string, versionId: string): Promise<Uint8Array> {
-    this.checkOpen();
-    checkName(name);
-    if (!/^\d{1,18}$/.test(versionId)) throw new PersistenceError("not-found", `no version ${versionId} of ${name}`);
-    const [row] = await this.sql.query<{ state: Uint8Array }>(
-      "SELECT state FROM tandem_versions WHERE document_name = $1 AND id = $2",
-      [name, versionId],
-    );
-    if (!row) throw new PersistenceError("not-found", `no version ${versionId} of ${name}`);
-    return Y.convertUpdateFormatV2ToV1(row.state);
+  setMetadata(name: string, metadata: DocumentMetadata): Promise<void> {
+    return this.call("setMetadata", async () => {
+      checkName(name);
+      await this.sql.query(
+        `INSERT INTO tandem_documents (name, metadata) VALUES ($1, $2::jsonb)
+         ON CONFLICT (name) DO UPDATE SET metadata = tandem_documents.metadata || EXCLUDED.metadata, updated_at = now()`,
+        [name, metadataJson(metadata)],
+      );
+    });
   }
 
-  async ping(): Promise<void> {
-    this.checkOpen();
-    try {
+  delete(name: string): Promise<boolean> {
+    return this.call("delete", async () => {
+      checkName(name);
+      const deleted = await this.sql.transaction(async (tx) => {
+        // The compaction lock, so that a compaction cannot write its snapshot
+        // into a document re-created after this delete.
+        await lockDocument(tx, name);
+        // The document row first: that waits for appends in flight (they
+        // upsert it before they insert), and the next statement's fresh
+        // snapshot then sees and deletes their rows too. Versions cascade.
+        const documents = await tx.query("DELETE FROM tandem_documents WHERE name = $1 RETURNING name", [name]);
+        await tx.query("DELETE FROM tandem_updates WHERE document_name = $1", [name]);
+        return documents.length > 0;
+      });
+      this.compactions.forget(name);
+      return deleted;
+    });
+  }
+
+  createVersion(name: string, options: { label?: string; createdBy?: string } = {}): Promise<VersionInfo> {
+    return this.call("createVersion", async () => {
+      checkName(name);
+      checkVersionOptions(options);
+      const stored = await this.read(name);
+      if (!stored.found) throw new PersistenceError("not-found", `document ${name} does not exist`);
+      const doc = new Y.Doc();
+      this.reportUnapplied(name, applyStoredUpdates(doc, stored.snapshot, stored.rows));
+      const state = Y.encodeStateAsUpdateV2(doc);
+      doc.destroy();
+      const [row] = await this.sql.query<VersionRow>(
+        `INSERT INTO tandem_versions (document_name, label, created_by, state, encoding)
+         SELECT name, $2, $3, $4, ${Encoding.V2} FROM tandem_documents WHERE name = $1
+         RETURNING ${VERSION_COLUMNS}`,
+        [name, options.label ?? null, options.createdBy ?? null, state],
+      );
+      if (row === undefined) throw new PersistenceError("not-found", `document ${name} was deleted meanwhile`);
+      return toVersion(row);
+    });
+  }
+
+  listVersions(name: string): Promise<VersionInfo[]> {
+    return this.call("listVersions", async () => {
+      checkName(name);
+      const rows = await this.sql.query<VersionRow>(
+        `SELECT ${VERSION_COLUMNS} FROM tandem_versions WHERE document_name = $1 ORDER BY id DESC`,
+        [name],
+      );
+      return rows.map(toVersion);
+    });
+  }
+
+  readVersion(name: string, versionId: string): Promise<Uint8Array> {
+    return this.call("readVersion", async () => {
+      checkName(name);
+      // Ids are identity values; anything else names no version.
+      const [row] = /^[1-9]\d{0,17}$/.test(String(versionId))
+        ? await this.sql.query<StoredUpdate>(
+            "SELECT state AS data, encoding FROM tandem_versions WHERE document_name = $1 AND id = $2",
+            [name, versionId],
+          )
+        : [];
+      if (row === undefined) throw new PersistenceError("not-found", `no version ${versionId} of ${name}`);
+      return row.encoding === Encoding.V2 ? Y.convertUpdateFormatV2ToV1(row.data) : new Uint8Array(row.data);
+    });
+  }
+
+  ping(): Promise<void> {
+    return this.call("ping", async () => {
       await this.sql.query("SELECT 1");
-    } catch (error) {
-      throw new PersistenceError("unavailable", `storage does not answer: ${String(error)}`, { cause: error });
-    }
+    });
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled(this.inFlight);
+    await this.compactions.stop();
     await this.groupCommit.idle();
-    await Promise.allSettled(this.compactions.values());
     await this.sql.close();
   }
 
-  private checkOpen(): void {
-    if (this.closed) throw new PersistenceError("closed", "the store is closed");
-  }
-
-  private countAppend(name: string): void {
-    const rows = (this.rowsSinceCompaction.get(name) ?? 0) + 1;
-    this.rowsSinceCompaction.set(name, rows);
-    if (this.compactAfterRows > 0 && rows >= this.compactAfterRows && !this.compactions.has(name) && !this.closed) {
-      this.compact(name).catch((error: unknown) => {
-        const failure =
-          error instanceof PersistenceError
-            ? error
-            : new PersistenceError("unavailable", `background compaction of ${name} failed`, { cause: error });
-        this.options.onBackgroundError?.(failure);
-      });
-    }
-  }
-
-  /** Transient failures (a dropped connection, a failover) are retried; then every waiting append is told. */
-  private async commitWithRetry(batch: readonly PendingAppend[]): Promise<void> {
-    let lastError: unknown;
-    for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
-      if (attempt > 0) await delay(COMMIT_BACKOFF_MS[attempt - 1] ?? 800);
-      try {
-        await this.commitBatch(batch);
-        return;
-      } catch (error) {
-        lastError = error;
-      }
-    }
-    throw new PersistenceError("unavailable", `could not commit ${batch.length} updates: ${String(lastError)}`, {
-      cause: lastError,
+  /**
+   * Runs one public call: refused once closing, tracked so that `close()`
+   * waits for it, and failing only with a {@link PersistenceError}.
+   */
+  private call<T>(doing: string, work: () => Promise<T>): Promise<T> {
+    if (this.closing !== undefined) return Promise.reject(new PersistenceError("closed", "the store is closed"));
+    const running = work().catch((error: unknown) => {
+      throw toPersistenceError(error, doing);
     });
+    this.inFlight.add(running);
+    const forget = () => this.inFlight.delete(running);
+    running.then(forget, forget);
+    return running;
   }
 
-  private async commitBatch(batch: readonly PendingAppend[]): Promise<void> {
-    const started = performance.now();
-    // Appends to one document within a batch become one row: fewer rows and
-    // less WAL per edit under load. Batches are small, so mergeUpdates is cheap.
-    const byDocument = new Map<string, Uint8Array[]>();
-    for (const { name, update } of batch) {
-      const updates = byDocument.get(name);
-      if (updates) updates.push(update);
-      else byDocument.set(name, [update]);
-    }
-    // Sorted, so that two instances upserting the same documents take row locks in one order and cannot deadlock.
-    const names = [...byDocument.keys()].sort();
-    const rows = names.map((name) => {
-      const updates = byDocument.get(name) ?? [];
-      return { name, data: updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates) };
-    });
-    await this.sql.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO tandem_documents (name) VALUES ${names.map((_, i) => `($${i + 1})`).join(", ")}
-         ON CONFLICT (name) DO UPDATE SET updated_at = now()`,
-        names,
+  private async read(name: string): Promise<StoredDocument> {
+    const rows = await this.sql.query<LoadRow>(LOAD_SQL, [name]);
+    const first = rows[0];
+    const found = first?.kind === 0;
+    const snapshot =
+      found && first.data !== null ? { data: first.data, encoding: first.encoding ?? Encoding.V2 } : null;
+    // Every column of a log row is NOT NULL.
+    return { found, snapshot, rows: (found ? rows.slice(1) : rows) as LogRow[] };
+  }
+
+  private async compactNow(name: string): Promise<CompactionResult> {
+    const { unapplied, ...result } = await compactDocument(this.sql, name);
+    this.reportUnapplied(name, unapplied);
+    return result;
+  }
+
+  private reportUnapplied(name: string, unapplied: readonly UnappliedRow<LogRow>[]): void {
+    for (const { row, error } of unapplied) {
+      this.options.onBackgroundError(
+        new PersistenceError("invalid-update", `log row ${row.seq} of ${name} does not apply; it is kept in the log`, {
+          cause: error,
+        }),
       );
-      await tx.query(
-        `INSERT INTO tandem_updates (document_name, data) VALUES ${rows.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(", ")}`,
-        rows.flatMap((row) => [row.name, row.data]),
-      );
-    });
-    this.options.onBatchCommitted?.({
-      updates: batch.length,
-      rows: rows.length,
-      bytes: rows.reduce((sum, row) => sum + row.data.length, 0),
-      seconds: (performance.now() - started) / 1000,
-    });
+    }
   }
 }

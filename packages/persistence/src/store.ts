@@ -120,6 +120,10 @@ export interface DocumentStore {
   /** Resolves when the storage answers a trivial query; for readiness checks. */
   ping(): Promise<void>;
 
-  /** Waits for pending appends, then releases connections. Further calls fail with `closed`. */
+  /**
+   * Waits for calls in progress (pending appends included) and background
+   * compactions, then releases connections. Further calls fail with `closed`;
+   * closing again is harmless.
+   */
   close(): Promise<void>;
 }

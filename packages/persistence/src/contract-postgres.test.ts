@@ -1,6 +1,5 @@
 import { databaseUrl, dropSchema, freshSchemaName } from "../../../test/support/postgres.js";
 import { runDocumentStoreContract } from "./contract.js";
-import { createPGliteStore } from "./pglite.js";
 import { createPostgresStore } from "./postgres.js";
 
 runDocumentStoreContract("Postgres", async () => {
@@ -13,9 +12,4 @@ runDocumentStoreContract("Postgres", async () => {
       await dropSchema(schema);
     },
   };
-});
-
-runDocumentStoreContract("PGlite (in memory)", async () => {
-  const store = await createPGliteStore();
-  return { store, teardown: () => store.close() };
 });

@@ -1,0 +1,52 @@
+import * as Y from "yjs";
+
+/** How a stored Yjs payload is encoded; kept in the `encoding` columns. */
+export const Encoding = { V1: 1, V2: 2 } as const;
+
+/** A stored Yjs payload: a snapshot, a log row or a version. */
+export interface StoredUpdate {
+  readonly data: Uint8Array;
+  readonly encoding: number;
+}
+
+/** A log row that threw while being applied; see {@link applyStoredUpdates}. */
+export interface UnappliedRow<Row> {
+  readonly row: Row;
+  readonly error: unknown;
+}
+
+function applyOne(doc: Y.Doc, { data, encoding }: StoredUpdate): void {
+  if (encoding === Encoding.V2) Y.applyUpdateV2(doc, data);
+  else if (encoding === Encoding.V1) Y.applyUpdate(doc, data);
+  else throw new Error(`unknown update encoding ${encoding}`);
+}
+
+/**
+ * Applies a snapshot and log rows to `doc` in one Yjs transaction, so that
+ * observers see one change. Load and compaction both use it, so a compacted
+ * document is exactly what loading its log gave.
+ *
+ * A snapshot that does not apply throws: going on without it would drop the
+ * whole compacted history. A log row that throws does not stop the others:
+ * appends are validated, so it should never happen, but a single such row
+ * (written by an older version or another writer) must not make a document
+ * unloadable for good. It is returned instead, for the caller to report.
+ */
+export function applyStoredUpdates<Row extends StoredUpdate>(
+  doc: Y.Doc,
+  snapshot: StoredUpdate | null,
+  rows: readonly Row[],
+): UnappliedRow<Row>[] {
+  const unapplied: UnappliedRow<Row>[] = [];
+  Y.transact(doc, () => {
+    if (snapshot !== null) applyOne(doc, snapshot);
+    for (const row of rows) {
+      try {
+        applyOne(doc, row);
+      } catch (error) {
+        unapplied.push({ row, error });
+      }
+    }
+  });
+  return unapplied;
+}

@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isPersistenceError } from "./errors.js";
+import type { CommitBatch } from "./options.js";
+import { SqlDocumentStore } from "./sql-store.js";
+import { backends, type TestDatabase } from "./testing/backends.js";
+import { loadText, typist, uniqueName } from "./testing/documents.js";
+import { faultySql } from "./testing/faulty-sql.js";
+
+function keystrokes(count: number): { updates: Uint8Array[]; text: string } {
+  const writer = typist();
+  return { updates: writer.type(count), text: writer.text.toString() };
+}
+
+const isLogInsert = (text: string) => text.trimStart().startsWith("INSERT INTO tandem_updates");
+
+describe.each(backends)("group commit on $name", (backend) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await backend.open();
+  });
+  afterAll(async () => {
+    await db.dispose();
+  });
+
+  it("commits concurrent appends in fewer transactions than appends, merging rows per document", async () => {
+    const batches: CommitBatch[] = [];
+    const store = new SqlDocumentStore(db.kind, db.client(), {
+      compactAfterRows: 0,
+      onBatchCommitted: (batch) => batches.push(batch),
+    });
+    const names = [uniqueName("batch"), uniqueName("batch"), uniqueName("batch")];
+    const typed = names.map(() => keystrokes(100));
+    await Promise.all(typed.flatMap(({ updates }, i) => updates.map((update) => store.append(names[i] ?? "", update))));
+
+    expect(batches.reduce((sum, batch) => sum + batch.updates, 0)).toBe(300);
+    expect(batches.length).toBeLessThan(300);
+    expect(batches.some((batch) => batch.rows < batch.updates)).toBe(true);
+    for (const batch of batches) {
+      expect(batch.bytes).toBeGreaterThan(0);
+      expect(batch.seconds).toBeGreaterThanOrEqual(0);
+    }
+    const rows = batches.reduce((sum, batch) => sum + batch.rows, 0);
+    let pending = 0;
+    for (const [i, name] of names.entries()) {
+      expect(await loadText(store, name)).toBe(typed[i]?.text);
+      pending += (await store.stat(name))?.pendingUpdates ?? 0;
+    }
+    expect(pending).toBe(rows);
+    await store.close();
+  });
+
+  it("appends that arrive while a batch commits share the next transaction, and resolve only after COMMIT", async () => {
+    const faults = faultySql(db.client());
+    const batches: CommitBatch[] = [];
+    const store = new SqlDocumentStore(db.kind, faults.client, {
+      compactAfterRows: 0,
+      onBatchCommitted: (batch) => batches.push(batch),
+    });
+    const name = uniqueName("queue");
+    const { updates, text } = keystrokes(101);
+    const release = faults.holdNext(isLogInsert);
+    const settled: boolean[] = updates.map(() => false);
+    const first = store.append(name, updates[0] as Uint8Array).then(() => (settled[0] = true));
+    // Let the first batch reach its INSERT, which is held back.
+    await expect.poll(() => faults.statements, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    const rest = updates.slice(1).map((update, i) => store.append(name, update).then(() => (settled[i + 1] = true)));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled.some(Boolean)).toBe(false);
+    release();
+    await Promise.all([first, ...rest]);
+    expect(batches.map((batch) => batch.updates)).toEqual([1, 100]);
+    expect(await loadText(store, name)).toBe(text);
+    await store.close();
+  });
+
+  it("never puts more than maxBatchUpdates appends in one transaction", async () => {
+    const batches: CommitBatch[] = [];
+    const store = new SqlDocumentStore(db.kind, db.client(), {
+      compactAfterRows: 0,
+      maxBatchUpdates: 7,
+      onBatchCommitted: (batch) => batches.push(batch),
+    });
+    const name = uniqueName("max");
+    const { updates, text } = keystrokes(50);
+    await Promise.all(updates.map((update) => store.append(name, update)));
+    expect(Math.max(...batches.map((batch) => batch.updates))).toBe(7);
+    expect(await loadText(store, name)).toBe(text);
+    await store.close();
+  });
+
+  it("retries a batch that failed once, and stores it once", async () => {
+    const faults = faultySql(db.client());
+    const store = new SqlDocumentStore(db.kind, faults.client, { compactAfterRows: 0 });
+    const name = uniqueName("retry");
+    const { updates, text } = keystrokes(20);
+    let failures = 0;
+    faults.failStatements((statement) => isLogInsert(statement) && failures++ === 0);
+    await Promise.all(updates.map((update) => store.append(name, update)));
+    expect(faults.tripped).toBe(1);
+    expect(await loadText(store, name)).toBe(text);
+    await store.close();
+  });
+
+  it("rejects every append of a batch that keeps failing with unavailable, after retries, and stores nothing", async () => {
+    const faults = faultySql(db.client());
+    const store = new SqlDocumentStore(db.kind, faults.client, { compactAfterRows: 0 });
+    const name = uniqueName("fail");
+    const { updates } = keystrokes(5);
+    const release = faults.holdNext(isLogInsert);
+    const held = store.append(name, updates[0] as Uint8Array);
+    await expect.poll(() => faults.statements, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    // The next batch holds the other four appends; make every attempt at it fail.
+    const failing = updates.slice(1).map((update) => store.append(name, update));
+    faults.failStatements(isLogInsert);
+    release();
+    const outcomes = await Promise.allSettled([held, ...failing]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      "rejected",
+      "rejected",
+      "rejected",
+      "rejected",
+      "rejected",
+    ]);
+    for (const outcome of outcomes) {
+      expect(outcome.status === "rejected" && isPersistenceError(outcome.reason, "unavailable")).toBe(true);
+    }
+    // Both batches failed all four of their attempts (the held INSERT ran into the fault too).
+    expect(faults.tripped).toBe(8);
+    faults.heal();
+    expect(await store.stat(name)).toBeNull();
+    // The store works again once the database does.
+    await store.append(name, updates[0] as Uint8Array);
+    expect(await loadText(store, name)).toBe("a");
+    await store.close();
+  });
+
+  it("a throwing onBatchCommitted neither fails nor repeats a committed batch, and is reported", async () => {
+    const errors: unknown[] = [];
+    const store = new SqlDocumentStore(db.kind, db.client(), {
+      compactAfterRows: 0,
+      onBatchCommitted: () => {
+        throw new Error("metrics are down");
+      },
+      onBackgroundError: (error) => errors.push(error),
+    });
+    const name = uniqueName("metrics");
+    const { updates, text } = keystrokes(3);
+    for (const update of updates) await store.append(name, update);
+    expect((await store.stat(name))?.pendingUpdates).toBe(3);
+    expect(await loadText(store, name)).toBe(text);
+    expect(errors).toHaveLength(3);
+    await store.close();
+  });
+
+  it("does not retry an error that cannot go away", async () => {
+    const inner = db.client();
+    let attempts = 0;
+    const store = new SqlDocumentStore(db.kind, {
+      ...inner,
+      transaction: async () => {
+        attempts++;
+        throw Object.assign(new Error("value too long for type character varying(3)"), { code: "22001" });
+      },
+    });
+    const outcome = store.append(uniqueName("permanent"), keystrokes(1).updates[0] as Uint8Array);
+    await expect(outcome).rejects.toSatisfy((error) => isPersistenceError(error, "unavailable"));
+    expect(attempts).toBe(1);
+    await store.close();
+  });
+});

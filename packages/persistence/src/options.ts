@@ -1,0 +1,70 @@
+import { PersistenceError } from "./errors.js";
+
+/** Options shared by every store. */
+export interface StoreOptions {
+  /**
+   * Compact a document in the background once its log has this many rows
+   * (counted from appends and loads in this process). Default 1000; 0 turns
+   * automatic compaction off.
+   */
+  readonly compactAfterRows?: number;
+  /** Called after each group-commit transaction; the server turns it into metrics. */
+  readonly onBatchCommitted?: (batch: CommitBatch) => void;
+  /**
+   * Failures no caller is waiting for (automatic compaction, a log row that
+   * does not apply, an idle connection dropping) are reported here. Without
+   * it they become process warnings; they are never swallowed.
+   */
+  readonly onBackgroundError?: (error: PersistenceError) => void;
+  /** The most appends one transaction commits. Default 500, at most 10000. */
+  readonly maxBatchUpdates?: number;
+}
+
+/** What one group-commit transaction wrote. */
+export interface CommitBatch {
+  /** Appends acknowledged by this commit. */
+  readonly updates: number;
+  /** Log rows written (small appends to one document in one batch share a row). */
+  readonly rows: number;
+  /** Bytes of update data written. */
+  readonly bytes: number;
+  /** From the first attempt to the commit, retries included. */
+  readonly seconds: number;
+}
+
+/** {@link StoreOptions} checked and completed with defaults. */
+export interface ResolvedStoreOptions {
+  readonly compactAfterRows: number;
+  readonly maxBatchUpdates: number;
+  readonly onBatchCommitted: (batch: CommitBatch) => void;
+  readonly onBackgroundError: (error: PersistenceError) => void;
+}
+
+// Postgres allows 65535 parameters per statement; each row takes two.
+const MAX_BATCH_UPDATES = 10_000;
+
+function checkCount(value: number, what: string, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new PersistenceError("invalid-argument", `${what} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** Checks `options` (throwing `invalid-argument`) and fills in the defaults. */
+export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions {
+  const onBackgroundError = options.onBackgroundError ?? ((error: PersistenceError) => process.emitWarning(error));
+  const { onBatchCommitted } = options;
+  return {
+    compactAfterRows: checkCount(options.compactAfterRows ?? 1000, "compactAfterRows", 0, Number.MAX_SAFE_INTEGER),
+    maxBatchUpdates: checkCount(options.maxBatchUpdates ?? 500, "maxBatchUpdates", 1, MAX_BATCH_UPDATES),
+    // A throwing metrics callback must neither fail nor repeat a batch that is committed.
+    onBatchCommitted: (batch) => {
+      try {
+        onBatchCommitted?.(batch);
+      } catch (error) {
+        onBackgroundError(new PersistenceError("invalid-argument", "onBatchCommitted threw", { cause: error }));
+      }
+    },
+    onBackgroundError,
+  };
+}

@@ -1,0 +1,77 @@
+import { PersistenceError } from "./errors.js";
+import type { DocumentMetadata, ListOptions } from "./store.js";
+
+export const MAX_NAME_LENGTH = 512;
+const MAX_LABEL_LENGTH = 200;
+const MAX_USER_ID_LENGTH = 512;
+const MAX_METADATA_BYTES = 64 * 1024;
+const DEFAULT_LIST_LIMIT = 100;
+const MAX_LIST_LIMIT = 1000;
+
+function invalid(message: string): never {
+  throw new PersistenceError("invalid-argument", message);
+}
+
+// A NUL cannot be stored in a Postgres text column, and a lone surrogate would
+// be stored as U+FFFD, so two different names would land on one document.
+// Both would also fail a whole group-commit batch, so they are refused here.
+function isStorableText(text: string): boolean {
+  return !text.includes("\u0000") && !/\p{Cs}/u.test(text);
+}
+
+/** A document name: 1 to 512 characters, storable as Postgres text. */
+export function checkName(name: string): void {
+  if (typeof name !== "string" || name.length === 0 || name.length > MAX_NAME_LENGTH) {
+    invalid(`a document name must be a string of 1 to ${MAX_NAME_LENGTH} characters`);
+  }
+  if (!isStorableText(name)) invalid("a document name must not contain NUL or unpaired surrogates");
+}
+
+function checkOptionalText(value: unknown, what: string, maxLength: number): void {
+  if (value === undefined) return;
+  if (typeof value !== "string" || value.length > maxLength || !isStorableText(value)) {
+    invalid(`${what} must be a string of at most ${maxLength} characters without NUL or unpaired surrogates`);
+  }
+}
+
+/** The options of `createVersion`. */
+export function checkVersionOptions(options: { label?: string; createdBy?: string }): void {
+  if (typeof options !== "object" || options === null) invalid("version options must be an object");
+  checkOptionalText(options.label, "a version label", MAX_LABEL_LENGTH);
+  checkOptionalText(options.createdBy, "createdBy", MAX_USER_ID_LENGTH);
+}
+
+/** Metadata as JSON text: a plain object of at most 64 KiB that Postgres' jsonb accepts. */
+export function metadataJson(metadata: DocumentMetadata): string {
+  if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
+    invalid("metadata must be a JSON object");
+  }
+  let json: string;
+  try {
+    json = JSON.stringify(metadata);
+  } catch (error) {
+    throw new PersistenceError("invalid-argument", "metadata must be JSON-serialisable", { cause: error });
+  }
+  if (Buffer.byteLength(json) > MAX_METADATA_BYTES) invalid(`metadata must be at most ${MAX_METADATA_BYTES} bytes`);
+  // jsonb refuses \u0000 and unpaired surrogates, which JSON.stringify writes
+  // as escapes (an escaped backslash before them is text, not an escape).
+  if (/(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i.test(json)) {
+    invalid("metadata must not contain NUL or unpaired surrogates");
+  }
+  return json;
+}
+
+/** The options of `list`, with defaults applied. */
+export function listParameters(options: ListOptions): { likePattern: string; limit: number } {
+  if (typeof options !== "object" || options === null) invalid("list options must be an object");
+  const limit = options.limit ?? DEFAULT_LIST_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+    invalid(`limit must be an integer from 1 to ${MAX_LIST_LIMIT}`);
+  }
+  const prefix = options.prefix ?? "";
+  if (typeof prefix !== "string" || prefix.length > MAX_NAME_LENGTH || !isStorableText(prefix)) {
+    invalid(`prefix must be a string of at most ${MAX_NAME_LENGTH} characters`);
+  }
+  // LIKE wildcards in the prefix are literal characters of names.
+  return { likePattern: `${prefix.replace(/[\\%_]/g, (char) => `\\${char}`)}%`, limit };
+}
