@@ -27,6 +27,15 @@ describe("JWT authentication", () => {
     });
   });
 
+  it("trims the name, as the client kit reads it", async () => {
+    const token = await new SignJWT({ name: "  Ada ", access: {} })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("u1")
+      .setExpirationTime("1h")
+      .sign(key);
+    expect((await createAuthenticator(secret).authenticate(token)).name).toBe("Ada");
+  });
+
   it("derives a stable colour when the token has none", async () => {
     const token = await signToken(secret, { sub: "u1", name: "Ada", access: {} });
     const first = await createAuthenticator(secret).authenticate(token);

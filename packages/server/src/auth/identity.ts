@@ -16,7 +16,8 @@ const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, "must be a #rrggbb colour");
 
 const claims = z.object({
   sub: z.string().min(1).max(200),
-  name: z.string().min(1).max(100),
+  // Trimmed as the client kit reads it: the comments check compares the name a client records with this one.
+  name: z.string().trim().min(1).max(100),
   color: color.optional(),
   access: z.record(z.string().min(1).max(200), z.string().refine(isRole, "must be owner, editor, commenter or viewer")),
 });
