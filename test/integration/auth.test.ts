@@ -1,11 +1,14 @@
+import { readThread, threadsOf } from "@tandem/protocol";
 import { signToken } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startThread } from "../support/comments.js";
 import { dropSchema } from "../support/postgres.js";
 import {
   type Client,
   connect,
   type RunningServer,
   startServer,
+  storedDoc,
   storedText,
   synced,
 } from "../support/server-harness.js";
@@ -83,12 +86,13 @@ describe("authentication and roles", () => {
     const content = open("spec/review", commenterToken);
     const comments = open("spec/review#comments", commenterToken);
     await Promise.all([synced(content), synced(comments)]);
-    comments.text.insert(0, "a comment");
+    startThread(comments.doc, { id: "co", name: "co", color: "#0090ff" }, "t1", "a comment");
     await comments.acknowledged();
     content.text.insert(0, "sneaky edit");
     await waitFor(() => content.refusedWrites() === 1, "the server refuses the commenter's content write");
     expect(comments.refusedWrites()).toBe(0);
-    expect(await storedText(server.schema, "spec/review#comments")).toBe("a comment");
+    const stored = threadsOf(await storedDoc(server.schema, "spec/review#comments")).get("t1");
+    expect(stored && readThread(stored)?.comments.map((comment) => comment.body)).toEqual(["a comment"]);
     expect(await storedText(server.schema, "spec/review")).toBe("");
   });
 

@@ -15,7 +15,12 @@ export const CloseCodes = {
   MalformedMessage: { code: 4400, reason: "malformed-message", retry: "never" },
   /** Missing, invalid or expired token. */
   Unauthorized: { code: 4401, reason: "unauthorized", retry: "refresh-token" },
-  /** Valid token, but its role does not allow this document or this write. */
+  /**
+   * A valid token, but a write it does not allow: an update to a `#comments`
+   * document that edits or deletes someone else's comment, writes as someone
+   * else, or breaks the comments layout. (A document the token has no access
+   * to is refused for that document alone, without closing the socket.)
+   */
   Forbidden: { code: 4403, reason: "forbidden", retry: "never" },
   /** The client did not authenticate, or a storage write did not finish, in time. */
   Timeout: { code: 4408, reason: "timeout", retry: "backoff" },

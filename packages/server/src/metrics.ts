@@ -57,7 +57,7 @@ export function createMetrics(documentsLoaded: () => number) {
     }),
     errors: new Counter({
       name: "tandem_errors_total",
-      help: "Errors by code: close codes sent (4400, 4413, 4429, 4500…) and storage failures (append-failed, load-failed, compaction-failed…)",
+      help: "Errors by code: close codes sent (4400, 4403, 4413, 4429, 4500…), refused updates (comments-update-refused) and storage failures (append-failed, load-failed, compaction-failed…)",
       labelNames: ["code"] as const,
       registers: [registry],
     }),

@@ -7,6 +7,7 @@ import { defaultStaticDir, resolveConfig, type TandemServerConfig } from "./conf
 import { metadataMirror } from "./documents/metadata-mirror.js";
 import { TandemServerError } from "./errors.js";
 import { authentication } from "./extensions/authentication.js";
+import { commentsGuard } from "./extensions/comments-guard.js";
 import { durableLog } from "./extensions/durable-log.js";
 import { presenceIdentity } from "./extensions/presence.js";
 import { redisRelay } from "./extensions/redis.js";
@@ -136,6 +137,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     const extensions: Extension[] = [
       authentication(authenticator),
       presenceIdentity(),
+      commentsGuard(metrics),
       durableLog(opened, metrics, logger),
       metadataMirror(opened, metrics, logger),
       unloadWatcher,
