@@ -260,6 +260,41 @@ describe("comments core", () => {
     expect(comments?.[1]?.mentions.map((person) => person.id)).toEqual(["ada"]);
   });
 
+  it("sends only updates that the server's check accepts from their author", () => {
+    const contentNet = new Network();
+    const commentsNet = new Network();
+    const a = client(ada, contentNet, commentsNet);
+    writeParagraphs(a.fragment, ["Ship it on Friday."]);
+    const b = client(bo, contentNet, commentsNet);
+    // The server's copy: each update a store sends is checked as its sender, then applied.
+    const server = new Y.Doc();
+    const verdicts: ReturnType<typeof checkCommentsUpdate>[] = [];
+    for (const [sender, user] of [
+      [a, ada],
+      [b, bo],
+    ] as const) {
+      sender.comments.on("update", (update: Uint8Array, origin: unknown) => {
+        if (origin !== sender.store) return;
+        verdicts.push(checkCommentsUpdate(server, update, user));
+        Y.applyUpdate(server, update);
+      });
+    }
+
+    const threadId = a.store.createThread({ range: { from: 8, to: 17 }, body: "Why Friday?" });
+    const first = a.store.getSnapshot().byId.get(threadId)?.comments[0]?.id as string;
+    b.store.recordPresence();
+    const replyId = b.store.reply(threadId, "Because @Ada Lovelace said so.");
+    b.store.toggleReaction(threadId, first, "👍");
+    b.store.toggleReaction(threadId, first, "👍");
+    b.store.resolveThread(threadId);
+    a.store.reopenThread(threadId);
+    a.store.editComment(threadId, first, "Why Friday, really?");
+    b.store.deleteComment(threadId, replyId);
+
+    expect(verdicts).toHaveLength(9);
+    expect(verdicts.filter((verdict) => !verdict.ok)).toEqual([]);
+  });
+
   it("resolves, reopens and reacts; a read-only user cannot write", () => {
     const contentNet = new Network();
     const commentsNet = new Network();

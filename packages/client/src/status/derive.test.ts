@@ -33,8 +33,8 @@ describe("deriveStatus", () => {
     [
       "forbidden",
       { ...connected, phase: "stopped", lastClose: { code: 4403, reason: "forbidden" } },
-      editor,
-      "No access to this document",
+      { ...editor, unsyncedChanges: 1 },
+      "Disconnected: the server refused a change (only a comment's author may edit or delete it) – 1 change waiting",
     ],
     [
       "error",

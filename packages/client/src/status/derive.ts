@@ -9,7 +9,8 @@ import type { DocumentState, SyncState } from "../provider/document.js";
  * - `saving`: connected, some changes not yet acknowledged ("N changes waiting");
  * - `offline`: disconnected, will retry; changes made now are kept and sent later;
  * - `unauthorized`: the session expired and no new token came;
- * - `forbidden`: the server refused access;
+ * - `forbidden`: the server refused access to the document, or closed the
+ *   connection for a change the user may not make (someone else's comment);
  * - `error`: the server closed the connection for good (the label says why).
  */
 export type StatusKind =
@@ -42,7 +43,8 @@ const changes = (count: number) => (count === 1 ? "1 change" : `${count} changes
 const reasons: Record<string, string> = {
   "malformed-message": "the server could not read a message",
   "message-too-large": "a change was too large to send",
-  forbidden: "access was refused",
+  // The server closes with 4403 for one kind of change: one its comments check refuses.
+  forbidden: "the server refused a change (only a comment's author may edit or delete it)",
 };
 
 /**
@@ -64,8 +66,8 @@ export function deriveStatus(
   const waiting = unsyncedChanges > 0 ? ` – ${changes(unsyncedChanges)} waiting` : "";
   if (connection.phase === "stopped") {
     const reason = connection.lastClose?.reason ?? "";
-    if (reason === "forbidden") return { ...base, kind: "forbidden", label: "No access to this document" };
-    return { ...base, kind: "error", label: `Disconnected: ${reasons[reason] ?? reason}${waiting}` };
+    const kind = reason === "forbidden" ? "forbidden" : "error";
+    return { ...base, kind, label: `Disconnected: ${reasons[reason] ?? reason}${waiting}` };
   }
   if (connection.phase === "unauthorized") {
     return { ...base, kind: "unauthorized", label: `Session expired – sign in again${waiting}` };
