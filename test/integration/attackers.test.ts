@@ -11,6 +11,7 @@ import {
   metric,
   type RunningServer,
   startServer,
+  storedDoc,
   storedText,
   synced,
 } from "../support/server-harness.js";
@@ -103,6 +104,23 @@ describe("raw WebSocket attackers get their documented close code; honest client
     await waitFor(() => witness.text.toString().includes("marker"), "the witness sees the marker");
     expect(witness.text.toString()).not.toContain("attacker");
     expect(await storedText(server.schema, "spec/shared")).not.toContain("attacker");
+  });
+
+  it("an update that decodes but that the store refuses (invalid-update): 4400, nothing applied or stored", async () => {
+    // An item whose origin is a later item of its own client: it passes the
+    // frame guard (Y.decodeUpdate reads it) and the durable log's diff, so only
+    // the store's validation refuses it, with `invalid-update`.
+    const poison = new Uint8Array([1, 1, 7, 40, 0x84, 7, 45, 1, 97, 0]);
+    expect(() => Y.decodeUpdate(poison)).not.toThrow();
+    const refusedBefore = await metric(server.url, 'tandem_errors_total{code="invalid-update"}');
+    await expectClose([authFrame("spec/shared"), updateFrame("spec/shared", poison)], malformed);
+    expect(await metric(server.url, 'tandem_errors_total{code="invalid-update"}')).toBe(refusedBefore + 1);
+    honest.text.insert(0, "after the poison ");
+    await honest.acknowledged();
+    await waitFor(() => witness.text.toString().startsWith("after the poison"), "the witness sees the edit");
+    const stored = await storedDoc(server.schema, "spec/shared");
+    expect(Y.encodeStateVector(stored)).toEqual(Y.encodeStateVector(honest.doc));
+    expect(stored.getText("t").toString()).toBe(honest.text.toString());
   });
 
   it("an unknown message type: 4400", () => expectClose([frame("spec/shared", 42)], malformed));
