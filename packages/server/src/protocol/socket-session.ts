@@ -41,6 +41,9 @@ const hocuspocusCloses: Record<number, CloseCodeName> = {
   4408: "Timeout",
 };
 
+/** The longest delay setTimeout takes; a longer one fires at once. */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
 /** Settings of a {@link SocketSession}. */
 export interface SocketSessionOptions {
   readonly logger: Logger;
@@ -62,6 +65,9 @@ export class SocketSession {
   private readonly metrics: Metrics;
   private client: ClientConnection | undefined;
   private closing = false;
+  /** The earliest expiry of the tokens its documents were opened with (ms since the epoch). */
+  private expiresAt = Number.POSITIVE_INFINITY;
+  private expiryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly socket: WebSocket,
@@ -100,6 +106,36 @@ export class SocketSession {
   }
 
   /**
+   * Closes the socket with 4401 once `expiresAt` (ms since the epoch) has
+   * passed. A socket carries several documents, each opened with a token of
+   * its own (usually the same one), and lives only as long as the first of
+   * them to expire: a later expiry changes nothing. A timer rather than a
+   * check per message, so that an idle connection is closed too and the hot
+   * path pays nothing.
+   */
+  expireAt(expiresAt: number): void {
+    if (this.closing || expiresAt >= this.expiresAt) return;
+    this.expiresAt = expiresAt;
+    this.armExpiry();
+  }
+
+  private armExpiry(): void {
+    clearTimeout(this.expiryTimer);
+    const delay = Math.max(0, Math.min(this.expiresAt - Date.now(), MAX_TIMER_DELAY_MS));
+    this.expiryTimer = setTimeout(() => {
+      // A token valid for more than ~24.8 days outlives one timer; a timer may also fire a millisecond early.
+      if (Date.now() < this.expiresAt) {
+        this.armExpiry();
+        return;
+      }
+      this.logger.info("token expired");
+      this.close("Unauthorized");
+    }, delay);
+    // The socket keeps the process alive while it is open; its expiry must not once it is gone.
+    this.expiryTimer.unref();
+  }
+
+  /**
    * Closes the socket with a code from the table; later calls do nothing.
    * Hocuspocus's side is torn down at once rather than after the closing
    * handshake, which a peer that stops reading could stretch to ws's 30 s
@@ -108,6 +144,7 @@ export class SocketSession {
   close(name: CloseCodeName): void {
     if (this.closing) return;
     this.closing = true;
+    clearTimeout(this.expiryTimer);
     const { code, reason } = CloseCodes[name];
     this.metrics.errors.inc({ code: String(code) });
     this.logger.info({ code, reason }, "closing connection");
@@ -145,6 +182,7 @@ export class SocketSession {
 
   private ended(code: number, reason: string): void {
     this.closing = true;
+    clearTimeout(this.expiryTimer);
     this.metrics.connections.dec();
     this.logger.debug({ code, reason }, "socket closed");
     this.client?.handleClose({ code, reason });
