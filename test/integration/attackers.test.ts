@@ -4,7 +4,7 @@ import * as encoding from "lib0/encoding";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { dropSchema } from "../support/postgres.js";
-import { frame, openRawSocket } from "../support/raw-socket.js";
+import { authFrame, frame, openRawSocket } from "../support/raw-socket.js";
 import {
   type Client,
   connect,
@@ -19,7 +19,6 @@ import { waitFor } from "../support/wait.js";
 
 const Sync = 0;
 const Awareness = 1;
-const Auth = 2;
 const QueryAwareness = 3;
 const BroadcastStateless = 6;
 const SyncUpdate = 2;
@@ -28,13 +27,6 @@ function validUpdate(text: string): Uint8Array {
   const doc = new Y.Doc();
   doc.getText("t").insert(0, text);
   return Y.encodeStateAsUpdate(doc);
-}
-
-function authFrame(documentName: string): Uint8Array {
-  return frame(documentName, Auth, (encoder) => {
-    encoding.writeVarUint(encoder, 0);
-    encoding.writeVarString(encoder, "");
-  });
 }
 
 function updateFrame(documentName: string, update: Uint8Array): Uint8Array {

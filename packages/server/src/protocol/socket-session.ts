@@ -41,6 +41,12 @@ const hocuspocusCloses: Record<number, CloseCodeName> = {
   4408: "Timeout",
 };
 
+/**
+ * How long a connection closed for reading too slowly gets to read its
+ * backlog and the close frame behind it before its socket is destroyed.
+ */
+const SLOW_READER_GRACE_MS = 5_000;
+
 /** The longest delay setTimeout takes; a longer one fires at once. */
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
@@ -49,6 +55,8 @@ export interface SocketSessionOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly maxMessagesPerSecond: number;
+  /** Past this many bytes (plus the largest message sent) waiting unsent for the peer, the connection is closed with 4420. */
+  readonly maxBufferedBytes: number;
   /** Called once, when the socket has closed. */
   readonly onClosed: (session: SocketSession) => void;
 }
@@ -68,6 +76,8 @@ export class SocketSession {
   /** The earliest expiry of the tokens its documents were opened with (ms since the epoch). */
   private expiresAt = Number.POSITIVE_INFINITY;
   private expiryTimer: NodeJS.Timeout | undefined;
+  /** The largest message sent on this socket, which the send buffer's cap allows for on top. */
+  private largestSent = 0;
 
   constructor(
     private readonly socket: WebSocket,
@@ -152,6 +162,21 @@ export class SocketSession {
     this.client?.handleClose({ code, reason });
   }
 
+  /**
+   * Closes a connection whose peer does not read what it is sent (with 4420),
+   * and frees what is buffered for it. The close frame queues behind
+   * everything the peer has not read, and ws holds all of it until the closing
+   * handshake ends or its 30 s close timeout passes; a peer that reads again
+   * gets the code, one that does not is cut off after a short grace so that
+   * its buffers are released now. Hocuspocus's side goes at once (see close).
+   */
+  private dropSlowReader(): void {
+    this.logger.warn({ bufferedBytes: this.socket.bufferedAmount }, "the peer reads too slowly");
+    this.close("SlowReader");
+    const cutOff = setTimeout(() => this.socket.terminate(), SLOW_READER_GRACE_MS).unref();
+    this.socket.once("close", () => clearTimeout(cutOff));
+  }
+
   private receive(data: RawData, isBinary: boolean): void {
     try {
       if (this.closing) return;
@@ -192,13 +217,22 @@ export class SocketSession {
   /** What Hocuspocus writes to: sends are counted, its own closes mapped onto the table. */
   private asWebSocketLike(): WebSocketLike {
     const { socket, metrics } = this;
+    const { maxBufferedBytes } = this.options;
     return {
       get readyState() {
         return socket.readyState;
       },
       send: (data) => {
         if (socket.readyState !== WebSocket.OPEN) return;
+        // The cap leaves room for the largest message sent so far, so that a
+        // joining client's sync step 2 of a document larger than the cap, and
+        // the messages right behind it, do not count as a slow reader.
+        if (socket.bufferedAmount > maxBufferedBytes + this.largestSent) {
+          this.dropSlowReader();
+          return;
+        }
         if (data instanceof Uint8Array) {
+          if (data.byteLength > this.largestSent) this.largestSent = data.byteLength;
           metrics.messagesOut.inc();
           metrics.bytesOut.inc(data.byteLength);
           if (carriesUpdate(data)) metrics.updatesOut.inc();
