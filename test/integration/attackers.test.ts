@@ -4,13 +4,14 @@ import * as encoding from "lib0/encoding";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { dropSchema } from "../support/postgres.js";
-import { frame, openRawSocket } from "../support/raw-socket.js";
+import { authFrame, frame, openRawSocket } from "../support/raw-socket.js";
 import {
   type Client,
   connect,
   metric,
   type RunningServer,
   startServer,
+  storedDoc,
   storedText,
   synced,
 } from "../support/server-harness.js";
@@ -18,7 +19,6 @@ import { waitFor } from "../support/wait.js";
 
 const Sync = 0;
 const Awareness = 1;
-const Auth = 2;
 const QueryAwareness = 3;
 const BroadcastStateless = 6;
 const SyncUpdate = 2;
@@ -27,13 +27,6 @@ function validUpdate(text: string): Uint8Array {
   const doc = new Y.Doc();
   doc.getText("t").insert(0, text);
   return Y.encodeStateAsUpdate(doc);
-}
-
-function authFrame(documentName: string): Uint8Array {
-  return frame(documentName, Auth, (encoder) => {
-    encoding.writeVarUint(encoder, 0);
-    encoding.writeVarString(encoder, "");
-  });
 }
 
 function updateFrame(documentName: string, update: Uint8Array): Uint8Array {
@@ -103,6 +96,23 @@ describe("raw WebSocket attackers get their documented close code; honest client
     await waitFor(() => witness.text.toString().includes("marker"), "the witness sees the marker");
     expect(witness.text.toString()).not.toContain("attacker");
     expect(await storedText(server.schema, "spec/shared")).not.toContain("attacker");
+  });
+
+  it("an update that decodes but that the store refuses (invalid-update): 4400, nothing applied or stored", async () => {
+    // An item whose origin is a later item of its own client: it passes the
+    // frame guard (Y.decodeUpdate reads it) and the durable log's diff, so only
+    // the store's validation refuses it, with `invalid-update`.
+    const poison = new Uint8Array([1, 1, 7, 40, 0x84, 7, 45, 1, 97, 0]);
+    expect(() => Y.decodeUpdate(poison)).not.toThrow();
+    const refusedBefore = await metric(server.url, 'tandem_errors_total{code="invalid-update"}');
+    await expectClose([authFrame("spec/shared"), updateFrame("spec/shared", poison)], malformed);
+    expect(await metric(server.url, 'tandem_errors_total{code="invalid-update"}')).toBe(refusedBefore + 1);
+    honest.text.insert(0, "after the poison ");
+    await honest.acknowledged();
+    await waitFor(() => witness.text.toString().startsWith("after the poison"), "the witness sees the edit");
+    const stored = await storedDoc(server.schema, "spec/shared");
+    expect(Y.encodeStateVector(stored)).toEqual(Y.encodeStateVector(honest.doc));
+    expect(stored.getText("t").toString()).toBe(honest.text.toString());
   });
 
   it("an unknown message type: 4400", () => expectClose([frame("spec/shared", 42)], malformed));

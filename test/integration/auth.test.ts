@@ -1,4 +1,4 @@
-import { readThread, threadsOf } from "@tandem/protocol";
+import { CloseCodes, readThread, threadsOf } from "@tandem/protocol";
 import { signToken } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startThread } from "../support/comments.js";
@@ -54,6 +54,30 @@ describe("authentication and roles", () => {
     const expired = await token("old", { "*": "editor" }, Math.floor(Date.now() / 1000) - 60);
     const old = open("spec/auth", expired);
     await waitFor(() => old.closeCodes.includes(4401), "close with 4401");
+  });
+
+  it("a socket is closed with 4401 when the first of its documents' tokens expires, idle, and takes no write after", async () => {
+    const unauthorized = CloseCodes.Unauthorized.code;
+    // Expires 2 to 3 s from now (exp is in whole seconds); the other token lives for an hour.
+    const exp = Math.floor(Date.now() / 1000) + 3;
+    const expiresSoon = await token("soon", { "spec/*": "editor" }, exp);
+    const lasting = open("spec/expiry-lasting", await token("soon", { "spec/*": "editor" }, "1h"));
+    const expiring = connect(server.wsUrl, "spec/expiry", { token: expiresSoon, socket: lasting.socket });
+    clients.push(expiring);
+    await Promise.all([synced(lasting), synced(expiring)]);
+    expiring.text.insert(0, "before expiry");
+    await expiring.acknowledged();
+
+    // Nothing is sent meanwhile: the idle socket is closed by the clock, not by a message.
+    await waitFor(() => lasting.closeCodes.includes(unauthorized), "the shared socket is closed with 4401");
+    expect(Date.now()).toBeGreaterThanOrEqual(exp * 1000); // not before the token expired
+    expect(lasting.closeCodes).toEqual([unauthorized]);
+
+    // The provider reconnects with the same, expired token and sends its edit: refused, socket and all.
+    expiring.text.insert(expiring.text.length, " and after");
+    await waitFor(() => lasting.closeCodes.filter((code) => code === unauthorized).length >= 2, "a refused reconnect");
+    expect(expiring.provider.hasUnsyncedChanges).toBe(true);
+    expect(await storedText(server.schema, "spec/expiry")).toBe("before expiry");
   });
 
   it("garbage instead of a token is refused with 4401", async () => {

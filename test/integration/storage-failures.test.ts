@@ -1,6 +1,6 @@
 import { createPostgresStore, type DocumentStore, PersistenceError } from "@tandem/persistence";
 import { CloseCodes } from "@tandem/protocol";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import * as Y from "yjs";
 import { databaseUrl, dropSchema, freshSchemaName } from "../support/postgres.js";
 import {
@@ -12,6 +12,7 @@ import {
   storedText,
   synced,
 } from "../support/server-harness.js";
+import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
 import { waitFor } from "../support/wait.js";
 
 type Fault = "append" | "load" | "ping";
@@ -99,5 +100,52 @@ describe("when storage fails, nothing is acknowledged and clients come back", ()
     expect(await down.json()).toEqual({ status: "unavailable", storage: "postgres" });
     faults.delete("ping");
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+  });
+});
+
+describe("when too many edits wait for a stalled database, the connection is sent away with 4503", () => {
+  const schema = freshSchemaName("overload");
+  let proxy: TcpProxy;
+  let store: DocumentStore;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    const postgres = new URL(databaseUrl);
+    proxy = await startTcpProxy(postgres.hostname, Number(postgres.port || 5432));
+    const proxied = new URL(databaseUrl);
+    proxied.host = proxy.address;
+    // One append alone always fits, a second one waiting beside it does not.
+    store = await createPostgresStore({ connectionString: proxied.toString(), schema, maxQueuedBytes: 1 });
+    server = await startServer({ databaseSchema: schema, store });
+  });
+  afterAll(async () => {
+    // Ends the stalled commit: its connection drops, the store's retries fail, and it rejects.
+    await proxy.close();
+    await server.close();
+    await store.close();
+    await dropSchema(schema);
+  });
+
+  it("an append refused as overloaded closes with 4503, and is neither applied, acknowledged nor stored", async () => {
+    const stalled = connect(server.wsUrl, "spec/overload");
+    const refused = connect(server.wsUrl, "spec/overload");
+    onTestFinished(() => {
+      stalled.destroy();
+      refused.destroy();
+    });
+    await Promise.all([synced(stalled), synced(refused)]);
+    proxy.freeze(); // Postgres is still there, but nothing reaches it any more
+    stalled.text.insert(0, "waits for its commit");
+    await waitFor(async () => (await metric(server.url, "tandem_appends_in_flight")) === 1, "an append waits");
+
+    refused.text.insert(0, "refused ");
+    await waitFor(() => refused.closeCodes.includes(CloseCodes.ShuttingDown.code), "4503");
+    expect(refused.provider.hasUnsyncedChanges).toBe(true);
+    expect(await metric(server.url, 'tandem_errors_total{code="append-overloaded"}')).toBeGreaterThanOrEqual(1);
+    // Never applied, so never broadcast; and the first append still waits, alone.
+    expect(stalled.text.toString()).toBe("waits for its commit");
+    expect(await metric(server.url, "tandem_appends_in_flight")).toBe(1);
+    expect(stalled.closeCodes).toEqual([]);
+    expect(await storedText(schema, "spec/overload")).toBe("");
   });
 });

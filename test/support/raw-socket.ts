@@ -36,3 +36,14 @@ export function frame(
   body(encoder);
   return encoding.toUint8Array(encoder);
 }
+
+/** Hocuspocus's Auth message type. */
+const Auth = 2;
+
+/** The Auth frame a provider sends to open `documentName` with `token` (dev mode takes an empty one). */
+export function authFrame(documentName: string, token = ""): Uint8Array {
+  return frame(documentName, Auth, (encoder) => {
+    encoding.writeVarUint(encoder, 0); // AuthMessageType.Token
+    encoding.writeVarString(encoder, token);
+  });
+}

@@ -101,11 +101,20 @@ export interface Client {
   destroy(): void;
 }
 
-/** Connects a provider (which reconnects on its own, quickly, as tests want) to `name`. */
-export function connect(wsUrl: string, name: string, options: { token?: string; doc?: Y.Doc } = {}): Client {
+/**
+ * Connects a provider (which reconnects on its own, quickly, as tests want) to
+ * `name`, on a socket of its own or on another client's `socket` (one socket
+ * carrying several documents, as the client kit does).
+ */
+export function connect(
+  wsUrl: string,
+  name: string,
+  options: { token?: string; doc?: Y.Doc; socket?: HocuspocusProviderWebsocket } = {},
+): Client {
   const doc = options.doc ?? new Y.Doc();
   const closeCodes: number[] = [];
-  const socket = new HocuspocusProviderWebsocket({ url: wsUrl, delay: 50, minDelay: 50, maxDelay: 500 });
+  const socket =
+    options.socket ?? new HocuspocusProviderWebsocket({ url: wsUrl, delay: 50, minDelay: 50, maxDelay: 500 });
   socket.on("close", ({ event }: { event: { code: number } }) => closeCodes.push(event.code));
   const provider = new HocuspocusProvider({
     websocketProvider: socket,

@@ -91,6 +91,8 @@ describe("creating a store", () => {
       { compactAfterRows: 1.5 },
       { maxBatchUpdates: 0 },
       { maxBatchUpdates: 20_000 },
+      { maxQueuedBytes: 0 },
+      { maxQueuedBytes: 1.5 },
     ];
     for (const options of bad) {
       await expect(createPGliteStore(options)).rejects.toSatisfy((error) =>

@@ -4,6 +4,7 @@
  * - `invalid-argument`: a malformed name, label, id or option.
  * - `not-found`: the document or version does not exist.
  * - `unavailable`: the database could not be reached or a write failed after retries.
+ * - `overloaded`: too many bytes are already waiting for their commit (`maxQueuedBytes`); nothing was stored.
  * - `migration-failed`: the schema could not be brought up to date.
  * - `closed`: the store was closed.
  */
@@ -12,6 +13,7 @@ export type PersistenceErrorCode =
   | "invalid-argument"
   | "not-found"
   | "unavailable"
+  | "overloaded"
   | "migration-failed"
   | "closed";
 

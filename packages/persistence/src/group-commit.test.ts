@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
 import { isPersistenceError } from "./errors.js";
+import { GroupCommit, type QueuedAppend } from "./group-commit.js";
 import type { CommitBatch } from "./options.js";
 import { SqlDocumentStore } from "./sql-store.js";
 import { backends, type TestDatabase } from "./testing/backends.js";
@@ -134,6 +136,30 @@ describe.each(backends)("group commit on $name", (backend) => {
     await store.close();
   });
 
+  it("refuses appends past maxQueuedBytes with overloaded while a commit hangs, storing none of them and losing none accepted", async () => {
+    const faults = faultySql(db.client());
+    const store = new SqlDocumentStore(db.kind, faults.client, { compactAfterRows: 0, maxQueuedBytes: 1 });
+    const name = uniqueName("bound");
+    const { updates } = keystrokes(3);
+    const release = faults.holdNext(isLogInsert);
+    const held = store.append(name, updates[0] as Uint8Array);
+    await expect.poll(() => faults.statements, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    // One append alone is accepted whatever its size; a second one does not fit.
+    await expect(store.append(name, updates[1] as Uint8Array)).rejects.toSatisfy((error) =>
+      isPersistenceError(error, "overloaded"),
+    );
+    release();
+    await held;
+    // Committing released the bytes: the next append is accepted again.
+    await store.append(name, updates[2] as Uint8Array);
+    const doc = new Y.Doc();
+    await store.load(name, doc);
+    // The refused keystroke is missing, so the third one cannot integrate: only the first is visible.
+    expect(doc.getText("t").toString()).toBe("a");
+    expect((await store.stat(name))?.pendingUpdates).toBe(2);
+    await store.close();
+  });
+
   it("a throwing onBatchCommitted neither fails nor repeats a committed batch, and is reported", async () => {
     const errors: unknown[] = [];
     const store = new SqlDocumentStore(db.kind, db.client(), {
@@ -166,5 +192,69 @@ describe.each(backends)("group commit on $name", (backend) => {
     await expect(outcome).rejects.toSatisfy((error) => isPersistenceError(error, "unavailable"));
     expect(attempts).toBe(1);
     await store.close();
+  });
+});
+
+describe("GroupCommit's memory bound", () => {
+  /** A writer whose commits the test finishes by hand, in order. */
+  function heldWriter() {
+    const written: string[] = [];
+    const pending: (() => void)[] = [];
+    const write = (batch: readonly QueuedAppend[]) =>
+      new Promise<{ rows: number; bytes: number }>((resolve, reject) =>
+        pending.push(() => {
+          if (batch.some((append) => append.name === "fails")) {
+            reject(Object.assign(new Error("value too long"), { code: "22001" }));
+            return;
+          }
+          written.push(...batch.map((append) => append.name));
+          resolve({ rows: batch.length, bytes: batch.reduce((sum, append) => sum + append.update.length, 0) });
+        }),
+      );
+    const commitNext = async () => {
+      await expect.poll(() => pending.length).toBeGreaterThan(0);
+      pending.shift()?.();
+    };
+    return { write, written, commitNext };
+  }
+
+  const bytes = (length: number) => new Uint8Array(length);
+  const overloaded = (promise: Promise<unknown>) =>
+    expect(promise).rejects.toSatisfy((error) => isPersistenceError(error, "overloaded"));
+
+  it("refuses at once what does not fit, releases bytes on commit or failure, and loses no accepted append", async () => {
+    const writer = heldWriter();
+    const groupCommit = new GroupCommit({
+      write: writer.write,
+      maxBatchUpdates: 500,
+      maxQueuedBytes: 100,
+      onBatchCommitted: () => {},
+    });
+    const accepted = [groupCommit.append("a", bytes(40)), groupCommit.append("b", bytes(40))];
+    // 40 in the transaction and 40 queued: 30 more would make 110.
+    await overloaded(groupCommit.append("refused", bytes(30)));
+    accepted.push(groupCommit.append("c", bytes(20))); // exactly 100
+    await overloaded(groupCommit.append("refused", bytes(1)));
+    await writer.commitNext(); // commits a
+    await accepted[0];
+    // a's 40 bytes are free again; b and c (60) are in the next transaction.
+    accepted.push(groupCommit.append("d", bytes(40)));
+    await overloaded(groupCommit.append("refused", bytes(1)));
+    await writer.commitNext(); // b and c
+    await writer.commitNext(); // d
+    await Promise.all(accepted);
+    expect(writer.written).toEqual(["a", "b", "c", "d"]);
+
+    // A batch that fails releases its bytes too.
+    const failing = groupCommit.append("fails", bytes(100));
+    await writer.commitNext();
+    await expect(failing).rejects.toSatisfy((error) => isPersistenceError(error, "unavailable"));
+    // With nothing pending, one append larger than the bound is accepted: it could never fit otherwise.
+    const large = groupCommit.append("large", bytes(1000));
+    await overloaded(groupCommit.append("refused", bytes(1)));
+    await writer.commitNext();
+    await large;
+    await groupCommit.idle();
+    expect(writer.written).toEqual(["a", "b", "c", "d", "large"]);
   });
 });

@@ -23,6 +23,8 @@ export interface GroupCommitOptions {
   /** Writes a batch in one transaction; resolves after COMMIT. */
   readonly write: (batch: readonly QueuedAppend[]) => Promise<WrittenBatch>;
   readonly maxBatchUpdates: number;
+  /** Bytes of appends queued or being committed past which an append is refused with `overloaded`. */
+  readonly maxQueuedBytes: number;
   /** Must not throw. */
   readonly onBatchCommitted: (batch: CommitBatch) => void;
 }
@@ -48,15 +50,36 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * step); then every append in it rejects with `unavailable`. No error is
  * swallowed: an append's promise settles exactly once, after COMMIT or with
  * the reason it did not happen.
+ *
+ * Memory is bounded: appends that would hold more than `maxQueuedBytes`
+ * waiting for their commit are refused at once with `overloaded` rather than
+ * queued, so a database that stalls costs a bounded amount of memory, and the
+ * caller hears at once that nothing was stored.
  */
 export class GroupCommit {
   private queue: Waiter[] = [];
   private draining: Promise<void> | undefined;
+  /** Bytes of the appends queued or in the batch being committed. */
+  private pendingBytes = 0;
 
   constructor(private readonly options: GroupCommitOptions) {}
 
-  /** Resolves once `update` is committed; rejects with `unavailable` if its batch failed. */
+  /**
+   * Resolves once `update` is committed; rejects with `unavailable` if its
+   * batch failed, or at once with `overloaded` if it does not fit in
+   * `maxQueuedBytes` (unless nothing else is pending).
+   */
   append(name: string, update: Uint8Array): Promise<void> {
+    const pending = this.pendingBytes + update.length;
+    if (pending > this.options.maxQueuedBytes && this.pendingBytes > 0) {
+      return Promise.reject(
+        new PersistenceError(
+          "overloaded",
+          `${this.pendingBytes} bytes are already waiting for their commit (maxQueuedBytes ${this.options.maxQueuedBytes})`,
+        ),
+      );
+    }
+    this.pendingBytes = pending;
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ name, update, resolve, reject });
       this.draining ??= this.drain();
@@ -77,6 +100,8 @@ export class GroupCommit {
           for (const waiter of batch) waiter.resolve();
         } catch (error) {
           for (const waiter of batch) waiter.reject(error);
+        } finally {
+          for (const waiter of batch) this.pendingBytes -= waiter.update.length;
         }
       }
     } finally {

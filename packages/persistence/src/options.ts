@@ -18,6 +18,14 @@ export interface StoreOptions {
   readonly onBackgroundError?: (error: PersistenceError) => void;
   /** The most appends one transaction commits. Default 500, at most 10000. */
   readonly maxBatchUpdates?: number;
+  /**
+   * The most bytes of appends waiting for their commit (queued, or in the
+   * transaction being committed). An append that would go past it is refused
+   * at once with `overloaded`, so a stalled database cannot make the queue grow
+   * without bound. One append alone is always accepted, however large. Default
+   * 64 MiB.
+   */
+  readonly maxQueuedBytes?: number;
 }
 
 /** What one group-commit transaction wrote. */
@@ -36,6 +44,7 @@ export interface CommitBatch {
 export interface ResolvedStoreOptions {
   readonly compactAfterRows: number;
   readonly maxBatchUpdates: number;
+  readonly maxQueuedBytes: number;
   readonly onBatchCommitted: (batch: CommitBatch) => void;
   readonly onBackgroundError: (error: PersistenceError) => void;
 }
@@ -57,6 +66,12 @@ export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions
   return {
     compactAfterRows: checkCount(options.compactAfterRows ?? 1000, "compactAfterRows", 0, Number.MAX_SAFE_INTEGER),
     maxBatchUpdates: checkCount(options.maxBatchUpdates ?? 500, "maxBatchUpdates", 1, MAX_BATCH_UPDATES),
+    maxQueuedBytes: checkCount(
+      options.maxQueuedBytes ?? 64 * 1024 * 1024,
+      "maxQueuedBytes",
+      1,
+      Number.MAX_SAFE_INTEGER,
+    ),
     // A throwing metrics callback must neither fail nor repeat a batch that is committed.
     onBatchCommitted: (batch) => {
       try {

@@ -121,6 +121,7 @@ export class SqlDocumentStore implements DocumentStore {
     this.groupCommit = new GroupCommit({
       write: (batch) => writeBatch(sql, batch),
       maxBatchUpdates: this.options.maxBatchUpdates,
+      maxQueuedBytes: this.options.maxQueuedBytes,
       onBatchCommitted: this.options.onBatchCommitted,
     });
     this.compactions = new CompactionScheduler(

@@ -30,6 +30,15 @@ export const CloseCodes = {
    * frame never costs it memory.
    */
   MessageTooLarge: { code: 4413, reason: "message-too-large", retry: "never" },
+  /**
+   * The client read more slowly than the server sent: more than the server's
+   * `MAX_BUFFERED_BYTES` waited unread in its send buffer for this
+   * connection. Reconnecting resyncs from the client's state vector, which
+   * sends what it lacks once rather than every update it missed. (No HTTP
+   * status means this; 420 is unassigned, so the code cannot be mistaken for
+   * one.)
+   */
+  SlowReader: { code: 4420, reason: "slow-reader", retry: "backoff" },
   /** The connection sent more messages per second than the server allows. */
   RateLimited: { code: 4429, reason: "rate-limited", retry: "backoff" },
   /** The server could not make an edit durable; nothing was acknowledged. */

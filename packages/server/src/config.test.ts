@@ -11,18 +11,25 @@ describe("loadConfig", () => {
       dataDir: "./data",
       databaseSchema: "public",
       maxMessageBytes: 8 * 1024 * 1024,
+      maxBufferedBytes: 16 * 1024 * 1024,
     });
     expect(config.databaseUrl).toBeUndefined();
   });
 
   it("reads the environment, and flags win over it", () => {
-    const config = loadConfig(["--port", "9000"], {
+    const config = loadConfig(["--port", "9000", "--max-buffered-bytes", "1048576"], {
       PORT: "8000",
+      MAX_BUFFERED_BYTES: "2048",
       DATABASE_URL: "postgres://db/x",
       LOG_LEVEL: "warn",
       AUTH_SECRET: "",
     });
-    expect(config).toMatchObject({ port: 9000, databaseUrl: "postgres://db/x", logLevel: "warn" });
+    expect(config).toMatchObject({
+      port: 9000,
+      databaseUrl: "postgres://db/x",
+      logLevel: "warn",
+      maxBufferedBytes: 1024 * 1024,
+    });
     expect(config.authSecret).toBeUndefined();
   });
 

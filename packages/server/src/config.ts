@@ -39,6 +39,7 @@ export const configSchema = z.object({
   staticDir: z.string().optional(),
   maxMessageBytes: positiveInt.default(8 * MiB),
   maxMessagesPerSecond: positiveInt.default(200),
+  maxBufferedBytes: positiveInt.default(16 * MiB),
   shutdownTimeoutMs: positiveInt.default(10_000),
 });
 
@@ -80,6 +81,7 @@ const settings = {
   staticDir: ["STATIC_DIR", "static-dir"],
   maxMessageBytes: ["MAX_MESSAGE_BYTES", "max-message-bytes"],
   maxMessagesPerSecond: ["MAX_MESSAGES_PER_SECOND", "max-messages-per-second"],
+  maxBufferedBytes: ["MAX_BUFFERED_BYTES", "max-buffered-bytes"],
   shutdownTimeoutMs: ["SHUTDOWN_TIMEOUT_MS", "shutdown-timeout-ms"],
 } as const satisfies Record<keyof ResolvedConfig, readonly [string, string]>;
 

@@ -122,6 +122,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         logger,
         metrics,
         maxMessagesPerSecond: settings.maxMessagesPerSecond,
+        maxBufferedBytes: settings.maxBufferedBytes,
         onClosed: (ended) => sessions.delete(ended),
       });
       sessions.add(session);

@@ -40,7 +40,7 @@ export function backoffDelay(attempt: number, options: BackoffOptions, random: (
  * - `refresh-token` (4401): ask the host for a fresh token, then reconnect; stop
  *   when there is no way to get one or after {@link MAX_TOKEN_REFRESHES}
  *   refused tokens in a row.
- * - `backoff` and `elsewhere` (4408, 4429, 4500, 4503), and codes Tandem never
+ * - `backoff` and `elsewhere` (4408, 4420, 4429, 4500, 4503), and codes Tandem never
  *   sends (a network drop is 1006): reconnect after {@link backoffDelay}.
  */
 export function decideAfterClose(

@@ -18,12 +18,15 @@ async function refusal(token: string, authenticator = createAuthenticator(secret
 
 describe("JWT authentication", () => {
   it("accepts a token signed with the secret", async () => {
-    const token = await signToken(secret, { sub: "u1", name: "Ada", color: "#0090ff", access: { "spec/*": "editor" } });
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    const identity = { sub: "u1", name: "Ada", color: "#0090ff", access: { "spec/*": "editor" } } as const;
+    const token = await signToken(secret, identity, exp);
     expect(await createAuthenticator(secret).authenticate(token)).toEqual({
       id: "u1",
       name: "Ada",
       color: "#0090ff",
       access: { "spec/*": "editor" },
+      expiresAt: exp * 1000,
     });
   });
 
@@ -80,6 +83,7 @@ describe("dev mode", () => {
       access: { "*": "editor" },
     });
     expect(await dev.authenticate("")).toMatchObject({ name: "Anonymous", access: { "*": "editor" } });
+    expect((await dev.authenticate("")).expiresAt).toBeUndefined(); // so a dev connection is never cut
   });
 
   it("still refuses tokens that are not its JSON", async () => {

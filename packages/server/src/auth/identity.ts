@@ -10,6 +10,8 @@ export interface Identity {
   readonly name: string;
   readonly color: string;
   readonly access: AccessMap;
+  /** When the token it came from expires, in milliseconds since the epoch; dev-mode identities do not expire. */
+  readonly expiresAt?: number;
 }
 
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, "must be a #rrggbb colour");
@@ -83,7 +85,14 @@ export function createAuthenticator(secret: string | undefined): Authenticator {
       const result = claims.safeParse(payload);
       if (!result.success) throw new TandemServerError("invalid-token", `bad token claims: ${result.error.message}`);
       const { sub, name, access } = result.data;
-      return { id: sub, name, color: result.data.color ?? colorFor(sub), access: access as AccessMap };
+      return {
+        id: sub,
+        name,
+        color: result.data.color ?? colorFor(sub),
+        access: access as AccessMap,
+        // jose checked that `exp` is a number of seconds in the future.
+        expiresAt: (payload as { exp: number }).exp * 1000,
+      };
     },
   };
 }

@@ -8,7 +8,9 @@ import type { ConnectionContext } from "../protocol/socket-session.js";
  * Authentication and roles, per document a socket opens.
  *
  * A token that does not verify closes the whole socket with 4401: the client
- * must get a new token before anything on it can work. A valid token without
+ * must get a new token before anything on it can work. So does a token that
+ * expires while its document is open, the moment it expires (`SocketSession`'s
+ * `expireAt`): a token is not only checked at the door. A valid token without
  * access to a document is refused for that document only (Hocuspocus's
  * permission-denied message), and the socket's other documents go on.
  *
@@ -42,6 +44,7 @@ export function authentication(authenticator: Authenticator): Extension {
         throw Forbidden;
       }
       connectionConfig.readOnly = !access.canWrite;
+      if (identity.expiresAt !== undefined) session.expireAt(identity.expiresAt);
       session.logger.info(
         { document: documentName, user: identity.id, role: access.role, readOnly: !access.canWrite },
         "authenticated",

@@ -1,5 +1,6 @@
 import type { Extension } from "@hocuspocus/server";
 import { type DocumentStore, isPersistenceError } from "@tandem/persistence";
+import type { CloseCodeName } from "@tandem/protocol";
 import * as Y from "yjs";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
@@ -8,6 +9,19 @@ import { type ConnectionContext, frameOf } from "../protocol/socket-session.js";
 function isEmptyUpdate(update: Uint8Array): boolean {
   const { structs, ds } = Y.decodeUpdate(update);
   return structs.length === 0 && ds.clients.size === 0;
+}
+
+/**
+ * The metric code and close code for an append the store refused: bytes it
+ * cannot store are the client's fault (4400); a store whose commit queue is
+ * full (`overloaded`: the database is slow) sends the client away to come back
+ * later, perhaps to another instance (4503); anything else is a storage
+ * failure (4500).
+ */
+function appendFailure(error: unknown): [string, CloseCodeName] {
+  if (isPersistenceError(error, "invalid-update")) return ["invalid-update", "MalformedMessage"];
+  if (isPersistenceError(error, "overloaded")) return ["append-overloaded", "ShuttingDown"];
+  return ["append-failed", "StorageUnavailable"];
 }
 
 /**
@@ -20,9 +34,10 @@ function isEmptyUpdate(update: Uint8Array): boolean {
  * durable content. Hocuspocus's debounced `onStoreDocument` is not used for
  * durability at all.
  *
- * A failed append (after the store's own retries) closes the connection with
- * 4500 without applying or acknowledging anything: the client keeps the edit
- * as unsynced and sends it again in its sync step 2 when it reconnects.
+ * A failed append (after the store's own retries, or refused at once because
+ * the store's commit queue is full) closes the connection with 4500 (4503)
+ * without applying or acknowledging anything: the client keeps the edit as
+ * unsynced and sends it again in its sync step 2 when it reconnects.
  *
  * Updates relayed from other instances through Redis never pass through
  * here (they are applied without a connection), so they are not stored twice:
@@ -65,13 +80,13 @@ export function durableLog(store: DocumentStore, metrics: Metrics, logger: Logge
         await store.append(documentName, missing);
       } catch (error) {
         const { session } = context as ConnectionContext;
-        const malformed = isPersistenceError(error, "invalid-update");
-        metrics.errors.inc({ code: malformed ? "invalid-update" : "append-failed" });
+        const [code, closeWith] = appendFailure(error);
+        metrics.errors.inc({ code });
         session.logger.error(
           { err: error, document: documentName },
           "append failed: closing the connection; nothing was applied or acknowledged",
         );
-        session.close(malformed ? "MalformedMessage" : "StorageUnavailable");
+        session.close(closeWith);
         // Rethrown so that Hocuspocus neither applies nor acknowledges the message.
         throw error;
       } finally {

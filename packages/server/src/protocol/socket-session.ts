@@ -41,11 +41,22 @@ const hocuspocusCloses: Record<number, CloseCodeName> = {
   4408: "Timeout",
 };
 
+/**
+ * How long a connection closed for reading too slowly gets to read its
+ * backlog and the close frame behind it before its socket is destroyed.
+ */
+const SLOW_READER_GRACE_MS = 5_000;
+
+/** The longest delay setTimeout takes; a longer one fires at once. */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
 /** Settings of a {@link SocketSession}. */
 export interface SocketSessionOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly maxMessagesPerSecond: number;
+  /** Past this many bytes (plus the largest message sent) waiting unsent for the peer, the connection is closed with 4420. */
+  readonly maxBufferedBytes: number;
   /** Called once, when the socket has closed. */
   readonly onClosed: (session: SocketSession) => void;
 }
@@ -62,6 +73,11 @@ export class SocketSession {
   private readonly metrics: Metrics;
   private client: ClientConnection | undefined;
   private closing = false;
+  /** The earliest expiry of the tokens its documents were opened with (ms since the epoch). */
+  private expiresAt = Number.POSITIVE_INFINITY;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  /** The largest message sent on this socket, which the send buffer's cap allows for on top. */
+  private largestSent = 0;
 
   constructor(
     private readonly socket: WebSocket,
@@ -100,6 +116,36 @@ export class SocketSession {
   }
 
   /**
+   * Closes the socket with 4401 once `expiresAt` (ms since the epoch) has
+   * passed. A socket carries several documents, each opened with a token of
+   * its own (usually the same one), and lives only as long as the first of
+   * them to expire: a later expiry changes nothing. A timer rather than a
+   * check per message, so that an idle connection is closed too and the hot
+   * path pays nothing.
+   */
+  expireAt(expiresAt: number): void {
+    if (this.closing || expiresAt >= this.expiresAt) return;
+    this.expiresAt = expiresAt;
+    this.armExpiry();
+  }
+
+  private armExpiry(): void {
+    clearTimeout(this.expiryTimer);
+    const delay = Math.max(0, Math.min(this.expiresAt - Date.now(), MAX_TIMER_DELAY_MS));
+    this.expiryTimer = setTimeout(() => {
+      // A token valid for more than ~24.8 days outlives one timer; a timer may also fire a millisecond early.
+      if (Date.now() < this.expiresAt) {
+        this.armExpiry();
+        return;
+      }
+      this.logger.info("token expired");
+      this.close("Unauthorized");
+    }, delay);
+    // The socket keeps the process alive while it is open; its expiry must not once it is gone.
+    this.expiryTimer.unref();
+  }
+
+  /**
    * Closes the socket with a code from the table; later calls do nothing.
    * Hocuspocus's side is torn down at once rather than after the closing
    * handshake, which a peer that stops reading could stretch to ws's 30 s
@@ -108,11 +154,27 @@ export class SocketSession {
   close(name: CloseCodeName): void {
     if (this.closing) return;
     this.closing = true;
+    clearTimeout(this.expiryTimer);
     const { code, reason } = CloseCodes[name];
     this.metrics.errors.inc({ code: String(code) });
     this.logger.info({ code, reason }, "closing connection");
     this.socket.close(code, reason);
     this.client?.handleClose({ code, reason });
+  }
+
+  /**
+   * Closes a connection whose peer does not read what it is sent (with 4420),
+   * and frees what is buffered for it. The close frame queues behind
+   * everything the peer has not read, and ws holds all of it until the closing
+   * handshake ends or its 30 s close timeout passes; a peer that reads again
+   * gets the code, one that does not is cut off after a short grace so that
+   * its buffers are released now. Hocuspocus's side goes at once (see close).
+   */
+  private dropSlowReader(): void {
+    this.logger.warn({ bufferedBytes: this.socket.bufferedAmount }, "the peer reads too slowly");
+    this.close("SlowReader");
+    const cutOff = setTimeout(() => this.socket.terminate(), SLOW_READER_GRACE_MS).unref();
+    this.socket.once("close", () => clearTimeout(cutOff));
   }
 
   private receive(data: RawData, isBinary: boolean): void {
@@ -145,6 +207,7 @@ export class SocketSession {
 
   private ended(code: number, reason: string): void {
     this.closing = true;
+    clearTimeout(this.expiryTimer);
     this.metrics.connections.dec();
     this.logger.debug({ code, reason }, "socket closed");
     this.client?.handleClose({ code, reason });
@@ -154,13 +217,22 @@ export class SocketSession {
   /** What Hocuspocus writes to: sends are counted, its own closes mapped onto the table. */
   private asWebSocketLike(): WebSocketLike {
     const { socket, metrics } = this;
+    const { maxBufferedBytes } = this.options;
     return {
       get readyState() {
         return socket.readyState;
       },
       send: (data) => {
         if (socket.readyState !== WebSocket.OPEN) return;
+        // The cap leaves room for the largest message sent so far, so that a
+        // joining client's sync step 2 of a document larger than the cap, and
+        // the messages right behind it, do not count as a slow reader.
+        if (socket.bufferedAmount > maxBufferedBytes + this.largestSent) {
+          this.dropSlowReader();
+          return;
+        }
         if (data instanceof Uint8Array) {
+          if (data.byteLength > this.largestSent) this.largestSent = data.byteLength;
           metrics.messagesOut.inc();
           metrics.bytesOut.inc(data.byteLength);
           if (carriesUpdate(data)) metrics.updatesOut.inc();
