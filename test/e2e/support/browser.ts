@@ -51,6 +51,8 @@ export async function newPerson(
   viewport = { width: 1280, height: 800 },
 ): Promise<Person> {
   const context = await browser.newContext({ viewport });
+  // Long enough for a reconnect; short enough that a failing test says why well before vitest's own timeout.
+  context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   page.on("pageerror", (error) => console.error(`[${label}] page error:`, error));
   page.on("console", (message) => {
