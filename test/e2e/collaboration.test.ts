@@ -2,7 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropSchema } from "../support/postgres.js";
 import { type RunningServer, startServer } from "../support/server-harness.js";
-import { launchBrowser, newPerson, type Person, screenshot } from "./support/browser.js";
+import { launchBrowser, newPerson, type Person, screenshot, waitTimeoutMs } from "./support/browser.js";
 import {
   editorText,
   openAsNewVisitor,
@@ -10,15 +10,14 @@ import {
   pickProfile,
   rewriteParagraph,
   selectPhrase,
-  settleMs,
   textWithoutCarets,
   waitForEditor,
 } from "./support/tandem-page.js";
 
-/** Two people (and, for the screenshot, a third) on one spec, on a dev-mode server: anyone edits. */
 const summary = "Let people keep editing specs on a train or a plane, and merge their work when they are back online.";
 const problem = "Field teams lose edits when the connection drops: 14 support tickets last quarter.";
 
+/** Two people (and, for the screenshot, a third) on one spec, on a dev-mode server: anyone edits. */
 describe("two people on the standalone page", () => {
   let server: RunningServer;
   let browser: Browser;
@@ -65,13 +64,13 @@ describe("two people on the standalone page", () => {
 
     await rewriteParagraph(ada.page, "Summary", summary);
     await expect
-      .poll(() => textWithoutCarets(paragraphAfter(grace.page, "Summary")), { timeout: settleMs })
+      .poll(() => textWithoutCarets(paragraphAfter(grace.page, "Summary")), { timeout: waitTimeoutMs })
       .toBe(summary);
     // Key by key, as a person types.
     await rewriteParagraph(grace.page, "Problem", "Field teams ");
     await grace.page.keyboard.type(problem.slice("Field teams ".length));
     await expect
-      .poll(() => textWithoutCarets(paragraphAfter(ada.page, "Problem")), { timeout: settleMs })
+      .poll(() => textWithoutCarets(paragraphAfter(ada.page, "Problem")), { timeout: waitTimeoutMs })
       .toBe(problem);
 
     // Each sees the other's caret, labelled with the other's name, and both avatars.
@@ -88,14 +87,14 @@ describe("two people on the standalone page", () => {
       [grace, "Ada Lovelace", adaId],
     ] as const) {
       const caret = editorText(viewer.page).getByTestId("remote-caret");
-      await expect.poll(() => caret.count(), { timeout: settleMs }).toBe(1);
+      await expect.poll(() => caret.count(), { timeout: waitTimeoutMs }).toBe(1);
       expect(await caret.getAttribute("data-user-id")).toBe(otherId);
       expect(await caret.textContent()).toBe(other);
       expect(await caret.locator(".tandem-caret__label").isVisible()).toBe(true);
       const avatars = viewer.page.getByTestId("presence-avatar");
       await expect
         .poll(async () => (await avatars.evaluateAll((all) => all.map((a) => a.getAttribute("data-user-id")))).sort(), {
-          timeout: settleMs,
+          timeout: waitTimeoutMs,
         })
         .toEqual([adaId, graceId].sort());
     }
@@ -106,7 +105,7 @@ describe("two people on the standalone page", () => {
     await waitForEditor(margaret.page, true);
     const carets = editorText(margaret.page).getByTestId("remote-caret");
     await expect
-      .poll(() => carets.allTextContents(), { timeout: settleMs })
+      .poll(() => carets.allTextContents(), { timeout: waitTimeoutMs })
       .toEqual(expect.arrayContaining(["Ada Lovelace", "Grace Hopper"]));
     await screenshot(margaret.page, "cursors");
   });
@@ -124,10 +123,10 @@ describe("two people on the standalone page", () => {
 
     // Grace sees the highlighted text and the thread, and replies.
     const highlight = editorText(grace.page).getByTestId("comment-highlight");
-    await expect.poll(() => highlight.allTextContents(), { timeout: settleMs }).toEqual(["merge their work"]);
+    await expect.poll(() => highlight.allTextContents(), { timeout: waitTimeoutMs }).toEqual(["merge their work"]);
     const graceThread = grace.page.getByTestId("comment-thread");
     await expect
-      .poll(() => graceThread.getByTestId("comment-body").allTextContents(), { timeout: settleMs })
+      .poll(() => graceThread.getByTestId("comment-body").allTextContents(), { timeout: waitTimeoutMs })
       .toEqual([question]);
     const answer = "Yjs merges both edits; each person's changes stay, and we show who made them.";
     await graceThread.getByTestId("reply-input").fill(answer);
@@ -135,14 +134,14 @@ describe("two people on the standalone page", () => {
 
     const adaThread = ada.page.getByTestId("comment-thread");
     await expect
-      .poll(() => adaThread.getByTestId("comment-body").allTextContents(), { timeout: settleMs })
+      .poll(() => adaThread.getByTestId("comment-body").allTextContents(), { timeout: waitTimeoutMs })
       .toEqual([question, answer]);
     await screenshot(ada.page, "comment-thread");
 
     // Ada resolves; Grace sees it resolved: gone from the open threads and the text, listed as resolved.
     await adaThread.getByTestId("resolve-thread").click();
-    await expect.poll(() => graceThread.count(), { timeout: settleMs }).toBe(0);
-    await expect.poll(() => highlight.count(), { timeout: settleMs }).toBe(0);
+    await expect.poll(() => graceThread.count(), { timeout: waitTimeoutMs }).toBe(0);
+    await expect.poll(() => highlight.count(), { timeout: waitTimeoutMs }).toBe(0);
     expect(await grace.page.getByTestId("thread-filter-open").getAttribute("aria-pressed")).toBe("true");
     await grace.page.getByTestId("thread-filter-resolved").click();
     expect(await graceThread.getAttribute("data-resolved")).toBe("true");

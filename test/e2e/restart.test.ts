@@ -3,14 +3,13 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropSchema, freshSchemaName } from "../support/postgres.js";
 import { type ServerProcess, startServerProcess, storedDoc } from "../support/server-harness.js";
-import { launchBrowser, newPerson, type Person } from "./support/browser.js";
+import { launchBrowser, newPerson, type Person, waitTimeoutMs } from "./support/browser.js";
 import {
   createSpecByApi,
   editorText,
   openAsNewVisitor,
   paragraphAfter,
   rewriteParagraph,
-  settleMs,
   textWithoutCarets,
   waitForEditor,
 } from "./support/tandem-page.js";
@@ -51,7 +50,7 @@ describe("a server restart while two people type", () => {
     const status = person.page.getByTestId("connection-status");
     await expect
       .poll(async () => [await status.getAttribute("data-status"), await status.getAttribute("data-unsynced")], {
-        timeout: settleMs,
+        timeout: waitTimeoutMs,
       })
       .toEqual(["saved", "0"]);
   }
@@ -79,7 +78,9 @@ describe("a server restart while two people type", () => {
     expect(await server.exited).toBe("SIGKILL");
     for (const person of [ada, grace]) {
       await expect
-        .poll(() => person.page.getByTestId("connection-status").getAttribute("data-status"), { timeout: settleMs })
+        .poll(() => person.page.getByTestId("connection-status").getAttribute("data-status"), {
+          timeout: waitTimeoutMs,
+        })
         .not.toBe("saved");
     }
     server = await startServerProcess({ DATABASE_SCHEMA: schema, PORT: port });
@@ -99,7 +100,7 @@ describe("a server restart while two people type", () => {
             await textWithoutCarets(paragraphAfter(person.page, "Summary")),
             await textWithoutCarets(paragraphAfter(person.page, "Problem")),
           ],
-          { timeout: settleMs },
+          { timeout: waitTimeoutMs },
         )
         .toEqual([summary, problem]);
     }

@@ -3,14 +3,13 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropSchema } from "../support/postgres.js";
 import { type RunningServer, startServer } from "../support/server-harness.js";
-import { launchBrowser, newPerson, type Person } from "./support/browser.js";
+import { launchBrowser, newPerson, type Person, waitTimeoutMs } from "./support/browser.js";
 import {
   createSpecByApi,
   editorText,
   openWithToken,
   paragraphAfter,
   selectPhrase,
-  settleMs,
   textWithoutCarets,
   waitForEditor,
 } from "./support/tandem-page.js";
@@ -65,7 +64,7 @@ describe("roles on the standalone page", () => {
     await paragraphAfter(editor.page, "Problem").click();
     await editor.page.keyboard.type("Checked. ");
     await expect
-      .poll(() => textWithoutCarets(paragraphAfter(reader.page, "Problem")), { timeout: settleMs })
+      .poll(() => textWithoutCarets(paragraphAfter(reader.page, "Problem")), { timeout: waitTimeoutMs })
       .toContain("Checked. ");
     const [readerText, editorSees] = await Promise.all([
       textWithoutCarets(editorText(reader.page)),
@@ -103,11 +102,11 @@ describe("roles on the standalone page", () => {
 
     const thread = ada.page.getByTestId("comment-thread");
     await expect
-      .poll(() => thread.getByTestId("comment-body").allTextContents(), { timeout: settleMs })
+      .poll(() => thread.getByTestId("comment-body").allTextContents(), { timeout: waitTimeoutMs })
       .toEqual(["Can we keep it to two?"]);
     expect(await thread.getByTestId("comment").getAttribute("data-author-id")).toBe("cora");
     await expect
-      .poll(() => editorText(ada.page).getByTestId("comment-highlight").allTextContents(), { timeout: settleMs })
+      .poll(() => editorText(ada.page).getByTestId("comment-highlight").allTextContents(), { timeout: waitTimeoutMs })
       .toEqual(["Two or three sentences"]);
   });
 });

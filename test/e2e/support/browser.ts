@@ -3,6 +3,12 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
+/**
+ * How long a condition may take to show on a page, another person's edit or
+ * a reconnect included: Playwright's action timeout, and the tests' polls.
+ */
+export const waitTimeoutMs = 15_000;
+
 /** Where screenshots go: a test artifact, git-ignored. */
 export const artifactsDir = join(import.meta.dirname, "..", "..", "..", "test-results", "e2e");
 
@@ -51,8 +57,8 @@ export async function newPerson(
   viewport = { width: 1280, height: 800 },
 ): Promise<Person> {
   const context = await browser.newContext({ viewport });
-  // Long enough for a reconnect; short enough that a failing test says why well before vitest's own timeout.
-  context.setDefaultTimeout(15_000);
+  // Shorter than vitest's timeout, so that a failing test names the step that did not happen.
+  context.setDefaultTimeout(waitTimeoutMs);
   const page = await context.newPage();
   page.on("pageerror", (error) => console.error(`[${label}] page error:`, error));
   page.on("console", (message) => {

@@ -1,13 +1,12 @@
 import type { Locator, Page } from "playwright-core";
+import { waitTimeoutMs } from "./browser.js";
 
 /**
  * Drives the standalone page (examples/web) the way a person does, through
  * the test ids listed in docs/standalone-page.md and packages/client/README.md.
- * Every wait is Playwright's own: it polls the page for the condition.
+ * Waits poll for their condition (Playwright's locators, vitest's
+ * `expect.poll`); none sleeps.
  */
-
-/** How long a condition may take to appear on another person's screen, a reconnect included. */
-export const settleMs = 15_000;
 
 /** Creates a spec through the REST API (`token` absent: dev mode's anonymous editor) and returns its name. */
 export async function createSpecByApi(url: string, title: string, token?: string): Promise<string> {
@@ -68,8 +67,8 @@ export async function waitForEditor(page: Page, editable: boolean): Promise<void
   await page
     .getByTestId("collaborative-editor")
     .and(page.locator(`[data-editable="${editable}"]`))
-    .waitFor({ timeout: settleMs });
-  await paragraphAfter(page, "Summary").waitFor({ timeout: settleMs });
+    .waitFor({ timeout: waitTimeoutMs });
+  await paragraphAfter(page, "Summary").waitFor({ timeout: waitTimeoutMs });
 }
 
 /**
