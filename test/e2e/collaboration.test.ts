@@ -90,7 +90,6 @@ describe("two people on the standalone page", () => {
       await expect.poll(() => caret.count(), { timeout: waitTimeoutMs }).toBe(1);
       expect(await caret.getAttribute("data-user-id")).toBe(otherId);
       expect(await caret.textContent()).toBe(other);
-      expect(await caret.locator(".tandem-caret__label").isVisible()).toBe(true);
       const avatars = viewer.page.getByTestId("presence-avatar");
       await expect
         .poll(async () => (await avatars.evaluateAll((all) => all.map((a) => a.getAttribute("data-user-id")))).sort(), {
@@ -107,6 +106,10 @@ describe("two people on the standalone page", () => {
     await expect
       .poll(() => carets.allTextContents(), { timeout: waitTimeoutMs })
       .toEqual(expect.arrayContaining(["Ada Lovelace", "Grace Hopper"]));
+    // Both just arrived on her screen, so neither is idle: their labels show (an idle one fades out).
+    expect(await carets.evaluateAll((all) => all.filter((caret) => caret.classList.contains("is-idle")).length)).toBe(
+      0,
+    );
     await screenshot(margaret.page, "cursors");
   });
 
