@@ -1,8 +1,8 @@
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { dropSchema } from "../support/postgres.js";
 import { type RunningServer, startServer } from "../support/server-harness.js";
-import { launchBrowser, newPerson, type Person, screenshot, waitTimeoutMs } from "./support/browser.js";
+import { Cast, launchBrowser, type Person, screenshot, waitTimeoutMs } from "./support/browser.js";
 import {
   editorText,
   openAsNewVisitor,
@@ -20,33 +20,31 @@ const problem = "Field teams lose edits when the connection drops: 14 support ti
 /** Two people (and, for the screenshot, a third) on one spec, on a dev-mode server: anyone edits. */
 describe("two people on the standalone page", () => {
   let server: RunningServer;
-  let browser: Browser;
-  const people: Person[] = [];
+  let cast: Cast;
 
   beforeAll(async () => {
+    let browser: Browser;
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    cast = new Cast(browser);
+  });
+
+  afterEach(() => {
+    expect(cast.takePageErrors()).toEqual([]);
   });
 
   afterAll(async () => {
-    for (const person of people) await person.context.close();
-    await browser?.close();
+    await cast?.close();
     await server?.close();
     if (server) await dropSchema(server.schema);
   });
-
-  async function person(label: string): Promise<Person> {
-    const created = await newPerson(browser, label);
-    people.push(created);
-    return created;
-  }
 
   /**
    * Ada creates a spec through the page's New spec dialog; Grace opens its
    * link as a new visitor. Returns both once their editors are ready.
    */
   async function adaAndGraceOnNewSpec(test: string): Promise<{ ada: Person; grace: Person; document: string }> {
-    const ada = await person(`ada-${test}`);
-    const grace = await person(`grace-${test}`);
+    const ada = await cast.join(`ada-${test}`);
+    const grace = await cast.join(`grace-${test}`);
     await ada.page.goto(server.url);
     await pickProfile(ada.page, { name: "Ada Lovelace", color: "blue" });
     await ada.page.getByTestId("create-spec").click();
@@ -99,7 +97,7 @@ describe("two people on the standalone page", () => {
     }
 
     // A third person sees both carets at once: the docs' screenshot of the page.
-    const margaret = await person("margaret");
+    const margaret = await cast.join("margaret");
     await openAsNewVisitor(margaret.page, server.url, document, { name: "Margaret Hamilton", color: "green" });
     await waitForEditor(margaret.page, true);
     const carets = editorText(margaret.page).getByTestId("remote-caret");

@@ -1,9 +1,9 @@
 import { DocumentFields } from "@tandem/protocol";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { dropSchema, freshSchemaName } from "../support/postgres.js";
 import { type ServerProcess, startServerProcess, storedDoc } from "../support/server-harness.js";
-import { launchBrowser, newPerson, type Person, waitTimeoutMs } from "./support/browser.js";
+import { Cast, launchBrowser, type Person, waitTimeoutMs } from "./support/browser.js";
 import {
   createSpecByApi,
   editorText,
@@ -22,24 +22,27 @@ import {
 describe("a server restart while two people type", () => {
   const schema = freshSchemaName("e2e_restart");
   let server: ServerProcess;
-  let browser: Browser;
-  const people: Person[] = [];
+  let cast: Cast;
 
   beforeAll(async () => {
+    let browser: Browser;
     [server, browser] = await Promise.all([startServerProcess({ DATABASE_SCHEMA: schema }), launchBrowser()]);
+    cast = new Cast(browser);
+  });
+
+  afterEach(() => {
+    expect(cast.takePageErrors()).toEqual([]);
   });
 
   afterAll(async () => {
-    for (const person of people) await person.context.close();
-    await browser?.close();
+    await cast?.close();
     server?.child.kill("SIGKILL");
     await server?.exited;
     await dropSchema(schema);
   });
 
   async function arrive(label: string, document: string, name: string, color: string): Promise<Person> {
-    const person = await newPerson(browser, label);
-    people.push(person);
+    const person = await cast.join(label);
     await openAsNewVisitor(person.page, server.url, document, { name, color });
     await waitForEditor(person.page, true);
     return person;

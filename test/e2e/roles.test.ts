@@ -1,9 +1,9 @@
 import { signToken } from "@tandem/server";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { dropSchema } from "../support/postgres.js";
 import { type RunningServer, startServer } from "../support/server-harness.js";
-import { launchBrowser, newPerson, type Person, waitTimeoutMs } from "./support/browser.js";
+import { Cast, launchBrowser, type Person, waitTimeoutMs } from "./support/browser.js";
 import {
   createSpecByApi,
   editorText,
@@ -20,28 +20,31 @@ const summaryHint = "What are we building, for whom, and why does it matter? Two
 /** People arrive with tokens from a server with AUTH_SECRET, so each has the role the token grants. */
 describe("roles on the standalone page", () => {
   let server: RunningServer;
-  let browser: Browser;
-  const people: Person[] = [];
+  let cast: Cast;
   const tokens = { editor: "", commenter: "", viewer: "" };
 
   beforeAll(async () => {
+    let browser: Browser;
     [server, browser] = await Promise.all([startServer({ authSecret: secret }), launchBrowser()]);
+    cast = new Cast(browser);
     tokens.editor = await signToken(secret, { sub: "ada", name: "Ada Lovelace", access: { "*": "editor" } });
     tokens.commenter = await signToken(secret, { sub: "cora", name: "Cora", access: { "spec/*": "commenter" } });
     tokens.viewer = await signToken(secret, { sub: "vic", name: "Vic", access: { "*": "viewer" } });
   });
 
+  afterEach(() => {
+    expect(cast.takePageErrors()).toEqual([]);
+  });
+
   afterAll(async () => {
-    for (const person of people) await person.context.close();
-    await browser?.close();
+    await cast?.close();
     await server?.close();
     if (server) await dropSchema(server.schema);
   });
 
   /** Opens `document` in a browser context of its own, signed in with `token`. */
   async function arrive(label: string, document: string, token: string, editable: boolean): Promise<Person> {
-    const person = await newPerson(browser, label);
-    people.push(person);
+    const person = await cast.join(label);
     await openWithToken(person.page, server.url, document, token);
     // The page keeps the token and takes it out of the address at once, so a copied link never carries it.
     await person.page.waitForURL(`${server.url}/#/d/${document}`);

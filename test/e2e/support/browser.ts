@@ -67,6 +67,37 @@ export async function newPerson(
   return { context, page };
 }
 
+/**
+ * The people of one test file, on one browser (launching one per test would
+ * cost a second or more each). Closing the cast closes them and the browser.
+ */
+export class Cast {
+  private readonly people: Person[] = [];
+  private pageErrors: string[] = [];
+
+  constructor(private readonly browser: Browser) {}
+
+  /** A new person, in a browser context of their own. */
+  async join(label: string, viewport?: { width: number; height: number }): Promise<Person> {
+    const person = await newPerson(this.browser, label, viewport);
+    person.page.on("pageerror", (error) => this.pageErrors.push(`[${label}] ${error.message}`));
+    this.people.push(person);
+    return person;
+  }
+
+  /** The uncaught page errors since the last call, labelled with whose page it was: a test should end with none. */
+  takePageErrors(): string[] {
+    const taken = this.pageErrors;
+    this.pageErrors = [];
+    return taken;
+  }
+
+  async close(): Promise<void> {
+    for (const person of this.people) await person.context.close();
+    await this.browser.close();
+  }
+}
+
 /** Saves a screenshot under {@link artifactsDir}. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(artifactsDir, `${name}.png`);
