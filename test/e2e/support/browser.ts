@@ -3,6 +3,12 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
+/**
+ * How long a condition may take to show on a page, another person's edit or
+ * a reconnect included: Playwright's action timeout, and the tests' polls.
+ */
+export const waitTimeoutMs = 15_000;
+
 /** Where screenshots go: a test artifact, git-ignored. */
 export const artifactsDir = join(import.meta.dirname, "..", "..", "..", "test-results", "e2e");
 
@@ -51,12 +57,45 @@ export async function newPerson(
   viewport = { width: 1280, height: 800 },
 ): Promise<Person> {
   const context = await browser.newContext({ viewport });
+  // Shorter than vitest's timeout, so that a failing test names the step that did not happen.
+  context.setDefaultTimeout(waitTimeoutMs);
   const page = await context.newPage();
   page.on("pageerror", (error) => console.error(`[${label}] page error:`, error));
   page.on("console", (message) => {
     if (message.type() === "error") console.error(`[${label}] console:`, message.text());
   });
   return { context, page };
+}
+
+/**
+ * The people of one test file, on one browser (launching one per test would
+ * cost a second or more each). Closing the cast closes them and the browser.
+ */
+export class Cast {
+  private readonly people: Person[] = [];
+  private pageErrors: string[] = [];
+
+  constructor(private readonly browser: Browser) {}
+
+  /** A new person, in a browser context of their own. */
+  async join(label: string, viewport?: { width: number; height: number }): Promise<Person> {
+    const person = await newPerson(this.browser, label, viewport);
+    person.page.on("pageerror", (error) => this.pageErrors.push(`[${label}] ${error.message}`));
+    this.people.push(person);
+    return person;
+  }
+
+  /** The uncaught page errors since the last call, labelled with whose page it was: a test should end with none. */
+  takePageErrors(): string[] {
+    const taken = this.pageErrors;
+    this.pageErrors = [];
+    return taken;
+  }
+
+  async close(): Promise<void> {
+    for (const person of this.people) await person.context.close();
+    await this.browser.close();
+  }
 }
 
 /** Saves a screenshot under {@link artifactsDir}. */

@@ -2,6 +2,7 @@ import type { HocuspocusProvider } from "@hocuspocus/provider";
 import { type AnchorPositions, DocumentFields } from "@tandem/protocol";
 import type { Awareness } from "y-protocols/awareness";
 import type * as Y from "yjs";
+import { releaseResolvedThread } from "../comments/active-thread.js";
 import { type CommentsStore, createCommentsStore } from "../comments/store.js";
 import type { TandemUser } from "../identity.js";
 import { shallowEqual, Value } from "../observable.js";
@@ -76,6 +77,7 @@ export class TandemDocument {
   private contentLoaded = false;
   private deniedReason: string | null = null;
   private readonly access = { content: "pending" as Access, comments: "pending" as Access };
+  private readonly stopReleasingResolved: () => void;
 
   constructor(parts: TandemDocumentParts) {
     this.name = parts.name;
@@ -103,6 +105,7 @@ export class TandemDocument {
       canWrite: () => this.access.comments === "read-write",
       contentReady: () => this.contentLoaded,
     });
+    this.stopReleasingResolved = releaseResolvedThread(this.commentsStore, this.ui, () => this.selectThread(null));
     this.watch(this.contentProvider, "content");
     this.watch(this.commentsProvider, "comments");
   }
@@ -176,6 +179,7 @@ export class TandemDocument {
 
   /** @internal Called by the connection when the last user of the document is gone. */
   destroy(): void {
+    this.stopReleasingResolved();
     this.commentsStore.destroy();
     this.presence.destroy();
     this.contentProvider.destroy();

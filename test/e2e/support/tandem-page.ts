@@ -1,0 +1,107 @@
+import type { Locator, Page } from "playwright-core";
+import { waitTimeoutMs } from "./browser.js";
+
+/**
+ * Drives the standalone page (examples/web) the way a person does, through
+ * the test ids listed in docs/standalone-page.md and packages/client/README.md.
+ * Waits poll for their condition (Playwright's locators, vitest's
+ * `expect.poll`); none sleeps.
+ */
+
+/** Creates a spec through the REST API (`token` absent: dev mode's anonymous editor) and returns its name. */
+export async function createSpecByApi(url: string, title: string, token?: string): Promise<string> {
+  const response = await fetch(`${url}/api/documents`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ kind: "spec", title }),
+  });
+  if (response.status !== 201) throw new Error(`creating a spec answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { name: string }).name;
+}
+
+/** A dev-mode visitor's choice in the name and color dialog; `color` is a picker option, e.g. "blue". */
+export interface Profile {
+  readonly name: string;
+  readonly color: string;
+}
+
+/** Answers the name and color dialog a dev-mode server's page shows on the first visit. */
+export async function pickProfile(page: Page, profile: Profile): Promise<void> {
+  await page.getByTestId("profile-name").fill(profile.name);
+  await page.getByTestId(`profile-color-${profile.color}`).check();
+  await page.getByTestId("profile-save").click();
+}
+
+/** Opens a document in dev mode as a new visitor: the page asks for a name and a color first. */
+export async function openAsNewVisitor(page: Page, url: string, document: string, profile: Profile): Promise<void> {
+  await page.goto(`${url}/#/d/${document}`);
+  await pickProfile(page, profile);
+}
+
+/** Opens a document with a token in the link (`#/d/<name>&token=…`), as a server with AUTH_SECRET expects. */
+export async function openWithToken(page: Page, url: string, document: string, token: string): Promise<void> {
+  await page.goto(`${url}/#/d/${document}&token=${token}`);
+}
+
+/** The editable text of the editor (ProseMirror's root). */
+export function editorText(page: Page): Locator {
+  return page.getByTestId("editor-content");
+}
+
+/** The first paragraph after the heading `heading` in the document body. */
+export function paragraphAfter(page: Page, heading: string): Locator {
+  return editorText(page).locator(`h2:text-is("${heading}") + p`);
+}
+
+/** The text of `element` as the document holds it: without other people's caret labels drawn into it. */
+export function textWithoutCarets(element: Locator): Promise<string> {
+  return element.evaluate((node) => {
+    const copy = node.cloneNode(true) as HTMLElement;
+    for (const caret of copy.querySelectorAll('[data-testid="remote-caret"]')) caret.remove();
+    return copy.textContent ?? "";
+  });
+}
+
+/** Waits until the editor has synced and is editable (or not) as the person's role says. */
+export async function waitForEditor(page: Page, editable: boolean): Promise<void> {
+  await page
+    .getByTestId("collaborative-editor")
+    .and(page.locator(`[data-editable="${editable}"]`))
+    .waitFor({ timeout: waitTimeoutMs });
+  await paragraphAfter(page, "Summary").waitFor({ timeout: waitTimeoutMs });
+}
+
+/**
+ * Replaces a template hint (the italic paragraph under `heading`) with
+ * `text`: selects the paragraph, drops the italic and enters the text as one
+ * input event, as a paste or an input method does (quicker than key by key).
+ * The caret stays at its end, for `page.keyboard.type` to go on.
+ */
+export async function rewriteParagraph(page: Page, heading: string, text: string): Promise<void> {
+  await paragraphAfter(page, heading).click({ clickCount: 3 });
+  await page.keyboard.press("Control+i");
+  await page.keyboard.insertText(text);
+}
+
+/**
+ * Selects `phrase` inside `within` through the DOM selection, which the
+ * editor picks up as its own selection (as it does a drag with the mouse).
+ */
+export async function selectPhrase(within: Locator, phrase: string): Promise<void> {
+  await within.evaluate((element, wanted) => {
+    (element.closest("[contenteditable]") as HTMLElement | null)?.focus();
+    const walker = element.ownerDocument.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const start = node.textContent?.indexOf(wanted) ?? -1;
+      if (start < 0) continue;
+      const range = element.ownerDocument.createRange();
+      range.setStart(node, start);
+      range.setEnd(node, start + wanted.length);
+      const selection = element.ownerDocument.getSelection();
+      selection?.removeAllRanges();
+      selection?.addRange(range);
+      return;
+    }
+    throw new Error(`"${wanted}" is not in one text node of the element`);
+  }, phrase);
+}
