@@ -146,8 +146,21 @@ export function isPong(data: Uint8Array): boolean {
   return data.length === 1 && data[0] === MessageType.Pong;
 }
 
+// Hocuspocus sends one array to every connection of a document; the answer for
+// the last array asked about saves parsing each of those copies again.
+let lastAsked: Uint8Array | undefined;
+let lastAnswer = false;
+
 /** Whether an outbound frame carries document content (a sync step 2 or update), for the updates-out metric. */
 export function carriesUpdate(data: Uint8Array): boolean {
+  if (data !== lastAsked) {
+    lastAnswer = parseCarriesUpdate(data);
+    lastAsked = data;
+  }
+  return lastAnswer;
+}
+
+function parseCarriesUpdate(data: Uint8Array): boolean {
   try {
     const decoder = decoding.createDecoder(data);
     decoding.readVarString(decoder);
