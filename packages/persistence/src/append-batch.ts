@@ -45,6 +45,12 @@ function rowsOf(batch: readonly QueuedAppend[]): LogRow[] {
 
 const isSmall = (update: Uint8Array) => update.length <= MAX_MERGED_UPDATE_BYTES;
 
+// Batches of up to this many documents and rows use a prepared statement per
+// shape (at most 32 × 32 per connection, usually far fewer: a document's rows
+// are merged, so rows ≈ documents). Postgres then spends about 90 µs on a
+// one-row batch instead of 200-260 µs parsing and planning it every time.
+const MAX_PREPARED_SHAPE = 32;
+
 function merged(run: Uint8Array[]): Uint8Array[] {
   if (run.length === 1) return run;
   try {
@@ -91,6 +97,9 @@ export async function writeBatch(sql: SqlClient, batch: readonly QueuedAppend[])
      FROM (VALUES ${rows.map((_, i) => `($${first + 2 * i}::text, $${first + 2 * i + 1}::bytea)`).join(", ")}) AS batch (name, data)
      WHERE (SELECT count(*) FROM documents) >= 0`,
     [...names, ...rows.flatMap((row) => [row.name, row.data])],
+    names.length <= MAX_PREPARED_SHAPE && rows.length <= MAX_PREPARED_SHAPE
+      ? `tandem_append_${names.length}_${rows.length}`
+      : undefined,
   );
   return { rows: rows.length, bytes: rows.reduce((sum, row) => sum + row.data.length, 0) };
 }
