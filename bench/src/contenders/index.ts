@@ -20,8 +20,24 @@ export const storingContenders: readonly ContenderName[] = ["tandem", "hocuspocu
  * Settings every Tandem run gets. The per-connection message limit is a
  * policy against abusive clients, not a cost: left at its default (200/s) it
  * would close the saturation and trace-replay bots, so it is lifted.
+ *
+ * The server also reads every other setting from its environment, which it
+ * inherits from the shell running the benchmark: a REDIS_URL there (the tests
+ * want one) would turn on the Redis relay, and so publish every update, without
+ * anything saying so. The rest are blanked (empty counts as unset), so every
+ * run measures the same server.
  */
-const tandemEnv = { LOG_LEVEL: "info", MAX_MESSAGES_PER_SECOND: "1000000" };
+const tandemEnv = {
+  LOG_LEVEL: "info",
+  MAX_MESSAGES_PER_SECOND: "1000000",
+  REDIS_URL: "",
+  REDIS_PREFIX: "",
+  AUTH_SECRET: "",
+  DATA_DIR: "",
+  STATIC_DIR: "",
+  MAX_MESSAGE_BYTES: "",
+  SHUTDOWN_TIMEOUT_MS: "",
+};
 
 /** A contender's server: a child process pinned to core 0. */
 export interface Contender {

@@ -20,6 +20,14 @@ export interface RatePoint {
   readonly p50: number;
   readonly p99: number;
   readonly sustained: boolean;
+  /**
+   * Server CPU per update at this rate (µs). Comparable between contenders
+   * only at equal rates: fan-out gets cheaper per update as the rate rises and
+   * a server merges more updates into each broadcast.
+   */
+  readonly cpuPerUpdate?: number;
+  /** The generator's share of its core at this rate: near 1, the generator was the limit. */
+  readonly generatorCpu?: number;
 }
 
 /** One scenario's results, as saved under bench/results/ and drawn into docs/benchmarks.md. */

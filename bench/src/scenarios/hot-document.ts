@@ -19,6 +19,7 @@ export const loadMetrics: readonly Metric[] = [
   { key: "postgresCpuPerUpdate", label: "Postgres CPU per update (all backends)", unit: "µs", better: "lower" },
   { key: "rss", label: "server memory (RSS)", unit: "MB", better: "lower", digits: 1 },
   { key: "generatorCpu", label: "generator CPU (share of its core)", unit: "" },
+  { key: "generatorLag", label: "generator send lag p99 (behind its schedule)", unit: "ms" },
 ];
 
 /**

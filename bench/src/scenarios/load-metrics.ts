@@ -44,5 +44,6 @@ export function stepValues(result: RateStepResult): Record<string, number | null
     postgresCpuPerUpdate: result.postgresCpuMicrosPerUpdate,
     rss: result.serverRssBytes / MB,
     generatorCpu: result.generatorCpuShare,
+    generatorLag: result.generatorLagP99,
   };
 }

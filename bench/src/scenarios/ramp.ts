@@ -42,10 +42,18 @@ export async function ramp(
     const result = await runRateStep(contender, bots, { ...step, rate });
     const held = sustained(result);
     steps.push(result);
-    points.push({ rate, p50: result.delivery.p50, p99: result.delivery.p99, sustained: held });
+    points.push({
+      rate,
+      p50: result.delivery.p50,
+      p99: result.delivery.p99,
+      sustained: held,
+      cpuPerUpdate: result.serverCpuMicrosPerUpdate,
+      generatorCpu: result.generatorCpuShare,
+    });
     log(
       `  ${rate}/s: p99 ${result.delivery.p99.toFixed(2)} ms, sent ${Math.round(result.sentRate)}/s, ` +
-        `server CPU ${(result.serverCpuShare * 100).toFixed(0)}%, generator ${(result.generatorCpuShare * 100).toFixed(0)}%` +
+        `server CPU ${(result.serverCpuShare * 100).toFixed(0)}% (${result.serverCpuMicrosPerUpdate.toFixed(0)} µs/update), ` +
+        `generator ${(result.generatorCpuShare * 100).toFixed(0)}% (lag p99 ${result.generatorLagP99.toFixed(1)} ms)` +
         (held ? "" : " (not sustained)"),
     );
     if (!held) break;

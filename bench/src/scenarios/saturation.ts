@@ -1,12 +1,25 @@
 import { allContenders, contenderLabels, withContender } from "../contenders/index.js";
 import { connectBots } from "../load/connect.js";
-import type { Metric, ScenarioOutcome } from "../report/record.js";
+import type { Metric, RatePoint, ScenarioOutcome } from "../report/record.js";
 import type { ScenarioContext } from "./context.js";
 import { botConfigs, stepValues } from "./load-metrics.js";
 import { P99_LIMIT_MS, ramp } from "./ramp.js";
 
+/**
+ * The highest rate every contender sustained, where their CPU per update can
+ * be compared: at its own highest rate each server merges a different number
+ * of updates into each broadcast, so those figures are not comparable.
+ */
+function commonRate(series: Partial<Record<string, readonly RatePoint[]>>): number | undefined {
+  const highest = Object.values(series).map((points) =>
+    Math.max(0, ...(points ?? []).filter((point) => point.sustained).map((point) => point.rate)),
+  );
+  const common = Math.min(...highest);
+  return highest.length > 1 && common > 0 ? common : undefined;
+}
+
 /** The table of a ramp: the highest sustained rate, and what the server looked like there. */
-export function rampMetrics(targetRate: number): Metric[] {
+export function rampMetrics(targetRate: number, common: number | undefined): Metric[] {
   return [
     {
       key: "highest",
@@ -25,8 +38,24 @@ export function rampMetrics(targetRate: number): Metric[] {
     { key: "postgresCpuPerUpdate", label: "Postgres CPU per update there", unit: "µs", better: "lower" },
     { key: "rss", label: "server memory (RSS) there", unit: "MB", better: "lower", digits: 1 },
     { key: "generatorCpu", label: "generator CPU there (share of its core)", unit: "" },
+    { key: "generatorLag", label: "generator send lag p99 there", unit: "ms" },
+    ...(common === undefined
+      ? []
+      : [
+          {
+            key: "cpuAtCommon",
+            label: `server CPU per update at ${common.toLocaleString("en")}/s (the highest rate all sustained)`,
+            unit: "µs",
+            better: "lower" as const,
+          },
+        ]),
     { key: "firstFailed", label: "first rate not sustained", unit: "updates/s", digits: 0 },
     { key: "firstFailedP99", label: "p99 at that rate", unit: "ms" },
+    {
+      key: "firstFailedGenerator",
+      label: "generator CPU at that rate (near 1: the generator was the limit)",
+      unit: "",
+    },
   ];
 }
 
@@ -57,7 +86,13 @@ export async function rampScenario(
       highest: result.best?.offeredRate ?? 0,
       firstFailed: failed?.rate ?? null,
       firstFailedP99: failed?.p99 ?? null,
+      firstFailedGenerator: failed?.generatorCpu ?? null,
     };
+  }
+  const common = commonRate(series);
+  for (const [name, points] of Object.entries(series)) {
+    const value = values[name as keyof typeof values];
+    if (value) value.cpuAtCommon = points?.find((point) => point.rate === common)?.cpuPerUpdate ?? null;
   }
   const clients = shape.documents * shape.perDocument;
   return {
@@ -66,7 +101,7 @@ export async function rampScenario(
       `rates tried (updates/s, all clients together): ${shape.rates.join(", ")}; each step ${step.warmupMs / 1000} s warm-up + ${step.measureMs / 1000} s measured`,
       `a rate is sustained when p99 ≤ ${P99_LIMIT_MS} ms, at least 95% of it was sent, every delivery arrived within ${step.drainMs / 1000} s after the window, and nobody was disconnected; the first rate that fails ends the ramp`,
     ],
-    metrics: rampMetrics(shape.target),
+    metrics: rampMetrics(shape.target, common),
     values,
     series,
     notes: [],

@@ -45,6 +45,12 @@ function rowsOf(batch: readonly QueuedAppend[]): LogRow[] {
 
 const isSmall = (update: Uint8Array) => update.length <= MAX_MERGED_UPDATE_BYTES;
 
+// Batches of up to this many documents and rows use a prepared statement per
+// shape (at most 32 × 32 per connection, usually far fewer: a document's rows
+// are merged, so rows ≈ documents). Postgres then spends about 90 µs on a
+// one-row batch instead of 200-260 µs parsing and planning it every time.
+const MAX_PREPARED_SHAPE = 32;
+
 function merged(run: Uint8Array[]): Uint8Array[] {
   if (run.length === 1) return run;
   try {
@@ -57,25 +63,43 @@ function merged(run: Uint8Array[]): Uint8Array[] {
 }
 
 /**
- * Writes a group-commit batch in one transaction: the document rows first
- * (created if new, `updated_at` bumped), then one multi-row INSERT into the
- * log. Documents are upserted in name order, so that two instances writing the
- * same documents take their row locks in one order and cannot deadlock.
+ * Writes a group-commit batch as one statement, so one round trip to
+ * Postgres and its implicit transaction: the document rows first (created if
+ * new, locked, `updated_at` bumped), then the log rows. Four round trips
+ * (BEGIN, two inserts, COMMIT) cost more than the commit itself on a busy
+ * machine, and every acknowledgment waits for them.
+ *
+ * `updated_at` moves at most once a second: bumping it is an update that
+ * cannot be HOT (the column is indexed), so it writes a new row version and
+ * two index entries, about 200 bytes of WAL, which per keystroke was a third
+ * of all the WAL an edit cost. The row is locked either way (ON CONFLICT DO
+ * UPDATE locks rows its WHERE skips), which is what delete() relies on.
+ *
+ * The log insert reads the upsert's row count in a one-time filter (always
+ * true), which makes Postgres finish the upsert before it inserts a log row
+ * (an unreferenced data-modifying CTE would run last). Documents are upserted
+ * in name order, so that two instances writing the same documents take their
+ * row locks in one order and cannot deadlock.
  */
 export async function writeBatch(sql: SqlClient, batch: readonly QueuedAppend[]): Promise<WrittenBatch> {
   const rows = rowsOf(batch);
   const names = [...new Set(rows.map((row) => row.name))].sort();
-  await sql.transaction(async (tx) => {
-    await tx.query(
-      `INSERT INTO tandem_documents (name) VALUES ${names.map((_, i) => `($${i + 1})`).join(", ")}
-       ON CONFLICT (name) DO UPDATE SET updated_at = now()`,
-      names,
-    );
-    await tx.query(
-      `INSERT INTO tandem_updates (document_name, data, encoding)
-       VALUES ${rows.map((_, i) => `($${2 * i + 1}, $${2 * i + 2}, ${Encoding.V1})`).join(", ")}`,
-      rows.flatMap((row) => [row.name, row.data]),
-    );
-  });
+  const first = names.length + 1;
+  await sql.query(
+    `WITH documents AS (
+       INSERT INTO tandem_documents (name) VALUES ${names.map((_, i) => `($${i + 1})`).join(", ")}
+       ON CONFLICT (name) DO UPDATE SET updated_at = now()
+       WHERE tandem_documents.updated_at < now() - interval '1 second'
+       RETURNING 1
+     )
+     INSERT INTO tandem_updates (document_name, data, encoding)
+     SELECT name, data, ${Encoding.V1}
+     FROM (VALUES ${rows.map((_, i) => `($${first + 2 * i}::text, $${first + 2 * i + 1}::bytea)`).join(", ")}) AS batch (name, data)
+     WHERE (SELECT count(*) FROM documents) >= 0`,
+    [...names, ...rows.flatMap((row) => [row.name, row.data])],
+    names.length <= MAX_PREPARED_SHAPE && rows.length <= MAX_PREPARED_SHAPE
+      ? `tandem_append_${names.length}_${rows.length}`
+      : undefined,
+  );
   return { rows: rows.length, bytes: rows.reduce((sum, row) => sum + row.data.length, 0) };
 }

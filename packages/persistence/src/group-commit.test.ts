@@ -13,7 +13,8 @@ function keystrokes(count: number): { updates: Uint8Array[]; text: string } {
   return { updates: writer.type(count), text: writer.text.toString() };
 }
 
-const isLogInsert = (text: string) => text.trimStart().startsWith("INSERT INTO tandem_updates");
+// A batch is one statement: the document upsert and the log insert.
+const isLogInsert = (text: string) => text.includes("INSERT INTO tandem_updates");
 
 describe.each(backends)("group commit on $name", (backend) => {
   let db: TestDatabase;
@@ -64,7 +65,7 @@ describe.each(backends)("group commit on $name", (backend) => {
     const settled: boolean[] = updates.map(() => false);
     const first = store.append(name, updates[0] as Uint8Array).then(() => (settled[0] = true));
     // Let the first batch reach its INSERT, which is held back.
-    await expect.poll(() => faults.statements, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => faults.statements, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     const rest = updates.slice(1).map((update, i) => store.append(name, update).then(() => (settled[i + 1] = true)));
     await new Promise((resolve) => setImmediate(resolve));
     expect(settled.some(Boolean)).toBe(false);
@@ -110,7 +111,7 @@ describe.each(backends)("group commit on $name", (backend) => {
     const { updates } = keystrokes(5);
     const release = faults.holdNext(isLogInsert);
     const held = store.append(name, updates[0] as Uint8Array);
-    await expect.poll(() => faults.statements, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => faults.statements, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     // The next batch holds the other four appends; make every attempt at it fail.
     const failing = updates.slice(1).map((update) => store.append(name, update));
     faults.failStatements(isLogInsert);
@@ -183,7 +184,8 @@ describe.each(backends)("group commit on $name", (backend) => {
     let attempts = 0;
     const store = new SqlDocumentStore(db.kind, {
       ...inner,
-      transaction: async () => {
+      query: async <Row>(text: string, params?: readonly unknown[]) => {
+        if (!isLogInsert(text)) return inner.query<Row>(text, params);
         attempts++;
         throw Object.assign(new Error("value too long for type character varying(3)"), { code: "22001" });
       },

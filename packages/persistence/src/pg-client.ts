@@ -4,8 +4,8 @@ import type { SqlClient, SqlExecutor } from "./sql-client.js";
 /** A {@link SqlClient} over a `pg` Pool; `ownsPool` says whether closing the client ends the pool. */
 export function createPgClient(pool: pg.Pool, ownsPool: boolean): SqlClient {
   return {
-    async query<Row>(text: string, params: readonly unknown[] = []) {
-      const result = await pool.query(text, params as unknown[]);
+    async query<Row>(text: string, params: readonly unknown[] = [], prepareAs?: string) {
+      const result = await pool.query({ text, values: params as unknown[], ...(prepareAs ? { name: prepareAs } : {}) });
       return result.rows as Row[];
     },
     async transaction<T>(work: (tx: SqlExecutor) => Promise<T>) {

@@ -4,6 +4,7 @@ import type { CloseCodeName } from "@tandem/protocol";
 import * as Y from "yjs";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
+import type { DecodedUpdate } from "../protocol/frames.js";
 import { type ConnectionContext, frameOf } from "../protocol/socket-session.js";
 
 function isEmptyUpdate(update: Uint8Array): boolean {
@@ -22,6 +23,19 @@ function appendFailure(error: unknown): [string, CloseCodeName] {
   if (isPersistenceError(error, "invalid-update")) return ["invalid-update", "MalformedMessage"];
   if (isPersistenceError(error, "overloaded")) return ["append-overloaded", "ShuttingDown"];
   return ["append-failed", "StorageUnavailable"];
+}
+
+/**
+ * Whether all of an update is missing from `document`: it holds something
+ * (a struct or a deletion), and each of its structs starts at or after what
+ * the document holds of that struct's client. Then diffing it against the
+ * document's state vector would return all of it (a diff keeps the delete set
+ * whole), so a keystroke, which is always such an update, is stored as it
+ * came without encoding the state vector and re-encoding the update.
+ */
+function entirelyMissing({ structs, ds }: DecodedUpdate, document: Y.Doc): boolean {
+  if (structs.length === 0 && ds.clients.size === 0) return false;
+  return structs.every((struct) => struct.id.clock >= Y.getState(document.store, struct.id.client));
 }
 
 /**
@@ -72,8 +86,11 @@ export function durableLog(store: DocumentStore, metrics: Metrics, logger: Logge
       // it is done for sync steps only, not per keystroke.
       if (frame.sync === "step2" && Y.snapshotContainsUpdate(Y.snapshot(document), frame.update)) return;
       // Only what the durable live document lacks needs storing.
-      const missing = Y.diffUpdate(frame.update, Y.encodeStateVector(document));
-      if (isEmptyUpdate(missing)) return;
+      const missing =
+        frame.decoded && entirelyMissing(frame.decoded, document)
+          ? frame.update
+          : Y.diffUpdate(frame.update, Y.encodeStateVector(document));
+      if (missing !== frame.update && isEmptyUpdate(missing)) return;
       const started = performance.now();
       metrics.appendsInFlight.inc();
       try {

@@ -36,11 +36,16 @@ export interface Frame {
   readonly type: number;
   /** For sync messages: which one. */
   readonly sync?: "step1" | "step2" | "update";
-  /** For sync step 2 and update messages: the Yjs update, decoded once already. */
+  /** For sync step 2 and update messages: the Yjs update, checked to decode completely. */
   readonly update?: Uint8Array;
+  /** The structs and delete set of {@link update}, from that check (so nobody decodes it again). */
+  readonly decoded?: DecodedUpdate;
   /** For awareness messages: the awareness client ids the frame sets or removes. */
   readonly awarenessClients?: ReadonlySet<number>;
 }
+
+/** What `Y.decodeUpdate` returns. */
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
 
 /** Why a frame was refused; every reason maps to close code 4400. */
 export class MalformedFrame extends Error {
@@ -64,17 +69,16 @@ function readDocumentName(decoder: decoding.Decoder): string {
   return documentName;
 }
 
-function readUpdate(decoder: decoding.Decoder): Uint8Array {
+function readUpdate(decoder: decoding.Decoder): { update: Uint8Array; decoded: DecodedUpdate } {
   const update = decoding.readVarUint8Array(decoder);
   try {
     // Yjs can apply part of a truncated update before it throws, and
     // y-protocols swallows that error and acknowledges anyway: an update must
     // decode completely before it may touch the live document.
-    Y.decodeUpdate(update);
+    return { update, decoded: Y.decodeUpdate(update) };
   } catch {
     throw new MalformedFrame("the update does not decode");
   }
-  return update;
 }
 
 function readAwareness(decoder: decoding.Decoder): Set<number> {
@@ -112,8 +116,8 @@ export function parseFrame(data: Uint8Array): Frame {
           Y.decodeStateVector(decoding.readVarUint8Array(decoder));
           return { documentName, type, sync: "step1" };
         }
-        if (step === SyncStep2) return { documentName, type, sync: "step2", update: readUpdate(decoder) };
-        if (step === SyncUpdate) return { documentName, type, sync: "update", update: readUpdate(decoder) };
+        if (step === SyncStep2) return { documentName, type, sync: "step2", ...readUpdate(decoder) };
+        if (step === SyncUpdate) return { documentName, type, sync: "update", ...readUpdate(decoder) };
         throw new MalformedFrame(`unknown sync step ${step}`);
       }
       case MessageType.Awareness:
@@ -146,8 +150,21 @@ export function isPong(data: Uint8Array): boolean {
   return data.length === 1 && data[0] === MessageType.Pong;
 }
 
+// Hocuspocus sends one array to every connection of a document; the answer for
+// the last array asked about saves parsing each of those copies again.
+let lastAsked: Uint8Array | undefined;
+let lastAnswer = false;
+
 /** Whether an outbound frame carries document content (a sync step 2 or update), for the updates-out metric. */
 export function carriesUpdate(data: Uint8Array): boolean {
+  if (data !== lastAsked) {
+    lastAnswer = parseCarriesUpdate(data);
+    lastAsked = data;
+  }
+  return lastAnswer;
+}
+
+function parseCarriesUpdate(data: Uint8Array): boolean {
   try {
     const decoder = decoding.createDecoder(data);
     decoding.readVarString(decoder);
