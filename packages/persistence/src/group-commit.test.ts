@@ -61,11 +61,11 @@ describe.each(backends)("group commit on $name", (backend) => {
     });
     const name = uniqueName("queue");
     const { updates, text } = keystrokes(101);
-    const release = faults.holdNext(isLogInsert);
+    const { reached, release } = faults.holdNext(isLogInsert);
     const settled: boolean[] = updates.map(() => false);
     const first = store.append(name, updates[0] as Uint8Array).then(() => (settled[0] = true));
     // Let the first batch reach its INSERT, which is held back.
-    await expect.poll(() => faults.statements, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    await reached;
     const rest = updates.slice(1).map((update, i) => store.append(name, update).then(() => (settled[i + 1] = true)));
     await new Promise((resolve) => setImmediate(resolve));
     expect(settled.some(Boolean)).toBe(false);
@@ -109,9 +109,9 @@ describe.each(backends)("group commit on $name", (backend) => {
     const store = new SqlDocumentStore(db.kind, faults.client, { compactAfterRows: 0 });
     const name = uniqueName("fail");
     const { updates } = keystrokes(5);
-    const release = faults.holdNext(isLogInsert);
+    const { reached, release } = faults.holdNext(isLogInsert);
     const held = store.append(name, updates[0] as Uint8Array);
-    await expect.poll(() => faults.statements, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    await reached;
     // The next batch holds the other four appends; make every attempt at it fail.
     const failing = updates.slice(1).map((update) => store.append(name, update));
     faults.failStatements(isLogInsert);
@@ -142,9 +142,9 @@ describe.each(backends)("group commit on $name", (backend) => {
     const store = new SqlDocumentStore(db.kind, faults.client, { compactAfterRows: 0, maxQueuedBytes: 1 });
     const name = uniqueName("bound");
     const { updates } = keystrokes(3);
-    const release = faults.holdNext(isLogInsert);
+    const { reached, release } = faults.holdNext(isLogInsert);
     const held = store.append(name, updates[0] as Uint8Array);
-    await expect.poll(() => faults.statements, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await reached;
     // One append alone is accepted whatever its size; a second one does not fit.
     await expect(store.append(name, updates[1] as Uint8Array)).rejects.toSatisfy((error) =>
       isPersistenceError(error, "overloaded"),

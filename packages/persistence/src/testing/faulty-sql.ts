@@ -15,7 +15,9 @@ export function faultySql(inner: SqlClient) {
   let tripped = 0;
   let statementFault: { readonly when: (text: string, index: number) => boolean; readonly fault: Fault } | undefined;
   let commitFault: "before-commit" | "after-commit" | undefined;
-  let hold: { readonly when: (text: string) => boolean; readonly released: Promise<void> } | undefined;
+  let hold:
+    | { readonly when: (text: string) => boolean; readonly reached: () => void; readonly released: Promise<void> }
+    | undefined;
 
   const trip = (what: string): never => {
     tripped++;
@@ -25,8 +27,9 @@ export function faultySql(inner: SqlClient) {
     async query<Row>(text: string, params?: readonly unknown[]) {
       const index = statements++;
       if (hold?.when(text)) {
-        const { released } = hold;
+        const { reached, released } = hold;
         hold = undefined;
+        reached();
         await released;
       }
       if (statementFault?.when(text, index)) {
@@ -72,11 +75,16 @@ export function faultySql(inner: SqlClient) {
     failCommit(when: "before-commit" | "after-commit") {
       commitFault = when;
     },
-    /** Holds back the next statement matching `when` until the returned function is called. */
-    holdNext(when: (text: string) => boolean): () => void {
+    /**
+     * Holds back the next statement matching `when` until `release` is called;
+     * `reached` resolves once that statement has arrived and is being held.
+     */
+    holdNext(when: (text: string) => boolean): { readonly reached: Promise<void>; readonly release: () => void } {
       let release = () => {};
-      hold = { when, released: new Promise<void>((resolve) => (release = resolve)) };
-      return release;
+      let arrived = () => {};
+      const reached = new Promise<void>((resolve) => (arrived = resolve));
+      hold = { when, reached: arrived, released: new Promise<void>((resolve) => (release = resolve)) };
+      return { reached, release };
     },
     heal() {
       statementFault = undefined;
