@@ -8,6 +8,7 @@ import {
   type RunningServer,
   startServer,
   storedInfo,
+  storedText,
   synced,
 } from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
@@ -62,6 +63,21 @@ describe("collaboration through a real server on Postgres", () => {
     const afterRestart = open("spec/converge");
     await synced(afterRestart);
     expect(afterRestart.text.toString()).toBe(expected);
+  });
+
+  it("a burst of keystrokes from one client shares group commits rather than taking one commit each", async () => {
+    server = await startServer({ databaseSchema: schema });
+    const ada = open("spec/burst");
+    await synced(ada);
+    const commits = () => metric(server?.url ?? "", "tandem_commit_seconds_count");
+    const before = await commits();
+    // Each transaction goes out as its own update message, as keystrokes do.
+    for (let i = 0; i < 200; i++) ada.text.insert(i, "x");
+    await ada.acknowledged();
+    // Hocuspocus handles one connection's messages one at a time, so appends
+    // started from its hook would commit one after another: 200 commits.
+    expect((await commits()) - before).toBeLessThan(100);
+    expect(await storedText(schema, "spec/burst")).toBe("x".repeat(200));
   });
 
   it("documents are isolated from each other", async () => {

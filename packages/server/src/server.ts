@@ -8,7 +8,7 @@ import { metadataMirror } from "./documents/metadata-mirror.js";
 import { TandemServerError } from "./errors.js";
 import { authentication } from "./extensions/authentication.js";
 import { commentsGuard } from "./extensions/comments-guard.js";
-import { durableLog } from "./extensions/durable-log.js";
+import { type DurableLog, durableLog } from "./extensions/durable-log.js";
 import { presenceIdentity } from "./extensions/presence.js";
 import { redisRelay } from "./extensions/redis.js";
 import { documentApiRoutes } from "./http/api/documents.js";
@@ -86,6 +86,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   let hocuspocus: Hocuspocus | undefined;
   const metrics = createMetrics(() => hocuspocus?.getDocumentsCount() ?? 0);
   let store: DocumentStore | undefined;
+  let durable: DurableLog | undefined;
   let listening: Promise<{ url: string; port: number; storage: string }> | undefined;
   let closing: Promise<void> | undefined;
 
@@ -124,6 +125,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         maxMessagesPerSecond: settings.maxMessagesPerSecond,
         maxBufferedBytes: settings.maxBufferedBytes,
         onClosed: (ended) => sessions.delete(ended),
+        onFrame: (bytes, frame, from) => durable?.appendEarly(bytes, frame, from),
       });
       sessions.add(session);
       session.start(instance, request);
@@ -135,11 +137,12 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     const ownsStore = config.store === undefined;
     const opened = config.store ?? (await openStore(settings, metrics, logger));
     store = opened;
+    durable = durableLog(opened, metrics, logger);
     const extensions: Extension[] = [
       authentication(authenticator),
       presenceIdentity(),
       commentsGuard(metrics),
-      durableLog(opened, metrics, logger),
+      durable.extension,
       metadataMirror(opened, metrics, logger),
       unloadWatcher,
     ];

@@ -1,11 +1,11 @@
 import type { Extension } from "@hocuspocus/server";
 import { type DocumentStore, isPersistenceError } from "@tandem/persistence";
-import type { CloseCodeName } from "@tandem/protocol";
+import { type CloseCodeName, parseDocumentName } from "@tandem/protocol";
 import * as Y from "yjs";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-import type { DecodedUpdate } from "../protocol/frames.js";
-import { type ConnectionContext, frameOf } from "../protocol/socket-session.js";
+import type { DecodedUpdate, Frame } from "../protocol/frames.js";
+import { type ConnectionContext, frameOf, type SocketSession } from "../protocol/socket-session.js";
 
 function isEmptyUpdate(update: Uint8Array): boolean {
   const { structs, ds } = Y.decodeUpdate(update);
@@ -38,15 +38,48 @@ function entirelyMissing({ structs, ds }: DecodedUpdate, document: Y.Doc): boole
   return structs.every((struct) => struct.id.clock >= Y.getState(document.store, struct.id.client));
 }
 
+/** How an append ended: `stored`, or failed with `error` (already logged and counted, its connection closed). */
+type AppendOutcome = { readonly stored: true } | { readonly stored: false; readonly error: unknown };
+
+const stored: AppendOutcome = { stored: true };
+
+/** The durable log: a Hocuspocus extension, and the socket-side start of keystroke appends. */
+export interface DurableLog {
+  readonly extension: Extension;
+  /**
+   * Starts storing a keystroke the moment its frame arrives at the socket,
+   * before Hocuspocus queues it. Hocuspocus handles one connection's messages
+   * one at a time, awaiting `beforeHandleMessage` for each, so if each append
+   * started there, a client's burst of keystrokes would cost one commit after
+   * another. Started here, the burst joins one group commit, and each
+   * message's hook only awaits its own append.
+   *
+   * Only sync updates (what typing sends) to a content document that this
+   * socket was authenticated to write qualify: they are authorised already,
+   * and a keystroke is new content, so it is stored as it came. Sync steps go
+   * through the hook, which stores only what the live document lacks, and so
+   * does the `#comments` document, whose ownership check must see the live
+   * document before anything is stored. An update stored early whose message
+   * is then never handled (its socket closed first) was authorised and is
+   * valid; it is simply applied at the next load, as Yjs updates are
+   * idempotent.
+   */
+  appendEarly(bytes: Uint8Array, frame: Frame, session: SocketSession): void;
+}
+
+// Appends started by appendEarly, keyed by the frame's bytes, which
+// Hocuspocus hands to beforeHandleMessage; entries go away with the frame.
+const earlyAppends = new WeakMap<Uint8Array, Promise<AppendOutcome>>();
+
 /**
  * Acknowledged means durable.
  *
  * Hocuspocus awaits `beforeHandleMessage` before it applies a message and
- * answers with its sync status, so appending there means that a client hears
- * "synced" only for edits that are committed, and that the live document (and
- * so every broadcast, and every state vector the server sends) only ever holds
- * durable content. Hocuspocus's debounced `onStoreDocument` is not used for
- * durability at all.
+ * answers with its sync status, so awaiting the append there means that a
+ * client hears "synced" only for edits that are committed, and that the live
+ * document (and so every broadcast, and every state vector the server sends)
+ * only ever holds durable content. Hocuspocus's debounced `onStoreDocument` is
+ * not used for durability at all.
  *
  * A failed append (after the store's own retries, or refused at once because
  * the store's commit queue is full) closes the connection with 4500 (4503)
@@ -57,8 +90,47 @@ function entirelyMissing({ structs, ds }: DecodedUpdate, document: Y.Doc): boole
  * here (they are applied without a connection), so they are not stored twice:
  * their own instance stored them before applying them.
  */
-export function durableLog(store: DocumentStore, metrics: Metrics, logger: Logger): Extension {
-  return {
+export function durableLog(store: DocumentStore, metrics: Metrics, logger: Logger): DurableLog {
+  async function append(session: SocketSession, documentName: string, update: Uint8Array): Promise<AppendOutcome> {
+    const started = performance.now();
+    metrics.appendsInFlight.inc();
+    try {
+      await store.append(documentName, update);
+    } catch (error) {
+      const [code, closeWith] = appendFailure(error);
+      metrics.errors.inc({ code });
+      session.logger.error(
+        { err: error, document: documentName },
+        "append failed: closing the connection; nothing was applied or acknowledged",
+      );
+      session.close(closeWith);
+      return { stored: false, error };
+    } finally {
+      metrics.appendsInFlight.dec();
+    }
+    metrics.updatesIn.inc();
+    metrics.appendSeconds.observe((performance.now() - started) / 1000);
+    return stored;
+  }
+
+  /** Appends what of a frame's update the durable live document lacks, if anything. */
+  function appendMissing(session: SocketSession, documentName: string, frame: Frame, document: Y.Doc) {
+    const { update } = frame;
+    if (update === undefined) return stored;
+    // A sync step 2 carries the client's whole state on every (re)connect; it
+    // usually adds nothing, and then nothing is stored. Checking costs a pass
+    // over the document, as does the sync step 2 the server sends back, so
+    // it is done for sync steps only, not per keystroke.
+    if (frame.sync === "step2" && Y.snapshotContainsUpdate(Y.snapshot(document), update)) return stored;
+    const missing =
+      frame.decoded && entirelyMissing(frame.decoded, document)
+        ? update
+        : Y.diffUpdate(update, Y.encodeStateVector(document));
+    if (missing !== update && isEmptyUpdate(missing)) return stored;
+    return append(session, documentName, missing);
+  }
+
+  const extension: Extension = {
     extensionName: "tandem-durable-log",
 
     async onLoadDocument({ documentName, document, context }) {
@@ -80,37 +152,10 @@ export function durableLog(store: DocumentStore, metrics: Metrics, logger: Logge
       const frame = frameOf(bytes);
       // A read-only connection's updates are never applied (see the authentication extension), so never stored.
       if (frame?.update === undefined || connection.readOnly) return;
-      // A sync step 2 carries the client's whole state on every (re)connect; it
-      // usually adds nothing, and then nothing is stored. Checking costs a pass
-      // over the document, as does the sync step 2 the server sends back, so
-      // it is done for sync steps only, not per keystroke.
-      if (frame.sync === "step2" && Y.snapshotContainsUpdate(Y.snapshot(document), frame.update)) return;
-      // Only what the durable live document lacks needs storing.
-      const missing =
-        frame.decoded && entirelyMissing(frame.decoded, document)
-          ? frame.update
-          : Y.diffUpdate(frame.update, Y.encodeStateVector(document));
-      if (missing !== frame.update && isEmptyUpdate(missing)) return;
-      const started = performance.now();
-      metrics.appendsInFlight.inc();
-      try {
-        await store.append(documentName, missing);
-      } catch (error) {
-        const { session } = context as ConnectionContext;
-        const [code, closeWith] = appendFailure(error);
-        metrics.errors.inc({ code });
-        session.logger.error(
-          { err: error, document: documentName },
-          "append failed: closing the connection; nothing was applied or acknowledged",
-        );
-        session.close(closeWith);
-        // Rethrown so that Hocuspocus neither applies nor acknowledges the message.
-        throw error;
-      } finally {
-        metrics.appendsInFlight.dec();
-      }
-      metrics.updatesIn.inc();
-      metrics.appendSeconds.observe((performance.now() - started) / 1000);
+      const { session } = context as ConnectionContext;
+      const outcome = await (earlyAppends.get(bytes) ?? appendMissing(session, documentName, frame, document));
+      // Rethrown so that Hocuspocus neither applies nor acknowledges the message.
+      if (!outcome.stored) throw outcome.error;
     },
 
     async afterUnloadDocument({ documentName }) {
@@ -122,6 +167,15 @@ export function durableLog(store: DocumentStore, metrics: Metrics, logger: Logge
         metrics.errors.inc({ code: "compaction-failed" });
         logger.error({ err: error, document: documentName }, "compaction on unload failed");
       }
+    },
+  };
+
+  return {
+    extension,
+    appendEarly(bytes, frame, session) {
+      if (frame.sync !== "update" || frame.update === undefined || !session.canWrite(frame.documentName)) return;
+      if (parseDocumentName(frame.documentName).isComments) return;
+      earlyAppends.set(bytes, append(session, frame.documentName, frame.update));
     },
   };
 }

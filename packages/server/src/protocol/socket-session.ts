@@ -59,6 +59,8 @@ export interface SocketSessionOptions {
   readonly maxBufferedBytes: number;
   /** Called once, when the socket has closed. */
   readonly onClosed: (session: SocketSession) => void;
+  /** Called with every frame that passed validation, just before Hocuspocus gets it (the durable log starts keystroke appends here). */
+  readonly onFrame?: (bytes: Uint8Array, frame: Frame, session: SocketSession) => void;
 }
 
 /**
@@ -78,6 +80,8 @@ export class SocketSession {
   private expiryTimer: NodeJS.Timeout | undefined;
   /** The largest message sent on this socket, which the send buffer's cap allows for on top. */
   private largestSent = 0;
+  /** The documents this socket was authenticated to write. */
+  private readonly writable = new Set<string>();
 
   constructor(
     private readonly socket: WebSocket,
@@ -113,6 +117,17 @@ export class SocketSession {
   /** Whether the socket is closing or closed; nothing more is accepted from it. */
   get isClosed(): boolean {
     return this.closing;
+  }
+
+  /** Records whether the token a document was (re)opened with lets this socket write it. */
+  setWritable(documentName: string, canWrite: boolean): void {
+    if (canWrite) this.writable.add(documentName);
+    else this.writable.delete(documentName);
+  }
+
+  /** Whether this socket was authenticated to write `documentName`. */
+  canWrite(documentName: string): boolean {
+    return this.writable.has(documentName);
   }
 
   /**
@@ -193,7 +208,9 @@ export class SocketSession {
         this.close("RateLimited");
         return;
       }
-      validated.set(bytes, parseFrame(bytes));
+      const frame = parseFrame(bytes);
+      validated.set(bytes, frame);
+      this.options.onFrame?.(bytes, frame, this);
       this.client?.handleMessage(bytes);
     } catch (error) {
       if (error instanceof MalformedFrame) {
