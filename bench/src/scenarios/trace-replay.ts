@@ -60,9 +60,15 @@ export async function traceReplay(context: ScenarioContext): Promise<ScenarioOut
             });
           }
           const next = clients[(round + 1) % 3] as ProviderClient;
+          // The state vector covers insertions only: a turn that ends with
+          // deletions leaves it unchanged, and typing on before they arrive
+          // would replay the trace onto the wrong text. So the next typist
+          // also waits for the same text (compared only once the state
+          // vectors agree, so the string is built a few times per turn).
+          const typed = typist.text.toString();
           await whenDoc(
             next.doc,
-            () => hasAll(next.doc, typist.doc),
+            () => hasAll(next.doc, typist.doc) && next.text.toString() === typed,
             Math.max(0, deadline - Date.now()),
             "the next typist to catch up",
           );
@@ -71,7 +77,7 @@ export async function traceReplay(context: ScenarioContext): Promise<ScenarioOut
           clients.map((client) =>
             whenDoc(
               client.doc,
-              () => client.text.length === expected.length,
+              () => client.text.length === expected.length && client.text.toString() === expected,
               Math.max(0, deadline - Date.now()),
               "the final text",
             ),
