@@ -55,6 +55,7 @@ export function linePlot(lines: readonly PlotLine[], options: PlotOptions): stri
   };
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="system-ui, sans-serif" font-size="12">`,
+    `<title>${escapeXml(options.title)}</title>`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#fff"/>`,
     `<text x="${MARGIN.left}" y="22" font-size="14" font-weight="600">${escapeXml(options.title)}</text>`,
   ];
