@@ -57,7 +57,8 @@ describe("operating the server", () => {
     const logged = server.stdout.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(logged.find((entry) => entry.msg === "listening")).toMatchObject({ url: server.url, storage: "postgres" });
     expect(logged.some((entry) => entry.level === 40 && String(entry.msg).includes("DEV MODE"))).toBe(true);
-    expect(server.stderr.join("")).toContain(`Tandem is running at ${server.url}`);
+    // The banner goes to stderr, a pipe of its own: it may arrive after the listening log on stdout.
+    await waitFor(() => server.stderr.join("").includes(`Tandem is running at ${server.url}`), "the banner");
     expect(server.stderr.join("")).toContain(`storage: Postgres (schema ${schema})`);
     const client = connect(server.wsUrl, "spec/term");
     await synced(client);

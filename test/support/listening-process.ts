@@ -10,7 +10,7 @@ export interface ListeningProcess {
   readonly stdout: readonly string[];
   /** What it wrote to stderr so far. */
   readonly stderr: readonly string[];
-  /** Resolves with the exit code (or signal) once the process has exited. */
+  /** Resolves with the exit code (or signal) once the process has exited and all it printed has been read. */
   readonly exited: Promise<number | NodeJS.Signals | null>;
 }
 
@@ -27,7 +27,8 @@ export async function spawnListening(
 ): Promise<ListeningProcess> {
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
-    child.once("exit", (code, signal) => resolve(signal ?? code)),
+    // "close", not "exit": by then stdout and stderr are drained too, so what the process printed last is in.
+    child.once("close", (code, signal) => resolve(signal ?? code)),
   );
   const stderr: string[] = [];
   const stdout: string[] = [];
