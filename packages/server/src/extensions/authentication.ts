@@ -52,5 +52,11 @@ export function authentication(authenticator: Authenticator): Extension {
       );
       return { identity } satisfies Partial<ConnectionContext>;
     },
+
+    async onDisconnect({ documentName, context }) {
+      // The write permission ends with the document's connection: if the client
+      // opens the document again on this socket, its new token decides afresh.
+      (context as Partial<ConnectionContext> | undefined)?.session?.setWritable(documentName, false);
+    },
   };
 }
