@@ -7,8 +7,8 @@ import type { Metrics } from "../metrics.js";
 import type { DecodedUpdate, Frame } from "../protocol/frames.js";
 import { type ConnectionContext, frameOf, type SocketSession } from "../protocol/socket-session.js";
 
-function isEmptyUpdate(update: Uint8Array): boolean {
-  const { structs, ds } = Y.decodeUpdate(update);
+/** Whether a decoded update holds nothing: no struct and no deletion. */
+function holdsNothing({ structs, ds }: DecodedUpdate): boolean {
   return structs.length === 0 && ds.clients.size === 0;
 }
 
@@ -33,9 +33,9 @@ function appendFailure(error: unknown): [string, CloseCodeName] {
  * whole), so a keystroke, which is always such an update, is stored as it
  * came without encoding the state vector and re-encoding the update.
  */
-function entirelyMissing({ structs, ds }: DecodedUpdate, document: Y.Doc): boolean {
-  if (structs.length === 0 && ds.clients.size === 0) return false;
-  return structs.every((struct) => struct.id.clock >= Y.getState(document.store, struct.id.client));
+function entirelyMissing(decoded: DecodedUpdate, document: Y.Doc): boolean {
+  if (holdsNothing(decoded)) return false;
+  return decoded.structs.every((struct) => struct.id.clock >= Y.getState(document.store, struct.id.client));
 }
 
 /** How an append ended: `stored`, or failed with `error` (already logged and counted, its connection closed). */
@@ -126,7 +126,7 @@ export function durableLog(store: DocumentStore, metrics: Metrics, logger: Logge
       frame.decoded && entirelyMissing(frame.decoded, document)
         ? update
         : Y.diffUpdate(update, Y.encodeStateVector(document));
-    if (missing !== update && isEmptyUpdate(missing)) return stored;
+    if (missing !== update && holdsNothing(Y.decodeUpdate(missing))) return stored;
     return append(session, documentName, missing);
   }
 
