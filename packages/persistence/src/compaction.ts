@@ -1,5 +1,4 @@
-import * as Y from "yjs";
-import { applyStoredUpdates, Encoding, type UnappliedRow } from "./encoding.js";
+import { Encoding, type MergedState, type StoredUpdate, type UnappliedRow } from "./encoding.js";
 import type { SqlClient, SqlExecutor } from "./sql-client.js";
 import type { CompactionResult } from "./store.js";
 
@@ -15,6 +14,11 @@ const DOCUMENT_LOCK_CLASS = 0x74_64_6d_00;
  */
 export async function lockDocument(tx: SqlExecutor, name: string): Promise<void> {
   await tx.query(`SELECT pg_advisory_xact_lock(${DOCUMENT_LOCK_CLASS}, hashtext($1))`, [name]);
+}
+
+/** The rows a merge could not apply, as the rows themselves. */
+export function unappliedRows<Row>(rows: readonly Row[], { unapplied }: MergedState): UnappliedRow<Row>[] {
+  return unapplied.map(({ index, error }) => ({ row: rows[index] as Row, error }));
 }
 
 /** A row of the update log. */
@@ -35,16 +39,19 @@ export interface CompactionOutcome extends CompactionResult {
  * document's advisory lock, so two instances never compact one document at
  * once while appends (which take no lock) continue.
  *
- * The rows are merged by loading them into a fresh Y.Doc and re-encoding
- * (V2, about half the size of V1 for text): linear in the number of updates,
- * where `Y.mergeUpdates` over long lists is not. Exactly the rows that were
- * read are deleted, by their seq, so rows committed meanwhile (whatever their
+ * `merge` folds the snapshot and the rows into one state (see
+ * `mergeStoredUpdates`; the store runs it on its merge thread). Exactly the
+ * rows that were read are deleted, by their seq, so rows committed meanwhile (whatever their
  * seq: identity values become visible out of order) survive for the next load
  * or compaction. A failure or crash at any step rolls the transaction back and
  * leaves the snapshot and the log as they were: the document stays loadable
  * and complete.
  */
-export async function compactDocument(sql: SqlClient, name: string): Promise<CompactionOutcome> {
+export async function compactDocument(
+  sql: SqlClient,
+  name: string,
+  merge: (snapshot: StoredUpdate | null, rows: readonly LogRow[]) => Promise<MergedState>,
+): Promise<CompactionOutcome> {
   return sql.transaction(async (tx) => {
     await lockDocument(tx, name);
     const [document] = await tx.query<{ snapshot: Uint8Array | null; snapshot_encoding: number | null }>(
@@ -59,14 +66,13 @@ export async function compactDocument(sql: SqlClient, name: string): Promise<Com
     );
     if (rows.length === 0) return { foldedRows: 0, snapshotBytes: document.snapshot?.length ?? 0, unapplied: [] };
 
-    const doc = new Y.Doc();
     const snapshot =
       document.snapshot === null
         ? null
         : { data: document.snapshot, encoding: document.snapshot_encoding ?? Encoding.V2 };
-    const unapplied = applyStoredUpdates(doc, snapshot, rows);
-    const state = Y.encodeStateAsUpdateV2(doc);
-    doc.destroy();
+    const merged = await merge(snapshot, rows);
+    const { state } = merged;
+    const unapplied = unappliedRows(rows, merged);
 
     // A row that threw stays in the log: it may hold edits a later Yjs applies.
     const kept = new Set(unapplied.map(({ row }) => row));

@@ -50,3 +50,28 @@ export function applyStoredUpdates<Row extends StoredUpdate>(
   });
   return unapplied;
 }
+
+/** The state {@link mergeStoredUpdates} folded, and the log rows (by index) that threw. */
+export interface MergedState {
+  /** The whole document as one V2 update. */
+  readonly state: Uint8Array;
+  readonly unapplied: readonly { readonly index: number; readonly error: unknown }[];
+}
+
+/**
+ * Folds a snapshot and log rows into one V2 state, by loading them into a
+ * fresh Y.Doc and re-encoding (V2 is about half the size of V1 for text): linear
+ * in the number of updates, where `Y.mergeUpdates` over long lists is not.
+ */
+export function mergeStoredUpdates(snapshot: StoredUpdate | null, rows: readonly StoredUpdate[]): MergedState {
+  const doc = new Y.Doc();
+  try {
+    const unapplied = applyStoredUpdates(doc, snapshot, rows).map(({ row, error }) => ({
+      index: rows.indexOf(row),
+      error,
+    }));
+    return { state: Y.encodeStateAsUpdateV2(doc), unapplied };
+  } finally {
+    doc.destroy();
+  }
+}

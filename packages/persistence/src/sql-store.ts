@@ -1,10 +1,11 @@
 import * as Y from "yjs";
 import { writeBatch } from "./append-batch.js";
-import { compactDocument, type LogRow, lockDocument } from "./compaction.js";
+import { compactDocument, type LogRow, lockDocument, unappliedRows } from "./compaction.js";
 import { CompactionScheduler } from "./compaction-scheduler.js";
 import { applyStoredUpdates, Encoding, type StoredUpdate, type UnappliedRow } from "./encoding.js";
 import { PersistenceError } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
+import { MergeThread } from "./merge-thread.js";
 import { type ResolvedStoreOptions, resolveStoreOptions, type StoreOptions } from "./options.js";
 import type { SqlClient } from "./sql-client.js";
 import { toPersistenceError } from "./sql-errors.js";
@@ -108,6 +109,7 @@ export class SqlDocumentStore implements DocumentStore {
   private readonly options: ResolvedStoreOptions;
   private readonly groupCommit: GroupCommit;
   private readonly compactions: CompactionScheduler;
+  private readonly merging = new MergeThread();
   /** Calls in progress; `close()` waits for them. */
   private readonly inFlight = new Set<Promise<unknown>>();
   private closing: Promise<void> | undefined;
@@ -214,10 +216,9 @@ export class SqlDocumentStore implements DocumentStore {
       checkVersionOptions(options);
       const stored = await this.read(name);
       if (!stored.found) throw new PersistenceError("not-found", `document ${name} does not exist`);
-      const doc = new Y.Doc();
-      this.reportUnapplied(name, applyStoredUpdates(doc, stored.snapshot, stored.rows));
-      const state = Y.encodeStateAsUpdateV2(doc);
-      doc.destroy();
+      const merged = await this.merging.merge(stored.snapshot, stored.rows);
+      this.reportUnapplied(name, unappliedRows(stored.rows, merged));
+      const { state } = merged;
       const [row] = await this.sql.query<VersionRow>(
         `INSERT INTO tandem_versions (document_name, label, created_by, state, encoding)
          SELECT name, $2, $3, $4, ${Encoding.V2} FROM tandem_documents WHERE name = $1
@@ -270,6 +271,7 @@ export class SqlDocumentStore implements DocumentStore {
     while (this.inFlight.size > 0) await Promise.allSettled(this.inFlight);
     await this.compactions.stop();
     await this.groupCommit.idle();
+    await this.merging.close();
     await this.sql.close();
   }
 
@@ -299,7 +301,9 @@ export class SqlDocumentStore implements DocumentStore {
   }
 
   private async compactNow(name: string): Promise<CompactionResult> {
-    const { unapplied, ...result } = await compactDocument(this.sql, name);
+    const { unapplied, ...result } = await compactDocument(this.sql, name, (snapshot, rows) =>
+      this.merging.merge(snapshot, rows),
+    );
     this.reportUnapplied(name, unapplied);
     return result;
   }

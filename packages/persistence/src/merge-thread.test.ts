@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { Encoding, mergeStoredUpdates } from "./encoding.js";
+import { MergeThread } from "./merge-thread.js";
+import { typist } from "./testing/documents.js";
+
+function storedDocument() {
+  const writer = typist(7);
+  writer.type(30);
+  const snapshot = { data: Y.encodeStateAsUpdateV2(writer.doc), encoding: Encoding.V2 };
+  const rows = writer.type(20).map((data) => ({ data, encoding: Encoding.V1 }));
+  return { writer, snapshot, rows };
+}
+
+describe("MergeThread", () => {
+  it("merges on its thread exactly as on the caller's, reporting rows that throw by index, leaving the input intact", async () => {
+    const { writer, snapshot, rows } = storedDocument();
+    const garbage = { data: new Uint8Array([0, 255, 255, 255]), encoding: Encoding.V1 };
+    const input = [rows[0], garbage, ...rows.slice(1)].filter((row) => row !== undefined);
+    const thread = new MergeThread();
+    try {
+      const merged = await thread.merge(snapshot, input);
+      expect(merged.state).toEqual(mergeStoredUpdates(snapshot, input).state);
+      expect(merged.unapplied.map(({ index }) => index)).toEqual([1]);
+      expect(merged.unapplied[0]?.error).toBeInstanceOf(Error);
+      const doc = new Y.Doc();
+      Y.applyUpdateV2(doc, merged.state);
+      expect(doc.getText("t").toString()).toBe(writer.text.toString());
+      // The caller's buffers were copied, not transferred away.
+      expect(snapshot.data.byteLength).toBeGreaterThan(0);
+      expect(input.every((row) => row.data.byteLength > 0)).toBe(true);
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it("fails a merge still waiting when it is closed, and starts afresh for the next", async () => {
+    const { snapshot, rows } = storedDocument();
+    const thread = new MergeThread();
+    const waiting = thread.merge(snapshot, rows);
+    await thread.close();
+    await expect(waiting).rejects.toThrow(/closed during a merge/);
+    const merged = await thread.merge(snapshot, rows);
+    expect(merged.state).toEqual(mergeStoredUpdates(snapshot, rows).state);
+    await thread.close();
+  });
+});

@@ -1,0 +1,21 @@
+/**
+ * The merge thread's entry (see merge-thread.ts). Started by path, it runs
+ * from source under Node's type stripping in the tests, so it imports with
+ * `.ts` extensions, which the build rewrites to `.js`.
+ */
+import { parentPort } from "node:worker_threads";
+import { mergeStoredUpdates } from "./encoding.ts";
+import type { MergeReply, MergeRequest } from "./merge-thread.ts";
+
+const port = parentPort;
+if (port === null) throw new Error("merge-worker runs as a worker thread only");
+
+port.on("message", ({ id, snapshot, rows }: MergeRequest) => {
+  let reply: MergeReply;
+  try {
+    reply = { id, merged: mergeStoredUpdates(snapshot, rows) };
+  } catch (error) {
+    reply = { id, error };
+  }
+  port.postMessage(reply, reply.merged ? [reply.merged.state.buffer as ArrayBuffer] : []);
+});
