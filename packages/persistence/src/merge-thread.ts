@@ -36,9 +36,9 @@ interface Waiting {
  * the thread that relays and stores keystrokes: measured in the hot-document
  * benchmark, those stalls made up the delivery tail (see docs/benchmarks.md).
  *
- * The thread starts at the first merge and lives until {@link close}; it does
- * not keep the process alive while idle. If it dies, the merges waiting for it
- * fail and the next merge starts a new one.
+ * The thread starts at {@link start} or the first merge and lives until
+ * {@link close}; it does not keep the process alive while idle. If it dies,
+ * the merges waiting for it fail and the next merge starts a new one.
  */
 export class MergeThread {
   private worker: Worker | undefined;
@@ -46,7 +46,7 @@ export class MergeThread {
   private nextId = 0;
 
   merge(snapshot: StoredUpdate | null, rows: readonly StoredUpdate[]): Promise<MergedState> {
-    const worker = this.started();
+    const worker = this.start();
     const id = this.nextId++;
     const request: MergeRequest = { id, snapshot: snapshot && copyOf(snapshot), rows: rows.map(copyOf) };
     const transfer = [...(request.snapshot ? [request.snapshot] : []), ...request.rows].map(
@@ -68,7 +68,8 @@ export class MergeThread {
     this.failAll(new Error("the store was closed during a merge"));
   }
 
-  private started(): Worker {
+  /** Starts the thread now, if it is not running: its start-up takes tens of milliseconds of CPU. */
+  start(): Worker {
     if (this.worker !== undefined) return this.worker;
     const worker = new Worker(entry);
     worker.on("message", ({ id, merged, error }: MergeReply) => {

@@ -38,12 +38,14 @@ export async function createPGliteStore(options: PGliteStoreOptions = {}): Promi
     );
   }
   const client = createPGliteClient(db);
+  let store: SqlDocumentStore | undefined;
   try {
-    const store = new SqlDocumentStore("pglite", client, options);
+    store = new SqlDocumentStore("pglite", client, options);
     await migrate(client, "public");
     return store;
   } catch (error) {
-    await client.close();
+    // Closing the store also stops its merge thread.
+    await (store?.close() ?? client.close());
     throw error;
   }
 }

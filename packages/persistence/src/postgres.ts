@@ -48,8 +48,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   // A Pool connects lazily: creating one here opens no connection yet.
   const pool = options.pool ?? createSchemaPool(options.connectionString ?? "", schema, onIdleError);
   const client = createPgClient(pool, options.pool === undefined);
+  let store: SqlDocumentStore | undefined;
   try {
-    const store = new SqlDocumentStore("postgres", client, options);
+    store = new SqlDocumentStore("postgres", client, options);
     try {
       await client.query("SELECT 1");
     } catch (error) {
@@ -62,7 +63,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     }
     return store;
   } catch (error) {
-    await client.close();
+    // Closing the store also stops its merge thread.
+    await (store?.close() ?? client.close());
     throw toPersistenceError(error, "opening the Postgres store");
   }
 }

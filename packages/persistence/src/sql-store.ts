@@ -126,6 +126,9 @@ export class SqlDocumentStore implements DocumentStore {
       maxQueuedBytes: this.options.maxQueuedBytes,
       onBatchCommitted: this.options.onBatchCommitted,
     });
+    // Started with the store, so that the thread's start-up lands when the
+    // server starts, not amid typing at the first compaction.
+    this.merging.start();
     this.compactions = new CompactionScheduler(
       (name) => this.compactNow(name),
       this.options.compactAfterRows,
