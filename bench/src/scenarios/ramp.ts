@@ -23,6 +23,17 @@ export interface RampResult {
   readonly best: RateStepResult | undefined;
 }
 
+/** A ramp's steps: each warms up for `warmupMs` at its rate, the first for `firstWarmupMs`. */
+export interface RampStepOptions extends Omit<RateStepOptions, "rate"> {
+  /**
+   * The first step meets a server that has only just started: its code is not
+   * yet optimised and its connection pools are cold. A failed first step ends
+   * the ramp, so it gets a longer warm-up (the same for every contender) to
+   * measure the server, not its start-up.
+   */
+  readonly firstWarmupMs: number;
+}
+
 /**
  * Raises the rate step by step until a step no longer holds (see
  * {@link sustained}); the first failing step ends the ramp, so an overloaded
@@ -32,14 +43,15 @@ export async function ramp(
   contender: Contender,
   bots: readonly Bot[],
   rates: readonly number[],
-  step: Omit<RateStepOptions, "rate">,
+  { firstWarmupMs, ...step }: RampStepOptions,
   log: (message: string) => void,
 ): Promise<RampResult> {
   const steps: RateStepResult[] = [];
   const points: RatePoint[] = [];
   let best: RateStepResult | undefined;
   for (const rate of rates) {
-    const result = await runRateStep(contender, bots, { ...step, rate });
+    const warmupMs = steps.length === 0 ? firstWarmupMs : step.warmupMs;
+    const result = await runRateStep(contender, bots, { ...step, warmupMs, rate });
     const held = sustained(result);
     steps.push(result);
     points.push({
