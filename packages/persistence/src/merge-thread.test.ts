@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { Encoding, mergeStoredUpdates } from "./encoding.js";
@@ -43,5 +45,13 @@ describe("MergeThread", () => {
     const merged = await thread.merge(snapshot, rows);
     expect(merged.state).toEqual(mergeStoredUpdates(snapshot, rows).state);
     await thread.close();
+  });
+
+  it("does not keep the process alive while idle", async () => {
+    // A process that starts the thread and forgets to close it must still exit by itself.
+    const url = new URL("./merge-thread.ts", import.meta.url).href;
+    const script = `import(${JSON.stringify(url)}).then(({ MergeThread }) => new MergeThread().start()).then(() => console.log("started"));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], { timeout: 20_000 });
+    expect(stdout.trim()).toBe("started");
   });
 });

@@ -17,6 +17,9 @@ export interface MergeReply {
   readonly error?: unknown;
 }
 
+/** What the thread posts: once `ready` when its code has loaded, then one reply per request. */
+export type WorkerMessage = MergeReply | { readonly ready: true };
+
 // Built, this module and the worker's entry are both .js; run from source (the tests), both are .ts.
 const entry = new URL(`./merge-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
@@ -41,12 +44,20 @@ interface Waiting {
  * the merges waiting for it fail and the next merge starts a new one.
  */
 export class MergeThread {
-  private worker: Worker | undefined;
+  private running: { readonly worker: Worker; readonly ready: Promise<void> } | undefined;
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
 
+  /**
+   * Starts the thread if it is not running, and resolves once it has loaded
+   * its code (tens of milliseconds of CPU); rejects if it cannot start.
+   */
+  start(): Promise<void> {
+    return this.thread().ready;
+  }
+
   merge(snapshot: StoredUpdate | null, rows: readonly StoredUpdate[]): Promise<MergedState> {
-    const worker = this.start();
+    const { worker } = this.thread();
     const id = this.nextId++;
     const request: MergeRequest = { id, snapshot: snapshot && copyOf(snapshot), rows: rows.map(copyOf) };
     const transfer = [...(request.snapshot ? [request.snapshot] : []), ...request.rows].map(
@@ -61,33 +72,47 @@ export class MergeThread {
 
   /** Stops the thread; merges still waiting fail. */
   async close(): Promise<void> {
-    const worker = this.worker;
-    if (worker === undefined) return;
-    this.worker = undefined;
-    await worker.terminate();
+    const running = this.running;
+    if (running === undefined) return;
+    this.running = undefined;
+    await running.worker.terminate();
     this.failAll(new Error("the store was closed during a merge"));
   }
 
-  /** Starts the thread now, if it is not running: its start-up takes tens of milliseconds of CPU. */
-  start(): Worker {
-    if (this.worker !== undefined) return this.worker;
+  private thread(): { readonly worker: Worker; readonly ready: Promise<void> } {
+    if (this.running !== undefined) return this.running;
     const worker = new Worker(entry);
-    worker.on("message", ({ id, merged, error }: MergeReply) => {
-      const waiting = this.waiting.get(id);
-      this.waiting.delete(id);
+    let started: () => void = () => {};
+    let failed: (error: unknown) => void = () => {};
+    const ready = new Promise<void>((resolve, reject) => {
+      started = resolve;
+      failed = reject;
+    });
+    // Only for the caller of start(): a merge hears of a failure through its own promise.
+    ready.catch(() => {});
+    worker.on("message", (message: WorkerMessage) => {
+      // Idle, it must not keep the process alive; starting, or with a merge waiting, it does.
+      if ("ready" in message) {
+        if (this.waiting.size === 0) worker.unref();
+        started();
+        return;
+      }
+      const waiting = this.waiting.get(message.id);
+      this.waiting.delete(message.id);
       if (this.waiting.size === 0) worker.unref();
-      if (merged === undefined) waiting?.reject(error);
-      else waiting?.resolve(merged);
+      if (message.merged === undefined) waiting?.reject(message.error);
+      else waiting?.resolve(message.merged);
     });
     const lost = (error: unknown) => {
-      if (this.worker !== worker) return;
-      this.worker = undefined;
+      failed(error);
+      if (this.running?.worker !== worker) return;
+      this.running = undefined;
       this.failAll(error);
     };
     worker.on("error", lost);
     worker.on("exit", (code) => lost(new Error(`the merge thread exited with code ${code}`)));
-    this.worker = worker;
-    return worker;
+    this.running = { worker, ready };
+    return this.running;
   }
 
   private failAll(error: unknown): void {

@@ -5,7 +5,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { mergeStoredUpdates } from "./encoding.ts";
-import type { MergeReply, MergeRequest } from "./merge-thread.ts";
+import type { MergeReply, MergeRequest, WorkerMessage } from "./merge-thread.ts";
 
 const port = parentPort;
 if (port === null) throw new Error("merge-worker runs as a worker thread only");
@@ -19,3 +19,6 @@ port.on("message", ({ id, snapshot, rows }: MergeRequest) => {
   }
   port.postMessage(reply, reply.merged ? [reply.merged.state.buffer as ArrayBuffer] : []);
 });
+
+// Imports are loaded by now: the store may open.
+port.postMessage({ ready: true } satisfies WorkerMessage);

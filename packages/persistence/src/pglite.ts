@@ -41,7 +41,7 @@ export async function createPGliteStore(options: PGliteStoreOptions = {}): Promi
   let store: SqlDocumentStore | undefined;
   try {
     store = new SqlDocumentStore("pglite", client, options);
-    await migrate(client, "public");
+    await Promise.all([migrate(client, "public"), store.startMergeThread()]);
     return store;
   } catch (error) {
     // Closing the store also stops its merge thread.

@@ -56,7 +56,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     } catch (error) {
       throw new PersistenceError("unavailable", `cannot reach Postgres: ${String(error)}`, { cause: error });
     }
-    await migrate(client, schema);
+    await Promise.all([migrate(client, schema), store.startMergeThread()]);
     const [row] = await client.query<{ schema: string }>("SELECT current_schema() AS schema");
     if (row?.schema !== schema) {
       throw new PersistenceError("invalid-argument", `the pool's sessions use schema ${row?.schema}, not ${schema}`);
