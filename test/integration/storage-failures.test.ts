@@ -106,7 +106,6 @@ describe("when storage fails, nothing is acknowledged and clients come back", ()
 describe("when too many edits wait for a stalled database, the connection is sent away with 4503", () => {
   const schema = freshSchemaName("overload");
   let proxy: TcpProxy;
-  let store: DocumentStore;
   let server: RunningServer;
 
   beforeAll(async () => {
@@ -114,15 +113,13 @@ describe("when too many edits wait for a stalled database, the connection is sen
     proxy = await startTcpProxy(postgres.hostname, Number(postgres.port || 5432));
     const proxied = new URL(databaseUrl);
     proxied.host = proxy.address;
-    // One append alone always fits, a second one waiting beside it does not.
-    store = await createPostgresStore({ connectionString: proxied.toString(), schema, maxQueuedBytes: 1 });
-    server = await startServer({ databaseSchema: schema, store });
+    // One append alone always fits, a second one waiting beside it does not (MAX_QUEUED_BYTES).
+    server = await startServer({ databaseUrl: proxied.toString(), databaseSchema: schema, maxQueuedBytes: 1 });
   });
   afterAll(async () => {
     // Ends the stalled commit: its connection drops, the store's retries fail, and it rejects.
     await proxy.close();
     await server.close();
-    await store.close();
     await dropSchema(schema);
   });
 

@@ -36,6 +36,8 @@ const tandemEnv = {
   DATA_DIR: "",
   STATIC_DIR: "",
   MAX_MESSAGE_BYTES: "",
+  MAX_BUFFERED_BYTES: "",
+  MAX_QUEUED_BYTES: "",
   SHUTDOWN_TIMEOUT_MS: "",
 };
 

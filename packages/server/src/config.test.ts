@@ -12,6 +12,7 @@ describe("loadConfig", () => {
       databaseSchema: "public",
       maxMessageBytes: 8 * 1024 * 1024,
       maxBufferedBytes: 16 * 1024 * 1024,
+      maxQueuedBytes: 64 * 1024 * 1024,
     });
     expect(config.databaseUrl).toBeUndefined();
   });
@@ -20,6 +21,7 @@ describe("loadConfig", () => {
     const config = loadConfig(["--port", "9000", "--max-buffered-bytes", "1048576"], {
       PORT: "8000",
       MAX_BUFFERED_BYTES: "2048",
+      MAX_QUEUED_BYTES: "4096",
       DATABASE_URL: "postgres://db/x",
       LOG_LEVEL: "warn",
       AUTH_SECRET: "",
@@ -29,6 +31,7 @@ describe("loadConfig", () => {
       databaseUrl: "postgres://db/x",
       logLevel: "warn",
       maxBufferedBytes: 1024 * 1024,
+      maxQueuedBytes: 4096,
     });
     expect(config.authSecret).toBeUndefined();
   });

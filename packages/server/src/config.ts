@@ -40,6 +40,7 @@ export const configSchema = z.object({
   maxMessageBytes: positiveInt.default(8 * MiB),
   maxMessagesPerSecond: positiveInt.default(200),
   maxBufferedBytes: positiveInt.default(16 * MiB),
+  maxQueuedBytes: positiveInt.default(64 * MiB),
   shutdownTimeoutMs: positiveInt.default(10_000),
 });
 
@@ -82,6 +83,7 @@ const settings = {
   maxMessageBytes: ["MAX_MESSAGE_BYTES", "max-message-bytes"],
   maxMessagesPerSecond: ["MAX_MESSAGES_PER_SECOND", "max-messages-per-second"],
   maxBufferedBytes: ["MAX_BUFFERED_BYTES", "max-buffered-bytes"],
+  maxQueuedBytes: ["MAX_QUEUED_BYTES", "max-queued-bytes"],
   shutdownTimeoutMs: ["SHUTDOWN_TIMEOUT_MS", "shutdown-timeout-ms"],
 } as const satisfies Record<keyof ResolvedConfig, readonly [string, string]>;
 

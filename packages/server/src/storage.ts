@@ -10,6 +10,7 @@ import type { Metrics } from "./metrics.js";
  */
 export function openStore(config: ResolvedConfig, metrics: Metrics, logger: Logger): Promise<DocumentStore> {
   const options = {
+    maxQueuedBytes: config.maxQueuedBytes,
     onBatchCommitted: (batch: CommitBatch) => {
       metrics.commitBatchUpdates.observe(batch.updates);
       metrics.commitSeconds.observe(batch.seconds);
