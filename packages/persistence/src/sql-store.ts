@@ -311,6 +311,9 @@ export class SqlDocumentStore implements DocumentStore {
   }
 
   private async compactNow(name: string): Promise<CompactionResult> {
+    // The thread must be up before the transaction takes the document's lock
+    // (on PGlite, the whole database): (re)starting it takes a while.
+    await this.merging.start();
     const { unapplied, ...result } = await compactDocument(this.sql, name, (snapshot, rows) =>
       this.merging.merge(snapshot, rows),
     );
