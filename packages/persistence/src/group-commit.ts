@@ -40,10 +40,11 @@ const BACKOFF_MS = 50;
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Group commit: while one batch is being committed, new appends queue up and
- * the next transaction commits all of them. Under load, durability costs one
+ * Group commit: appends that arrive in one event-loop turn share the first
+ * batch; while one batch is being committed, new appends queue up and the
+ * next transaction commits all of them. Under load, durability costs one
  * commit per batch instead of one per keystroke; with no load, an append is
- * committed at once.
+ * committed at the end of the event-loop turn it arrived in.
  *
  * A failed batch is retried while its error looks transient (with exponential
  * backoff and jitter, so that instances recovering together do not retry in
@@ -82,13 +83,26 @@ export class GroupCommit {
     this.pendingBytes = pending;
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ name, update, resolve, reject });
-      this.draining ??= this.drain();
+      this.draining ??= this.drainAfterThisTurn();
     });
   }
 
   /** Resolves when every append queued so far has settled. */
   async idle(): Promise<void> {
     while (this.draining !== undefined) await this.draining;
+  }
+
+  /**
+   * Starts the first batch once the event loop has handled everything it
+   * read in this turn, not at the first append: updates that arrive together
+   * (from many sockets in one poll) then share one commit, and, applied
+   * together once it returns, one broadcast. Started at once, the first
+   * update went alone and the rest waited for its commit, so at a steady
+   * rate nearly every update was its own commit and its own broadcast.
+   */
+  private async drainAfterThisTurn(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.drain();
   }
 
   private async drain(): Promise<void> {
