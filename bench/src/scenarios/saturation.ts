@@ -115,7 +115,9 @@ export function saturation(context: ScenarioContext): Promise<ScenarioOutcome> {
   return rampScenario(context, {
     documents: 1,
     perDocument: context.smoke ? 5 : 50,
-    rates: context.smoke ? [50, 100] : [100, 250, 500, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 10_000],
+    rates: context.smoke
+      ? [50, 100]
+      : [100, 250, 500, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 10_000, 12_000, 16_000],
     target: 6000,
   });
 }
