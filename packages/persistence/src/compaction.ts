@@ -1,4 +1,5 @@
-import { Encoding, type MergedState, type StoredUpdate, type UnappliedRow } from "./encoding.js";
+import { Encoding, type StoredUpdate, type UnappliedRow } from "./encoding.js";
+import type { MergedRows } from "./merge-thread.js";
 import type { SqlClient, SqlExecutor } from "./sql-client.js";
 import type { CompactionResult } from "./store.js";
 
@@ -14,11 +15,6 @@ const DOCUMENT_LOCK_CLASS = 0x74_64_6d_00;
  */
 export async function lockDocument(tx: SqlExecutor, name: string): Promise<void> {
   await tx.query(`SELECT pg_advisory_xact_lock(${DOCUMENT_LOCK_CLASS}, hashtext($1))`, [name]);
-}
-
-/** The rows a merge could not apply, as the rows themselves. */
-export function unappliedRows<Row>(rows: readonly Row[], { unapplied }: MergedState): UnappliedRow<Row>[] {
-  return unapplied.map(({ index, error }) => ({ row: rows[index] as Row, error }));
 }
 
 /** A row of the update log. */
@@ -50,7 +46,7 @@ export interface CompactionOutcome extends CompactionResult {
 export async function compactDocument(
   sql: SqlClient,
   name: string,
-  merge: (snapshot: StoredUpdate | null, rows: readonly LogRow[]) => Promise<MergedState>,
+  merge: (snapshot: StoredUpdate | null, rows: readonly LogRow[]) => Promise<MergedRows<LogRow>>,
 ): Promise<CompactionOutcome> {
   return sql.transaction(async (tx) => {
     await lockDocument(tx, name);
@@ -70,9 +66,7 @@ export async function compactDocument(
       document.snapshot === null
         ? null
         : { data: document.snapshot, encoding: document.snapshot_encoding ?? Encoding.V2 };
-    const merged = await merge(snapshot, rows);
-    const { state } = merged;
-    const unapplied = unappliedRows(rows, merged);
+    const { state, unapplied } = await merge(snapshot, rows);
 
     // A row that threw stays in the log: it may hold edits a later Yjs applies.
     const kept = new Set(unapplied.map(({ row }) => row));

@@ -15,7 +15,7 @@ function storedDocument() {
 }
 
 describe("MergeThread", () => {
-  it("merges on its thread exactly as on the caller's, reporting rows that throw by index, leaving the input intact", async () => {
+  it("merges on its thread exactly as on the caller's, reporting the caller's rows that throw, leaving the input intact", async () => {
     const { writer, snapshot, rows } = storedDocument();
     const garbage = { data: new Uint8Array([0, 255, 255, 255]), encoding: Encoding.V1 };
     const input = [rows[0], garbage, ...rows.slice(1)].filter((row) => row !== undefined);
@@ -23,7 +23,8 @@ describe("MergeThread", () => {
     try {
       const merged = await thread.merge(snapshot, input);
       expect(merged.state).toEqual(mergeStoredUpdates(snapshot, input).state);
-      expect(merged.unapplied.map(({ index }) => index)).toEqual([1]);
+      expect(merged.unapplied.map(({ row }) => row)).toEqual([garbage]);
+      expect(merged.unapplied[0]?.row).toBe(garbage);
       expect(merged.unapplied[0]?.error).toBeInstanceOf(Error);
       const doc = new Y.Doc();
       Y.applyUpdateV2(doc, merged.state);

@@ -1,7 +1,7 @@
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { MergedState, StoredUpdate } from "./encoding.js";
+import type { MergedState, StoredUpdate, UnappliedRow } from "./encoding.js";
 
 /** What the merge thread is asked: one document's stored payloads. */
 export interface MergeRequest {
@@ -26,6 +26,13 @@ const entry = new URL(`./merge-worker${extname(fileURLToPath(import.meta.url))}`
 /** A detached copy of `bytes`, exactly their size, so that it can be transferred and cannot be changed meanwhile. */
 function copyOf({ data, encoding }: StoredUpdate): StoredUpdate {
   return { data: new Uint8Array(data), encoding };
+}
+
+/** A merge's outcome for its caller: the state, and the caller's own rows that did not apply. */
+export interface MergedRows<Row> {
+  /** The whole document as one V2 update. */
+  readonly state: Uint8Array;
+  readonly unapplied: readonly UnappliedRow<Row>[];
 }
 
 interface Waiting {
@@ -56,18 +63,23 @@ export class MergeThread {
     return this.thread().ready;
   }
 
-  merge(snapshot: StoredUpdate | null, rows: readonly StoredUpdate[]): Promise<MergedState> {
+  merge<Row extends StoredUpdate>(snapshot: StoredUpdate | null, rows: readonly Row[]): Promise<MergedRows<Row>> {
     const { worker } = this.thread();
     const id = this.nextId++;
     const request: MergeRequest = { id, snapshot: snapshot && copyOf(snapshot), rows: rows.map(copyOf) };
     const transfer = [...(request.snapshot ? [request.snapshot] : []), ...request.rows].map(
       ({ data }) => data.buffer as ArrayBuffer,
     );
-    return new Promise<MergedState>((resolve, reject) => {
+    const merged = new Promise<MergedState>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       worker.ref();
       worker.postMessage(request, transfer);
     });
+    // The thread saw copies: it names the rows that did not apply by index.
+    return merged.then(({ state, unapplied }) => ({
+      state,
+      unapplied: unapplied.map(({ index, error }) => ({ row: rows[index] as Row, error })),
+    }));
   }
 
   /** Stops the thread; merges still waiting fail. */

@@ -1,6 +1,6 @@
 import * as Y from "yjs";
 import { writeBatch } from "./append-batch.js";
-import { compactDocument, type LogRow, lockDocument, unappliedRows } from "./compaction.js";
+import { compactDocument, type LogRow, lockDocument } from "./compaction.js";
 import { CompactionScheduler } from "./compaction-scheduler.js";
 import { applyStoredUpdates, Encoding, type StoredUpdate, type UnappliedRow } from "./encoding.js";
 import { PersistenceError } from "./errors.js";
@@ -226,9 +226,8 @@ export class SqlDocumentStore implements DocumentStore {
       checkVersionOptions(options);
       const stored = await this.read(name);
       if (!stored.found) throw new PersistenceError("not-found", `document ${name} does not exist`);
-      const merged = await this.merging.merge(stored.snapshot, stored.rows);
-      this.reportUnapplied(name, unappliedRows(stored.rows, merged));
-      const { state } = merged;
+      const { state, unapplied } = await this.merging.merge(stored.snapshot, stored.rows);
+      this.reportUnapplied(name, unapplied);
       const [row] = await this.sql.query<VersionRow>(
         `INSERT INTO tandem_versions (document_name, label, created_by, state, encoding)
          SELECT name, $2, $3, $4, ${Encoding.V2} FROM tandem_documents WHERE name = $1
