@@ -1,8 +1,6 @@
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { dropSchema } from "../support/postgres.js";
-import { type RunningServer, startServer } from "../support/server-harness.js";
-import { Cast, launchBrowser, type Person, screenshot, waitTimeoutMs } from "./support/browser.js";
+import { describe, expect, it } from "vitest";
+import { type Person, screenshot, waitTimeoutMs } from "./support/browser.js";
+import { useStage } from "./support/stage.js";
 import {
   editorText,
   openAsNewVisitor,
@@ -19,40 +17,23 @@ const problem = "Field teams lose edits when the connection drops: 14 support ti
 
 /** Two people (and, for the screenshot, a third) on one spec, on a dev-mode server: anyone edits. */
 describe("two people on the standalone page", () => {
-  let server: RunningServer;
-  let cast: Cast;
-
-  beforeAll(async () => {
-    let browser: Browser;
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    cast = new Cast(browser);
-  });
-
-  afterEach(() => {
-    expect(cast.takePageErrors()).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await cast?.close();
-    await server?.close();
-    if (server) await dropSchema(server.schema);
-  });
+  const stage = useStage();
 
   /**
    * Ada creates a spec through the page's New spec dialog; Grace opens its
    * link as a new visitor. Returns both once their editors are ready.
    */
   async function adaAndGraceOnNewSpec(test: string): Promise<{ ada: Person; grace: Person; document: string }> {
-    const ada = await cast.join(`ada-${test}`);
-    const grace = await cast.join(`grace-${test}`);
-    await ada.page.goto(server.url);
+    const ada = await stage.cast.join(`ada-${test}`);
+    const grace = await stage.cast.join(`grace-${test}`);
+    await ada.page.goto(stage.server.url);
     await pickProfile(ada.page, { name: "Ada Lovelace", color: "blue" });
     await ada.page.getByTestId("create-spec").click();
     await ada.page.getByTestId("create-title").fill("Offline mode");
     await ada.page.getByTestId("create-submit").click();
     await ada.page.waitForURL(/#\/d\/spec\//);
     const document = decodeURIComponent(new URL(ada.page.url()).hash.replace(/^#\/d\//, ""));
-    await openAsNewVisitor(grace.page, server.url, document, { name: "Grace Hopper", color: "purple" });
+    await openAsNewVisitor(grace.page, stage.server.url, document, { name: "Grace Hopper", color: "purple" });
     await Promise.all([waitForEditor(ada.page, true), waitForEditor(grace.page, true)]);
     return { ada, grace, document };
   }
@@ -97,8 +78,8 @@ describe("two people on the standalone page", () => {
     }
 
     // A third person sees both carets at once: the docs' screenshot of the page.
-    const margaret = await cast.join("margaret");
-    await openAsNewVisitor(margaret.page, server.url, document, { name: "Margaret Hamilton", color: "green" });
+    const margaret = await stage.cast.join("margaret");
+    await openAsNewVisitor(margaret.page, stage.server.url, document, { name: "Margaret Hamilton", color: "green" });
     await waitForEditor(margaret.page, true);
     const carets = editorText(margaret.page).getByTestId("remote-caret");
     await expect

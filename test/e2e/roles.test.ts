@@ -1,9 +1,7 @@
 import { signToken } from "@tandem/server";
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { dropSchema } from "../support/postgres.js";
-import { type RunningServer, startServer } from "../support/server-harness.js";
-import { Cast, launchBrowser, type Person, waitTimeoutMs } from "./support/browser.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Person, waitTimeoutMs } from "./support/browser.js";
+import { useStage } from "./support/stage.js";
 import {
   createSpecByApi,
   editorText,
@@ -19,35 +17,21 @@ const summaryHint = "What are we building, for whom, and why does it matter? Two
 
 /** People arrive with tokens from a server with AUTH_SECRET, so each has the role the token grants. */
 describe("roles on the standalone page", () => {
-  let server: RunningServer;
-  let cast: Cast;
+  const stage = useStage({ authSecret: secret });
   const tokens = { editor: "", commenter: "", viewer: "" };
 
   beforeAll(async () => {
-    let browser: Browser;
-    [server, browser] = await Promise.all([startServer({ authSecret: secret }), launchBrowser()]);
-    cast = new Cast(browser);
     tokens.editor = await signToken(secret, { sub: "ada", name: "Ada Lovelace", access: { "*": "editor" } });
     tokens.commenter = await signToken(secret, { sub: "cora", name: "Cora", access: { "spec/*": "commenter" } });
     tokens.viewer = await signToken(secret, { sub: "vic", name: "Vic", access: { "*": "viewer" } });
   });
 
-  afterEach(() => {
-    expect(cast.takePageErrors()).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await cast?.close();
-    await server?.close();
-    if (server) await dropSchema(server.schema);
-  });
-
   /** Opens `document` in a browser context of its own, signed in with `token`. */
   async function arrive(label: string, document: string, token: string, editable: boolean): Promise<Person> {
-    const person = await cast.join(label);
-    await openWithToken(person.page, server.url, document, token);
+    const person = await stage.cast.join(label);
+    await openWithToken(person.page, stage.server.url, document, token);
     // The page keeps the token and takes it out of the address at once, so a copied link never carries it.
-    await person.page.waitForURL(`${server.url}/#/d/${document}`);
+    await person.page.waitForURL(`${stage.server.url}/#/d/${document}`);
     await waitForEditor(person.page, editable);
     return person;
   }
@@ -78,7 +62,7 @@ describe("roles on the standalone page", () => {
   }
 
   it("keeps a viewer from typing and from commenting", async () => {
-    const document = await createSpecByApi(server.url, "Viewer check", tokens.editor);
+    const document = await createSpecByApi(stage.server.url, "Viewer check", tokens.editor);
     const ada = await arrive("ada-viewer", document, tokens.editor, true);
     const vic = await arrive("vic", document, tokens.viewer, false);
 
@@ -90,7 +74,7 @@ describe("roles on the standalone page", () => {
   });
 
   it("lets a commenter comment but not type", async () => {
-    const document = await createSpecByApi(server.url, "Commenter check", tokens.editor);
+    const document = await createSpecByApi(stage.server.url, "Commenter check", tokens.editor);
     const ada = await arrive("ada-commenter", document, tokens.editor, true);
     const cora = await arrive("cora", document, tokens.commenter, false);
 
