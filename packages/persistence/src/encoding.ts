@@ -1,4 +1,16 @@
+/**
+ * The merge thread runs this module from source in the tests (Node's type
+ * stripping), so its relative imports name `.ts` files; the build rewrites
+ * them to `.js`.
+ */
 import * as Y from "yjs";
+import {
+  AttributionRecorder,
+  type AuthoredRanges,
+  type AuthoredUpdate,
+  changesSince,
+  type IdRange,
+} from "./attribution.ts";
 
 /** How a stored Yjs payload is encoded; kept in the `encoding` columns. */
 export const Encoding = { V1: 1, V2: 2 } as const;
@@ -21,10 +33,17 @@ function applyOne(doc: Y.Doc, { data, encoding }: StoredUpdate): void {
   else throw new Error(`unknown update encoding ${encoding}`);
 }
 
+/** What a row would add to `doc`, for `recorder`; nothing for a row without author. */
+function examine(recorder: AttributionRecorder | undefined, doc: Y.Doc, { data, encoding, author }: AuthoredUpdate) {
+  if (recorder === undefined || author === undefined || author === null) return undefined;
+  return recorder.examine(doc, author, encoding === Encoding.V2 ? Y.decodeUpdateV2(data) : Y.decodeUpdate(data));
+}
+
 /**
  * Applies a snapshot and log rows to `doc` in one Yjs transaction, so that
  * observers see one change. Load and compaction both use it, so a compacted
- * document is exactly what loading its log gave.
+ * document is exactly what loading its log gave. With a `recorder`, the
+ * authors of rows that have one are recorded as they apply.
  *
  * A snapshot that does not apply throws: going on without it would drop the
  * whole compacted history. A log row that throws does not stop the others:
@@ -36,13 +55,16 @@ export function applyStoredUpdates<Row extends StoredUpdate>(
   doc: Y.Doc,
   snapshot: StoredUpdate | null,
   rows: readonly Row[],
+  recorder?: AttributionRecorder,
 ): UnappliedRow<Row>[] {
   const unapplied: UnappliedRow<Row>[] = [];
   Y.transact(doc, () => {
     if (snapshot !== null) applyOne(doc, snapshot);
     for (const row of rows) {
       try {
+        const changes = examine(recorder, doc, row);
         applyOne(doc, row);
+        if (changes) recorder?.record(changes);
       } catch (error) {
         unapplied.push({ row, error });
       }
@@ -51,11 +73,31 @@ export function applyStoredUpdates<Row extends StoredUpdate>(
   return unapplied;
 }
 
+/** What {@link mergeStoredUpdates} should do besides folding. */
+export interface MergeOptions {
+  /**
+   * Keep the content of deleted items (a Y.Doc with `gc: false`). Compaction
+   * does, so that history can bring deleted text back (see docs/history.md);
+   * versions do not need it.
+   */
+  readonly keepDeleted?: boolean;
+  /** Record who inserted and deleted what, from the rows' `author`. */
+  readonly attribute?: boolean;
+  /** Work out what changed since this earlier state of the document (null: since it was empty). */
+  readonly since?: StoredUpdate | null;
+  /** Skip encoding the merged state when only attribution or changes are wanted. */
+  readonly encode?: boolean;
+}
+
 /** The state {@link mergeStoredUpdates} folded, and the log rows (by index) that threw. */
 export interface MergedState {
-  /** The whole document as one V2 update. */
+  /** The whole document as one V2 update; empty when `encode` was false. */
   readonly state: Uint8Array;
   readonly unapplied: readonly { readonly index: number; readonly error: unknown }[];
+  /** With `attribute`: who inserted and deleted what, by the rows' authors. */
+  readonly attribution?: AuthoredRanges;
+  /** With `since`: the ids inserted, and those deleted, since that state. */
+  readonly changes?: { readonly inserted: readonly IdRange[]; readonly deleted: readonly IdRange[] };
 }
 
 /**
@@ -63,14 +105,31 @@ export interface MergedState {
  * fresh Y.Doc and re-encoding (V2 is about half the size of V1 for text): linear
  * in the number of updates, where `Y.mergeUpdates` over long lists is not.
  */
-export function mergeStoredUpdates(snapshot: StoredUpdate | null, rows: readonly StoredUpdate[]): MergedState {
-  const doc = new Y.Doc();
+export function mergeStoredUpdates(
+  snapshot: StoredUpdate | null,
+  rows: readonly StoredUpdate[],
+  options: MergeOptions = {},
+): MergedState {
+  const doc = new Y.Doc({ gc: options.keepDeleted !== true });
+  const recorder = options.attribute ? new AttributionRecorder() : undefined;
   try {
-    const unapplied = applyStoredUpdates(doc, snapshot, rows).map(({ row, error }) => ({
+    const unapplied = applyStoredUpdates(doc, snapshot, rows, recorder).map(({ row, error }) => ({
       index: rows.indexOf(row),
       error,
     }));
-    return { state: Y.encodeStateAsUpdateV2(doc), unapplied };
+    const merged: MergedState = {
+      state: options.encode === false ? new Uint8Array() : Y.encodeStateAsUpdateV2(doc),
+      unapplied,
+      ...(recorder ? { attribution: recorder.result() } : {}),
+    };
+    if (options.since === undefined) return merged;
+    const previous = new Y.Doc();
+    try {
+      if (options.since !== null) applyOne(previous, options.since);
+      return { ...merged, changes: changesSince(previous, doc) };
+    } finally {
+      previous.destroy();
+    }
   } finally {
     doc.destroy();
   }

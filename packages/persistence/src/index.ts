@@ -1,3 +1,4 @@
+export type { AuthoredRange, IdRange } from "./attribution.js";
 export type { PersistenceErrorCode } from "./errors.js";
 export { isPersistenceError, PersistenceError } from "./errors.js";
 export type { CommitBatch, StoreOptions } from "./options.js";
@@ -6,7 +7,11 @@ export { createPGliteStore } from "./pglite.js";
 export type { PostgresStoreOptions } from "./postgres.js";
 export { createPostgresStore } from "./postgres.js";
 export type {
+  AppendOptions,
+  Attribution,
+  AuthorProfile,
   CompactionResult,
+  CreateVersionOptions,
   DocumentInfo,
   DocumentMetadata,
   DocumentStore,
@@ -14,4 +19,6 @@ export type {
   ListOptions,
   LoadResult,
   VersionInfo,
+  VersionKind,
 } from "./store.js";
+export { VersionKinds } from "./store.js";

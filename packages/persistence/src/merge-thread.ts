@@ -1,13 +1,15 @@
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { MergedState, StoredUpdate, UnappliedRow } from "./encoding.js";
+import type { AuthoredUpdate } from "./attribution.js";
+import type { MergedState, MergeOptions, StoredUpdate, UnappliedRow } from "./encoding.js";
 
 /** What the merge thread is asked: one document's stored payloads. */
 export interface MergeRequest {
   readonly id: number;
   readonly snapshot: StoredUpdate | null;
-  readonly rows: readonly StoredUpdate[];
+  readonly rows: readonly AuthoredUpdate[];
+  readonly options: MergeOptions;
 }
 
 /** What it answers: the merged state, or why merging threw. */
@@ -24,14 +26,12 @@ export type WorkerMessage = MergeReply | { readonly ready: true };
 const entry = new URL(`./merge-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
 /** A detached copy of `bytes`, exactly their size, so that it can be transferred and cannot be changed meanwhile. */
-function copyOf({ data, encoding }: StoredUpdate): StoredUpdate {
-  return { data: new Uint8Array(data), encoding };
+function copyOf({ data, encoding, author }: AuthoredUpdate): AuthoredUpdate {
+  return { data: new Uint8Array(data), encoding, author: author ?? null };
 }
 
-/** A merge's outcome for its caller: the state, and the caller's own rows that did not apply. */
-export interface MergedRows<Row> {
-  /** The whole document as one V2 update. */
-  readonly state: Uint8Array;
+/** A merge's outcome for its caller: what the thread found, with the caller's own rows that did not apply. */
+export interface MergedRows<Row> extends Omit<MergedState, "unapplied"> {
   readonly unapplied: readonly UnappliedRow<Row>[];
 }
 
@@ -63,11 +63,21 @@ export class MergeThread {
     return this.thread().ready;
   }
 
-  merge<Row extends StoredUpdate>(snapshot: StoredUpdate | null, rows: readonly Row[]): Promise<MergedRows<Row>> {
+  merge<Row extends AuthoredUpdate>(
+    snapshot: StoredUpdate | null,
+    rows: readonly Row[],
+    options: MergeOptions = {},
+  ): Promise<MergedRows<Row>> {
     const { worker } = this.thread();
     const id = this.nextId++;
-    const request: MergeRequest = { id, snapshot: snapshot && copyOf(snapshot), rows: rows.map(copyOf) };
-    const transfer = [...(request.snapshot ? [request.snapshot] : []), ...request.rows].map(
+    const since = options.since && copyOf(options.since);
+    const request: MergeRequest = {
+      id,
+      snapshot: snapshot && copyOf(snapshot),
+      rows: rows.map(copyOf),
+      options: { ...options, ...(since ? { since } : {}) },
+    };
+    const transfer = [...(request.snapshot ? [request.snapshot] : []), ...(since ? [since] : []), ...request.rows].map(
       ({ data }) => data.buffer as ArrayBuffer,
     );
     const merged = new Promise<MergedState>((resolve, reject) => {
@@ -76,8 +86,8 @@ export class MergeThread {
       worker.postMessage(request, transfer);
     });
     // The thread saw copies: it names the rows that did not apply by index.
-    return merged.then(({ state, unapplied }) => ({
-      state,
+    return merged.then(({ unapplied, ...rest }) => ({
+      ...rest,
       unapplied: unapplied.map(({ index, error }) => ({ row: rows[index] as Row, error })),
     }));
   }

@@ -10,10 +10,10 @@ import type { MergeReply, MergeRequest, WorkerMessage } from "./merge-thread.ts"
 const port = parentPort;
 if (port === null) throw new Error("merge-worker runs as a worker thread only");
 
-port.on("message", ({ id, snapshot, rows }: MergeRequest) => {
+port.on("message", ({ id, snapshot, rows, options }: MergeRequest) => {
   let reply: MergeReply;
   try {
-    reply = { id, merged: mergeStoredUpdates(snapshot, rows) };
+    reply = { id, merged: mergeStoredUpdates(snapshot, rows, options) };
   } catch (error) {
     reply = { id, error };
   }
