@@ -44,7 +44,7 @@ export function authentication(authenticator: Authenticator): Extension {
         throw Forbidden;
       }
       connectionConfig.readOnly = !access.canWrite;
-      session.setWritable(documentName, access.canWrite);
+      session.setWriter(documentName, access.canWrite ? identity.id : undefined);
       if (identity.expiresAt !== undefined) session.expireAt(identity.expiresAt);
       session.logger.info(
         { document: documentName, user: identity.id, role: access.role, readOnly: !access.canWrite },
@@ -56,7 +56,7 @@ export function authentication(authenticator: Authenticator): Extension {
     async onDisconnect({ documentName, context }) {
       // The write permission ends with the document's connection: if the client
       // opens the document again on this socket, its new token decides afresh.
-      (context as Partial<ConnectionContext> | undefined)?.session?.setWritable(documentName, false);
+      (context as Partial<ConnectionContext> | undefined)?.session?.setWriter(documentName, undefined);
     },
   };
 }

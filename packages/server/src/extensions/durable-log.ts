@@ -91,11 +91,17 @@ const earlyAppends = new WeakMap<Uint8Array, Promise<AppendOutcome>>();
  * their own instance stored them before applying them.
  */
 export function durableLog(store: DocumentStore, metrics: Metrics, logger: Logger): DurableLog {
-  async function append(session: SocketSession, documentName: string, update: Uint8Array): Promise<AppendOutcome> {
+  async function append(
+    session: SocketSession,
+    documentName: string,
+    update: Uint8Array,
+    author: string | undefined,
+  ): Promise<AppendOutcome> {
     const started = performance.now();
     metrics.appendsInFlight.inc();
     try {
-      await store.append(documentName, update);
+      // The author is stored in the same row: who wrote an edit commits with the edit (docs/history.md).
+      await store.append(documentName, update, author === undefined ? {} : { author });
     } catch (error) {
       const [code, closeWith] = appendFailure(error);
       metrics.errors.inc({ code });
@@ -114,7 +120,13 @@ export function durableLog(store: DocumentStore, metrics: Metrics, logger: Logge
   }
 
   /** Appends what of a frame's update the durable live document lacks, if anything. */
-  function appendMissing(session: SocketSession, documentName: string, frame: Frame, document: Y.Doc) {
+  function appendMissing(
+    session: SocketSession,
+    documentName: string,
+    frame: Frame,
+    document: Y.Doc,
+    author: string | undefined,
+  ) {
     const { update } = frame;
     if (update === undefined) return stored;
     // A sync step 2 carries the client's whole state on every (re)connect; it
@@ -127,7 +139,7 @@ export function durableLog(store: DocumentStore, metrics: Metrics, logger: Logge
         ? update
         : Y.diffUpdate(update, Y.encodeStateVector(document));
     if (missing !== update && holdsNothing(Y.decodeUpdate(missing))) return stored;
-    return append(session, documentName, missing);
+    return append(session, documentName, missing, author);
   }
 
   const extension: Extension = {
@@ -152,8 +164,9 @@ export function durableLog(store: DocumentStore, metrics: Metrics, logger: Logge
       const frame = frameOf(bytes);
       // A read-only connection's updates are never applied (see the authentication extension), so never stored.
       if (frame?.update === undefined || connection.readOnly) return;
-      const { session } = context as ConnectionContext;
-      const outcome = await (earlyAppends.get(bytes) ?? appendMissing(session, documentName, frame, document));
+      const { session, identity } = context as ConnectionContext;
+      const outcome = await (earlyAppends.get(bytes) ??
+        appendMissing(session, documentName, frame, document, identity?.id));
       // Rethrown so that Hocuspocus neither applies nor acknowledges the message.
       if (!outcome.stored) throw outcome.error;
     },
@@ -175,7 +188,7 @@ export function durableLog(store: DocumentStore, metrics: Metrics, logger: Logge
     appendEarly(bytes, frame, session) {
       if (frame.sync !== "update" || frame.update === undefined || !session.canWrite(frame.documentName)) return;
       if (parseDocumentName(frame.documentName).isComments) return;
-      earlyAppends.set(bytes, append(session, frame.documentName, frame.update));
+      earlyAppends.set(bytes, append(session, frame.documentName, frame.update, session.writerOf(frame.documentName)));
     },
   };
 }

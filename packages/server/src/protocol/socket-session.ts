@@ -80,8 +80,8 @@ export class SocketSession {
   private expiryTimer: NodeJS.Timeout | undefined;
   /** The largest message sent on this socket, which the send buffer's cap allows for on top. */
   private largestSent = 0;
-  /** The documents this socket was authenticated to write. */
-  private readonly writable = new Set<string>();
+  /** The documents this socket was authenticated to write, each with the user id of the token it was opened with. */
+  private readonly writers = new Map<string, string>();
 
   constructor(
     private readonly socket: WebSocket,
@@ -119,15 +119,24 @@ export class SocketSession {
     return this.closing;
   }
 
-  /** Records whether the token a document was (re)opened with lets this socket write it. */
-  setWritable(documentName: string, canWrite: boolean): void {
-    if (canWrite) this.writable.add(documentName);
-    else this.writable.delete(documentName);
+  /**
+   * Records who may write a document through this socket: the user id of the
+   * token it was (re)opened with, when that token lets them write; undefined
+   * when it does not.
+   */
+  setWriter(documentName: string, userId: string | undefined): void {
+    if (userId !== undefined) this.writers.set(documentName, userId);
+    else this.writers.delete(documentName);
   }
 
   /** Whether this socket was authenticated to write `documentName`. */
   canWrite(documentName: string): boolean {
-    return this.writable.has(documentName);
+    return this.writers.has(documentName);
+  }
+
+  /** The user id that writes `documentName` through this socket, when it may; the author of what it sends. */
+  writerOf(documentName: string): string | undefined {
+    return this.writers.get(documentName);
   }
 
   /**
