@@ -398,6 +398,7 @@ export function runDocumentStoreContract(name: string, setup: () => Promise<Cont
         { id: "ada", name: "Ada Lovelace", color: "#0090ff" },
         { id: "grace", name: "Grace", color: "#8e4ec6" },
       ]);
+      expect(await store.listAuthors("doc/people")).toEqual(attribution.authors);
       expect(attribution.lastEditedBy).toBe("ada");
       expect((await store.stat("doc/people"))?.lastEditedBy).toBe("ada");
       await store.append("doc/people", w.insert("b"), { author: "grace" });

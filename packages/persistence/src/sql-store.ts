@@ -328,6 +328,13 @@ export class SqlDocumentStore implements DocumentStore {
     });
   }
 
+  listAuthors(name: string): Promise<AuthorProfile[]> {
+    return this.call("listAuthors", async () => {
+      checkName(name);
+      return this.authorsOf(name);
+    });
+  }
+
   readAttribution(name: string): Promise<Attribution> {
     return this.call("readAttribution", async () => {
       checkName(name);
@@ -335,13 +342,7 @@ export class SqlDocumentStore implements DocumentStore {
       // between moves rows from the one to the other, so they are seen twice
       // (harmless: the same ranges, coalesced) rather than not at all.
       const stored = await this.read(name);
-      const [folded, authors] = await Promise.all([
-        readAuthorship(this.sql, name),
-        this.sql.query<AuthorProfile>(
-          "SELECT author AS id, name, color FROM tandem_authors WHERE document_name = $1 ORDER BY author",
-          [name],
-        ),
-      ]);
+      const [folded, authors] = await Promise.all([readAuthorship(this.sql, name), this.authorsOf(name)]);
       const { attribution, unapplied } = await this.merging.merge(stored.snapshot, stored.rows, {
         attribute: true,
         encode: false,
@@ -388,6 +389,13 @@ export class SqlDocumentStore implements DocumentStore {
     const forget = () => this.inFlight.delete(running);
     running.then(forget, forget);
     return running;
+  }
+
+  private authorsOf(name: string): Promise<AuthorProfile[]> {
+    return this.sql.query<AuthorProfile>(
+      "SELECT author AS id, name, color FROM tandem_authors WHERE document_name = $1 ORDER BY author",
+      [name],
+    );
   }
 
   private async read(name: string): Promise<StoredDocument> {

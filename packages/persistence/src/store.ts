@@ -194,6 +194,9 @@ export interface DocumentStore {
   /** Records how `author` is shown in the document (upserted: the latest name and colour win). */
   recordAuthor(name: string, author: AuthorProfile): Promise<void>;
 
+  /** How the document's authors are shown, by id. */
+  listAuthors(name: string): Promise<AuthorProfile[]>;
+
   /** Who inserted and who deleted what in the document, with how each author is shown. */
   readAttribution(name: string): Promise<Attribution>;
 

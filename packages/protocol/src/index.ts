@@ -56,6 +56,22 @@ export {
   MAX_TITLE_LENGTH,
   SpecStatuses,
 } from "./documents.js";
+export type {
+  AttributeChange,
+  AuthorChanges,
+  ChangeKind,
+  ContentMark,
+  ContentNode,
+  ContentText,
+  DocumentAuthorship,
+  DocumentDiff,
+  HistoryAuthor,
+  HistoryChangeResult,
+  VersionContent,
+  VersionKind,
+  VersionList,
+  VersionSummary,
+} from "./history.js";
 export type { Permissions, Role } from "./roles.js";
 export { isRole, permissionsOf, Roles } from "./roles.js";
 export { defaultUserColor } from "./users.js";

@@ -11,6 +11,8 @@ import { commentsGuard } from "./extensions/comments-guard.js";
 import { type DurableLog, durableLog } from "./extensions/durable-log.js";
 import { presenceIdentity } from "./extensions/presence.js";
 import { redisRelay } from "./extensions/redis.js";
+import { historyExtension } from "./history/extension.js";
+import { DocumentHistory } from "./history/service.js";
 import { documentApiRoutes } from "./http/api/documents.js";
 import { coreRoutes, createRequestListener } from "./http/routes.js";
 import { createLogger } from "./logger.js";
@@ -144,6 +146,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       commentsGuard(metrics),
       durable.extension,
       metadataMirror(opened, metrics, logger),
+      historyExtension(opened, settings, metrics, logger),
       unloadWatcher,
     ];
     let instance: Hocuspocus | undefined;
@@ -152,7 +155,12 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       instance = new Hocuspocus({ name: "tandem", quiet: true, extensions, unloadImmediately: true });
       hocuspocus = instance;
       const routes = [
-        ...documentApiRoutes({ store: opened, hocuspocus: instance, authenticator }),
+        ...documentApiRoutes({
+          store: opened,
+          hocuspocus: instance,
+          authenticator,
+          history: new DocumentHistory(opened, instance),
+        }),
         ...coreRoutes(opened, metrics, logger),
       ];
       httpServer.on("request", createRequestListener(routes, settings.staticDir ?? defaultStaticDir(), logger));
