@@ -2,6 +2,7 @@ import type { ScenarioOutcome } from "../report/record.js";
 import { coldLoad } from "./cold-load.js";
 import type { ScenarioContext } from "./context.js";
 import { durability } from "./durability.js";
+import { history } from "./history.js";
 import { hotDocument } from "./hot-document.js";
 import { idle } from "./idle.js";
 import { joinStorm } from "./join-storm.js";
@@ -27,6 +28,10 @@ export const scenarios = {
   "cold-load": { title: "6. Cold load of the automerge-paper document", run: coldLoad },
   durability: { title: "7. Durability: WAL per edit, and acknowledged edits lost to SIGKILL", run: durability },
   "trace-replay": { title: "8. Trace replay: seph-blog1 typed by 3 clients taking turns", run: traceReplay },
+  history: {
+    title: "9. History: open the history and diff two versions of the automerge-paper document",
+    run: history,
+  },
 } satisfies Record<string, Scenario>;
 
 export type ScenarioName = keyof typeof scenarios;

@@ -343,10 +343,11 @@ export class SqlDocumentStore implements DocumentStore {
       // (harmless: the same ranges, coalesced) rather than not at all.
       const stored = await this.read(name);
       const [folded, authors] = await Promise.all([readAuthorship(this.sql, name), this.authorsOf(name)]);
-      const { attribution, unapplied } = await this.merging.merge(stored.snapshot, stored.rows, {
-        attribute: true,
-        encode: false,
-      });
+      // Only authored rows add attribution; without any, the snapshot need not be applied at all.
+      const authored = stored.rows.some((row) => row.author !== null);
+      const { attribution, unapplied } = authored
+        ? await this.merging.merge(stored.snapshot, stored.rows, { attribute: true, encode: false })
+        : { attribution: undefined, unapplied: [] };
       this.reportUnapplied(name, unapplied);
       return {
         insertions: coalesce([...folded.insertions, ...(attribution?.insertions ?? [])]),

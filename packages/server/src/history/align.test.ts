@@ -4,7 +4,7 @@ import * as Y from "yjs";
 import { seededRandom, testSeed } from "../../../../test/support/random.js";
 import { alignContent } from "./align.js";
 import { applyAlignment } from "./apply.js";
-import { idKey, readContent, type TreeNode } from "./content-tree.js";
+import { readContent, type TreeNode } from "./content-tree.js";
 import { renderDiff, renderTree } from "./render.js";
 
 /** A copy of `doc` under a client id of its own, as another person's browser would hold it. */
@@ -94,7 +94,9 @@ const contentOf = (doc: Y.Doc) => ({ title: title(doc).toString(), body: renderT
 /** Each character's id and text: an edit splitting an emoji turns its halves into U+FFFD under the same ids. */
 function charIds(nodes: readonly TreeNode[]): string[] {
   return nodes.flatMap((node) =>
-    node.kind === "text" ? node.chars.map((char) => `${idKey(char.id)}${char.text}`) : charIds(node.children),
+    node.kind === "text"
+      ? node.chars.map((char) => `${char.id.client}:${char.id.clock}${char.text}`)
+      : charIds(node.children),
   );
 }
 

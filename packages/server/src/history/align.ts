@@ -1,6 +1,6 @@
+import type * as Y from "yjs";
 import {
   type ContentTree,
-  idKey,
   type TreeChar,
   type TreeElement,
   type TreeNode,
@@ -8,6 +8,7 @@ import {
   textOf,
 } from "./content-tree.js";
 import { commonSubsequence } from "./myers.js";
+import { rangeHolding } from "./ranges.js";
 
 /**
  * How two states of a document line up: the one alignment behind every diff,
@@ -16,10 +17,7 @@ import { commonSubsequence } from "./myers.js";
  */
 
 /** One character: in both states (`keep`), only in the older (`delete`) or only in the newer (`insert`). */
-export type CharStep =
-  | { readonly op: "keep"; readonly old: TreeChar; readonly new: TreeChar }
-  | { readonly op: "delete"; readonly old: TreeChar }
-  | { readonly op: "insert"; readonly new: TreeChar };
+export type CharStep = Pairing<TreeChar>;
 
 /** One child of an element: paired with its counterpart (and aligned inside), or only in one state. */
 export type NodeStep =
@@ -44,40 +42,100 @@ function pushAll<T>(target: T[], items: readonly T[]): void {
   for (const item of items) target.push(item);
 }
 
+/** An item of two aligned sequences: in both (`keep`), only in the older (`delete`) or only in the newer (`insert`). */
 type Pairing<T> =
-  | { readonly op: "pair"; readonly old: T; readonly new: T }
+  | { readonly op: "keep"; readonly old: T; readonly new: T }
   | { readonly op: "delete"; readonly old: T }
   | { readonly op: "insert"; readonly new: T };
 
 /**
- * Aligns two sequences by identity first: items with the same Yjs id are the
- * same, and since Yjs never moves an item, shared ids come in the same order
- * in both states, so one pass pairs them. The stretches between two such
- * anchors are handed to `gap`, which pairs by content.
+ * The pairs of indexes of items with the same Yjs id in two sequences (when
+ * `same` agrees): since Yjs never moves an item, shared ids come in the same
+ * order in both states, so one pass finds them all. For the few children of
+ * an element.
  */
-function alignSequence<T>(
+function idAnchors<T>(
   old: readonly T[],
   next: readonly T[],
-  identity: (item: T) => string | null,
-  gap: (old: readonly T[], next: readonly T[]) => Pairing<T>[],
-): Pairing<T>[] {
+  idOf: (item: T) => Y.ID | null,
+  same: (a: T, b: T) => boolean,
+): [number, number][] {
   const positions = new Map<string, number>();
   next.forEach((item, index) => {
-    const key = identity(item);
-    if (key !== null) positions.set(key, index);
+    const id = idOf(item);
+    if (id !== null) positions.set(`${id.client}:${id.clock}`, index);
   });
   const anchors: [number, number][] = [];
   let lastNext = -1;
   old.forEach((item, index) => {
-    const key = identity(item);
-    const position = key === null ? undefined : positions.get(key);
+    const id = idOf(item);
+    const position = id === null ? undefined : positions.get(`${id.client}:${id.clock}`);
     // Always increasing, as said above; a stray one is simply not an anchor.
-    if (position !== undefined && position > lastNext) {
+    if (position !== undefined && position > lastNext && same(item, next[position] as T)) {
       anchors.push([index, position]);
       lastNext = position;
     }
   });
-  return pairAround(old, next, anchors, gap);
+  return anchors;
+}
+
+/** Characters of one client with consecutive clocks at consecutive indexes: a typed run, usually one Yjs item. */
+interface CharRun {
+  readonly clock: number;
+  end: number;
+  readonly index: number;
+}
+
+/**
+ * {@link idAnchors} for characters, which number in the hundreds of
+ * thousands: a key per character was most of a diff's time. The newer
+ * characters are indexed as runs (per client, sorted by clock) and each older
+ * character is found by binary search, or at once when it follows the one
+ * before in the same run. A character of two UTF-16 units (an emoji) is a run
+ * of its own, so that clocks and indexes step together inside a run.
+ */
+function charAnchors(old: readonly TreeChar[], next: readonly TreeChar[]): [number, number][] {
+  const runs = new Map<number, CharRun[]>();
+  let open: { client: number; run: CharRun } | undefined;
+  next.forEach((char, index) => {
+    const { client, clock } = char.id;
+    const extends_ =
+      open !== undefined &&
+      open.client === client &&
+      open.run.end === clock &&
+      open.run.index + (open.run.end - open.run.clock) === index &&
+      char.text.length === 1;
+    if (extends_ && open) {
+      open.run.end++;
+      return;
+    }
+    const run = { clock, end: clock + 1, index };
+    const list = runs.get(client) ?? [];
+    list.push(run);
+    runs.set(client, list);
+    open = char.text.length === 1 ? { client, run } : undefined;
+  });
+  for (const list of runs.values()) list.sort((a, b) => a.clock - b.clock);
+  const anchors: [number, number][] = [];
+  let lastNext = -1;
+  let found: { client: number; run: CharRun } | undefined;
+  old.forEach((char, index) => {
+    const { client, clock } = char.id;
+    if (found === undefined || found.client !== client || clock < found.run.clock || clock >= found.run.end) {
+      const run = rangeHolding(runs.get(client) ?? [], clock, (candidate) => ({
+        from: candidate.clock,
+        to: candidate.end,
+      }));
+      found = run && { client, run };
+    }
+    if (found === undefined) return;
+    const position = found.run.index + (clock - found.run.clock);
+    if (position > lastNext && next[position]?.text === char.text) {
+      anchors.push([index, position]);
+      lastNext = position;
+    }
+  });
+  return anchors;
 }
 
 /** Pairs the items at `matches` (pairs of indexes, increasing), and hands the stretches between them to `between`. */
@@ -91,10 +149,11 @@ function pairAround<T>(
   let from = 0;
   let fromNext = 0;
   for (const [at, atNext] of [...matches, [old.length, next.length] as const]) {
-    pushAll(steps, between(old.slice(from, at), next.slice(fromNext, atNext)));
+    // Most anchors follow one another: nothing between them to compare.
+    if (at > from || atNext > fromNext) pushAll(steps, between(old.slice(from, at), next.slice(fromNext, atNext)));
     const kept = old[at];
     const keptNext = next[atNext];
-    if (kept !== undefined && keptNext !== undefined) steps.push({ op: "pair", old: kept, new: keptNext });
+    if (kept !== undefined && keptNext !== undefined) steps.push({ op: "keep", old: kept, new: keptNext });
     from = at + 1;
     fromNext = atNext + 1;
   }
@@ -203,7 +262,7 @@ function segmentsOf(steps: readonly Pairing<Token>[]): Segment[] {
   const segments: Segment[] = [];
   for (const step of steps) {
     const last = segments.at(-1);
-    if (step.op === "pair") {
+    if (step.op === "keep") {
       if (last?.equal) {
         last.pairs.push({ old: step.old, new: step.new });
         segments[segments.length - 1] = { ...last, length: last.length + step.old.text.length };
@@ -230,7 +289,7 @@ function charGap(old: readonly TreeChar[], next: readonly TreeChar[]): Pairing<T
     if (segment.equal) {
       return segment.pairs.flatMap((pair) =>
         old.slice(pair.old.from, pair.old.to).map((char, offset) => ({
-          op: "pair" as const,
+          op: "keep" as const,
           old: char,
           new: next[pair.new.from + offset] as TreeChar,
         })),
@@ -265,7 +324,7 @@ function zipByShape(old: readonly TreeNode[], next: readonly TreeNode[]): Pairin
   for (let index = 0; index < Math.max(old.length, next.length); index++) {
     const a = old[index];
     const b = next[index];
-    if (a !== undefined && b !== undefined && sameShape(a, b)) steps.push({ op: "pair", old: a, new: b });
+    if (a !== undefined && b !== undefined && sameShape(a, b)) steps.push({ op: "keep", old: a, new: b });
     else {
       if (a !== undefined) steps.push({ op: "delete", old: a });
       if (b !== undefined) steps.push({ op: "insert", new: b });
@@ -274,22 +333,24 @@ function zipByShape(old: readonly TreeNode[], next: readonly TreeNode[]): Pairin
   return steps;
 }
 
-const nodeIdentity = (node: TreeNode): string | null => (node.id === null ? null : `${node.kind}${idKey(node.id)}`);
-
 /** Aligns the characters of two texts. */
 export function alignChars(old: readonly TreeChar[], next: readonly TreeChar[]): CharStep[] {
-  // The text is part of the identity: Yjs turns both halves of a surrogate pair into U+FFFD when an
-  // edit splits them, so one id can stand for an emoji in an older state and for "\uFFFD" in a newer one.
-  return alignSequence(old, next, (char) => `${idKey(char.id)}${char.text}`, charGap).map((step) =>
-    step.op === "pair" ? { op: "keep", old: step.old, new: step.new } : step,
-  );
+  // The text must agree too (charAnchors checks it): Yjs turns both halves of a surrogate pair into U+FFFD when
+  // an edit splits them, so one id can stand for an emoji in an older state and for "\uFFFD" in a newer one.
+  return pairAround(old, next, charAnchors(old, next), charGap);
 }
 
 /** Aligns the children of two elements, recursively. */
 export function alignNodes(old: readonly TreeNode[], next: readonly TreeNode[]): NodeStep[] {
-  const pairings = alignSequence(old, next, nodeIdentity, (a, b) => pairMatched(a, b, signature, zipByShape));
+  const anchors = idAnchors(
+    old,
+    next,
+    (node) => node.id,
+    (a, b) => a.kind === b.kind,
+  );
+  const pairings = pairAround(old, next, anchors, (a, b) => pairMatched(a, b, signature, zipByShape));
   return pairings.flatMap((step): NodeStep[] => {
-    if (step.op !== "pair") return [step];
+    if (step.op !== "keep") return [step];
     const { old: a, new: b } = step;
     if (a.kind === "text" && b.kind === "text")
       return [{ op: "text", old: a, new: b, chars: alignChars(a.chars, b.chars) }];

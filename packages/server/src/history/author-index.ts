@@ -1,5 +1,6 @@
 import type { AuthoredRange } from "@tandem/persistence";
 import type * as Y from "yjs";
+import { rangeHolding } from "./ranges.js";
 import type { AuthorLookup } from "./render.js";
 
 /** Ranges of one client, sorted by clock, for binary search. */
@@ -16,19 +17,12 @@ function byClient(ranges: readonly AuthoredRange[]): Map<number, ClientRanges> {
   return grouped;
 }
 
-/** The author of the range holding `clock`, or null. Ranges of one author never overlap; of two, the first wins. */
+/** The author of the range holding `clock`, or null. Ranges of one author never overlap; of two, either may be found. */
 function find(ranges: ClientRanges | undefined, clock: number): string | null {
   if (ranges === undefined) return null;
-  let low = 0;
-  let high = ranges.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    const range = ranges[middle] as AuthoredRange;
-    if (clock < range.clock) high = middle - 1;
-    else if (clock >= range.clock + range.length) low = middle + 1;
-    else return range.author;
-  }
-  return null;
+  return (
+    rangeHolding(ranges, clock, (range) => ({ from: range.clock, to: range.clock + range.length }))?.author ?? null
+  );
 }
 
 /** Looks up who inserted and who deleted an item, from a document's attribution (`store.readAttribution`). */

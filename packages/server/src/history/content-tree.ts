@@ -69,29 +69,18 @@ const includes = (include: Include, item: Y.Item) => include(item.id, item.delet
 
 const noMarks: Marks = { values: {}, sources: {} };
 
-/** The key under which an id is compared: ids are equal when client and clock are. */
-export const idKey = (id: Y.ID): string => `${id.client}:${id.clock}`;
-
-/** Splits `text` into code points, with each one's offset in UTF-16 units. */
-function codePoints(text: string): { text: string; offset: number }[] {
-  const points: { text: string; offset: number }[] = [];
-  let offset = 0;
-  for (const point of text) {
-    points.push({ text: point, offset });
-    offset += point.length;
-  }
-  return points;
-}
-
 function readText(type: Y.XmlText | Y.Text, id: Y.ID | null, include: Include): TreeText {
   const chars: TreeChar[] = [];
   let marks = noMarks;
   for (let item = type._start; item !== null; item = item.right) {
     const content = item.content;
     if (content instanceof Y.ContentString) {
-      for (const point of codePoints(content.str)) {
-        const id = Y.createID(item.id.client, item.id.clock + point.offset);
-        if (include(id, item.deleted)) chars.push({ text: point.text, id, marks });
+      // Code points, each with its id: the item's first clock plus its offset in UTF-16 units.
+      let offset = 0;
+      for (const point of content.str) {
+        const id = Y.createID(item.id.client, item.id.clock + offset);
+        if (include(id, item.deleted)) chars.push({ text: point, id, marks });
+        offset += point.length;
       }
     } else if (content instanceof Y.ContentFormat && includes(include, item)) {
       // One shared object per run of equally formatted characters.
