@@ -44,6 +44,9 @@ export function historyExtension(
   logger: Logger,
 ): Extension {
   const activity = new Map<string, Activity>();
+  // Profiles recorded by this process, per loaded document: a person reconnecting (or opening a
+  // second tab) costs no query. Forgotten when the document unloads.
+  const recorded = new Map<string, Map<string, string>>();
 
   async function makeVersion(documentName: string, why: string): Promise<void> {
     clearTimeout(activity.get(documentName)?.timer);
@@ -79,8 +82,13 @@ export function historyExtension(
     async connected({ documentName, context, connection }) {
       const { identity } = context as Partial<ConnectionContext>;
       if (connection.readOnly || identity === undefined || parseDocumentName(documentName).isComments) return;
+      const profile = `${identity.name}\n${identity.color}`;
+      const known = recorded.get(documentName) ?? new Map<string, string>();
+      if (known.get(identity.id) === profile) return;
       try {
         await store.recordAuthor(documentName, { id: identity.id, name: identity.name, color: identity.color });
+        known.set(identity.id, profile);
+        recorded.set(documentName, known);
       } catch (error) {
         metrics.errors.inc({ code: "author-record-failed" });
         logger.error({ err: error, document: documentName, user: identity.id }, "could not record an author");
@@ -93,12 +101,14 @@ export function historyExtension(
     },
 
     async afterUnloadDocument({ documentName }) {
+      recorded.delete(documentName);
       if (activity.has(documentName)) await makeVersion(documentName, "everyone left");
     },
 
     async onDestroy() {
       for (const entry of activity.values()) clearTimeout(entry.timer);
       activity.clear();
+      recorded.clear();
     },
   };
 }
