@@ -60,19 +60,22 @@ function VersionItem({
   );
 }
 
-function NameVersion({ onName }: { readonly onName: (label: string) => Promise<void> }): ReactNode {
+/**
+ * Runs one change to the history and reports it: a message of what was done,
+ * or of why it could not be (the server's reason, e.g. a role that may not).
+ * Resolves whether it was done.
+ */
+type Act = (what: string, work: () => Promise<string>) => Promise<boolean>;
+
+function NameVersion({ onName }: { readonly onName: (label: string) => Promise<boolean> }): ReactNode {
   const [label, setLabel] = useState("");
   const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (label.trim() === "" || busy) return;
     setBusy(true);
-    try {
-      await onName(label.trim());
-      setLabel("");
-    } finally {
-      setBusy(false);
-    }
+    if (await onName(label.trim())) setLabel("");
+    setBusy(false);
   };
   return (
     <form className="tandem-history__name" onSubmit={(event) => void submit(event)}>
@@ -108,7 +111,7 @@ function Confirmed({
   readonly question: string;
   readonly testId: string;
   readonly authorId?: string;
-  readonly onConfirm: () => Promise<void>;
+  readonly onConfirm: () => Promise<unknown>;
 }): ReactNode {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -178,7 +181,7 @@ function Summary({
 }: {
   readonly diff: DocumentDiff;
   readonly canRevert: boolean;
-  readonly onRevert: (author: HistoryAuthor) => Promise<void>;
+  readonly onRevert: (author: HistoryAuthor) => Promise<unknown>;
 }): ReactNode {
   const authors = authorsOf(diff.authors);
   if (diff.summary.length === 0) return <p className="tandem-history__note">No changes.</p>;
@@ -226,7 +229,7 @@ function DiffView({
   readonly compareTo: string;
   readonly canEdit: boolean;
   readonly refreshKey: number;
-  readonly onRevert: (author: HistoryAuthor) => Promise<void>;
+  readonly onRevert: (author: HistoryAuthor) => Promise<unknown>;
 }): ReactNode {
   const diff = useDiff(name, version.id, compareTo, refreshKey);
   useContentChanges(name, compareTo === "current" ? diff.reload : noop);
@@ -266,13 +269,13 @@ function Viewer({
   list,
   version,
   refreshKey,
-  onChanged,
+  act,
 }: {
   readonly name: string;
   readonly list: VersionList;
   readonly version: VersionSummary;
   readonly refreshKey: number;
-  readonly onChanged: (message: string) => void;
+  readonly act: Act;
 }): ReactNode {
   const client = useHistoryClient();
   const [mode, setMode] = useState<"diff" | "read">("diff");
@@ -282,14 +285,16 @@ function Viewer({
   useEffect(() => {
     if (compareTo !== "current" && !later.some((other) => other.id === compareTo)) setCompareTo("current");
   }, [compareTo, later]);
-  const restore = async () => {
-    const result = await client.restore(name, version.id);
-    onChanged(result.unchanged ? "The document already is this version." : `Restored “${versionTitle(version)}”.`);
-  };
-  const revert = async (author: HistoryAuthor) => {
-    const result = await client.revert(name, author.id, version.id);
-    onChanged(result.unchanged ? `${author.name} changed nothing to undo.` : `Undid ${author.name}'s changes.`);
-  };
+  const restore = () =>
+    act("restore this version", async () => {
+      const result = await client.restore(name, version.id);
+      return result.unchanged ? "The document already is this version." : `Restored “${versionTitle(version)}”.`;
+    });
+  const revert = (author: HistoryAuthor) =>
+    act(`undo ${author.name}'s changes`, async () => {
+      const result = await client.revert(name, author.id, version.id);
+      return result.unchanged ? `${author.name} changed nothing to undo.` : `Undid ${author.name}'s changes.`;
+    });
   return (
     <section className="tandem-history__viewer" aria-label={versionTitle(version)}>
       <header className="tandem-history__viewer-header">
@@ -381,7 +386,7 @@ export function HistoryPanel({ document: name, className }: HistoryPanelProps): 
   const client = useHistoryClient();
   const versions = useVersions(name);
   const [selected, setSelected] = useState<string | null>(null);
-  const [status, setStatus] = useState<string | null>(null);
+  const [status, setStatus] = useState<{ readonly text: string; readonly failed: boolean } | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
   const list = versions.state === "ready" ? versions.value : null;
   const { reload } = versions;
@@ -389,19 +394,29 @@ export function HistoryPanel({ document: name, className }: HistoryPanelProps): 
     () => list?.versions.find((candidate) => candidate.id === selected) ?? list?.versions[0] ?? null,
     [list, selected],
   );
-  const changed = useCallback(
-    (message: string) => {
-      setStatus(message);
-      reload();
-      setRefreshKey((key) => key + 1);
+  const act = useCallback<Act>(
+    async (what, work) => {
+      try {
+        setStatus({ text: await work(), failed: false });
+        reload();
+        setRefreshKey((key) => key + 1);
+        return true;
+      } catch (error) {
+        setStatus({
+          text: `Could not ${what}: ${error instanceof Error ? error.message : String(error)}`,
+          failed: true,
+        });
+        return false;
+      }
     },
     [reload],
   );
-  const nameVersion = async (label: string) => {
-    const made = await client.createVersion(name, label);
-    setSelected(made.id);
-    changed(`Saved “${label}”.`);
-  };
+  const nameVersion = (label: string) =>
+    act("save the version", async () => {
+      const made = await client.createVersion(name, label);
+      setSelected(made.id);
+      return `Saved “${label}”.`;
+    });
   return (
     <section
       className={["tandem-sidebar", "tandem-history", className].filter(Boolean).join(" ")}
@@ -411,8 +426,12 @@ export function HistoryPanel({ document: name, className }: HistoryPanelProps): 
       <div className="tandem-history__list">
         {list?.canEdit ? <NameVersion onName={nameVersion} /> : null}
         {status ? (
-          <p className="tandem-history__status" role="status" data-testid="history-status">
-            {status}
+          <p
+            className={status.failed ? "tandem-history__status is-error" : "tandem-history__status"}
+            role="status"
+            data-testid="history-status"
+          >
+            {status.text}
           </p>
         ) : null}
         {versions.state === "failed" ? <p className="tandem-history__note is-error">{versions.message}</p> : null}
@@ -442,14 +461,7 @@ export function HistoryPanel({ document: name, className }: HistoryPanelProps): 
         ) : null}
       </div>
       {list && version ? (
-        <Viewer
-          key={version.id}
-          name={name}
-          list={list}
-          version={version}
-          refreshKey={refreshKey}
-          onChanged={changed}
-        />
+        <Viewer key={version.id} name={name} list={list} version={version} refreshKey={refreshKey} act={act} />
       ) : null}
     </section>
   );
