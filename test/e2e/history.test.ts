@@ -105,7 +105,18 @@ describe("history on the standalone page", () => {
     );
     await screenshot(grace.page, "history-diff");
 
+    // Who wrote what, in the current text: each run by its author.
+    await grace.page.getByTestId("history-authorship").click();
+    const authored = grace.page.getByTestId("history-authorship-view").locator(".tandem-change.is-authored");
+    const writtenBy = async (text: string) =>
+      (await authored.evaluateAll((all) => all.map((run) => [run.textContent, run.getAttribute("data-author-id")])))
+        .filter(([runText]) => runText?.includes(text))
+        .map(([, author]) => author);
+    await expect.poll(() => writtenBy("Merge when back online."), { timeout: waitTimeoutMs }).toEqual([adaId]);
+    expect(await writtenBy("It happens every week.")).toEqual([graceId]);
+
     // Grace restores the named version.
+    await grace.page.getByTestId("history-version").filter({ hasText: "Sent for review" }).click();
     await grace.page.getByTestId("version-restore").click();
     await grace.page.getByTestId("version-restore-confirm").click();
     await grace.page.getByTestId("history-status").filter({ hasText: "Restored" }).waitFor({ timeout: waitTimeoutMs });

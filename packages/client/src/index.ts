@@ -35,7 +35,13 @@ export { HistoryClient } from "./history/client.js";
 export type { HistoryPanelProps } from "./history/HistoryPanel.js";
 export { HistoryPanel } from "./history/HistoryPanel.js";
 export type { Loaded } from "./history/useHistory.js";
-export { useDiff, useHistoryClient, useVersionContent, useVersions } from "./history/useHistory.js";
+export {
+  useAuthorship,
+  useDiff,
+  useHistoryClient,
+  useVersionContent,
+  useVersions,
+} from "./history/useHistory.js";
 export type { TandemUser, TandemUserInput } from "./identity.js";
 export { resolveUser, userFromToken } from "./identity.js";
 export type { Observable } from "./observable.js";

@@ -3,7 +3,14 @@ import { type CSSProperties, type FormEvent, type ReactNode, useCallback, useEff
 import { Avatar } from "../presence/Avatar.js";
 import { type AuthorsById, ContentView, TitleView } from "./ContentView.js";
 import { byDay, describeChanges, versionTitle } from "./describe.js";
-import { useContentChanges, useDiff, useHistoryClient, useVersionContent, useVersions } from "./useHistory.js";
+import {
+  useAuthorship,
+  useContentChanges,
+  useDiff,
+  useHistoryClient,
+  useVersionContent,
+  useVersions,
+} from "./useHistory.js";
 
 /** Props of {@link HistoryPanel}. */
 export interface HistoryPanelProps {
@@ -154,11 +161,11 @@ function Confirmed({
   );
 }
 
-function Legend({ diff }: { readonly diff: DocumentDiff }): ReactNode {
-  if (diff.authors.length === 0) return null;
+function Legend({ authors, label }: { readonly authors: readonly HistoryAuthor[]; readonly label: string }): ReactNode {
+  if (authors.length === 0) return null;
   return (
-    <ul className="tandem-history__legend" data-testid="diff-legend" aria-label="Who made these changes">
-      {diff.authors.map((author) => (
+    <ul className="tandem-history__legend" data-testid="diff-legend" aria-label={label}>
+      {authors.map((author) => (
         <li
           key={author.id}
           className="tandem-history__legend-item"
@@ -240,7 +247,7 @@ function DiffView({
   const canRevert = canEdit && compareTo === "current" && diff.value.from.id === version.id;
   return (
     <div className="tandem-history__diff" data-testid="history-diff">
-      <Legend diff={diff.value} />
+      <Legend authors={diff.value.authors} label="Who made these changes" />
       <Summary diff={diff.value} canRevert={canRevert} onRevert={onRevert} />
       <TitleView runs={diff.value.title} authors={authors} />
       <ContentView content={diff.value.content} authors={authors} />
@@ -249,6 +256,27 @@ function DiffView({
 }
 
 const noop = () => {};
+
+/** The current document, each run of text in the colour of who wrote it. */
+function AuthorshipView({ name, refreshKey }: { readonly name: string; readonly refreshKey: number }): ReactNode {
+  const authorship = useAuthorship(name, refreshKey);
+  useContentChanges(name, authorship.reload);
+  if (authorship.state === "loading") return <p className="tandem-history__note">Opening…</p>;
+  if (authorship.state === "failed") return <p className="tandem-history__note is-error">{authorship.message}</p>;
+  const { value } = authorship;
+  const authors = authorsOf(value.authors);
+  return (
+    <section className="tandem-history__viewer" aria-label="Who wrote what" data-testid="history-authorship-view">
+      <Legend authors={value.authors} label="Who wrote this document" />
+      {value.lastEditedBy ? <p className="tandem-history__note">Last edited by {value.lastEditedBy.name}.</p> : null}
+      <TitleView runs={value.title} authors={authors} />
+      <ContentView content={value.content} authors={authors} />
+    </section>
+  );
+}
+
+/** What the panel shows beside the list besides a version: who wrote what in the current text. */
+const AUTHORSHIP = "authorship";
 
 function ReadView({ name, version }: { readonly name: string; readonly version: VersionSummary }): ReactNode {
   const content = useVersionContent(name, version.id);
@@ -369,7 +397,11 @@ function Viewer({
  * changes since a version (see docs/history.md). Talks to the server of the
  * surrounding `<TandemProvider>` with its token.
  *
- * For tests: `data-testid="history-panel"`; `history-version` (with
+ * "Who wrote what" shows the current text with each run in the colour of
+ * who wrote it, and who edited last.
+ *
+ * For tests: `data-testid="history-panel"`; `history-authorship` (its view
+ * `history-authorship-view`); `history-version` (with
  * `data-version-id`, `data-kind`), `version-label-input`, `version-save`,
  * `history-mode-diff`, `history-mode-read`, `history-compare`,
  * `version-restore` (then `version-restore-confirm`), `diff-legend`,
@@ -391,7 +423,10 @@ export function HistoryPanel({ document: name, className }: HistoryPanelProps): 
   const list = versions.state === "ready" ? versions.value : null;
   const { reload } = versions;
   const version = useMemo(
-    () => list?.versions.find((candidate) => candidate.id === selected) ?? list?.versions[0] ?? null,
+    () =>
+      selected === AUTHORSHIP
+        ? null
+        : (list?.versions.find((candidate) => candidate.id === selected) ?? list?.versions[0] ?? null),
     [list, selected],
   );
   const act = useCallback<Act>(
@@ -441,6 +476,24 @@ export function HistoryPanel({ document: name, className }: HistoryPanelProps): 
           </p>
         ) : null}
         {list ? (
+          <button
+            type="button"
+            className={
+              selected === AUTHORSHIP || list.versions.length === 0
+                ? "tandem-history__version is-selected"
+                : "tandem-history__version"
+            }
+            aria-pressed={selected === AUTHORSHIP}
+            data-testid="history-authorship"
+            onClick={() => setSelected(AUTHORSHIP)}
+          >
+            <span className="tandem-history__version-title">Who wrote what</span>
+            <span className="tandem-history__version-meta">
+              {list.lastEditedBy ? `Last edited by ${list.lastEditedBy.name}` : "The current text, by author"}
+            </span>
+          </button>
+        ) : null}
+        {list ? (
           <nav aria-label="Versions" data-testid="history-versions">
             {byDay(list.versions).map((day) => (
               <div key={day.label} className="tandem-history__day" data-testid="history-day">
@@ -462,6 +515,8 @@ export function HistoryPanel({ document: name, className }: HistoryPanelProps): 
       </div>
       {list && version ? (
         <Viewer key={version.id} name={name} list={list} version={version} refreshKey={refreshKey} act={act} />
+      ) : list ? (
+        <AuthorshipView name={name} refreshKey={refreshKey} />
       ) : null}
     </section>
   );

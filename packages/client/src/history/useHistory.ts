@@ -1,4 +1,4 @@
-import type { DocumentDiff, VersionContent, VersionList } from "@tandem/protocol";
+import type { DocumentAuthorship, DocumentDiff, VersionContent, VersionList } from "@tandem/protocol";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTandemConnection, useTandemDocument } from "../provider/TandemProvider.js";
 import { HistoryClient } from "./client.js";
@@ -64,6 +64,12 @@ export function useDiff(
 export function useVersionContent(name: string, version: string | null): Loaded<VersionContent> & { reload(): void } {
   const client = useHistoryClient();
   return useLoaded(version === null ? null : `${name} ${version}`, () => client.read(name, version ?? "current"));
+}
+
+/** The current document with who wrote each run of text; a new `refresh` value asks again. */
+export function useAuthorship(name: string, refresh = 0): Loaded<DocumentAuthorship> & { reload(): void } {
+  const client = useHistoryClient();
+  return useLoaded(`${name} ${refresh}`, () => client.authorship(name));
 }
 
 /**
