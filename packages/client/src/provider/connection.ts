@@ -6,7 +6,7 @@ import { devToken, resolveUser, type TandemUser, type TandemUserInput } from "..
 import { shallowEqual, Value } from "../observable.js";
 import { type SyncState, TandemDocument } from "./document.js";
 import { DocumentProvider } from "./document-provider.js";
-import { hasIndexedDb, LocalCopy, localDatabaseName } from "./local-copy.js";
+import { hasIndexedDb, LocalCopy, listLocalDocuments, localDatabaseName } from "./local-copy.js";
 import { type BackoffOptions, DEFAULT_BACKOFF, decideAfterClose } from "./reconnect-policy.js";
 
 /**
@@ -441,6 +441,16 @@ export class TandemConnection {
   /** Whether any open document has changes the server has not acknowledged. */
   hasUnsyncedChanges(): boolean {
     return (this.summary.get()?.unsyncedChanges ?? 0) > 0;
+  }
+
+  /**
+   * The documents this device keeps a copy of for this server and user
+   * (see `keepOnDevice`): names a page can open while offline. Empty where
+   * nothing is kept.
+   */
+  async localDocuments(): Promise<string[]> {
+    if (!this.keepOnDevice) return [];
+    return listLocalDocuments({ url: this.options.url, userId: this.user.id });
   }
 
   /** The open documents, for status across a page. */

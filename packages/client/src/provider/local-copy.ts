@@ -59,10 +59,7 @@ async function localDatabases(scope: Partial<LocalDataScope>) {
   });
 }
 
-/**
- * The documents this device keeps a copy of, for one server and user: names
- * a page can open while offline.
- */
+/** The documents this device keeps a copy of, for one server and user. */
 export async function listLocalDocuments(scope: LocalDataScope): Promise<string[]> {
   const databases = await localDatabases(scope);
   return databases.map(({ documentName }) => documentName).filter((name) => !name.endsWith("#comments"));
@@ -112,8 +109,6 @@ export class LocalCopy {
   readonly persistence: IndexeddbPersistence;
   /** Whether the stored copy has been applied and the count of waiting changes read. */
   loaded = false;
-  /** Whether the stored copy added anything to the document when it loaded. */
-  addedOnLoad = false;
   /** Whether IndexedDB refused to open: nothing is kept on this device. */
   failed = false;
   /** Changes an earlier page left unacknowledged, until the server confirms it has everything. */
@@ -123,20 +118,14 @@ export class LocalCopy {
   constructor(name: string, doc: Y.Doc, onChange: () => void) {
     const persistence = new IndexeddbPersistence(name, doc);
     this.persistence = persistence;
-    const watchLoad = (_update: Uint8Array, origin: unknown) => {
-      if (origin === persistence) this.addedOnLoad = true;
-    };
-    doc.on("update", watchLoad);
     Promise.all([persistence.whenSynced, persistence.get(PENDING_KEY)]).then(
       ([, pending]) => {
-        doc.off("update", watchLoad);
         this.loaded = true;
         this.carried = typeof pending === "number" && pending > 0 ? pending : 0;
         this.written = this.carried;
         onChange();
       },
       (error: unknown) => {
-        doc.off("update", watchLoad);
         console.warn(`[tandem] cannot keep ${name} on this device`, error);
         this.failed = true;
         onChange();
