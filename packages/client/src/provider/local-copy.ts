@@ -114,18 +114,21 @@ export class LocalCopy {
   /** Changes an earlier page left unacknowledged, until the server confirms it has everything. */
   carried = 0;
   private written: number | undefined;
+  private destroyed = false;
 
   constructor(name: string, doc: Y.Doc, onChange: () => void) {
     const persistence = new IndexeddbPersistence(name, doc);
     this.persistence = persistence;
     Promise.all([persistence.whenSynced, persistence.get(PENDING_KEY)]).then(
       ([, pending]) => {
+        if (this.destroyed) return;
         this.loaded = true;
         this.carried = typeof pending === "number" && pending > 0 ? pending : 0;
         this.written = this.carried;
         onChange();
       },
       (error: unknown) => {
+        if (this.destroyed) return;
         console.warn(`[tandem] cannot keep ${name} on this device`, error);
         this.failed = true;
         onChange();
@@ -140,7 +143,7 @@ export class LocalCopy {
 
   /** Stores how many changes wait for the server, for the next page to show. */
   record(pending: number): void {
-    if (!this.loaded || this.failed || pending === this.written) return;
+    if (!this.loaded || this.failed || this.destroyed || pending === this.written) return;
     this.written = pending;
     this.persistence.set(PENDING_KEY, pending).catch((error: unknown) => {
       console.warn("[tandem] could not store the count of waiting changes", error);
@@ -148,6 +151,7 @@ export class LocalCopy {
   }
 
   destroy(): void {
+    this.destroyed = true;
     this.persistence.destroy().catch(() => {
       // It never opened: nothing to close.
     });
