@@ -1,5 +1,6 @@
 import type { Locator, Page } from "playwright-core";
-import { waitTimeoutMs } from "./browser.js";
+import { expect } from "vitest";
+import { type Cast, type Person, waitTimeoutMs } from "./browser.js";
 
 /**
  * Drives the standalone page (examples/web) the way a person does, through
@@ -36,6 +37,30 @@ export async function pickProfile(page: Page, profile: Profile): Promise<void> {
 export async function openAsNewVisitor(page: Page, url: string, document: string, profile: Profile): Promise<void> {
   await page.goto(`${url}/#/d/${document}`);
   await pickProfile(page, profile);
+}
+
+/** A new person (a browser context of their own) who opens `document` as a new visitor, once their editor is ready. */
+export async function arriveAsNewVisitor(
+  cast: Cast,
+  label: string,
+  url: string,
+  document: string,
+  profile: Profile,
+): Promise<Person> {
+  const person = await cast.join(label);
+  await openAsNewVisitor(person.page, url, document, profile);
+  await waitForEditor(person.page, true);
+  return person;
+}
+
+/** Waits until the page says everything is saved: connected, synced, nothing unacknowledged. */
+export async function waitForSaved(page: Page): Promise<void> {
+  const status = page.getByTestId("connection-status");
+  await expect
+    .poll(async () => [await status.getAttribute("data-status"), await status.getAttribute("data-unsynced")], {
+      timeout: waitTimeoutMs,
+    })
+    .toEqual(["saved", "0"]);
 }
 
 /** Opens a document with a token in the link (`#/d/<name>&token=…`), as a server with AUTH_SECRET expects. */
