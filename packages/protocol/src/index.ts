@@ -58,4 +58,4 @@ export {
 } from "./documents.js";
 export type { Permissions, Role } from "./roles.js";
 export { isRole, permissionsOf, Roles } from "./roles.js";
-export { defaultUserColor } from "./users.js";
+export { defaultUserColor, isUserColor, userColorOf } from "./users.js";

@@ -1,4 +1,4 @@
-import { defaultUserColor } from "@tandem/protocol";
+import { userColorOf } from "@tandem/protocol";
 import type { Awareness } from "y-protocols/awareness";
 import type { TandemUser } from "../identity.js";
 
@@ -43,9 +43,7 @@ function userOf(state: Record<string, unknown> | undefined, clientId: number): T
   const user = state?.user as Partial<TandemUser> | undefined;
   const id = typeof user?.id === "string" ? user.id : `client:${clientId}`;
   const name = typeof user?.name === "string" && user.name !== "" ? user.name : "Anonymous";
-  const color =
-    typeof user?.color === "string" && /^#[0-9a-fA-F]{6}$/.test(user.color) ? user.color : defaultUserColor(id);
-  return { id, name, color };
+  return { id, name, color: userColorOf(id, user?.color) };
 }
 
 /**
