@@ -7,7 +7,7 @@ import { Placeholder } from "@tiptap/extensions";
 import StarterKit from "@tiptap/starter-kit";
 import { CommentHighlights } from "../comments/highlights.js";
 import type { TandemDocument } from "../provider/document.js";
-import { caretRenderer } from "./caret.js";
+import { CaretLabels, caretRenderer, caretSelection } from "./caret.js";
 import { linkOptions } from "./links.js";
 
 /** Options of {@link tandemExtensions}. */
@@ -46,8 +46,10 @@ export function tandemExtensions(document: TandemDocument, options: TandemExtens
     CollaborationCaret.configure({
       provider: document.contentProvider,
       user: { id: document.user.id, name: document.user.name, color: document.user.color },
-      render: caretRenderer(document.presence),
+      render: caretRenderer(document.presence, document.user.id),
+      selectionRender: caretSelection(document.user.id),
     }),
+    CaretLabels,
     Placeholder.configure({ placeholder: options.placeholder ?? "Start writing…" }),
     TaskList,
     TaskItem.configure({ nested: true }),
