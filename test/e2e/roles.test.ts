@@ -62,8 +62,9 @@ describe("roles on the standalone page", () => {
     const vic = await arrive("vic", document, tokens.viewer, false);
 
     expect(await editorText(vic.page).getAttribute("contenteditable")).toBe("false");
-    expect(await vic.page.getByTestId("read-only").isVisible()).toBe(true);
+    // Said once, in the toolbar.
     expect(await vic.page.getByTestId("read-only-note").textContent()).toBe("Read only");
+    expect(await vic.page.getByText(/read only/i).count()).toBe(1);
     expect(await vic.page.getByTestId("toolbar-comment").count()).toBe(0);
     await expectTypingChangesNothing(vic, ada);
   });
@@ -74,7 +75,9 @@ describe("roles on the standalone page", () => {
     const cora = await arrive("cora", document, tokens.commenter, false);
 
     expect(await editorText(cora.page).getAttribute("contenteditable")).toBe("false");
-    expect(await cora.page.getByTestId("read-only-note").textContent()).toBe("You can comment");
+    // One message, not "Read only" and "You can comment" side by side.
+    expect(await cora.page.getByTestId("read-only-note").textContent()).toBe("You can comment, not edit");
+    expect(await cora.page.getByText(/read only/i).count()).toBe(0);
     await expectTypingChangesNothing(cora, ada);
 
     await rewriteParagraph(ada.page, "Summary", "Offline editing, in two or three sentences.");
