@@ -21,6 +21,13 @@ export const DocumentFields = {
   content: "default",
 } as const;
 
+/**
+ * The attribute of a paragraph in the body that holds its placeholder: what
+ * to write there, shown greyed by the editor while the paragraph is empty
+ * and never part of its text. Templates put one on each empty section.
+ */
+export const PLACEHOLDER_ATTRIBUTE = "placeholder";
+
 /** Kinds of document the standalone page creates; a document's name starts with `<kind>/`. */
 export const DocumentKinds = ["idea", "spec"] as const;
 

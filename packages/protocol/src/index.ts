@@ -54,8 +54,9 @@ export {
   listTitle,
   MAX_OWNER_LENGTH,
   MAX_TITLE_LENGTH,
+  PLACEHOLDER_ATTRIBUTE,
   SpecStatuses,
 } from "./documents.js";
 export type { Permissions, Role } from "./roles.js";
 export { isRole, permissionsOf, Roles } from "./roles.js";
-export { defaultUserColor } from "./users.js";
+export { defaultUserColor, isUserColor, userColorOf } from "./users.js";

@@ -107,7 +107,6 @@ function Header({
     <>
       <div className="doc-kind-line">
         <span className={`kind-badge kind-${kind ?? "other"}`}>{kind ? kindLabels[kind] : "Doc"}</span>
-        {canEdit === false && <span data-testid="read-only">Read only</span>}
       </div>
       <TitleField
         doc={document.content}
