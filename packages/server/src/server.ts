@@ -17,6 +17,7 @@ import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { createCollabEndpoint } from "./protocol/collab-endpoint.js";
 import { SocketSession } from "./protocol/socket-session.js";
+import { UnauthenticatedBytes } from "./protocol/unauthenticated-bytes.js";
 import { openStore } from "./storage.js";
 
 /** A running (or ready to run) Tandem server. */
@@ -84,7 +85,11 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   const httpServer = createServer();
   const sessions = new Set<SocketSession>();
   let hocuspocus: Hocuspocus | undefined;
-  const metrics = createMetrics(() => hocuspocus?.getDocumentsCount() ?? 0);
+  const unauthenticated = new UnauthenticatedBytes(settings.maxUnauthenticatedBytes);
+  const metrics = createMetrics(
+    () => hocuspocus?.getDocumentsCount() ?? 0,
+    () => unauthenticated.bytes,
+  );
   let store: DocumentStore | undefined;
   let durable: DurableLog | undefined;
   let listening: Promise<{ url: string; port: number; storage: string }> | undefined;
@@ -114,7 +119,14 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
 
   const collab = createCollabEndpoint({
     maxMessageBytes: settings.maxMessageBytes,
-    accepting: () => closing === undefined && hocuspocus !== undefined,
+    accepting() {
+      if (closing !== undefined || hocuspocus === undefined) return false;
+      if (!unauthenticated.isFull) return true;
+      // Sockets not yet authenticated hold nearly all they may: the rest is for those already open.
+      metrics.errors.inc({ code: "unauthenticated-full" });
+      logger.warn({ limit: unauthenticated.limit }, "refusing a socket: too many bytes queued before authentication");
+      return false;
+    },
     logger,
     onSocket(socket, request) {
       const instance = hocuspocus;
@@ -123,6 +135,9 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         logger,
         metrics,
         maxMessagesPerSecond: settings.maxMessagesPerSecond,
+        maxThrottledMs: settings.maxThrottledMs,
+        authTimeoutMs: settings.authTimeoutMs,
+        unauthenticated,
         maxBufferedBytes: settings.maxBufferedBytes,
         onClosed: (ended) => sessions.delete(ended),
         onFrame: (bytes, frame, from) => durable?.appendEarly(bytes, frame, from),
