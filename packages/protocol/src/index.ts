@@ -54,6 +54,7 @@ export {
   listTitle,
   MAX_OWNER_LENGTH,
   MAX_TITLE_LENGTH,
+  metaFieldsOf,
   SpecStatuses,
 } from "./documents.js";
 export type { Permissions, Role } from "./roles.js";

@@ -1,14 +1,17 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Extension, Hocuspocus } from "@hocuspocus/server";
+import type { Extension, Hocuspocus } from "@hocuspocus/server";
 import type { DocumentStore } from "@tandem/persistence";
 import { createAuthenticator } from "./auth/identity.js";
 import { defaultStaticDir, resolveConfig, type TandemServerConfig } from "./config.js";
 import { metadataMirror } from "./documents/metadata-mirror.js";
+import { addsNoNesting } from "./documents/nesting.js";
+import { UnloadableHocuspocus } from "./documents/unloadable-hocuspocus.js";
 import { TandemServerError } from "./errors.js";
 import { authentication } from "./extensions/authentication.js";
 import { commentsGuard } from "./extensions/comments-guard.js";
 import { type DurableLog, durableLog } from "./extensions/durable-log.js";
+import { nestingGuard } from "./extensions/nesting-guard.js";
 import { presenceIdentity } from "./extensions/presence.js";
 import { redisRelay } from "./extensions/redis.js";
 import { documentApiRoutes } from "./http/api/documents.js";
@@ -140,7 +143,11 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         unauthenticated,
         maxBufferedBytes: settings.maxBufferedBytes,
         onClosed: (ended) => sessions.delete(ended),
-        onFrame: (bytes, frame, from) => durable?.appendEarly(bytes, frame, from),
+        onFrame(bytes, frame, from) {
+          // An update that creates shared types can only be judged against the
+          // live document, in the hooks (the nesting guard): it is not stored early.
+          if (frame.decoded === undefined || addsNoNesting(frame.decoded)) durable?.appendEarly(bytes, frame, from);
+        },
       });
       sessions.add(session);
       session.start(instance, request);
@@ -157,6 +164,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       authentication(authenticator),
       presenceIdentity(),
       commentsGuard(metrics),
+      nestingGuard(metrics),
       durable.extension,
       metadataMirror(opened, metrics, logger),
       unloadWatcher,
@@ -164,7 +172,13 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     let instance: Hocuspocus | undefined;
     try {
       if (settings.redisUrl !== undefined) extensions.push(redisRelay(settings.redisUrl, settings.redisPrefix));
-      instance = new Hocuspocus({ name: "tandem", quiet: true, extensions, unloadImmediately: true });
+      instance = new UnloadableHocuspocus(
+        { name: "tandem", quiet: true, extensions, unloadImmediately: true },
+        (hook, error) => {
+          metrics.errors.inc({ code: "hook-failed" });
+          logger.error({ err: error, hook }, "a document hook failed; the document unloads anyway");
+        },
+      );
       hocuspocus = instance;
       const routes = [
         ...documentApiRoutes({ store: opened, hocuspocus: instance, authenticator }),
