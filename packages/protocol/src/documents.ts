@@ -87,6 +87,29 @@ export function documentMetaFrom(raw: unknown): DocumentMeta {
   };
 }
 
+/** The keys of a document's `meta` map that {@link documentMetaFrom} reads. */
+const metaKeys = ["kind", "status", "owner"] as const;
+
+/**
+ * The string fields of a document's `meta` map (a `Y.Map`, or anything with
+ * `get`), read key by key, for {@link documentMetaFrom}. Never `toJSON()`:
+ * any client can write anything into the map, and `toJSON` recurses into
+ * every type nested there (a map nested 5,000 deep overflows the stack).
+ *
+ * @example
+ * ```ts
+ * const meta = documentMetaFrom(metaFieldsOf(doc.getMap(DocumentFields.meta)));
+ * ```
+ */
+export function metaFieldsOf(map: { get(key: string): unknown }): Partial<Record<(typeof metaKeys)[number], string>> {
+  const fields: Partial<Record<(typeof metaKeys)[number], string>> = {};
+  for (const key of metaKeys) {
+    const value = map.get(key);
+    if (typeof value === "string") fields[key] = value;
+  }
+  return fields;
+}
+
 /** A title as lists show it: one line, trimmed, at most {@link MAX_TITLE_LENGTH} characters. */
 export function listTitle(title: string): string {
   return oneLine(title, MAX_TITLE_LENGTH);

@@ -54,6 +54,7 @@ export {
   listTitle,
   MAX_OWNER_LENGTH,
   MAX_TITLE_LENGTH,
+  metaFieldsOf,
   PLACEHOLDER_ATTRIBUTE,
   SpecStatuses,
 } from "./documents.js";

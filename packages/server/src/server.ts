@@ -1,14 +1,17 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Extension, Hocuspocus } from "@hocuspocus/server";
+import type { Extension, Hocuspocus } from "@hocuspocus/server";
 import type { DocumentStore } from "@tandem/persistence";
 import { createAuthenticator } from "./auth/identity.js";
 import { defaultStaticDir, resolveConfig, type TandemServerConfig } from "./config.js";
 import { metadataMirror } from "./documents/metadata-mirror.js";
+import { addsNoNesting } from "./documents/nesting.js";
+import { UnloadableHocuspocus } from "./documents/unloadable-hocuspocus.js";
 import { TandemServerError } from "./errors.js";
 import { authentication } from "./extensions/authentication.js";
 import { commentsGuard } from "./extensions/comments-guard.js";
 import { type DurableLog, durableLog } from "./extensions/durable-log.js";
+import { nestingGuard } from "./extensions/nesting-guard.js";
 import { presenceIdentity } from "./extensions/presence.js";
 import { redisRelay } from "./extensions/redis.js";
 import { documentApiRoutes } from "./http/api/documents.js";
@@ -17,6 +20,7 @@ import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { createCollabEndpoint } from "./protocol/collab-endpoint.js";
 import { SocketSession } from "./protocol/socket-session.js";
+import { UnauthenticatedBytes } from "./protocol/unauthenticated-bytes.js";
 import { openStore } from "./storage.js";
 
 /** A running (or ready to run) Tandem server. */
@@ -84,7 +88,11 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   const httpServer = createServer();
   const sessions = new Set<SocketSession>();
   let hocuspocus: Hocuspocus | undefined;
-  const metrics = createMetrics(() => hocuspocus?.getDocumentsCount() ?? 0);
+  const unauthenticated = new UnauthenticatedBytes(settings.maxUnauthenticatedBytes);
+  const metrics = createMetrics(
+    () => hocuspocus?.getDocumentsCount() ?? 0,
+    () => unauthenticated.bytes,
+  );
   let store: DocumentStore | undefined;
   let durable: DurableLog | undefined;
   let listening: Promise<{ url: string; port: number; storage: string }> | undefined;
@@ -114,7 +122,14 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
 
   const collab = createCollabEndpoint({
     maxMessageBytes: settings.maxMessageBytes,
-    accepting: () => closing === undefined && hocuspocus !== undefined,
+    accepting() {
+      if (closing !== undefined || hocuspocus === undefined) return false;
+      if (!unauthenticated.isFull) return true;
+      // Sockets not yet authenticated hold nearly all they may: the rest is for those already open.
+      metrics.errors.inc({ code: "unauthenticated-full" });
+      logger.warn({ limit: unauthenticated.limit }, "refusing a socket: too many bytes queued before authentication");
+      return false;
+    },
     logger,
     onSocket(socket, request) {
       const instance = hocuspocus;
@@ -123,9 +138,16 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         logger,
         metrics,
         maxMessagesPerSecond: settings.maxMessagesPerSecond,
+        maxThrottledMs: settings.maxThrottledMs,
+        authTimeoutMs: settings.authTimeoutMs,
+        unauthenticated,
         maxBufferedBytes: settings.maxBufferedBytes,
         onClosed: (ended) => sessions.delete(ended),
-        onFrame: (bytes, frame, from) => durable?.appendEarly(bytes, frame, from),
+        onFrame(bytes, frame, from) {
+          // An update that creates shared types can only be judged against the
+          // live document, in the hooks (the nesting guard): it is not stored early.
+          if (frame.decoded === undefined || addsNoNesting(frame.decoded)) durable?.appendEarly(bytes, frame, from);
+        },
       });
       sessions.add(session);
       session.start(instance, request);
@@ -142,6 +164,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       authentication(authenticator),
       presenceIdentity(),
       commentsGuard(metrics),
+      nestingGuard(metrics),
       durable.extension,
       metadataMirror(opened, metrics, logger),
       unloadWatcher,
@@ -149,7 +172,13 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     let instance: Hocuspocus | undefined;
     try {
       if (settings.redisUrl !== undefined) extensions.push(redisRelay(settings.redisUrl, settings.redisPrefix));
-      instance = new Hocuspocus({ name: "tandem", quiet: true, extensions, unloadImmediately: true });
+      instance = new UnloadableHocuspocus(
+        { name: "tandem", quiet: true, extensions, unloadImmediately: true },
+        (hook, error) => {
+          metrics.errors.inc({ code: "hook-failed" });
+          logger.error({ err: error, hook }, "a document hook failed; the document unloads anyway");
+        },
+      );
       hocuspocus = instance;
       const routes = [
         ...documentApiRoutes({ store: opened, hocuspocus: instance, authenticator }),

@@ -44,6 +44,7 @@ export function authentication(authenticator: Authenticator): Extension {
         throw Forbidden;
       }
       connectionConfig.readOnly = !access.canWrite;
+      session.authenticated();
       session.setWritable(documentName, access.canWrite);
       if (identity.expiresAt !== undefined) session.expireAt(identity.expiresAt);
       session.logger.info(

@@ -30,6 +30,13 @@ const AuthToken = 0;
 const MAX_SESSION_ID_LENGTH = 64;
 const sessionIdPattern = /^[A-Za-z0-9_-]*$/;
 
+/**
+ * The largest awareness state (its JSON, in bytes) the server relays. A
+ * cursor and a name take a few hundred bytes; without a cap one client's
+ * state, relayed to everyone on every change, could be megabytes.
+ */
+export const MAX_AWARENESS_STATE_BYTES = 8 * 1024;
+
 /** A frame that passed validation. */
 export interface Frame {
   readonly documentName: string;
@@ -40,7 +47,11 @@ export interface Frame {
   readonly update?: Uint8Array;
   /** The structs and delete set of {@link update}, from that check (so nobody decodes it again). */
   readonly decoded?: DecodedUpdate;
-  /** For awareness messages: the awareness client ids the frame sets or removes. */
+  /**
+   * For awareness messages: the awareness client ids the frame sets or
+   * removes, but for those whose state is over {@link MAX_AWARENESS_STATE_BYTES}
+   * (the presence extension drops a state whose id is not here).
+   */
   readonly awarenessClients?: ReadonlySet<number>;
 }
 
@@ -86,10 +97,12 @@ function readAwareness(decoder: decoding.Decoder): Set<number> {
   const clients = new Set<number>();
   const count = decoding.readVarUint(inner);
   for (let i = 0; i < count; i++) {
-    clients.add(decoding.readVarUint(inner));
+    const clientId = decoding.readVarUint(inner);
     decoding.readVarUint(inner); // clock
+    const stateBytes = decoding.peekVarUint(inner);
     // y-protocols JSON.parses each state while applying; a bad one must fail here instead.
     JSON.parse(decoding.readVarString(inner));
+    if (stateBytes <= MAX_AWARENESS_STATE_BYTES) clients.add(clientId);
   }
   return clients;
 }
