@@ -69,7 +69,8 @@ function holdPoolConnection(pool: pg.Pool): HeldConnection {
   };
   return {
     async query<Row>(text: string, params: readonly unknown[] = [], prepareAs?: string) {
-      const connecting = (held ??= connect());
+      held ??= connect();
+      const connecting = held;
       let client: pg.PoolClient;
       try {
         client = await connecting;

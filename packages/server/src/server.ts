@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Extension, Hocuspocus } from "@hocuspocus/server";
+import type { Extension, Hocuspocus } from "@hocuspocus/server";
 import type { DocumentStore } from "@tandem/persistence";
 import { createAuthenticator } from "./auth/identity.js";
 import { defaultStaticDir, resolveConfig, type TandemServerConfig } from "./config.js";
@@ -10,9 +10,10 @@ import { authentication } from "./extensions/authentication.js";
 import { commentsGuard } from "./extensions/comments-guard.js";
 import { type DurableLog, durableLog } from "./extensions/durable-log.js";
 import { presenceIdentity } from "./extensions/presence.js";
-import { redisRelay } from "./extensions/redis.js";
+import { type CommittedRelay, redisRelay } from "./extensions/redis.js";
 import { documentApiRoutes } from "./http/api/documents.js";
 import { coreRoutes, createRequestListener } from "./http/routes.js";
+import { LiveDocuments } from "./live-documents.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { createCollabEndpoint } from "./protocol/collab-endpoint.js";
@@ -125,7 +126,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         maxMessagesPerSecond: settings.maxMessagesPerSecond,
         maxBufferedBytes: settings.maxBufferedBytes,
         onClosed: (ended) => sessions.delete(ended),
-        onFrame: (bytes, frame, from) => durable?.appendEarly(bytes, frame, from),
+        acknowledge: (from, documentName, send) => durable?.acknowledge(from, documentName, send),
       });
       sessions.add(session);
       session.start(instance, request);
@@ -137,7 +138,13 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     const ownsStore = config.store === undefined;
     const opened = config.store ?? (await openStore(settings, metrics, logger));
     store = opened;
-    durable = durableLog(opened, metrics, logger);
+    let relay: CommittedRelay | undefined;
+    durable = durableLog({
+      store: opened,
+      metrics,
+      logger,
+      onCommitted: (documentName, update) => relay?.publishCommitted(documentName, update),
+    });
     const extensions: Extension[] = [
       authentication(authenticator),
       presenceIdentity(),
@@ -148,8 +155,11 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     ];
     let instance: Hocuspocus | undefined;
     try {
-      if (settings.redisUrl !== undefined) extensions.push(redisRelay(settings.redisUrl, settings.redisPrefix));
-      instance = new Hocuspocus({ name: "tandem", quiet: true, extensions, unloadImmediately: true });
+      if (settings.redisUrl !== undefined) {
+        relay = redisRelay(settings.redisUrl, settings.redisPrefix, logger);
+        extensions.push(relay.extension);
+      }
+      instance = new LiveDocuments({ name: "tandem", quiet: true, extensions, unloadImmediately: true });
       hocuspocus = instance;
       const routes = [
         ...documentApiRoutes({ store: opened, hocuspocus: instance, authenticator }),
