@@ -1,6 +1,7 @@
 import type { Document, Extension } from "@hocuspocus/server";
 import { type DocumentStore, isPersistenceError } from "@tandem/persistence";
 import type { CloseCodeName } from "@tandem/protocol";
+import { TandemServerError } from "../errors.js";
 import type { LiveDocuments } from "../live-documents.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
@@ -155,9 +156,13 @@ export function durableLog({ store, metrics, logger, onCommitted }: DurableLogOp
     },
 
     async beforeHandleMessage({ update: bytes, connection, documentName, context }) {
+      const { session } = context as ConnectionContext;
+      // Hocuspocus goes on handling what a connection had queued after it
+      // closed: a connection closed for sending what cannot apply (or by a
+      // reset) would go on filling the live document. Thrown, the queue is dropped.
+      if (session.isClosed) throw new TandemServerError("closed", "the connection is closed");
       const frame = frameOf(bytes);
       if (frame?.update === undefined || connection.readOnly) return;
-      const { session } = context as ConnectionContext;
       let frames = handling.get(session);
       if (frames === undefined) {
         frames = new Map();
