@@ -126,7 +126,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         maxMessagesPerSecond: settings.maxMessagesPerSecond,
         maxBufferedBytes: settings.maxBufferedBytes,
         onClosed: (ended) => sessions.delete(ended),
-        acknowledge: (from, documentName, send) => durable?.acknowledge(from, documentName, send),
+        acknowledge: (from, address, send) => durable?.acknowledge(from, address, send),
       });
       sessions.add(session);
       session.start(instance, request);

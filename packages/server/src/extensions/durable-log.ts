@@ -17,7 +17,7 @@ import { relayedOrigin } from "./redis.js";
  * that builds on, so a little must wait; a connection past this sends what
  * will never apply (a clock gap, fuzzed structs) and is closed with 4400.
  */
-export const MAX_WAITING_BYTES = 256 * 1024;
+const MAX_WAITING_BYTES = 256 * 1024;
 
 /**
  * The metric code and close code for an append the store refused: a store
@@ -35,11 +35,12 @@ export interface DurableLog {
   readonly extension: Extension;
   /**
    * Called by the socket with each acknowledgment (a positive SyncStatus) it
-   * is about to send for `documentName`: `send` runs once everything the
-   * document held when it was called is committed, or never (the document
-   * was reset, see {@link durableLog}).
+   * is about to send to `address` (a document name, perhaps followed by `\0`
+   * and a session id): `send` runs once everything the document held when it
+   * was called is committed, or never (the document was reset, see
+   * {@link durableLog}).
    */
-  acknowledge(session: SocketSession, documentName: string, send: () => void): void;
+  acknowledge(session: SocketSession, address: string, send: () => void): void;
 }
 
 /** Settings of {@link durableLog}. */
@@ -81,9 +82,9 @@ export interface DurableLogOptions {
 export function durableLog({ store, metrics, logger, onCommitted }: DurableLogOptions): DurableLog {
   let documents: LiveDocuments | undefined;
   const ledgers = new WeakMap<Document, AcknowledgmentLedger>();
-  // The update each (socket, document) is handling: Hocuspocus handles one
-  // message per connection at a time and answers each sync step 2 or update
-  // from a writer with one acknowledgment, right after applying it.
+  // The update each connection (socket and address) is handling: Hocuspocus
+  // handles one message per connection at a time and answers each sync step 2
+  // or update from a writer with one acknowledgment, right after applying it.
   const handling = new WeakMap<SocketSession, Map<string, Frame>>();
 
   function reset(documentName: string, document: Document, error: unknown): void {
@@ -155,7 +156,7 @@ export function durableLog({ store, metrics, logger, onCommitted }: DurableLogOp
       });
     },
 
-    async beforeHandleMessage({ update: bytes, connection, documentName, context }) {
+    async beforeHandleMessage({ update: bytes, connection, context }) {
       const { session } = context as ConnectionContext;
       // Hocuspocus goes on handling what a connection had queued after it
       // closed: a connection closed for sending what cannot apply (or by a
@@ -168,7 +169,7 @@ export function durableLog({ store, metrics, logger, onCommitted }: DurableLogOp
         frames = new Map();
         handling.set(session, frames);
       }
-      frames.set(documentName, frame);
+      frames.set(connection.messageAddress, frame);
     },
 
     async afterUnloadDocument({ documentName }) {
@@ -185,9 +186,11 @@ export function durableLog({ store, metrics, logger, onCommitted }: DurableLogOp
 
   return {
     extension,
-    acknowledge(session, documentName, send) {
-      const frame = handling.get(session)?.get(documentName);
-      handling.get(session)?.delete(documentName);
+    acknowledge(session, address, send) {
+      const frame = handling.get(session)?.get(address);
+      handling.get(session)?.delete(address);
+      const separator = address.indexOf("\0");
+      const documentName = separator === -1 ? address : address.slice(0, separator);
       const document = documents?.documents.get(documentName);
       // Never acknowledge for a document that is not live here: a reset one's connections are closing.
       const ledger = document && ledgers.get(document);

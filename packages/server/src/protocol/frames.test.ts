@@ -100,7 +100,7 @@ describe("helpers", () => {
       frame(address, 8, (encoder) => encoding.writeVarUint(encoder, applied));
     expect(describeOutbound(syncStatus("spec/1\0session", 1))).toEqual({
       carriesUpdate: false,
-      acknowledges: "spec/1",
+      acknowledges: "spec/1\0session",
     });
     expect(describeOutbound(syncStatus("spec/1", 0))).toEqual({ carriesUpdate: false });
   });

@@ -157,7 +157,12 @@ export function isPong(data: Uint8Array): boolean {
 export interface OutboundFrame {
   /** A sync step 2 or update: document content (for the updates-out metric). */
   readonly carriesUpdate: boolean;
-  /** For a positive SyncStatus (an acknowledgment): the document it acknowledges. */
+  /**
+   * For a positive SyncStatus (an acknowledgment): the address it goes to,
+   * the document's name (followed by `\0` and a session id for a
+   * session-aware provider, which may open one document more than once on a
+   * socket).
+   */
   readonly acknowledges?: string;
 }
 
@@ -188,8 +193,7 @@ function parseOutbound(data: Uint8Array): OutboundFrame {
     const type = decoding.readVarUint(decoder);
     if (type === SyncStatus) {
       if (decoding.readVarUint(decoder) !== 1) return plainFrame;
-      const separator = address.indexOf("\0");
-      return { carriesUpdate: false, acknowledges: separator === -1 ? address : address.slice(0, separator) };
+      return { carriesUpdate: false, acknowledges: address };
     }
     if (type !== MessageType.Sync && type !== MessageType.SyncReply) return plainFrame;
     const step = decoding.readVarUint(decoder);

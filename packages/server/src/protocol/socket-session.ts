@@ -61,11 +61,12 @@ export interface SocketSessionOptions {
   readonly onClosed: (session: SocketSession) => void;
   /**
    * Called with each acknowledgment (a positive SyncStatus) Hocuspocus is
-   * about to send for `documentName`, instead of sending it: the durable log
-   * calls `send` once the acknowledged content is committed. Without it,
-   * acknowledgments go at once.
+   * about to send to `address` (a document name, perhaps followed by `\0`
+   * and a session id), instead of sending it: the durable log calls `send`
+   * once the acknowledged content is committed. Without it, acknowledgments
+   * go at once.
    */
-  readonly acknowledge?: (session: SocketSession, documentName: string, send: () => void) => void;
+  readonly acknowledge?: (session: SocketSession, address: string, send: () => void) => void;
 }
 
 /**
