@@ -41,6 +41,38 @@ function editorUpdates(count: number, bytesEach: number): Uint8Array[] {
   return updates;
 }
 
+/** A raw client of one document that counts what the server answers. */
+async function openClient(wsUrl: string, documentName: string) {
+  const socket = await openRawSocket(wsUrl);
+  const acknowledgments: number[] = [];
+  let syncReplies = 0;
+  socket.ws.on("message", (data: Buffer) => {
+    const decoder = decoding.createDecoder(new Uint8Array(data));
+    decoding.readVarString(decoder);
+    const type = decoding.readVarUint(decoder);
+    if (type === SyncStatus) acknowledgments.push(decoding.readVarUint(decoder));
+    if (type === Sync && decoding.readVarUint(decoder) === SyncStep2) syncReplies++;
+  });
+  socket.send(authFrame(documentName));
+  const client = {
+    socket,
+    acknowledgments,
+    send: (step: number, update: Uint8Array) => socket.send(syncFrame(documentName, step, update)),
+    /**
+     * Resolves once the server has handled everything sent before: it handles
+     * a connection's messages in order, and answers a sync step 1 at once.
+     */
+    async roundTrip() {
+      const expected = syncReplies + 1;
+      socket.send(syncStep1(documentName));
+      await waitFor(() => syncReplies >= expected || socket.ws.readyState !== socket.ws.OPEN, "a sync reply");
+    },
+  };
+  // Opened and synced first, so that what follows is not mistaken for a flood before authentication.
+  await client.roundTrip();
+  return client;
+}
+
 describe("updates that can never apply are neither stored nor kept", () => {
   let server: RunningServer;
   beforeAll(async () => {
@@ -54,21 +86,10 @@ describe("updates that can never apply are neither stored nor kept", () => {
   it("an editor sending 300 updates past a clock gap (32 KB each) is closed with 4400 and nothing of them is stored", async () => {
     // The first update, which all the others build on, is never sent.
     const [, ...gapped] = editorUpdates(301, 32 * 1024);
-    const socket = await openRawSocket(server.wsUrl);
-    // Opened and synced first, so that this is not mistaken for a flood before authentication.
-    const synced = new Promise<void>((resolve) =>
-      socket.ws.on("message", (data: Buffer) => {
-        const decoder = decoding.createDecoder(new Uint8Array(data));
-        decoding.readVarString(decoder);
-        if (decoding.readVarUint(decoder) === Sync && decoding.readVarUint(decoder) === SyncStep2) resolve();
-      }),
-    );
-    socket.send(authFrame("spec/gap"));
-    socket.send(syncStep1("spec/gap"));
-    await synced;
+    const { socket, send } = await openClient(server.wsUrl, "spec/gap");
     for (const update of gapped) {
       if (socket.ws.readyState !== socket.ws.OPEN) break;
-      socket.send(syncFrame("spec/gap", SyncUpdate, update));
+      send(SyncUpdate, update);
     }
     expect((await socket.closed).code).toBe(CloseCodes.MalformedMessage.code);
     expect(await metric(server.url, 'tandem_errors_total{code="unapplicable-update"}')).toBe(1);
@@ -79,23 +100,11 @@ describe("updates that can never apply are neither stored nor kept", () => {
   it("an update that builds on what the same connection sends next waits for it; both are stored and acknowledged", async () => {
     // A provider back from offline: what it types now reaches the server before the sync step 2 that carries what it builds on.
     const [offline, typedNow] = editorUpdates(2, 10) as [Uint8Array, Uint8Array];
-    const socket = await openRawSocket(server.wsUrl);
-    const acknowledgments: number[] = [];
-    let syncReplies = 0;
-    socket.ws.on("message", (data: Buffer) => {
-      const decoder = decoding.createDecoder(new Uint8Array(data));
-      decoding.readVarString(decoder);
-      const type = decoding.readVarUint(decoder);
-      if (type === SyncStatus) acknowledgments.push(decoding.readVarUint(decoder));
-      if (type === Sync && decoding.readVarUint(decoder) === SyncStep2) syncReplies++;
-    });
-    socket.send(authFrame("spec/offline"));
-    socket.send(syncFrame("spec/offline", SyncUpdate, typedNow));
-    // The server handles a connection's messages in order: once it answers this, it has handled the update.
-    socket.send(syncStep1("spec/offline"));
-    await waitFor(() => syncReplies === 1, "the answer to the sync step 1");
+    const { socket, send, roundTrip, acknowledgments } = await openClient(server.wsUrl, "spec/offline");
+    send(SyncUpdate, typedNow);
+    await roundTrip();
     expect(acknowledgments).toEqual([]);
-    socket.send(syncFrame("spec/offline", SyncStep2, Y.mergeUpdates([offline, typedNow])));
+    send(SyncStep2, Y.mergeUpdates([offline, typedNow]));
     await waitFor(() => acknowledgments.length === 2, "both acknowledged");
     expect(acknowledgments).toEqual([1, 1]);
     const stored = await storedDoc(server.schema, "spec/offline");
@@ -105,5 +114,22 @@ describe("updates that can never apply are neither stored nor kept", () => {
     ]);
     expect(stored.store.pendingStructs).toBeNull();
     socket.ws.close();
+  });
+
+  it("connections that each stay under their own cap cannot make a document hold more than 1 MiB pending", async () => {
+    const closes: number[] = [];
+    for (let editor = 0; editor < 6; editor++) {
+      // 200 KiB from an editor of its own, past a gap: each connection stays under 256 KiB.
+      const [, gapped] = editorUpdates(2, 200 * 1024) as [Uint8Array, Uint8Array];
+      const client = await openClient(server.wsUrl, "spec/many-gaps");
+      void client.socket.closed.then(({ code }) => closes.push(code));
+      client.send(SyncUpdate, gapped);
+      await client.roundTrip();
+    }
+    const document = server.server.hocuspocus?.documents.get("spec/many-gaps");
+    const pending = (document?.store.pendingStructs?.update.length ?? 0) + (document?.store.pendingDs?.length ?? 0);
+    expect(pending).toBeLessThanOrEqual(1024 * 1024);
+    await waitFor(() => closes.includes(CloseCodes.MalformedMessage.code), "the connection that went over is closed");
+    expect(await storedInfo(server.schema, "spec/many-gaps")).toBeNull();
   });
 });

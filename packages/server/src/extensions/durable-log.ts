@@ -20,6 +20,20 @@ import { relayedOrigin } from "./redis.js";
 const MAX_WAITING_BYTES = 256 * 1024;
 
 /**
+ * The most bytes of content a live document may hold pending (Yjs keeps what
+ * cannot integrate yet in memory, merged), from all connections together:
+ * past it, the connection that went over is closed and the pending content
+ * dropped. Nothing pending was stored or acknowledged, and a client whose
+ * update waited sends it again with what it builds on in its sync step 2.
+ */
+const MAX_PENDING_BYTES = 1024 * 1024;
+
+function pendingBytes(document: Document): number {
+  const { pendingStructs, pendingDs } = document.store;
+  return (pendingStructs?.update.length ?? 0) + (pendingDs?.length ?? 0);
+}
+
+/**
  * The metric code and close code for an append the store refused: a store
  * whose commit queue is full (`overloaded`: the database is slow) sends the
  * clients away to come back later, perhaps to another instance (4503);
@@ -200,13 +214,18 @@ export function durableLog({ store, metrics, logger, onCommitted }: DurableLogOp
         return;
       }
       const waiting = ledger.holdUntilIntegrated(session, frame.decoded, frame.update.length, send);
-      if (waiting > MAX_WAITING_BYTES) {
+      const pending = pendingBytes(document);
+      if (waiting > MAX_WAITING_BYTES || pending > MAX_PENDING_BYTES) {
         metrics.errors.inc({ code: "unapplicable-update" });
         session.logger.warn(
-          { document: documentName, waitingBytes: waiting },
+          { document: documentName, waitingBytes: waiting, pendingBytes: pending },
           "updates that do not apply: closing the connection; none of them was stored",
         );
         session.close("MalformedMessage");
+        if (pending > MAX_PENDING_BYTES) {
+          document.store.pendingStructs = null;
+          document.store.pendingDs = null;
+        }
       }
     },
   };
