@@ -45,14 +45,20 @@ function whenAllAcknowledged(clients: Client[], then: () => void): Promise<void>
   });
 }
 
-describe("acknowledged means durable", () => {
-  const schema = freshSchemaName("kill");
-  const processes: ServerProcess[] = [];
+/** A schema, and server processes and clients that are killed, destroyed and dropped after the suite. */
+function killingStage(prefix: string) {
+  const stage = { schema: freshSchemaName(prefix), processes: [] as ServerProcess[], clients: [] as Client[] };
   afterAll(async () => {
-    for (const process of processes) process.child.kill("SIGKILL");
-    await Promise.all(processes.map((process) => process.exited));
-    await dropSchema(schema);
+    for (const client of stage.clients) client.destroy();
+    for (const process of stage.processes) process.child.kill("SIGKILL");
+    await Promise.all(stage.processes.map((process) => process.exited));
+    await dropSchema(stage.schema);
   });
+  return stage;
+}
+
+describe("acknowledged means durable", () => {
+  const { schema, processes } = killingStage("kill");
 
   it(`SIGKILL the moment the providers report synced loses no acknowledged edit (seed ${seed})`, async () => {
     const next = seededRandom(seed);
@@ -116,15 +122,7 @@ async function typeUntil(writers: Client[], next: () => number, stopAfter: numbe
 const acknowledgedBy = (trackers: AcknowledgmentTracker[]) => trackers.flatMap((tracker) => tracker.acknowledged());
 
 describe("SIGKILL at random moments", () => {
-  const schema = freshSchemaName("randomkill");
-  const processes: ServerProcess[] = [];
-  const clients: Client[] = [];
-  afterAll(async () => {
-    for (const client of clients) client.destroy();
-    for (const process of processes) process.child.kill("SIGKILL");
-    await Promise.all(processes.map((process) => process.exited));
-    await dropSchema(schema);
-  });
+  const { schema, processes, clients } = killingStage("randomkill");
 
   it(`during concurrent typing loses nothing acknowledged, restart after restart (seed ${seed})`, async () => {
     const next = seededRandom(seed);
@@ -150,16 +148,8 @@ describe("SIGKILL at random moments", () => {
 });
 
 describe("two instances over Redis, one killed", () => {
-  const schema = freshSchemaName("killone");
+  const { schema, processes, clients } = killingStage("killone");
   const redisPrefix = `tandem-test-${randomBytes(4).toString("hex")}`;
-  const processes: ServerProcess[] = [];
-  const clients: Client[] = [];
-  afterAll(async () => {
-    for (const client of clients) client.destroy();
-    for (const process of processes) process.child.kill("SIGKILL");
-    await Promise.all(processes.map((process) => process.exited));
-    await dropSchema(schema);
-  });
 
   it(`lose nothing acknowledged on either, and the survivor's clients converge (seed ${seed})`, async () => {
     const next = seededRandom(seed + 1);
