@@ -15,6 +15,7 @@ import * as Y from "yjs";
 import { TandemServerError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { MessageType } from "../protocol/frames.js";
+import type { ConnectionContext } from "../protocol/socket-session.js";
 
 /**
  * The origin of a committed update relayed from another instance: stored
@@ -150,10 +151,15 @@ export function redisRelay(redisUrl: string, prefix: string, logger: Logger): Co
     const changed = awarenessChanges.get(documentName);
     awarenessChanges.delete(documentName);
     if (changed === undefined || changed.document.isDestroyed) return;
-    const message = new OutgoingMessage(documentName).createAwarenessUpdateMessage(changed.document.awareness, [
-      ...changed.clients,
-    ]);
-    publish(documentName, message.toUint8Array());
+    try {
+      const message = new OutgoingMessage(documentName).createAwarenessUpdateMessage(changed.document.awareness, [
+        ...changed.clients,
+      ]);
+      publish(documentName, message.toUint8Array());
+    } catch (error) {
+      // Runs from a timer: a throw here would take the process down.
+      reportError("publishing presence")(error);
+    }
   }
 
   const extension: Extension = {
@@ -165,9 +171,17 @@ export function redisRelay(redisUrl: string, prefix: string, logger: Logger): Co
       instance = configured;
     },
 
-    async onLoadDocument({ documentName, document }) {
+    async onLoadDocument({ documentName, document, context }) {
       loading.set(documentName, document);
-      await sub.subscribe(channel(documentName));
+      try {
+        await sub.subscribe(channel(documentName));
+      } catch (error) {
+        loading.delete(documentName);
+        reportError(`subscribing to ${documentName}`)(error);
+        // The client retries with backoff; a permission-denied answer alone would stop it for good.
+        (context as Partial<ConnectionContext> | undefined)?.session?.close("StorageUnavailable");
+        throw error;
+      }
     },
 
     async afterLoadDocument({ documentName }) {
