@@ -156,7 +156,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     let instance: Hocuspocus | undefined;
     try {
       if (settings.redisUrl !== undefined) {
-        relay = redisRelay(settings.redisUrl, settings.redisPrefix, logger);
+        relay = redisRelay(settings.redisUrl, settings.redisPrefix, opened, logger);
         extensions.push(relay.extension);
       }
       instance = new LiveDocuments({ name: "tandem", quiet: true, extensions, unloadImmediately: true });

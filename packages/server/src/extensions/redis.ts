@@ -8,6 +8,7 @@ import {
   OutgoingMessage,
   type RedisTransactionOrigin,
 } from "@hocuspocus/server";
+import type { DocumentStore } from "@tandem/persistence";
 import { Redis, type RedisOptions } from "ioredis";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
@@ -80,11 +81,11 @@ function redisOptions(redisUrl: string): RedisOptions {
  * after the read is published after the subscription, so it arrives; one
  * committed before is in the read. No instance asks another for its state.
  */
-export function redisRelay(redisUrl: string, prefix: string, logger: Logger): CommittedRelay {
+export function redisRelay(redisUrl: string, prefix: string, store: DocumentStore, logger: Logger): CommittedRelay {
   const options = redisOptions(redisUrl);
   const identifier = randomUUID();
-  const pub = new Redis(options);
-  const sub = new Redis(options);
+  const pub = new Redis({ ...options, connectionName: `${prefix}-publish` });
+  const sub = new Redis({ ...options, connectionName: `${prefix}-subscribe` });
   let instance: Hocuspocus | undefined;
   // Documents between their subscription and their arrival in instance.documents (while the store reads them).
   const loading = new Map<string, Document>();
@@ -138,6 +139,30 @@ export function redisRelay(redisUrl: string, prefix: string, logger: Logger): Co
       .apply(document, undefined, (reply) => publish(documentName, reply))
       .catch(reportError("applying presence"));
   }
+
+  /**
+   * What was published while the subscriber was away is not replayed by
+   * Redis. Once it is back, each live document is subscribed to again (the
+   * promise settles when Redis confirms) and then re-read from the store: a
+   * commit made elsewhere is in that read or arrives on the channel. What the
+   * read adds was committed, so it is applied as relayed and not stored again.
+   */
+  async function catchUp(): Promise<void> {
+    for (const [documentName, document] of instance?.documents ?? []) {
+      await sub.subscribe(channel(documentName));
+      const stored = new Y.Doc();
+      await store.load(documentName, stored);
+      if (!document.isDestroyed) {
+        Y.applyUpdate(document, Y.encodeStateAsUpdate(stored, Y.encodeStateVector(document)), relayedOrigin);
+      }
+      stored.destroy();
+    }
+  }
+  let subscriberReady = false;
+  sub.on("ready", () => {
+    if (subscriberReady) catchUp().catch(reportError("catching up after a reconnect"));
+    subscriberReady = true;
+  });
 
   sub.on("messageBuffer", (_channel: Buffer, data: Buffer) => {
     try {
