@@ -72,12 +72,16 @@ describe("scale-out over Redis", () => {
     // Drop this instance's subscriber connection (by its name, which carries the run's own prefix).
     const redis = new Redis(redisUrl);
     try {
-      const clientList = (await redis.client("LIST")) as string;
-      const subscriber = clientList
-        .split("\n")
-        .find((line) => line.includes(` name=${redisPrefix}-subscribe `))
-        ?.match(/\bid=(\d+)/)?.[1];
-      expect(subscriber).toBeDefined();
+      let subscriber: string | undefined;
+      // ioredis names a connection with a command of its own, which may land after its first subscription.
+      await waitFor(async () => {
+        const clientList = (await redis.client("LIST")) as string;
+        subscriber = clientList
+          .split("\n")
+          .find((line) => line.includes(` name=${redisPrefix}-subscribe `))
+          ?.match(/\bid=(\d+)/)?.[1];
+        return subscriber !== undefined;
+      }, "the instance's subscriber connection");
       await redis.client("KILL", "ID", subscriber as string);
     } finally {
       redis.disconnect();
