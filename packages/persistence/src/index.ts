@@ -6,6 +6,7 @@ export { createPGliteStore } from "./pglite.js";
 export type { PostgresStoreOptions } from "./postgres.js";
 export { createPostgresStore } from "./postgres.js";
 export type {
+  AppendOptions,
   CompactionResult,
   DocumentInfo,
   DocumentMetadata,
@@ -15,3 +16,5 @@ export type {
   LoadResult,
   VersionInfo,
 } from "./store.js";
+export type { DecodedUpdate } from "./validate-update.js";
+export { validateUpdate } from "./validate-update.js";

@@ -7,9 +7,10 @@ import { PersistenceError } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
 import { MergeThread } from "./merge-thread.js";
 import { type ResolvedStoreOptions, resolveStoreOptions, type StoreOptions } from "./options.js";
-import type { SqlClient } from "./sql-client.js";
+import type { HeldConnection, SqlClient } from "./sql-client.js";
 import { toPersistenceError } from "./sql-errors.js";
 import type {
+  AppendOptions,
   CompactionResult,
   DocumentInfo,
   DocumentMetadata,
@@ -110,6 +111,8 @@ export class SqlDocumentStore implements DocumentStore {
   private readonly groupCommit: GroupCommit;
   private readonly compactions: CompactionScheduler;
   private readonly merging = new MergeThread();
+  /** The group commit's own connection, when the client has a pool to take it from. */
+  private readonly commitConnection: HeldConnection | undefined;
   /** Calls in progress; `close()` waits for them. */
   private readonly inFlight = new Set<Promise<unknown>>();
   private closing: Promise<void> | undefined;
@@ -120,8 +123,10 @@ export class SqlDocumentStore implements DocumentStore {
     options: StoreOptions = {},
   ) {
     this.options = resolveStoreOptions(options);
+    this.commitConnection = sql.holdConnection?.();
+    const commitSql = this.commitConnection ?? sql;
     this.groupCommit = new GroupCommit({
-      write: (batch) => writeBatch(sql, batch),
+      write: (batch) => writeBatch(commitSql, batch),
       maxBatchUpdates: this.options.maxBatchUpdates,
       maxQueuedBytes: this.options.maxQueuedBytes,
       onBatchCommitted: this.options.onBatchCommitted,
@@ -154,12 +159,16 @@ export class SqlDocumentStore implements DocumentStore {
     });
   }
 
-  append(name: string, update: Uint8Array): Promise<void> {
+  append(name: string, update: Uint8Array, options: AppendOptions = {}): Promise<void> {
     return this.call("append", async () => {
       checkName(name);
-      validateUpdate(update);
-      // A copy: the caller may reuse its buffer, and the bytes stored must be the bytes validated.
-      await this.groupCommit.append(name, update.slice());
+      if (options.encodedByYjs) {
+        await this.groupCommit.append(name, update);
+      } else {
+        validateUpdate(update);
+        // A copy: the caller may reuse its buffer, and the bytes stored must be the bytes validated.
+        await this.groupCommit.append(name, update.slice());
+      }
       this.compactions.appended(name);
     });
   }
@@ -281,6 +290,7 @@ export class SqlDocumentStore implements DocumentStore {
     await this.compactions.stop();
     await this.groupCommit.idle();
     await this.merging.close();
+    await this.commitConnection?.release();
     await this.sql.close();
   }
 

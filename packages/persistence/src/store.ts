@@ -47,6 +47,17 @@ export interface VersionInfo {
   readonly sizeBytes: number;
 }
 
+/** Options of {@link DocumentStore.append}. */
+export interface AppendOptions {
+  /**
+   * The bytes were encoded by Yjs itself (a live document's `update` event,
+   * which holds only what the document integrated), not received from anyone:
+   * they are stored without being decoded and validated again, and without a
+   * defensive copy (Yjs never reuses the array). Everything else is validated.
+   */
+  readonly encodedByYjs?: boolean;
+}
+
 /** Options of {@link DocumentStore.list}. */
 export interface ListOptions {
   /** Only names starting with this string. */
@@ -84,7 +95,7 @@ export interface DocumentStore {
    * @throws PersistenceError `invalid-update` when the bytes do not decode as a
    * Yjs update; nothing is stored then.
    */
-  append(name: string, update: Uint8Array): Promise<void>;
+  append(name: string, update: Uint8Array, options?: AppendOptions): Promise<void>;
 
   /**
    * Folds the log into the snapshot under a per-document lock and deletes

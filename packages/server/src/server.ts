@@ -5,17 +5,16 @@ import type { DocumentStore } from "@tandem/persistence";
 import { createAuthenticator } from "./auth/identity.js";
 import { defaultStaticDir, resolveConfig, type TandemServerConfig } from "./config.js";
 import { metadataMirror } from "./documents/metadata-mirror.js";
-import { addsNoNesting } from "./documents/nesting.js";
-import { UnloadableHocuspocus } from "./documents/unloadable-hocuspocus.js";
 import { TandemServerError } from "./errors.js";
 import { authentication } from "./extensions/authentication.js";
 import { commentsGuard } from "./extensions/comments-guard.js";
 import { type DurableLog, durableLog } from "./extensions/durable-log.js";
 import { nestingGuard } from "./extensions/nesting-guard.js";
 import { presenceIdentity } from "./extensions/presence.js";
-import { redisRelay } from "./extensions/redis.js";
+import { type CommittedRelay, redisRelay } from "./extensions/redis.js";
 import { documentApiRoutes } from "./http/api/documents.js";
 import { coreRoutes, createRequestListener } from "./http/routes.js";
+import { LiveDocuments } from "./live-documents.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { createCollabEndpoint } from "./protocol/collab-endpoint.js";
@@ -143,11 +142,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         unauthenticated,
         maxBufferedBytes: settings.maxBufferedBytes,
         onClosed: (ended) => sessions.delete(ended),
-        onFrame(bytes, frame, from) {
-          // An update that creates shared types can only be judged against the
-          // live document, in the hooks (the nesting guard): it is not stored early.
-          if (frame.decoded === undefined || addsNoNesting(frame.decoded)) durable?.appendEarly(bytes, frame, from);
-        },
+        acknowledge: (from, address, send) => durable?.acknowledge(from, address, send),
       });
       sessions.add(session);
       session.start(instance, request);
@@ -159,7 +154,13 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     const ownsStore = config.store === undefined;
     const opened = config.store ?? (await openStore(settings, metrics, logger));
     store = opened;
-    durable = durableLog(opened, metrics, logger);
+    let relay: CommittedRelay | undefined;
+    durable = durableLog({
+      store: opened,
+      metrics,
+      logger,
+      onCommitted: (documentName, update) => relay?.publishCommitted(documentName, update),
+    });
     const extensions: Extension[] = [
       authentication(authenticator),
       presenceIdentity(),
@@ -171,8 +172,11 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     ];
     let instance: Hocuspocus | undefined;
     try {
-      if (settings.redisUrl !== undefined) extensions.push(redisRelay(settings.redisUrl, settings.redisPrefix));
-      instance = new UnloadableHocuspocus(
+      if (settings.redisUrl !== undefined) {
+        relay = redisRelay(settings.redisUrl, settings.redisPrefix, opened, logger);
+        extensions.push(relay.extension);
+      }
+      instance = new LiveDocuments(
         { name: "tandem", quiet: true, extensions, unloadImmediately: true },
         (hook, error) => {
           metrics.errors.inc({ code: "hook-failed" });

@@ -186,18 +186,3 @@ export function nestingProblem(update: DecodedUpdate, doc: Y.Doc): string | null
   }
   return null;
 }
-
-/**
- * Whether an update adds no nesting that needs the live document to judge:
- * it creates no shared type and carries no value nested too deep. Only such
- * an update may be stored before its turn in the hooks (see the durable
- * log's early appends), when the socket's earlier updates may not be applied
- * yet.
- */
-export function addsNoNesting(update: DecodedUpdate): boolean {
-  return update.structs.every(
-    (struct) =>
-      !(struct instanceof Y.Item) ||
-      (!(struct.content instanceof Y.ContentType) && contentValueDepth(struct.content) <= MAX_NESTING_DEPTH),
-  );
-}

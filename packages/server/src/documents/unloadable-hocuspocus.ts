@@ -14,8 +14,10 @@ const hooksThatPin: ReadonlySet<HookName> = new Set(["onStoreDocument", "afterSt
 /**
  * Hocuspocus whose documents always unload: a failure in one of the
  * {@link hooksThatPin} is reported to `onHookFailed` and otherwise ignored.
- * Tandem can afford that: every edit is committed before it is applied (the
- * durable log), so no store hook guards data that exists nowhere else, and
+ * Tandem can afford that: the durable log appends every edit as it is applied
+ * and acknowledges it only once committed, so no store hook guards data that
+ * exists nowhere else (an append still in flight when the document unloads
+ * commits or fails on its own, and the next load reads whatever committed), and
  * unloading compacts the log. Without it, any error there (a metadata mirror
  * that overflowed the stack on a map nested 5,000 deep, say) would let any
  * editor pin documents in memory for good.

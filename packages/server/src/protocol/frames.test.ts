@@ -2,7 +2,7 @@ import * as encoding from "lib0/encoding";
 import { describe, expect, it } from "vitest";
 import { Awareness, encodeAwarenessUpdate } from "y-protocols/awareness";
 import * as Y from "yjs";
-import { carriesUpdate, isPong, MalformedFrame, MessageType, parseFrame } from "./frames.js";
+import { describeOutbound, isPong, MalformedFrame, MessageType, parseFrame } from "./frames.js";
 
 function frame(address: string, type: number, body: (encoder: encoding.Encoder) => void = () => {}): Uint8Array {
   const encoder = encoding.createEncoder();
@@ -90,11 +90,18 @@ describe("parseFrame", () => {
 });
 
 describe("helpers", () => {
-  it("recognise a Pong and outbound updates", () => {
+  it("recognise a Pong, outbound updates and acknowledgments", () => {
     expect(isPong(new Uint8Array([10]))).toBe(true);
     expect(isPong(new Uint8Array([10, 0]))).toBe(false);
-    expect(carriesUpdate(syncUpdate(update()))).toBe(true);
-    expect(carriesUpdate(frame("spec/1", MessageType.QueryAwareness))).toBe(false);
-    expect(carriesUpdate(new Uint8Array([0xff]))).toBe(false);
+    expect(describeOutbound(syncUpdate(update()))).toEqual({ carriesUpdate: true });
+    expect(describeOutbound(frame("spec/1", MessageType.QueryAwareness))).toEqual({ carriesUpdate: false });
+    expect(describeOutbound(new Uint8Array([0xff]))).toEqual({ carriesUpdate: false });
+    const syncStatus = (address: string, applied: number) =>
+      frame(address, 8, (encoder) => encoding.writeVarUint(encoder, applied));
+    expect(describeOutbound(syncStatus("spec/1\0session", 1))).toEqual({
+      carriesUpdate: false,
+      acknowledges: "spec/1\0session",
+    });
+    expect(describeOutbound(syncStatus("spec/1", 0))).toEqual({ carriesUpdate: false });
   });
 });

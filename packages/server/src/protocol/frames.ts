@@ -1,3 +1,4 @@
+import { type DecodedUpdate, validateUpdate } from "@tandem/persistence";
 import { isValidDocumentName } from "@tandem/protocol";
 import * as decoding from "lib0/decoding";
 import * as Y from "yjs";
@@ -55,8 +56,7 @@ export interface Frame {
   readonly awarenessClients?: ReadonlySet<number>;
 }
 
-/** What `Y.decodeUpdate` returns. */
-export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+export type { DecodedUpdate };
 
 /** Why a frame was refused; every reason maps to close code 4400. */
 export class MalformedFrame extends Error {
@@ -85,10 +85,13 @@ function readUpdate(decoder: decoding.Decoder): { update: Uint8Array; decoded: D
   try {
     // Yjs can apply part of a truncated update before it throws, and
     // y-protocols swallows that error and acknowledges anyway: an update must
-    // decode completely before it may touch the live document.
-    return { update, decoded: Y.decodeUpdate(update) };
+    // decode completely, and be free of the shapes that throw half-way
+    // through applyUpdate, before it may touch the live document. This is the
+    // one decode of the update on its way in: the live document's update
+    // event is what gets stored, so the store does not validate it again.
+    return { update, decoded: validateUpdate(update) };
   } catch {
-    throw new MalformedFrame("the update does not decode");
+    throw new MalformedFrame("the update is not a valid Yjs update");
   }
 }
 
@@ -163,29 +166,52 @@ export function isPong(data: Uint8Array): boolean {
   return data.length === 1 && data[0] === MessageType.Pong;
 }
 
+/** What the server is about to send, as far as the socket needs to know. */
+export interface OutboundFrame {
+  /** A sync step 2 or update: document content (for the updates-out metric). */
+  readonly carriesUpdate: boolean;
+  /**
+   * For a positive SyncStatus (an acknowledgment): the address it goes to,
+   * the document's name (followed by `\0` and a session id for a
+   * session-aware provider, which may open one document more than once on a
+   * socket).
+   */
+  readonly acknowledges?: string;
+}
+
+const plainFrame: OutboundFrame = { carriesUpdate: false };
+const contentFrame: OutboundFrame = { carriesUpdate: true };
+
 // Hocuspocus sends one array to every connection of a document; the answer for
 // the last array asked about saves parsing each of those copies again.
 let lastAsked: Uint8Array | undefined;
-let lastAnswer = false;
+let lastAnswer: OutboundFrame = plainFrame;
 
-/** Whether an outbound frame carries document content (a sync step 2 or update), for the updates-out metric. */
-export function carriesUpdate(data: Uint8Array): boolean {
+/** Parses the head of a frame the server sends. */
+export function describeOutbound(data: Uint8Array): OutboundFrame {
   if (data !== lastAsked) {
-    lastAnswer = parseCarriesUpdate(data);
+    lastAnswer = parseOutbound(data);
     lastAsked = data;
   }
   return lastAnswer;
 }
 
-function parseCarriesUpdate(data: Uint8Array): boolean {
+/** Hocuspocus's SyncStatus message, server to client: 1 after it applied an update, 0 when it refused one. */
+const SyncStatus = 8;
+
+function parseOutbound(data: Uint8Array): OutboundFrame {
   try {
     const decoder = decoding.createDecoder(data);
-    decoding.readVarString(decoder);
+    const address = decoding.readVarString(decoder);
     const type = decoding.readVarUint(decoder);
-    if (type !== MessageType.Sync && type !== MessageType.SyncReply) return false;
+    if (type === SyncStatus) {
+      if (decoding.readVarUint(decoder) !== 1) return plainFrame;
+      return { carriesUpdate: false, acknowledges: address };
+    }
+    if (type !== MessageType.Sync && type !== MessageType.SyncReply) return plainFrame;
     const step = decoding.readVarUint(decoder);
-    return step === SyncStep2 || step === SyncUpdate;
+    return step === SyncStep2 || step === SyncUpdate ? contentFrame : plainFrame;
   } catch {
-    return false;
+    return plainFrame;
   }
 }

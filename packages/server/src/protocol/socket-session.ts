@@ -5,7 +5,7 @@ import { type RawData, WebSocket } from "ws";
 import type { Identity } from "../auth/identity.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-import { carriesUpdate, type Frame, isPong, MalformedFrame, parseFrame } from "./frames.js";
+import { describeOutbound, type Frame, isPong, MalformedFrame, parseFrame } from "./frames.js";
 import { Throttle } from "./rate-limit.js";
 import type { UnauthenticatedBytes } from "./unauthenticated-bytes.js";
 
@@ -68,8 +68,14 @@ export interface SocketSessionOptions {
   readonly maxBufferedBytes: number;
   /** Called once, when the socket has closed. */
   readonly onClosed: (session: SocketSession) => void;
-  /** Called with every frame that passed validation, just before Hocuspocus gets it (the durable log starts keystroke appends here). */
-  readonly onFrame?: (bytes: Uint8Array, frame: Frame, session: SocketSession) => void;
+  /**
+   * Called with each acknowledgment (a positive SyncStatus) Hocuspocus is
+   * about to send to `address` (a document name, perhaps followed by `\0`
+   * and a session id), instead of sending it: the durable log calls `send`
+   * once the acknowledged content is committed. Without it, acknowledgments
+   * go at once.
+   */
+  readonly acknowledge?: (session: SocketSession, address: string, send: () => void) => void;
 }
 
 /**
@@ -295,7 +301,6 @@ export class SocketSession {
       if (isPong(bytes)) return;
       const frame = parseFrame(bytes);
       validated.set(bytes, frame);
-      this.options.onFrame?.(bytes, frame, this);
       this.client?.handleMessage(bytes);
       // Hocuspocus queues a frame for a document that has not authenticated
       // yet; past the server-wide cap on such bytes, the socket that adds
@@ -338,30 +343,38 @@ export class SocketSession {
     this.options.onClosed(this);
   }
 
-  /** What Hocuspocus writes to: sends are counted, its own closes mapped onto the table. */
-  private asWebSocketLike(): WebSocketLike {
+  /** Sends one message, unless the socket is closing or its peer reads too slowly; counts it. */
+  private deliver(data: Uint8Array): void {
     const { socket, metrics } = this;
-    const { maxBufferedBytes } = this.options;
+    if (socket.readyState !== WebSocket.OPEN) return;
+    // The cap leaves room for the largest message sent so far, so that a
+    // joining client's sync step 2 of a document larger than the cap, and
+    // the messages right behind it, do not count as a slow reader.
+    if (socket.bufferedAmount > this.options.maxBufferedBytes + this.largestSent) {
+      this.dropSlowReader();
+      return;
+    }
+    if (data.byteLength > this.largestSent) this.largestSent = data.byteLength;
+    metrics.messagesOut.inc();
+    metrics.bytesOut.inc(data.byteLength);
+    if (describeOutbound(data).carriesUpdate) metrics.updatesOut.inc();
+    socket.send(data);
+  }
+
+  /** What Hocuspocus writes to: acknowledgments wait for their commit, sends are counted, its own closes mapped onto the table. */
+  private asWebSocketLike(): WebSocketLike {
+    const { socket } = this;
+    const { acknowledge } = this.options;
     return {
       get readyState() {
         return socket.readyState;
       },
       send: (data) => {
         if (socket.readyState !== WebSocket.OPEN) return;
-        // The cap leaves room for the largest message sent so far, so that a
-        // joining client's sync step 2 of a document larger than the cap, and
-        // the messages right behind it, do not count as a slow reader.
-        if (socket.bufferedAmount > maxBufferedBytes + this.largestSent) {
-          this.dropSlowReader();
-          return;
-        }
-        if (data instanceof Uint8Array) {
-          if (data.byteLength > this.largestSent) this.largestSent = data.byteLength;
-          metrics.messagesOut.inc();
-          metrics.bytesOut.inc(data.byteLength);
-          if (carriesUpdate(data)) metrics.updatesOut.inc();
-        }
-        socket.send(data as Uint8Array);
+        const bytes = data as Uint8Array;
+        const acknowledged = acknowledge && describeOutbound(bytes).acknowledges;
+        if (acknowledged) acknowledge(this, acknowledged, () => this.deliver(bytes));
+        else this.deliver(bytes);
       },
       close: (code) => {
         const name = code === undefined ? undefined : hocuspocusCloses[code];
