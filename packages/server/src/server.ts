@@ -11,6 +11,7 @@ import { commentsGuard } from "./extensions/comments-guard.js";
 import { type DurableLog, durableLog } from "./extensions/durable-log.js";
 import { presenceIdentity } from "./extensions/presence.js";
 import { redisRelay } from "./extensions/redis.js";
+import { syncAnswers } from "./extensions/sync-answers.js";
 import { documentApiRoutes } from "./http/api/documents.js";
 import { coreRoutes, createRequestListener } from "./http/routes.js";
 import { createLogger } from "./logger.js";
@@ -144,6 +145,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       commentsGuard(metrics),
       durable.extension,
       metadataMirror(opened, metrics, logger),
+      syncAnswers(metrics),
       unloadWatcher,
     ];
     let instance: Hocuspocus | undefined;

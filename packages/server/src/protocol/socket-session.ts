@@ -5,7 +5,7 @@ import { type RawData, WebSocket } from "ws";
 import type { Identity } from "../auth/identity.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-import { carriesUpdate, type Frame, isPong, MalformedFrame, parseFrame } from "./frames.js";
+import { carriesUpdate, type Frame, isPong, MalformedFrame, parseFrame, stepOneStandIn } from "./frames.js";
 import { RateLimiter } from "./rate-limit.js";
 
 // Frames that passed validation, so hooks further down can read the parsed
@@ -209,9 +209,12 @@ export class SocketSession {
         return;
       }
       const frame = parseFrame(bytes);
-      validated.set(bytes, frame);
+      // A sync step 1 is answered by the sync-answers extension, from an
+      // encoding joiners share; Hocuspocus gets a stand-in in its place.
+      const handed = frame.sync === "step1" ? stepOneStandIn(bytes) : bytes;
+      validated.set(handed, frame);
       this.options.onFrame?.(bytes, frame, this);
-      this.client?.handleMessage(bytes);
+      this.client?.handleMessage(handed);
     } catch (error) {
       if (error instanceof MalformedFrame) {
         this.logger.warn({ reason: error.message }, "malformed frame");
