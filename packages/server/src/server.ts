@@ -7,6 +7,7 @@ import { defaultStaticDir, resolveConfig, type TandemServerConfig } from "./conf
 import { metadataMirror } from "./documents/metadata-mirror.js";
 import { TandemServerError } from "./errors.js";
 import { authentication } from "./extensions/authentication.js";
+import { broadcastWindow } from "./extensions/broadcast-window.js";
 import { commentsGuard } from "./extensions/comments-guard.js";
 import { type DurableLog, durableLog } from "./extensions/durable-log.js";
 import { presenceIdentity } from "./extensions/presence.js";
@@ -146,6 +147,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       durable.extension,
       metadataMirror(opened, metrics, logger),
       syncAnswers(metrics),
+      broadcastWindow(),
       unloadWatcher,
     ];
     let instance: Hocuspocus | undefined;
