@@ -70,7 +70,7 @@ export interface SocketSessionOptions {
  */
 export class SocketSession {
   readonly id = randomUUID();
-  readonly logger: Logger;
+  private childLogger: Logger | undefined;
   private readonly limiter: RateLimiter;
   private readonly metrics: Metrics;
   private client: ClientConnection | undefined;
@@ -87,7 +87,6 @@ export class SocketSession {
     private readonly socket: WebSocket,
     private readonly options: SocketSessionOptions,
   ) {
-    this.logger = options.logger.child({ socket: this.id });
     this.metrics = options.metrics;
     this.limiter = new RateLimiter(options.maxMessagesPerSecond);
   }
@@ -112,6 +111,12 @@ export class SocketSession {
       }
       this.logger.info({ err: error }, "socket error");
     });
+  }
+
+  /** This socket's logger, made when first used: an idle connection that never logs does not pay for one. */
+  get logger(): Logger {
+    this.childLogger ??= this.options.logger.child({ socket: this.id });
+    return this.childLogger;
   }
 
   /** Whether the socket is closing or closed; nothing more is accepted from it. */
