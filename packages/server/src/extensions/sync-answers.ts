@@ -9,13 +9,22 @@ import { frameOf } from "../protocol/socket-session.js";
 const SyncStep1 = 0;
 const SyncStep2 = 1;
 
+/**
+ * A sync message: its head encoded, then the payload copied once into a
+ * message of exactly the right size (lib0's encoder would copy a large payload
+ * into each of its growing buffers, then once more).
+ */
 function syncMessage(address: string, step: number, payload: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarString(encoder, address);
   encoding.writeVarUint(encoder, MessageType.Sync);
   encoding.writeVarUint(encoder, step);
-  encoding.writeVarUint8Array(encoder, payload);
-  return encoding.toUint8Array(encoder);
+  encoding.writeVarUint(encoder, payload.byteLength);
+  const head = encoding.toUint8Array(encoder);
+  const message = new Uint8Array(head.byteLength + payload.byteLength);
+  message.set(head);
+  message.set(payload, head.byteLength);
+  return message;
 }
 
 // The framed sync step 2 of the last address that got a shared update: joiners
