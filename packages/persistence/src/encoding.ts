@@ -59,19 +59,32 @@ export interface MergedState {
 }
 
 /**
- * Folds a snapshot and log rows into one V2 state, by loading them into a
- * fresh Y.Doc and re-encoding (V2 is about half the size of V1 for text): linear
- * in the number of updates, where `Y.mergeUpdates` over long lists is not.
+ * Loads a snapshot and log rows into a fresh Y.Doc and returns what `read`
+ * makes of it, with the log rows (by index) that threw.
  */
-export function mergeStoredUpdates(snapshot: StoredUpdate | null, rows: readonly StoredUpdate[]): MergedState {
+export function readStoredUpdates<T>(
+  snapshot: StoredUpdate | null,
+  rows: readonly StoredUpdate[],
+  read: (doc: Y.Doc) => T,
+): { readonly value: T; readonly unapplied: MergedState["unapplied"] } {
   const doc = new Y.Doc();
   try {
     const unapplied = applyStoredUpdates(doc, snapshot, rows).map(({ row, error }) => ({
       index: rows.indexOf(row),
       error,
     }));
-    return { state: Y.encodeStateAsUpdateV2(doc), unapplied };
+    return { value: read(doc), unapplied };
   } finally {
     doc.destroy();
   }
+}
+
+/**
+ * Folds a snapshot and log rows into one V2 state, by loading them into a
+ * fresh Y.Doc and re-encoding (V2 is about half the size of V1 for text): linear
+ * in the number of updates, where `Y.mergeUpdates` over long lists is not.
+ */
+export function mergeStoredUpdates(snapshot: StoredUpdate | null, rows: readonly StoredUpdate[]): MergedState {
+  const { value, unapplied } = readStoredUpdates(snapshot, rows, (doc) => Y.encodeStateAsUpdateV2(doc));
+  return { state: value, unapplied };
 }

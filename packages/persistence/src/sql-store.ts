@@ -106,6 +106,19 @@ interface StoredDocument {
  * The one {@link DocumentStore} implementation, over any {@link SqlClient}:
  * Postgres and PGlite share every statement.
  */
+/**
+ * Stored documents at least this large (snapshot and log rows) load in slices
+ * on the merge thread (see {@link SqlDocumentStore.load}); smaller ones apply at once,
+ * which for them takes less than a slice.
+ */
+export const SLICED_LOAD_BYTES = 256 * 1024;
+
+function storedBytes({ snapshot, rows }: StoredDocument): number {
+  let bytes = snapshot?.data.byteLength ?? 0;
+  for (const row of rows) bytes += row.data.byteLength;
+  return bytes;
+}
+
 export class SqlDocumentStore implements DocumentStore {
   private readonly options: ResolvedStoreOptions;
   private readonly groupCommit: GroupCommit;
@@ -152,7 +165,10 @@ export class SqlDocumentStore implements DocumentStore {
     return this.call("load", async () => {
       checkName(name);
       const stored = await this.read(name);
-      const unapplied = applyStoredUpdates(target, stored.snapshot, stored.rows);
+      const unapplied =
+        storedBytes(stored) < SLICED_LOAD_BYTES
+          ? applyStoredUpdates(target, stored.snapshot, stored.rows)
+          : await this.applyInSlices(target, stored);
       this.reportUnapplied(name, unapplied);
       this.compactions.loaded(name, stored.rows.length);
       return { found: stored.found, logRows: stored.rows.length };
@@ -307,6 +323,21 @@ export class SqlDocumentStore implements DocumentStore {
     const forget = () => this.inFlight.delete(running);
     running.then(forget, forget);
     return running;
+  }
+
+  /**
+   * Applies a large stored document to `target` in slices, one per
+   * event-loop turn: the merge thread loads it and cuts it into slices (see
+   * `stateInSlices`), so that the thread serving every other document is
+   * never held for the whole of it (half a second for an 8 MB document).
+   */
+  private async applyInSlices(target: Y.Doc, stored: StoredDocument): Promise<readonly UnappliedRow<LogRow>[]> {
+    const { slices, unapplied } = await this.merging.slices(stored.snapshot, stored.rows);
+    for (const slice of slices) {
+      Y.applyUpdate(target, slice);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return unapplied;
   }
 
   private async read(name: string): Promise<StoredDocument> {

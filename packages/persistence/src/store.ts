@@ -83,7 +83,10 @@ export interface DocumentStore {
 
   /**
    * Applies the document's snapshot and all of its remaining log rows to
-   * `target`, in one Yjs transaction.
+   * `target`, in one Yjs transaction. The Postgres and PGlite stores apply a
+   * large document (256 KB or more stored) instead in slices of a few
+   * thousand structs, one event-loop turn apart, cut on their merge thread:
+   * the same document, without holding the thread for the whole of it.
    */
   load(name: string, target: Y.Doc): Promise<LoadResult>;
 

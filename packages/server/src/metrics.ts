@@ -26,6 +26,12 @@ export function createMetrics(documentsLoaded: () => number, unauthenticatedByte
       help: "Document updates sent to clients (broadcasts and sync replies)",
       registers: [registry],
     }),
+    syncAnswers: new Counter({
+      name: "tandem_sync_answers_total",
+      help: "Answers to a client's sync step 1: encoded for it, or shared with earlier joiners (encoded once per document state)",
+      labelNames: ["state"] as const,
+      registers: [registry],
+    }),
     messagesOut: new Counter({
       name: "tandem_messages_out_total",
       help: "WebSocket messages sent",

@@ -7,11 +7,13 @@ import { defaultStaticDir, resolveConfig, type TandemServerConfig } from "./conf
 import { metadataMirror } from "./documents/metadata-mirror.js";
 import { TandemServerError } from "./errors.js";
 import { authentication } from "./extensions/authentication.js";
+import { broadcastWindow } from "./extensions/broadcast-window.js";
 import { commentsGuard } from "./extensions/comments-guard.js";
 import { type DurableLog, durableLog } from "./extensions/durable-log.js";
 import { nestingGuard } from "./extensions/nesting-guard.js";
 import { presenceIdentity } from "./extensions/presence.js";
 import { type CommittedRelay, redisRelay } from "./extensions/redis.js";
+import { syncAnswers } from "./extensions/sync-answers.js";
 import { documentApiRoutes } from "./http/api/documents.js";
 import { coreRoutes, createRequestListener } from "./http/routes.js";
 import { LiveDocuments } from "./live-documents.js";
@@ -168,6 +170,8 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       nestingGuard(metrics),
       durable.extension,
       metadataMirror(opened, metrics, logger),
+      syncAnswers(metrics),
+      broadcastWindow(),
       unloadWatcher,
     ];
     let instance: Hocuspocus | undefined;

@@ -44,6 +44,8 @@ export interface Frame {
   readonly type: number;
   /** For sync messages: which one. */
   readonly sync?: "step1" | "step2" | "update";
+  /** For sync step 1: the client's state vector, checked to decode. */
+  readonly stateVector?: Uint8Array;
   /** For sync step 2 and update messages: the Yjs update, checked to decode completely. */
   readonly update?: Uint8Array;
   /** The structs and delete set of {@link update}, from that check (so nobody decodes it again). */
@@ -129,8 +131,9 @@ export function parseFrame(data: Uint8Array): Frame {
       case MessageType.SyncReply: {
         const step = decoding.readVarUint(decoder);
         if (step === SyncStep1) {
-          Y.decodeStateVector(decoding.readVarUint8Array(decoder));
-          return { documentName, type, sync: "step1" };
+          const stateVector = decoding.readVarUint8Array(decoder);
+          Y.decodeStateVector(stateVector);
+          return { documentName, type, sync: "step1", stateVector };
         }
         if (step === SyncStep2) return { documentName, type, sync: "step2", ...readUpdate(decoder) };
         if (step === SyncUpdate) return { documentName, type, sync: "update", ...readUpdate(decoder) };
@@ -159,6 +162,31 @@ export function parseFrame(data: Uint8Array): Frame {
     // lib0 throws plain Errors (or RangeErrors) on truncated input, JSON.parse SyntaxErrors.
     throw new MalformedFrame(`the frame does not decode: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/**
+ * What Hocuspocus is handed in place of a sync step 1, which Tandem answers
+ * itself (see the sync-answers extension): the same address with a
+ * QueryAwareness message, which Hocuspocus v4 queues, passes through its
+ * message hooks in order, and then does nothing with on a socket connection
+ * (it answers QueryAwareness only on its `reply` path, which sockets do not
+ * use). So the answer keeps its place among the connection's messages.
+ */
+export function stepOneStandIn(data: Uint8Array): Uint8Array {
+  const decoder = decoding.createDecoder(data);
+  decoding.readVarString(decoder);
+  const standIn = new Uint8Array(decoder.pos + 1);
+  standIn.set(data.subarray(0, decoder.pos));
+  standIn[decoder.pos] = MessageType.QueryAwareness;
+  standIns.add(standIn);
+  return standIn;
+}
+
+const standIns = new WeakSet<Uint8Array>();
+
+/** Whether Hocuspocus is handling a stand-in made by {@link stepOneStandIn} (a step 1 it must not answer itself). */
+export function isStepOneStandIn(data: Uint8Array): boolean {
+  return standIns.has(data);
 }
 
 /** Whether a frame is the provider's one-byte Pong, which carries no document and needs no answer. */

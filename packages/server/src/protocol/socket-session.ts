@@ -5,7 +5,7 @@ import { type RawData, WebSocket } from "ws";
 import type { Identity } from "../auth/identity.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-import { describeOutbound, type Frame, isPong, MalformedFrame, parseFrame } from "./frames.js";
+import { describeOutbound, type Frame, isPong, MalformedFrame, parseFrame, stepOneStandIn } from "./frames.js";
 import { Throttle } from "./rate-limit.js";
 import type { UnauthenticatedBytes } from "./unauthenticated-bytes.js";
 
@@ -85,7 +85,7 @@ export interface SocketSessionOptions {
  */
 export class SocketSession {
   readonly id = randomUUID();
-  readonly logger: Logger;
+  private childLogger: Logger | undefined;
   private readonly throttle: Throttle<Uint8Array>;
   private readonly metrics: Metrics;
   private client: ClientConnection | undefined;
@@ -104,7 +104,6 @@ export class SocketSession {
     private readonly socket: WebSocket,
     private readonly options: SocketSessionOptions,
   ) {
-    this.logger = options.logger.child({ socket: this.id });
     this.metrics = options.metrics;
     this.throttle = new Throttle<Uint8Array>({
       perSecond: options.maxMessagesPerSecond,
@@ -151,6 +150,12 @@ export class SocketSession {
       if (error.code === "WS_ERR_TOO_MANY_BUFFERED_PARTS") this.metrics.errors.inc({ code: "1008" });
       this.logger.info({ err: error }, "socket error");
     });
+  }
+
+  /** This socket's logger, made when first used: an idle connection that never logs does not pay for one. */
+  get logger(): Logger {
+    this.childLogger ??= this.options.logger.child({ socket: this.id });
+    return this.childLogger;
   }
 
   /** Whether the socket is closing or closed; nothing more is accepted from it. */
@@ -300,8 +305,11 @@ export class SocketSession {
       // A Pong costs a message of the budget (above) but needs nothing else.
       if (isPong(bytes)) return;
       const frame = parseFrame(bytes);
-      validated.set(bytes, frame);
-      this.client?.handleMessage(bytes);
+      // A sync step 1 is answered by the sync-answers extension, from an
+      // encoding joiners share; Hocuspocus gets a stand-in in its place.
+      const handed = frame.sync === "step1" ? stepOneStandIn(bytes) : bytes;
+      validated.set(handed, frame);
+      this.client?.handleMessage(handed);
       // Hocuspocus queues a frame for a document that has not authenticated
       // yet; past the server-wide cap on such bytes, the socket that adds
       // more goes (new sockets are refused at the upgrade meanwhile).
