@@ -28,7 +28,21 @@ describe("benchmark harness, every scenario at tiny scale", () => {
     for (const values of Object.values(hot)) expect(values?.missing).toBe(0);
     expect(hot.tandem?.ackP99).toBeGreaterThan(0);
 
-    for (const scenario of ["join-storm", "trace-replay"] as const) {
+    for (const scenario of ["crowd", "presence"] as const) {
+      for (const [contender, values] of Object.entries(byName.get(scenario)?.values ?? {})) {
+        expect(values?.missing, `${scenario} ${contender}: every delivery arrived`).toBe(0);
+        expect(values?.disconnected, `${scenario} ${contender}: nobody disconnected`).toBe(0);
+      }
+    }
+    // The watcher saw every cursor move: a finite presence latency means none was lost.
+    for (const [contender, values] of Object.entries(byName.get("presence")?.values ?? {})) {
+      expect(Number.isFinite(values?.presenceP99), `presence ${contender}: every cursor move seen`).toBe(true);
+    }
+    for (const [contender, values] of Object.entries(byName.get("isolation")?.values ?? {})) {
+      expect(Number.isFinite(values?.stormLast), `isolation ${contender}: the storm's clients synced`).toBe(true);
+    }
+
+    for (const scenario of ["join-storm", "trace-replay", "bulk-writer"] as const) {
       for (const [contender, values] of Object.entries(byName.get(scenario)?.values ?? {})) {
         expect(values?.matches, `${scenario} ${contender}: text equals the trace's`).toBe(1);
       }
@@ -41,5 +55,5 @@ describe("benchmark harness, every scenario at tiny scale", () => {
     // after half a second it loses what it acknowledged, which shows the
     // harness does detect lost edits.
     expect(durability.hocuspocus?.lost).toBeGreaterThan(0);
-  }, 120_000);
+  }, 300_000);
 });

@@ -5,13 +5,13 @@ import { dropSchema, freshSchemaName } from "../support/postgres.js";
 import { type ServerProcess, startServerProcess, storedDoc } from "../support/server-harness.js";
 import { Cast, launchBrowser, type Person, waitTimeoutMs } from "./support/browser.js";
 import {
+  arriveAsNewVisitor,
   createSpecByApi,
   editorText,
-  openAsNewVisitor,
   paragraphAfter,
   rewriteParagraph,
   textWithoutCarets,
-  waitForEditor,
+  waitForSaved,
 } from "./support/tandem-page.js";
 
 /**
@@ -41,22 +41,9 @@ describe("a server restart while two people type", () => {
     await dropSchema(schema);
   });
 
-  async function arrive(label: string, document: string, name: string, color: string): Promise<Person> {
-    const person = await cast.join(label);
-    await openAsNewVisitor(person.page, server.url, document, { name, color });
-    await waitForEditor(person.page, true);
-    return person;
-  }
-
-  /** Waits until the page says everything is saved: connected, synced, nothing unacknowledged. */
-  async function saved(person: Person): Promise<void> {
-    const status = person.page.getByTestId("connection-status");
-    await expect
-      .poll(async () => [await status.getAttribute("data-status"), await status.getAttribute("data-unsynced")], {
-        timeout: waitTimeoutMs,
-      })
-      .toEqual(["saved", "0"]);
-  }
+  const arrive = (label: string, document: string, name: string, color: string) =>
+    arriveAsNewVisitor(cast, label, server.url, document, { name, color });
+  const saved = (person: Person) => waitForSaved(person.page);
 
   it("reconnects both, loses nothing typed and ends saved", async () => {
     const document = await createSpecByApi(server.url, "Restart drill");

@@ -3,17 +3,17 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { type Person, waitTimeoutMs } from "./support/browser.js";
 import { useStage } from "./support/stage.js";
 import {
+  arriveWithToken,
   createSpecByApi,
   editorText,
-  openWithToken,
   paragraphAfter,
+  rewriteParagraph,
   selectPhrase,
+  shownPlaceholder,
   textWithoutCarets,
-  waitForEditor,
 } from "./support/tandem-page.js";
 
 const secret = "an-e2e-secret-that-is-long-enough-for-hs256";
-const summaryHint = "What are we building, for whom, and why does it matter? Two or three sentences.";
 
 /** People arrive with tokens from a server with AUTH_SECRET, so each has the role the token grants. */
 describe("roles on the standalone page", () => {
@@ -26,26 +26,21 @@ describe("roles on the standalone page", () => {
     tokens.viewer = await signToken(secret, { sub: "vic", name: "Vic", access: { "*": "viewer" } });
   });
 
-  /** Opens `document` in a browser context of its own, signed in with `token`. */
-  async function arrive(label: string, document: string, token: string, editable: boolean): Promise<Person> {
-    const person = await stage.cast.join(label);
-    await openWithToken(person.page, stage.server.url, document, token);
-    // The page keeps the token and takes it out of the address at once, so a copied link never carries it.
-    await person.page.waitForURL(`${stage.server.url}/#/d/${document}`);
-    await waitForEditor(person.page, editable);
-    return person;
-  }
+  const arrive = (label: string, document: string, token: string, editable: boolean) =>
+    arriveWithToken(stage, document, { label, token, editable });
 
   /**
    * Types into the Summary paragraph of someone who may not edit, then checks
-   * that nothing changed anywhere: their text still holds the template's hint,
+   * that nothing changed anywhere: their Summary is still empty (the
+   * template's placeholder is not text, and not shown to whoever cannot type),
    * nothing waits to be saved, and once a later edit by the editor has reached
    * both screens, both hold the same text, without what was typed.
    */
   async function expectTypingChangesNothing(reader: Person, editor: Person): Promise<void> {
     await paragraphAfter(reader.page, "Summary").click();
     await reader.page.keyboard.type("sneaky edit");
-    expect(await textWithoutCarets(paragraphAfter(reader.page, "Summary"))).toBe(summaryHint);
+    expect(await textWithoutCarets(paragraphAfter(reader.page, "Summary"))).toBe("");
+    expect(await shownPlaceholder(paragraphAfter(reader.page, "Summary"))).toBeNull();
     expect(await reader.page.getByTestId("connection-status").getAttribute("data-unsynced")).toBe("0");
 
     await paragraphAfter(editor.page, "Problem").click();
@@ -67,8 +62,9 @@ describe("roles on the standalone page", () => {
     const vic = await arrive("vic", document, tokens.viewer, false);
 
     expect(await editorText(vic.page).getAttribute("contenteditable")).toBe("false");
-    expect(await vic.page.getByTestId("read-only").isVisible()).toBe(true);
+    // Said once, in the toolbar.
     expect(await vic.page.getByTestId("read-only-note").textContent()).toBe("Read only");
+    expect(await vic.page.getByText(/read only/i).count()).toBe(1);
     expect(await vic.page.getByTestId("toolbar-comment").count()).toBe(0);
     await expectTypingChangesNothing(vic, ada);
   });
@@ -79,10 +75,16 @@ describe("roles on the standalone page", () => {
     const cora = await arrive("cora", document, tokens.commenter, false);
 
     expect(await editorText(cora.page).getAttribute("contenteditable")).toBe("false");
-    expect(await cora.page.getByTestId("read-only-note").textContent()).toBe("You can comment");
+    // One message, not "Read only" and "You can comment" side by side.
+    expect(await cora.page.getByTestId("read-only-note").textContent()).toBe("You can comment, not edit");
+    expect(await cora.page.getByText(/read only/i).count()).toBe(0);
     await expectTypingChangesNothing(cora, ada);
 
-    await selectPhrase(paragraphAfter(cora.page, "Summary"), "Two or three sentences");
+    await rewriteParagraph(ada.page, "Summary", "Offline editing, in two or three sentences.");
+    await expect
+      .poll(() => textWithoutCarets(paragraphAfter(cora.page, "Summary")), { timeout: waitTimeoutMs })
+      .toContain("two or three sentences");
+    await selectPhrase(paragraphAfter(cora.page, "Summary"), "two or three sentences");
     await cora.page.getByTestId("toolbar-comment").click();
     await cora.page.getByTestId("new-comment-input").fill("Can we keep it to two?");
     await cora.page.getByTestId("new-comment-input").press("Enter");
@@ -94,6 +96,6 @@ describe("roles on the standalone page", () => {
     expect(await thread.getByTestId("comment").getAttribute("data-author-id")).toBe("cora");
     await expect
       .poll(() => editorText(ada.page).getByTestId("comment-highlight").allTextContents(), { timeout: waitTimeoutMs })
-      .toEqual(["Two or three sentences"]);
+      .toEqual(["two or three sentences"]);
   });
 });

@@ -89,6 +89,57 @@ describe("presence identity is stamped by the server", () => {
     expect(stateOf(ada, bob.doc.clientID)).toMatchObject({ cursor: 1, user: { id: "bob", name: "Bob" } });
   });
 
+  it("does not relay a state over 8 KiB", async () => {
+    const ada = open("spec/big-state", token("ada", "Ada"));
+    const bob = open("spec/big-state", token("bob", "Bob"));
+    await Promise.all([synced(ada), synced(bob)]);
+    ada.provider.setAwarenessField("cursor", 1);
+    await waitFor(() => stateOf(bob, ada.doc.clientID)?.cursor === 1, "bob sees ada's cursor");
+    const seen: number[] = [];
+    bob.provider.awareness?.on("change", () => {
+      seen.push((stateOf(bob, ada.doc.clientID)?.notes as string | undefined)?.length ?? 0);
+    });
+    // Each state in a broadcast window of its own (the server sends only the latest state of a window):
+    // an edit right behind it on the same socket, seen by bob, closes the window.
+    for (const [size, mark] of [
+      [100_000, "a"],
+      [9_000, "b"],
+    ] as const) {
+      ada.provider.setAwarenessField("notes", "x".repeat(size));
+      ada.text.insert(ada.text.length, mark);
+      await waitFor(() => bob.text.toString().endsWith(mark), `bob sees the edit after the ${size} byte state`);
+    }
+    ada.provider.setAwarenessField("notes", "z".repeat(7_000));
+    // The last one came after the others on the same socket: had they been relayed, bob saw them first.
+    await waitFor(() => seen.includes(7_000), "bob sees the 7 KB state");
+    expect(seen).not.toContain(100_000);
+    expect(seen).not.toContain(9_000);
+  });
+
+  it("relays at most 4 awareness states per connection", async () => {
+    const ada = open("spec/many-states", token("ada", "Ada"));
+    await synced(ada);
+    const eve = await openRawSocket(server.wsUrl);
+    sockets.push(eve);
+    eve.send(
+      frame("spec/many-states", Auth, (e) => {
+        encoding.writeVarUint(e, 0);
+        encoding.writeVarString(e, token("eve", "Eve"));
+      }),
+    );
+    const ids = [4_100_000_001, 4_100_000_002, 4_100_000_003, 4_100_000_004, 4_100_000_005, 4_100_000_006];
+    eve.send(
+      awarenessFrame(
+        "spec/many-states",
+        ids.map((id) => [id, 1, { cursor: id }]),
+      ),
+    );
+    // One more state from eve after the six: once ada has it, she has all eve will ever get to show.
+    eve.send(awarenessFrame("spec/many-states", [[ids[0] as number, 2, { cursor: "last" }]]));
+    await waitFor(() => stateOf(ada, ids[0] as number)?.cursor === "last", "ada sees eve's last state");
+    expect(ids.filter((id) => stateOf(ada, id) !== undefined)).toHaveLength(4);
+  });
+
   it("keeps a reconnected client's presence working, and leaves no ghost when it goes", async () => {
     const ada = open("spec/reconnect", token("ada", "Ada"));
     const bob = open("spec/reconnect", token("bob", "Bob"));

@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { createPostgresStore } from "@tandem/persistence";
+import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { dropSchema, freshSchemaName, redisUrl } from "../support/postgres.js";
+import * as Y from "yjs";
+import { databaseUrl, dropSchema, freshSchemaName, redisUrl } from "../support/postgres.js";
 import {
   type Client,
   connect,
@@ -49,5 +52,40 @@ describe("scale-out over Redis", () => {
       "ada sees bob's presence",
     );
     expect(ada.provider.awareness?.getStates().get(bob.doc.clientID)?.user).toMatchObject({ id: "bob", name: "Bob" });
+  });
+
+  it("an instance whose Redis subscription dropped catches up from the log on what it may have missed", async () => {
+    const redisPrefix = `tandem-test-${randomBytes(4).toString("hex")}`;
+    const server = await startServer({ databaseSchema: schema, redisUrl, redisPrefix });
+    servers.push(server);
+    const reader = connect(server.wsUrl, "spec/caught-up");
+    clients.push(reader);
+    await synced(reader);
+    // Committed by another instance whose publish never arrived (Redis does not replay what a subscriber missed).
+    const elsewhere = new Y.Doc();
+    elsewhere.getText("t").insert(0, "committed elsewhere");
+    const store = await createPostgresStore({ connectionString: databaseUrl, schema });
+    await store.append("spec/caught-up", Y.encodeStateAsUpdate(elsewhere));
+    await store.close();
+    expect(reader.text.toString()).toBe("");
+
+    // Drop this instance's subscriber connection (by its name, which carries the run's own prefix).
+    const redis = new Redis(redisUrl);
+    try {
+      let subscriber: string | undefined;
+      // ioredis names a connection with a command of its own, which may land after its first subscription.
+      await waitFor(async () => {
+        const clientList = (await redis.client("LIST")) as string;
+        subscriber = clientList
+          .split("\n")
+          .find((line) => line.includes(` name=${redisPrefix}-subscribe `))
+          ?.match(/\bid=(\d+)/)?.[1];
+        return subscriber !== undefined;
+      }, "the instance's subscriber connection");
+      await redis.client("KILL", "ID", subscriber as string);
+    } finally {
+      redis.disconnect();
+    }
+    await waitFor(() => reader.text.toString() === "committed elsewhere", "the instance catches up after reconnecting");
   });
 });

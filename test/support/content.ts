@@ -7,22 +7,38 @@ import * as Y from "yjs";
  * Y.XmlText.
  */
 
-/** The text of the first paragraph after the heading `heading`. */
-export function paragraphAfter(doc: Y.Doc, heading: string): Y.XmlText {
+/** The first paragraph after the heading `heading`. */
+function paragraphElementAfter(doc: Y.Doc, heading: string): Y.XmlElement {
   const blocks = doc.getXmlFragment(DocumentFields.content).toArray();
   const at = blocks.findIndex(
     (block) =>
       block instanceof Y.XmlElement && block.nodeName === "heading" && block.toArray()[0]?.toString() === heading,
   );
   const paragraph = blocks[at + 1];
-  const text = paragraph instanceof Y.XmlElement ? paragraph.get(0) : undefined;
-  if (at < 0 || !(text instanceof Y.XmlText)) throw new Error(`no paragraph after the heading "${heading}"`);
-  return text;
+  if (at < 0 || !(paragraph instanceof Y.XmlElement)) throw new Error(`no paragraph after the heading "${heading}"`);
+  return paragraph;
 }
 
-/** The plain text of the first paragraph after `heading`. */
+/**
+ * The text of the first paragraph after the heading `heading`. A template's
+ * sections start as empty paragraphs (a placeholder, no text): the binding
+ * gives one its text when someone first types there, and so does this.
+ */
+export function paragraphAfter(doc: Y.Doc, heading: string): Y.XmlText {
+  const paragraph = paragraphElementAfter(doc, heading);
+  const text = paragraph.get(0);
+  if (text instanceof Y.XmlText) return text;
+  if (text !== undefined) throw new Error(`the paragraph after the heading "${heading}" does not start with text`);
+  const created = new Y.XmlText();
+  paragraph.insert(0, [created]);
+  return created;
+}
+
+/** The plain text of the first paragraph after `heading` (empty for a paragraph without text). */
 export function textAfter(doc: Y.Doc, heading: string): string {
-  return paragraphAfter(doc, heading)
+  const text = paragraphElementAfter(doc, heading).get(0);
+  if (!(text instanceof Y.XmlText)) return "";
+  return text
     .toDelta()
     .map((op: { insert: unknown }) => (typeof op.insert === "string" ? op.insert : ""))
     .join("");

@@ -39,11 +39,22 @@ export function frame(
 
 /** Hocuspocus's Auth message type. */
 const Auth = 2;
+/** Hocuspocus's Sync message type, and y-protocols' update sub-message. */
+const Sync = 0;
+const SyncUpdate = 2;
 
 /** The Auth frame a provider sends to open `documentName` with `token` (dev mode takes an empty one). */
 export function authFrame(documentName: string, token = ""): Uint8Array {
   return frame(documentName, Auth, (encoder) => {
     encoding.writeVarUint(encoder, 0); // AuthMessageType.Token
     encoding.writeVarString(encoder, token);
+  });
+}
+
+/** The Sync frame a provider sends for one local change: `update` to `documentName`. */
+export function updateFrame(documentName: string, update: Uint8Array): Uint8Array {
+  return frame(documentName, Sync, (encoder) => {
+    encoding.writeVarUint(encoder, SyncUpdate);
+    encoding.writeVarUint8Array(encoder, update);
   });
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
@@ -74,6 +75,10 @@ function assertBuilt(): void {
 /**
  * Starts `tandem-server` with PORT=0 on 127.0.0.1 against the test Postgres,
  * and resolves once its `"msg":"listening"` log line names the URL.
+ *
+ * Scale-out is off unless `env` sets `REDIS_URL`: the child would otherwise
+ * inherit CI's `REDIS_URL` with the default channel prefix and relay its
+ * documents to every other test's server of the same document name.
  */
 export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   assertBuilt();
@@ -82,6 +87,8 @@ export function startServerProcess(env: Record<string, string>): Promise<ServerP
     HOST: "127.0.0.1",
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: "info",
+    REDIS_URL: "",
+    REDIS_PREFIX: `tandem-test-${randomBytes(4).toString("hex")}`,
     ...env,
   });
 }

@@ -19,6 +19,8 @@ export interface ProviderClient {
   unsynced(): number;
   /** Calls `listener` whenever the provider reports that every local change is acknowledged. */
   onAcknowledged(listener: () => void): void;
+  /** How often the server closed (or the network lost) its connection; the provider reconnects by itself. */
+  disconnects(): number;
   destroy(): void;
 }
 
@@ -26,6 +28,8 @@ function hocuspocusClient(contender: Contender, documentName: string): ProviderC
   const doc = new Y.Doc();
   const socket = new HocuspocusProviderWebsocket({ url: contender.baseUrl, delay: 50, minDelay: 50, maxDelay: 500 });
   const provider = new HocuspocusProvider({ websocketProvider: socket, name: documentName, document: doc, token: "" });
+  let closes = 0;
+  socket.on("close", () => closes++);
   provider.attach();
   const synced = new Promise<void>((resolve) => {
     if (provider.isSynced) resolve();
@@ -36,6 +40,7 @@ function hocuspocusClient(contender: Contender, documentName: string): ProviderC
     text: doc.getText("t"),
     synced,
     unsynced: () => provider.unsyncedChanges,
+    disconnects: () => closes,
     onAcknowledged(listener) {
       provider.on("unsyncedChanges", ({ number }: { number: number }) => {
         if (number === 0) listener();
@@ -54,6 +59,8 @@ function yWebsocketClient(contender: Contender, documentName: string): ProviderC
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
   });
+  let closes = 0;
+  provider.on("connection-close", () => closes++);
   const synced = new Promise<void>((resolve) => {
     if (provider.synced) resolve();
     else provider.once("sync", () => resolve());
@@ -63,6 +70,7 @@ function yWebsocketClient(contender: Contender, documentName: string): ProviderC
     text: doc.getText("t"),
     synced,
     unsynced: () => 0,
+    disconnects: () => closes,
     onAcknowledged() {},
     destroy() {
       provider.destroy();
@@ -96,4 +104,42 @@ export function whenDoc(doc: Y.Doc, condition: () => boolean, timeoutMs: number,
     }, timeoutMs);
     doc.on("update", check);
   });
+}
+
+/** Whether `doc` has everything `other` has. */
+function hasAll(doc: Y.Doc, other: Y.Doc): boolean {
+  const mine = Y.decodeStateVector(Y.encodeStateVector(doc));
+  for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(other))) {
+    if ((mine.get(client) ?? 0) < clock) return false;
+  }
+  return true;
+}
+
+/** Resolves once every change of `client` is acknowledged (immediately for y-websocket, which never acknowledges). */
+export async function acknowledged(client: ProviderClient, deadline: number): Promise<void> {
+  while (client.unsynced() > 0) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for acknowledgments");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/**
+ * Resolves once `reader` holds everything `writer` typed. The state vector
+ * covers insertions only: typing that ends with deletions leaves it
+ * unchanged, so the text must be the same too (compared only once the state
+ * vectors agree, so the string is built a few times per wait).
+ */
+export function caughtUp(
+  reader: ProviderClient,
+  writer: ProviderClient,
+  deadline: number,
+  what: string,
+): Promise<void> {
+  const typed = writer.text.toString();
+  return whenDoc(
+    reader.doc,
+    () => hasAll(reader.doc, writer.doc) && reader.text.toString() === typed,
+    Math.max(0, deadline - Date.now()),
+    what,
+  );
 }

@@ -110,8 +110,15 @@ function profilerFlags(): string[] {
   return dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [];
 }
 
-/** Starts `name` pinned to core 0 (on `schema`, if it stores) and waits until it listens. */
-export async function startContender(name: ContenderName, schema = schemaFor(name)): Promise<Contender> {
+/**
+ * Starts `name` pinned to core 0 (on `schema`, if it stores) and waits until
+ * it listens. `env` adds to (or, for Tandem, overrides) its settings.
+ */
+export async function startContender(
+  name: ContenderName,
+  schema = schemaFor(name),
+  env: Record<string, string> = {},
+): Promise<Contender> {
   const child = await spawnListening(
     "taskset",
     ["-c", "0", process.execPath, ...profilerFlags(), ...command(name)],
@@ -121,6 +128,7 @@ export async function startContender(name: ContenderName, schema = schemaFor(nam
       DATABASE_URL: databaseUrl,
       ...(schema ? { DATABASE_SCHEMA: schema } : {}),
       ...(name === "tandem" ? tandemEnv : {}),
+      ...env,
     },
     name === "tandem" ? "/collab" : "",
   );
@@ -148,18 +156,20 @@ export async function startContender(name: ContenderName, schema = schemaFor(nam
 /**
  * Runs `work` against a fresh `name` server and always cleans up: the server
  * is stopped and its schema dropped, whatever happened. `prepare` runs
- * before the server starts, with its schema (to seed storage).
+ * before the server starts, with its schema (to seed storage); `env` goes to
+ * the server (see {@link startContender}).
  */
 export async function withContender<T>(
   name: ContenderName,
   work: (contender: Contender) => Promise<T>,
   prepare?: (schema: string) => Promise<void>,
+  env?: Record<string, string>,
 ): Promise<T> {
   const schema = schemaFor(name);
   let contender: Contender | undefined;
   try {
     if (prepare && schema) await prepare(schema);
-    contender = await startContender(name, schema);
+    contender = await startContender(name, schema, env);
     return await work(contender);
   } finally {
     await contender?.stop();

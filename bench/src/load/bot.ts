@@ -1,6 +1,13 @@
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
-import { type Decoded, Inbound, readUpdateHead, type UpdateHead, type WireProtocol } from "../wire/protocols.js";
+import {
+  type Decoded,
+  forEachAwarenessClock,
+  Inbound,
+  readUpdateHead,
+  type UpdateHead,
+  type WireProtocol,
+} from "../wire/protocols.js";
 import { RawWebSocket } from "../wire/websocket.js";
 import type { DeliveryLedger } from "./ledger.js";
 
@@ -42,6 +49,8 @@ export class Bot {
   closeCode: number | undefined;
   /** A refusal by the server, if any. */
   denied = false;
+  /** Whether this bot reads others' presence into the ledger (costly: one observer per document is enough). */
+  observesPresence = false;
   private socket: RawWebSocket | undefined;
   private lastUpdate: Uint8Array | undefined;
   // Send times of updates awaiting Hocuspocus' sync status, oldest first (NaN: our sync step 2).
@@ -120,6 +129,7 @@ export class Bot {
     encoding.writeVarUint(encoder, this.clientID);
     encoding.writeVarUint(encoder, ++this.awarenessClock);
     encoding.writeVarString(encoder, JSON.stringify(state));
+    this.ledger?.presenceSent(this.clientID, this.awarenessClock, performance.now());
     this.socket.send(this.config.protocol.awareness(this.config.documentName, encoding.toUint8Array(encoder)));
   }
 
@@ -171,6 +181,13 @@ export class Bot {
           this.unacknowledgedHead = 0;
         }
         if (!Number.isNaN(sentAt) && message.applied) this.ledger?.acknowledged(sentAt, performance.now());
+        return;
+      }
+      case Inbound.Awareness: {
+        const ledger = this.ledger;
+        if (!this.observesPresence || ledger === undefined) return;
+        const at = performance.now();
+        forEachAwarenessClock(message.payload, (client, clock) => ledger.presenceSeen(client, clock, at));
         return;
       }
       case Inbound.Denied:

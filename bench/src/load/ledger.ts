@@ -22,16 +22,20 @@ class SendLog {
  */
 export class DeliveryLedger {
   private readonly logs = new Map<number, SendLog>();
+  private readonly presenceLogs = new Map<number, SendLog>();
   private windowStart = Number.POSITIVE_INFINITY;
   private windowEnd = Number.POSITIVE_INFINITY;
   /** Delivery latency: one client sends, another receives (ms). */
   readonly delivery = new Samples();
   /** Acknowledgment latency: the sender hears the server's sync status (ms). */
   readonly ack = new Samples();
+  /** Presence latency: one client publishes its awareness state, the observer sees it (ms). */
+  readonly presence = new Samples();
   sentInWindow = 0;
   expectedDeliveries = 0;
   deliveredInWindow = 0;
   expectedAcks = 0;
+  presenceSentInWindow = 0;
 
   /** Starts counting sends from now. */
   openWindow(at: number): void {
@@ -68,6 +72,26 @@ export class DeliveryLedger {
     if (sentAt === undefined || sentAt === 0 || !this.inWindow(sentAt)) return;
     this.delivery.add(at - sentAt);
     this.deliveredInWindow++;
+  }
+
+  /** Records that `client` published its awareness state with clock `clock` at `at`. */
+  presenceSent(client: number, clock: number, at: number): void {
+    let log = this.presenceLogs.get(client);
+    if (log === undefined) {
+      log = new SendLog();
+      this.presenceLogs.set(client, log);
+    }
+    log.set(clock, at);
+    if (this.inWindow(at)) this.presenceSentInWindow++;
+  }
+
+  /** Records that the observer saw `client`'s awareness state `clock` at `at` (the first time only). */
+  presenceSeen(client: number, clock: number, at: number): void {
+    const log = this.presenceLogs.get(client);
+    const sentAt = log?.times[clock];
+    if (log === undefined || sentAt === undefined || sentAt === 0 || !this.inWindow(sentAt)) return;
+    this.presence.add(at - sentAt);
+    log.times[clock] = 0;
   }
 
   /** Records the acknowledgment of a send made at `sentAt`. */

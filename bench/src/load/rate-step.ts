@@ -12,20 +12,28 @@ export interface RateStepOptions {
   readonly measureMs: number;
   /** How long to wait after the window for late deliveries before counting them missing. */
   readonly drainMs: number;
-  /** Send a presence (cursor) update with every keystroke, as an editor with cursors does. */
-  readonly awareness: boolean;
+  /**
+   * What each scheduled send is: a keystroke; a keystroke and a presence
+   * (cursor) update, as an editor with cursors sends; or a cursor move alone.
+   */
+  readonly sends: "keystroke" | "keystroke+cursor" | "cursor";
+  /** Called when the measurement window opens (to start something the window measures). */
+  readonly onWindowOpen?: () => void;
 }
 
 /** What one step measured. */
 export interface RateStepResult {
   readonly offeredRate: number;
-  /** Updates sent per second in the window (below `offeredRate` when the generator lagged). */
+  /** Sends per second in the window (below `offeredRate` when the generator lagged). */
   readonly sentRate: number;
   /** Updates delivered to other clients per second (fan-out included). */
   readonly deliveriesPerSecond: number;
   readonly delivery: LatencySummary;
   /** Acknowledgment latency (Hocuspocus protocol only). */
   readonly ack: LatencySummary | undefined;
+  /** Presence latency, as the bots that observe presence saw it (none: undefined). */
+  readonly presence: LatencySummary | undefined;
+  /** Server CPU per send (a keystroke, or a cursor move where only cursors move). */
   readonly serverCpuMicrosPerUpdate: number;
   /** The server's CPU use over the window, as a share of one core. */
   readonly serverCpuShare: number;
@@ -44,7 +52,8 @@ export interface RateStepResult {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Drives `bots` open-loop at `rate` updates/s: send i is due at
+ * Drives `bots` open-loop at `rate` sends/s (`listeners`, by default the same
+ * bots, record what arrives): send i is due at
  * t0 + i / rate, whatever the server does, so a slow server shows as latency
  * instead of silently slowing the load (no coordinated omission). Latency
  * counts from the actual send; the generator's own lag is reported beside it.
@@ -53,24 +62,32 @@ export async function runRateStep(
   contender: Contender,
   bots: readonly Bot[],
   options: RateStepOptions,
+  listeners: readonly Bot[] = bots,
 ): Promise<RateStepResult> {
   const ledger = new DeliveryLedger();
-  for (const bot of bots) bot.ledger = ledger;
+  for (const bot of listeners) bot.ledger = ledger;
   const lag = new Samples();
   const interval = 1000 / options.rate;
   const start = performance.now();
   let next = start;
   let index = 0;
   let measuring = false;
+  let sendsInWindow = 0;
+  const typing = options.sends !== "cursor";
+  const cursors = options.sends !== "keystroke";
+  const observed = listeners.some((bot) => bot.observesPresence);
   const sendUntil = (end: number) =>
     new Promise<void>((resolve) => {
       const tick = () => {
         const now = performance.now();
         while (next <= now && next < end) {
           const bot = bots[index % bots.length] as Bot;
-          bot.type();
-          if (options.awareness) bot.sendAwareness();
-          if (measuring) lag.add(now - next);
+          if (typing) bot.type();
+          if (cursors) bot.sendAwareness();
+          if (measuring) {
+            lag.add(now - next);
+            sendsInWindow++;
+          }
           index++;
           next = start + index * interval;
         }
@@ -87,6 +104,7 @@ export async function runRateStep(
   const cpuBefore = cpuMicros(contender.pid);
   const postgresBefore = postgresCpuMicros();
   const ownBefore = ownCpuMicros();
+  options.onWindowOpen?.();
   await sendUntil(start + options.warmupMs + options.measureMs);
   const windowEnd = performance.now();
   ledger.closeWindow(windowEnd);
@@ -97,19 +115,24 @@ export async function runRateStep(
   const drainDeadline = performance.now() + options.drainMs;
   while (
     performance.now() < drainDeadline &&
-    (ledger.missingDeliveries > 0 || (ledger.expectedAcks > 0 && ledger.missingAcks > 0))
+    (ledger.missingDeliveries > 0 ||
+      (ledger.expectedAcks > 0 && ledger.missingAcks > 0) ||
+      (observed && ledger.presence.length < ledger.presenceSentInWindow))
   ) {
     await sleep(20);
   }
-  for (const bot of bots) bot.ledger = undefined;
+  for (const bot of listeners) bot.ledger = undefined;
   const seconds = (windowEnd - windowStart) / 1000;
-  const updates = ledger.sentInWindow;
+  const updates = sendsInWindow;
   return {
     offeredRate: options.rate,
     sentRate: updates / seconds,
     deliveriesPerSecond: ledger.deliveredInWindow / seconds,
     delivery: summarize(ledger.delivery, ledger.missingDeliveries),
     ack: ledger.expectedAcks > 0 ? summarize(ledger.ack, ledger.missingAcks) : undefined,
+    presence: observed
+      ? summarize(ledger.presence, Math.max(0, ledger.presenceSentInWindow - ledger.presence.length))
+      : undefined,
     serverCpuMicrosPerUpdate: updates > 0 ? cpu / updates : Number.NaN,
     serverCpuShare: cpu / 1e6 / seconds,
     postgresCpuMicrosPerUpdate: updates > 0 ? postgres / updates : Number.NaN,
@@ -117,6 +140,6 @@ export async function runRateStep(
     serverPeakRssBytes: peak,
     generatorCpuShare: own / 1e6 / seconds,
     generatorLagP99: lag.percentile(99),
-    disconnected: bots.filter((bot) => bot.closeCode !== undefined).length,
+    disconnected: listeners.filter((bot) => bot.closeCode !== undefined).length,
   };
 }

@@ -56,9 +56,39 @@ function format(value: number | null | undefined, metric: Metric): string {
   return value.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-function meets(value: number | null | undefined, metric: Metric): boolean | undefined {
-  if (metric.target === undefined || value === null || value === undefined || Number.isNaN(value)) return undefined;
-  return metric.better === "higher" ? value >= metric.target.value : value <= metric.target.value;
+const isNumber = (value: number | null | undefined): value is number =>
+  typeof value === "number" && !Number.isNaN(value);
+
+/** The other contender's number a relative target multiplies: stock Hocuspocus', or the best of the others'. */
+function reference(record: ScenarioRecord, metric: Metric): number | undefined {
+  const relativeTo = metric.target?.relativeTo;
+  if (relativeTo === undefined) return undefined;
+  if (relativeTo === "hocuspocus") {
+    const value = record.values.hocuspocus?.[metric.key];
+    return isNumber(value) ? value : undefined;
+  }
+  const others = allContenders
+    .filter((name) => name !== "tandem")
+    .map((name) => record.values[name]?.[metric.key])
+    .filter(isNumber);
+  if (others.length === 0) return undefined;
+  return metric.better === "higher" ? Math.max(...others) : Math.min(...others);
+}
+
+/** The bound Tandem's number must keep in this run: the target's value, or that multiple of the reference. */
+function bound(record: ScenarioRecord, metric: Metric): number | undefined {
+  const target = metric.target;
+  if (target === undefined) return undefined;
+  if (target.relativeTo === undefined) return target.value;
+  const other = reference(record, metric);
+  return other === undefined ? undefined : target.value * other;
+}
+
+function meets(record: ScenarioRecord, metric: Metric): boolean | undefined {
+  const value = record.values.tandem?.[metric.key];
+  const limit = bound(record, metric);
+  if (limit === undefined || !isNumber(value)) return undefined;
+  return metric.better === "higher" ? value >= limit : value <= limit;
 }
 
 function ratio(tandem: number | null | undefined, other: number | null | undefined): string {
@@ -85,7 +115,7 @@ function scenarioTable(record: ScenarioRecord): string {
   ];
   const rows = record.metrics.map((metric) => {
     const value = (name: ContenderName) => record.values[name]?.[metric.key];
-    const verdict = meets(value("tandem"), metric);
+    const verdict = meets(record, metric);
     return [
       `${metric.label}${metric.unit ? ` (${metric.unit})` : ""}${arrow(metric)}`,
       ...names.map((name) => format(value(name), metric)),
@@ -102,10 +132,12 @@ function summaryTable(records: readonly ScenarioRecord[]): string {
     for (const metric of record.metrics) {
       if (!metric.target) continue;
       const value = (name: ContenderName) => record.values[name]?.[metric.key];
-      const verdict = meets(value("tandem"), metric);
+      const verdict = meets(record, metric);
+      const unit = metric.unit ? ` ${metric.unit}` : "";
       rows.push([
         `${record.title.split(":")[0]}: ${metric.label}`,
-        `${metric.target.text}${metric.unit ? ` ${metric.unit}` : ""}`,
+        `${metric.target.text}${metric.target.relativeTo === undefined ? unit : ""}`,
+        metric.target.relativeTo === undefined ? "" : `${format(bound(record, metric), metric)}${unit}`,
         format(value("tandem"), metric),
         verdict === undefined ? "–" : verdict ? "✅ met" : "❌ missed",
         format(value("hocuspocus"), metric),
@@ -113,7 +145,7 @@ function summaryTable(records: readonly ScenarioRecord[]): string {
       ]);
     }
   }
-  const header = ["scenario: metric", "target", "Tandem", "", "Hocuspocus", "y-websocket"];
+  const header = ["scenario: metric", "target", "bound in this run", "Tandem", "", "Hocuspocus", "y-websocket"];
   return [header, header.map(() => "---"), ...rows].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
 }
 
@@ -195,6 +227,9 @@ on core 1. Postgres is shared and not pinned; its CPU is reported separately.
 - **Generator CPU** is the load generator's own share of its core: near 1.0 means the generator, not the server, was the
   limit.
 - Ratios are Tandem's value divided by the other's; ↓ marks metrics where lower is better, ↑ higher.
+- **Targets** are the performance issue's. Most are ratios to another contender in the same run ("≤ 1.2 × Hocuspocus":
+  at most 1.2 times stock Hocuspocus' number; "best" is the best of the other contenders); the bound column gives that
+  bound in this run's numbers.
 
 | scenario | measured | took | 1-min load before → after |
 | --- | --- | --- | --- |

@@ -9,9 +9,21 @@ export interface Metric {
   /** Which direction is better, for the ratio columns; omitted when neither is. */
   readonly better?: "lower" | "higher";
   /** The issue's target for Tandem, if it sets one. */
-  readonly target?: { readonly value: number; readonly text: string };
+  readonly target?: Target;
   /** Decimal places (default: 2 below 100, else 0). */
   readonly digits?: number;
+}
+
+/**
+ * A target: `value` itself, or, with `relativeTo`, `value` times another
+ * contender's number in the same run: stock Hocuspocus', or the best of the
+ * others' (the lowest, or the highest where higher is better). Targets are
+ * met at the bound (≤ where lower is better, ≥ where higher is).
+ */
+export interface Target {
+  readonly value: number;
+  readonly text: string;
+  readonly relativeTo?: "hocuspocus" | "best";
 }
 
 /** One point of a latency-against-rate curve. */

@@ -88,7 +88,7 @@ async function timed<T>(url: string): Promise<{ ms: number; body: T }> {
 }
 
 /**
- * 9. History: the automerge-paper document (259,778 edits, by three people
+ * 13. History: the automerge-paper document (259,778 edits, by three people
  * taking turns) with a version after each quarter of its edits. Opening the
  * history (the version list, then what changed since the newest version, as
  * `<HistoryPanel>` does) and diffing two versions, through the REST API of a

@@ -80,7 +80,7 @@ export async function idle(context: ScenarioContext): Promise<ScenarioOutcome> {
         label: "memory per connection (RSS growth ÷ clients)",
         unit: "KB",
         better: "lower",
-        target: { value: 10, text: "≤ 10" },
+        target: { value: 0.5, text: "≤ 0.5 × Hocuspocus", relativeTo: "hocuspocus" },
         digits: 1,
       },
       { key: "rssBefore", label: "RSS of the fresh server", unit: "MB", digits: 1 },

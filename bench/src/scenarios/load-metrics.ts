@@ -1,4 +1,4 @@
-import type { Contender } from "../contenders/index.js";
+import type { Contender, ContenderName } from "../contenders/index.js";
 import type { BotConfig } from "../load/bot.js";
 import type { RateStepResult } from "../load/rate-step.js";
 
@@ -36,6 +36,8 @@ export function stepValues(result: RateStepResult): Record<string, number | null
     p95: result.delivery.p95,
     p99: result.delivery.p99,
     ackP99: result.ack?.p99 ?? null,
+    presenceP50: result.presence?.p50 ?? null,
+    presenceP99: result.presence?.p99 ?? null,
     throughput: result.sentRate,
     deliveries: result.deliveriesPerSecond,
     missing: result.delivery.missing,
@@ -43,7 +45,19 @@ export function stepValues(result: RateStepResult): Record<string, number | null
     cpuShare: result.serverCpuShare,
     postgresCpuPerUpdate: result.postgresCpuMicrosPerUpdate,
     rss: result.serverRssBytes / MB,
+    disconnected: result.disconnected,
     generatorCpu: result.generatorCpuShare,
     generatorLag: result.generatorLagP99,
   };
+}
+
+/** {@link stepValues} of each contender's step. */
+export function stepValuesOf(
+  results: Partial<Record<ContenderName, RateStepResult>>,
+): Partial<Record<ContenderName, Record<string, number | null>>> {
+  const values: Partial<Record<ContenderName, Record<string, number | null>>> = {};
+  for (const [name, result] of Object.entries(results) as [ContenderName, RateStepResult][]) {
+    values[name] = stepValues(result);
+  }
+  return values;
 }

@@ -1,6 +1,5 @@
-import * as Y from "yjs";
 import { patcherFor } from "../../../test/support/editing-traces.js";
-import { connectProvider, type ProviderClient, whenDoc } from "../clients/providers.js";
+import { acknowledged, caughtUp, connectProvider, type ProviderClient, whenDoc } from "../clients/providers.js";
 import { allContenders, contenderLabels, withContender } from "../contenders/index.js";
 import { withDeadline } from "../load/connect.js";
 import { cpuMicros, ownCpuMicros } from "../measure/process.js";
@@ -10,23 +9,6 @@ import type { ScenarioContext } from "./context.js";
 
 const TRACE = "seph-blog1";
 const DOCUMENT = "bench/blog";
-
-/** Whether `doc` has everything `other` has. */
-function hasAll(doc: Y.Doc, other: Y.Doc): boolean {
-  const mine = Y.decodeStateVector(Y.encodeStateVector(doc));
-  for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(other))) {
-    if ((mine.get(client) ?? 0) < clock) return false;
-  }
-  return true;
-}
-
-/** Resolves once every change of `client` is acknowledged (immediately for y-websocket, which never acknowledges). */
-async function acknowledged(client: ProviderClient, deadline: number): Promise<void> {
-  while (client.unsynced() > 0) {
-    if (Date.now() > deadline) throw new Error("timed out waiting for acknowledgments");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /**
  * 8. Trace replay: seph-blog1 typed by three real providers taking turns,
@@ -59,19 +41,8 @@ export async function traceReplay(context: ScenarioContext): Promise<ScenarioOut
               for (const patch of txn.patches) apply(typist.text, patch);
             });
           }
-          const next = clients[(round + 1) % 3] as ProviderClient;
-          // The state vector covers insertions only: a turn that ends with
-          // deletions leaves it unchanged, and typing on before they arrive
-          // would replay the trace onto the wrong text. So the next typist
-          // also waits for the same text (compared only once the state
-          // vectors agree, so the string is built a few times per turn).
-          const typed = typist.text.toString();
-          await whenDoc(
-            next.doc,
-            () => hasAll(next.doc, typist.doc) && next.text.toString() === typed,
-            Math.max(0, deadline - Date.now()),
-            "the next typist to catch up",
-          );
+          // Typing on before the turn (deletions too) arrived would replay the trace onto the wrong text.
+          await caughtUp(clients[(round + 1) % 3] as ProviderClient, typist, deadline, "the next typist to catch up");
         }
         await Promise.all(
           clients.map((client) =>

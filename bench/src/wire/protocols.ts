@@ -19,6 +19,8 @@ export const Inbound = {
   Authenticated: 5,
   /** Hocuspocus refused the document. */
   Denied: 6,
+  /** An awareness update (`payload` is the y-protocols awareness update). */
+  Awareness: 7,
 } as const;
 export type InboundKind = (typeof Inbound)[keyof typeof Inbound];
 
@@ -144,7 +146,10 @@ export const hocuspocusProtocol: WireProtocol = {
     skipVarString(data);
     const type = readVarUint(data);
     if (type === SYNC || type === SYNC_REPLY) return decodeSync(data, into);
-    if (type === SYNC_STATUS) {
+    if (type === AWARENESS) {
+      into.kind = Inbound.Awareness;
+      into.payload = readVarUint8Array(data);
+    } else if (type === SYNC_STATUS) {
       into.kind = Inbound.Ack;
       into.applied = readVarUint(data) === 1;
     } else if (type === AUTH) {
@@ -167,10 +172,30 @@ export const yWebsocketProtocol: WireProtocol = {
   decode(data, into) {
     cursor = 0;
     into.kind = Inbound.Other;
-    if (readVarUint(data) === SYNC) return decodeSync(data, into);
+    const type = readVarUint(data);
+    if (type === SYNC) return decodeSync(data, into);
+    if (type === AWARENESS) {
+      into.kind = Inbound.Awareness;
+      into.payload = readVarUint8Array(data);
+    }
     return into;
   },
 };
+
+/**
+ * Calls `each(client, clock)` for every client state in a y-protocols
+ * awareness update, without parsing the states' JSON.
+ */
+export function forEachAwarenessClock(update: Uint8Array, each: (client: number, clock: number) => void): void {
+  cursor = 0;
+  const count = readVarUint(update);
+  for (let i = 0; i < count; i++) {
+    const client = readVarUint(update);
+    const clock = readVarUint(update);
+    skipVarString(update);
+    each(client, clock);
+  }
+}
 
 /** The head of a Yjs V1 update: how many clients and structs it carries, and the first struct's id. */
 export interface UpdateHead {

@@ -27,7 +27,13 @@ const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
  * the benchmark needs: binary messages, ping/pong, close.
  */
 export class RawWebSocket {
-  private pending: Buffer | undefined;
+  // The start of a frame that has not fully arrived, in the chunks it came
+  // in: joined only once the frame is complete (joining at every read made
+  // receiving a megabytes-long frame quadratic), or while its header is unread.
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Bytes the pending frame needs in all (0: its header has not arrived yet). */
+  private pendingNeeds = 0;
   private fragments: Buffer[] = [];
   private closed = false;
   private closeCode = 1006;
@@ -143,9 +149,14 @@ export class RawWebSocket {
 
   private receive(chunk: Buffer): void {
     let data = chunk;
-    if (this.pending !== undefined) {
-      data = Buffer.concat([this.pending, chunk]);
-      this.pending = undefined;
+    if (this.pending.length > 0) {
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      if (this.pendingBytes < this.pendingNeeds) return;
+      data = Buffer.concat(this.pending, this.pendingBytes);
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.pendingNeeds = 0;
     }
     let offset = 0;
     while (data.length - offset >= 2) {
@@ -163,13 +174,22 @@ export class RawWebSocket {
         header = 10;
       }
       // Servers never mask; a masked frame would be a protocol error we need not survive.
-      if (data.length - offset < header + length) break;
+      if (data.length - offset < header + length) {
+        this.pendingNeeds = header + length;
+        break;
+      }
       const payload = data.subarray(offset + header, offset + header + length);
       offset += header + length;
       this.frame(b0 & 0x80, b0 & 0x0f, payload);
       if (this.closed) return;
     }
-    if (offset < data.length) this.pending = Buffer.from(data.subarray(offset));
+    if (offset < data.length) {
+      const rest = Buffer.from(data.subarray(offset));
+      this.pending = [rest];
+      this.pendingBytes = rest.length;
+    } else {
+      this.pendingNeeds = 0;
+    }
   }
 
   private frame(fin: number, opcode: number, payload: Buffer): void {

@@ -1,13 +1,16 @@
-import { TandemProvider } from "@tandem/client";
+import { clearLocalData, TandemProvider } from "@tandem/client";
 import type { SessionInfo } from "@tandem/protocol";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError, createApi } from "./api.js";
 import { DocumentPage } from "./document/DocumentPage.js";
 import {
   devToken,
+  forgetIdentity,
   forgetToken,
   loadProfile,
   type Profile,
+  rememberedSession,
+  rememberSession,
   saveProfile,
   storedToken,
   takeTokenFromUrl,
@@ -15,6 +18,7 @@ import {
 import { DocumentList } from "./list/DocumentList.js";
 import { ProfileDialog } from "./ProfileDialog.js";
 import { useRoute } from "./route.js";
+import { SignOutButton } from "./SignOutButton.js";
 import { Avatar } from "./ui/Avatar.js";
 import { ThemeToggle } from "./ui/ThemeToggle.js";
 
@@ -43,9 +47,13 @@ async function boot(token: string | undefined, profile: Profile | undefined): Pr
   try {
     const session = await createApi(credential).session();
     if (session.devMode && token === undefined && profile === undefined) return { state: "pick-profile" };
+    rememberSession(credential, session);
     return { state: "ready", token: credential, session };
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
+    // Offline: the person this browser last signed in as, so that documents kept on this device open.
+    const remembered = error.code === "network" ? rememberedSession(credential) : undefined;
+    if (remembered) return { state: "ready", token: credential, session: remembered };
     if (error.status === 401) {
       // A token from a link that no longer works (expired, or for another server):
       // fall back to a dev-mode profile if this server has one, else explain.
@@ -113,6 +121,19 @@ export function App() {
     setProfile(saveProfile(name, color));
   };
 
+  // The connection is destroyed by then (SignOutButton): delete what it kept on this device, and who this was.
+  const signOut = (userId: string) => {
+    forgetIdentity();
+    clearLocalData({ url: collabUrl(), userId }).catch((error: unknown) => {
+      console.error("[tandem] could not clear this device's copies", error);
+    });
+    setEditingProfile(false);
+    setState({ state: "loading" });
+    // A new profile starts over through the effect above; without one, start here.
+    if (profile) setProfile(undefined);
+    else start(undefined);
+  };
+
   if (state.state === "loading") return <main className="center-page muted">Loading…</main>;
   if (state.state === "signed-out") return <SignedOut reason={state.reason} message={state.message} />;
   if (state.state === "unreachable") {
@@ -164,6 +185,7 @@ export function App() {
                 <span className="user-chip-name">{session.user.name}</span>
               </span>
             )}
+            <SignOutButton onSignedOut={signOut} />
           </div>
         </header>
         {route.page === "document" ? (

@@ -1,3 +1,5 @@
+import type { SessionInfo } from "@tandem/protocol";
+
 /**
  * Who the person at this page is, before the server confirms it:
  *
@@ -7,10 +9,15 @@
  *   address bar at once so it is never copied along with a link;
  * - else, on a dev-mode server, the name and color picked here, sent as the
  *   dev-mode token `{"id","name","color"}`.
+ *
+ * The session the server confirmed last is kept too, so that the page opens
+ * while offline (documents then load from this device, see the client kit's
+ * `keepOnDevice`). Signing out forgets all of it.
  */
 
 const TOKEN_KEY = "tandem.token";
 const PROFILE_KEY = "tandem.profile";
+const SESSION_KEY = "tandem.session";
 
 /** The name and color picked on a dev-mode server. */
 export interface Profile {
@@ -106,4 +113,30 @@ export function devToken(profile: Profile): string {
     /[\u0080-\uffff]/g,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
+}
+
+/** Remembers the session the server confirmed for `credential`, for opening the page offline. */
+export function rememberSession(credential: string | undefined, session: SessionInfo): void {
+  storage()?.setItem(SESSION_KEY, JSON.stringify({ credential: credential ?? null, session }));
+}
+
+/** The session last confirmed for `credential`, if any: who this is while the server cannot be reached. */
+export function rememberedSession(credential: string | undefined): SessionInfo | undefined {
+  try {
+    const value = JSON.parse(storage()?.getItem(SESSION_KEY) ?? "null") as {
+      credential: string | null;
+      session: SessionInfo;
+    } | null;
+    if (value && value.credential === (credential ?? null) && typeof value.session?.user?.id === "string") {
+      return value.session;
+    }
+  } catch {
+    // A damaged entry is the same as none.
+  }
+  return undefined;
+}
+
+/** Forgets who signed in here: the token, the profile and the remembered session. */
+export function forgetIdentity(): void {
+  for (const key of [TOKEN_KEY, PROFILE_KEY, SESSION_KEY]) storage()?.removeItem(key);
 }

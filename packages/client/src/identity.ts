@@ -1,4 +1,4 @@
-import { defaultUserColor } from "@tandem/protocol";
+import { isUserColor, userColorOf } from "@tandem/protocol";
 
 /** A person as Tandem shows them: in presence, on carets and on comments. */
 export interface TandemUser {
@@ -23,7 +23,6 @@ function base64UrlDecode(segment: string): string {
   return new TextDecoder().decode(bytes);
 }
 
-const isColor = (value: unknown): value is string => typeof value === "string" && /^#[0-9a-fA-F]{6}$/.test(value);
 const nonEmpty = (value: unknown): value is string => typeof value === "string" && value.trim() !== "";
 
 /**
@@ -47,7 +46,7 @@ export function userFromToken(token: string | null | undefined): Partial<TandemU
   return {
     ...(id !== undefined ? { id } : {}),
     ...(nonEmpty(claims.name) ? { name: claims.name.trim() } : {}),
-    ...(isColor(claims.color) ? { color: claims.color } : {}),
+    ...(isUserColor(claims.color) ? { color: claims.color } : {}),
   };
 }
 
@@ -62,7 +61,7 @@ export function resolveUser(input: TandemUserInput | undefined, token: string | 
   const claimed = userFromToken(token) ?? {};
   const name = claimed.name ?? (input?.name?.trim() || "Anonymous");
   const id = claimed.id ?? input?.id ?? `dev:${name}`;
-  const color = claimed.color ?? (isColor(input?.color) ? input.color : defaultUserColor(id));
+  const color = claimed.color ?? userColorOf(id, input?.color);
   return { id, name, color };
 }
 

@@ -59,6 +59,8 @@ export type {
 export { TandemConnection } from "./provider/connection.js";
 export type { Access, DocumentState, DocumentUi, SyncState } from "./provider/document.js";
 export { TandemDocument } from "./provider/document.js";
+export type { LocalDataScope } from "./provider/local-copy.js";
+export { clearLocalData } from "./provider/local-copy.js";
 export type { BackoffOptions } from "./provider/reconnect-policy.js";
 export { DEFAULT_BACKOFF } from "./provider/reconnect-policy.js";
 export type { TandemProviderProps } from "./provider/TandemProvider.js";

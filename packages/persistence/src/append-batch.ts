@@ -1,7 +1,7 @@
 import * as Y from "yjs";
 import { Encoding } from "./encoding.js";
 import type { QueuedAppend, WrittenBatch } from "./group-commit.js";
-import type { SqlClient } from "./sql-client.js";
+import type { SqlExecutor } from "./sql-client.js";
 
 // Only short runs of small updates are merged: Y.mergeUpdates costs about
 // 10 µs an update at these sizes and grows super-linearly on long lists.
@@ -86,7 +86,7 @@ function merged(run: Uint8Array[]): Uint8Array[] {
  * in name order, so that two instances writing the same documents take their
  * row locks in one order and cannot deadlock.
  */
-export async function writeBatch(sql: SqlClient, batch: readonly QueuedAppend[]): Promise<WrittenBatch> {
+export async function writeBatch(sql: SqlExecutor, batch: readonly QueuedAppend[]): Promise<WrittenBatch> {
   const rows = rowsOf(batch);
   const names = [...new Set(rows.map((row) => row.name))].sort();
   const first = names.length + 1;

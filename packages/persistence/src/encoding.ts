@@ -100,6 +100,36 @@ export interface MergedState {
   readonly changes?: { readonly inserted: readonly IdRange[]; readonly deleted: readonly IdRange[] };
 }
 
+/** How {@link readStoredUpdates} loads the stored document. */
+export interface ReadOptions {
+  /** Keep the content of deleted items (a Y.Doc with `gc: false`); see {@link MergeOptions.keepDeleted}. */
+  readonly keepDeleted?: boolean | undefined;
+  /** Records who inserted and deleted what as the rows apply. */
+  readonly recorder?: AttributionRecorder | undefined;
+}
+
+/**
+ * Loads a snapshot and log rows into a fresh Y.Doc and returns what `read`
+ * makes of it, with the log rows (by index) that threw.
+ */
+export function readStoredUpdates<T>(
+  snapshot: StoredUpdate | null,
+  rows: readonly StoredUpdate[],
+  read: (doc: Y.Doc) => T,
+  { keepDeleted = false, recorder }: ReadOptions = {},
+): { readonly value: T; readonly unapplied: MergedState["unapplied"] } {
+  const doc = new Y.Doc({ gc: !keepDeleted });
+  try {
+    const unapplied = applyStoredUpdates(doc, snapshot, rows, recorder).map(({ row, error }) => ({
+      index: rows.indexOf(row),
+      error,
+    }));
+    return { value: read(doc), unapplied };
+  } finally {
+    doc.destroy();
+  }
+}
+
 /**
  * Folds a snapshot and log rows into one V2 state, by loading them into a
  * fresh Y.Doc and re-encoding (V2 is about half the size of V1 for text): linear
@@ -110,27 +140,26 @@ export function mergeStoredUpdates(
   rows: readonly StoredUpdate[],
   options: MergeOptions = {},
 ): MergedState {
-  const doc = new Y.Doc({ gc: options.keepDeleted !== true });
   const recorder = options.attribute ? new AttributionRecorder() : undefined;
-  try {
-    const unapplied = applyStoredUpdates(doc, snapshot, rows, recorder).map(({ row, error }) => ({
-      index: rows.indexOf(row),
-      error,
-    }));
-    const merged: MergedState = {
+  const { value, unapplied } = readStoredUpdates(
+    snapshot,
+    rows,
+    (doc) => ({
       state: options.encode === false ? new Uint8Array() : Y.encodeStateAsUpdateV2(doc),
-      unapplied,
-      ...(recorder ? { attribution: recorder.result() } : {}),
-    };
-    if (options.since === undefined) return merged;
-    const previous = new Y.Doc();
-    try {
-      if (options.since !== null) applyOne(previous, options.since);
-      return { ...merged, changes: changesSince(previous, doc) };
-    } finally {
-      previous.destroy();
-    }
+      ...(options.since === undefined ? {} : { changes: changesFrom(options.since, doc) }),
+    }),
+    { keepDeleted: options.keepDeleted, recorder },
+  );
+  return { ...value, unapplied, ...(recorder ? { attribution: recorder.result() } : {}) };
+}
+
+/** What changed in `doc` since an earlier state of it (null: since it was empty). */
+function changesFrom(since: StoredUpdate | null, doc: Y.Doc): NonNullable<MergedState["changes"]> {
+  const previous = new Y.Doc();
+  try {
+    if (since !== null) applyOne(previous, since);
+    return changesSince(previous, doc);
   } finally {
-    doc.destroy();
+    previous.destroy();
   }
 }

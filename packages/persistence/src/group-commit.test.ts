@@ -1,8 +1,12 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import { databaseUrl, dropSchema, freshSchemaName } from "../../../test/support/postgres.js";
 import { isPersistenceError } from "./errors.js";
 import { GroupCommit, type QueuedAppend } from "./group-commit.js";
+import { migrate } from "./migrations/migrate.js";
 import type { CommitBatch } from "./options.js";
+import { createPgClient } from "./pg-client.js";
 import { SqlDocumentStore } from "./sql-store.js";
 import { backends, type TestDatabase } from "./testing/backends.js";
 import { loadText, typist, uniqueName } from "./testing/documents.js";
@@ -211,6 +215,7 @@ describe.each(backends)("group commit on $name", (backend) => {
     let attempts = 0;
     const store = new SqlDocumentStore(db.kind, {
       ...inner,
+      holdConnection: undefined, // batches go through the failing query below
       query: async <Row>(text: string, params?: readonly unknown[]) => {
         if (!isLogInsert(text)) return inner.query<Row>(text, params);
         attempts++;
@@ -221,6 +226,48 @@ describe.each(backends)("group commit on $name", (backend) => {
     await expect(outcome).rejects.toSatisfy((error) => isPersistenceError(error, "unavailable"));
     expect(attempts).toBe(1);
     await store.close();
+  });
+});
+
+describe("the group commit on Postgres", () => {
+  it("keeps one connection of its own instead of taking one from the pool per batch, and takes a new one after a failure", async () => {
+    const schema = freshSchemaName("held");
+    // Its own application name, so that the test kills its own connection and nobody else's.
+    const pool = new pg.Pool({
+      connectionString: databaseUrl,
+      options: `-c search_path=${schema}`,
+      application_name: schema,
+    });
+    pool.on("error", () => {});
+    let checkouts = 0;
+    const connect = pool.connect.bind(pool);
+    pool.connect = ((...args: Parameters<typeof connect>) => {
+      checkouts++;
+      return connect(...args);
+    }) as typeof pool.connect;
+    const client = createPgClient(pool, true);
+    await migrate(client, schema);
+    const store = new SqlDocumentStore("postgres", client, { compactAfterRows: 0 });
+    checkouts = 0;
+    try {
+      const name = uniqueName("held");
+      const { updates, text } = keystrokes(5);
+      for (const update of updates) await store.append(name, update); // one batch each
+      expect(checkouts).toBe(1);
+      // Its connection dies between two batches: the next batch connects again (after the store's retry).
+      const [killed] = await client.query<{ killed: boolean }>(
+        "SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'WITH documents AS%'",
+        [schema],
+      );
+      expect(killed?.killed).toBe(true);
+      checkouts = 0;
+      await store.append(name, keystrokes(1).updates[0] as Uint8Array);
+      expect(checkouts).toBe(1);
+      expect(await loadText(store, name)).toContain(text);
+    } finally {
+      await store.close();
+      await dropSchema(schema);
+    }
   });
 });
 

@@ -22,3 +22,5 @@ export type {
   VersionKind,
 } from "./store.js";
 export { VersionKinds } from "./store.js";
+export type { DecodedUpdate } from "./validate-update.js";
+export { validateUpdate } from "./validate-update.js";

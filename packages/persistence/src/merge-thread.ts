@@ -3,19 +3,22 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { AuthoredUpdate } from "./attribution.js";
 import type { MergedState, MergeOptions, StoredUpdate, UnappliedRow } from "./encoding.js";
+import type { SlicedState } from "./slices.js";
 
-/** What the merge thread is asked: one document's stored payloads. */
+/** What the merge thread is asked: one document's stored payloads, merged into one state or cut into slices. */
 export interface MergeRequest {
   readonly id: number;
+  readonly want: "state" | "slices";
   readonly snapshot: StoredUpdate | null;
   readonly rows: readonly AuthoredUpdate[];
   readonly options: MergeOptions;
 }
 
-/** What it answers: the merged state, or why merging threw. */
+/** What it answers: the merged state or the slices, or why that threw. */
 export interface MergeReply {
   readonly id: number;
   readonly merged?: MergedState;
+  readonly sliced?: SlicedState;
   readonly error?: unknown;
 }
 
@@ -24,6 +27,11 @@ export type WorkerMessage = MergeReply | { readonly ready: true };
 
 // Built, this module and the worker's entry are both .js; run from source (the tests), both are .ts.
 const entry = new URL(`./merge-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+
+/** The thread saw copies: it names the rows that did not apply by index. */
+function ownRows<Row>(rows: readonly Row[], unapplied: MergedState["unapplied"]): UnappliedRow<Row>[] {
+  return unapplied.map(({ index, error }) => ({ row: rows[index] as Row, error }));
+}
 
 /** A detached copy of `bytes`, exactly their size, so that it can be transferred and cannot be changed meanwhile. */
 function copyOf({ data, encoding, author }: AuthoredUpdate): AuthoredUpdate {
@@ -35,8 +43,14 @@ export interface MergedRows<Row> extends Omit<MergedState, "unapplied"> {
   readonly unapplied: readonly UnappliedRow<Row>[];
 }
 
+/** A slicing's outcome for its caller: the slices (see `stateInSlices`), and the caller's own rows that did not apply. */
+export interface SlicedRows<Row> {
+  readonly slices: readonly Uint8Array[];
+  readonly unapplied: readonly UnappliedRow<Row>[];
+}
+
 interface Waiting {
-  readonly resolve: (merged: MergedState) => void;
+  readonly resolve: (reply: MergeReply) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -63,16 +77,43 @@ export class MergeThread {
     return this.thread().ready;
   }
 
-  merge<Row extends AuthoredUpdate>(
+  async merge<Row extends AuthoredUpdate>(
     snapshot: StoredUpdate | null,
     rows: readonly Row[],
     options: MergeOptions = {},
   ): Promise<MergedRows<Row>> {
+    const { merged } = await this.ask("state", snapshot, rows, options);
+    if (merged === undefined) throw new Error("the merge thread answered without a state");
+    return { ...merged, unapplied: ownRows(rows, merged.unapplied) };
+  }
+
+  /**
+   * The document the snapshot and rows make, as slices that can be applied
+   * one by one with other work between them (see `stateInSlices`); with
+   * `keepDeleted`, the slices keep the content of deleted items.
+   */
+  async slices<Row extends StoredUpdate>(
+    snapshot: StoredUpdate | null,
+    rows: readonly Row[],
+    keepDeleted: boolean,
+  ): Promise<SlicedRows<Row>> {
+    const { sliced } = await this.ask("slices", snapshot, rows, { keepDeleted });
+    if (sliced === undefined) throw new Error("the merge thread answered without slices");
+    return { slices: sliced.slices, unapplied: ownRows(rows, sliced.unapplied) };
+  }
+
+  private ask(
+    want: MergeRequest["want"],
+    snapshot: StoredUpdate | null,
+    rows: readonly AuthoredUpdate[],
+    options: MergeOptions,
+  ) {
     const { worker } = this.thread();
     const id = this.nextId++;
     const since = options.since && copyOf(options.since);
     const request: MergeRequest = {
       id,
+      want,
       snapshot: snapshot && copyOf(snapshot),
       rows: rows.map(copyOf),
       options: { ...options, ...(since ? { since } : {}) },
@@ -80,16 +121,11 @@ export class MergeThread {
     const transfer = [...(request.snapshot ? [request.snapshot] : []), ...(since ? [since] : []), ...request.rows].map(
       ({ data }) => data.buffer as ArrayBuffer,
     );
-    const merged = new Promise<MergedState>((resolve, reject) => {
+    return new Promise<MergeReply>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       worker.ref();
       worker.postMessage(request, transfer);
     });
-    // The thread saw copies: it names the rows that did not apply by index.
-    return merged.then(({ unapplied, ...rest }) => ({
-      ...rest,
-      unapplied: unapplied.map(({ index, error }) => ({ row: rows[index] as Row, error })),
-    }));
   }
 
   /** Stops the thread; merges still waiting fail. */
@@ -122,8 +158,8 @@ export class MergeThread {
       const waiting = this.waiting.get(message.id);
       this.waiting.delete(message.id);
       if (this.waiting.size === 0) worker.unref();
-      if (message.merged === undefined) waiting?.reject(message.error);
-      else waiting?.resolve(message.merged);
+      if ("error" in message) waiting?.reject(message.error);
+      else waiting?.resolve(message);
     });
     const lost = (error: unknown) => {
       failed(error);

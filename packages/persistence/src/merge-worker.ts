@@ -6,18 +6,23 @@
 import { parentPort } from "node:worker_threads";
 import { mergeStoredUpdates } from "./encoding.ts";
 import type { MergeReply, MergeRequest, WorkerMessage } from "./merge-thread.ts";
+import { sliceStoredUpdates } from "./slices.ts";
 
 const port = parentPort;
 if (port === null) throw new Error("merge-worker runs as a worker thread only");
 
-port.on("message", ({ id, snapshot, rows, options }: MergeRequest) => {
+port.on("message", ({ id, want, snapshot, rows, options }: MergeRequest) => {
   let reply: MergeReply;
   try {
-    reply = { id, merged: mergeStoredUpdates(snapshot, rows, options) };
+    reply =
+      want === "slices"
+        ? { id, sliced: sliceStoredUpdates(snapshot, rows, options.keepDeleted) }
+        : { id, merged: mergeStoredUpdates(snapshot, rows, options) };
   } catch (error) {
     reply = { id, error };
   }
-  port.postMessage(reply, reply.merged ? [reply.merged.state.buffer as ArrayBuffer] : []);
+  const transfer = reply.merged ? [reply.merged.state] : (reply.sliced?.slices ?? []);
+  port.postMessage(reply, [...new Set(transfer.map((bytes) => bytes.buffer as ArrayBuffer))]);
 });
 
 // Imports are loaded by now: the store may open.

@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { SqlClient, SqlExecutor } from "./sql-client.js";
+import type { HeldConnection, SqlClient, SqlExecutor } from "./sql-client.js";
 
 /** A {@link SqlClient} over a `pg` Pool; `ownsPool` says whether closing the client ends the pool. */
 export function createPgClient(pool: pg.Pool, ownsPool: boolean): SqlClient {
@@ -40,8 +40,62 @@ export function createPgClient(pool: pg.Pool, ownsPool: boolean): SqlClient {
         client.release(broken);
       }
     },
+    holdConnection: () => holdPoolConnection(pool),
     async close() {
       if (ownsPool) await pool.end();
+    },
+  };
+}
+
+/**
+ * One connection taken from `pool` and kept between statements. Any failure
+ * destroys it (a statement error is rare here, a lost connection is not, and
+ * the two are not always told apart), and the next statement connects anew.
+ */
+function holdPoolConnection(pool: pg.Pool): HeldConnection {
+  let held: Promise<pg.PoolClient> | undefined;
+  const drop = (client: pg.PoolClient, error: Error) => {
+    if (held === undefined) return;
+    held = undefined;
+    client.removeAllListeners("error");
+    client.release(error);
+  };
+  const connect = async () => {
+    const client = await pool.connect();
+    // A checked-out client's errors are not heard by the pool: unheard, a
+    // connection lost while idle would crash the process.
+    client.on("error", (error: Error) => drop(client, error));
+    return client;
+  };
+  return {
+    async query<Row>(text: string, params: readonly unknown[] = [], prepareAs?: string) {
+      held ??= connect();
+      const connecting = held;
+      let client: pg.PoolClient;
+      try {
+        client = await connecting;
+      } catch (error) {
+        if (held === connecting) held = undefined;
+        throw error;
+      }
+      try {
+        const result = await client.query({
+          text,
+          values: params as unknown[],
+          ...(prepareAs ? { name: prepareAs } : {}),
+        });
+        return result.rows as Row[];
+      } catch (error) {
+        drop(client, error instanceof Error ? error : new Error(String(error)));
+        throw error;
+      }
+    },
+    async release() {
+      const holding = held;
+      held = undefined;
+      const client = await holding?.catch(() => undefined);
+      client?.removeAllListeners("error");
+      client?.release();
     },
   };
 }

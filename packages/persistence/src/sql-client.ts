@@ -12,7 +12,22 @@ export interface SqlClient {
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[], prepareAs?: string): Promise<Row[]>;
   /** Runs `work` in one transaction on one connection; rolls back if it throws. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * A connection of the caller's own, held between statements (and opened
+   * again after one fails), for a caller that runs one statement after
+   * another on the hot path: the group commit. A pool checkout and return
+   * per statement costs it more than the statement's parse does. Clients
+   * without a pool (PGlite has one connection) leave it out, and the caller
+   * uses the client itself. The caller releases it before `close`.
+   */
+  holdConnection?(): HeldConnection;
   close(): Promise<void>;
+}
+
+/** A connection from {@link SqlClient.holdConnection}. */
+export interface HeldConnection extends SqlExecutor {
+  /** Gives the connection back; later queries open a new one. */
+  release(): Promise<void>;
 }
 
 /** What a transaction body may do. */

@@ -8,7 +8,7 @@ import { PersistenceError } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
 import { MergeThread } from "./merge-thread.js";
 import { type ResolvedStoreOptions, resolveStoreOptions, type StoreOptions } from "./options.js";
-import type { SqlClient } from "./sql-client.js";
+import type { HeldConnection, SqlClient } from "./sql-client.js";
 import { toPersistenceError } from "./sql-errors.js";
 import type {
   AppendOptions,
@@ -133,6 +133,19 @@ interface StoredDocument {
 const isVersionId = (id: string) => /^[1-9]\d{0,17}$/.test(String(id));
 
 /**
+ * Stored documents at least this large (snapshot and log rows) load in slices
+ * on the merge thread (see {@link SqlDocumentStore.load}); smaller ones apply at once,
+ * which for them takes less than a slice.
+ */
+export const SLICED_LOAD_BYTES = 256 * 1024;
+
+function storedBytes({ snapshot, rows }: StoredDocument): number {
+  let bytes = snapshot?.data.byteLength ?? 0;
+  for (const row of rows) bytes += row.data.byteLength;
+  return bytes;
+}
+
+/**
  * The one {@link DocumentStore} implementation, over any {@link SqlClient}:
  * Postgres and PGlite share every statement.
  */
@@ -141,6 +154,8 @@ export class SqlDocumentStore implements DocumentStore {
   private readonly groupCommit: GroupCommit;
   private readonly compactions: CompactionScheduler;
   private readonly merging = new MergeThread();
+  /** The group commit's own connection, when the client has a pool to take it from. */
+  private readonly commitConnection: HeldConnection | undefined;
   /** Calls in progress; `close()` waits for them. */
   private readonly inFlight = new Set<Promise<unknown>>();
   private closing: Promise<void> | undefined;
@@ -151,8 +166,10 @@ export class SqlDocumentStore implements DocumentStore {
     options: StoreOptions = {},
   ) {
     this.options = resolveStoreOptions(options);
+    this.commitConnection = sql.holdConnection?.();
+    const commitSql = this.commitConnection ?? sql;
     this.groupCommit = new GroupCommit({
-      write: (batch) => writeBatch(sql, batch),
+      write: (batch) => writeBatch(commitSql, batch),
       maxBatchUpdates: this.options.maxBatchUpdates,
       maxQueuedBytes: this.options.maxQueuedBytes,
       onBatchCommitted: this.options.onBatchCommitted,
@@ -178,7 +195,10 @@ export class SqlDocumentStore implements DocumentStore {
     return this.call("load", async () => {
       checkName(name);
       const stored = await this.read(name);
-      const unapplied = applyStoredUpdates(target, stored.snapshot, stored.rows);
+      const unapplied =
+        storedBytes(stored) < SLICED_LOAD_BYTES
+          ? applyStoredUpdates(target, stored.snapshot, stored.rows)
+          : await this.applyInSlices(target, stored);
       this.reportUnapplied(name, unapplied);
       this.compactions.loaded(name, stored.rows.length);
       return { found: stored.found, logRows: stored.rows.length };
@@ -189,9 +209,14 @@ export class SqlDocumentStore implements DocumentStore {
     return this.call("append", async () => {
       checkName(name);
       checkAppendOptions(options);
-      validateUpdate(update);
-      // A copy: the caller may reuse its buffer, and the bytes stored must be the bytes validated.
-      await this.groupCommit.append(name, update.slice(), options.author ?? null);
+      const author = options.author ?? null;
+      if (options.encodedByYjs) {
+        await this.groupCommit.append(name, update, author);
+      } else {
+        validateUpdate(update);
+        // A copy: the caller may reuse its buffer, and the bytes stored must be the bytes validated.
+        await this.groupCommit.append(name, update.slice(), author);
+      }
       this.compactions.appended(name);
     });
   }
@@ -374,6 +399,7 @@ export class SqlDocumentStore implements DocumentStore {
     await this.compactions.stop();
     await this.groupCommit.idle();
     await this.merging.close();
+    await this.commitConnection?.release();
     await this.sql.close();
   }
 
@@ -397,6 +423,22 @@ export class SqlDocumentStore implements DocumentStore {
       "SELECT author AS id, name, color FROM tandem_authors WHERE document_name = $1 ORDER BY author",
       [name],
     );
+  }
+
+  /**
+   * Applies a large stored document to `target` in slices, one per
+   * event-loop turn: the merge thread loads it and cuts it into slices (see
+   * `stateInSlices`), so that the thread serving every other document is
+   * never held for the whole of it (half a second for an 8 MB document). A
+   * `target` made with `gc: false` gets the content of deleted items too.
+   */
+  private async applyInSlices(target: Y.Doc, stored: StoredDocument): Promise<readonly UnappliedRow<LogRow>[]> {
+    const { slices, unapplied } = await this.merging.slices(stored.snapshot, stored.rows, !target.gc);
+    for (const slice of slices) {
+      Y.applyUpdate(target, slice);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return unapplied;
   }
 
   private async read(name: string): Promise<StoredDocument> {

@@ -87,6 +87,13 @@ export interface AppendOptions {
    * row, so that the edit and its attribution commit together.
    */
   readonly author?: string;
+  /**
+   * The bytes were encoded by Yjs itself (a live document's `update` event,
+   * which holds only what the document integrated), not received from anyone:
+   * they are stored without being decoded and validated again, and without a
+   * defensive copy (Yjs never reuses the array). Everything else is validated.
+   */
+  readonly encodedByYjs?: boolean;
 }
 
 /** How an author is shown: the name and colour their token gave when they last connected to write. */
@@ -140,7 +147,11 @@ export interface DocumentStore {
    * Applies the document's snapshot and all of its remaining log rows to
    * `target`, in one Yjs transaction. Compaction keeps the content of deleted
    * items, so a `target` made with `gc: false` gets it too (what history needs
-   * to bring deleted text back); a default Y.Doc drops it.
+   * to bring deleted text back); a default Y.Doc drops it. The Postgres and
+   * PGlite stores apply a large document (256 KB or more stored) instead in
+   * slices of a few thousand structs, one event-loop turn apart, cut on their
+   * merge thread: the same document, without holding the thread for the
+   * whole of it.
    */
   load(name: string, target: Y.Doc): Promise<LoadResult>;
 

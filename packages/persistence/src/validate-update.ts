@@ -1,6 +1,9 @@
 import * as Y from "yjs";
 import { PersistenceError } from "./errors.js";
 
+/** What `Y.decodeUpdate` returns: an update's structs and delete set. */
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+
 /**
  * Refuses bytes that are not a well-formed Yjs V1 update, before anything is
  * queued or stored. Stored bytes are replayed by every future load, so one bad
@@ -16,12 +19,17 @@ import { PersistenceError } from "./errors.js";
  * - an empty delete range: re-encoding it throws.
  * Also refused, as a precaution, are empty structs (two structs would share
  * an id) and clocks past 2^53 (JavaScript numbers lose precision there).
+ *
+ * Returns the decoded update, so that a caller that validates bytes before
+ * applying them (the server's frame guard) decodes them only once.
+ *
+ * @throws PersistenceError `invalid-update`.
  */
-export function validateUpdate(update: Uint8Array): void {
+export function validateUpdate(update: Uint8Array): DecodedUpdate {
   if (!(update instanceof Uint8Array) || update.length === 0) {
     throw new PersistenceError("invalid-update", "an update must be a non-empty Uint8Array");
   }
-  let decoded: ReturnType<typeof Y.decodeUpdate>;
+  let decoded: DecodedUpdate;
   try {
     decoded = Y.decodeUpdate(update);
   } catch (error) {
@@ -51,4 +59,5 @@ export function validateUpdate(update: Uint8Array): void {
       }
     }
   }
+  return decoded;
 }

@@ -11,7 +11,11 @@
  *   will route to a healthy instance) with backoff.
  */
 export const CloseCodes = {
-  /** A frame that does not decode as the collaboration protocol, or an update that is not a valid Yjs update. */
+  /**
+   * A frame that does not decode as the collaboration protocol, an update that
+   * is not a valid Yjs update, or one that nests shared types or values more
+   * than 100 deep.
+   */
   MalformedMessage: { code: 4400, reason: "malformed-message", retry: "never" },
   /** Missing, invalid or expired token. */
   Unauthorized: { code: 4401, reason: "unauthorized", retry: "refresh-token" },
@@ -39,11 +43,18 @@ export const CloseCodes = {
    * one.)
    */
   SlowReader: { code: 4420, reason: "slow-reader", retry: "backoff" },
-  /** The connection sent more messages per second than the server allows. */
+  /**
+   * The connection kept sending faster than the server's message rate for a
+   * sustained time (a minute by default). A client that is merely faster is
+   * slowed down instead: the server stops reading until its budget refills.
+   */
   RateLimited: { code: 4429, reason: "rate-limited", retry: "backoff" },
   /** The server could not make an edit durable; nothing was acknowledged. */
   StorageUnavailable: { code: 4500, reason: "storage-unavailable", retry: "backoff" },
-  /** The server is shutting down or overloaded. */
+  /**
+   * The server is shutting down or overloaded (its store is behind, or
+   * sockets that have not authenticated hold as much as it allows).
+   */
   ShuttingDown: { code: 4503, reason: "shutting-down", retry: "elsewhere" },
 } as const;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { documentKindOf, documentMetaFrom, listTitle, MAX_TITLE_LENGTH } from "./documents.js";
+import { documentKindOf, documentMetaFrom, listTitle, MAX_TITLE_LENGTH, metaFieldsOf } from "./documents.js";
 
 describe("document layout", () => {
   it("reads the kind from the name", () => {
@@ -26,6 +26,22 @@ describe("document layout", () => {
       owner: null,
     });
     expect(documentMetaFrom(null)).toEqual({ kind: null, status: null, owner: null });
+  });
+
+  it("reads the meta map key by key, keeping strings only, so nothing nested in it is walked", () => {
+    const nested = {
+      toJSON() {
+        throw new Error("walked into a nested value");
+      },
+    };
+    const map = new Map<string, unknown>([
+      ["kind", "spec"],
+      ["status", nested],
+      ["owner", "Ada"],
+      ["other", nested],
+    ]);
+    expect(metaFieldsOf(map)).toEqual({ kind: "spec", owner: "Ada" });
+    expect(JSON.stringify(metaFieldsOf(map))).toBe('{"kind":"spec","owner":"Ada"}');
   });
 
   it("cuts titles to one line without splitting a character", () => {

@@ -21,6 +21,13 @@ export const DocumentFields = {
   content: "default",
 } as const;
 
+/**
+ * The attribute of a paragraph in the body that holds its placeholder: what
+ * to write there, shown greyed by the editor while the paragraph is empty
+ * and never part of its text. Templates put one on each empty section.
+ */
+export const PLACEHOLDER_ATTRIBUTE = "placeholder";
+
 /** Kinds of document the standalone page creates; a document's name starts with `<kind>/`. */
 export const DocumentKinds = ["idea", "spec"] as const;
 
@@ -78,6 +85,29 @@ export function documentMetaFrom(raw: unknown): DocumentMeta {
     status: kind === "spec" && isSpecStatus(record.status) ? record.status : null,
     owner: owner === "" ? null : owner,
   };
+}
+
+/** The keys of a document's `meta` map that {@link documentMetaFrom} reads. */
+const metaKeys = ["kind", "status", "owner"] as const;
+
+/**
+ * The string fields of a document's `meta` map (a `Y.Map`, or anything with
+ * `get`), read key by key, for {@link documentMetaFrom}. Never `toJSON()`:
+ * any client can write anything into the map, and `toJSON` recurses into
+ * every type nested there (a map nested 5,000 deep overflows the stack).
+ *
+ * @example
+ * ```ts
+ * const meta = documentMetaFrom(metaFieldsOf(doc.getMap(DocumentFields.meta)));
+ * ```
+ */
+export function metaFieldsOf(map: { get(key: string): unknown }): Partial<Record<(typeof metaKeys)[number], string>> {
+  const fields: Partial<Record<(typeof metaKeys)[number], string>> = {};
+  for (const key of metaKeys) {
+    const value = map.get(key);
+    if (typeof value === "string") fields[key] = value;
+  }
+  return fields;
 }
 
 /** A title as lists show it: one line, trimmed, at most {@link MAX_TITLE_LENGTH} characters. */

@@ -54,6 +54,8 @@ export {
   listTitle,
   MAX_OWNER_LENGTH,
   MAX_TITLE_LENGTH,
+  metaFieldsOf,
+  PLACEHOLDER_ATTRIBUTE,
   SpecStatuses,
 } from "./documents.js";
 export type {
@@ -74,4 +76,4 @@ export type {
 } from "./history.js";
 export type { Permissions, Role } from "./roles.js";
 export { isRole, permissionsOf, Roles } from "./roles.js";
-export { defaultUserColor } from "./users.js";
+export { defaultUserColor, isUserColor, userColorOf } from "./users.js";

@@ -13,6 +13,10 @@ describe("loadConfig", () => {
       maxMessageBytes: 8 * 1024 * 1024,
       maxBufferedBytes: 16 * 1024 * 1024,
       maxQueuedBytes: 64 * 1024 * 1024,
+      maxMessagesPerSecond: 200,
+      maxThrottledMs: 60_000,
+      authTimeoutMs: 60_000,
+      maxUnauthenticatedBytes: 32 * 1024 * 1024,
     });
     expect(config.databaseUrl).toBeUndefined();
   });

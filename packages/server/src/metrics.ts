@@ -1,7 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** Every Prometheus metric the server exports, on a registry of its own (no global state between instances). */
-export function createMetrics(documentsLoaded: () => number) {
+export function createMetrics(documentsLoaded: () => number, unauthenticatedBytes: () => number) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "tandem_process_" });
   const metrics = {
@@ -26,12 +26,31 @@ export function createMetrics(documentsLoaded: () => number) {
       help: "Document updates sent to clients (broadcasts and sync replies)",
       registers: [registry],
     }),
+    syncAnswers: new Counter({
+      name: "tandem_sync_answers_total",
+      help: "Answers to a client's sync step 1: encoded for it, or shared with earlier joiners (encoded once per document state)",
+      labelNames: ["state"] as const,
+      registers: [registry],
+    }),
     messagesOut: new Counter({
       name: "tandem_messages_out_total",
       help: "WebSocket messages sent",
       registers: [registry],
     }),
     bytesOut: new Counter({ name: "tandem_bytes_out_total", help: "WebSocket bytes sent", registers: [registry] }),
+    throttled: new Counter({
+      name: "tandem_rate_limit_pauses_total",
+      help: "Times a connection's socket stopped being read because it sent faster than MAX_MESSAGES_PER_SECOND",
+      registers: [registry],
+    }),
+    unauthenticatedBytes: new Gauge({
+      name: "tandem_unauthenticated_bytes",
+      help: "Bytes queued for documents that have not authenticated yet, across all connections",
+      registers: [registry],
+      collect() {
+        this.set(unauthenticatedBytes());
+      },
+    }),
     appendsInFlight: new Gauge({
       name: "tandem_appends_in_flight",
       help: "Updates waiting for their commit (their clients wait for the acknowledgment)",

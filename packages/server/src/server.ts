@@ -1,24 +1,29 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Extension, Hocuspocus } from "@hocuspocus/server";
+import type { Extension, Hocuspocus } from "@hocuspocus/server";
 import type { DocumentStore } from "@tandem/persistence";
 import { createAuthenticator } from "./auth/identity.js";
 import { defaultStaticDir, resolveConfig, type TandemServerConfig } from "./config.js";
 import { metadataMirror } from "./documents/metadata-mirror.js";
 import { TandemServerError } from "./errors.js";
 import { authentication } from "./extensions/authentication.js";
+import { broadcastWindow } from "./extensions/broadcast-window.js";
 import { commentsGuard } from "./extensions/comments-guard.js";
 import { type DurableLog, durableLog } from "./extensions/durable-log.js";
+import { nestingGuard } from "./extensions/nesting-guard.js";
 import { presenceIdentity } from "./extensions/presence.js";
-import { redisRelay } from "./extensions/redis.js";
+import { type CommittedRelay, redisRelay } from "./extensions/redis.js";
+import { syncAnswers } from "./extensions/sync-answers.js";
 import { historyExtension } from "./history/extension.js";
 import { DocumentHistory } from "./history/service.js";
 import { documentApiRoutes } from "./http/api/documents.js";
 import { coreRoutes, createRequestListener } from "./http/routes.js";
+import { LiveDocuments } from "./live-documents.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { createCollabEndpoint } from "./protocol/collab-endpoint.js";
 import { SocketSession } from "./protocol/socket-session.js";
+import { UnauthenticatedBytes } from "./protocol/unauthenticated-bytes.js";
 import { openStore } from "./storage.js";
 
 /** A running (or ready to run) Tandem server. */
@@ -86,7 +91,11 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   const httpServer = createServer();
   const sessions = new Set<SocketSession>();
   let hocuspocus: Hocuspocus | undefined;
-  const metrics = createMetrics(() => hocuspocus?.getDocumentsCount() ?? 0);
+  const unauthenticated = new UnauthenticatedBytes(settings.maxUnauthenticatedBytes);
+  const metrics = createMetrics(
+    () => hocuspocus?.getDocumentsCount() ?? 0,
+    () => unauthenticated.bytes,
+  );
   let store: DocumentStore | undefined;
   let durable: DurableLog | undefined;
   let listening: Promise<{ url: string; port: number; storage: string }> | undefined;
@@ -116,7 +125,14 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
 
   const collab = createCollabEndpoint({
     maxMessageBytes: settings.maxMessageBytes,
-    accepting: () => closing === undefined && hocuspocus !== undefined,
+    accepting() {
+      if (closing !== undefined || hocuspocus === undefined) return false;
+      if (!unauthenticated.isFull) return true;
+      // Sockets not yet authenticated hold nearly all they may: the rest is for those already open.
+      metrics.errors.inc({ code: "unauthenticated-full" });
+      logger.warn({ limit: unauthenticated.limit }, "refusing a socket: too many bytes queued before authentication");
+      return false;
+    },
     logger,
     onSocket(socket, request) {
       const instance = hocuspocus;
@@ -125,9 +141,12 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         logger,
         metrics,
         maxMessagesPerSecond: settings.maxMessagesPerSecond,
+        maxThrottledMs: settings.maxThrottledMs,
+        authTimeoutMs: settings.authTimeoutMs,
+        unauthenticated,
         maxBufferedBytes: settings.maxBufferedBytes,
         onClosed: (ended) => sessions.delete(ended),
-        onFrame: (bytes, frame, from) => durable?.appendEarly(bytes, frame, from),
+        acknowledge: (from, address, send) => durable?.acknowledge(from, address, send),
       });
       sessions.add(session);
       session.start(instance, request);
@@ -139,27 +158,45 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     const ownsStore = config.store === undefined;
     const opened = config.store ?? (await openStore(settings, metrics, logger));
     store = opened;
-    durable = durableLog(opened, metrics, logger);
+    let relay: CommittedRelay | undefined;
+    durable = durableLog({
+      store: opened,
+      metrics,
+      logger,
+      onCommitted: (documentName, update) => relay?.publishCommitted(documentName, update),
+    });
     const extensions: Extension[] = [
       authentication(authenticator),
       presenceIdentity(),
       commentsGuard(metrics),
+      nestingGuard(metrics),
       durable.extension,
       metadataMirror(opened, metrics, logger),
       historyExtension(opened, settings, metrics, logger),
+      syncAnswers(metrics),
+      broadcastWindow(),
       unloadWatcher,
     ];
     let instance: Hocuspocus | undefined;
     try {
-      if (settings.redisUrl !== undefined) extensions.push(redisRelay(settings.redisUrl, settings.redisPrefix));
-      instance = new Hocuspocus({ name: "tandem", quiet: true, extensions, unloadImmediately: true });
+      if (settings.redisUrl !== undefined) {
+        relay = redisRelay(settings.redisUrl, settings.redisPrefix, opened, logger);
+        extensions.push(relay.extension);
+      }
+      instance = new LiveDocuments(
+        { name: "tandem", quiet: true, extensions, unloadImmediately: true },
+        (hook, error) => {
+          metrics.errors.inc({ code: "hook-failed" });
+          logger.error({ err: error, hook }, "a document hook failed; the document unloads anyway");
+        },
+      );
       hocuspocus = instance;
       const routes = [
         ...documentApiRoutes({
           store: opened,
           hocuspocus: instance,
           authenticator,
-          history: new DocumentHistory(opened, instance),
+          history: new DocumentHistory(opened, instance, durable),
         }),
         ...coreRoutes(opened, metrics, logger),
       ];

@@ -1,5 +1,7 @@
 import type { Locator, Page } from "playwright-core";
-import { waitTimeoutMs } from "./browser.js";
+import { expect } from "vitest";
+import { type Cast, type Person, waitTimeoutMs } from "./browser.js";
+import type { Stage } from "./stage.js";
 
 /**
  * Drives the standalone page (examples/web) the way a person does, through
@@ -38,9 +40,56 @@ export async function openAsNewVisitor(page: Page, url: string, document: string
   await pickProfile(page, profile);
 }
 
+/** A new person (a browser context of their own) who opens `document` as a new visitor, once their editor is ready. */
+export async function arriveAsNewVisitor(
+  cast: Cast,
+  label: string,
+  url: string,
+  document: string,
+  profile: Profile,
+): Promise<Person> {
+  const person = await cast.join(label);
+  await openAsNewVisitor(person.page, url, document, profile);
+  await waitForEditor(person.page, true);
+  return person;
+}
+
+/** Waits until the page says everything is saved: connected, synced, nothing unacknowledged. */
+export async function waitForSaved(page: Page): Promise<void> {
+  const status = page.getByTestId("connection-status");
+  await expect
+    .poll(async () => [await status.getAttribute("data-status"), await status.getAttribute("data-unsynced")], {
+      timeout: waitTimeoutMs,
+    })
+    .toEqual(["saved", "0"]);
+}
+
 /** Opens a document with a token in the link (`#/d/<name>&token=…`), as a server with AUTH_SECRET expects. */
 export async function openWithToken(page: Page, url: string, document: string, token: string): Promise<void> {
   await page.goto(`${url}/#/d/${document}&token=${token}`);
+}
+
+/** Who arrives in {@link arriveWithToken}: a label for the logs, their token, and their screen. */
+export interface Arrival {
+  readonly label: string;
+  readonly token: string;
+  /** Whether their role lets them edit the text (the editor waits for that). */
+  readonly editable: boolean;
+  readonly viewport?: { readonly width: number; readonly height: number };
+}
+
+/**
+ * A new person (a browser context of their own) who opens `document` with a
+ * token link, and is ready once their editor is: on a server with AUTH_SECRET
+ * each has the role the token grants.
+ */
+export async function arriveWithToken(stage: Stage, document: string, arrival: Arrival): Promise<Person> {
+  const person = await stage.cast.join(arrival.label, arrival.viewport);
+  await openWithToken(person.page, stage.server.url, document, arrival.token);
+  // The page keeps the token and takes it out of the address at once, so a copied link never carries it.
+  await person.page.waitForURL(`${stage.server.url}/#/d/${document}`);
+  await waitForEditor(person.page, arrival.editable);
+  return person;
 }
 
 /** The editable text of the editor (ProseMirror's root). */
@@ -62,6 +111,17 @@ export function textWithoutCarets(element: Locator): Promise<string> {
   });
 }
 
+/**
+ * The placeholder drawn in `element` (an empty paragraph) now, or null: what
+ * the page shows there, which is not part of its text.
+ */
+export function shownPlaceholder(element: Locator): Promise<string | null> {
+  return element.evaluate((node) => {
+    const content = getComputedStyle(node, "::after").content;
+    return content === "none" || content === "normal" ? null : (JSON.parse(content) as string);
+  });
+}
+
 /** Waits until the editor has synced and is editable (or not) as the person's role says. */
 export async function waitForEditor(page: Page, editable: boolean): Promise<void> {
   await page
@@ -72,14 +132,22 @@ export async function waitForEditor(page: Page, editable: boolean): Promise<void
 }
 
 /**
- * Replaces a template hint (the italic paragraph under `heading`) with
- * `text`: selects the paragraph, drops the italic and enters the text as one
- * input event, as a paste or an input method does (quicker than key by key).
- * The caret stays at its end, for `page.keyboard.type` to go on.
+ * Replaces the paragraph under `heading` (in a new document, an empty one
+ * showing the template's placeholder) with `text`: selects the paragraph and
+ * enters the text as one input event, as a paste or an input method does
+ * (quicker than key by key). The caret stays at its end, for
+ * `page.keyboard.type` to go on.
  */
 export async function rewriteParagraph(page: Page, heading: string, text: string): Promise<void> {
-  await paragraphAfter(page, heading).click({ clickCount: 3 });
-  await page.keyboard.press("Control+i");
+  // Not a triple click: on an empty line Chromium selects from the heading above into the next block.
+  await paragraphAfter(page, heading).evaluate((paragraph) => {
+    (paragraph.closest("[contenteditable]") as HTMLElement | null)?.focus();
+    const range = paragraph.ownerDocument.createRange();
+    range.selectNodeContents(paragraph);
+    const selection = paragraph.ownerDocument.getSelection();
+    selection?.removeAllRanges();
+    selection?.addRange(range);
+  });
   await page.keyboard.insertText(text);
 }
 

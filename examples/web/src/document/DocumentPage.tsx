@@ -4,11 +4,13 @@ import {
   ConnectionStatus,
   HistoryPanel,
   PresenceAvatars,
+  type TandemConnection,
   type TandemDocument,
   usePresence,
+  useTandemConnection,
   useTandemDocument,
 } from "@tandem/client";
-import { type DocumentSummary, documentKindOf, type PresentUser, type SessionInfo } from "@tandem/protocol";
+import { documentKindOf, type PresentUser, type SessionInfo } from "@tandem/protocol";
 import type { Editor } from "@tiptap/core";
 import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { type Api, ApiError } from "../api.js";
@@ -20,32 +22,38 @@ import { TitleField } from "./TitleField.js";
 
 type Lookup =
   | { readonly state: "loading" }
-  | { readonly state: "found"; readonly summary: DocumentSummary }
+  | { readonly state: "found" }
   | { readonly state: "missing" | "forbidden" | "failed"; readonly message: string };
 
 /**
  * Looks the document up before connecting: the collaboration socket would
  * happily open (and, on the first keystroke, create) any name, so a mistyped
- * or deleted link is caught here instead.
+ * or deleted link is caught here instead. Offline, a document this device
+ * keeps a copy of opens from it.
  */
-function useLookup(api: Api, name: string): Lookup {
+function useLookup(api: Api, connection: TandemConnection, name: string): Lookup {
   const [lookup, setLookup] = useState<Lookup>({ state: "loading" });
   useEffect(() => {
     let current = true;
-    api.get(name).then(
-      (summary) => current && setLookup({ state: "found", summary }),
-      (error: unknown) => {
-        if (!current) return;
+    const look = async (): Promise<Lookup> => {
+      try {
+        await api.get(name);
+        return { state: "found" };
+      } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        if (error instanceof ApiError && error.status === 404) setLookup({ state: "missing", message });
-        else if (error instanceof ApiError && error.status === 403) setLookup({ state: "forbidden", message });
-        else setLookup({ state: "failed", message });
-      },
-    );
+        if (error instanceof ApiError && error.status === 404) return { state: "missing", message };
+        if (error instanceof ApiError && error.status === 403) return { state: "forbidden", message };
+        const offline = error instanceof ApiError && error.code === "network";
+        if (offline && (await connection.localDocuments().catch((): string[] => [])).includes(name))
+          return { state: "found" };
+        return { state: "failed", message };
+      }
+    };
+    void look().then((next) => current && setLookup(next));
     return () => {
       current = false;
     };
-  }, [api, name]);
+  }, [api, connection, name]);
   return lookup;
 }
 
@@ -101,7 +109,6 @@ function Header({
     <>
       <div className="doc-kind-line">
         <span className={`kind-badge kind-${kind ?? "other"}`}>{kind ? kindLabels[kind] : "Doc"}</span>
-        {canEdit === false && <span data-testid="read-only">Read only</span>}
       </div>
       <TitleField
         doc={document.content}
@@ -211,7 +218,7 @@ function Workspace({ name, session }: { name: string; session: SessionInfo }) {
 
 /** One document: title, status and owner, the editor, who is here, and the comments. */
 export function DocumentPage({ api, name, session }: { api: Api; name: string; session: SessionInfo }) {
-  const lookup = useLookup(api, name);
+  const lookup = useLookup(api, useTandemConnection(), name);
   if (lookup.state === "found") return <Workspace name={name} session={session} />;
   const text = {
     loading: { title: "", body: "" },

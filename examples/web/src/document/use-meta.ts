@@ -1,4 +1,4 @@
-import { DocumentFields, type DocumentMeta, documentKindOf, documentMetaFrom } from "@tandem/protocol";
+import { DocumentFields, type DocumentMeta, documentKindOf, documentMetaFrom, metaFieldsOf } from "@tandem/protocol";
 import { useCallback, useSyncExternalStore } from "react";
 import type * as Y from "yjs";
 
@@ -16,7 +16,7 @@ export function useMeta(doc: Y.Doc, name: string): DocumentMeta {
     [meta],
   );
   // A string snapshot, because useSyncExternalStore compares snapshots by identity.
-  const snapshot = useSyncExternalStore(subscribe, () => JSON.stringify(meta.toJSON()));
+  const snapshot = useSyncExternalStore(subscribe, () => JSON.stringify(metaFieldsOf(meta)));
   return documentMetaFrom({ ...(JSON.parse(snapshot) as object), kind: documentKindOf(name) });
 }
 

@@ -7,13 +7,12 @@ import {
   createCommentMap,
   createThreadMap,
   decodeAnchor,
-  defaultUserColor,
   encodeAnchor,
-  isPersonColor,
   peopleOf,
   readThread,
   ThreadFields,
   threadsOf,
+  userColorOf,
 } from "@tandem/protocol";
 import * as Y from "yjs";
 import { TandemClientError } from "../errors.js";
@@ -200,7 +199,7 @@ export function createCommentsStore(options: CommentsStoreOptions): CommentsStor
     if (id === user.id) return user;
     const entry = people.get(id) as { name?: unknown; color?: unknown } | undefined;
     const name = typeof entry?.name === "string" && entry.name.trim() !== "" ? entry.name : id;
-    return { id, name, color: isPersonColor(entry?.color) ? entry.color : defaultUserColor(id) };
+    return { id, name, color: userColorOf(id, entry?.color) };
   };
 
   const toComment = (threadId: string, data: CommentData): Comment => ({

@@ -1,11 +1,12 @@
 import type { Editor } from "@tiptap/core";
 import { useEditorState } from "@tiptap/react";
-import { type FormEvent, type ReactNode, useState } from "react";
+import { type FormEvent, type ReactNode, type RefObject, useRef, useState } from "react";
 import { draftFromSelection } from "../comments/draft.js";
 import type { TandemDocument } from "../provider/document.js";
 import { useObservable } from "../use-observable.js";
 import { CommentIcon, LinkIcon } from "./icons.js";
 import { hrefFromInput } from "./links.js";
+import { useOverflow } from "./overflow.js";
 
 /** Props of {@link Toolbar}. */
 export interface ToolbarProps {
@@ -42,6 +43,32 @@ function ToolbarButton({ id, label, shortcut, active, disabled, onClick, childre
   );
 }
 
+/**
+ * An arrow over one end of the scrolling tools, shown while more tools are
+ * out of view on that side: the visible sign that the row scrolls, and a way
+ * to scroll it with a mouse. Keyboard focus scrolls the tools by itself, so
+ * the arrows stay out of the tab order and out of the accessibility tree.
+ */
+function ScrollArrow(props: { readonly side: "start" | "end"; readonly tools: RefObject<HTMLElement | null> }) {
+  const { side, tools } = props;
+  return (
+    <button
+      type="button"
+      className={`tandem-toolbar__arrow tandem-toolbar__arrow--${side}`}
+      tabIndex={-1}
+      aria-hidden="true"
+      data-testid={`toolbar-scroll-${side}`}
+      onMouseDown={(event) => event.preventDefault()}
+      onClick={() => {
+        const step = (tools.current?.clientWidth ?? 0) * 0.75;
+        tools.current?.scrollBy({ left: side === "end" ? step : -step, behavior: "smooth" });
+      }}
+    >
+      {side === "end" ? "›" : "‹"}
+    </button>
+  );
+}
+
 const mod = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform) ? "⌘" : "Ctrl+";
 
 /**
@@ -50,6 +77,10 @@ const mod = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator
  * selection. Editing buttons appear only when the role allows editing; the
  * comment button when it allows commenting. Every button has an accessible
  * label and `data-testid="toolbar-<name>"`.
+ *
+ * On a narrow screen the tools scroll sideways in one row (wrapping would
+ * take several rows of a phone's height), with a fading arrow at each end
+ * that has more, while "Comment" stays in view at the end.
  */
 export function Toolbar({ editor, document }: ToolbarProps): ReactNode {
   const state = useEditorState({
@@ -79,6 +110,8 @@ export function Toolbar({ editor, document }: ToolbarProps): ReactNode {
   const documentState = useObservable(document.state);
   const [linkInput, setLinkInput] = useState<string | null>(null);
   const [linkError, setLinkError] = useState(false);
+  const tools = useRef<HTMLDivElement>(null);
+  const overflow = useOverflow(tools);
   const chain = () => editor.chain().focus();
   const canComment = documentState.commentsAccess === "read-write";
 
@@ -106,170 +139,180 @@ export function Toolbar({ editor, document }: ToolbarProps): ReactNode {
 
   return (
     <div className="tandem-toolbar" role="toolbar" aria-label="Formatting" data-testid="editor-toolbar">
-      {state.editable ? (
-        <>
-          <div className="tandem-toolbar__group">
-            <ToolbarButton
-              id="undo"
-              label="Undo"
-              shortcut={`${mod}Z`}
-              disabled={!state.canUndo}
-              onClick={() => chain().undo().run()}
-            >
-              ↶
-            </ToolbarButton>
-            <ToolbarButton
-              id="redo"
-              label="Redo"
-              shortcut={`${mod}Shift+Z`}
-              disabled={!state.canRedo}
-              onClick={() => chain().redo().run()}
-            >
-              ↷
-            </ToolbarButton>
-          </div>
-          <div className="tandem-toolbar__group">
-            <ToolbarButton
-              id="bold"
-              label="Bold"
-              shortcut={`${mod}B`}
-              active={state.bold}
-              onClick={() => chain().toggleBold().run()}
-            >
-              <b>B</b>
-            </ToolbarButton>
-            <ToolbarButton
-              id="italic"
-              label="Italic"
-              shortcut={`${mod}I`}
-              active={state.italic}
-              onClick={() => chain().toggleItalic().run()}
-            >
-              <i>I</i>
-            </ToolbarButton>
-            <ToolbarButton
-              id="strike"
-              label="Strikethrough"
-              active={state.strike}
-              onClick={() => chain().toggleStrike().run()}
-            >
-              <s>S</s>
-            </ToolbarButton>
-            <ToolbarButton
-              id="code"
-              label="Inline code"
-              shortcut={`${mod}E`}
-              active={state.code}
-              onClick={() => chain().toggleCode().run()}
-            >
-              {"</>"}
-            </ToolbarButton>
-            <ToolbarButton
-              id="link"
-              label="Link"
-              active={state.link}
-              onClick={() => {
-                setLinkError(false);
-                setLinkInput(state.href);
-              }}
-            >
-              <LinkIcon />
-            </ToolbarButton>
-          </div>
-          <div className="tandem-toolbar__group">
-            {([1, 2, 3] as const).map((level) => (
-              <ToolbarButton
-                key={level}
-                id={`heading-${level}`}
-                label={`Heading ${level}`}
-                active={state[`h${level}`]}
-                onClick={() => chain().toggleHeading({ level }).run()}
-              >
-                H{level}
-              </ToolbarButton>
-            ))}
-          </div>
-          <div className="tandem-toolbar__group">
-            <ToolbarButton
-              id="bullet-list"
-              label="Bulleted list"
-              active={state.bulletList}
-              onClick={() => chain().toggleBulletList().run()}
-            >
-              •
-            </ToolbarButton>
-            <ToolbarButton
-              id="ordered-list"
-              label="Numbered list"
-              active={state.orderedList}
-              onClick={() => chain().toggleOrderedList().run()}
-            >
-              1.
-            </ToolbarButton>
-            <ToolbarButton
-              id="task-list"
-              label="Task list"
-              active={state.taskList}
-              onClick={() => chain().toggleTaskList().run()}
-            >
-              ☑
-            </ToolbarButton>
-            <ToolbarButton
-              id="blockquote"
-              label="Quote"
-              active={state.blockquote}
-              onClick={() => chain().toggleBlockquote().run()}
-            >
-              ❝
-            </ToolbarButton>
-            <ToolbarButton
-              id="code-block"
-              label="Code block"
-              active={state.codeBlock}
-              onClick={() => chain().toggleCodeBlock().run()}
-            >
-              {"{ }"}
-            </ToolbarButton>
-          </div>
-          <div className="tandem-toolbar__group">
-            {state.table ? (
-              <>
-                <ToolbarButton id="table-add-row" label="Add row" onClick={() => chain().addRowAfter().run()}>
-                  +row
-                </ToolbarButton>
-                <ToolbarButton id="table-add-column" label="Add column" onClick={() => chain().addColumnAfter().run()}>
-                  +col
-                </ToolbarButton>
-                <ToolbarButton id="table-delete-row" label="Delete row" onClick={() => chain().deleteRow().run()}>
-                  −row
+      <div className="tandem-toolbar__frame">
+        <div className="tandem-toolbar__tools" ref={tools} data-overflow={overflow} data-testid="toolbar-tools">
+          {state.editable ? (
+            <>
+              <div className="tandem-toolbar__group">
+                <ToolbarButton
+                  id="undo"
+                  label="Undo"
+                  shortcut={`${mod}Z`}
+                  disabled={!state.canUndo}
+                  onClick={() => chain().undo().run()}
+                >
+                  ↶
                 </ToolbarButton>
                 <ToolbarButton
-                  id="table-delete-column"
-                  label="Delete column"
-                  onClick={() => chain().deleteColumn().run()}
+                  id="redo"
+                  label="Redo"
+                  shortcut={`${mod}Shift+Z`}
+                  disabled={!state.canRedo}
+                  onClick={() => chain().redo().run()}
                 >
-                  −col
+                  ↷
                 </ToolbarButton>
-                <ToolbarButton id="table-delete" label="Delete table" onClick={() => chain().deleteTable().run()}>
-                  ⌫
+              </div>
+              <div className="tandem-toolbar__group">
+                <ToolbarButton
+                  id="bold"
+                  label="Bold"
+                  shortcut={`${mod}B`}
+                  active={state.bold}
+                  onClick={() => chain().toggleBold().run()}
+                >
+                  <b>B</b>
                 </ToolbarButton>
-              </>
-            ) : (
-              <ToolbarButton
-                id="table"
-                label="Insert table"
-                onClick={() => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run()}
-              >
-                ⊞
-              </ToolbarButton>
-            )}
-          </div>
-        </>
-      ) : documentState.contentAccess === "pending" ? null : (
-        <span className="tandem-toolbar__note" data-testid="read-only-note">
-          {canComment ? "You can comment" : "Read only"}
-        </span>
-      )}
+                <ToolbarButton
+                  id="italic"
+                  label="Italic"
+                  shortcut={`${mod}I`}
+                  active={state.italic}
+                  onClick={() => chain().toggleItalic().run()}
+                >
+                  <i>I</i>
+                </ToolbarButton>
+                <ToolbarButton
+                  id="strike"
+                  label="Strikethrough"
+                  active={state.strike}
+                  onClick={() => chain().toggleStrike().run()}
+                >
+                  <s>S</s>
+                </ToolbarButton>
+                <ToolbarButton
+                  id="code"
+                  label="Inline code"
+                  shortcut={`${mod}E`}
+                  active={state.code}
+                  onClick={() => chain().toggleCode().run()}
+                >
+                  {"</>"}
+                </ToolbarButton>
+                <ToolbarButton
+                  id="link"
+                  label="Link"
+                  active={state.link}
+                  onClick={() => {
+                    setLinkError(false);
+                    setLinkInput(state.href);
+                  }}
+                >
+                  <LinkIcon />
+                </ToolbarButton>
+              </div>
+              <div className="tandem-toolbar__group">
+                {([1, 2, 3] as const).map((level) => (
+                  <ToolbarButton
+                    key={level}
+                    id={`heading-${level}`}
+                    label={`Heading ${level}`}
+                    active={state[`h${level}`]}
+                    onClick={() => chain().toggleHeading({ level }).run()}
+                  >
+                    H{level}
+                  </ToolbarButton>
+                ))}
+              </div>
+              <div className="tandem-toolbar__group">
+                <ToolbarButton
+                  id="bullet-list"
+                  label="Bulleted list"
+                  active={state.bulletList}
+                  onClick={() => chain().toggleBulletList().run()}
+                >
+                  •
+                </ToolbarButton>
+                <ToolbarButton
+                  id="ordered-list"
+                  label="Numbered list"
+                  active={state.orderedList}
+                  onClick={() => chain().toggleOrderedList().run()}
+                >
+                  1.
+                </ToolbarButton>
+                <ToolbarButton
+                  id="task-list"
+                  label="Task list"
+                  active={state.taskList}
+                  onClick={() => chain().toggleTaskList().run()}
+                >
+                  ☑
+                </ToolbarButton>
+                <ToolbarButton
+                  id="blockquote"
+                  label="Quote"
+                  active={state.blockquote}
+                  onClick={() => chain().toggleBlockquote().run()}
+                >
+                  ❝
+                </ToolbarButton>
+                <ToolbarButton
+                  id="code-block"
+                  label="Code block"
+                  active={state.codeBlock}
+                  onClick={() => chain().toggleCodeBlock().run()}
+                >
+                  {"{ }"}
+                </ToolbarButton>
+              </div>
+              <div className="tandem-toolbar__group">
+                {state.table ? (
+                  <>
+                    <ToolbarButton id="table-add-row" label="Add row" onClick={() => chain().addRowAfter().run()}>
+                      +row
+                    </ToolbarButton>
+                    <ToolbarButton
+                      id="table-add-column"
+                      label="Add column"
+                      onClick={() => chain().addColumnAfter().run()}
+                    >
+                      +col
+                    </ToolbarButton>
+                    <ToolbarButton id="table-delete-row" label="Delete row" onClick={() => chain().deleteRow().run()}>
+                      −row
+                    </ToolbarButton>
+                    <ToolbarButton
+                      id="table-delete-column"
+                      label="Delete column"
+                      onClick={() => chain().deleteColumn().run()}
+                    >
+                      −col
+                    </ToolbarButton>
+                    <ToolbarButton id="table-delete" label="Delete table" onClick={() => chain().deleteTable().run()}>
+                      ⌫
+                    </ToolbarButton>
+                  </>
+                ) : (
+                  <ToolbarButton
+                    id="table"
+                    label="Insert table"
+                    onClick={() => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run()}
+                  >
+                    ⊞
+                  </ToolbarButton>
+                )}
+              </div>
+            </>
+          ) : documentState.contentAccess === "pending" ? null : (
+            <span className="tandem-toolbar__note" data-testid="read-only-note">
+              {canComment ? "You can comment, not edit" : "Read only"}
+            </span>
+          )}
+        </div>
+        {overflow === "start" || overflow === "both" ? <ScrollArrow side="start" tools={tools} /> : null}
+        {overflow === "end" || overflow === "both" ? <ScrollArrow side="end" tools={tools} /> : null}
+      </div>
       {canComment ? (
         <div className="tandem-toolbar__group tandem-toolbar__group--end">
           <ToolbarButton

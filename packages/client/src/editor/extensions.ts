@@ -3,12 +3,12 @@ import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { TaskItem, TaskList } from "@tiptap/extension-list";
 import { TableKit } from "@tiptap/extension-table";
-import { Placeholder } from "@tiptap/extensions";
 import StarterKit from "@tiptap/starter-kit";
 import { CommentHighlights } from "../comments/highlights.js";
 import type { TandemDocument } from "../provider/document.js";
-import { caretRenderer } from "./caret.js";
+import { CaretLabels, caretRenderer, caretSelection } from "./caret.js";
 import { linkOptions } from "./links.js";
+import { placeholders } from "./placeholders.js";
 
 /** Options of {@link tandemExtensions}. */
 export interface TandemExtensionsOptions {
@@ -21,9 +21,10 @@ export interface TandemExtensionsOptions {
 /**
  * The TipTap extensions of `<CollaborativeEditor>`, bound to a document:
  * StarterKit (with its own undo history off: undo is per user, through Yjs),
- * collaboration with carets, a placeholder, task lists, tables, links limited
- * to safe protocols, and comment highlights. Use it to build an editor of
- * your own on a {@link TandemDocument}.
+ * collaboration with carets, placeholders (the editor's, and paragraphs' own
+ * from templates), task lists, tables, links limited to safe protocols, and
+ * comment highlights. Use it to build an editor of your own on a
+ * {@link TandemDocument}.
  *
  * Two StarterKit parts are off because every client would write them into the
  * shared document at once: the trailing empty paragraph, and autolinking
@@ -46,9 +47,11 @@ export function tandemExtensions(document: TandemDocument, options: TandemExtens
     CollaborationCaret.configure({
       provider: document.contentProvider,
       user: { id: document.user.id, name: document.user.name, color: document.user.color },
-      render: caretRenderer(document.presence),
+      render: caretRenderer(document.presence, document.user.id),
+      selectionRender: caretSelection(document.user.id),
     }),
-    Placeholder.configure({ placeholder: options.placeholder ?? "Start writing…" }),
+    CaretLabels,
+    ...placeholders(options.placeholder ?? "Start writing…"),
     TaskList,
     TaskItem.configure({ nested: true }),
     TableKit.configure({ table: { resizable: true } }),

@@ -57,4 +57,33 @@ describe("PresenceTracker", () => {
     expect(ada2).toMatchObject({ idle: false, hasCursor: true });
     expect(tracker.msUntilUserIdle("ada")).toBe(10_000);
   });
+
+  it("shows the local user on another device as one person, whose caret there fades when it goes idle", async () => {
+    const otherDevice = remote(local, { id: "me", name: "Me", color: "#000000" });
+    remote(local, { id: "bo", name: "Bo", color: "#e5484d" });
+
+    const snapshot = tracker.getSnapshot();
+    expect(snapshot.peers.map((peer) => [peer.user.id, peer.isSelf])).toEqual([
+      ["me", true],
+      ["bo", false],
+    ]);
+    expect(snapshot.peers[0]?.clientIds).toEqual(
+      expect.arrayContaining([local.clientID, otherDevice.awareness.clientID]),
+    );
+    expect(tracker.msUntilUserIdle("me")).toBe(10_000);
+
+    // Only the other device draws a caret here, so only its activity counts for it, and the
+    // label fades on time: presence changes at the moment it turns idle.
+    vi.advanceTimersByTime(6_000);
+    otherDevice.awareness.setLocalStateField("cursor", { anchor: {}, head: {} });
+    otherDevice.deliver();
+    await vi.advanceTimersByTimeAsync(9_999); // Bo turned idle on the way
+    expect(tracker.msUntilUserIdle("me")).toBe(1);
+    const changed = vi.fn();
+    tracker.subscribe(changed);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(changed).toHaveBeenCalled();
+    expect(tracker.msUntilUserIdle("me")).toBe(0);
+    expect(tracker.getSnapshot().peers[0]).toMatchObject({ isSelf: true, idle: false });
+  });
 });

@@ -1,4 +1,4 @@
-import { defaultUserColor } from "@tandem/protocol";
+import { userColorOf } from "@tandem/protocol";
 import type { Awareness } from "y-protocols/awareness";
 import type { TandemUser } from "../identity.js";
 
@@ -43,9 +43,7 @@ function userOf(state: Record<string, unknown> | undefined, clientId: number): T
   const user = state?.user as Partial<TandemUser> | undefined;
   const id = typeof user?.id === "string" ? user.id : `client:${clientId}`;
   const name = typeof user?.name === "string" && user.name !== "" ? user.name : "Anonymous";
-  const color =
-    typeof user?.color === "string" && /^#[0-9a-fA-F]{6}$/.test(user.color) ? user.color : defaultUserColor(id);
-  return { id, name, color };
+  return { id, name, color: userColorOf(id, user?.color) };
 }
 
 /**
@@ -101,10 +99,21 @@ export class PresenceTracker {
     return Math.max(0, (this.lastActive.get(clientId) ?? 0) + this.idleAfterMs - this.now());
   }
 
-  /** How long until the user `userId` (all their tabs) turns idle; 0 when they already are or are unknown. */
+  /**
+   * How long until the carets of the user `userId` (all their tabs) turn
+   * idle, for fading their labels on time; 0 when they already are or are
+   * unknown. For the local user that is their other tabs and devices: this
+   * one draws no caret of its own.
+   */
   msUntilUserIdle(userId: string): number {
     const peer = this.getSnapshot().peers.find((candidate) => candidate.user.id === userId);
-    return peer ? Math.max(0, peer.lastActiveAt + this.idleAfterMs - this.now()) : 0;
+    return peer ? Math.max(0, this.caretDeadline(peer) - this.now()) : 0;
+  }
+
+  /** When the carets of `peer` turn idle: their last activity on a client other than this one, plus the idle time. */
+  private caretDeadline(peer: Peer): number {
+    const elsewhere = peer.clientIds.filter((clientId) => clientId !== this.awareness.clientID);
+    return Math.max(-Infinity, ...elsewhere.map((clientId) => this.lastActive.get(clientId) ?? 0)) + this.idleAfterMs;
   }
 
   getSnapshot(): PresenceSnapshot {
@@ -141,12 +150,11 @@ export class PresenceTracker {
     return this.snapshot;
   }
 
-  // Nothing changes when someone turns idle, so a timer re-renders at that moment.
+  // Nothing changes when someone turns idle, so a timer re-renders at that moment (the local user's
+  // other devices included, whose carets fade too).
   private scheduleIdleCheck(peers: readonly Peer[], now: number): void {
     clearTimeout(this.idleTimer);
-    const next = Math.min(
-      ...peers.filter((peer) => !peer.idle && !peer.isSelf).map((peer) => peer.lastActiveAt + this.idleAfterMs - now),
-    );
+    const next = Math.min(...peers.map((peer) => this.caretDeadline(peer) - now).filter((wait) => wait > 0));
     if (Number.isFinite(next)) this.idleTimer = setTimeout(() => this.invalidate(), Math.max(0, next) + 1);
   }
 

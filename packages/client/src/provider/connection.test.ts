@@ -1,5 +1,10 @@
 import { CloseCodes } from "@tandem/protocol";
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate, writeSyncStep1 } from "y-protocols/sync";
+import * as Y from "yjs";
+import { deriveStatus } from "../status/derive.js";
 import { TandemConnection, type TandemConnectionOptions } from "./connection.js";
 
 /**
@@ -82,7 +87,61 @@ function authenticated(documentName: string, scope: "read-write" | "readonly"): 
   return new Uint8Array([...varString(documentName), ...varUint(2), ...varUint(2), ...varString(scope)]);
 }
 
-const backoff = { initialDelayMs: 100, maxDelayMs: 1_000, factor: 2 };
+/** A Hocuspocus message to `documentName`: its name, then the rest. */
+function message(documentName: string, write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarString(encoder, documentName);
+  write(encoder);
+  return encoding.toUint8Array(encoder);
+}
+
+const SYNC = 0;
+const SYNC_STATUS = 8;
+
+/** What the client sent, as the sync messages it holds: the document, the sync step, its update. */
+function syncMessages(socket: FakeSocket): { documentName: string; step: number; update: Uint8Array | null }[] {
+  return socket.sent.flatMap((bytes) => {
+    const decoder = decoding.createDecoder(bytes);
+    if (bytes.length === 1) return []; // a pong
+    const documentName = decoding.readVarString(decoder);
+    if (decoding.readVarUint(decoder) !== SYNC) return [];
+    const step = decoding.readVarUint(decoder);
+    return [{ documentName, step, update: step === messageYjsSyncStep1 ? null : decoding.readVarUint8Array(decoder) }];
+  });
+}
+
+/**
+ * Plays a server holding `server` for the state exchange of `documentName`:
+ * its sync step 1 (the client answers with a step 2 of what the server lacks),
+ * then its step 2 (the client is then synced).
+ */
+function exchangeState(socket: FakeSocket, documentName: string, server = new Y.Doc()): void {
+  socket.receive(
+    message(documentName, (encoder) => {
+      encoding.writeVarUint(encoder, SYNC);
+      writeSyncStep1(encoder, server);
+    }),
+  );
+  socket.receive(
+    message(documentName, (encoder) => {
+      encoding.writeVarUint(encoder, SYNC);
+      encoding.writeVarUint(encoder, messageYjsSyncStep2);
+      encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(server));
+    }),
+  );
+}
+
+/** The server's acknowledgment of one message that changed `documentName` (stored, on a Tandem server). */
+function acknowledge(socket: FakeSocket, documentName: string): void {
+  socket.receive(
+    message(documentName, (encoder) => {
+      encoding.writeVarUint(encoder, SYNC_STATUS);
+      encoding.writeVarInt(encoder, 1);
+    }),
+  );
+}
+
+const backoff = { initialDelayMs: 100, maxDelayMs: 1_000, busyMaxDelayMs: 3_000, factor: 2 };
 
 function connect(options: Partial<TandemConnectionOptions> = {}) {
   const connection = new TandemConnection({
@@ -109,18 +168,19 @@ async function openSocket(): Promise<FakeSocket> {
   return socket;
 }
 
-describe("TandemConnection close-code policy", () => {
-  let connection: TandemConnection | undefined;
-  beforeEach(() => {
-    vi.useFakeTimers();
-    FakeSocket.instances = [];
-  });
-  afterEach(() => {
-    connection?.destroy();
-    connection = undefined;
-    vi.useRealTimers();
-  });
+let connection: TandemConnection | undefined;
+beforeEach(() => {
+  vi.useFakeTimers();
+  FakeSocket.instances = [];
+});
+afterEach(() => {
+  connection?.destroy();
+  connection = undefined;
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
 
+describe("TandemConnection close-code policy", () => {
   it("opens one socket for a document's content and comments, and learns the role from the server", async () => {
     const opened = connect();
     connection = opened.connection;
@@ -154,15 +214,26 @@ describe("TandemConnection close-code policy", () => {
   );
 
   it.each([
-    ...Object.values(CloseCodes).filter((entry) => entry.retry === "backoff" || entry.retry === "elsewhere"),
-    {
-      code: 1006,
-      reason: "connection lost",
+    ...Object.values(CloseCodes).filter(
+      (entry) =>
+        (entry.retry === "backoff" || entry.retry === "elsewhere") && entry.code !== 4429 && entry.code !== 4503,
+    ),
+    { code: 1006, reason: "connection lost" },
+  ])("reconnects after $code with a growing backoff, at most maxDelayMs apart", async ({ code }) => {
+    await expectReconnectDelays(code, [100, 200, 400, 800, 1_000, 1_000]);
+  });
+
+  it.each([CloseCodes.RateLimited, CloseCodes.ShuttingDown])(
+    "after $code (the server asked for room) backs off up to busyMaxDelayMs",
+    async ({ code }) => {
+      await expectReconnectDelays(code, [100, 200, 400, 800, 1_600, 3_000, 3_000]);
     },
-  ])("reconnects after $code with a growing backoff", async ({ code }) => {
+  );
+
+  async function expectReconnectDelays(code: number, delays: number[]): Promise<void> {
     ({ connection } = connect());
     let socket = await openSocket();
-    for (const expectedDelay of [100, 200, 400, 800, 1_000, 1_000]) {
+    for (const expectedDelay of delays) {
       const before = FakeSocket.instances.length;
       socket.closeFromServer(code);
       expect(connection.state.get().phase).toBe("waiting");
@@ -172,7 +243,7 @@ describe("TandemConnection close-code policy", () => {
       expect(FakeSocket.instances).toHaveLength(before + 1);
       socket = await openSocket();
     }
-  });
+  }
 
   it("after 4401 asks the host for a fresh token, then reconnects with it", async () => {
     const getToken = vi.fn(async () => "fresh-token");
@@ -238,5 +309,89 @@ describe("TandemConnection close-code policy", () => {
     await vi.advanceTimersByTimeAsync(10 * 60_000);
     expect(FakeSocket.instances).toHaveLength(1);
     expect(connection.state.get().phase).toBe("idle");
+  });
+});
+
+describe("TandemConnection while the socket is down", () => {
+  /** A connection whose document has completed its first exchange, nothing waiting. */
+  async function syncedDocument() {
+    const opened = connect();
+    connection = opened.connection;
+    const socket = await openSocket();
+    const document = opened.lease.document;
+    for (const [name, provider] of [
+      ["spec/42", document.contentProvider],
+      ["spec/42#comments", document.commentsProvider],
+    ] as const) {
+      socket.receive(authenticated(name, "read-write"));
+      exchangeState(socket, name);
+      // The step 2, and on the comments the user's entry in the people list, written once synced.
+      while (provider.unsyncedChanges > 0) acknowledge(socket, name);
+    }
+    expect(document.state.get()).toMatchObject({ synced: true, unsyncedChanges: 0 });
+    return { connection: opened.connection, document, socket };
+  }
+
+  it("counts changes made offline, sends none of them on reconnect, and delivers them all in one sync step 2", async () => {
+    const { connection, document, socket } = await syncedDocument();
+    socket.closeFromServer(1006);
+    const text = document.content.getText("t");
+    for (let key = 0; key < 100; key++) text.insert(text.length, "x");
+    expect(document.state.get().unsyncedChanges).toBe(100);
+    expect(deriveStatus(connection.state.get(), document.state.get()).label).toBe("Offline – 100 changes waiting");
+
+    await vi.advanceTimersByTimeAsync(100);
+    const next = await openSocket();
+    for (const name of ["spec/42", "spec/42#comments"]) next.receive(authenticated(name, "read-write"));
+    // Stock, the 100 changes went out here: one queued update message each.
+    expect(syncMessages(next).filter(({ step }) => step === messageYjsUpdate)).toEqual([]);
+
+    for (const name of ["spec/42", "spec/42#comments"]) exchangeState(next, name);
+    const replies = syncMessages(next).filter(({ step }) => step === messageYjsSyncStep2);
+    expect(replies.map(({ documentName }) => documentName)).toEqual(["spec/42", "spec/42#comments"]);
+    const server = new Y.Doc();
+    Y.applyUpdate(server, replies[0]?.update ?? new Uint8Array());
+    expect(server.getText("t").toString()).toBe("x".repeat(100));
+    // Each half's step 2 is one change until the server acknowledges it.
+    expect(deriveStatus(connection.state.get(), document.state.get())).toMatchObject({ unsyncedChanges: 2 });
+
+    for (const name of ["spec/42", "spec/42#comments"]) acknowledge(next, name);
+    expect(deriveStatus(connection.state.get(), document.state.get()).label).toBe("All changes saved");
+
+    // Connected again, a change goes out at once.
+    text.insert(0, "y");
+    expect(syncMessages(next).filter(({ step }) => step === messageYjsUpdate)).toHaveLength(1);
+    expect(document.state.get().unsyncedChanges).toBe(1);
+  });
+
+  it("closes the socket when the browser goes offline, and reconnects as soon as it is back", async () => {
+    const events = new EventTarget();
+    let onLine = true;
+    vi.stubGlobal("addEventListener", events.addEventListener.bind(events));
+    vi.stubGlobal("removeEventListener", events.removeEventListener.bind(events));
+    vi.stubGlobal("navigator", {
+      get onLine() {
+        return onLine;
+      },
+    });
+    const { connection, socket } = await syncedDocument();
+
+    onLine = false;
+    events.dispatchEvent(new Event("offline"));
+    // Closed by the client (the server then drops this person's presence), and no retries while offline.
+    expect(socket.readyState).toBe(3);
+    expect(connection.state.get()).toMatchObject({ phase: "offline", retryAt: null });
+    expect(deriveStatus(connection.state.get()).label).toBe("Offline");
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(FakeSocket.instances).toHaveLength(1);
+    connection.reconnect();
+    await settle();
+    expect(FakeSocket.instances).toHaveLength(1);
+
+    onLine = true;
+    events.dispatchEvent(new Event("online"));
+    await openSocket();
+    expect(FakeSocket.instances).toHaveLength(2);
+    expect(connection.state.get().phase).toBe("connected");
   });
 });

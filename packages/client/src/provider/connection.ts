@@ -1,10 +1,12 @@
-import { HocuspocusProvider, HocuspocusProviderWebsocket, WebSocketStatus } from "@hocuspocus/provider";
+import { HocuspocusProviderWebsocket, WebSocketStatus } from "@hocuspocus/provider";
 import { closeCodeFor, commentsDocumentName, isValidDocumentName } from "@tandem/protocol";
 import * as Y from "yjs";
 import { TandemClientError } from "../errors.js";
 import { devToken, resolveUser, type TandemUser, type TandemUserInput } from "../identity.js";
 import { shallowEqual, Value } from "../observable.js";
 import { type SyncState, TandemDocument } from "./document.js";
+import { DocumentProvider } from "./document-provider.js";
+import { hasIndexedDb, LocalCopy, listLocalDocuments, localDatabaseName } from "./local-copy.js";
 import { type BackoffOptions, DEFAULT_BACKOFF, decideAfterClose } from "./reconnect-policy.js";
 
 /**
@@ -13,6 +15,7 @@ import { type BackoffOptions, DEFAULT_BACKOFF, decideAfterClose } from "./reconn
  * - `connecting`: a connection attempt is under way;
  * - `connected`: the socket is open;
  * - `waiting`: the socket closed and a reconnect is scheduled (`retryAt`): offline;
+ * - `offline`: the browser says it has no network: no attempt until it says it is back;
  * - `refreshing-token`: the server refused the token (4401) and the host is asked for a new one;
  * - `unauthorized`: no usable token; set one with {@link TandemConnection.setToken};
  * - `stopped`: the server closed with a code that says retrying would fail the same way (see `lastClose`).
@@ -22,9 +25,15 @@ export type ConnectionPhase =
   | "connecting"
   | "connected"
   | "waiting"
+  | "offline"
   | "refreshing-token"
   | "unauthorized"
   | "stopped";
+
+/** Whether the browser says it has no network at all (never true in Node). */
+function browserOffline(): boolean {
+  return globalThis.navigator?.onLine === false;
+}
 
 /** The shared socket's state. */
 export interface ConnectionState {
@@ -60,6 +69,14 @@ export interface TandemConnectionOptions {
   readonly healthyAfterMs?: number;
   /** How long a document stays open after its last component lets go of it (so a re-mount reuses it). */
   readonly releaseDelayMs?: number;
+  /**
+   * Keep each open document on this device (IndexedDB, one database per
+   * document, server and user), so that it opens from local data at once and
+   * edits made offline survive a reload or a closed tab. Default: `true`
+   * where IndexedDB exists (browsers); Node has none and ignores it.
+   * `clearLocalData` deletes the copies.
+   */
+  readonly keepOnDevice?: boolean;
   /** A WebSocket implementation, for Node. */
   readonly WebSocketPolyfill?: unknown;
   /** Randomness for backoff jitter, for tests. */
@@ -106,6 +123,7 @@ export class TandemConnection {
   readonly state: Value<ConnectionState>;
   /** Sync state across every open document (changes waiting summed; synced when all are); `null` with none open. */
   readonly summary = new Value<SyncState | null>(null, (a, b) => a === b || (!!a && !!b && shallowEqual(a, b)));
+  private readonly keepOnDevice: boolean;
   private readonly options: TandemConnectionOptions;
   private readonly backoff: BackoffOptions;
   private readonly random: () => number;
@@ -128,6 +146,7 @@ export class TandemConnection {
     this.user = resolveUser(options.user, options.token);
     this.token = options.token ?? devToken(this.user);
     this.getToken = options.getToken;
+    this.keepOnDevice = (options.keepOnDevice ?? true) && hasIndexedDb();
     this.state = new Value<ConnectionState>(
       { phase: "idle", lastClose: null, retryAt: null, attempt: 0 },
       shallowEqual,
@@ -161,12 +180,28 @@ export class TandemConnection {
     socket.on("disconnect", ({ event }: { event?: { code?: number; reason?: string } }) => this.onClose(event));
     this.socket = socket;
     globalThis.addEventListener?.("online", this.onOnline);
+    globalThis.addEventListener?.("offline", this.onOffline);
     return socket;
   }
 
   // Back online: no point waiting out the backoff.
   private readonly onOnline = () => {
-    if (this.state.get().phase === "waiting") this.connectNow();
+    const phase = this.state.get().phase;
+    if (phase === "waiting" || phase === "offline") {
+      this.attempt = 0;
+      this.connectNow();
+    }
+  };
+
+  // The browser lost the network. Close the socket now rather than let it die
+  // slowly: the server then drops this person's presence at once (others
+  // stop seeing them as here), and the status says "Offline" instead of
+  // counting changes as if they were on their way.
+  private readonly onOffline = () => {
+    if (this.documents.size === 0 || this.destroyed) return;
+    clearTimeout(this.retryTimer);
+    this.socket?.disconnect();
+    this.setState({ phase: "offline", retryAt: null });
   };
 
   private onClose(event: { code?: number; reason?: string } | undefined): void {
@@ -181,6 +216,11 @@ export class TandemConnection {
     }
     const code = event?.code ?? 1006;
     const lastClose = { code, reason: closeCodeFor(code)?.reason ?? (event?.reason || "connection lost") };
+    if (browserOffline()) {
+      // Retrying cannot succeed before the "online" event, which reconnects.
+      this.setState({ phase: "offline", lastClose, retryAt: null });
+      return;
+    }
     const decision = decideAfterClose(
       { code, attempt: this.attempt, refreshes: this.refreshes, canRefresh: this.getToken !== undefined },
       this.backoff,
@@ -231,6 +271,10 @@ export class TandemConnection {
     clearTimeout(this.retryTimer);
     if (this.destroyed || this.documents.size === 0) return;
     const socket = this.ensureSocket();
+    if (browserOffline()) {
+      this.setState({ phase: "offline", retryAt: null });
+      return;
+    }
     socket.connect().catch((error: unknown) => {
       console.warn("[tandem] connecting failed", error);
     });
@@ -287,24 +331,36 @@ export class TandemConnection {
 
   private createDocument(name: string): TandemDocument {
     const socket = this.ensureSocket();
-    const provider = (documentName: string, withAwareness: boolean) => {
-      const created = new HocuspocusProvider({
+    let document: TandemDocument | undefined;
+    const half = (documentName: string, withAwareness: boolean) => {
+      const doc = new Y.Doc();
+      // Created first, so that what it loads is applied with it as the origin the provider knows.
+      const local = this.keepOnDevice
+        ? new LocalCopy(localDatabaseName({ url: this.options.url, userId: this.user.id }, documentName), doc, () =>
+            document?.refresh(),
+          )
+        : undefined;
+      const provider = new DocumentProvider({
         websocketProvider: socket,
         name: documentName,
-        document: new Y.Doc(),
+        document: doc,
         token: this.currentToken,
         // Presence lives on the content; the comments need none.
         ...(withAwareness ? {} : { awareness: null }),
+        ...(local ? { localOrigin: local.persistence } : {}),
         onAuthenticated: () => this.onAuthenticated(),
       });
-      created.attach();
-      return created;
+      provider.attach();
+      return { provider, local };
     };
-    const document = new TandemDocument({
+    const content = half(name, true);
+    const comments = half(commentsDocumentName(name), false);
+    document = new TandemDocument({
       name,
       user: this.user,
-      content: provider(name, true),
-      comments: provider(commentsDocumentName(name), false),
+      content: content.provider,
+      comments: comments.provider,
+      local: content.local && comments.local ? { content: content.local, comments: comments.local } : undefined,
     });
     document.state.subscribe(() => this.summarize());
     return document;
@@ -317,12 +373,14 @@ export class TandemConnection {
     }
     let synced = true;
     let unsyncedChanges = 0;
+    let keptOnDevice = true;
     for (const { document } of this.documents.values()) {
       const state = document.state.get();
       synced &&= state.synced;
       unsyncedChanges += state.unsyncedChanges;
+      keptOnDevice &&= state.keptOnDevice;
     }
-    this.summary.set({ synced, unsyncedChanges });
+    this.summary.set({ synced, unsyncedChanges, keptOnDevice });
   }
 
   private closeDocument(name: string, entry: OpenDocument): void {
@@ -403,6 +461,16 @@ export class TandemConnection {
     return (this.summary.get()?.unsyncedChanges ?? 0) > 0;
   }
 
+  /**
+   * The documents this device keeps a copy of for this server and user
+   * (see `keepOnDevice`): names a page can open while offline. Empty where
+   * nothing is kept.
+   */
+  async localDocuments(): Promise<string[]> {
+    if (!this.keepOnDevice) return [];
+    return listLocalDocuments({ url: this.options.url, userId: this.user.id });
+  }
+
   /** The open documents, for status across a page. */
   openDocuments(): TandemDocument[] {
     return [...this.documents.values()].map((entry) => entry.document);
@@ -423,6 +491,7 @@ export class TandemConnection {
     this.socket?.destroy();
     this.socket = undefined;
     globalThis.removeEventListener?.("online", this.onOnline);
+    globalThis.removeEventListener?.("offline", this.onOffline);
     this.setState({ phase: "idle", retryAt: null });
   }
 }

@@ -7,6 +7,8 @@ import { type CommentsStore, createCommentsStore } from "../comments/store.js";
 import type { TandemUser } from "../identity.js";
 import { shallowEqual, Value } from "../observable.js";
 import { PresenceTracker } from "../presence/tracker.js";
+import type { DocumentProvider } from "./document-provider.js";
+import type { LocalCopy } from "./local-copy.js";
 
 /**
  * What the server lets this client do with one of a document's two Yjs
@@ -21,6 +23,11 @@ export interface SyncState {
   readonly synced: boolean;
   /** Local changes the server has not yet acknowledged (acknowledged means stored durably). */
   readonly unsyncedChanges: number;
+  /**
+   * Whether every document involved is also kept on this device (IndexedDB),
+   * so that changes waiting for the server survive a reload or a closed tab.
+   */
+  readonly keptOnDevice: boolean;
 }
 
 /** A document's connection and sync state. */
@@ -49,9 +56,13 @@ export interface DocumentUi {
 export interface TandemDocumentParts {
   readonly name: string;
   readonly user: TandemUser;
-  readonly content: HocuspocusProvider;
-  readonly comments: HocuspocusProvider;
+  readonly content: DocumentProvider;
+  readonly comments: DocumentProvider;
+  /** The copies on this device of the content and the comments, where the kit keeps them (browsers). */
+  readonly local?: { readonly content: LocalCopy; readonly comments: LocalCopy } | undefined;
 }
+
+type Half = "content" | "comments";
 
 /**
  * One document open on a {@link TandemConnection}: its content and comments
@@ -77,6 +88,8 @@ export class TandemDocument {
   private contentLoaded = false;
   private deniedReason: string | null = null;
   private readonly access = { content: "pending" as Access, comments: "pending" as Access };
+  private readonly providers: Readonly<Record<Half, DocumentProvider>>;
+  private readonly local: Readonly<Record<Half, LocalCopy>> | undefined;
   private readonly stopReleasingResolved: () => void;
 
   constructor(parts: TandemDocumentParts) {
@@ -84,6 +97,8 @@ export class TandemDocument {
     this.user = parts.user;
     this.contentProvider = parts.content;
     this.commentsProvider = parts.comments;
+    this.providers = { content: parts.content, comments: parts.comments };
+    this.local = parts.local;
     this.content = parts.content.document;
     this.comments = parts.comments.document;
     this.fragment = this.content.getXmlFragment(DocumentFields.content);
@@ -110,7 +125,7 @@ export class TandemDocument {
     this.watch(this.commentsProvider, "comments");
   }
 
-  private watch(provider: HocuspocusProvider, half: "content" | "comments"): void {
+  private watch(provider: HocuspocusProvider, half: Half): void {
     provider.on("authenticated", ({ scope }: { scope: string }) => {
       this.access[half] = scope === "read-write" ? "read-write" : "read-only";
       this.deniedReason = null;
@@ -131,17 +146,36 @@ export class TandemDocument {
     provider.on("close", () => this.refresh());
   }
 
+  /**
+   * A half's changes waiting for the server: what its provider counts, plus
+   * what an earlier page left unacknowledged on this device, until the server
+   * has acknowledged everything the device holds.
+   */
+  private pending(half: Half): number {
+    return this.providers[half].unsyncedChanges + (this.local?.[half].carried ?? 0);
+  }
+
   private computeState(): DocumentState {
     return {
       contentAccess: this.access.content,
       commentsAccess: this.access.comments,
       synced: this.contentProvider.isSynced && this.commentsProvider.isSynced,
-      unsyncedChanges: this.contentProvider.unsyncedChanges + this.commentsProvider.unsyncedChanges,
+      unsyncedChanges: this.pending("content") + this.pending("comments"),
+      keptOnDevice: this.local !== undefined && !this.local.content.failed && !this.local.comments.failed,
       deniedReason: this.deniedReason,
     };
   }
 
-  private refresh(): void {
+  /** @internal Recomputes the state; the connection calls it when a local copy has loaded. */
+  refresh(): void {
+    if (this.local) {
+      for (const half of ["content", "comments"] as const) {
+        const local = this.local[half];
+        // Only once the copy is applied: before, the server cannot have confirmed what it holds.
+        if (local.loaded && this.providers[half].allAcknowledged) local.confirm();
+        local.record(this.pending(half));
+      }
+    }
     this.state.set(this.computeState());
   }
 
@@ -184,6 +218,8 @@ export class TandemDocument {
     this.presence.destroy();
     this.contentProvider.destroy();
     this.commentsProvider.destroy();
+    this.local?.content.destroy();
+    this.local?.comments.destroy();
     this.content.destroy();
     this.comments.destroy();
   }

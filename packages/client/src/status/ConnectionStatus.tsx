@@ -35,7 +35,6 @@ export function ConnectionStatus({ document, className }: ConnectionStatusProps)
     >
       <span className="tandem-status__dot" aria-hidden="true" />
       <span className="tandem-status__label">{status.label}</span>
-      {status.readOnly && status.kind === "saved" ? <span className="tandem-status__badge">Read only</span> : null}
       {canRetry ? (
         <button type="button" className="tandem-status__retry" onClick={() => connection.reconnect()}>
           Try again

@@ -9,6 +9,7 @@ const editor: DocumentState = {
   commentsAccess: "read-write",
   synced: true,
   unsyncedChanges: 0,
+  keptOnDevice: false,
   deniedReason: null,
 };
 
@@ -24,6 +25,13 @@ describe("deriveStatus", () => {
       { ...editor, unsyncedChanges: 1 },
       "Offline – 1 change waiting",
     ],
+    [
+      "offline",
+      { ...connected, phase: "offline" },
+      { ...editor, unsyncedChanges: 31, keptOnDevice: true },
+      "Offline – 31 changes waiting, kept on this device",
+    ],
+    ["offline", { ...connected, phase: "offline" }, { ...editor, keptOnDevice: true }, "Offline"],
     [
       "unauthorized",
       { ...connected, phase: "unauthorized", lastClose: { code: 4401, reason: "unauthorized" } },

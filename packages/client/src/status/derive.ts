@@ -7,7 +7,9 @@ import type { DocumentState, SyncState } from "../provider/document.js";
  * - `connected`: connected, no document in view;
  * - `saved`: every change is stored on the server;
  * - `saving`: connected, some changes not yet acknowledged ("N changes waiting");
- * - `offline`: disconnected, will retry; changes made now are kept and sent later;
+ * - `offline`: disconnected (the browser has no network, or a reconnect is
+ *   scheduled); changes made now are kept, on this device where the kit keeps
+ *   documents in IndexedDB, and sent when the connection is back;
  * - `unauthorized`: the session expired and no new token came;
  * - `forbidden`: the server refused access to the document, or closed the
  *   connection for a change the user may not make (someone else's comment);
@@ -30,7 +32,9 @@ export interface ConnectionStatusValue {
   readonly label: string;
   /** Changes the server has not acknowledged yet. */
   readonly unsyncedChanges: number;
-  /** When offline: the time (ms since the epoch) of the next reconnect attempt. */
+  /** Whether waiting changes are kept on this device (IndexedDB) and survive a reload. */
+  readonly keptOnDevice: boolean;
+  /** When offline: the time (ms since the epoch) of the next reconnect attempt; `null` while the browser has no network. */
   readonly retryAt: number | null;
   /** The close code behind `offline`, `unauthorized`, `forbidden` and `error`. */
   readonly closeCode: number | null;
@@ -57,13 +61,17 @@ export function deriveStatus(
   document?: (SyncState & Partial<DocumentState>) | null,
 ): ConnectionStatusValue {
   const unsyncedChanges = document?.unsyncedChanges ?? 0;
+  const keptOnDevice = document?.keptOnDevice ?? false;
   const base = {
     unsyncedChanges,
+    keptOnDevice,
     retryAt: null,
     closeCode: connection.lastClose?.code ?? null,
     readOnly: document?.contentAccess !== undefined && document.contentAccess !== "read-write",
   };
-  const waiting = unsyncedChanges > 0 ? ` – ${changes(unsyncedChanges)} waiting` : "";
+  // Said whenever the connection is down: the changes are safe here, and say where.
+  const waiting =
+    unsyncedChanges > 0 ? ` – ${changes(unsyncedChanges)} waiting${keptOnDevice ? ", kept on this device" : ""}` : "";
   if (connection.phase === "stopped") {
     const reason = connection.lastClose?.reason ?? "";
     const kind = reason === "forbidden" ? "forbidden" : "error";
@@ -79,7 +87,7 @@ export function deriveStatus(
       label: document.deniedReason ? `No access: ${document.deniedReason}` : "No access",
     };
   }
-  if (connection.phase === "waiting") {
+  if (connection.phase === "waiting" || connection.phase === "offline") {
     return { ...base, kind: "offline", label: `Offline${waiting}`, retryAt: connection.retryAt };
   }
   if (connection.phase !== "connected") {

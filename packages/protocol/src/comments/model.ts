@@ -21,6 +21,7 @@
  * never by removing it, so replies keep their place.
  */
 import * as Y from "yjs";
+import { isUserColor } from "../users.js";
 
 /** Names of the root types of a comments document. */
 export const CommentsRoots = { threads: "threads", people: "people" } as const;
@@ -308,5 +309,5 @@ export function readThread(map: Y.Map<unknown>): ThreadData | undefined {
 
 /** Whether `value` is a colour the comments document accepts: `#rrggbb`. */
 export function isPersonColor(value: unknown): value is string {
-  return typeof value === "string" && /^#[0-9a-fA-F]{6}$/.test(value);
+  return isUserColor(value);
 }

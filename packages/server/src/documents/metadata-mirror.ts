@@ -27,11 +27,12 @@ export function metadataMirror(store: DocumentStore, metrics: Metrics, logger: L
 
   async function mirror(documentName: string, document: Document): Promise<void> {
     if (parseDocumentName(documentName).isComments) return;
-    const metadata = listedMetadataOf(document);
-    if (metadata === null) return;
-    const next = fingerprint(metadata);
-    if (mirrored.get(document) === next) return;
     try {
+      // Inside the try too: the metadata is read from what clients wrote.
+      const metadata = listedMetadataOf(document);
+      if (metadata === null) return;
+      const next = fingerprint(metadata);
+      if (mirrored.get(document) === next) return;
       await store.setMetadata(documentName, { ...metadata });
       mirrored.set(document, next);
     } catch (error) {

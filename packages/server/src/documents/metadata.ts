@@ -1,4 +1,4 @@
-import { DocumentFields, type DocumentMeta, documentMetaFrom, listTitle } from "@tandem/protocol";
+import { DocumentFields, type DocumentMeta, documentMetaFrom, listTitle, metaFieldsOf } from "@tandem/protocol";
 import type * as Y from "yjs";
 
 /** What the store keeps beside a document so that lists need not load it. */
@@ -15,6 +15,6 @@ export function listedMetadataOf(doc: Y.Doc): ListedMetadata | null {
   // Root types appear in `share` once an update mentions them; checking here
   // (instead of calling getText/getMap) avoids adding types to foreign documents.
   if (!doc.share.has(DocumentFields.title) && !doc.share.has(DocumentFields.meta)) return null;
-  const meta = documentMetaFrom(doc.getMap(DocumentFields.meta).toJSON());
+  const meta = documentMetaFrom(metaFieldsOf(doc.getMap(DocumentFields.meta)));
   return { title: listTitle(doc.getText(DocumentFields.title).toString()), ...meta };
 }

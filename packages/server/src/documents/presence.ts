@@ -1,12 +1,9 @@
 import type { Hocuspocus } from "@hocuspocus/server";
-import type { PresentUser } from "@tandem/protocol";
-
-const color = /^#[0-9a-fA-F]{6}$/;
+import { isUserColor, type PresentUser } from "@tandem/protocol";
 
 function userOf(state: unknown): PresentUser | undefined {
   const user = (state as { user?: unknown } | null)?.user as Partial<PresentUser> | undefined;
-  if (typeof user?.id !== "string" || typeof user.name !== "string" || typeof user.color !== "string") return undefined;
-  if (!color.test(user.color)) return undefined;
+  if (typeof user?.id !== "string" || typeof user.name !== "string" || !isUserColor(user.color)) return undefined;
   return { id: user.id, name: user.name, color: user.color };
 }
 

@@ -1,4 +1,4 @@
-import { DocumentFields, type DocumentKind } from "@tandem/protocol";
+import { DocumentFields, type DocumentKind, PLACEHOLDER_ATTRIBUTE } from "@tandem/protocol";
 import * as Y from "yjs";
 
 /**
@@ -6,7 +6,13 @@ import * as Y from "yjs";
  * TipTap's y-tiptap binding reads (node names and attributes of StarterKit and
  * the list extensions: `heading` with `level`, `paragraph`, `bulletList` and
  * `listItem`, `taskList` and `taskItem` with `checked`; marks as text
- * formatting, `{ italic: {} }`).
+ * formatting, `{ bold: {} }`).
+ *
+ * What goes in a section is a placeholder, not text: an empty paragraph
+ * whose {@link PLACEHOLDER_ATTRIBUTE} the client kit shows greyed until
+ * someone types there. (The first templates wrote the hints as italic text,
+ * which people had to delete, and whatever they typed after a hint came out
+ * italic; documents created then keep that text.)
  *
  * Building the template here, once, and storing it before anyone opens the
  * document is what keeps two people who open a new document together from
@@ -22,13 +28,15 @@ interface Block {
   readonly content?: readonly (Block | Inline)[];
 }
 
-const hint = (text: string): Inline => ({ text, marks: { italic: {} } });
 const bold = (text: string): Inline => ({ text, marks: { bold: {} } });
 const heading = (level: 2 | 3, text: string): Block => ({ type: "heading", attrs: { level }, content: [text] });
 const paragraph = (...content: Inline[]): Block => ({ type: "paragraph", content });
-const bullets = (...items: Inline[][]): Block => ({
+/** An empty paragraph that says what to write in it. */
+const prompt = (placeholder: string): Block => ({ type: "paragraph", attrs: { [PLACEHOLDER_ATTRIBUTE]: placeholder } });
+/** A bulleted list with one empty item that says what to list. */
+const promptList = (placeholder: string): Block => ({
   type: "bulletList",
-  content: items.map((inline) => ({ type: "listItem", content: [paragraph(...inline)] })),
+  content: [{ type: "listItem", content: [prompt(placeholder)] }],
 });
 const tasks = (...items: Inline[][]): Block => ({
   type: "taskList",
@@ -43,14 +51,14 @@ function weeksFrom(from: Date, weeks: number): string {
 function specBody(now: Date): Block[] {
   return [
     heading(2, "Summary"),
-    paragraph(hint("What are we building, for whom, and why does it matter? Two or three sentences.")),
+    prompt("What are we building, for whom, and why does it matter? Two or three sentences."),
     heading(2, "Problem"),
-    paragraph(hint("What hurts today, for whom, and how do we know? Link data, tickets or quotes.")),
+    prompt("What hurts today, for whom, and how do we know? Link data, tickets or quotes."),
     heading(2, "Goals and non-goals"),
     heading(3, "Goals"),
-    bullets([hint("An outcome we commit to, phrased so we can tell when it is reached.")]),
+    promptList("An outcome we commit to, phrased so we can tell when it is reached."),
     heading(3, "Non-goals"),
-    bullets([hint("Something reasonable people might expect that we will not do now.")]),
+    promptList("Something reasonable people might expect that we will not do now."),
     heading(2, "Milestones"),
     tasks(
       [bold(weeksFrom(now, 2)), " Design reviewed"],
@@ -59,22 +67,22 @@ function specBody(now: Date): Block[] {
       [bold(weeksFrom(now, 14)), " Generally available"],
     ),
     heading(2, "Open questions"),
-    bullets([hint("What we do not know yet, and who can answer it.")]),
+    promptList("What we do not know yet, and who can answer it."),
     heading(2, "Success metrics"),
-    bullets([hint("Metric: today's baseline → target, measured how, by when.")]),
+    promptList("Metric: today's baseline → target, measured how, by when."),
   ];
 }
 
 function ideaBody(): Block[] {
   return [
     heading(2, "Pitch"),
-    paragraph(hint("The idea in two sentences, for someone who has never heard of it.")),
+    prompt("The idea in two sentences, for someone who has never heard of it."),
     heading(2, "Why now"),
-    paragraph(hint("What changed (customers, technology, the market) that makes this worth doing now?")),
+    prompt("What changed (customers, technology, the market) that makes this worth doing now?"),
     heading(2, "Sketch"),
-    paragraph(hint("How it could work. Rough is fine: a flow, a few bullets, a picture in words.")),
+    prompt("How it could work. Rough is fine: a flow, a few bullets, a picture in words."),
     heading(2, "Risks"),
-    bullets([hint("What could make this fail, and the cheapest way to find out early.")]),
+    promptList("What could make this fail, and the cheapest way to find out early."),
   ];
 }
 

@@ -1,149 +1,187 @@
-import type { Extension } from "@hocuspocus/server";
+import { type Document, type Extension, isTransactionOrigin } from "@hocuspocus/server";
 import { type DocumentStore, isPersistenceError } from "@tandem/persistence";
-import { type CloseCodeName, parseDocumentName } from "@tandem/protocol";
-import * as Y from "yjs";
+import type { CloseCodeName } from "@tandem/protocol";
+import { TandemServerError } from "../errors.js";
+import type { LiveDocuments } from "../live-documents.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-import type { DecodedUpdate, Frame } from "../protocol/frames.js";
+import type { Frame } from "../protocol/frames.js";
 import { type ConnectionContext, frameOf, type SocketSession } from "../protocol/socket-session.js";
+import { AcknowledgmentLedger, isIntegrated } from "./acknowledgments.js";
+import { relayedOrigin } from "./redis.js";
 
-/** Whether a decoded update holds nothing: no struct and no deletion. */
-function holdsNothing({ structs, ds }: DecodedUpdate): boolean {
-  return structs.length === 0 && ds.clients.size === 0;
+/**
+ * The most bytes of updates one connection may have waiting, per document,
+ * for content they build on. A provider that reconnects with offline edits
+ * sends what the user types meanwhile before its sync step 2 carries what
+ * that builds on, so a little must wait; a connection past this sends what
+ * will never apply (a clock gap, fuzzed structs) and is closed with 4400.
+ */
+const MAX_WAITING_BYTES = 256 * 1024;
+
+/**
+ * The most bytes of content a live document may hold pending (Yjs keeps what
+ * cannot integrate yet in memory, merged), from all connections together:
+ * past it, the connection that went over is closed and the pending content
+ * dropped. Nothing pending was stored or acknowledged, and a client whose
+ * update waited sends it again with what it builds on in its sync step 2.
+ */
+const MAX_PENDING_BYTES = 1024 * 1024;
+
+function pendingBytes(document: Document): number {
+  const { pendingStructs, pendingDs } = document.store;
+  return (pendingStructs?.update.length ?? 0) + (pendingDs?.length ?? 0);
 }
 
 /**
- * The metric code and close code for an append the store refused: bytes it
- * cannot store are the client's fault (4400); a store whose commit queue is
- * full (`overloaded`: the database is slow) sends the client away to come back
- * later, perhaps to another instance (4503); anything else is a storage
- * failure (4500).
+ * The metric code and close code for an append the store refused: a store
+ * whose commit queue is full (`overloaded`: the database is slow) sends the
+ * clients away to come back later, perhaps to another instance (4503);
+ * anything else is a storage failure (4500).
  */
 function appendFailure(error: unknown): [string, CloseCodeName] {
-  if (isPersistenceError(error, "invalid-update")) return ["invalid-update", "MalformedMessage"];
   if (isPersistenceError(error, "overloaded")) return ["append-overloaded", "ShuttingDown"];
   return ["append-failed", "StorageUnavailable"];
 }
 
 /**
- * Whether all of an update is missing from `document`: it holds something
- * (a struct or a deletion), and each of its structs starts at or after what
- * the document holds of that struct's client. Then diffing it against the
- * document's state vector would return all of it (a diff keeps the delete set
- * whole), so a keystroke, which is always such an update, is stored as it
- * came without encoding the state vector and re-encoding the update.
+ * The context of a Hocuspocus direct connection that edits a live document
+ * on someone's behalf (history's restore and revert): what its transactions
+ * integrate is stored with `author` as its author.
  */
-function entirelyMissing(decoded: DecodedUpdate, document: Y.Doc): boolean {
-  if (holdsNothing(decoded)) return false;
-  return decoded.structs.every((struct) => struct.id.clock >= Y.getState(document.store, struct.id.client));
+export interface AuthoredEditContext {
+  /** The user id the edit is made for. */
+  readonly author: string;
 }
 
-/** How an append ended: `stored`, or failed with `error` (already logged and counted, its connection closed). */
-type AppendOutcome = { readonly stored: true } | { readonly stored: false; readonly error: unknown };
+/**
+ * Who made what a transaction on a live document integrated: the user whose
+ * token opened the connection it came from (only writers' updates are
+ * applied), whether it was a keystroke or a sync step 2 carrying what a
+ * client typed offline; or the person a direct connection edits for. Unknown
+ * for anything else, such as this instance's pending content that a relayed
+ * update let integrate.
+ */
+function authorOf(origin: unknown): string | undefined {
+  if (!isTransactionOrigin(origin)) return undefined;
+  if (origin.source === "connection") return (origin.connection.context as Partial<ConnectionContext>).identity?.id;
+  if (origin.source === "local") return (origin.context as Partial<AuthoredEditContext> | undefined)?.author;
+  return undefined;
+}
 
-const stored: AppendOutcome = { stored: true };
-
-/** The durable log: a Hocuspocus extension, and the socket-side start of keystroke appends. */
+/** The durable log: a Hocuspocus extension, and the gate every acknowledgment passes. */
 export interface DurableLog {
   readonly extension: Extension;
   /**
-   * Starts storing a keystroke the moment its frame arrives at the socket,
-   * before Hocuspocus queues it. Hocuspocus handles one connection's messages
-   * one at a time, awaiting `beforeHandleMessage` for each, so if each append
-   * started there, a client's burst of keystrokes would cost one commit after
-   * another. Started here, the burst joins one group commit, and each
-   * message's hook only awaits its own append.
-   *
-   * Only sync updates (what typing sends) to a content document that this
-   * socket was authenticated to write qualify: they are authorised already,
-   * and a keystroke is new content, so it is stored as it came. Sync steps go
-   * through the hook, which stores only what the live document lacks, and so
-   * does the `#comments` document, whose ownership check must see the live
-   * document before anything is stored. An update stored early whose message
-   * is then never handled (its socket closed first) was authorised and is
-   * valid; it is simply applied at the next load, as Yjs updates are
-   * idempotent.
+   * Resolves once everything `document` (a live document) holds now is
+   * committed; rejects with the store's error if the document is reset
+   * first, when what it held may be lost. An edit made on the server (a
+   * restore) awaits this before it is reported done, as a client's edit
+   * awaits its acknowledgment.
    */
-  appendEarly(bytes: Uint8Array, frame: Frame, session: SocketSession): void;
+  committed(document: Document): Promise<void>;
+  /**
+   * Called by the socket with each acknowledgment (a positive SyncStatus) it
+   * is about to send to `address` (a document name, perhaps followed by `\0`
+   * and a session id): `send` runs once everything the document held when it
+   * was called is committed, or never (the document was reset, see
+   * {@link durableLog}).
+   */
+  acknowledge(session: SocketSession, address: string, send: () => void): void;
 }
 
-// Appends started by appendEarly, keyed by the frame's bytes, which
-// Hocuspocus hands to beforeHandleMessage; entries go away with the frame.
-const earlyAppends = new WeakMap<Uint8Array, Promise<AppendOutcome>>();
+/** Settings of {@link durableLog}. */
+export interface DurableLogOptions {
+  readonly store: DocumentStore;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** Called with each committed update, in commit order (scale-out relays it to other instances). */
+  readonly onCommitted?: (documentName: string, update: Uint8Array) => void;
+}
 
 /**
- * Acknowledged means durable.
+ * Deliver before commit, acknowledge after. See docs/persistence.md ("The
+ * path of an edit") for the design and why it is safe.
  *
- * Hocuspocus awaits `beforeHandleMessage` before it applies a message and
- * answers with its sync status, so awaiting the append there means that a
- * client hears "synced" only for edits that are committed, and that the live
- * document (and so every broadcast, and every state vector the server sends)
- * only ever holds durable content. Hocuspocus's debounced `onStoreDocument` is
- * not used for durability at all.
+ * What a live document integrates is stored: its `update` event (which Yjs
+ * encodes once for Hocuspocus's broadcast anyway) holds exactly what a
+ * transaction added, so a sync step 2 stores only what the server lacked, an
+ * update that cannot integrate yet stores nothing, and nothing is decoded
+ * again on the way to the store. Each append carries its author, from the
+ * transaction's origin (see {@link authorOf}), in the same row
+ * (docs/history.md). The append starts in that event, before
+ * Hocuspocus broadcasts the update or sends its acknowledgment, so the
+ * acknowledgment, held by the socket until the document's durable watermark
+ * passes it, waits for this append and every one started before it.
  *
- * A failed append (after the store's own retries, or refused at once because
- * the store's commit queue is full) closes the connection with 4500 (4503)
- * without applying or acknowledging anything: the client keeps the edit as
- * unsynced and sends it again in its sync step 2 when it reconnects.
+ * When an append fails, the live document holds content the log lacks, and
+ * may already have sent it to others, who may have typed on top of it. The
+ * document is reset at once: its held acknowledgments are dropped, its
+ * connections closed with 4500 (4503 when the store refused the append for
+ * a full commit queue), and it is dropped, to be loaded from the log by the
+ * next connection. Every client that held the lost content (its author, and
+ * everyone it reached) sends it again in its sync step 2 when it reconnects.
  *
- * Updates relayed from other instances through Redis never pass through
- * here (they are applied without a connection), so they are not stored twice:
- * their own instance stored them before applying them.
+ * Updates relayed from other instances (committed there) are not stored,
+ * except what their transaction integrates of this instance's own pending
+ * content. Read-only connections' updates are never applied, so never
+ * stored; their acknowledgments (a sync step 2 the document already holds)
+ * wait like any other, since the document may hold uncommitted content.
  */
-export function durableLog(store: DocumentStore, metrics: Metrics, logger: Logger): DurableLog {
-  async function append(
-    session: SocketSession,
-    documentName: string,
-    update: Uint8Array,
-    author: string | undefined,
-  ): Promise<AppendOutcome> {
-    const started = performance.now();
-    metrics.appendsInFlight.inc();
-    try {
-      // The author is stored in the same row: who wrote an edit commits with the edit (docs/history.md).
-      await store.append(documentName, update, author === undefined ? {} : { author });
-    } catch (error) {
-      const [code, closeWith] = appendFailure(error);
-      metrics.errors.inc({ code });
-      session.logger.error(
-        { err: error, document: documentName },
-        "append failed: closing the connection; nothing was applied or acknowledged",
-      );
-      session.close(closeWith);
-      return { stored: false, error };
-    } finally {
-      metrics.appendsInFlight.dec();
-    }
-    metrics.updatesIn.inc();
-    metrics.appendSeconds.observe((performance.now() - started) / 1000);
-    return stored;
+export function durableLog({ store, metrics, logger, onCommitted }: DurableLogOptions): DurableLog {
+  let documents: LiveDocuments | undefined;
+  const ledgers = new WeakMap<Document, AcknowledgmentLedger>();
+  // The update each connection (socket and address) is handling: Hocuspocus
+  // handles one message per connection at a time and answers each sync step 2
+  // or update from a writer with one acknowledgment, right after applying it.
+  const handling = new WeakMap<SocketSession, Map<string, Frame>>();
+
+  function reset(documentName: string, document: Document, error: unknown): void {
+    const ledger = ledgers.get(document);
+    if (ledger === undefined || documents?.isDropped(document)) return;
+    ledger.discard(error);
+    const [code, closeWith] = appendFailure(error);
+    metrics.errors.inc({ code });
+    logger.error(
+      { err: error, document: documentName, connections: document.getConnectionsCount() },
+      "append failed: resetting the document; nothing more is acknowledged, its clients resend what the log lacks",
+    );
+    for (const connection of document.getConnections())
+      (connection.context as ConnectionContext).session.close(closeWith);
+    documents?.dropDocument(document);
   }
 
-  /** Appends what of a frame's update the durable live document lacks, if anything. */
-  function appendMissing(
-    session: SocketSession,
+  function appendIntegrated(
     documentName: string,
-    frame: Frame,
-    document: Y.Doc,
+    document: Document,
+    ledger: AcknowledgmentLedger,
+    update: Uint8Array,
     author: string | undefined,
   ) {
-    const { update } = frame;
-    if (update === undefined) return stored;
-    // A sync step 2 carries the client's whole state on every (re)connect; it
-    // usually adds nothing, and then nothing is stored. Checking costs a pass
-    // over the document, as does the sync step 2 the server sends back, so
-    // it is done for sync steps only, not per keystroke.
-    if (frame.sync === "step2" && Y.snapshotContainsUpdate(Y.snapshot(document), update)) return stored;
-    const missing =
-      frame.decoded && entirelyMissing(frame.decoded, document)
-        ? update
-        : Y.diffUpdate(update, Y.encodeStateVector(document));
-    if (missing !== update && holdsNothing(Y.decodeUpdate(missing))) return stored;
-    return append(session, documentName, missing, author);
+    const append = ledger.begin();
+    const started = performance.now();
+    metrics.appendsInFlight.inc();
+    store.append(documentName, update, { encodedByYjs: true, author }).then(
+      () => {
+        metrics.appendsInFlight.dec();
+        metrics.updatesIn.inc();
+        metrics.appendSeconds.observe((performance.now() - started) / 1000);
+        ledger.committed(append);
+        onCommitted?.(documentName, update);
+      },
+      (error: unknown) => {
+        metrics.appendsInFlight.dec();
+        reset(documentName, document, error);
+      },
+    );
   }
 
   const extension: Extension = {
     extensionName: "tandem-durable-log",
+
+    async onConfigure({ instance }) {
+      documents = instance as LiveDocuments;
+    },
 
     async onLoadDocument({ documentName, document, context }) {
       const started = performance.now();
@@ -158,17 +196,30 @@ export function durableLog(store: DocumentStore, metrics: Metrics, logger: Logge
         session?.close("StorageUnavailable");
         throw error;
       }
+      const ledger = new AcknowledgmentLedger();
+      ledgers.set(document, ledger);
+      document.on("update", (update: Uint8Array, origin: unknown) => {
+        // Committed on the instance it came from; a reset document stores nothing more.
+        if (origin === relayedOrigin || documents?.isDropped(document)) return;
+        appendIntegrated(documentName, document, ledger, update, authorOf(origin));
+        ledger.integrated(document);
+      });
     },
 
-    async beforeHandleMessage({ update: bytes, connection, document, documentName, context }) {
+    async beforeHandleMessage({ update: bytes, connection, context }) {
+      const { session } = context as ConnectionContext;
+      // Hocuspocus goes on handling what a connection had queued after it
+      // closed: a connection closed for sending what cannot apply (or by a
+      // reset) would go on filling the live document. Thrown, the queue is dropped.
+      if (session.isClosed) throw new TandemServerError("closed", "the connection is closed");
       const frame = frameOf(bytes);
-      // A read-only connection's updates are never applied (see the authentication extension), so never stored.
       if (frame?.update === undefined || connection.readOnly) return;
-      const { session, identity } = context as ConnectionContext;
-      const outcome = await (earlyAppends.get(bytes) ??
-        appendMissing(session, documentName, frame, document, identity?.id));
-      // Rethrown so that Hocuspocus neither applies nor acknowledges the message.
-      if (!outcome.stored) throw outcome.error;
+      let frames = handling.get(session);
+      if (frames === undefined) {
+        frames = new Map();
+        handling.set(session, frames);
+      }
+      frames.set(connection.messageAddress, frame);
     },
 
     async afterUnloadDocument({ documentName }) {
@@ -185,10 +236,40 @@ export function durableLog(store: DocumentStore, metrics: Metrics, logger: Logge
 
   return {
     extension,
-    appendEarly(bytes, frame, session) {
-      if (frame.sync !== "update" || frame.update === undefined || !session.canWrite(frame.documentName)) return;
-      if (parseDocumentName(frame.documentName).isComments) return;
-      earlyAppends.set(bytes, append(session, frame.documentName, frame.update, session.writerOf(frame.documentName)));
+    committed(document) {
+      const ledger = ledgers.get(document);
+      if (ledger === undefined) {
+        return Promise.reject(new TandemServerError("storage-failed", `${document.name} is not a live document`));
+      }
+      return ledger.whenCommitted();
+    },
+    acknowledge(session, address, send) {
+      const frame = handling.get(session)?.get(address);
+      handling.get(session)?.delete(address);
+      const separator = address.indexOf("\0");
+      const documentName = separator === -1 ? address : address.slice(0, separator);
+      const document = documents?.documents.get(documentName);
+      // Never acknowledge for a document that is not live here: a reset one's connections are closing.
+      const ledger = document && ledgers.get(document);
+      if (document === undefined || ledger === undefined) return;
+      if (frame?.decoded === undefined || frame.update === undefined || isIntegrated(frame.decoded, document)) {
+        ledger.hold(send);
+        return;
+      }
+      const waiting = ledger.holdUntilIntegrated(session, frame.decoded, frame.update.length, send);
+      const pending = pendingBytes(document);
+      if (waiting > MAX_WAITING_BYTES || pending > MAX_PENDING_BYTES) {
+        metrics.errors.inc({ code: "unapplicable-update" });
+        session.logger.warn(
+          { document: documentName, waitingBytes: waiting, pendingBytes: pending },
+          "updates that do not apply: closing the connection; none of them was stored",
+        );
+        session.close("MalformedMessage");
+        if (pending > MAX_PENDING_BYTES) {
+          document.store.pendingStructs = null;
+          document.store.pendingDs = null;
+        }
+      }
     },
   };
 }

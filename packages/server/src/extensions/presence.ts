@@ -56,6 +56,7 @@ export function presenceIdentity(): Extension {
           document.getConnections().some((other) => other !== connection && document.getClients(other).has(clientId));
         const refused =
           !identity ||
+          // Ids the frame did not carry, and those whose state is over MAX_AWARENESS_STATE_BYTES (frames.ts).
           !sent?.has(clientId) ||
           heldByOther ||
           (!held && own.size >= MAX_AWARENESS_CLIENTS_PER_CONNECTION) ||

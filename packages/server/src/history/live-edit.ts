@@ -1,30 +1,36 @@
 import type { Hocuspocus } from "@hocuspocus/server";
-import type { DocumentStore } from "@tandem/persistence";
 import * as Y from "yjs";
+import type { AuthoredEditContext, DurableLog } from "../extensions/durable-log.js";
 
 /**
- * Makes one edit on a live document, durably and attributed, for history
- * (a restore, a revert), whether or not anyone has the document open:
+ * Makes one edit on a live document for `author`, for history (a restore, a
+ * revert), whether or not anyone has the document open, the way a client's
+ * edit is made:
  *
  * 1. `edit` is worked out and made on a copy of the live document, in one
- *    transaction, under a Yjs client id of its own;
- * 2. the resulting update is appended to the store with `author`, and
- *    committed, before anyone sees it (acknowledged means durable, here too);
- * 3. it is applied to the live document through a Hocuspocus direct
- *    connection, which broadcasts it to every client (and through Redis to
- *    other instances) and runs the store hooks, as any edit does.
+ *    transaction, under a Yjs client id of its own (an edit that throws
+ *    halfway leaves the live document untouched);
+ * 2. the resulting update is applied to the live document through a
+ *    Hocuspocus direct connection, so it is broadcast to every client at
+ *    once, and the durable log appends it with `author` (see
+ *    {@link AuthoredEditContext}); Redis relays it to other instances once
+ *    it is committed;
+ * 3. it resolves once the update, and everything the document held before
+ *    it, is committed (acknowledged means durable, here too), or rejects if
+ *    the append failed and the document was reset.
  *
- * Edits others make between 1 and 3 merge with it as concurrent edits do.
+ * Nothing can come between 1 and 2: both run in one turn of the event loop.
  * Resolves with whether there was anything to change.
  */
 export async function editLive(
   hocuspocus: Hocuspocus,
-  store: DocumentStore,
+  durable: DurableLog,
   name: string,
   author: string,
   edit: (copy: Y.Doc) => void,
 ): Promise<boolean> {
-  const connection = await hocuspocus.openDirectConnection(name, { history: true });
+  const context: AuthoredEditContext = { author };
+  const connection = await hocuspocus.openDirectConnection(name, context);
   try {
     const live = connection.document;
     if (live === null) throw new Error(`the direct connection to ${name} closed at once`);
@@ -38,8 +44,8 @@ export async function editLive(
     copy.destroy();
     if (update === undefined) return false;
     const made = update;
-    await store.append(name, made, { author });
     await connection.transact((document) => Y.applyUpdate(document, made));
+    await durable.committed(live);
     return true;
   } finally {
     await connection.disconnect();

@@ -18,6 +18,7 @@ import {
 } from "@tandem/protocol";
 import * as Y from "yjs";
 import type { Identity } from "../auth/identity.js";
+import type { DurableLog } from "../extensions/durable-log.js";
 import { alignContent } from "./align.js";
 import { applyAlignment } from "./apply.js";
 import { authorIndex } from "./author-index.js";
@@ -64,7 +65,8 @@ const notFound = (what: string) => new PersistenceError("not-found", what);
  * A document's history, as the REST API offers it (see docs/history.md):
  * versions, reading one, diffs with authors, who wrote what, restoring a
  * version and reverting one person's changes. Reads come from the store;
- * restore and revert edit the live document through Hocuspocus.
+ * restore and revert edit the live document through Hocuspocus, and answer
+ * once their edit is committed.
  *
  * Unknown documents and versions fail with `PersistenceError` `not-found`.
  */
@@ -72,6 +74,7 @@ export class DocumentHistory {
   constructor(
     private readonly store: DocumentStore,
     private readonly hocuspocus: Hocuspocus,
+    private readonly durable: DurableLog,
   ) {}
 
   async listVersions(name: string): Promise<Omit<VersionList, "canEdit">> {
@@ -172,7 +175,7 @@ export class DocumentHistory {
     try {
       const before = await this.checkpoint(name, "before-restore", by);
       const targetTree = readContent(target.doc);
-      const changed = await editLive(this.hocuspocus, this.store, name, by.id, (copy) =>
+      const changed = await editLive(this.hocuspocus, this.durable, name, by.id, (copy) =>
         applyAlignment(alignContent(readContent(copy), targetTree)),
       );
       return { before, unchanged: !changed };
@@ -197,7 +200,7 @@ export class DocumentHistory {
       if (!found) throw notFound(`no document named ${name}`);
       const before = await this.checkpoint(name, "before-revert", by);
       const view = revertedView(authorIndex(attribution), author, sinceState);
-      const changed = await editLive(this.hocuspocus, this.store, name, by.id, (copy) => {
+      const changed = await editLive(this.hocuspocus, this.durable, name, by.id, (copy) => {
         // What the live document has that the store did not when it was read.
         Y.applyUpdate(history, Y.encodeStateAsUpdate(copy));
         applyAlignment(alignContent(readContent(copy), readContent(history, view)));

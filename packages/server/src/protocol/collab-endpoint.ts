@@ -29,7 +29,7 @@ export interface CollabEndpointOptions {
   readonly maxMessageBytes: number;
   /** False while the server is shutting down: new sockets are refused with 503. */
   readonly accepting: () => boolean;
-  /** Receives each accepted socket, with its upgrade request in the form Hocuspocus takes. Must not throw. */
+  /** Receives each accepted socket, with the request to hand Hocuspocus for it. Must not throw. */
   readonly onSocket: (socket: WebSocket, request: Request) => void;
   readonly logger: Logger;
 }
@@ -44,17 +44,15 @@ function refuse(socket: Duplex, status: string): void {
 }
 
 /**
- * The upgrade request as a fetch `Request`, which is what Hocuspocus hands its
- * hooks (`requestHeaders`, `requestParameters`). Built on a fixed origin: the
- * Host header is whatever the client sent.
+ * The request Hocuspocus is given for every connection. Its hooks could read
+ * the upgrade request's headers and query from it (`requestHeaders`,
+ * `requestParameters`); Tandem's read neither (a client's token comes in its
+ * first message), and a fetch `Request` built per connection, which
+ * Hocuspocus keeps for the connection's life with its headers, URLs and abort
+ * signal, cost every idle connection about a kilobyte. So all share one, with
+ * nothing of any client's in it.
  */
-function fetchRequestOf(request: IncomingMessage): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, item);
-  }
-  return new Request(`http://localhost${request.url ?? "/"}`, { headers });
-}
+const sharedRequest = new Request(`http://localhost${COLLAB_PATH}`);
 
 /**
  * The WebSocket endpoint at {@link COLLAB_PATH}. Upgrades to any other path are
@@ -91,14 +89,7 @@ export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndp
           refuse(socket, "503 Service Unavailable");
           return;
         }
-        let fetchRequest: Request;
-        try {
-          fetchRequest = fetchRequestOf(request);
-        } catch {
-          refuse(socket, "400 Bad Request");
-          return;
-        }
-        server.handleUpgrade(request, socket, head, (ws) => options.onSocket(ws, fetchRequest));
+        server.handleUpgrade(request, socket, head, (ws) => options.onSocket(ws, sharedRequest));
       } catch (error) {
         options.logger.error({ err: error }, "upgrade failed");
         socket.destroy();

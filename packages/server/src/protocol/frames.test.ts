@@ -2,7 +2,15 @@ import * as encoding from "lib0/encoding";
 import { describe, expect, it } from "vitest";
 import { Awareness, encodeAwarenessUpdate } from "y-protocols/awareness";
 import * as Y from "yjs";
-import { carriesUpdate, isPong, MalformedFrame, MessageType, parseFrame } from "./frames.js";
+import {
+  describeOutbound,
+  isPong,
+  isStepOneStandIn,
+  MalformedFrame,
+  MessageType,
+  parseFrame,
+  stepOneStandIn,
+} from "./frames.js";
 
 function frame(address: string, type: number, body: (encoder: encoding.Encoder) => void = () => {}): Uint8Array {
   const encoder = encoding.createEncoder();
@@ -31,7 +39,12 @@ describe("parseFrame", () => {
       encoding.writeVarUint(e, 0);
       encoding.writeVarUint8Array(e, Y.encodeStateVector(doc));
     });
-    expect(parseFrame(step1)).toEqual({ documentName: "spec/1", type: 0, sync: "step1" });
+    expect(parseFrame(step1)).toEqual({
+      documentName: "spec/1",
+      type: 0,
+      sync: "step1",
+      stateVector: Y.encodeStateVector(doc),
+    });
     const bytes = update();
     const step2 = frame("spec/1", MessageType.Sync, (e) => {
       encoding.writeVarUint(e, 1);
@@ -90,11 +103,29 @@ describe("parseFrame", () => {
 });
 
 describe("helpers", () => {
-  it("recognise a Pong and outbound updates", () => {
+  it("make a stand-in for a sync step 1 that keeps its address and asks for nothing", () => {
+    const step1 = frame("spec/1\0abc123", MessageType.Sync, (e) => {
+      encoding.writeVarUint(e, 0);
+      encoding.writeVarUint8Array(e, Y.encodeStateVector(new Y.Doc()));
+    });
+    const standIn = stepOneStandIn(step1);
+    expect(standIn).toEqual(frame("spec/1\0abc123", MessageType.QueryAwareness));
+    expect(isStepOneStandIn(standIn)).toBe(true);
+    expect(isStepOneStandIn(step1)).toBe(false);
+  });
+
+  it("recognise a Pong, outbound updates and acknowledgments", () => {
     expect(isPong(new Uint8Array([10]))).toBe(true);
     expect(isPong(new Uint8Array([10, 0]))).toBe(false);
-    expect(carriesUpdate(syncUpdate(update()))).toBe(true);
-    expect(carriesUpdate(frame("spec/1", MessageType.QueryAwareness))).toBe(false);
-    expect(carriesUpdate(new Uint8Array([0xff]))).toBe(false);
+    expect(describeOutbound(syncUpdate(update()))).toEqual({ carriesUpdate: true });
+    expect(describeOutbound(frame("spec/1", MessageType.QueryAwareness))).toEqual({ carriesUpdate: false });
+    expect(describeOutbound(new Uint8Array([0xff]))).toEqual({ carriesUpdate: false });
+    const syncStatus = (address: string, applied: number) =>
+      frame(address, 8, (encoder) => encoding.writeVarUint(encoder, applied));
+    expect(describeOutbound(syncStatus("spec/1\0session", 1))).toEqual({
+      carriesUpdate: false,
+      acknowledges: "spec/1\0session",
+    });
+    expect(describeOutbound(syncStatus("spec/1", 0))).toEqual({ carriesUpdate: false });
   });
 });

@@ -1,3 +1,4 @@
+import { type DecodedUpdate, validateUpdate } from "@tandem/persistence";
 import { isValidDocumentName } from "@tandem/protocol";
 import * as decoding from "lib0/decoding";
 import * as Y from "yjs";
@@ -30,22 +31,34 @@ const AuthToken = 0;
 const MAX_SESSION_ID_LENGTH = 64;
 const sessionIdPattern = /^[A-Za-z0-9_-]*$/;
 
+/**
+ * The largest awareness state (its JSON, in bytes) the server relays. A
+ * cursor and a name take a few hundred bytes; without a cap one client's
+ * state, relayed to everyone on every change, could be megabytes.
+ */
+export const MAX_AWARENESS_STATE_BYTES = 8 * 1024;
+
 /** A frame that passed validation. */
 export interface Frame {
   readonly documentName: string;
   readonly type: number;
   /** For sync messages: which one. */
   readonly sync?: "step1" | "step2" | "update";
+  /** For sync step 1: the client's state vector, checked to decode. */
+  readonly stateVector?: Uint8Array;
   /** For sync step 2 and update messages: the Yjs update, checked to decode completely. */
   readonly update?: Uint8Array;
   /** The structs and delete set of {@link update}, from that check (so nobody decodes it again). */
   readonly decoded?: DecodedUpdate;
-  /** For awareness messages: the awareness client ids the frame sets or removes. */
+  /**
+   * For awareness messages: the awareness client ids the frame sets or
+   * removes, but for those whose state is over {@link MAX_AWARENESS_STATE_BYTES}
+   * (the presence extension drops a state whose id is not here).
+   */
   readonly awarenessClients?: ReadonlySet<number>;
 }
 
-/** What `Y.decodeUpdate` returns. */
-export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+export type { DecodedUpdate };
 
 /** Why a frame was refused; every reason maps to close code 4400. */
 export class MalformedFrame extends Error {
@@ -74,10 +87,13 @@ function readUpdate(decoder: decoding.Decoder): { update: Uint8Array; decoded: D
   try {
     // Yjs can apply part of a truncated update before it throws, and
     // y-protocols swallows that error and acknowledges anyway: an update must
-    // decode completely before it may touch the live document.
-    return { update, decoded: Y.decodeUpdate(update) };
+    // decode completely, and be free of the shapes that throw half-way
+    // through applyUpdate, before it may touch the live document. This is the
+    // one decode of the update on its way in: the live document's update
+    // event is what gets stored, so the store does not validate it again.
+    return { update, decoded: validateUpdate(update) };
   } catch {
-    throw new MalformedFrame("the update does not decode");
+    throw new MalformedFrame("the update is not a valid Yjs update");
   }
 }
 
@@ -86,10 +102,12 @@ function readAwareness(decoder: decoding.Decoder): Set<number> {
   const clients = new Set<number>();
   const count = decoding.readVarUint(inner);
   for (let i = 0; i < count; i++) {
-    clients.add(decoding.readVarUint(inner));
+    const clientId = decoding.readVarUint(inner);
     decoding.readVarUint(inner); // clock
+    const stateBytes = decoding.peekVarUint(inner);
     // y-protocols JSON.parses each state while applying; a bad one must fail here instead.
     JSON.parse(decoding.readVarString(inner));
+    if (stateBytes <= MAX_AWARENESS_STATE_BYTES) clients.add(clientId);
   }
   return clients;
 }
@@ -113,8 +131,9 @@ export function parseFrame(data: Uint8Array): Frame {
       case MessageType.SyncReply: {
         const step = decoding.readVarUint(decoder);
         if (step === SyncStep1) {
-          Y.decodeStateVector(decoding.readVarUint8Array(decoder));
-          return { documentName, type, sync: "step1" };
+          const stateVector = decoding.readVarUint8Array(decoder);
+          Y.decodeStateVector(stateVector);
+          return { documentName, type, sync: "step1", stateVector };
         }
         if (step === SyncStep2) return { documentName, type, sync: "step2", ...readUpdate(decoder) };
         if (step === SyncUpdate) return { documentName, type, sync: "update", ...readUpdate(decoder) };
@@ -145,34 +164,82 @@ export function parseFrame(data: Uint8Array): Frame {
   }
 }
 
+/**
+ * What Hocuspocus is handed in place of a sync step 1, which Tandem answers
+ * itself (see the sync-answers extension): the same address with a
+ * QueryAwareness message, which Hocuspocus v4 queues, passes through its
+ * message hooks in order, and then does nothing with on a socket connection
+ * (it answers QueryAwareness only on its `reply` path, which sockets do not
+ * use). So the answer keeps its place among the connection's messages.
+ */
+export function stepOneStandIn(data: Uint8Array): Uint8Array {
+  const decoder = decoding.createDecoder(data);
+  decoding.readVarString(decoder);
+  const standIn = new Uint8Array(decoder.pos + 1);
+  standIn.set(data.subarray(0, decoder.pos));
+  standIn[decoder.pos] = MessageType.QueryAwareness;
+  standIns.add(standIn);
+  return standIn;
+}
+
+const standIns = new WeakSet<Uint8Array>();
+
+/** Whether Hocuspocus is handling a stand-in made by {@link stepOneStandIn} (a step 1 it must not answer itself). */
+export function isStepOneStandIn(data: Uint8Array): boolean {
+  return standIns.has(data);
+}
+
 /** Whether a frame is the provider's one-byte Pong, which carries no document and needs no answer. */
 export function isPong(data: Uint8Array): boolean {
   return data.length === 1 && data[0] === MessageType.Pong;
 }
 
+/** What the server is about to send, as far as the socket needs to know. */
+export interface OutboundFrame {
+  /** A sync step 2 or update: document content (for the updates-out metric). */
+  readonly carriesUpdate: boolean;
+  /**
+   * For a positive SyncStatus (an acknowledgment): the address it goes to,
+   * the document's name (followed by `\0` and a session id for a
+   * session-aware provider, which may open one document more than once on a
+   * socket).
+   */
+  readonly acknowledges?: string;
+}
+
+const plainFrame: OutboundFrame = { carriesUpdate: false };
+const contentFrame: OutboundFrame = { carriesUpdate: true };
+
 // Hocuspocus sends one array to every connection of a document; the answer for
 // the last array asked about saves parsing each of those copies again.
 let lastAsked: Uint8Array | undefined;
-let lastAnswer = false;
+let lastAnswer: OutboundFrame = plainFrame;
 
-/** Whether an outbound frame carries document content (a sync step 2 or update), for the updates-out metric. */
-export function carriesUpdate(data: Uint8Array): boolean {
+/** Parses the head of a frame the server sends. */
+export function describeOutbound(data: Uint8Array): OutboundFrame {
   if (data !== lastAsked) {
-    lastAnswer = parseCarriesUpdate(data);
+    lastAnswer = parseOutbound(data);
     lastAsked = data;
   }
   return lastAnswer;
 }
 
-function parseCarriesUpdate(data: Uint8Array): boolean {
+/** Hocuspocus's SyncStatus message, server to client: 1 after it applied an update, 0 when it refused one. */
+const SyncStatus = 8;
+
+function parseOutbound(data: Uint8Array): OutboundFrame {
   try {
     const decoder = decoding.createDecoder(data);
-    decoding.readVarString(decoder);
+    const address = decoding.readVarString(decoder);
     const type = decoding.readVarUint(decoder);
-    if (type !== MessageType.Sync && type !== MessageType.SyncReply) return false;
+    if (type === SyncStatus) {
+      if (decoding.readVarUint(decoder) !== 1) return plainFrame;
+      return { carriesUpdate: false, acknowledges: address };
+    }
+    if (type !== MessageType.Sync && type !== MessageType.SyncReply) return plainFrame;
     const step = decoding.readVarUint(decoder);
-    return step === SyncStep2 || step === SyncUpdate;
+    return step === SyncStep2 || step === SyncUpdate ? contentFrame : plainFrame;
   } catch {
-    return false;
+    return plainFrame;
   }
 }

@@ -5,6 +5,7 @@ import type { WebSocket } from "ws";
 import { createLogger } from "../logger.js";
 import { createMetrics } from "../metrics.js";
 import { SocketSession } from "./socket-session.js";
+import { UnauthenticatedBytes } from "./unauthenticated-bytes.js";
 
 /** Just enough of a ws socket for a session that is never started: it records how it was closed. */
 function fakeSocket() {
@@ -18,8 +19,14 @@ function fakeSocket() {
 function session(socket: WebSocket): SocketSession {
   return new SocketSession(socket, {
     logger: createLogger("silent"),
-    metrics: createMetrics(() => 0),
+    metrics: createMetrics(
+      () => 0,
+      () => 0,
+    ),
     maxMessagesPerSecond: 100,
+    maxThrottledMs: 60_000,
+    authTimeoutMs: 60_000,
+    unauthenticated: new UnauthenticatedBytes(1024),
     maxBufferedBytes: 1024,
     onClosed: () => {},
   });

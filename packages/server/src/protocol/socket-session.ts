@@ -5,8 +5,9 @@ import { type RawData, WebSocket } from "ws";
 import type { Identity } from "../auth/identity.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-import { carriesUpdate, type Frame, isPong, MalformedFrame, parseFrame } from "./frames.js";
-import { RateLimiter } from "./rate-limit.js";
+import { describeOutbound, type Frame, isPong, MalformedFrame, parseFrame, stepOneStandIn } from "./frames.js";
+import { Throttle } from "./rate-limit.js";
+import type { UnauthenticatedBytes } from "./unauthenticated-bytes.js";
 
 // Frames that passed validation, so hooks further down can read the parsed
 // form instead of decoding again. Keyed by the very array Hocuspocus passes to
@@ -42,10 +43,11 @@ const hocuspocusCloses: Record<number, CloseCodeName> = {
 };
 
 /**
- * How long a connection closed for reading too slowly gets to read its
- * backlog and the close frame behind it before its socket is destroyed.
+ * How long a connection closed while it reads too slowly (or while the server
+ * is not reading from it) gets to finish the closing handshake before its
+ * socket is destroyed.
  */
-const SLOW_READER_GRACE_MS = 5_000;
+const CLOSE_GRACE_MS = 5_000;
 
 /** The longest delay setTimeout takes; a longer one fires at once. */
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
@@ -54,13 +56,26 @@ const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 export interface SocketSessionOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** The connection's pace: faster senders are paused (see {@link Throttle}). */
   readonly maxMessagesPerSecond: number;
+  /** How long a connection may be held at its pace without a break before it is closed with 4429. */
+  readonly maxThrottledMs: number;
+  /** How long after opening the socket must have authenticated a document, or be closed with 4408. */
+  readonly authTimeoutMs: number;
+  /** The server-wide account of bytes queued before authentication. */
+  readonly unauthenticated: UnauthenticatedBytes;
   /** Past this many bytes (plus the largest message sent) waiting unsent for the peer, the connection is closed with 4420. */
   readonly maxBufferedBytes: number;
   /** Called once, when the socket has closed. */
   readonly onClosed: (session: SocketSession) => void;
-  /** Called with every frame that passed validation, just before Hocuspocus gets it (the durable log starts keystroke appends here). */
-  readonly onFrame?: (bytes: Uint8Array, frame: Frame, session: SocketSession) => void;
+  /**
+   * Called with each acknowledgment (a positive SyncStatus) Hocuspocus is
+   * about to send to `address` (a document name, perhaps followed by `\0`
+   * and a session id), instead of sending it: the durable log calls `send`
+   * once the acknowledged content is committed. Without it, acknowledgments
+   * go at once.
+   */
+  readonly acknowledge?: (session: SocketSession, address: string, send: () => void) => void;
 }
 
 /**
@@ -70,26 +85,36 @@ export interface SocketSessionOptions {
  */
 export class SocketSession {
   readonly id = randomUUID();
-  readonly logger: Logger;
-  private readonly limiter: RateLimiter;
+  private childLogger: Logger | undefined;
+  private readonly throttle: Throttle<Uint8Array>;
   private readonly metrics: Metrics;
   private client: ClientConnection | undefined;
   private closing = false;
+  private authTimer: NodeJS.Timeout | undefined;
+  private cutOff: NodeJS.Timeout | undefined;
   /** The earliest expiry of the tokens its documents were opened with (ms since the epoch). */
   private expiresAt = Number.POSITIVE_INFINITY;
   private expiryTimer: NodeJS.Timeout | undefined;
   /** The largest message sent on this socket, which the send buffer's cap allows for on top. */
   private largestSent = 0;
-  /** The documents this socket was authenticated to write, each with the user id of the token it was opened with. */
-  private readonly writers = new Map<string, string>();
 
   constructor(
     private readonly socket: WebSocket,
     private readonly options: SocketSessionOptions,
   ) {
-    this.logger = options.logger.child({ socket: this.id });
     this.metrics = options.metrics;
-    this.limiter = new RateLimiter(options.maxMessagesPerSecond);
+    this.throttle = new Throttle<Uint8Array>({
+      perSecond: options.maxMessagesPerSecond,
+      maxThrottledMs: options.maxThrottledMs,
+      pause: () => socket.pause(),
+      resume: () => socket.resume(),
+      deliver: (bytes) => this.handle(bytes),
+      onSustained: () => {
+        this.logger.warn({ ms: options.maxThrottledMs }, "over the message rate limit for too long");
+        this.close("RateLimited");
+      },
+      onPause: () => this.metrics.throttled.inc(),
+    });
   }
 
   /**
@@ -100,7 +125,16 @@ export class SocketSession {
     const context: ConnectionContext = { session: this };
     this.client = hocuspocus.handleConnection(this.asWebSocketLike(), request, context);
     this.metrics.connections.inc();
+    // Hocuspocus checks its own authentication deadline only once per timeout
+    // period, so a socket could linger unauthenticated for up to twice as long.
+    this.authTimer = setTimeout(() => {
+      this.logger.info({ ms: this.options.authTimeoutMs }, "no authentication in time");
+      this.close("Timeout");
+    }, this.options.authTimeoutMs).unref();
     this.socket.on("message", (data: RawData, isBinary: boolean) => this.receive(data, isBinary));
+    // ws answers pings and swallows pongs itself; a flood of them costs as much as one of messages.
+    this.socket.on("ping", () => this.charge());
+    this.socket.on("pong", () => this.charge());
     this.socket.on("close", (code: number, reason: Buffer) => this.ended(code, reason.toString()));
     this.socket.on("error", (error: Error & { code?: string }) => {
       // ws refused a frame from its header (an oversized one: GuardedWebSocket
@@ -110,8 +144,16 @@ export class SocketSession {
         this.closing = true;
         this.metrics.errors.inc({ code: String(CloseCodes.MessageTooLarge.code) });
       }
+      // Too many fragments (or buffered chunks) in one message: ws closes with 1008.
+      if (error.code === "WS_ERR_TOO_MANY_BUFFERED_PARTS") this.metrics.errors.inc({ code: "1008" });
       this.logger.info({ err: error }, "socket error");
     });
+  }
+
+  /** This socket's logger, made when first used: an idle connection that never logs does not pay for one. */
+  get logger(): Logger {
+    this.childLogger ??= this.options.logger.child({ socket: this.id });
+    return this.childLogger;
   }
 
   /** Whether the socket is closing or closed; nothing more is accepted from it. */
@@ -119,24 +161,24 @@ export class SocketSession {
     return this.closing;
   }
 
+  /** Records that a document on this socket authenticated, which lifts the authentication deadline. */
+  authenticated(): void {
+    clearTimeout(this.authTimer);
+  }
+
   /**
-   * Records who may write a document through this socket: the user id of the
-   * token it was (re)opened with, when that token lets them write; undefined
-   * when it does not.
+   * Bytes Hocuspocus holds queued for this socket's documents that have not
+   * authenticated yet. Hocuspocus keeps this count (ClientConnection's
+   * `getQueuedBytes`) but does not export it; reading it keeps the server-wide
+   * account exact instead of mirroring Hocuspocus's queueing rules here.
    */
-  setWriter(documentName: string, userId: string | undefined): void {
-    if (userId !== undefined) this.writers.set(documentName, userId);
-    else this.writers.delete(documentName);
-  }
-
-  /** Whether this socket was authenticated to write `documentName`. */
-  canWrite(documentName: string): boolean {
-    return this.writers.has(documentName);
-  }
-
-  /** The user id that writes `documentName` through this socket, when it may; the author of what it sends. */
-  writerOf(documentName: string): string | undefined {
-    return this.writers.get(documentName);
+  queuedBeforeAuthentication(): number {
+    const client = this.client as unknown as { getQueuedBytes?: () => number } | undefined;
+    if (client === undefined) return 0;
+    if (typeof client.getQueuedBytes !== "function") {
+      throw new TypeError("Hocuspocus's ClientConnection no longer has getQueuedBytes");
+    }
+    return client.getQueuedBytes();
   }
 
   /**
@@ -178,12 +220,38 @@ export class SocketSession {
   close(name: CloseCodeName): void {
     if (this.closing) return;
     this.closing = true;
-    clearTimeout(this.expiryTimer);
+    this.clearTimers();
+    const wasPaused = this.throttle.isPaused;
+    this.throttle.stop();
     const { code, reason } = CloseCodes[name];
     this.metrics.errors.inc({ code: String(code) });
     this.logger.info({ code, reason }, "closing connection");
     this.socket.close(code, reason);
     this.client?.handleClose({ code, reason });
+    this.options.unauthenticated.forget(this);
+    if (wasPaused) {
+      // The peer's half of the closing handshake waits behind what it sent
+      // while it was held back; read again (and ignore it), but not for long.
+      this.socket.resume();
+      this.cutOffAfterGrace();
+    }
+  }
+
+  /**
+   * Destroys the socket if the closing handshake has not finished within a
+   * short grace, which releases its buffers now rather than after ws's 30 s
+   * close timeout.
+   */
+  private cutOffAfterGrace(): void {
+    if (this.cutOff !== undefined) return;
+    const cutOff = setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
+    this.cutOff = cutOff;
+    this.socket.once("close", () => clearTimeout(cutOff));
+  }
+
+  private clearTimers(): void {
+    clearTimeout(this.expiryTimer);
+    clearTimeout(this.authTimer);
   }
 
   /**
@@ -197,10 +265,10 @@ export class SocketSession {
   private dropSlowReader(): void {
     this.logger.warn({ bufferedBytes: this.socket.bufferedAmount }, "the peer reads too slowly");
     this.close("SlowReader");
-    const cutOff = setTimeout(() => this.socket.terminate(), SLOW_READER_GRACE_MS).unref();
-    this.socket.once("close", () => clearTimeout(cutOff));
+    this.cutOffAfterGrace();
   }
 
+  /** Every inbound frame: a binary one is paced by the throttle, which hands it to {@link handle}. */
   private receive(data: RawData, isBinary: boolean): void {
     try {
       if (this.closing) return;
@@ -211,59 +279,97 @@ export class SocketSession {
       }
       const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
       this.metrics.bytesIn.inc(bytes.byteLength);
-      if (isPong(bytes)) return;
-      if (!this.limiter.take()) {
-        this.logger.warn("message rate limit exceeded");
-        this.close("RateLimited");
-        return;
-      }
-      const frame = parseFrame(bytes);
-      validated.set(bytes, frame);
-      this.options.onFrame?.(bytes, frame, this);
-      this.client?.handleMessage(bytes);
+      this.throttle.admit(bytes);
     } catch (error) {
-      if (error instanceof MalformedFrame) {
-        this.logger.warn({ reason: error.message }, "malformed frame");
-      } else {
-        this.logger.error({ err: error }, "unexpected error while receiving a frame");
-      }
-      this.close("MalformedMessage");
+      this.refuse(error);
     }
+  }
+
+  /** One frame, in arrival order, once the connection's budget allows it. */
+  private handle(bytes: Uint8Array): void {
+    try {
+      if (this.closing) return;
+      // A Pong costs a message of the budget (above) but needs nothing else.
+      if (isPong(bytes)) return;
+      const frame = parseFrame(bytes);
+      // A sync step 1 is answered by the sync-answers extension, from an
+      // encoding joiners share; Hocuspocus gets a stand-in in its place.
+      const handed = frame.sync === "step1" ? stepOneStandIn(bytes) : bytes;
+      validated.set(handed, frame);
+      this.client?.handleMessage(handed);
+      // Hocuspocus queues a frame for a document that has not authenticated
+      // yet; past the server-wide cap on such bytes, the socket that adds
+      // more goes (new sockets are refused at the upgrade meanwhile).
+      if (!this.options.unauthenticated.record(this)) {
+        this.logger.warn({ limit: this.options.unauthenticated.limit }, "too many bytes queued before authentication");
+        this.metrics.errors.inc({ code: "unauthenticated-full" });
+        this.close("ShuttingDown");
+      }
+    } catch (error) {
+      this.refuse(error);
+    }
+  }
+
+  private charge(): void {
+    try {
+      this.throttle.charge();
+    } catch (error) {
+      this.refuse(error);
+    }
+  }
+
+  private refuse(error: unknown): void {
+    if (error instanceof MalformedFrame) {
+      this.logger.warn({ reason: error.message }, "malformed frame");
+    } else {
+      this.logger.error({ err: error }, "unexpected error while receiving a frame");
+    }
+    this.close("MalformedMessage");
   }
 
   private ended(code: number, reason: string): void {
     this.closing = true;
-    clearTimeout(this.expiryTimer);
+    this.clearTimers();
+    this.throttle.stop();
+    this.options.unauthenticated.forget(this);
     this.metrics.connections.dec();
     this.logger.debug({ code, reason }, "socket closed");
     this.client?.handleClose({ code, reason });
     this.options.onClosed(this);
   }
 
-  /** What Hocuspocus writes to: sends are counted, its own closes mapped onto the table. */
-  private asWebSocketLike(): WebSocketLike {
+  /** Sends one message, unless the socket is closing or its peer reads too slowly; counts it. */
+  private deliver(data: Uint8Array): void {
     const { socket, metrics } = this;
-    const { maxBufferedBytes } = this.options;
+    if (socket.readyState !== WebSocket.OPEN) return;
+    // The cap leaves room for the largest message sent so far, so that a
+    // joining client's sync step 2 of a document larger than the cap, and
+    // the messages right behind it, do not count as a slow reader.
+    if (socket.bufferedAmount > this.options.maxBufferedBytes + this.largestSent) {
+      this.dropSlowReader();
+      return;
+    }
+    if (data.byteLength > this.largestSent) this.largestSent = data.byteLength;
+    metrics.messagesOut.inc();
+    metrics.bytesOut.inc(data.byteLength);
+    if (describeOutbound(data).carriesUpdate) metrics.updatesOut.inc();
+    socket.send(data);
+  }
+
+  /** What Hocuspocus writes to: acknowledgments wait for their commit, sends are counted, its own closes mapped onto the table. */
+  private asWebSocketLike(): WebSocketLike {
+    const { socket } = this;
+    const { acknowledge } = this.options;
     return {
       get readyState() {
         return socket.readyState;
       },
       send: (data) => {
         if (socket.readyState !== WebSocket.OPEN) return;
-        // The cap leaves room for the largest message sent so far, so that a
-        // joining client's sync step 2 of a document larger than the cap, and
-        // the messages right behind it, do not count as a slow reader.
-        if (socket.bufferedAmount > maxBufferedBytes + this.largestSent) {
-          this.dropSlowReader();
-          return;
-        }
-        if (data instanceof Uint8Array) {
-          if (data.byteLength > this.largestSent) this.largestSent = data.byteLength;
-          metrics.messagesOut.inc();
-          metrics.bytesOut.inc(data.byteLength);
-          if (carriesUpdate(data)) metrics.updatesOut.inc();
-        }
-        socket.send(data as Uint8Array);
+        const bytes = data as Uint8Array;
+        const acknowledged = acknowledge && describeOutbound(bytes).acknowledges;
+        if (acknowledged) acknowledge(this, acknowledged, () => this.deliver(bytes));
+        else this.deliver(bytes);
       },
       close: (code) => {
         const name = code === undefined ? undefined : hocuspocusCloses[code];

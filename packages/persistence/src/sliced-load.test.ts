@@ -1,0 +1,56 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { databaseUrl, dropSchema, freshSchemaName } from "../../../test/support/postgres.js";
+import { createPostgresStore } from "./postgres.js";
+import { SLICED_LOAD_BYTES } from "./sql-store.js";
+import type { DocumentStore } from "./store.js";
+
+describe("loading a large document", () => {
+  let schema: string;
+  let store: DocumentStore;
+  beforeEach(async () => {
+    schema = freshSchemaName("sliced");
+    store = await createPostgresStore({ connectionString: databaseUrl, schema, compactAfterRows: 0 });
+  });
+  afterEach(async () => {
+    await store.close();
+    await dropSchema(schema);
+  });
+
+  it("applies it in slices with the event loop free between them, to the same document", async () => {
+    // Two writers with interleaved edits and deletions, partly compacted, partly in the log.
+    const [ada, bob] = [new Y.Doc(), new Y.Doc()];
+    for (const doc of [ada, bob]) doc.on("update", (update: Uint8Array) => void store.append("doc/large", update));
+    for (let i = 0; i < 3000; i++) {
+      const [doc, other] = i % 2 === 0 ? [ada, bob] : [bob, ada];
+      const text = doc.getText("t");
+      text.insert((i * 13) % (text.length + 1), `${i} `);
+      if (i % 7 === 0) text.delete(Math.floor(text.length / 2), 3);
+      if (i % 50 === 0) Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
+    }
+    ada.getText("t").insert(0, "pasted ".repeat(SLICED_LOAD_BYTES / 7));
+    Y.applyUpdate(bob, Y.encodeStateAsUpdate(ada));
+    Y.applyUpdate(ada, Y.encodeStateAsUpdate(bob));
+    await store.append("doc/large", Y.encodeStateAsUpdate(ada));
+    await store.compact("doc/large");
+    // Ada's listener appends this one to the log, after the snapshot.
+    ada.getText("t").insert(5, "after the snapshot");
+    await store.append("doc/large", Y.encodeStateAsUpdate(ada));
+
+    const target = new Y.Doc();
+    let transactions = 0;
+    target.on("afterTransaction", () => transactions++);
+    let turns = 0;
+    const ticking = setInterval(() => turns++, 0);
+    try {
+      expect(await store.load("doc/large", target)).toEqual({ found: true, logRows: 2 });
+    } finally {
+      clearInterval(ticking);
+    }
+    expect(transactions).toBeGreaterThan(2);
+    expect(turns).toBeGreaterThan(0);
+    expect(target.store.pendingStructs).toBeNull();
+    expect(Y.equalSnapshots(Y.snapshot(target), Y.snapshot(ada))).toBe(true);
+    expect(target.getText("t").toString()).toBe(ada.getText("t").toString());
+  });
+});

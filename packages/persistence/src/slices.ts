@@ -1,0 +1,123 @@
+import * as Y from "yjs";
+import { type MergedState, readStoredUpdates, type StoredUpdate } from "./encoding.ts";
+
+type Struct = ReturnType<typeof Y.decodeUpdate>["structs"][number];
+
+/** Structs per slice: applying one takes a millisecond or two. */
+export const STRUCTS_PER_SLICE = 2000;
+/** Content per slice (characters, array entries): large pastes make few structs, each to be copied whole. */
+const CONTENT_PER_SLICE = 64 * 1024;
+
+/** How much content a struct brings into the document (a deleted or collected one: none). */
+function contentOf(struct: Struct): number {
+  return struct instanceof Y.Item && !(struct.content instanceof Y.ContentDeleted) ? struct.length : 0;
+}
+
+/**
+ * In the V1 update format every number that frames the structs (counts,
+ * client ids, clocks) is a plain varuint, which is what these V1 encoder
+ * methods write.
+ */
+function writeNumber(encoder: Y.UpdateEncoderV1, value: number): void {
+  encoder.writeLen(value);
+}
+
+/** One V1 update holding `byClient`'s structs (each client's a run of consecutive clocks) and no deletions. */
+function encodeSlice(byClient: ReadonlyMap<number, readonly Struct[]>): Uint8Array {
+  const encoder = new Y.UpdateEncoderV1();
+  writeNumber(encoder, byClient.size);
+  for (const [client, structs] of byClient) {
+    writeNumber(encoder, structs.length);
+    encoder.writeClient(client);
+    writeNumber(encoder, (structs[0] as Struct).id.clock);
+    for (const struct of structs) struct.write(encoder, 0);
+  }
+  writeNumber(encoder, 0);
+  return encoder.toUint8Array();
+}
+
+/** The ids a struct needs the document to hold before Yjs can integrate it (besides its own client's earlier clocks). */
+function needs(struct: Struct): (Y.ID | null)[] {
+  if (!(struct instanceof Y.Item)) return [];
+  return [struct.origin, struct.rightOrigin, struct.parent instanceof Y.ID ? struct.parent : null];
+}
+
+/**
+ * `doc`'s state as a list of V1 updates that, applied in order, each in its
+ * own transaction, give the same document: slices of at most `perSlice`
+ * structs (or 64 Ki characters of content), in an order where every struct comes after what it refers to (its
+ * origins and parent, of whatever client), so no slice waits for a later one,
+ * then one update with the whole delete set. Applying a large document in
+ * one go holds the thread for as long as Yjs takes over all of it (half a
+ * second for an 8 MB document); in slices, whoever applies can let other work
+ * run between them.
+ */
+export function stateInSlices(doc: Y.Doc, perSlice = STRUCTS_PER_SLICE): Uint8Array[] {
+  const queues = new Map<number, { readonly structs: Struct[]; next: number }>();
+  const { structs } = Y.decodeUpdate(Y.encodeStateAsUpdate(doc));
+  // An update lists each client's structs in clock order.
+  for (const struct of structs) {
+    const queue = queues.get(struct.id.client);
+    if (queue) queue.structs.push(struct);
+    else queues.set(struct.id.client, { structs: [struct], next: 0 });
+  }
+  const held = new Map<number, number>();
+  const holds = (id: Y.ID | null) => id === null || (held.get(id.client) ?? 0) > id.clock;
+  const slices: Uint8Array[] = [];
+  let slice = new Map<number, Struct[]>();
+  let inSlice = 0;
+  let content = 0;
+  const take = (struct: Struct) => {
+    const run = slice.get(struct.id.client);
+    if (run) run.push(struct);
+    else slice.set(struct.id.client, [struct]);
+    held.set(struct.id.client, struct.id.clock + struct.length);
+    content += contentOf(struct);
+    if (++inSlice < perSlice && content < CONTENT_PER_SLICE) return;
+    slices.push(encodeSlice(slice));
+    slice = new Map();
+    inSlice = 0;
+    content = 0;
+  };
+  let left = structs.length;
+  while (left > 0) {
+    let progress = false;
+    for (const queue of queues.values()) {
+      for (let struct = queue.structs[queue.next]; struct !== undefined; struct = queue.structs[queue.next]) {
+        if (!needs(struct).every(holds)) break;
+        take(struct);
+        queue.next++;
+        left--;
+        progress = true;
+      }
+    }
+    if (progress) continue;
+    // Something refers to what the state lacks (Yjs keeps such structs pending): the rest goes as it is.
+    for (const queue of queues.values()) {
+      for (; queue.next < queue.structs.length; queue.next++, left--) take(queue.structs[queue.next] as Struct);
+    }
+  }
+  if (inSlice > 0) slices.push(encodeSlice(slice));
+  slices.push(Y.encodeStateAsUpdate(doc, Y.encodeStateVector(doc)));
+  return slices;
+}
+
+/** What {@link sliceStoredUpdates} made: the document in slices, and the log rows (by index) that threw. */
+export interface SlicedState {
+  readonly slices: readonly Uint8Array[];
+  readonly unapplied: MergedState["unapplied"];
+}
+
+/**
+ * Loads a snapshot and log rows into a fresh Y.Doc (as a load does) and
+ * returns it as {@link stateInSlices}; with `keepDeleted`, the slices keep the
+ * content of deleted items, for a target made with `gc: false`.
+ */
+export function sliceStoredUpdates(
+  snapshot: StoredUpdate | null,
+  rows: readonly StoredUpdate[],
+  keepDeleted = false,
+): SlicedState {
+  const { value, unapplied } = readStoredUpdates(snapshot, rows, (doc) => stateInSlices(doc), { keepDeleted });
+  return { slices: value, unapplied };
+}

@@ -1,0 +1,85 @@
+import type { Extension } from "@hocuspocus/server";
+import * as encoding from "lib0/encoding";
+import { encodedStateVector, encodedUpdate } from "../documents/encoded-state.js";
+import type { Metrics } from "../metrics.js";
+import { isStepOneStandIn, MessageType } from "../protocol/frames.js";
+import { frameOf } from "../protocol/socket-session.js";
+
+/** y-protocols sync sub-messages. */
+const SyncStep1 = 0;
+const SyncStep2 = 1;
+
+/**
+ * A sync message: its head encoded, then the payload copied once into a
+ * message of exactly the right size (lib0's encoder would copy a large payload
+ * into each of its growing buffers, then once more).
+ */
+function syncMessage(address: string, step: number, payload: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarString(encoder, address);
+  encoding.writeVarUint(encoder, MessageType.Sync);
+  encoding.writeVarUint(encoder, step);
+  encoding.writeVarUint(encoder, payload.byteLength);
+  const head = encoding.toUint8Array(encoder);
+  const message = new Uint8Array(head.byteLength + payload.byteLength);
+  message.set(head);
+  message.set(payload, head.byteLength);
+  return message;
+}
+
+// The framed sync step 2 of the last address that got a shared update: joiners
+// of one document share its plain name, so they share the frame too.
+const framed = new WeakMap<Uint8Array, { readonly address: string; readonly message: Uint8Array }>();
+
+function stepTwoMessage(address: string, update: Uint8Array): Uint8Array {
+  const kept = framed.get(update);
+  if (kept?.address === address) return kept.message;
+  const message = syncMessage(address, SyncStep2, update);
+  framed.set(update, { address, message });
+  return message;
+}
+
+/**
+ * Answers every sync step 1, as Hocuspocus v4 would, from encodings shared
+ * among joiners: Hocuspocus encodes the whole document again for each client
+ * that joins (`Y.encodeStateAsUpdate` against its empty state vector), so 50
+ * clients joining a large document cost 50 full encodings one after another
+ * on the event loop. Here a document's state is encoded once per state and
+ * state vector (see encoded-state), and so is its state vector.
+ *
+ * The SocketSession hands Hocuspocus a stand-in for each step 1 (see
+ * `stepOneStandIn`) that passes through Hocuspocus's per-connection queue, so
+ * this hook runs exactly where Hocuspocus would have answered: after every
+ * earlier message of the connection, once it is authenticated and its document
+ * loaded. It sends what Hocuspocus sends, in its order: the `beforeSync`
+ * hooks run, then the server's own sync step 1, then the sync step 2 answer.
+ * It must be the last `beforeHandleMessage` hook, so that a hook that refuses
+ * the message (by throwing) keeps it unanswered.
+ */
+export function syncAnswers(metrics: Metrics): Extension {
+  return {
+    extensionName: "tandem-sync-answers",
+    // After every other message hook (default priority 100), before the unload watcher's 0.
+    priority: 1,
+
+    async beforeHandleMessage({ update: bytes, connection, document, documentName, context, instance }) {
+      if (!isStepOneStandIn(bytes)) return;
+      const frame = frameOf(bytes);
+      if (frame?.stateVector === undefined) return;
+      await instance.hooks("beforeSync", {
+        clientsCount: document.getConnectionsCount(),
+        context,
+        document,
+        documentName,
+        connection,
+        type: SyncStep1,
+        payload: frame.stateVector,
+      });
+      const address = connection.messageAddress;
+      connection.send(syncMessage(address, SyncStep1, encodedStateVector(document)));
+      const answer = encodedUpdate(document, frame.stateVector);
+      metrics.syncAnswers.inc({ state: answer.encoded ? "encoded" : "shared" });
+      connection.send(stepTwoMessage(address, answer.update));
+    },
+  };
+}
