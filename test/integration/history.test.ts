@@ -1,3 +1,4 @@
+import { type AppendOptions, createPostgresStore, type DocumentStore, PersistenceError } from "@tandem/persistence";
 import {
   type AnchorPositions,
   commentsDocumentName,
@@ -19,12 +20,13 @@ import { signToken } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { erase, paragraphAfter, rewrite, textAfter, type } from "../support/content.js";
-import { dropSchema } from "../support/postgres.js";
+import { databaseUrl, dropSchema, freshSchemaName } from "../support/postgres.js";
 import {
   type Client,
   connect,
   type RunningServer,
   startServer,
+  storedDoc,
   storedInfo,
   synced,
 } from "../support/server-harness.js";
@@ -363,6 +365,29 @@ describe("history through the real server", () => {
     ]);
   });
 
+  it("attributes what someone typed offline to them, when their sync step 2 brings it", async () => {
+    const { name, ada, grace } = await adaAndGrace("Typed on a train");
+    rewrite(ada.doc, "Summary", "Ada wrote this online.");
+    await ada.acknowledged();
+    await sameText(ada, grace, "Summary");
+    // Grace goes offline and types; her edits reach the server only in the sync step 2 of her next connection.
+    grace.destroy();
+    type(grace.doc, "Summary", " Grace typed this offline.");
+    const back = connect(server.wsUrl, name, { token: tokens.grace, doc: grace.doc });
+    clients.push(back);
+    await back.acknowledged();
+    await waitFor(
+      () => textAfter(ada.doc, "Summary") === "Ada wrote this online. Grace typed this offline.",
+      "Ada sees what Grace typed offline",
+    );
+
+    const { body } = await api<DocumentAuthorship>(`${history(name)}/authorship`, "vic");
+    const runs = runsOf(body.content);
+    const by = (text: string) => runs.filter((run) => run.text.includes(text)).map((run) => run.author);
+    expect(by("Ada wrote this online.")).toEqual(["ada"]);
+    expect(by("Grace typed this offline.")).toEqual(["grace"]);
+  });
+
   it("validates input and roles", async () => {
     const name = await newSpec("Checked");
     const version = await nameVersion(name, "One");
@@ -391,6 +416,117 @@ describe("history through the real server", () => {
       body: "{}",
     });
     expect(form.status).toBe(415);
+  });
+});
+
+describe("a restore takes the path of any edit", () => {
+  const schema = freshSchemaName("restore");
+  let inner: DocumentStore;
+  let server: RunningServer;
+  const clients: Client[] = [];
+  const tokens = { ada: "", grace: "" };
+  /** When set, the next append by `author` is held until the test commits or fails it. */
+  let trap: { readonly author: string; readonly caught: (append: HeldAppend) => void } | undefined;
+  interface HeldAppend {
+    commit(): void;
+    fail(): void;
+  }
+
+  const holdNextAppendBy = (author: string) =>
+    new Promise<HeldAppend>((resolve) => {
+      trap = { author, caught: resolve };
+    });
+  const api = <T>(path: string, who: keyof typeof tokens, json?: unknown) =>
+    call<T>(server.url, path, tokens[who], json);
+
+  beforeAll(async () => {
+    inner = await createPostgresStore({ connectionString: databaseUrl, schema });
+    const store: DocumentStore = new Proxy(inner, {
+      get(target, property) {
+        if (property === "append") {
+          return async (name: string, update: Uint8Array, options?: AppendOptions) => {
+            if (trap !== undefined && options?.author === trap.author) {
+              const { caught } = trap;
+              trap = undefined;
+              await new Promise<void>((resolve, reject) =>
+                caught({
+                  commit: resolve,
+                  fail: () => reject(new PersistenceError("unavailable", "injected append failure")),
+                }),
+              );
+            }
+            await target.append(name, update, options);
+          };
+        }
+        const value = Reflect.get(target, property);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    server = await startServer({ authSecret: secret, databaseSchema: schema, store });
+    tokens.ada = await signToken(secret, { sub: "ada", name: "Ada", access: { "*": "editor" } });
+    tokens.grace = await signToken(secret, { sub: "grace", name: "Grace", access: { "*": "editor" } });
+  });
+  afterAll(async () => {
+    for (const client of clients) client.destroy();
+    await server.close();
+    await inner.close();
+    await dropSchema(schema);
+  });
+
+  /** A spec Grace has open, whose summary said `then` at a version and says `now` since. */
+  async function restorable(then: string, now: string): Promise<{ name: string; grace: Client; versionId: string }> {
+    const created = await api<DocumentSummary>("/api/documents", "ada", { kind: "spec", title: "Restored" });
+    const name = created.body.name;
+    const grace = connect(server.wsUrl, name, { token: tokens.grace });
+    clients.push(grace);
+    await synced(grace);
+    rewrite(grace.doc, "Summary", then);
+    await grace.acknowledged();
+    const version = await api<VersionSummary>(`/api/documents/${encodeURIComponent(name)}/versions`, "ada", {
+      label: "Then",
+    });
+    rewrite(grace.doc, "Summary", now);
+    await grace.acknowledged();
+    return { name, grace, versionId: version.body.id };
+  }
+
+  it("is delivered at once, answered once committed, and stored as the restorer's", async () => {
+    const { name, grace, versionId } = await restorable("The version's text.", "Grace's later text.");
+    const held = holdNextAppendBy("ada");
+    let answered = false;
+    const restoring = api<HistoryChangeResult>(
+      `/api/documents/${encodeURIComponent(name)}/versions/${versionId}/restore`,
+      "ada",
+      {},
+    ).finally(() => {
+      answered = true;
+    });
+    const append = await held;
+    // Grace has the restored text while its append waits for the database; the restore is not done yet.
+    await waitFor(() => textAfter(grace.doc, "Summary") === "The version's text.", "Grace sees the restore");
+    expect(answered).toBe(false);
+    append.commit();
+    const restored = await restoring;
+    expect(restored.status).toBe(200);
+    expect(textAfter(await storedDoc(schema, name), "Summary")).toBe("The version's text.");
+    const diff = await api<DocumentDiff>(
+      `/api/documents/${encodeURIComponent(name)}/diff?from=${restored.body.before.id}`,
+      "grace",
+    );
+    expect(diff.body.summary.map((line) => line.author)).toEqual(["ada"]);
+  });
+
+  it("answers 503 when its append fails, and resets the document like any failed append", async () => {
+    const { name, grace, versionId } = await restorable("Old text.", "New text.");
+    const held = holdNextAppendBy("ada");
+    const restoring = api<unknown>(
+      `/api/documents/${encodeURIComponent(name)}/versions/${versionId}/restore`,
+      "ada",
+      {},
+    );
+    (await held).fail();
+    expect((await restoring).status).toBe(503);
+    await waitFor(() => grace.closeCodes.includes(4500), "Grace's connection reset");
   });
 });
 
