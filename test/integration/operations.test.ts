@@ -145,6 +145,21 @@ describe("operating the server", () => {
     expect(identity).toMatchObject({ id: "u1", name: "Ada", access: { "spec/*": "editor" } });
   });
 
+  it("prints the token command's help, and points to it when an option is missing", () => {
+    for (const flag of ["--help", "-h"]) {
+      const help = spawnSync(process.execPath, [cli, "token", flag], { encoding: "utf8" });
+      expect(help.status, flag).toBe(0);
+      expect(help.stdout).toMatch(/^Usage: tandem-server token --sub ID --name NAME --access SPEC/);
+      expect(help.stdout).toContain("roles: owner, editor, commenter, viewer");
+    }
+    const missing = spawnSync(process.execPath, [cli, "token", "--sub", "u1", "--name", "Ada"], {
+      env: { ...process.env, AUTH_SECRET: "a-cli-test-secret-that-is-long-enough!!" },
+      encoding: "utf8",
+    });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/--access.*--help/);
+  });
+
   it("explains a bad setting and exits 2", () => {
     const result = spawnSync(process.execPath, [cli], {
       env: { ...process.env, PORT: "not-a-port" },
