@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { parseAccessSpec } from "./auth/access.js";
 import { signToken } from "./auth/identity.js";
