@@ -1,6 +1,9 @@
 // `npm start` (or `pnpm start`): bring Node and pnpm if this machine lacks
 // them, install and build what changed, then run the server in the
 // foreground. Extra arguments go to the server (`npm start -- --port 8080`).
+// package.json runs it with `exec`, so that no shell sits between npm or pnpm
+// and this script: on Ctrl-C the shell would die at once, and pnpm report the
+// graceful shutdown that follows as a failed command.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { build, install } from "./lib/prepare.mjs";
