@@ -29,17 +29,20 @@ export function install(toolchain) {
  * @param {import("./toolchain.mjs").Toolchain} toolchain
  */
 export function build(toolchain) {
-  say("building (tsc -b, then the examples whose sources changed)");
+  say("building the packages (tsc -b)");
   run(toolchain.node, [join(root, "node_modules", "typescript", "bin", "tsc"), "-b"], toolchain.env);
   const stale = [];
+  const current = [];
   for (const dir of examples()) {
     const hash = hashFiles(root, buildInputs(root, dir));
     const stamp = join(dir, "node_modules", ".cache", "tandem", "build.sha256");
-    if (isCurrent(stamp, hash, [join(dir, "dist", "index.html")])) continue;
-    stale.push({ dir, stamp, hash });
+    if (isCurrent(stamp, hash, [join(dir, "dist", "index.html")])) current.push(relative(root, dir));
+    else stale.push({ dir, stamp, hash });
   }
+  if (current.length > 0) say(`${current.join(" and ")}: unchanged since the last build, not rebuilt`);
   if (stale.length === 0) return;
   const filters = stale.flatMap(({ dir }) => ["--filter", `./${relative(root, dir)}`]);
+  say(`building ${stale.map(({ dir }) => relative(root, dir)).join(" and ")} (vite)`);
   run("pnpm", ["--recursive", ...filters, "build"], toolchain.env);
   for (const { stamp, hash } of stale) recordCurrent(stamp, hash);
 }
