@@ -85,8 +85,11 @@ function SignedOut({ reason, message }: { reason: "missing" | "refused"; message
         </p>
         {message && <p className="muted">Server said: {message}</p>}
         <p className="muted">
-          Running the server yourself? Open <code>/#token=&lt;token&gt;</code> with a token made in Tandem's folder,
-          with the server's <code>AUTH_SECRET</code> set, by <code data-testid="token-command">{tokenCommand}</code>
+          Running the server yourself? In Tandem's folder, with the server's <code>AUTH_SECRET</code> set, this prints a
+          token to open as <code>/#token=&lt;token&gt;</code>:
+        </p>
+        <p>
+          <code data-testid="token-command">{tokenCommand}</code>
         </p>
       </div>
     </main>
