@@ -8,11 +8,13 @@ import {
   arriveWithToken,
   createSpecByApi,
   editorText,
+  openWithToken,
   paragraphAfter,
   rewriteParagraph,
   selectPhrase,
   shownPlaceholder,
   textWithoutCarets,
+  waitForEditor,
 } from "./support/tandem-page.js";
 
 const secret = "an-e2e-secret-that-is-long-enough-for-hs256";

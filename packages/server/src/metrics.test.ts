@@ -3,7 +3,11 @@ import { createMetrics } from "./metrics.js";
 
 describe("metric names", () => {
   it("all start with tandem_ once, and the process metrics keep prom-client's own names after it", async () => {
-    const names = (await createMetrics(() => 0).registry.getMetricsAsJSON()).map((metric) => metric.name);
+    const { registry } = createMetrics(
+      () => 0,
+      () => 0,
+    );
+    const names = (await registry.getMetricsAsJSON()).map((metric) => metric.name);
     expect(names.length).toBeGreaterThan(10);
     for (const name of names) expect(name).toMatch(/^tandem_(?!tandem_|process_process_|process_nodejs_)[a-z0-9_]+$/);
     expect(names).toEqual(
