@@ -190,7 +190,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       hocuspocus = instance;
       const routes = [
         ...documentApiRoutes({ store: opened, hocuspocus: instance, authenticator }),
-        ...coreRoutes(opened, metrics, logger),
+        ...coreRoutes(opened, metrics, logger, settings.metricsToken),
       ];
       httpServer.on("request", createRequestListener(routes, settings.staticDir ?? defaultStaticDir(), logger));
       httpServer.on("upgrade", (request, socket, head) => collab.handleUpgrade(request, socket, head));

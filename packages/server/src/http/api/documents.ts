@@ -17,9 +17,9 @@ import { listedMetadataOf } from "../../documents/metadata.js";
 import { newDocumentName } from "../../documents/names.js";
 import { presentIn } from "../../documents/presence.js";
 import { templateUpdate } from "../../documents/templates.js";
-import { type Route, sendJson } from "../routes.js";
+import type { Route } from "../routes.js";
 import { authenticateRequest, readJsonBody } from "./request.js";
-import { type ApiErrors, type ApiFailure, type ApiResult, fail, sendFailure } from "./respond.js";
+import { type ApiErrors, type ApiFailure, type ApiResult, fail, sendFailure, sendJson } from "./respond.js";
 import { createBody, describeIssues, listQuery } from "./schemas.js";
 
 /** What the documents API needs from the server. */
@@ -197,13 +197,6 @@ export function documentApiRoutes(context: DocumentApiContext): Route[] {
       method: "GET",
       path: prefix,
       handler: endpoint(context, 200, (id, _req, url) => getDocument(context, id, url.pathname.slice(prefix.length))),
-    },
-    {
-      // Without this, an unknown API path would fall through to the page's index.html.
-      method: "GET",
-      path: "/api/",
-      handler: async (request, response) =>
-        sendFailure(response, { code: "not-found", message: `no such endpoint: ${(request.url ?? "").slice(0, 200)}` }),
     },
   ];
 }
