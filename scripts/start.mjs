@@ -1,27 +1,25 @@
-// `pnpm start`: install what is missing, build, then run the server in the
-// foreground. Plain JavaScript with no dependencies, because it runs before
-// anything is installed.
-import { spawn, spawnSync } from "node:child_process";
+// `npm start` (or `pnpm start`): bring Node and pnpm if this machine lacks
+// them, install and build what changed, then run the server in the
+// foreground. Extra arguments go to the server (`npm start -- --port 8080`).
+// package.json runs it with `exec`, so that no shell sits between npm or pnpm
+// and this script: on Ctrl-C the shell would die at once, and pnpm report the
+// graceful shutdown that follows as a failed command.
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { build, install } from "./lib/prepare.mjs";
+import { leaveInterruptsToChildren, root } from "./lib/run.mjs";
+import { ensureToolchain } from "./lib/toolchain.mjs";
 
-function run(command, args) {
-  const result = spawnSync(command, args, { stdio: "inherit" });
-  if (result.status !== 0) process.exit(result.status ?? 1);
-}
+leaveInterruptsToChildren();
+const toolchain = ensureToolchain();
+install(toolchain);
+build(toolchain);
 
-const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
-if (major < 22 || (major === 22 && minor < 12)) {
-  console.error(`Tandem needs Node 22.12 or newer; this is ${process.version}.`);
-  process.exit(1);
-}
-
-// Quick when nothing changed (no network once the store has everything).
-run("pnpm", ["install", "--frozen-lockfile", "--prefer-offline"]);
-run("pnpm", ["build"]);
-
-const server = spawn(process.execPath, ["packages/server/dist/cli.js", ...process.argv.slice(2)], { stdio: "inherit" });
-// Ctrl-C reaches the server too (same process group); let it shut down
-// gracefully and report its own exit status instead of dying first.
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => server.kill(signal));
-}
+const server = spawn(toolchain.node, [join(root, "packages", "server", "dist", "cli.js"), ...process.argv.slice(2)], {
+  stdio: "inherit",
+  env: toolchain.env,
+});
+// A SIGTERM sent to this script alone (a supervisor, `kill`) is for the server;
+// Ctrl-C reaches the server from the terminal already.
+process.on("SIGTERM", () => server.kill("SIGTERM"));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

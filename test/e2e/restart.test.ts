@@ -1,6 +1,12 @@
+import { mkdtempSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createPGliteStore } from "@tandem/persistence";
 import { DocumentFields } from "@tandem/protocol";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
 import { dropSchema, freshSchemaName } from "../support/postgres.js";
 import { type ServerProcess, startServerProcess, storedDoc } from "../support/server-harness.js";
 import { Cast, launchBrowser, type Person, waitTimeoutMs } from "./support/browser.js";
@@ -14,19 +20,70 @@ import {
   waitForSaved,
 } from "./support/tandem-page.js";
 
+/** Where the restarted server keeps its documents, and how the test reads them once it is gone. */
+interface Storage {
+  readonly kind: "postgres" | "pglite";
+  /** Environment of the server process. */
+  readonly env: Record<string, string>;
+  /** The stored document, read by a store of the test's own (the server must be stopped for PGlite). */
+  stored(document: string): Promise<Y.Doc>;
+  remove(): Promise<void>;
+}
+
+function onPostgres(): Storage {
+  const schema = freshSchemaName("e2e_restart");
+  return {
+    kind: "postgres",
+    env: { DATABASE_SCHEMA: schema },
+    stored: (document) => storedDoc(schema, document),
+    remove: () => dropSchema(schema),
+  };
+}
+
+/** `pnpm start`'s default: PGlite in a data directory, which only one process may open at a time. */
+function onPGlite(): Storage {
+  const dataDir = mkdtempSync(join(tmpdir(), "tandem-e2e-restart-"));
+  return {
+    kind: "pglite",
+    env: { DATABASE_URL: "", DATA_DIR: dataDir },
+    async stored(document) {
+      const store = await createPGliteStore({ dataDir });
+      try {
+        const doc = new Y.Doc();
+        await store.load(document, doc);
+        return doc;
+      } finally {
+        await store.close();
+      }
+    },
+    remove: () => rm(dataDir, { recursive: true, force: true }),
+  };
+}
+
 /**
  * The server is killed (SIGKILL: no goodbye, no flush) while two people type,
- * and started again on the same port and database, so the pages reconnect to
- * the URL they were loaded from.
+ * and started again on the same port and storage, so the pages reconnect to
+ * the URL they were loaded from. On Postgres and on PGlite.
  */
-describe("a server restart while two people type", () => {
-  const schema = freshSchemaName("e2e_restart");
+describe.each([
+  { name: "Postgres", storage: onPostgres },
+  { name: "PGlite", storage: onPGlite },
+])("a server restart while two people type, on $name", ({ storage: makeStorage }) => {
+  const storage = makeStorage();
   let server: ServerProcess;
   let cast: Cast;
 
+  /** Starts the server on `storage`, and checks it really uses it. */
+  async function startOnStorage(env: Record<string, string> = {}): Promise<ServerProcess> {
+    const started = await startServerProcess({ ...storage.env, ...env });
+    const listening = started.stdout.map((line) => JSON.parse(line) as { msg?: string; storage?: string });
+    expect(listening.find((entry) => entry.msg === "listening")?.storage).toBe(storage.kind);
+    return started;
+  }
+
   beforeAll(async () => {
     let browser: Browser;
-    [server, browser] = await Promise.all([startServerProcess({ DATABASE_SCHEMA: schema }), launchBrowser()]);
+    [server, browser] = await Promise.all([startOnStorage(), launchBrowser()]);
     cast = new Cast(browser);
   });
 
@@ -38,11 +95,11 @@ describe("a server restart while two people type", () => {
     await cast?.close();
     server?.child.kill("SIGKILL");
     await server?.exited;
-    await dropSchema(schema);
+    await storage.remove();
   });
 
   const arrive = (label: string, document: string, name: string, color: string) =>
-    arriveAsNewVisitor(cast, label, server.url, document, { name, color });
+    arriveAsNewVisitor(cast, `${label} on ${storage.kind}`, server.url, document, { name, color });
   const saved = (person: Person) => waitForSaved(person.page);
 
   it("reconnects both, loses nothing typed and ends saved", async () => {
@@ -73,7 +130,7 @@ describe("a server restart while two people type", () => {
         })
         .not.toBe("saved");
     }
-    server = await startServerProcess({ DATABASE_SCHEMA: schema, PORT: port });
+    server = await startOnStorage({ PORT: port });
     expect(new URL(server.url).port).toBe(port);
     await typing;
 
@@ -97,8 +154,10 @@ describe("a server restart while two people type", () => {
     await Promise.all([saved(ada), saved(grace)]);
     expect(await textWithoutCarets(editorText(ada.page))).toBe(await textWithoutCarets(editorText(grace.page)));
 
-    // "Saved" means stored: the database holds everything both typed.
-    const stored = (await storedDoc(schema, document)).getXmlFragment(DocumentFields.content).toString();
+    // "Saved" means stored: killed once more, the server leaves everything both typed in the storage.
+    server.child.kill("SIGKILL");
+    await server.exited;
+    const stored = (await storage.stored(document)).getXmlFragment(DocumentFields.content).toString();
     expect(stored).toContain(summary);
     expect(stored).toContain(problem);
   });

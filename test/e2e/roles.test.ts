@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { signToken } from "@tandem/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Person, waitTimeoutMs } from "./support/browser.js";
@@ -6,11 +8,13 @@ import {
   arriveWithToken,
   createSpecByApi,
   editorText,
+  openWithToken,
   paragraphAfter,
   rewriteParagraph,
   selectPhrase,
   shownPlaceholder,
   textWithoutCarets,
+  waitForEditor,
 } from "./support/tandem-page.js";
 
 const secret = "an-e2e-secret-that-is-long-enough-for-hs256";
@@ -97,5 +101,23 @@ describe("roles on the standalone page", () => {
     await expect
       .poll(() => editorText(ada.page).getByTestId("comment-highlight").allTextContents(), { timeout: waitTimeoutMs })
       .toEqual(["two or three sentences"]);
+  });
+
+  it("tells a visitor without a token how to make one, and the command works as printed", async () => {
+    const document = await createSpecByApi(stage.server.url, "Token hint", tokens.editor);
+    const visitor = await stage.cast.join("no-token");
+    await visitor.page.goto(`${stage.server.url}/#/d/${document}`);
+    await visitor.page.getByTestId("signed-out").waitFor();
+    const command = (await visitor.page.getByTestId("token-command").textContent()) ?? "";
+
+    // In the repository's folder, with the server's AUTH_SECRET, as the page says.
+    const printed = spawnSync("sh", ["-c", command], {
+      cwd: join(import.meta.dirname, "..", ".."),
+      env: { ...process.env, AUTH_SECRET: secret },
+      encoding: "utf8",
+    });
+    expect(printed.status, `${command}: ${printed.stderr}`).toBe(0);
+    await openWithToken(visitor.page, stage.server.url, document, printed.stdout.trim());
+    await waitForEditor(visitor.page, true);
   });
 });

@@ -258,7 +258,20 @@ describe("documents API with AUTH_SECRET", () => {
     const missing = await call(server.url, "/api/documents/spec/nothing-here", { token: editor });
     expect(missing.status).toBe(404);
     expect(errorCode(missing)).toBe("not-found");
-    expect((await call(server.url, "/api/nope", { token: editor })).status).toBe(404);
+    // Every path under /api is the API's: an unknown one is a JSON 404 (call() checks the type), never the page.
+    for (const [method, path] of [
+      ["GET", "/api"],
+      ["GET", "/api/"],
+      ["GET", "/api/nope"],
+      ["GET", "/api/documentsx"],
+      ["POST", "/api/nope"],
+      ["DELETE", "/api"],
+    ] as const) {
+      const answer = await call(server.url, path, { token: editor, method });
+      expect([answer.status, errorCode(answer)], `${method} ${path}`).toEqual([404, "not-found"]);
+    }
+    // A known endpoint asked with a method it does not take stays a 405.
+    expect((await call(server.url, "/api/session", { token: editor, method: "DELETE" })).status).toBe(405);
   });
 
   it("shows title, status and owner edited through a provider, and who is in the document", async () => {

@@ -49,6 +49,30 @@ describe("operating the server", () => {
     }
   });
 
+  it("serves /metrics only with the bearer token when METRICS_TOKEN is set", async () => {
+    const token = "a-metrics-token-for-the-scraper";
+    const server = await startServer({ metricsToken: token });
+    schemas.push(server.schema);
+    try {
+      const scrape = (authorization?: string) =>
+        fetch(`${server.url}/metrics`, authorization === undefined ? {} : { headers: { authorization } });
+      for (const authorization of [undefined, "Bearer wrong-token", `Basic ${token}`, `Bearer ${token}x`]) {
+        const refused = await scrape(authorization);
+        expect(refused.status, String(authorization)).toBe(401);
+        expect(refused.headers.get("www-authenticate")).toMatch(/^Bearer/);
+        expect(await refused.json()).toMatchObject({ error: { code: "unauthorized" } });
+      }
+      const allowed = await scrape(`Bearer ${token}`);
+      expect(allowed.status).toBe(200);
+      expect(await allowed.text()).toMatch(/^tandem_connections 0$/m);
+      // Health and readiness stay open: orchestrators probe them without credentials.
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("shuts down gracefully on SIGTERM: clients get 4503, the process exits 0, edits are kept", async () => {
     const schema = freshSchemaName("term");
     schemas.push(schema);
@@ -119,6 +143,21 @@ describe("operating the server", () => {
     expect(result.status).toBe(0);
     const identity = await createAuthenticator(secret).authenticate(result.stdout.trim());
     expect(identity).toMatchObject({ id: "u1", name: "Ada", access: { "spec/*": "editor" } });
+  });
+
+  it("prints the token command's help, and points to it when an option is missing", () => {
+    for (const flag of ["--help", "-h"]) {
+      const help = spawnSync(process.execPath, [cli, "token", flag], { encoding: "utf8" });
+      expect(help.status, flag).toBe(0);
+      expect(help.stdout).toMatch(/^Usage: tandem-server token --sub ID --name NAME --access SPEC/);
+      expect(help.stdout).toContain("roles: owner, editor, commenter, viewer");
+    }
+    const missing = spawnSync(process.execPath, [cli, "token", "--sub", "u1", "--name", "Ada"], {
+      env: { ...process.env, AUTH_SECRET: "a-cli-test-secret-that-is-long-enough!!" },
+      encoding: "utf8",
+    });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/--access.*--help/);
   });
 
   it("explains a bad setting and exits 2", () => {

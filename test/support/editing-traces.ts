@@ -4,9 +4,8 @@ import { gunzipSync } from "node:zlib";
 import type * as Y from "yjs";
 
 /**
- * Real recorded editing sessions from ../shared/data/editing-traces.
- * Editing traces from github.com/josephg/editing-traces by Joseph Gentle
- * (json-crdt-* traces by Vadim Dalecky / JSON Joy), CC BY 4.0.
+ * A real recorded editing session, from test/fixtures/editing-traces (its
+ * README lists the traces and their CC BY 4.0 credits).
  */
 export interface EditingTrace {
   readonly endContent: string;
@@ -14,10 +13,10 @@ export interface EditingTrace {
   readonly txns: readonly { readonly patches: readonly (readonly [number, number, string])[] }[];
 }
 
-const tracesDir =
-  process.env.EDITING_TRACES_DIR ?? join(import.meta.dirname, "..", "..", "..", "shared", "data", "editing-traces");
+// Inside the repository: tests and benchmarks need nothing from outside it.
+const tracesDir = join(import.meta.dirname, "..", "fixtures", "editing-traces");
 
-/** Reads a trace by file name without extension, e.g. `automerge-paper` or `concurrent/clownschool`. */
+/** Reads a trace by file name without extension, e.g. `automerge-paper`. */
 export async function readTrace(name: string): Promise<EditingTrace> {
   const raw = await readFile(join(tracesDir, `${name}.json.gz`));
   return JSON.parse(gunzipSync(raw).toString("utf8")) as EditingTrace;

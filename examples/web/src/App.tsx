@@ -70,6 +70,9 @@ async function boot(token: string | undefined, profile: Profile | undefined): Pr
   }
 }
 
+/** What the sign-in page tells whoever runs the server to type (a test runs it as printed). */
+const tokenCommand = `node packages/server/dist/cli.js token --sub you --name "Your Name" --access '*=editor'`;
+
 function SignedOut({ reason, message }: { reason: "missing" | "refused"; message?: string }) {
   return (
     <main className="center-page" data-testid="signed-out">
@@ -82,8 +85,11 @@ function SignedOut({ reason, message }: { reason: "missing" | "refused"; message
         </p>
         {message && <p className="muted">Server said: {message}</p>}
         <p className="muted">
-          Running the server yourself? Create a token with <code>tandem-server token --sub you --name "Your Name"</code>{" "}
-          and open <code>/#token=&lt;token&gt;</code>.
+          Running the server yourself? In Tandem's folder, with the server's <code>AUTH_SECRET</code> set, this prints a
+          token to open as <code>/#token=&lt;token&gt;</code>:
+        </p>
+        <p>
+          <code data-testid="token-command">{tokenCommand}</code>
         </p>
       </div>
     </main>

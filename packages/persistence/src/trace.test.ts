@@ -7,8 +7,9 @@ import type { CommitBatch } from "./options.js";
 import { createPGliteStore } from "./pglite.js";
 import { createPostgresStore } from "./postgres.js";
 
-// Editing traces from github.com/josephg/editing-traces by Joseph Gentle, CC BY 4.0.
-// automerge-paper: the editing history of Kleppmann & Beresford's paper, CC BY 4.0.
+// automerge-paper (the editing history of Kleppmann & Beresford's paper, CC BY 4.0; credits in
+// test/fixtures/editing-traces): the longest real history there is, and the one the cold-load and durability
+// benchmarks measure, so this proves at full size that what they time loads back exactly.
 
 /** Every one of the trace's 259,778 edits becomes an update of its own. */
 async function tracedUpdates() {

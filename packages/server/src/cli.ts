@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { parseAccessSpec } from "./auth/access.js";
 import { signToken } from "./auth/identity.js";
@@ -7,17 +6,10 @@ import { TandemServerError } from "./errors.js";
 import { createLogger } from "./logger.js";
 import { createTandemServer } from "./server.js";
 
-const help = `tandem-server: Tandem's collaboration server
+const tokenHelp = `Usage: tandem-server token --sub ID --name NAME --access SPEC [options]
 
-Usage:
-  tandem-server [flags]            serve on PORT (default 1234)
-  tandem-server token [options]    print a JWT signed with AUTH_SECRET
-  tandem-server --help
+Prints a JWT signed with AUTH_SECRET (HS256), for the page's /#token=… link or a client.
 
-Settings (flag, or environment variable):
-${settingsHelp}
-
-Token options:
   --sub ID            user id (required)
   --name NAME         display name (required)
   --access SPEC       pattern=role[,pattern=role…] (required), e.g. 'spec/*=editor,idea/*=viewer'
@@ -26,8 +18,25 @@ Token options:
   --expires DURATION  lifetime, e.g. 30m, 1h, 7d (default 12h)
   --auth-secret S     instead of AUTH_SECRET
 
+Example:
+  AUTH_SECRET=… tandem-server token --sub ada --name "Ada Lovelace" --access '*=editor'`;
+
+const help = `tandem-server: Tandem's collaboration server
+
+Usage:
+  tandem-server [flags]            serve on PORT (default 1234)
+  tandem-server token [options]    print a JWT signed with AUTH_SECRET (tandem-server token --help)
+  tandem-server --help
+
+Settings (flag, or environment variable):
+${settingsHelp}
+
+${tokenHelp}
+
 Exit codes: 0 after a clean shutdown, 1 when the server failed or could not
 flush pending edits, 2 for bad settings. See docs/server.md.`;
+
+const asksForHelp = (argv: readonly string[]) => argv.includes("--help") || argv.includes("-h");
 
 function parse(argv: string[], options: ParseArgsOptionsConfig) {
   try {
@@ -105,10 +114,12 @@ async function serve(argv: string[]): Promise<void> {
 
 const [command, ...rest] = process.argv.slice(2);
 const run =
-  command === "--help" || command === "-h"
-    ? async () => void process.stdout.write(`${help}\n`)
-    : command === "token"
-      ? () => printToken(rest)
+  command === "token"
+    ? asksForHelp(rest)
+      ? async () => void process.stdout.write(`${tokenHelp}\n`)
+      : () => printToken(rest)
+    : asksForHelp(process.argv.slice(2))
+      ? async () => void process.stdout.write(`${help}\n`)
       : () => serve(process.argv.slice(2));
 
 run().catch((error: unknown) => {

@@ -29,11 +29,13 @@ describe("loadConfig", () => {
       DATABASE_URL: "postgres://db/x",
       LOG_LEVEL: "warn",
       AUTH_SECRET: "",
+      METRICS_TOKEN: "a-token-for-the-scraper",
     });
     expect(config).toMatchObject({
       port: 9000,
       databaseUrl: "postgres://db/x",
       logLevel: "warn",
+      metricsToken: "a-token-for-the-scraper",
       maxBufferedBytes: 1024 * 1024,
       maxQueuedBytes: 4096,
     });
@@ -42,7 +44,7 @@ describe("loadConfig", () => {
 
   it("names every bad setting", () => {
     try {
-      loadConfig([], { PORT: "http", REDIS_URL: "localhost:6379", AUTH_SECRET: "short" });
+      loadConfig([], { PORT: "http", REDIS_URL: "localhost:6379", AUTH_SECRET: "short", METRICS_TOKEN: "short" });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(TandemServerError);
@@ -50,6 +52,7 @@ describe("loadConfig", () => {
       expect((error as Error).message).toMatch(/port/);
       expect((error as Error).message).toMatch(/redisUrl/);
       expect((error as Error).message).toMatch(/authSecret: must be at least 32/);
+      expect((error as Error).message).toMatch(/metricsToken: must be at least 16/);
     }
   });
 

@@ -3,7 +3,8 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 /** Every Prometheus metric the server exports, on a registry of its own (no global state between instances). */
 export function createMetrics(documentsLoaded: () => number, unauthenticatedBytes: () => number) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "tandem_process_" });
+  // prom-client names its defaults process_* and nodejs_*: the prefix is only "tandem_".
+  collectDefaultMetrics({ register: registry, prefix: "tandem_" });
   const metrics = {
     registry,
     connections: new Gauge({ name: "tandem_connections", help: "Open WebSocket connections", registers: [registry] }),

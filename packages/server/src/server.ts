@@ -198,7 +198,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
           authenticator,
           history: new DocumentHistory(opened, instance, durable),
         }),
-        ...coreRoutes(opened, metrics, logger),
+        ...coreRoutes(opened, metrics, logger, settings.metricsToken),
       ];
       httpServer.on("request", createRequestListener(routes, settings.staticDir ?? defaultStaticDir(), logger));
       httpServer.on("upgrade", (request, socket, head) => collab.handleUpgrade(request, socket, head));

@@ -1,7 +1,10 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { DocumentStore } from "@tandem/persistence";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
+import { bearerToken } from "./api/request.js";
+import { sendFailure, sendJson } from "./api/respond.js";
 import { requestPath } from "./request-path.js";
 import { staticFiles } from "./static-files.js";
 
@@ -19,14 +22,17 @@ export interface Route {
   readonly handler: RouteHandler;
 }
 
-/** Sends `body` as JSON, never cached. */
-export function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
-  response.end(JSON.stringify(body));
-}
-
-/** Liveness, readiness and Prometheus metrics. */
-export function coreRoutes(store: DocumentStore, metrics: Metrics, logger: Logger): Route[] {
+/**
+ * Liveness, readiness and Prometheus metrics; with `metricsToken`, `/metrics`
+ * answers only `Authorization: Bearer <metricsToken>`.
+ */
+export function coreRoutes(
+  store: DocumentStore,
+  metrics: Metrics,
+  logger: Logger,
+  metricsToken: string | undefined,
+): Route[] {
+  const allowed = metricsToken === undefined ? () => true : bearerMatches(metricsToken);
   return [
     {
       method: "GET",
@@ -50,13 +56,35 @@ export function coreRoutes(store: DocumentStore, metrics: Metrics, logger: Logge
     {
       method: "GET",
       path: "/metrics",
-      handler: async (_request, response) => {
+      handler: async (request, response) => {
+        if (!allowed(request)) {
+          sendFailure(response, {
+            code: "unauthorized",
+            message: "/metrics needs 'Authorization: Bearer <METRICS_TOKEN>'",
+          });
+          return;
+        }
         const body = await metrics.registry.metrics();
         response.writeHead(200, { "content-type": metrics.registry.contentType });
         response.end(body);
       },
     },
   ];
+}
+
+/** Whether a request carries `Bearer <token>`, compared in constant time (digests, so lengths leak nothing either). */
+function bearerMatches(token: string): (request: IncomingMessage) => boolean {
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  const expected = digest(token);
+  return (request) => {
+    const given = bearerToken(request.headers.authorization);
+    return given !== undefined && timingSafeEqual(digest(given), expected);
+  };
+}
+
+/** `/api` and everything under it is the REST API's: an unknown path there is a JSON 404, never the page's HTML. */
+function isApiPath(pathname: string): boolean {
+  return pathname === "/api" || pathname.startsWith("/api/");
 }
 
 /**
@@ -71,11 +99,15 @@ export function createRequestListener(routes: readonly Route[], staticDir: strin
       sendJson(response, 400, { error: { code: "invalid-request", message: "malformed request target" } });
       return;
     }
-    const route = routes.find(
+    const onPath = routes.filter(
       (candidate) =>
-        candidate.method === request.method &&
-        (candidate.path === pathname || (candidate.path.endsWith("/") && pathname.startsWith(candidate.path))),
+        candidate.path === pathname || (candidate.path.endsWith("/") && pathname.startsWith(candidate.path)),
     );
+    const route = onPath.find((candidate) => candidate.method === request.method);
+    if (route === undefined && onPath.length === 0 && isApiPath(pathname)) {
+      sendFailure(response, { code: "not-found", message: `no such endpoint: ${pathname.slice(0, 200)}` });
+      return;
+    }
     const handler = route?.handler ?? (request.method === "GET" || request.method === "HEAD" ? serveStatic : undefined);
     if (!handler) {
       sendJson(response, 405, { error: { code: "method-not-allowed", message: `${request.method} ${pathname}` } });

@@ -215,12 +215,5 @@ export function documentApiRoutes(context: DocumentApiContext): Route[] {
     },
     { method: "GET", path: DOCUMENT_PREFIX, handler: document },
     { method: "POST", path: DOCUMENT_PREFIX, handler: document },
-    {
-      // Without this, an unknown API path would fall through to the page's index.html.
-      method: "GET",
-      path: "/api/",
-      handler: async (request, response) =>
-        sendFailure(response, { code: "not-found", message: `no such endpoint: ${(request.url ?? "").slice(0, 200)}` }),
-    },
   ];
 }

@@ -2,10 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { accessTo, type Identity } from "../../auth/identity.js";
 import type { DocumentHistory } from "../../history/service.js";
-import { sendJson } from "../routes.js";
 import type { DocumentPath } from "./document-path.js";
 import { readJsonBody } from "./request.js";
-import { type ApiResult, fail } from "./respond.js";
+import { type ApiResult, fail, sendJson } from "./respond.js";
 import { createVersionBody, describeIssues, diffQuery, readVersionQuery, revertBody, versionPath } from "./schemas.js";
 import { fromStore } from "./store-result.js";
 

@@ -16,9 +16,9 @@ export async function authenticateRequest(
   authenticator: Authenticator,
 ): Promise<ApiResult<Identity>> {
   const header = request.headers.authorization;
-  const match = header === undefined ? undefined : /^Bearer[ ]+(\S.*)$/i.exec(header);
-  if (header !== undefined && !match) return fail("unauthorized", "the Authorization header must be 'Bearer <token>'");
-  const token = match?.[1]?.trim();
+  const token = bearerToken(header);
+  if (header !== undefined && token === undefined)
+    return fail("unauthorized", "the Authorization header must be 'Bearer <token>'");
   if (token === undefined && !authenticator.devMode) return fail("unauthorized", "a bearer token is required");
   try {
     return { ok: true, value: await authenticator.authenticate(token ?? "") };
@@ -27,6 +27,12 @@ export async function authenticateRequest(
       return fail("unauthorized", error.message);
     throw error;
   }
+}
+
+/** The token of an `Authorization: Bearer <token>` header; `undefined` when there is no such header. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = header === undefined ? undefined : /^Bearer[ ]+(\S.*)$/i.exec(header);
+  return match?.[1]?.trim();
 }
 
 /**

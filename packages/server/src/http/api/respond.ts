@@ -1,6 +1,11 @@
 import type { ServerResponse } from "node:http";
 import type { ApiErrorBody } from "@tandem/protocol";
-import { sendJson } from "../routes.js";
+
+/** Sends `body` as JSON, never cached. */
+export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  response.end(JSON.stringify(body));
+}
 
 /**
  * The REST API's error codes and their HTTP statuses. Every error answer is
