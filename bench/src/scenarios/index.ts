@@ -4,6 +4,7 @@ import { coldLoad } from "./cold-load.js";
 import type { ScenarioContext } from "./context.js";
 import { crowd, presenceAtScale } from "./crowds.js";
 import { durability } from "./durability.js";
+import { history } from "./history.js";
 import { hotDocument } from "./hot-document.js";
 import { idle } from "./idle.js";
 import { isolation } from "./isolation.js";
@@ -42,6 +43,10 @@ export const scenarios = {
   "bulk-writer": {
     title: "12. Bulk writer: one client replays rustcode in bursts of 400 transactions",
     run: bulkWriter,
+  },
+  history: {
+    title: "13. History: open the history and diff two versions of the automerge-paper document",
+    run: history,
   },
 } satisfies Record<string, Scenario>;
 

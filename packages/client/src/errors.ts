@@ -5,8 +5,15 @@
  * - `not-found`: no thread or comment with that id.
  * - `invalid-argument`: an empty comment, an empty or unknown selection, a malformed option.
  * - `destroyed`: the connection or document was already closed.
+ * - `unavailable`: the server could not be reached, or could not answer a request (its message says why).
  */
-export type TandemClientErrorCode = "read-only" | "not-author" | "not-found" | "invalid-argument" | "destroyed";
+export type TandemClientErrorCode =
+  | "read-only"
+  | "not-author"
+  | "not-found"
+  | "invalid-argument"
+  | "destroyed"
+  | "unavailable";
 
 /** The one error class of `@tandem/client`. */
 export class TandemClientError extends Error {

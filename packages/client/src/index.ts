@@ -29,6 +29,19 @@ export type { ToolbarProps } from "./editor/Toolbar.js";
 export { Toolbar } from "./editor/Toolbar.js";
 export type { TandemClientErrorCode } from "./errors.js";
 export { isTandemClientError, TandemClientError } from "./errors.js";
+export type { AuthorsById } from "./history/ContentView.js";
+export { ContentView } from "./history/ContentView.js";
+export { HistoryClient } from "./history/client.js";
+export type { HistoryPanelProps } from "./history/HistoryPanel.js";
+export { HistoryPanel } from "./history/HistoryPanel.js";
+export type { Loaded } from "./history/useHistory.js";
+export {
+  useAuthorship,
+  useDiff,
+  useHistoryClient,
+  useVersionContent,
+  useVersions,
+} from "./history/useHistory.js";
 export type { TandemUser, TandemUserInput } from "./identity.js";
 export { resolveUser, userFromToken } from "./identity.js";
 export type { Observable } from "./observable.js";

@@ -1,3 +1,4 @@
+import type { AuthoredRanges } from "./attribution.js";
 import { Encoding, type StoredUpdate, type UnappliedRow } from "./encoding.js";
 import type { MergedRows } from "./merge-thread.js";
 import type { SqlClient, SqlExecutor } from "./sql-client.js";
@@ -23,6 +24,54 @@ export interface LogRow {
   readonly seq: string | bigint | number;
   readonly data: Uint8Array;
   readonly encoding: number;
+  /** The user id it was appended with, or null. */
+  readonly author: string | null;
+}
+
+/** Authorship rows: `action` 1 for insertions, 2 for deletions (see migration 0003). */
+const AuthorshipAction = { insertion: 1, deletion: 2 } as const;
+
+/** Writes attributed id ranges into `tandem_authorship`, in one statement. */
+export async function writeAuthorship(tx: SqlExecutor, name: string, ranges: AuthoredRanges): Promise<void> {
+  const rows = [
+    ...ranges.insertions.map((range) => ({ ...range, action: AuthorshipAction.insertion })),
+    ...ranges.deletions.map((range) => ({ ...range, action: AuthorshipAction.deletion })),
+  ];
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO tandem_authorship (document_name, action, client, clock, length, author)
+     SELECT $1, * FROM unnest($2::smallint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[])`,
+    [
+      name,
+      rows.map((row) => row.action),
+      rows.map((row) => row.client),
+      rows.map((row) => row.clock),
+      rows.map((row) => row.length),
+      rows.map((row) => row.author),
+    ],
+  );
+}
+
+/** Reads a document's folded authorship. */
+export async function readAuthorship(sql: SqlExecutor, name: string): Promise<AuthoredRanges> {
+  const rows = await sql.query<{ action: number; client: string; clock: string; length: string; author: string }>(
+    "SELECT action, client, clock, length, author FROM tandem_authorship WHERE document_name = $1",
+    [name],
+  );
+  const ranges = {
+    insertions: [] as AuthoredRanges["insertions"][number][],
+    deletions: [] as AuthoredRanges["deletions"][number][],
+  };
+  for (const row of rows) {
+    const range = {
+      client: Number(row.client),
+      clock: Number(row.clock),
+      length: Number(row.length),
+      author: row.author,
+    };
+    (row.action === AuthorshipAction.insertion ? ranges.insertions : ranges.deletions).push(range);
+  }
+  return ranges;
 }
 
 /** What a compaction did, with the log rows it could not apply (they stay in the log). */
@@ -35,8 +84,10 @@ export interface CompactionOutcome extends CompactionResult {
  * document's advisory lock, so two instances never compact one document at
  * once while appends (which take no lock) continue.
  *
- * `merge` folds the snapshot and the rows into one state (see
- * `mergeStoredUpdates`; the store runs it on its merge thread). Exactly the
+ * `merge` folds the snapshot and the rows into one state and attributes the
+ * rows' edits (see `mergeStoredUpdates`; the store runs it on its merge
+ * thread). The attribution is written in the same transaction that deletes
+ * the rows, so who wrote what is never lost nor counted twice. Exactly the
  * rows that were read are deleted, by their seq, so rows committed meanwhile (whatever their
  * seq: identity values become visible out of order) survive for the next load
  * or compaction. A failure or crash at any step rolls the transaction back and
@@ -57,7 +108,7 @@ export async function compactDocument(
     if (document === undefined) return { foldedRows: 0, snapshotBytes: 0, unapplied: [] };
     const rows = await tx.query<LogRow>(
       // In seq order: Yjs integrates updates fastest in the order they were made.
-      "SELECT seq, data, encoding FROM tandem_updates WHERE document_name = $1 ORDER BY seq",
+      "SELECT seq, data, encoding, author FROM tandem_updates WHERE document_name = $1 ORDER BY seq",
       [name],
     );
     if (rows.length === 0) return { foldedRows: 0, snapshotBytes: document.snapshot?.length ?? 0, unapplied: [] };
@@ -66,15 +117,19 @@ export async function compactDocument(
       document.snapshot === null
         ? null
         : { data: document.snapshot, encoding: document.snapshot_encoding ?? Encoding.V2 };
-    const { state, unapplied } = await merge(snapshot, rows);
+    const { state, unapplied, attribution } = await merge(snapshot, rows);
 
     // A row that threw stays in the log: it may hold edits a later Yjs applies.
     const kept = new Set(unapplied.map(({ row }) => row));
-    const folded = rows.filter((row) => !kept.has(row)).map((row) => String(row.seq));
+    const foldedRows = rows.filter((row) => !kept.has(row));
+    const folded = foldedRows.map((row) => String(row.seq));
+    const lastAuthor = foldedRows.findLast((row) => row.author !== null)?.author ?? null;
     await tx.query(
-      "UPDATE tandem_documents SET snapshot = $2, snapshot_encoding = $3, snapshot_bytes = $4 WHERE name = $1",
-      [name, state, Encoding.V2, state.length],
+      `UPDATE tandem_documents SET snapshot = $2, snapshot_encoding = $3, snapshot_bytes = $4,
+         last_author = COALESCE($5, last_author) WHERE name = $1`,
+      [name, state, Encoding.V2, state.length, lastAuthor],
     );
+    if (attribution) await writeAuthorship(tx, name, attribution);
     await tx.query("DELETE FROM tandem_updates WHERE document_name = $1 AND seq = ANY($2::bigint[])", [name, folded]);
     return { foldedRows: folded.length, snapshotBytes: state.length, unapplied };
   });

@@ -14,19 +14,26 @@ export interface ContractSetup {
 function writer() {
   const doc = new Y.Doc();
   const text = doc.getText("t");
+  const change = (edit: () => void): Uint8Array => {
+    let update: Uint8Array | undefined;
+    const capture = (u: Uint8Array) => {
+      update = u;
+    };
+    doc.once("update", capture);
+    edit();
+    if (update === undefined) throw new Error("no update was produced");
+    return update;
+  };
   return {
     doc,
     text,
     /** Inserts `insert` at `at` (default: the end) and returns the update. */
-    insert(insert: string, at = text.length): Uint8Array {
-      let update: Uint8Array | undefined;
-      const capture = (u: Uint8Array) => {
-        update = u;
-      };
-      doc.once("update", capture);
-      text.insert(at, insert);
-      if (update === undefined) throw new Error("no update was produced");
-      return update;
+    insert: (insert: string, at = text.length): Uint8Array => change(() => text.insert(at, insert)),
+    /** Deletes `length` characters at `at` and returns the update. */
+    remove: (at: number, length: number): Uint8Array => change(() => text.delete(at, length)),
+    /** Takes in everything `other` has, as a sync would. */
+    receive(other: { doc: Y.Doc }): void {
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(other.doc));
     },
   };
 }
@@ -214,6 +221,9 @@ export function runDocumentStoreContract(name: string, setup: () => Promise<Cont
       await store.append("doc/d", w.insert("!"));
       await store.setMetadata("doc/d", { title: "x" });
       await store.createVersion("doc/d", { label: "v1" });
+      await store.append("doc/d", w.insert("?"), { author: "ada" });
+      await store.compact("doc/d");
+      await store.recordAuthor("doc/d", { id: "ada", name: "Ada", color: "#0090ff" });
       expect(await store.delete("doc/d")).toBe(true);
       expect(await store.delete("doc/d")).toBe(false);
       expect(await store.stat("doc/d")).toBeNull();
@@ -223,6 +233,12 @@ export function runDocumentStoreContract(name: string, setup: () => Promise<Cont
       await store.append("doc/d", writer().insert("new"));
       expect(await loadText(store, "doc/d")).toBe("new");
       expect((await store.stat("doc/d"))?.metadata).toEqual({});
+      expect(await store.readAttribution("doc/d")).toEqual({
+        insertions: [],
+        deletions: [],
+        authors: [],
+        lastEditedBy: null,
+      });
     });
 
     it("[DS14] versions keep the state they were taken at", async () => {
@@ -232,8 +248,8 @@ export function runDocumentStoreContract(name: string, setup: () => Promise<Cont
       await store.append("doc/v", w.insert(" second"));
       await store.compact("doc/v");
       const v2 = await store.createVersion("doc/v");
-      expect(v1).toMatchObject({ label: "First draft", createdBy: "u1", documentName: "doc/v" });
-      expect(v2).toMatchObject({ label: null, createdBy: null });
+      expect(v1).toMatchObject({ label: "First draft", createdBy: "u1", documentName: "doc/v", kind: "named" });
+      expect(v2).toMatchObject({ label: null, createdBy: null, kind: "auto" });
       expect(v1.sizeBytes).toBeGreaterThan(0);
       expect((await store.listVersions("doc/v")).map((version) => version.id)).toEqual([v2.id, v1.id]);
       const old = new Y.Doc();
@@ -273,9 +289,16 @@ export function runDocumentStoreContract(name: string, setup: () => Promise<Cont
       await rejectsWith(store.list({ limit: 0 }), "invalid-argument");
       await rejectsWith(store.list({ limit: Number.NaN }), "invalid-argument");
       await rejectsWith(store.list({ limit: 1001 }), "invalid-argument");
+      await rejectsWith(store.append("doc/m", update, { author: "x".repeat(513) }), "invalid-argument");
+      await rejectsWith(store.append("doc/m", update, { author: 7 as unknown as string }), "invalid-argument");
+      const ada = { id: "ada", name: "Ada", color: "#0090ff" };
+      await rejectsWith(store.recordAuthor("doc/m", { ...ada, color: "blue" }), "invalid-argument");
+      await rejectsWith(store.recordAuthor("doc/m", { ...ada, id: "" }), "invalid-argument");
+      await rejectsWith(store.recordAuthor("doc/m", { ...ada, name: "nul\u0000" }), "invalid-argument");
       await store.append("doc/m", update);
       await rejectsWith(store.createVersion("doc/m", { label: "x".repeat(201) }), "invalid-argument");
       await rejectsWith(store.createVersion("doc/m", { label: 7 as unknown as string }), "invalid-argument");
+      await rejectsWith(store.createVersion("doc/m", { kind: "weekly" as never }), "invalid-argument");
       // Nothing above was stored; a 512-character name with any other characters is fine.
       expect((await store.list()).map((info) => info.name)).toEqual(["doc/m"]);
       const longest = `${"ü".repeat(510)}😀`;
@@ -301,6 +324,113 @@ export function runDocumentStoreContract(name: string, setup: () => Promise<Cont
         writers.flatMap((w, i) => Array.from({ length: 10 }, (_, k) => store.append(`doc/${i}`, w.insert(`${i}${k}`)))),
       );
       for (const [i, w] of writers.entries()) expect(await loadText(store, `doc/${i}`)).toBe(w.text.toString());
+    });
+
+    it("[DS20] an append's author owns the items it inserted, before and after compaction", async () => {
+      const ada = writer();
+      const grace = writer();
+      await store.append("doc/who", ada.insert("hello"), { author: "ada" });
+      grace.receive(ada);
+      await store.append("doc/who", grace.insert(" world"), { author: "grace" });
+      await store.append("doc/who", grace.insert("?"));
+      await store.append("doc/who", ada.insert("!", 5), { author: "ada" });
+      const expected = [
+        { client: ada.doc.clientID, clock: 0, length: 6, author: "ada" },
+        { client: grace.doc.clientID, clock: 0, length: 6, author: "grace" },
+      ];
+      const insertions = async () =>
+        [...(await store.readAttribution("doc/who")).insertions].sort((a, b) => a.author.localeCompare(b.author));
+      // Grace's "?" was appended without an author: nobody is said to have written it.
+      expect(await insertions()).toEqual(expected);
+      await store.compact("doc/who");
+      expect(await insertions()).toEqual(expected);
+      await store.append("doc/who", ada.insert("."), { author: "ada" });
+      await store.compact("doc/who");
+      expect(await insertions()).toEqual([{ ...expected[0], length: 7 }, expected[1]]);
+    });
+
+    it("[DS21] a deletion belongs to whoever deleted first; an update naming it again claims nothing", async () => {
+      const ada = writer();
+      const grace = writer();
+      await store.append("doc/del", ada.insert("abcdef"), { author: "ada" });
+      grace.receive(ada);
+      await store.append("doc/del", grace.remove(2, 2), { author: "grace" });
+      ada.receive(grace);
+      await store.append("doc/del", ada.remove(3, 1), { author: "ada" });
+      grace.receive(ada);
+      // A reconnecting client's sync step 2 carries its whole state, with every deletion it knows of.
+      await store.append("doc/del", Y.encodeStateAsUpdate(grace.doc), { author: "grace" });
+      const expected = [
+        { client: ada.doc.clientID, clock: 5, length: 1, author: "ada" },
+        { client: ada.doc.clientID, clock: 2, length: 2, author: "grace" },
+      ];
+      expect((await store.readAttribution("doc/del")).deletions).toEqual(expected);
+      await store.compact("doc/del");
+      expect((await store.readAttribution("doc/del")).deletions).toEqual(expected);
+      expect((await store.readAttribution("doc/del")).insertions).toEqual([
+        { client: ada.doc.clientID, clock: 0, length: 6, author: "ada" },
+      ]);
+    });
+
+    it("[DS22] compaction keeps the content of deleted items for a load into a gc: false document", async () => {
+      const w = writer();
+      await store.append("doc/kept", w.insert("keep all of this"));
+      await store.compact("doc/kept");
+      const before = Y.snapshot(w.doc);
+      await store.append("doc/kept", w.remove(4, 7));
+      await store.compact("doc/kept");
+      await store.append("doc/kept", w.insert(" and more"));
+      await store.compact("doc/kept");
+      const full = new Y.Doc({ gc: false });
+      await store.load("doc/kept", full);
+      expect(full.getText("t").toString()).toBe("keep this and more");
+      expect(Y.createDocFromSnapshot(full, before).getText("t").toString()).toBe("keep all of this");
+    });
+
+    it("[DS23] authors: the latest name and colour of each, and who edited last", async () => {
+      const w = writer();
+      await store.append("doc/people", w.insert("a"), { author: "ada" });
+      await store.recordAuthor("doc/people", { id: "ada", name: "Ada", color: "#0090ff" });
+      await store.recordAuthor("doc/people", { id: "ada", name: "Ada Lovelace", color: "#0090ff" });
+      await store.recordAuthor("doc/people", { id: "grace", name: "Grace", color: "#8e4ec6" });
+      const attribution = await store.readAttribution("doc/people");
+      expect(attribution.authors).toEqual([
+        { id: "ada", name: "Ada Lovelace", color: "#0090ff" },
+        { id: "grace", name: "Grace", color: "#8e4ec6" },
+      ]);
+      expect(await store.listAuthors("doc/people")).toEqual(attribution.authors);
+      expect(attribution.lastEditedBy).toBe("ada");
+      expect((await store.stat("doc/people"))?.lastEditedBy).toBe("ada");
+      await store.append("doc/people", w.insert("b"), { author: "grace" });
+      expect((await store.readAttribution("doc/people")).lastEditedBy).toBe("grace");
+      await store.compact("doc/people");
+      await store.append("doc/people", w.insert("c"));
+      expect((await store.readAttribution("doc/people")).lastEditedBy).toBe("grace");
+      expect((await store.stat("doc/people"))?.lastEditedBy).toBe("grace");
+      expect((await store.list())[0]?.lastEditedBy).toBe("grace");
+    });
+
+    it("[DS24] a version records its kind and who changed the document since the one before", async () => {
+      const ada = writer();
+      const grace = writer();
+      await store.append("doc/vv", ada.insert("Ada's draft"), { author: "ada" });
+      const v1 = await store.createVersion("doc/vv", { label: "Draft", createdBy: "ada" });
+      expect(v1).toMatchObject({ kind: "named", label: "Draft", createdBy: "ada", authors: ["ada"] });
+      grace.receive(ada);
+      await store.append("doc/vv", grace.insert(", reviewed"), { author: "grace" });
+      await store.compact("doc/vv");
+      await store.append("doc/vv", grace.remove(0, 6), { author: "mallory" });
+      const v2 = await store.createVersion("doc/vv", { skipIfUnchanged: true });
+      expect(v2).toMatchObject({ kind: "auto", label: null, authors: ["grace", "mallory"] });
+      // Nothing changed since: an automatic version is not made again.
+      expect(await store.createVersion("doc/vv", { skipIfUnchanged: true })).toEqual(v2);
+      const v3 = await store.createVersion("doc/vv", { kind: "before-restore", createdBy: "grace" });
+      expect(v3).toMatchObject({ kind: "before-restore", createdBy: "grace", authors: [] });
+      expect((await store.listVersions("doc/vv")).map((version) => [version.id, version.kind])).toEqual([
+        [v3.id, "before-restore"],
+        [v2.id, "auto"],
+        [v1.id, "named"],
+      ]);
     });
 
     it("[DS19] close waits for appends in flight, then every call fails with closed", async () => {

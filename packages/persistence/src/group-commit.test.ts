@@ -56,6 +56,33 @@ describe.each(backends)("group commit on $name", (backend) => {
     await store.close();
   });
 
+  it("never merges the appends of two authors into one row", async () => {
+    const batches: CommitBatch[] = [];
+    const store = new SqlDocumentStore(db.kind, db.client(), {
+      compactAfterRows: 0,
+      onBatchCommitted: (batch) => batches.push(batch),
+    });
+    const name = uniqueName("authors");
+    const ada = typist();
+    const grace = typist();
+    const adaKeys = ada.type(20);
+    const graceKeys = grace.type(20);
+    // Interleaved, as two people typing at once.
+    await Promise.all(
+      adaKeys.flatMap((update, i) => [
+        store.append(name, update, { author: "ada" }),
+        store.append(name, graceKeys[i] ?? new Uint8Array(), { author: "grace" }),
+      ]),
+    );
+    expect(batches.map((batch) => [batch.updates, batch.rows])).toEqual([[40, 2]]);
+    const { insertions } = await store.readAttribution(name);
+    expect(insertions).toEqual([
+      { client: ada.doc.clientID, clock: 0, length: 20, author: "ada" },
+      { client: grace.doc.clientID, clock: 0, length: 20, author: "grace" },
+    ]);
+    await store.close();
+  });
+
   it("appends that arrive while a batch commits share the next transaction, and resolve only after COMMIT", async () => {
     const faults = faultySql(db.client());
     const batches: CommitBatch[] = [];

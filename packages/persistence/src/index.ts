@@ -1,3 +1,4 @@
+export type { AuthoredRange, IdRange } from "./attribution.js";
 export type { PersistenceErrorCode } from "./errors.js";
 export { isPersistenceError, PersistenceError } from "./errors.js";
 export type { CommitBatch, StoreOptions } from "./options.js";
@@ -7,7 +8,10 @@ export type { PostgresStoreOptions } from "./postgres.js";
 export { createPostgresStore } from "./postgres.js";
 export type {
   AppendOptions,
+  Attribution,
+  AuthorProfile,
   CompactionResult,
+  CreateVersionOptions,
   DocumentInfo,
   DocumentMetadata,
   DocumentStore,
@@ -15,6 +19,8 @@ export type {
   ListOptions,
   LoadResult,
   VersionInfo,
+  VersionKind,
 } from "./store.js";
+export { VersionKinds } from "./store.js";
 export type { DecodedUpdate } from "./validate-update.js";
 export { validateUpdate } from "./validate-update.js";

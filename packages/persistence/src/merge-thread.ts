@@ -1,7 +1,8 @@
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { MergedState, StoredUpdate, UnappliedRow } from "./encoding.js";
+import type { AuthoredUpdate } from "./attribution.js";
+import type { MergedState, MergeOptions, StoredUpdate, UnappliedRow } from "./encoding.js";
 import type { SlicedState } from "./slices.js";
 
 /** What the merge thread is asked: one document's stored payloads, merged into one state or cut into slices. */
@@ -9,7 +10,8 @@ export interface MergeRequest {
   readonly id: number;
   readonly want: "state" | "slices";
   readonly snapshot: StoredUpdate | null;
-  readonly rows: readonly StoredUpdate[];
+  readonly rows: readonly AuthoredUpdate[];
+  readonly options: MergeOptions;
 }
 
 /** What it answers: the merged state or the slices, or why that threw. */
@@ -32,14 +34,12 @@ function ownRows<Row>(rows: readonly Row[], unapplied: MergedState["unapplied"])
 }
 
 /** A detached copy of `bytes`, exactly their size, so that it can be transferred and cannot be changed meanwhile. */
-function copyOf({ data, encoding }: StoredUpdate): StoredUpdate {
-  return { data: new Uint8Array(data), encoding };
+function copyOf({ data, encoding, author }: AuthoredUpdate): AuthoredUpdate {
+  return { data: new Uint8Array(data), encoding, author: author ?? null };
 }
 
-/** A merge's outcome for its caller: the state, and the caller's own rows that did not apply. */
-export interface MergedRows<Row> {
-  /** The whole document as one V2 update. */
-  readonly state: Uint8Array;
+/** A merge's outcome for its caller: what the thread found, with the caller's own rows that did not apply. */
+export interface MergedRows<Row> extends Omit<MergedState, "unapplied"> {
   readonly unapplied: readonly UnappliedRow<Row>[];
 }
 
@@ -77,30 +77,48 @@ export class MergeThread {
     return this.thread().ready;
   }
 
-  async merge<Row extends StoredUpdate>(snapshot: StoredUpdate | null, rows: readonly Row[]): Promise<MergedRows<Row>> {
-    const { merged } = await this.ask("state", snapshot, rows);
+  async merge<Row extends AuthoredUpdate>(
+    snapshot: StoredUpdate | null,
+    rows: readonly Row[],
+    options: MergeOptions = {},
+  ): Promise<MergedRows<Row>> {
+    const { merged } = await this.ask("state", snapshot, rows, options);
     if (merged === undefined) throw new Error("the merge thread answered without a state");
-    return { state: merged.state, unapplied: ownRows(rows, merged.unapplied) };
+    return { ...merged, unapplied: ownRows(rows, merged.unapplied) };
   }
 
   /**
    * The document the snapshot and rows make, as slices that can be applied
-   * one by one with other work between them (see `stateInSlices`).
+   * one by one with other work between them (see `stateInSlices`); with
+   * `keepDeleted`, the slices keep the content of deleted items.
    */
   async slices<Row extends StoredUpdate>(
     snapshot: StoredUpdate | null,
     rows: readonly Row[],
+    keepDeleted: boolean,
   ): Promise<SlicedRows<Row>> {
-    const { sliced } = await this.ask("slices", snapshot, rows);
+    const { sliced } = await this.ask("slices", snapshot, rows, { keepDeleted });
     if (sliced === undefined) throw new Error("the merge thread answered without slices");
     return { slices: sliced.slices, unapplied: ownRows(rows, sliced.unapplied) };
   }
 
-  private ask(want: MergeRequest["want"], snapshot: StoredUpdate | null, rows: readonly StoredUpdate[]) {
+  private ask(
+    want: MergeRequest["want"],
+    snapshot: StoredUpdate | null,
+    rows: readonly AuthoredUpdate[],
+    options: MergeOptions,
+  ) {
     const { worker } = this.thread();
     const id = this.nextId++;
-    const request: MergeRequest = { id, want, snapshot: snapshot && copyOf(snapshot), rows: rows.map(copyOf) };
-    const transfer = [...(request.snapshot ? [request.snapshot] : []), ...request.rows].map(
+    const since = options.since && copyOf(options.since);
+    const request: MergeRequest = {
+      id,
+      want,
+      snapshot: snapshot && copyOf(snapshot),
+      rows: rows.map(copyOf),
+      options: { ...options, ...(since ? { since } : {}) },
+    };
+    const transfer = [...(request.snapshot ? [request.snapshot] : []), ...(since ? [since] : []), ...request.rows].map(
       ({ data }) => data.buffer as ArrayBuffer,
     );
     return new Promise<MergeReply>((resolve, reject) => {

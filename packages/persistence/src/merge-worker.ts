@@ -11,13 +11,13 @@ import { sliceStoredUpdates } from "./slices.ts";
 const port = parentPort;
 if (port === null) throw new Error("merge-worker runs as a worker thread only");
 
-port.on("message", ({ id, want, snapshot, rows }: MergeRequest) => {
+port.on("message", ({ id, want, snapshot, rows, options }: MergeRequest) => {
   let reply: MergeReply;
   try {
     reply =
       want === "slices"
-        ? { id, sliced: sliceStoredUpdates(snapshot, rows) }
-        : { id, merged: mergeStoredUpdates(snapshot, rows) };
+        ? { id, sliced: sliceStoredUpdates(snapshot, rows, options.keepDeleted) }
+        : { id, merged: mergeStoredUpdates(snapshot, rows, options) };
   } catch (error) {
     reply = { id, error };
   }

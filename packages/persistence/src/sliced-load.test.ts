@@ -53,4 +53,24 @@ describe("loading a large document", () => {
     expect(Y.equalSnapshots(Y.snapshot(target), Y.snapshot(ada))).toBe(true);
     expect(target.getText("t").toString()).toBe(ada.getText("t").toString());
   });
+
+  it("keeps the content of deleted items for a gc: false target, as an unsliced load does", async () => {
+    const writer = new Y.Doc();
+    writer.getText("t").insert(0, "kept ".repeat(SLICED_LOAD_BYTES / 5));
+    await store.append("doc/large-history", Y.encodeStateAsUpdate(writer));
+    await store.compact("doc/large-history");
+    const before = Y.snapshot(writer);
+    const text = writer.getText("t");
+    text.delete(0, text.length / 2);
+    await store.append("doc/large-history", Y.encodeStateAsUpdate(writer));
+    await store.compact("doc/large-history");
+
+    const full = new Y.Doc({ gc: false });
+    let transactions = 0;
+    full.on("afterTransaction", () => transactions++);
+    await store.load("doc/large-history", full);
+    expect(transactions).toBeGreaterThan(2);
+    expect(full.getText("t").toString()).toBe(text.toString());
+    expect(Y.createDocFromSnapshot(full, before).getText("t").toString()).toBe("kept ".repeat(SLICED_LOAD_BYTES / 5));
+  });
 });

@@ -108,8 +108,16 @@ export interface SlicedState {
   readonly unapplied: MergedState["unapplied"];
 }
 
-/** Loads a snapshot and log rows into a fresh Y.Doc (as a load does) and returns it as {@link stateInSlices}. */
-export function sliceStoredUpdates(snapshot: StoredUpdate | null, rows: readonly StoredUpdate[]): SlicedState {
-  const { value, unapplied } = readStoredUpdates(snapshot, rows, (doc) => stateInSlices(doc));
+/**
+ * Loads a snapshot and log rows into a fresh Y.Doc (as a load does) and
+ * returns it as {@link stateInSlices}; with `keepDeleted`, the slices keep the
+ * content of deleted items, for a target made with `gc: false`.
+ */
+export function sliceStoredUpdates(
+  snapshot: StoredUpdate | null,
+  rows: readonly StoredUpdate[],
+  keepDeleted = false,
+): SlicedState {
+  const { value, unapplied } = readStoredUpdates(snapshot, rows, (doc) => stateInSlices(doc), { keepDeleted });
   return { slices: value, unapplied };
 }

@@ -1,6 +1,7 @@
 import * as Y from "yjs";
 import { writeBatch } from "./append-batch.js";
-import { compactDocument, type LogRow, lockDocument } from "./compaction.js";
+import { authorsTouching, coalesce } from "./attribution.js";
+import { compactDocument, type LogRow, lockDocument, readAuthorship } from "./compaction.js";
 import { CompactionScheduler } from "./compaction-scheduler.js";
 import { applyStoredUpdates, Encoding, type StoredUpdate, type UnappliedRow } from "./encoding.js";
 import { PersistenceError } from "./errors.js";
@@ -11,16 +12,27 @@ import type { HeldConnection, SqlClient } from "./sql-client.js";
 import { toPersistenceError } from "./sql-errors.js";
 import type {
   AppendOptions,
+  Attribution,
+  AuthorProfile,
   CompactionResult,
+  CreateVersionOptions,
   DocumentInfo,
   DocumentMetadata,
   DocumentStore,
   ListOptions,
   LoadResult,
   VersionInfo,
+  VersionKind,
 } from "./store.js";
 import { validateUpdate } from "./validate-update.js";
-import { checkName, checkVersionOptions, listParameters, metadataJson } from "./validation.js";
+import {
+  checkAppendOptions,
+  checkAuthorProfile,
+  checkName,
+  checkVersionOptions,
+  listParameters,
+  metadataJson,
+} from "./validation.js";
 
 interface InfoRow {
   name: string;
@@ -30,14 +42,17 @@ interface InfoRow {
   snapshot_bytes: number;
   pending: string | number;
   pending_bytes: string | number | null;
+  last_edited_by: string | null;
 }
 
 interface VersionRow {
   id: string | number;
   document_name: string;
+  kind: VersionKind;
   label: string | null;
   created_by: string | null;
   created_at: Date;
+  authors: string[];
   size_bytes: number;
 }
 
@@ -46,6 +61,7 @@ function toInfo(row: InfoRow): DocumentInfo {
     name: row.name,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
+    lastEditedBy: row.last_edited_by,
     pendingUpdates: Number(row.pending),
     sizeBytes: Number(row.snapshot_bytes) + Number(row.pending_bytes ?? 0),
     metadata: row.metadata,
@@ -56,22 +72,29 @@ function toVersion(row: VersionRow): VersionInfo {
   return {
     id: String(row.id),
     documentName: row.document_name,
+    kind: row.kind,
     label: row.label,
     createdBy: row.created_by,
     createdAt: new Date(row.created_at),
+    authors: row.authors,
     sizeBytes: Number(row.size_bytes),
   };
 }
 
+// The last author is the newest log row's that has one, else the one
+// compaction kept from the rows it folded.
 const INFO_SELECT = `
   SELECT d.name, d.created_at, d.updated_at, d.metadata, d.snapshot_bytes,
-         COALESCE(u.n, 0) AS pending, COALESCE(u.bytes, 0) AS pending_bytes
+         COALESCE(u.n, 0) AS pending, COALESCE(u.bytes, 0) AS pending_bytes,
+         COALESCE((SELECT author FROM tandem_updates WHERE document_name = d.name AND author IS NOT NULL
+                   ORDER BY seq DESC LIMIT 1), d.last_author) AS last_edited_by
   FROM tandem_documents d
   LEFT JOIN LATERAL (
     SELECT count(*) AS n, sum(octet_length(data)) AS bytes FROM tandem_updates WHERE document_name = d.name
   ) u ON true`;
 
-const VERSION_COLUMNS = "id, document_name, label, created_by, created_at, octet_length(state) AS size_bytes";
+const VERSION_COLUMNS =
+  "id, document_name, kind, label, created_by, created_at, authors, octet_length(state) AS size_bytes";
 
 // One statement, so that the snapshot and the log come from one database
 // snapshot: a compaction committing in between can neither hide rows nor show
@@ -79,11 +102,12 @@ const VERSION_COLUMNS = "id, document_name, label, created_by, created_at, octet
 // visible at commit, out of order. The document row (kind 0) comes first, then
 // the log in seq order, which is the order Yjs integrates fastest (a numeric
 // order: sorted as text, a 100k-row log takes minutes instead of a second).
+// The document row's author is the last author compaction kept.
 const LOAD_SQL = `
-  SELECT 0 AS kind, snapshot AS data, snapshot_encoding AS encoding, NULL::bigint AS seq
+  SELECT 0 AS kind, snapshot AS data, snapshot_encoding AS encoding, NULL::bigint AS seq, last_author AS author
   FROM tandem_documents WHERE name = $1
   UNION ALL
-  SELECT 1 AS kind, data, encoding, seq
+  SELECT 1 AS kind, data, encoding, seq, author
   FROM tandem_updates WHERE document_name = $1
   ORDER BY kind, seq`;
 
@@ -93,6 +117,7 @@ interface LoadRow {
   data: Uint8Array | null;
   encoding: number | null;
   seq: LogRow["seq"] | null;
+  author: string | null;
 }
 
 /** The stored state of a document: its snapshot and log rows, as one consistent read. */
@@ -100,12 +125,13 @@ interface StoredDocument {
   readonly found: boolean;
   readonly snapshot: StoredUpdate | null;
   readonly rows: readonly LogRow[];
+  /** The author of the newest row that has one, else the last one compaction kept. */
+  readonly lastAuthor: string | null;
 }
 
-/**
- * The one {@link DocumentStore} implementation, over any {@link SqlClient}:
- * Postgres and PGlite share every statement.
- */
+/** A version's id: identity values only; anything else names no version. */
+const isVersionId = (id: string) => /^[1-9]\d{0,17}$/.test(String(id));
+
 /**
  * Stored documents at least this large (snapshot and log rows) load in slices
  * on the merge thread (see {@link SqlDocumentStore.load}); smaller ones apply at once,
@@ -119,6 +145,10 @@ function storedBytes({ snapshot, rows }: StoredDocument): number {
   return bytes;
 }
 
+/**
+ * The one {@link DocumentStore} implementation, over any {@link SqlClient}:
+ * Postgres and PGlite share every statement.
+ */
 export class SqlDocumentStore implements DocumentStore {
   private readonly options: ResolvedStoreOptions;
   private readonly groupCommit: GroupCommit;
@@ -178,12 +208,14 @@ export class SqlDocumentStore implements DocumentStore {
   append(name: string, update: Uint8Array, options: AppendOptions = {}): Promise<void> {
     return this.call("append", async () => {
       checkName(name);
+      checkAppendOptions(options);
+      const author = options.author ?? null;
       if (options.encodedByYjs) {
-        await this.groupCommit.append(name, update);
+        await this.groupCommit.append(name, update, author);
       } else {
         validateUpdate(update);
         // A copy: the caller may reuse its buffer, and the bytes stored must be the bytes validated.
-        await this.groupCommit.append(name, update.slice());
+        await this.groupCommit.append(name, update.slice(), author);
       }
       this.compactions.appended(name);
     });
@@ -238,6 +270,8 @@ export class SqlDocumentStore implements DocumentStore {
         // snapshot then sees and deletes their rows too. Versions cascade.
         const documents = await tx.query("DELETE FROM tandem_documents WHERE name = $1 RETURNING name", [name]);
         await tx.query("DELETE FROM tandem_updates WHERE document_name = $1", [name]);
+        await tx.query("DELETE FROM tandem_authorship WHERE document_name = $1", [name]);
+        await tx.query("DELETE FROM tandem_authors WHERE document_name = $1", [name]);
         return documents.length > 0;
       });
       this.compactions.forget(name);
@@ -245,19 +279,35 @@ export class SqlDocumentStore implements DocumentStore {
     });
   }
 
-  createVersion(name: string, options: { label?: string; createdBy?: string } = {}): Promise<VersionInfo> {
+  createVersion(name: string, options: CreateVersionOptions = {}): Promise<VersionInfo> {
     return this.call("createVersion", async () => {
       checkName(name);
       checkVersionOptions(options);
       const stored = await this.read(name);
       if (!stored.found) throw new PersistenceError("not-found", `document ${name} does not exist`);
-      const { state, unapplied } = await this.merging.merge(stored.snapshot, stored.rows);
+      const [previous] = await this.sql.query<VersionRow & StoredUpdate>(
+        `SELECT ${VERSION_COLUMNS}, state AS data, encoding FROM tandem_versions
+         WHERE document_name = $1 ORDER BY id DESC LIMIT 1`,
+        [name],
+      );
+      const { state, unapplied, attribution, changes } = await this.merging.merge(stored.snapshot, stored.rows, {
+        attribute: true,
+        since: previous ?? null,
+      });
       this.reportUnapplied(name, unapplied);
+      const unchanged = changes?.inserted.length === 0 && changes.deleted.length === 0;
+      if (options.skipIfUnchanged && previous && unchanged) return toVersion(previous);
+      const folded = await readAuthorship(this.sql, name);
+      const authors = new Set([
+        ...authorsTouching(changes?.inserted ?? [], [...folded.insertions, ...(attribution?.insertions ?? [])]),
+        ...authorsTouching(changes?.deleted ?? [], [...folded.deletions, ...(attribution?.deletions ?? [])]),
+      ]);
+      const kind = options.kind ?? (options.label === undefined ? "auto" : "named");
       const [row] = await this.sql.query<VersionRow>(
-        `INSERT INTO tandem_versions (document_name, label, created_by, state, encoding)
-         SELECT name, $2, $3, $4, ${Encoding.V2} FROM tandem_documents WHERE name = $1
+        `INSERT INTO tandem_versions (document_name, kind, label, created_by, authors, state, encoding)
+         SELECT name, $2, $3, $4, $5::text[], $6, ${Encoding.V2} FROM tandem_documents WHERE name = $1
          RETURNING ${VERSION_COLUMNS}`,
-        [name, options.label ?? null, options.createdBy ?? null, state],
+        [name, kind, options.label ?? null, options.createdBy ?? null, [...authors].sort(), state],
       );
       if (row === undefined) throw new PersistenceError("not-found", `document ${name} was deleted meanwhile`);
       return toVersion(row);
@@ -278,8 +328,7 @@ export class SqlDocumentStore implements DocumentStore {
   readVersion(name: string, versionId: string): Promise<Uint8Array> {
     return this.call("readVersion", async () => {
       checkName(name);
-      // Ids are identity values; anything else names no version.
-      const [row] = /^[1-9]\d{0,17}$/.test(String(versionId))
+      const [row] = isVersionId(versionId)
         ? await this.sql.query<StoredUpdate>(
             "SELECT state AS data, encoding FROM tandem_versions WHERE document_name = $1 AND id = $2",
             [name, versionId],
@@ -287,6 +336,50 @@ export class SqlDocumentStore implements DocumentStore {
         : [];
       if (row === undefined) throw new PersistenceError("not-found", `no version ${versionId} of ${name}`);
       return row.encoding === Encoding.V2 ? Y.convertUpdateFormatV2ToV1(row.data) : new Uint8Array(row.data);
+    });
+  }
+
+  recordAuthor(name: string, author: AuthorProfile): Promise<void> {
+    return this.call("recordAuthor", async () => {
+      checkName(name);
+      checkAuthorProfile(author);
+      // Only a change is written: a person reconnecting under the same name costs a lookup, not a row version.
+      await this.sql.query(
+        `INSERT INTO tandem_authors (document_name, author, name, color) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (document_name, author) DO UPDATE SET name = EXCLUDED.name, color = EXCLUDED.color, updated_at = now()
+         WHERE (tandem_authors.name, tandem_authors.color) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.color)`,
+        [name, author.id, author.name, author.color],
+      );
+    });
+  }
+
+  listAuthors(name: string): Promise<AuthorProfile[]> {
+    return this.call("listAuthors", async () => {
+      checkName(name);
+      return this.authorsOf(name);
+    });
+  }
+
+  readAttribution(name: string): Promise<Attribution> {
+    return this.call("readAttribution", async () => {
+      checkName(name);
+      // The log first, then the folded authorship: a compaction committing in
+      // between moves rows from the one to the other, so they are seen twice
+      // (harmless: the same ranges, coalesced) rather than not at all.
+      const stored = await this.read(name);
+      const [folded, authors] = await Promise.all([readAuthorship(this.sql, name), this.authorsOf(name)]);
+      // Only authored rows add attribution; without any, the snapshot need not be applied at all.
+      const authored = stored.rows.some((row) => row.author !== null);
+      const { attribution, unapplied } = authored
+        ? await this.merging.merge(stored.snapshot, stored.rows, { attribute: true, encode: false })
+        : { attribution: undefined, unapplied: [] };
+      this.reportUnapplied(name, unapplied);
+      return {
+        insertions: coalesce([...folded.insertions, ...(attribution?.insertions ?? [])]),
+        deletions: coalesce([...folded.deletions, ...(attribution?.deletions ?? [])]),
+        authors,
+        lastEditedBy: stored.lastAuthor,
+      };
     });
   }
 
@@ -325,14 +418,22 @@ export class SqlDocumentStore implements DocumentStore {
     return running;
   }
 
+  private authorsOf(name: string): Promise<AuthorProfile[]> {
+    return this.sql.query<AuthorProfile>(
+      "SELECT author AS id, name, color FROM tandem_authors WHERE document_name = $1 ORDER BY author",
+      [name],
+    );
+  }
+
   /**
    * Applies a large stored document to `target` in slices, one per
    * event-loop turn: the merge thread loads it and cuts it into slices (see
    * `stateInSlices`), so that the thread serving every other document is
-   * never held for the whole of it (half a second for an 8 MB document).
+   * never held for the whole of it (half a second for an 8 MB document). A
+   * `target` made with `gc: false` gets the content of deleted items too.
    */
   private async applyInSlices(target: Y.Doc, stored: StoredDocument): Promise<readonly UnappliedRow<LogRow>[]> {
-    const { slices, unapplied } = await this.merging.slices(stored.snapshot, stored.rows);
+    const { slices, unapplied } = await this.merging.slices(stored.snapshot, stored.rows, !target.gc);
     for (const slice of slices) {
       Y.applyUpdate(target, slice);
       await new Promise((resolve) => setImmediate(resolve));
@@ -346,16 +447,19 @@ export class SqlDocumentStore implements DocumentStore {
     const found = first?.kind === 0;
     const snapshot =
       found && first.data !== null ? { data: first.data, encoding: first.encoding ?? Encoding.V2 } : null;
-    // Every column of a log row is NOT NULL.
-    return { found, snapshot, rows: (found ? rows.slice(1) : rows) as LogRow[] };
+    // Every column of a log row but its author is NOT NULL.
+    const log = (found ? rows.slice(1) : rows) as LogRow[];
+    const lastAuthor = log.findLast((row) => row.author !== null)?.author ?? (found ? first.author : null);
+    return { found, snapshot, rows: log, lastAuthor };
   }
 
   private async compactNow(name: string): Promise<CompactionResult> {
     // The thread must be up before the transaction takes the document's lock
     // (on PGlite, the whole database): (re)starting it takes a while.
     await this.merging.start();
+    // Deleted content is kept, so that history can bring it back (docs/history.md).
     const { unapplied, ...result } = await compactDocument(this.sql, name, (snapshot, rows) =>
-      this.merging.merge(snapshot, rows),
+      this.merging.merge(snapshot, rows, { keepDeleted: true, attribute: true }),
     );
     this.reportUnapplied(name, unapplied);
     return result;

@@ -1,4 +1,5 @@
 import type * as Y from "yjs";
+import type { AuthoredRange } from "./attribution.js";
 
 /** A JSON value, as stored in a document's metadata. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -12,6 +13,8 @@ export interface DocumentInfo {
   readonly createdAt: Date;
   /** When the last update was appended (or the metadata last changed). */
   readonly updatedAt: Date;
+  /** The author (a user id) of the latest update that has one; null when none has. */
+  readonly lastEditedBy: string | null;
   /** Rows in the update log not yet folded into the snapshot. */
   readonly pendingUpdates: number;
   /** Size of the snapshot plus the pending log, in bytes. */
@@ -35,20 +38,55 @@ export interface CompactionResult {
   readonly snapshotBytes: number;
 }
 
+/**
+ * Why a version was made: a person `named` it, or it was made automatically
+ * (`auto`: a burst of editing settled, or everyone left), or just before the
+ * document was restored to another version or one person's changes were
+ * reverted, so that either can be undone.
+ */
+export type VersionKind = "named" | "auto" | "before-restore" | "before-revert";
+
+/** Every {@link VersionKind}. */
+export const VersionKinds: readonly VersionKind[] = ["named", "auto", "before-restore", "before-revert"];
+
 /** A named or automatic snapshot of a document kept beside its log. */
 export interface VersionInfo {
   readonly id: string;
   readonly documentName: string;
-  /** A label given by a person, or null for an automatic version. */
+  readonly kind: VersionKind;
+  /** A label given by a person, or null. */
   readonly label: string | null;
   /** The user id of whoever asked for the version, when known. */
   readonly createdBy: string | null;
   readonly createdAt: Date;
+  /** The user ids of everyone who changed the document since the version before this one (all of them for the first). */
+  readonly authors: readonly string[];
   readonly sizeBytes: number;
+}
+
+/** Options of {@link DocumentStore.createVersion}. */
+export interface CreateVersionOptions {
+  /** A name for the version, up to 200 characters. */
+  readonly label?: string;
+  /** The user id of whoever asks for it. */
+  readonly createdBy?: string;
+  /** Default `named` when there is a label, else `auto`. */
+  readonly kind?: VersionKind;
+  /**
+   * When nothing changed since the latest version, make none and return that
+   * one instead: automatic versions use it, so that a document nobody
+   * touched does not gather copies of itself.
+   */
+  readonly skipIfUnchanged?: boolean;
 }
 
 /** Options of {@link DocumentStore.append}. */
 export interface AppendOptions {
+  /**
+   * Who sent the update: a user id, up to 512 characters, stored in the same
+   * row, so that the edit and its attribution commit together.
+   */
+  readonly author?: string;
   /**
    * The bytes were encoded by Yjs itself (a live document's `update` event,
    * which holds only what the document integrated), not received from anyone:
@@ -56,6 +94,30 @@ export interface AppendOptions {
    * defensive copy (Yjs never reuses the array). Everything else is validated.
    */
   readonly encodedByYjs?: boolean;
+}
+
+/** How an author is shown: the name and colour their token gave when they last connected to write. */
+export interface AuthorProfile {
+  /** The user id, as stored with their updates. */
+  readonly id: string;
+  readonly name: string;
+  /** `#rrggbb`. */
+  readonly color: string;
+}
+
+/**
+ * Who wrote what in a document, in Yjs item ids: from the compacted
+ * authorship and the log still to be compacted, so that it survives
+ * compaction and restarts. Look up an item's id in `insertions` for who
+ * typed it, and in `deletions` for who deleted it.
+ */
+export interface Attribution {
+  readonly insertions: readonly AuthoredRange[];
+  readonly deletions: readonly AuthoredRange[];
+  /** How the authors are shown, as far as the store knows. */
+  readonly authors: readonly AuthorProfile[];
+  /** The author of the latest update that has one. */
+  readonly lastEditedBy: string | null;
 }
 
 /** Options of {@link DocumentStore.list}. */
@@ -83,17 +145,21 @@ export interface DocumentStore {
 
   /**
    * Applies the document's snapshot and all of its remaining log rows to
-   * `target`, in one Yjs transaction. The Postgres and PGlite stores apply a
-   * large document (256 KB or more stored) instead in slices of a few
-   * thousand structs, one event-loop turn apart, cut on their merge thread:
-   * the same document, without holding the thread for the whole of it.
+   * `target`, in one Yjs transaction. Compaction keeps the content of deleted
+   * items, so a `target` made with `gc: false` gets it too (what history needs
+   * to bring deleted text back); a default Y.Doc drops it. The Postgres and
+   * PGlite stores apply a large document (256 KB or more stored) instead in
+   * slices of a few thousand structs, one event-loop turn apart, cut on their
+   * merge thread: the same document, without holding the thread for the
+   * whole of it.
    */
   load(name: string, target: Y.Doc): Promise<LoadResult>;
 
   /**
-   * Appends one update to the document's log. Resolves only once the update is
-   * committed: a caller may acknowledge the edit as soon as this resolves.
-   * Appends that arrive together share one transaction (group commit).
+   * Appends one update to the document's log, with its author. Resolves only
+   * once the update is committed: a caller may acknowledge the edit as soon
+   * as this resolves. Appends that arrive together share one transaction
+   * (group commit).
    *
    * @throws PersistenceError `invalid-update` when the bytes do not decode as a
    * Yjs update; nothing is stored then.
@@ -115,11 +181,16 @@ export interface DocumentStore {
   /** Merges `metadata` into the document's metadata (top-level keys replace), creating the document if needed. */
   setMetadata(name: string, metadata: DocumentMetadata): Promise<void>;
 
-  /** Deletes a document with its log, snapshot and versions. Returns whether it existed. */
+  /** Deletes a document with its log, snapshot, versions and attribution. Returns whether it existed. */
   delete(name: string): Promise<boolean>;
 
-  /** Saves the document's current state as a version. */
-  createVersion(name: string, options?: { label?: string; createdBy?: string }): Promise<VersionInfo>;
+  /**
+   * Saves the document's current state as a version, recording who changed
+   * it since the version before.
+   *
+   * @throws PersistenceError `not-found` for a document never stored.
+   */
+  createVersion(name: string, options?: CreateVersionOptions): Promise<VersionInfo>;
 
   /** The document's versions, newest first. */
   listVersions(name: string): Promise<VersionInfo[]>;
@@ -130,6 +201,15 @@ export interface DocumentStore {
    * @throws PersistenceError `not-found` for an unknown version.
    */
   readVersion(name: string, versionId: string): Promise<Uint8Array>;
+
+  /** Records how `author` is shown in the document (upserted: the latest name and colour win). */
+  recordAuthor(name: string, author: AuthorProfile): Promise<void>;
+
+  /** How the document's authors are shown, by id. */
+  listAuthors(name: string): Promise<AuthorProfile[]>;
+
+  /** Who inserted and who deleted what in the document, with how each author is shown. */
+  readAttribution(name: string): Promise<Attribution>;
 
   /** Resolves when the storage answers a trivial query; for readiness checks. */
   ping(): Promise<void>;

@@ -1,9 +1,17 @@
 import { PersistenceError } from "./errors.js";
-import type { DocumentMetadata, ListOptions } from "./store.js";
+import {
+  type AppendOptions,
+  type AuthorProfile,
+  type CreateVersionOptions,
+  type DocumentMetadata,
+  type ListOptions,
+  VersionKinds,
+} from "./store.js";
 
 export const MAX_NAME_LENGTH = 512;
 const MAX_LABEL_LENGTH = 200;
 const MAX_USER_ID_LENGTH = 512;
+const MAX_AUTHOR_NAME_LENGTH = 200;
 const MAX_METADATA_BYTES = 64 * 1024;
 const DEFAULT_LIST_LIMIT = 100;
 const MAX_LIST_LIMIT = 1000;
@@ -35,10 +43,34 @@ function checkOptionalText(value: unknown, what: string, maxLength: number): voi
 }
 
 /** The options of `createVersion`. */
-export function checkVersionOptions(options: { label?: string; createdBy?: string }): void {
+export function checkVersionOptions(options: CreateVersionOptions): void {
   if (typeof options !== "object" || options === null) invalid("version options must be an object");
   checkOptionalText(options.label, "a version label", MAX_LABEL_LENGTH);
   checkOptionalText(options.createdBy, "createdBy", MAX_USER_ID_LENGTH);
+  if (options.kind !== undefined && !VersionKinds.includes(options.kind)) {
+    invalid(`a version kind must be one of ${VersionKinds.join(", ")}`);
+  }
+  if (options.skipIfUnchanged !== undefined && typeof options.skipIfUnchanged !== "boolean") {
+    invalid("skipIfUnchanged must be a boolean");
+  }
+}
+
+/** The options of `append`: the author is stored with every row, so it must be storable. */
+export function checkAppendOptions(options: AppendOptions): void {
+  if (typeof options !== "object" || options === null) invalid("append options must be an object");
+  checkOptionalText(options.author, "an author", MAX_USER_ID_LENGTH);
+}
+
+/** An author's profile, as `recordAuthor` stores it. */
+export function checkAuthorProfile(author: AuthorProfile): void {
+  if (typeof author !== "object" || author === null) invalid("an author must be an object");
+  if (typeof author.id !== "string" || author.id === "") invalid("an author's id must not be empty");
+  checkOptionalText(author.id, "an author's id", MAX_USER_ID_LENGTH);
+  if (typeof author.name !== "string") invalid("an author's name must be a string");
+  checkOptionalText(author.name, "an author's name", MAX_AUTHOR_NAME_LENGTH);
+  if (typeof author.color !== "string" || !/^#[0-9a-fA-F]{6}$/.test(author.color)) {
+    invalid("an author's color must be #rrggbb");
+  }
 }
 
 /** Metadata as JSON text: a plain object of at most 64 KiB that Postgres' jsonb accepts. */

@@ -58,6 +58,22 @@ export {
   PLACEHOLDER_ATTRIBUTE,
   SpecStatuses,
 } from "./documents.js";
+export type {
+  AttributeChange,
+  AuthorChanges,
+  ChangeKind,
+  ContentMark,
+  ContentNode,
+  ContentText,
+  DocumentAuthorship,
+  DocumentDiff,
+  HistoryAuthor,
+  HistoryChangeResult,
+  VersionContent,
+  VersionKind,
+  VersionList,
+  VersionSummary,
+} from "./history.js";
 export type { Permissions, Role } from "./roles.js";
 export { isRole, permissionsOf, Roles } from "./roles.js";
 export { defaultUserColor, isUserColor, userColorOf } from "./users.js";

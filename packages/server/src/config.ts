@@ -46,6 +46,8 @@ export const configSchema = z.object({
   maxBufferedBytes: positiveInt.default(16 * MiB),
   maxQueuedBytes: positiveInt.default(64 * MiB),
   shutdownTimeoutMs: positiveInt.default(10_000),
+  versionAfterMs: positiveInt.default(10 * 60_000),
+  versionPauseMs: positiveInt.default(60_000),
 });
 
 /**
@@ -93,6 +95,8 @@ const settings = {
   maxBufferedBytes: ["MAX_BUFFERED_BYTES", "max-buffered-bytes"],
   maxQueuedBytes: ["MAX_QUEUED_BYTES", "max-queued-bytes"],
   shutdownTimeoutMs: ["SHUTDOWN_TIMEOUT_MS", "shutdown-timeout-ms"],
+  versionAfterMs: ["VERSION_AFTER_MS", "version-after-ms"],
+  versionPauseMs: ["VERSION_PAUSE_MS", "version-pause-ms"],
 } as const satisfies Record<keyof ResolvedConfig, readonly [string, string]>;
 
 /** `--help` text for the server's settings. */

@@ -14,6 +14,8 @@ import { nestingGuard } from "./extensions/nesting-guard.js";
 import { presenceIdentity } from "./extensions/presence.js";
 import { type CommittedRelay, redisRelay } from "./extensions/redis.js";
 import { syncAnswers } from "./extensions/sync-answers.js";
+import { historyExtension } from "./history/extension.js";
+import { DocumentHistory } from "./history/service.js";
 import { documentApiRoutes } from "./http/api/documents.js";
 import { coreRoutes, createRequestListener } from "./http/routes.js";
 import { LiveDocuments } from "./live-documents.js";
@@ -170,6 +172,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       nestingGuard(metrics),
       durable.extension,
       metadataMirror(opened, metrics, logger),
+      historyExtension(opened, settings, metrics, logger),
       syncAnswers(metrics),
       broadcastWindow(),
       unloadWatcher,
@@ -189,7 +192,12 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       );
       hocuspocus = instance;
       const routes = [
-        ...documentApiRoutes({ store: opened, hocuspocus: instance, authenticator }),
+        ...documentApiRoutes({
+          store: opened,
+          hocuspocus: instance,
+          authenticator,
+          history: new DocumentHistory(opened, instance, durable),
+        }),
         ...coreRoutes(opened, metrics, logger, settings.metricsToken),
       ];
       httpServer.on("request", createRequestListener(routes, settings.staticDir ?? defaultStaticDir(), logger));

@@ -2,6 +2,7 @@ import {
   CollaborativeEditor,
   CommentsSidebar,
   ConnectionStatus,
+  HistoryPanel,
   PresenceAvatars,
   type TandemConnection,
   type TandemDocument,
@@ -14,6 +15,7 @@ import type { Editor } from "@tiptap/core";
 import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { type Api, ApiError } from "../api.js";
 import { kindLabels } from "../ui/labels.js";
+import { StrokeIcon, ToolbarButton } from "../ui/ToolbarButton.js";
 import { MetaFields } from "./MetaFields.js";
 import { ShareButton } from "./ShareButton.js";
 import { TitleField } from "./TitleField.js";
@@ -123,6 +125,7 @@ function Workspace({ name, session }: { name: string; session: SessionInfo }) {
   const document = useTandemDocument(name);
   const presence = usePresence(name);
   const [commentsOpen, setCommentsOpen] = useState(false);
+  const [historyOpen, setHistoryOpen] = useState(false);
   const [editor, setEditor] = useState<Editor | null>(null);
   // On a phone the comments are a sheet: open it when a comment is started or a highlight is clicked.
   useEffect(() => {
@@ -149,28 +152,37 @@ function Workspace({ name, session }: { name: string; session: SessionInfo }) {
         <span className="doc-toolbar-spacer" />
         <PresenceAvatars document={name} max={4} />
         <ConnectionStatus document={name} />
-        <button
-          type="button"
-          className="button comments-toggle"
-          aria-label="Comments"
+        <ToolbarButton
+          className="comments-toggle"
+          label="Comments"
+          icon={<StrokeIcon path="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12Z" />}
           aria-expanded={commentsOpen}
           aria-controls="comments-panel"
           data-testid="toggle-comments"
           onClick={() => setCommentsOpen((open) => !open)}
-        >
-          <svg width="16" height="16" viewBox="0 0 24 24" fill="none" aria-hidden="true">
-            <path
-              d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12Z"
-              stroke="currentColor"
-              strokeWidth="2"
-              strokeLinejoin="round"
-            />
-          </svg>
-          <span className="hide-on-phone">Comments</span>
-        </button>
+        />
+        <ToolbarButton
+          className={historyOpen ? "history-toggle is-active" : "history-toggle"}
+          label="History"
+          icon={<StrokeIcon path="M3 12a9 9 0 1 0 3-6.7M3 4v4h4M12 7v5l3 2" />}
+          aria-pressed={historyOpen}
+          data-testid="toggle-history"
+          onClick={() => setHistoryOpen((open) => !open)}
+        />
         <ShareButton name={name} />
       </div>
-      <div className="doc-layout">
+      {historyOpen ? (
+        <section className="doc-history" aria-label="History">
+          <div className="doc-history-header">
+            <h2>History</h2>
+            <button type="button" className="button button-ghost" onClick={() => setHistoryOpen(false)}>
+              Back to the document
+            </button>
+          </div>
+          <HistoryPanel document={name} />
+        </section>
+      ) : null}
+      <div className="doc-layout" hidden={historyOpen}>
         <section className="doc-main" aria-label="Document">
           <div className="doc-column">
             {document && (

@@ -408,6 +408,24 @@ export class TandemConnection {
     if (phase === "unauthorized" || phase === "refreshing-token") this.connectNow();
   }
 
+  /** The token the connection authenticates with now (the host's JWT, or the dev-mode token): REST calls send it too. */
+  get bearerToken(): string {
+    return this.token;
+  }
+
+  /**
+   * The server's HTTP base, where its REST API lives: the collaboration URL
+   * with `ws(s)` turned into `http(s)` and the `/collab` path dropped
+   * (`wss://tandem.example.com/collab` → `https://tandem.example.com`).
+   */
+  get httpUrl(): string {
+    const url = new URL(this.options.url);
+    url.protocol = url.protocol === "wss:" ? "https:" : url.protocol === "ws:" ? "http:" : url.protocol;
+    url.pathname = url.pathname.replace(/\/collab\/?$/, "");
+    url.search = "";
+    return url.toString().replace(/\/$/, "");
+  }
+
   /** Sets (or removes) the callback that fetches a fresh token after a 4401. */
   setTokenRefresher(getToken: (() => string | Promise<string>) | undefined): void {
     this.getToken = getToken;

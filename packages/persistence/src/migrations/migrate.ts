@@ -2,10 +2,11 @@ import { PersistenceError } from "../errors.js";
 import type { SqlClient } from "../sql-client.js";
 import { initial } from "./0001-initial.js";
 import { encodings } from "./0002-encodings.js";
+import { attribution } from "./0003-attribution.js";
 import type { Migration } from "./migration.js";
 
 /** Every migration, in order. */
-export const migrations: readonly Migration[] = [initial, encodings];
+export const migrations: readonly Migration[] = [initial, encodings, attribution];
 
 // One fixed key for every Tandem instance on a database: instances starting at
 // once queue on this lock, so each migration runs exactly once and nobody sees

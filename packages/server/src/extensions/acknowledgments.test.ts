@@ -36,10 +36,32 @@ describe("AcknowledgmentLedger", () => {
     const sent: string[] = [];
     const append = ledger.begin();
     ledger.hold(() => sent.push("held"));
-    ledger.discard();
+    ledger.discard(new Error("the append failed"));
     ledger.committed(append);
     ledger.hold(() => sent.push("later"));
     expect(sent).toEqual([]);
+  });
+
+  it("promises the commit of everything started so far, or rejects with why the ledger was discarded", async () => {
+    const ledger = new AcknowledgmentLedger();
+    const first = ledger.begin();
+    const second = ledger.begin();
+    let settled = false;
+    const committed = ledger.whenCommitted().then(() => {
+      settled = true;
+    });
+    ledger.committed(second);
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    ledger.committed(first);
+    await committed;
+
+    ledger.begin();
+    const lost = ledger.whenCommitted();
+    const failure = new Error("the append failed");
+    ledger.discard(failure);
+    await expect(lost).rejects.toBe(failure);
+    await expect(ledger.whenCommitted()).rejects.toBe(failure);
   });
 
   it("holds the acknowledgment of an update that did not integrate until it does, then for its append", () => {

@@ -54,7 +54,8 @@ interface WaitingAcknowledgment {
  * which starts its append, and then for that append like any other.
  *
  * Once {@link discard}ed (an append failed and the document is being reset),
- * nothing is ever released again.
+ * nothing is ever released again, and whoever awaits {@link whenCommitted}
+ * hears why.
  */
 export class AcknowledgmentLedger {
   private started = 0;
@@ -62,7 +63,10 @@ export class AcknowledgmentLedger {
   private readonly inFlight: number[] = [];
   private held: HeldAcknowledgment[] = [];
   private waiting: WaitingAcknowledgment[] = [];
-  private discarded = false;
+  /** The rejections of the promises {@link whenCommitted} gave that have not settled. */
+  private readonly promised = new Set<(reason: unknown) => void>();
+  /** Why the ledger was discarded, once it was. */
+  private discarded: { readonly reason: unknown } | undefined;
 
   /** Numbers an append that starts now; pass the number to {@link committed} once it has. */
   begin(): number {
@@ -83,9 +87,28 @@ export class AcknowledgmentLedger {
    * it at once when nothing is in flight.
    */
   hold(send: () => void): void {
-    if (this.discarded) return;
+    if (this.discarded !== undefined) return;
     if (this.inFlight.length === 0) send();
     else this.held.push({ upTo: this.started, send });
+  }
+
+  /**
+   * Resolves once everything the document holds now is committed, as
+   * {@link hold} would send; rejects with the reason the ledger is discarded
+   * if that comes first (the document was reset: what it held may be lost).
+   */
+  whenCommitted(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.discarded !== undefined) {
+        reject(this.discarded.reason);
+        return;
+      }
+      this.promised.add(reject);
+      this.hold(() => {
+        this.promised.delete(reject);
+        resolve();
+      });
+    });
   }
 
   /**
@@ -95,7 +118,7 @@ export class AcknowledgmentLedger {
    * @returns the bytes of updates from `session` that wait so, this one included.
    */
   holdUntilIntegrated(session: SocketSession, update: DecodedUpdate, bytes: number, send: () => void): number {
-    if (this.discarded) return 0;
+    if (this.discarded !== undefined) return 0;
     this.waiting.push({ session, update, bytes, send });
     return this.waitingBytes(session);
   }
@@ -113,11 +136,16 @@ export class AcknowledgmentLedger {
     this.release();
   }
 
-  /** Drops every acknowledgment held or waiting, and any later one. */
-  discard(): void {
-    this.discarded = true;
+  /**
+   * Drops every acknowledgment held or waiting, and any later one; rejects
+   * what {@link whenCommitted} promised with `reason`.
+   */
+  discard(reason: unknown): void {
+    this.discarded = { reason };
     this.held = [];
     this.waiting = [];
+    for (const reject of this.promised) reject(reason);
+    this.promised.clear();
   }
 
   private waitingBytes(session: SocketSession): number {
@@ -127,7 +155,7 @@ export class AcknowledgmentLedger {
   }
 
   private release(): void {
-    if (this.discarded) return;
+    if (this.discarded !== undefined) return;
     const floor = this.inFlight[0] ?? Number.POSITIVE_INFINITY;
     let released = 0;
     while (released < this.held.length && (this.held[released] as HeldAcknowledgment).upTo < floor) released++;

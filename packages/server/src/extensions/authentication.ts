@@ -45,19 +45,12 @@ export function authentication(authenticator: Authenticator): Extension {
       }
       connectionConfig.readOnly = !access.canWrite;
       session.authenticated();
-      session.setWritable(documentName, access.canWrite);
       if (identity.expiresAt !== undefined) session.expireAt(identity.expiresAt);
       session.logger.info(
         { document: documentName, user: identity.id, role: access.role, readOnly: !access.canWrite },
         "authenticated",
       );
       return { identity } satisfies Partial<ConnectionContext>;
-    },
-
-    async onDisconnect({ documentName, context }) {
-      // The write permission ends with the document's connection: if the client
-      // opens the document again on this socket, its new token decides afresh.
-      (context as Partial<ConnectionContext> | undefined)?.session?.setWritable(documentName, false);
     },
   };
 }

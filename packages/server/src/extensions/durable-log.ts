@@ -1,4 +1,4 @@
-import type { Document, Extension } from "@hocuspocus/server";
+import { type Document, type Extension, isTransactionOrigin } from "@hocuspocus/server";
 import { type DocumentStore, isPersistenceError } from "@tandem/persistence";
 import type { CloseCodeName } from "@tandem/protocol";
 import { TandemServerError } from "../errors.js";
@@ -44,9 +44,42 @@ function appendFailure(error: unknown): [string, CloseCodeName] {
   return ["append-failed", "StorageUnavailable"];
 }
 
+/**
+ * The context of a Hocuspocus direct connection that edits a live document
+ * on someone's behalf (history's restore and revert): what its transactions
+ * integrate is stored with `author` as its author.
+ */
+export interface AuthoredEditContext {
+  /** The user id the edit is made for. */
+  readonly author: string;
+}
+
+/**
+ * Who made what a transaction on a live document integrated: the user whose
+ * token opened the connection it came from (only writers' updates are
+ * applied), whether it was a keystroke or a sync step 2 carrying what a
+ * client typed offline; or the person a direct connection edits for. Unknown
+ * for anything else, such as this instance's pending content that a relayed
+ * update let integrate.
+ */
+function authorOf(origin: unknown): string | undefined {
+  if (!isTransactionOrigin(origin)) return undefined;
+  if (origin.source === "connection") return (origin.connection.context as Partial<ConnectionContext>).identity?.id;
+  if (origin.source === "local") return (origin.context as Partial<AuthoredEditContext> | undefined)?.author;
+  return undefined;
+}
+
 /** The durable log: a Hocuspocus extension, and the gate every acknowledgment passes. */
 export interface DurableLog {
   readonly extension: Extension;
+  /**
+   * Resolves once everything `document` (a live document) holds now is
+   * committed; rejects with the store's error if the document is reset
+   * first, when what it held may be lost. An edit made on the server (a
+   * restore) awaits this before it is reported done, as a client's edit
+   * awaits its acknowledgment.
+   */
+  committed(document: Document): Promise<void>;
   /**
    * Called by the socket with each acknowledgment (a positive SyncStatus) it
    * is about to send to `address` (a document name, perhaps followed by `\0`
@@ -74,7 +107,9 @@ export interface DurableLogOptions {
  * encodes once for Hocuspocus's broadcast anyway) holds exactly what a
  * transaction added, so a sync step 2 stores only what the server lacked, an
  * update that cannot integrate yet stores nothing, and nothing is decoded
- * again on the way to the store. The append starts in that event, before
+ * again on the way to the store. Each append carries its author, from the
+ * transaction's origin (see {@link authorOf}), in the same row
+ * (docs/history.md). The append starts in that event, before
  * Hocuspocus broadcasts the update or sends its acknowledgment, so the
  * acknowledgment, held by the socket until the document's durable watermark
  * passes it, waits for this append and every one started before it.
@@ -104,7 +139,7 @@ export function durableLog({ store, metrics, logger, onCommitted }: DurableLogOp
   function reset(documentName: string, document: Document, error: unknown): void {
     const ledger = ledgers.get(document);
     if (ledger === undefined || documents?.isDropped(document)) return;
-    ledger.discard();
+    ledger.discard(error);
     const [code, closeWith] = appendFailure(error);
     metrics.errors.inc({ code });
     logger.error(
@@ -121,11 +156,12 @@ export function durableLog({ store, metrics, logger, onCommitted }: DurableLogOp
     document: Document,
     ledger: AcknowledgmentLedger,
     update: Uint8Array,
+    author: string | undefined,
   ) {
     const append = ledger.begin();
     const started = performance.now();
     metrics.appendsInFlight.inc();
-    store.append(documentName, update, { encodedByYjs: true }).then(
+    store.append(documentName, update, { encodedByYjs: true, author }).then(
       () => {
         metrics.appendsInFlight.dec();
         metrics.updatesIn.inc();
@@ -165,7 +201,7 @@ export function durableLog({ store, metrics, logger, onCommitted }: DurableLogOp
       document.on("update", (update: Uint8Array, origin: unknown) => {
         // Committed on the instance it came from; a reset document stores nothing more.
         if (origin === relayedOrigin || documents?.isDropped(document)) return;
-        appendIntegrated(documentName, document, ledger, update);
+        appendIntegrated(documentName, document, ledger, update, authorOf(origin));
         ledger.integrated(document);
       });
     },
@@ -200,6 +236,13 @@ export function durableLog({ store, metrics, logger, onCommitted }: DurableLogOp
 
   return {
     extension,
+    committed(document) {
+      const ledger = ledgers.get(document);
+      if (ledger === undefined) {
+        return Promise.reject(new TandemServerError("storage-failed", `${document.name} is not a live document`));
+      }
+      return ledger.whenCommitted();
+    },
     acknowledge(session, address, send) {
       const frame = handling.get(session)?.get(address);
       handling.get(session)?.delete(address);

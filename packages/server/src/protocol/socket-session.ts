@@ -97,8 +97,6 @@ export class SocketSession {
   private expiryTimer: NodeJS.Timeout | undefined;
   /** The largest message sent on this socket, which the send buffer's cap allows for on top. */
   private largestSent = 0;
-  /** The documents this socket was authenticated to write. */
-  private readonly writable = new Set<string>();
 
   constructor(
     private readonly socket: WebSocket,
@@ -181,17 +179,6 @@ export class SocketSession {
       throw new TypeError("Hocuspocus's ClientConnection no longer has getQueuedBytes");
     }
     return client.getQueuedBytes();
-  }
-
-  /** Records whether the token a document was (re)opened with lets this socket write it. */
-  setWritable(documentName: string, canWrite: boolean): void {
-    if (canWrite) this.writable.add(documentName);
-    else this.writable.delete(documentName);
-  }
-
-  /** Whether this socket was authenticated to write `documentName`. */
-  canWrite(documentName: string): boolean {
-    return this.writable.has(documentName);
   }
 
   /**

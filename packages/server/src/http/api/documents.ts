@@ -1,13 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Hocuspocus } from "@hocuspocus/server";
-import { type DocumentInfo, type DocumentStore, isPersistenceError } from "@tandem/persistence";
+import type { DocumentInfo, DocumentStore } from "@tandem/persistence";
 import {
   type DocumentKind,
   DocumentKinds,
   type DocumentSummary,
   documentKindOf,
   documentMetaFrom,
-  isValidDocumentName,
   listTitle,
   parseDocumentName,
   type SessionInfo,
@@ -17,16 +16,21 @@ import { listedMetadataOf } from "../../documents/metadata.js";
 import { newDocumentName } from "../../documents/names.js";
 import { presentIn } from "../../documents/presence.js";
 import { templateUpdate } from "../../documents/templates.js";
+import type { DocumentHistory } from "../../history/service.js";
 import type { Route } from "../routes.js";
+import { type DocumentPath, parseDocumentPath } from "./document-path.js";
+import { type HistoryReply, historyRequest, sendHistoryReply } from "./history.js";
 import { authenticateRequest, readJsonBody } from "./request.js";
-import { type ApiErrors, type ApiFailure, type ApiResult, fail, sendFailure, sendJson } from "./respond.js";
+import { type ApiErrors, type ApiFailure, type ApiResult, fail, sendFailure } from "./respond.js";
 import { createBody, describeIssues, listQuery } from "./schemas.js";
+import { fromStore } from "./store-result.js";
 
 /** What the documents API needs from the server. */
 export interface DocumentApiContext {
   readonly store: DocumentStore;
   readonly hocuspocus: Hocuspocus;
   readonly authenticator: Authenticator;
+  readonly history: DocumentHistory;
 }
 
 // How many of the most recently edited documents of a kind a list looks at
@@ -54,15 +58,6 @@ function summarize(context: DocumentApiContext, info: DocumentInfo): DocumentSum
     updatedAt: info.updatedAt.toISOString(),
     present: presentIn(context.hocuspocus, info.name),
   };
-}
-
-async function fromStore<T>(work: () => Promise<T>): Promise<ApiResult<T>> {
-  try {
-    return { ok: true, value: await work() };
-  } catch (error) {
-    if (isPersistenceError(error, "unavailable")) return fail("storage-unavailable", "storage is unavailable; retry");
-    throw error;
-  }
 }
 
 async function listDocuments(context: DocumentApiContext, identity: Identity, url: URL): Promise<ApiResult<unknown>> {
@@ -104,7 +99,9 @@ async function createDocument(
   const owner = identity.name;
   const stored = await fromStore(async () => {
     // The template is stored before anyone can open the document, so nobody's editor ever sees it empty.
-    await context.store.append(name, templateUpdate({ kind, title, owner, now: new Date() }));
+    // Its creator is its author: the template's text is theirs in the document's history.
+    await context.store.append(name, templateUpdate({ kind, title, owner, now: new Date() }), { author: identity.id });
+    await context.store.recordAuthor(name, { id: identity.id, name: identity.name, color: identity.color });
     await context.store.setMetadata(name, {
       title: listTitle(title),
       kind,
@@ -121,18 +118,8 @@ async function createDocument(
 async function getDocument(
   context: DocumentApiContext,
   identity: Identity,
-  encodedName: string,
+  { name }: DocumentPath,
 ): Promise<ApiResult<unknown>> {
-  // `spec/k3x9` may come as is or percent-encoded (`spec%2Fk3x9`); bad escapes are the caller's error.
-  let name: string;
-  try {
-    name = decodeURIComponent(encodedName);
-  } catch {
-    return fail("invalid-request", "the document name is not validly percent-encoded");
-  }
-  if (!isValidDocumentName(name) || parseDocumentName(name).isComments) {
-    return fail("invalid-request", `"${name.slice(0, 100)}" is not a document name`);
-  }
   // Access is decided by the name alone, before the lookup, so a 403 says nothing about whether it exists.
   if (accessTo(identity, name) === undefined) return fail("forbidden", `no access to ${name}`);
   const info = await fromStore(() => context.store.stat(name));
@@ -150,19 +137,49 @@ function session(context: DocumentApiContext, identity: Identity): SessionInfo {
   };
 }
 
-type Handler = (identity: Identity, request: IncomingMessage, url: URL) => Promise<ApiResult<unknown>>;
+type Handler = (identity: Identity, request: IncomingMessage, url: URL) => Promise<ApiResult<HistoryReply>>;
 
-/** Wraps a handler with authentication and the JSON answer, success or {@link ApiFailure}. */
-function endpoint(context: DocumentApiContext, status: number, handler: Handler) {
+/** Wraps a handler with authentication and the answer, success or {@link ApiFailure}. */
+function endpoint(context: DocumentApiContext, handler: Handler) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     // The router only routes origin-form targets (`/path?query`); appending keeps `//host/x` from naming a host.
     const url = new URL(`http://localhost${request.url ?? "/"}`);
     const identity = await authenticateRequest(request, context.authenticator);
     const result = identity.ok ? await handler(identity.value, request, url) : identity;
-    if (result.ok) sendJson(response, status, result.value);
+    if (result.ok) sendHistoryReply(response, result.value);
     else sendFailure(response, result.failure);
   };
 }
+
+/** A JSON handler answering `status` on success. */
+function jsonEndpoint(
+  context: DocumentApiContext,
+  status: number,
+  handler: (identity: Identity, request: IncomingMessage, url: URL) => Promise<ApiResult<unknown>>,
+) {
+  return endpoint(context, async (identity, request, url) => {
+    const result = await handler(identity, request, url);
+    return result.ok ? { ok: true, value: { status, json: result.value } } : result;
+  });
+}
+
+/** `/api/documents/<name>` and the history resources under it (see `parseDocumentPath`). */
+async function documentRequest(
+  context: DocumentApiContext,
+  identity: Identity,
+  request: IncomingMessage,
+  url: URL,
+): Promise<ApiResult<HistoryReply>> {
+  const path = parseDocumentPath(url.pathname.slice(DOCUMENT_PREFIX.length));
+  if (!path.ok) return path;
+  if (path.value.resource !== null) return historyRequest(context.history, identity, request, url, path.value);
+  if (request.method !== "GET")
+    return fail("not-found", `no such endpoint: ${request.method} ${url.pathname.slice(0, 200)}`);
+  const document = await getDocument(context, identity, path.value);
+  return document.ok ? { ok: true, value: { status: 200, json: document.value } } : document;
+}
+
+const DOCUMENT_PREFIX = "/api/documents/";
 
 /**
  * The REST API of the standalone page (see docs/standalone-page.md):
@@ -171,32 +188,32 @@ function endpoint(context: DocumentApiContext, status: number, handler: Handler)
  * - `GET /api/documents[?kind=spec|idea][&limit=N]`: the ideas and specs the caller may read, most recently
  *   edited first, with title, kind, status, owner, last edit and who is in each now;
  * - `POST /api/documents {kind, title}`: creates a document from its template (editor or owner on `<kind>/*`);
- * - `GET /api/documents/<name>`: one document.
+ * - `GET /api/documents/<name>`: one document;
+ * - under `/api/documents/<name>/`: its history (versions, diffs, authorship, restore, revert; see `historyRequest`
+ *   and docs/history.md).
  *
- * Every answer is JSON; errors are `{ error: { code, message } }` (codes in {@link ApiErrors}).
+ * Every answer is JSON (but a version read as Markdown); errors are `{ error: { code, message } }` (codes in
+ * {@link ApiErrors}).
  */
 export function documentApiRoutes(context: DocumentApiContext): Route[] {
-  const prefix = "/api/documents/";
+  const document = endpoint(context, (id, request, url) => documentRequest(context, id, request, url));
   return [
     {
       method: "GET",
       path: "/api/session",
-      handler: endpoint(context, 200, async (id) => ({ ok: true, value: session(context, id) })),
+      handler: jsonEndpoint(context, 200, async (id) => ({ ok: true, value: session(context, id) })),
     },
     {
       method: "GET",
       path: "/api/documents",
-      handler: endpoint(context, 200, (id, _req, url) => listDocuments(context, id, url)),
+      handler: jsonEndpoint(context, 200, (id, _req, url) => listDocuments(context, id, url)),
     },
     {
       method: "POST",
       path: "/api/documents",
-      handler: endpoint(context, 201, (id, req) => createDocument(context, id, req)),
+      handler: jsonEndpoint(context, 201, (id, req) => createDocument(context, id, req)),
     },
-    {
-      method: "GET",
-      path: prefix,
-      handler: endpoint(context, 200, (id, _req, url) => getDocument(context, id, url.pathname.slice(prefix.length))),
-    },
+    { method: "GET", path: DOCUMENT_PREFIX, handler: document },
+    { method: "POST", path: DOCUMENT_PREFIX, handler: document },
   ];
 }
