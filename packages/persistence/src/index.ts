@@ -17,7 +17,9 @@ export type {
   DocumentStore,
   JsonValue,
   ListOptions,
+  ListSort,
   LoadResult,
+  MetadataScalar,
   VersionInfo,
   VersionKind,
 } from "./store.js";

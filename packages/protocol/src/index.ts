@@ -39,6 +39,7 @@ export type {
   ApiErrorBody,
   DocumentKind,
   DocumentMeta,
+  DocumentPage,
   DocumentSummary,
   PresentUser,
   SessionInfo,
