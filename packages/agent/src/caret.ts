@@ -1,0 +1,31 @@
+import type { TextIndex, TextRange } from "@tandem/client/headless";
+import * as Y from "yjs";
+
+/** The awareness field the editor's caret extension (y-prosemirror's cursor plugin) draws remote carets from. */
+export const CURSOR_FIELD = "cursor";
+
+/** A caret, or a selection from `anchor` to `head`, as y-prosemirror publishes one: relative positions as JSON. */
+export interface CursorState {
+  readonly anchor: unknown;
+  readonly head: unknown;
+}
+
+/**
+ * Where a caret or selection over `range` of the plain text is, in the form
+ * editors read from awareness: a relative position into the text run at each
+ * end, with the association y-prosemirror gives a caret in text (-1), so that
+ * it stays after the character before it while people type around it. The
+ * head is at `range.to`: a program's caret rests where it finished.
+ * `undefined` when the document has no text to put a caret in.
+ */
+export function cursorFor(index: TextIndex, range: TextRange): CursorState | undefined {
+  const at = (offset: number) => {
+    const position = index.positionAt(offset, -1) ?? index.positionAt(offset, 0);
+    return (
+      position && Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(position.type, position.index, -1))
+    );
+  };
+  const anchor = at(range.from);
+  const head = at(range.to);
+  return anchor && head ? { anchor, head } : undefined;
+}
