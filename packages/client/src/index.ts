@@ -3,6 +3,7 @@
 // The headless part is its own hand-picked list (./headless.ts, also the @tandem/client/headless entry),
 // re-exported whole; this entry adds the React components on top.
 
+export { isSafeLinkHref, SAFE_LINK_PROTOCOLS } from "@tandem/content";
 export type { CommentsSidebarProps } from "./comments/CommentsSidebar.js";
 export { CommentsSidebar } from "./comments/CommentsSidebar.js";
 export type { CommentHighlightsOptions } from "./comments/highlights.js";
@@ -14,7 +15,7 @@ export type { CollaborativeEditorProps } from "./editor/CollaborativeEditor.js";
 export { CollaborativeEditor } from "./editor/CollaborativeEditor.js";
 export type { TandemExtensionsOptions } from "./editor/extensions.js";
 export { tandemExtensions } from "./editor/extensions.js";
-export { hrefFromInput, isSafeLinkHref, SAFE_LINK_PROTOCOLS } from "./editor/links.js";
+export { hrefFromInput } from "./editor/links.js";
 export type { ToolbarProps } from "./editor/Toolbar.js";
 export { Toolbar } from "./editor/Toolbar.js";
 export * from "./headless.js";
