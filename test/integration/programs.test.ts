@@ -61,6 +61,17 @@ describe("programs as collaborators, through the real server", () => {
     return { name: created.body.name, ada };
   }
 
+  /** Who wrote what in `name` now: the authors, and the author of each run of text holding `text`. */
+  async function authorship(name: string) {
+    const { status, body } = await api<DocumentAuthorship>(`${documentPath(name)}/authorship`, "ada");
+    expect(status).toBe(200);
+    const by = (text: string) =>
+      runsOf(body.content)
+        .filter((run) => run.text.includes(text))
+        .map((run) => run.author);
+    return { authors: body.authors, by };
+  }
+
   async function join(name: string, who: Who): Promise<Collaborator> {
     const agent = await joinDocument({ url: server.wsUrl, document: name, token: tokens[who] });
     agents.push(agent);
@@ -106,15 +117,33 @@ describe("programs as collaborators, through the real server", () => {
     await waitFor(() => textAfter(ada.doc, "Summary").includes("pushing"), "Ada sees the program's edit");
     expect(textAfter(ada.doc, "Summary")).toBe("Sync is done by pushing each change at once.");
 
-    const { status, body } = await api<DocumentAuthorship>(`${documentPath(name)}/authorship`, "ada");
-    expect(status).toBe(200);
-    const by = (text: string) =>
-      runsOf(body.content)
-        .filter((run) => run.text.includes(text))
-        .map((run) => run.author);
+    const { authors, by } = await authorship(name);
     expect(by("pushing each change at once")).toEqual(["reviewer"]);
     expect(by("Sync is done by")).toEqual(["ada"]);
-    expect(body.authors.map((author) => author.name).sort()).toEqual(["Ada Lovelace", "Spec reviewer"]);
+    expect(authors.map((author) => author.name).sort()).toEqual(["Ada Lovelace", "Spec reviewer"]);
+  });
+
+  it("reads the document as JSON and Markdown, and inserts Markdown into a section as an editor would", async () => {
+    const { name, ada } = await specByAda("Markdown in", "Offline edits merge on reconnect.");
+    const reviewer = await join(name, "reviewer");
+    expect(reviewer.json().title).toBe("Markdown in");
+    expect(reviewer.markdown()).toMatch(/^# Markdown in\n[\s\S]*## Summary\n\nOffline edits merge on reconnect\.\n/);
+
+    // The Problem section is a template's empty paragraph: it is replaced, not kept before the new blocks.
+    reviewer.insertMarkdown("Problem", "Field teams lose **edits**.\n\n- [ ] measure how often");
+    reviewer.insertMarkdown("Summary", "A second paragraph.");
+    await reviewer.flushed();
+    await waitFor(() => textAfter(ada.doc, "Problem") === "Field teams lose edits.", "Ada sees the new section");
+    const markdown = reviewer.markdown();
+    expect(markdown).toContain("## Summary\n\nOffline edits merge on reconnect.\n\nA second paragraph.\n");
+    expect(markdown).toContain("## Problem\n\nField teams lose **edits**.\n\n- [ ] measure how often\n");
+    expect(() => reviewer.insertMarkdown("No such heading", "x")).toThrow(
+      expect.objectContaining({ code: "not-found" }),
+    );
+
+    const { by } = await authorship(name);
+    expect(by("Field teams lose")).toEqual(["reviewer"]);
+    expect(by("measure how often")).toEqual(["reviewer"]);
   });
 
   it("shows a program in presence labelled as one, with its caret where it worked", async () => {

@@ -8,9 +8,11 @@ import {
   TextIndex,
   type TextRange,
 } from "@tandem/client/headless";
-import { CURSOR_FIELD, cursorFor } from "./caret.js";
+import { type DocumentContent, readDocumentContent, toMarkdown } from "@tandem/content";
+import { CURSOR_FIELD, type CursorState, cursorAtEnd, cursorFor } from "./caret.js";
 import { TandemAgentError } from "./errors.js";
 import { locateQuote, type QuoteInput } from "./quotes.js";
+import { insertIntoSection, type SectionPosition } from "./sections.js";
 import { replaceRange } from "./text-edits.js";
 
 /** Options of {@link joinDocument}. */
@@ -149,8 +151,34 @@ export class Collaborator {
   }
 
   private showCaret(index: TextIndex, range: TextRange): void {
-    const cursor = cursorFor(index, range);
+    this.setCursor(cursorFor(index, range));
+  }
+
+  private setCursor(cursor: CursorState | undefined): void {
     if (cursor) this.document.awareness.setLocalStateField(CURSOR_FIELD, cursor);
+  }
+
+  /**
+   * The title and body as ProseMirror JSON, read through y-tiptap as an
+   * editor would show them.
+   *
+   * @example
+   * ```ts
+   * const headings = agent.json().content.content?.filter((node) => node.type === "heading");
+   * ```
+   */
+  json(): DocumentContent {
+    this.ensureOpen();
+    return readDocumentContent(this.document.content);
+  }
+
+  /**
+   * The document as Markdown (GitHub flavoured), its title as the first
+   * heading, written by TipTap's own serializer.
+   */
+  markdown(): string {
+    this.ensureOpen();
+    return toMarkdown(this.json());
   }
 
   private requireEdit(): void {
@@ -182,6 +210,28 @@ export class Collaborator {
     const index = this.index();
     const done = replaceRange(index, locateQuote(index, quote), replacement, this.origin);
     this.showCaret(this.index(), { from: done.to, to: done.to });
+  }
+
+  /**
+   * Inserts Markdown (parsed by TipTap's own Markdown reader into the
+   * document's blocks: paragraphs, lists, task lists, tables…) into the
+   * section under a heading, directly (owner or editor). `position: "end"`
+   * (the default) puts it after the section's last block, `"start"` right
+   * after the heading; a section holding only empty paragraphs (a template's
+   * placeholder) has them replaced. Its caret moves to the end of the new
+   * text.
+   *
+   * @throws TandemAgentError `forbidden` for a commenter or viewer, `not-found` for an unknown heading.
+   *
+   * @example
+   * ```ts
+   * agent.insertMarkdown("Open questions", "- [ ] Who owns the rollout?\n- [ ] What is the budget?");
+   * ```
+   */
+  insertMarkdown(heading: string, markdown: string, options: { position?: SectionPosition } = {}): void {
+    this.requireEdit();
+    const last = insertIntoSection(this.document.fragment, heading, markdown, options.position ?? "end", this.origin);
+    if (last) this.setCursor(cursorAtEnd(last));
   }
 
   /**

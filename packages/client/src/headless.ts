@@ -12,7 +12,7 @@ export type {
   Thread,
 } from "./comments/store.js";
 export { createCommentsStore } from "./comments/store.js";
-export { TextIndex } from "./comments/text-index.js";
+export { collapseWhitespace, TextIndex } from "./comments/text-index.js";
 export type { TandemClientErrorCode } from "./errors.js";
 export { isTandemClientError, TandemClientError } from "./errors.js";
 export type { TandemUser, TandemUserInput } from "./identity.js";
