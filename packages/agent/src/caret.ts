@@ -1,4 +1,4 @@
-import type { TextIndex, TextRange } from "@tandem/client/headless";
+import type { TextIndex, TextRange } from "@tandem/protocol";
 import * as Y from "yjs";
 
 /** The awareness field the editor's caret extension (y-prosemirror's cursor plugin) draws remote carets from. */

@@ -5,10 +5,9 @@ import {
   TandemConnection,
   type TandemDocument,
   type TandemUser,
-  TextIndex,
-  type TextRange,
 } from "@tandem/client/headless";
 import { type DocumentContent, readDocumentContent, toMarkdown } from "@tandem/content";
+import { TextIndex, type TextRange } from "@tandem/protocol";
 import { CURSOR_FIELD, type CursorState, cursorAtEnd, cursorFor } from "./caret.js";
 import { TandemAgentError } from "./errors.js";
 import { locateQuote, type QuoteInput } from "./quotes.js";

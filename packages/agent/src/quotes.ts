@@ -1,4 +1,4 @@
-import type { TextIndex, TextRange } from "@tandem/client/headless";
+import type { TextIndex, TextRange } from "@tandem/protocol";
 import { TandemAgentError } from "./errors.js";
 
 /** Text to act on, named the way a person would point at it: by quoting it. */

@@ -1,5 +1,5 @@
-import { collapseWhitespace } from "@tandem/client/headless";
 import { contentNode, fromMarkdown } from "@tandem/content";
+import { collapseWhitespace } from "@tandem/protocol";
 import type { JSONContent } from "@tiptap/core";
 import { prosemirrorToYXmlFragment } from "@tiptap/y-tiptap";
 import * as Y from "yjs";

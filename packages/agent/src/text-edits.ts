@@ -1,4 +1,4 @@
-import type { TextIndex, TextRange } from "@tandem/client/headless";
+import type { TextIndex, TextRange } from "@tandem/protocol";
 import type * as Y from "yjs";
 import { TandemAgentError } from "./errors.js";
 

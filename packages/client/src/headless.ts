@@ -1,7 +1,9 @@
 // @tandem/client/headless: the parts of the client kit that need neither React nor a DOM, for programs in
 // Node and for other frameworks. Everything here is also exported by the main entry.
 
-export type { AnchorState, AnchorText, ResolvedAnchor, TextRange } from "./comments/anchors.js";
+// The comments core's text model lives in @tandem/protocol (the server resolves anchors too); re-exported for hosts.
+export type { AnchorState, AnchorText, ResolvedAnchor, TextRange } from "@tandem/protocol";
+export { TextIndex } from "@tandem/protocol";
 export type {
   Comment,
   CommentsSnapshot,
@@ -12,7 +14,6 @@ export type {
   Thread,
 } from "./comments/store.js";
 export { createCommentsStore } from "./comments/store.js";
-export { collapseWhitespace, TextIndex } from "./comments/text-index.js";
 export type { TandemClientErrorCode } from "./errors.js";
 export { isTandemClientError, TandemClientError } from "./errors.js";
 export type { TandemUser, TandemUserInput } from "./identity.js";

@@ -1,10 +1,9 @@
-import { checkCommentsUpdate } from "@tandem/protocol";
+import { checkCommentsUpdate, TextIndex } from "@tandem/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { isTandemClientError } from "../errors.js";
 import type { TandemUser } from "../identity.js";
 import { type CommentsStore, createCommentsStore } from "./store.js";
-import { TextIndex } from "./text-index.js";
 
 const ada: TandemUser = { id: "ada", name: "Ada Lovelace", color: "#0090ff" };
 const bo: TandemUser = { id: "bo", name: "Bo", color: "#e5484d" };

@@ -1,5 +1,6 @@
 import {
   type AnchorPositions,
+  anchorFor,
   type CommentData,
   CommentFields,
   CommentLimits,
@@ -9,7 +10,11 @@ import {
   decodeAnchor,
   encodeAnchor,
   peopleOf,
+  type ResolvedAnchor,
   readThread,
+  resolveAnchor,
+  TextIndex,
+  type TextRange,
   ThreadFields,
   threadsOf,
   userColorOf,
@@ -17,9 +22,7 @@ import {
 import * as Y from "yjs";
 import { TandemClientError } from "../errors.js";
 import type { TandemUser } from "../identity.js";
-import { anchorFor, type ResolvedAnchor, resolveAnchor, type TextRange } from "./anchors.js";
 import { mentionsIn } from "./mentions.js";
-import { TextIndex } from "./text-index.js";
 
 /** One emoji reaction on a comment. */
 export interface Reaction {

@@ -125,6 +125,47 @@ export class TextIndex {
     return undefined;
   }
 
+  /**
+   * The text position of a point between characters (where an insertion
+   * goes), inside the block that holds `offset`: a point at the start of a
+   * block belongs to that block, not to the end of the one before.
+   * `undefined` where no text is (an empty block, or outside the content).
+   */
+  pointAt(offset: number): { type: Y.XmlText; index: number } | undefined {
+    for (const segment of this.segments) {
+      if (segment.length > 0 && offset >= segment.start && offset <= segment.start + segment.length) {
+        return { type: segment.type, index: offset - segment.start };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * A relative position for the point at `offset` ({@link pointAt}) that
+   * sticks to the character before it (text typed at the point stays after
+   * it), or at the start of a block to the character after it.
+   */
+  relativePointAt(offset: number): Y.RelativePosition | undefined {
+    const point = this.pointAt(offset);
+    if (!point) return undefined;
+    return Y.createRelativePositionFromTypeIndex(point.type, point.index, point.index > 0 ? -1 : 0);
+  }
+
+  /**
+   * The text of `range` split by block: for each text segment it touches,
+   * the segment's type and the range within it, in document order. Block
+   * breaks between them belong to no piece.
+   */
+  piecesOf(range: { from: number; to: number }): Array<{ type: Y.XmlText; from: number; to: number }> {
+    const pieces: Array<{ type: Y.XmlText; from: number; to: number }> = [];
+    for (const segment of this.segments) {
+      const from = Math.max(range.from, segment.start);
+      const to = Math.min(range.to, segment.start + segment.length);
+      if (from < to) pieces.push({ type: segment.type, from: from - segment.start, to: to - segment.start });
+    }
+    return pieces;
+  }
+
   /** A relative position for `offset`, with the association of {@link positionAt}. */
   relativePositionAt(offset: number, assoc: number): Y.RelativePosition | undefined {
     const position = this.positionAt(offset, assoc);
