@@ -3,6 +3,7 @@ import {
   commentsDocumentName,
   type DocumentAuthorship,
   type DocumentSummary,
+  readSuggestion,
   readThread,
   threadsOf,
 } from "@tandem/protocol";
@@ -178,7 +179,7 @@ describe("programs as collaborators, through the real server", () => {
     await waitFor(() => stateOfReviewer() === undefined, "the program's presence goes when it leaves");
   });
 
-  it("refuses a commenter program's direct write and stores its comment", async () => {
+  it("refuses a commenter program's direct write and stores its comment and its suggestion", async () => {
     const { name, ada } = await specByAda("Commented", "Launch date is TBD.");
     const critic = await join(name, "critic");
     expect([critic.canEdit, critic.canComment]).toEqual([false, true]);
@@ -190,6 +191,13 @@ describe("programs as collaborators, through the real server", () => {
     }
     expect(isTandemAgentError(refusal, "forbidden")).toBe(true);
     const threadId = critic.comment("TBD", "Who sets the launch date, and by when?");
+    const suggestionId = critic.suggest(
+      "TBD",
+      { kind: "replace", text: "set by the steering group" },
+      {
+        comment: "A date needs an owner.",
+      },
+    );
     await critic.flushed();
 
     const stored = await storedDoc(server.schema, commentsDocumentName(name));
@@ -198,6 +206,15 @@ describe("programs as collaborators, through the real server", () => {
     expect(thread?.comments.map((comment) => [comment.author, comment.body])).toEqual([
       ["critic", "Who sets the launch date, and by when?"],
     ]);
+    const suggestion = threadsOf(stored).get(suggestionId) as Y.Map<unknown>;
+    expect(readSuggestion(suggestion)).toMatchObject({
+      status: "pending",
+      proposal: { kind: "replace", text: "set by the steering group" },
+    });
+    expect(readThread(suggestion)).toMatchObject({ createdBy: "critic", quote: "TBD" });
+    expect(readThread(suggestion)?.comments.map((comment) => comment.body)).toEqual(["A date needs an owner."]);
+    // Nothing reached the text.
+    expect(textAfter(await storedDoc(server.schema, name), "Summary")).toBe("Launch date is TBD.");
     expect(textAfter(ada.doc, "Summary")).toBe("Launch date is TBD.");
   });
 

@@ -7,7 +7,13 @@ import {
   type TandemUser,
 } from "@tandem/client/headless";
 import { type DocumentContent, readDocumentContent, toMarkdown } from "@tandem/content";
-import { TextIndex, type TextRange } from "@tandem/protocol";
+import {
+  type Proposal,
+  proposeSuggestion,
+  type SuggestionErrorCode,
+  TextIndex,
+  type TextRange,
+} from "@tandem/protocol";
 import { CURSOR_FIELD, type CursorState, cursorAtEnd, cursorFor } from "./caret.js";
 import { TandemAgentError } from "./errors.js";
 import { locateQuote, type QuoteInput } from "./quotes.js";
@@ -73,6 +79,11 @@ function agentError(error: unknown): unknown {
   if (!(error instanceof TandemClientError)) return error;
   const code = error.code === "read-only" ? "forbidden" : error.code === "not-found" ? "not-found" : "invalid-argument";
   return new TandemAgentError(error.code === "destroyed" ? "closed" : code, error.message, { cause: error });
+}
+
+/** A suggestion's failure, in the agent's terms. */
+function suggestionErrorCode(code: SuggestionErrorCode): "not-found" | "invalid-argument" {
+  return code === "not-found" ? "not-found" : "invalid-argument";
 }
 
 /**
@@ -258,6 +269,53 @@ export class Collaborator {
     } catch (error) {
       throw agentError(error);
     }
+  }
+
+  /**
+   * Proposes a change to quoted text instead of making it (its role must
+   * allow commenting: a commenter's only way to change the text). The
+   * suggestion is a thread of the comments document, anchored on the quote
+   * (for an `insert`, on the point right after it), with `comment` as its
+   * first comment; a person with the editor or owner role accepts or rejects
+   * it. The text is not touched. Its caret selects the quote.
+   *
+   * @returns the suggestion's thread id.
+   * @throws TandemAgentError `forbidden` for a viewer, `not-found`, `invalid-argument` for a malformed proposal.
+   *
+   * @example
+   * ```ts
+   * agent.suggest("recieve", { kind: "replace", text: "receive" }, { comment: "Spelling." });
+   * agent.suggest("Rollout", { kind: "insert", text: " (two weeks)" });
+   * ```
+   */
+  suggest(quote: QuoteInput, proposal: Proposal, options: { comment?: string } = {}): string {
+    this.ensureOpen();
+    if (!this.canComment) {
+      throw new TandemAgentError(
+        "forbidden",
+        `${this.user.name}'s role on ${this.document.name} does not allow suggesting`,
+      );
+    }
+    const index = this.index();
+    const quoted = locateQuote(index, quote);
+    const range = proposal.kind === "insert" ? { from: quoted.to, to: quoted.to } : quoted;
+    const body = options.comment?.trim();
+    const outcome = proposeSuggestion(
+      this.document.comments,
+      this.document.fragment,
+      {
+        id: crypto.randomUUID(),
+        author: this.user.id,
+        createdAt: Date.now(),
+        range,
+        proposal,
+        ...(body ? { comment: { id: crypto.randomUUID(), body, mentions: [] } } : {}),
+      },
+      this.origin,
+    );
+    if (!outcome.ok) throw new TandemAgentError(suggestionErrorCode(outcome.code), outcome.reason);
+    this.showCaret(index, quoted);
+    return outcome.threadId;
   }
 
   /**
