@@ -106,16 +106,19 @@ describe("TextIndex", () => {
     const fragment = doc.getXmlFragment("default");
     writeParagraphs(fragment, ["Hello world", "", "Second line"]);
     const index = new TextIndex(fragment);
-    // One break between blocks, however many empty blocks: breaks only separate text.
-    expect(index.text).toBe("Hello world\nSecond line");
+    // A break before each block, an empty one too (as the editor's text has it), so that each block has its own offsets.
+    expect(index.text).toBe("Hello world\n\nSecond line");
     const second = paragraphText(fragment, 2);
-    expect(index.offsetOf({ type: second, index: 3 })).toBe(15);
-    expect(index.offsetOf({ type: fragment, index: 2 })).toBe(12);
-    expect(index.positionAt(15, 0)).toEqual({ type: second, index: 3 });
+    expect(index.offsetOf({ type: second, index: 3 })).toBe(16);
+    expect(index.offsetOf({ type: fragment, index: 2 })).toBe(13);
+    expect(index.positionAt(16, 0)).toEqual({ type: second, index: 3 });
     // A range end on a block break belongs to the text before it.
-    expect(index.positionAt(12, -1)).toEqual({ type: paragraphText(fragment, 0), index: 11 });
+    expect(index.positionAt(13, -1)).toEqual({ type: paragraphText(fragment, 0), index: 11 });
     // Quotes are found with whitespace and block breaks treated alike.
-    expect(index.find("world  Second")).toEqual([{ from: 6, to: 18 }]);
+    expect(index.find("world  Second")).toEqual([{ from: 6, to: 19 }]);
+    // A point in the empty block is its own, not the start of the next one.
+    expect(index.pointAt(12)).toEqual({ type: paragraphText(fragment, 1), index: 0 });
+    expect(index.pointAt(13)).toEqual({ type: second, index: 0 });
   });
 });
 

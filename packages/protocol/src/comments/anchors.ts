@@ -168,9 +168,10 @@ function attached(index: TextIndex, range: TextRange, reanchored: boolean): Reso
 // that by collapsing; a point would just stay where the character was.
 function stuckToDeleted(index: TextIndex, position: Y.RelativePosition): boolean {
   const doc = index.fragment.doc;
-  if (!doc || position.item === null) return false;
+  const id = position.item ?? position.type;
+  if (!doc || id === null) return false;
   try {
-    return Y.getItem(doc.store, position.item).deleted;
+    return Y.getItem(doc.store, id).deleted;
   } catch {
     return false;
   }

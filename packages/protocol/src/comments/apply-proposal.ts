@@ -1,4 +1,4 @@
-import type * as Y from "yjs";
+import * as Y from "yjs";
 import type { TextRange } from "./anchors.js";
 import type { Proposal } from "./suggestions.js";
 import type { TextIndex } from "./text-index.js";
@@ -24,7 +24,12 @@ export function applyProposal(index: TextIndex, range: TextRange, proposal: Prop
     case "insert": {
       const point = index.pointAt(range.from);
       if (!point) return false;
-      doc.transact(() => point.type.insert(point.index, proposal.text), origin);
+      const { type } = point;
+      doc.transact(() => {
+        // An empty block gets its text the way the editor's binding gives it: one Y.XmlText.
+        if (type instanceof Y.XmlElement) type.insert(0, [new Y.XmlText(proposal.text)]);
+        else type.insert(point.index, proposal.text);
+      }, origin);
       return true;
     }
     case "delete":

@@ -172,6 +172,18 @@ describe("suggestions", () => {
     expect(text(content)).toBe("first\nthe second");
   });
 
+  it("an insertion into an empty paragraph gives it its text, and an empty block keeps its own break", () => {
+    const content = contentWith(["Summary", "Problem"]);
+    content.insert(1, [new Y.XmlElement("paragraph")]);
+    expect(text(content)).toBe("Summary\n\nProblem");
+    const comments = new Y.Doc();
+    const id = propose(comments, content, { kind: "insert", text: "Offline editing." }, { from: 8, to: 8 });
+    // Someone types in the section before it is accepted: the insertion goes before their text.
+    (content.get(1) as Y.XmlElement).insert(0, [new Y.XmlText("!")]);
+    expect(acceptSuggestion(comments, content, id, owner).ok).toBe(true);
+    expect(text(content)).toBe("Summary\nOffline editing.!\nProblem");
+  });
+
   it("refuses malformed proposals and ranges without text", () => {
     const content = contentWith(["text"]);
     const comments = new Y.Doc();
