@@ -2,7 +2,9 @@ import { type Collaborator, isTandemAgentError, joinDocument } from "@tandem/age
 import {
   commentsDocumentName,
   type DocumentAuthorship,
+  DocumentFields,
   type DocumentSummary,
+  locateSuggestion,
   readSuggestion,
   readThread,
   threadsOf,
@@ -198,9 +200,18 @@ describe("programs as collaborators, through the real server", () => {
         comment: "A date needs an owner.",
       },
     );
+    // The Problem section is a template's empty paragraph: the insertion is proposed into it.
+    const problemId = critic.suggestInSection("Problem", "Nobody owns the date.");
     await critic.flushed();
 
     const stored = await storedDoc(server.schema, commentsDocumentName(name));
+    const content = (await storedDoc(server.schema, name)).getXmlFragment(DocumentFields.content);
+    const problem = locateSuggestion(stored, content, problemId);
+    expect(problem.ok && problem.index.text.slice(0, problem.range.from).endsWith("Problem\n")).toBe(true);
+    expect(readSuggestion(threadsOf(stored).get(problemId) as Y.Map<unknown>)?.proposal).toEqual({
+      kind: "insert",
+      text: "Nobody owns the date.",
+    });
     const thread = readThread(threadsOf(stored).get(threadId) as Y.Map<unknown>);
     expect(thread).toMatchObject({ createdBy: "critic", quote: "TBD" });
     expect(thread?.comments.map((comment) => [comment.author, comment.body])).toEqual([

@@ -17,7 +17,7 @@ import {
 import { CURSOR_FIELD, type CursorState, cursorAtEnd, cursorFor } from "./caret.js";
 import { TandemAgentError } from "./errors.js";
 import { locateQuote, type QuoteInput } from "./quotes.js";
-import { insertIntoSection, type SectionPosition } from "./sections.js";
+import { insertIntoSection, type SectionPosition, sectionPoint } from "./sections.js";
 import { replaceRange } from "./text-edits.js";
 
 /** Options of {@link joinDocument}. */
@@ -289,6 +289,35 @@ export class Collaborator {
    * ```
    */
   suggest(quote: QuoteInput, proposal: Proposal, options: { comment?: string } = {}): string {
+    this.requireComment();
+    const index = this.index();
+    const quoted = locateQuote(index, quote);
+    const range = proposal.kind === "insert" ? { from: quoted.to, to: quoted.to } : quoted;
+    return this.propose(index, range, proposal, options.comment);
+  }
+
+  /**
+   * Proposes adding `text` to the section under a heading: into its first
+   * block when the section is still empty (a template's placeholder), else
+   * after its last text. Like {@link suggest}, nothing changes until a
+   * person accepts it.
+   *
+   * @returns the suggestion's thread id.
+   * @throws TandemAgentError `forbidden` for a viewer, `not-found` for an unknown heading.
+   *
+   * @example
+   * ```ts
+   * agent.suggestInSection("Open questions", "Who owns the rollout?", { comment: "The section is empty." });
+   * ```
+   */
+  suggestInSection(heading: string, text: string, options: { comment?: string } = {}): string {
+    this.requireComment();
+    const index = this.index();
+    const point = sectionPoint(index, heading);
+    return this.propose(index, { from: point, to: point }, { kind: "insert", text }, options.comment);
+  }
+
+  private requireComment(): void {
     this.ensureOpen();
     if (!this.canComment) {
       throw new TandemAgentError(
@@ -296,10 +325,11 @@ export class Collaborator {
         `${this.user.name}'s role on ${this.document.name} does not allow suggesting`,
       );
     }
-    const index = this.index();
-    const quoted = locateQuote(index, quote);
-    const range = proposal.kind === "insert" ? { from: quoted.to, to: quoted.to } : quoted;
-    const body = options.comment?.trim();
+  }
+
+  /** Writes a pending suggestion at `range` (a point for an insertion); its caret goes there. */
+  private propose(index: TextIndex, range: TextRange, proposal: Proposal, comment: string | undefined): string {
+    const body = comment?.trim();
     const outcome = proposeSuggestion(
       this.document.comments,
       this.document.fragment,
@@ -314,7 +344,7 @@ export class Collaborator {
       this.origin,
     );
     if (!outcome.ok) throw new TandemAgentError(suggestionErrorCode(outcome.code), outcome.reason);
-    this.showCaret(index, quoted);
+    this.showCaret(index, range);
     return outcome.threadId;
   }
 

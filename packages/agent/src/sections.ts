@@ -1,5 +1,5 @@
 import { contentNode, fromMarkdown } from "@tandem/content";
-import { collapseWhitespace } from "@tandem/protocol";
+import { collapseWhitespace, type TextIndex } from "@tandem/protocol";
 import type { JSONContent } from "@tiptap/core";
 import { prosemirrorToYXmlFragment } from "@tiptap/y-tiptap";
 import * as Y from "yjs";
@@ -46,6 +46,27 @@ export function findSection(body: Y.XmlFragment, heading: string): { heading: nu
   const level = levelOf(blocks[at] as Y.XmlElement);
   const next = blocks.findIndex((block, index) => index > at && isHeading(block) && levelOf(block) <= level);
   return { heading: at, end: next < 0 ? blocks.length : next };
+}
+
+/**
+ * The point of the plain text ({@link TextIndex.text}) where text added to
+ * the section under `heading` goes: the start of its first block when the
+ * section holds no text yet (a template's empty paragraph or list item), else
+ * the end of its last text.
+ *
+ * @throws TandemAgentError `not-found` for an unknown heading, `invalid-argument` for a section without any block.
+ */
+export function sectionPoint(index: TextIndex, heading: string): number {
+  const body = index.fragment;
+  const section = findSection(body, heading);
+  if (section.end === section.heading + 1) {
+    throw new TandemAgentError("invalid-argument", `the section "${heading}" has no block to write in`);
+  }
+  const start = index.offsetOf({ type: body, index: section.heading + 1 }) ?? index.text.length;
+  // Blocks are separated by one break: the section's text ends just before the next block's start.
+  const end =
+    section.end < body.length ? (index.offsetOf({ type: body, index: section.end }) ?? 1) - 1 : index.text.length;
+  return index.text.slice(start, end).trim() === "" ? start : end;
 }
 
 /** Markdown as blocks of the document schema: a leading level-1 heading stays a heading (not a title). */
