@@ -25,12 +25,9 @@ const person = z
     id: z.string(),
     name: z.string(),
     color: z.string(),
-    program: z
-      .literal(true)
-      .optional()
-      .openapi({
-        description: "Present for a program (a bot, an assistant), as its token says; see docs/programs.md.",
-      }),
+    program: z.literal(true).optional().openapi({
+      description: "Present for a program (a bot, an assistant), as its token says; see docs/programs.md.",
+    }),
   })
   .openapi("Person", { description: "Someone as their token names them." });
 
@@ -68,6 +65,10 @@ export const versionList = z
   .openapi("VersionList");
 
 export { versionSummary };
+
+export const proposalResult = z
+  .object({ threadId: z.string().openapi({ description: "The new thread's id in the comments document." }) })
+  .openapi("ProposalResult");
 
 // Content trees are ProseMirror JSON (see docs/history.md), recursive and open-ended: described, not spelled out.
 const contentNode = z.custom<ContentNode>().openapi("ContentNode", {
