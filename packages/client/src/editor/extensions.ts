@@ -9,6 +9,7 @@ import type { TandemDocument } from "../provider/document.js";
 import { CaretLabels, caretRenderer, caretSelection } from "./caret.js";
 import { linkOptions } from "./links.js";
 import { placeholders } from "./placeholders.js";
+import { SuggestingMode } from "./suggesting.js";
 
 /** Options of {@link tandemExtensions}. */
 export interface TandemExtensionsOptions {
@@ -16,6 +17,8 @@ export interface TandemExtensionsOptions {
   readonly placeholder?: string;
   /** Whether the editor is editable now; autolinking (a write) only happens when it is. */
   readonly isEditable?: () => boolean;
+  /** Told when a change made while suggesting could not become a suggestion, with a sentence saying why. */
+  readonly onSuggestionRefused?: (reason: string) => void;
 }
 
 /**
@@ -23,7 +26,8 @@ export interface TandemExtensionsOptions {
  * StarterKit (with its own undo history off: undo is per user, through Yjs),
  * collaboration with carets, placeholders (the editor's, and paragraphs' own
  * from templates), task lists, tables, links limited to safe protocols, and
- * comment highlights. Use it to build an editor of your own on a
+ * comment highlights, and suggesting mode (changes become suggestions while
+ * the document is suggesting). Use it to build an editor of your own on a
  * {@link TandemDocument}.
  *
  * Two StarterKit parts are off because every client would write them into the
@@ -56,5 +60,6 @@ export function tandemExtensions(document: TandemDocument, options: TandemExtens
     TaskItem.configure({ nested: true }),
     TableKit.configure({ table: { resizable: true } }),
     CommentHighlights.configure({ document }),
+    SuggestingMode.configure({ document, onRefused: options.onSuggestionRefused ?? (() => {}) }),
   ];
 }
