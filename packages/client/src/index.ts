@@ -2,7 +2,10 @@
 // Import the styles once: `import "@tandem/client/styles.css";`
 
 export { isSafeLinkHref, SAFE_LINK_PROTOCOLS } from "@tandem/content";
-export type { AnchorState, AnchorText, ResolvedAnchor, TextRange } from "./comments/anchors.js";
+// The comments core's text model lives in @tandem/protocol (the server resolves anchors too); re-exported for hosts.
+export type { AnchorState, AnchorText, ResolvedAnchor, TextRange } from "@tandem/protocol";
+export { TextIndex } from "@tandem/protocol";
+
 export type { CommentsSidebarProps } from "./comments/CommentsSidebar.js";
 export { CommentsSidebar } from "./comments/CommentsSidebar.js";
 export type { CommentHighlightsOptions } from "./comments/highlights.js";
@@ -18,7 +21,6 @@ export type {
   Thread,
 } from "./comments/store.js";
 export { createCommentsStore } from "./comments/store.js";
-export { TextIndex } from "./comments/text-index.js";
 export type { ThreadFilter, ThreadSort, UseThreadsOptions } from "./comments/useThreads.js";
 export { selectThreads, useThreads } from "./comments/useThreads.js";
 export type { CollaborativeEditorProps } from "./editor/CollaborativeEditor.js";
