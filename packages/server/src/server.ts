@@ -144,7 +144,8 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       const session = new SocketSession(socket, {
         logger,
         metrics,
-        maxMessagesPerSecond: settings.maxMessagesPerSecond,
+        maxBytesPerSecond: settings.maxBytesPerSecond,
+        maxBurstBytes: settings.maxBurstBytes,
         maxThrottledMs: settings.maxThrottledMs,
         authTimeoutMs: settings.authTimeoutMs,
         unauthenticated,
