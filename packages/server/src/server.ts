@@ -21,6 +21,7 @@ import { requestListener } from "./http/listener.js";
 import { LiveDocuments } from "./live-documents.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
+import { DocumentProposals } from "./proposals/service.js";
 import { createCollabEndpoint } from "./protocol/collab-endpoint.js";
 import { SocketSession } from "./protocol/socket-session.js";
 import { UnauthenticatedBytes } from "./protocol/unauthenticated-bytes.js";
@@ -200,6 +201,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         hocuspocus: instance,
         authenticator,
         history: new DocumentHistory(opened, instance, durable),
+        proposals: new DocumentProposals(opened, instance, durable),
         metrics,
         logger,
         metricsToken: settings.metricsToken,

@@ -9,9 +9,11 @@ import type { Authenticator } from "../auth/identity.js";
 import type { DocumentHistory } from "../history/service.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
+import type { DocumentProposals } from "../proposals/service.js";
 import { DOCUMENTS_PATH, routingPath } from "./api/document-path.js";
 import { mountDocumentRoutes } from "./api/documents.js";
 import { mountHistoryRoutes } from "./api/history.js";
+import { mountProposalRoutes } from "./api/proposals.js";
 import { type ApiEnv, authenticated } from "./api/request.js";
 import { type ApiErrorCode, failureResponse } from "./api/respond.js";
 import { describeIssues } from "./api/schemas.js";
@@ -28,6 +30,7 @@ export interface HttpAppContext {
   readonly hocuspocus: Hocuspocus;
   readonly authenticator: Authenticator;
   readonly history: DocumentHistory;
+  readonly proposals: DocumentProposals;
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly metricsToken: string | undefined;
@@ -93,6 +96,7 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
   mountReference(app);
   mountDocumentRoutes(app, context);
   mountHistoryRoutes(app, context.history);
+  mountProposalRoutes(app, context.proposals);
   mountCoreRoutes(app, context);
   context.hostRoutes?.(app);
 
