@@ -18,9 +18,22 @@ export type {
   JsonValue,
   ListOptions,
   LoadResult,
+  TandemStore,
   VersionInfo,
   VersionKind,
 } from "./store.js";
 export { VersionKinds } from "./store.js";
 export type { DecodedUpdate } from "./validate-update.js";
 export { validateUpdate } from "./validate-update.js";
+export type {
+  AttemptOutcome,
+  ClaimedDelivery,
+  DeliveryAttempt,
+  DeliveryInfo,
+  DeliveryStatus,
+  NewWebhookSubscription,
+  OutgoingEvent,
+  WebhookStore,
+  WebhookSubscription,
+} from "./webhooks/store.js";
+export { DEFAULT_TENANT } from "./webhooks/store.js";

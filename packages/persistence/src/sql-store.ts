@@ -21,6 +21,7 @@ import type {
   DocumentStore,
   ListOptions,
   LoadResult,
+  TandemStore,
   VersionInfo,
   VersionKind,
 } from "./store.js";
@@ -33,6 +34,8 @@ import {
   listParameters,
   metadataJson,
 } from "./validation.js";
+import { SqlWebhookStore } from "./webhooks/sql-store.js";
+import type { WebhookStore } from "./webhooks/store.js";
 
 interface InfoRow {
   name: string;
@@ -147,9 +150,11 @@ function storedBytes({ snapshot, rows }: StoredDocument): number {
 
 /**
  * The one {@link DocumentStore} implementation, over any {@link SqlClient}:
- * Postgres and PGlite share every statement.
+ * Postgres and PGlite share every statement. Its webhook store shares the
+ * client and the lifecycle.
  */
-export class SqlDocumentStore implements DocumentStore {
+export class SqlDocumentStore implements TandemStore {
+  readonly webhooks: WebhookStore;
   private readonly options: ResolvedStoreOptions;
   private readonly groupCommit: GroupCommit;
   private readonly compactions: CompactionScheduler;
@@ -166,6 +171,7 @@ export class SqlDocumentStore implements DocumentStore {
     options: StoreOptions = {},
   ) {
     this.options = resolveStoreOptions(options);
+    this.webhooks = new SqlWebhookStore(sql, (doing, work) => this.call(doing, work));
     this.commitConnection = sql.holdConnection?.();
     const commitSql = this.commitConnection ?? sql;
     this.groupCommit = new GroupCommit({
