@@ -11,6 +11,7 @@ export type {
   Attribution,
   AuthorProfile,
   CompactionResult,
+  CreatedVersion,
   CreateVersionOptions,
   DocumentInfo,
   DocumentMetadata,

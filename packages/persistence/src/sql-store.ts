@@ -15,6 +15,7 @@ import type {
   Attribution,
   AuthorProfile,
   CompactionResult,
+  CreatedVersion,
   CreateVersionOptions,
   DocumentInfo,
   DocumentMetadata,
@@ -285,7 +286,7 @@ export class SqlDocumentStore implements TandemStore {
     });
   }
 
-  createVersion(name: string, options: CreateVersionOptions = {}): Promise<VersionInfo> {
+  createVersion(name: string, options: CreateVersionOptions = {}): Promise<CreatedVersion> {
     return this.call("createVersion", async () => {
       checkName(name);
       checkVersionOptions(options);
@@ -302,7 +303,7 @@ export class SqlDocumentStore implements TandemStore {
       });
       this.reportUnapplied(name, unapplied);
       const unchanged = changes?.inserted.length === 0 && changes.deleted.length === 0;
-      if (options.skipIfUnchanged && previous && unchanged) return toVersion(previous);
+      if (options.skipIfUnchanged && previous && unchanged) return { ...toVersion(previous), created: false };
       const folded = await readAuthorship(this.sql, name);
       const authors = new Set([
         ...authorsTouching(changes?.inserted ?? [], [...folded.insertions, ...(attribution?.insertions ?? [])]),
@@ -316,7 +317,7 @@ export class SqlDocumentStore implements TandemStore {
         [name, kind, options.label ?? null, options.createdBy ?? null, [...authors].sort(), state],
       );
       if (row === undefined) throw new PersistenceError("not-found", `document ${name} was deleted meanwhile`);
-      return toVersion(row);
+      return { ...toVersion(row), created: true };
     });
   }
 

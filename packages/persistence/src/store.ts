@@ -65,6 +65,12 @@ export interface VersionInfo {
   readonly sizeBytes: number;
 }
 
+/** What {@link DocumentStore.createVersion} answers: the version, and whether the call made it. */
+export interface CreatedVersion extends VersionInfo {
+  /** False when `skipIfUnchanged` found nothing changed and this is the latest version, made before. */
+  readonly created: boolean;
+}
+
 /** Options of {@link DocumentStore.createVersion}. */
 export interface CreateVersionOptions {
   /** A name for the version, up to 200 characters. */
@@ -191,7 +197,7 @@ export interface DocumentStore {
    *
    * @throws PersistenceError `not-found` for a document never stored.
    */
-  createVersion(name: string, options?: CreateVersionOptions): Promise<VersionInfo>;
+  createVersion(name: string, options?: CreateVersionOptions): Promise<CreatedVersion>;
 
   /** The document's versions, newest first. */
   listVersions(name: string): Promise<VersionInfo[]>;

@@ -31,6 +31,8 @@ export interface DocumentApiContext {
   readonly hocuspocus: Hocuspocus;
   readonly authenticator: Authenticator;
   readonly history: DocumentHistory;
+  /** Called once a document created through the API is stored (webhooks announce it). */
+  readonly onCreated?: (name: string, by: Identity, title: string) => void;
 }
 
 // How many of the most recently edited documents of a kind a list looks at
@@ -112,6 +114,7 @@ async function createDocument(
   });
   if (!stored.ok) return stored;
   if (stored.value === null) throw new Error(`${name} was stored but cannot be found`);
+  context.onCreated?.(name, identity, title);
   return { ok: true, value: summarize(context, stored.value) };
 }
 
