@@ -236,10 +236,14 @@ export function runWebhookStoreContract(name: string, setup: () => Promise<Webho
       expect(new Set(ids).size).toBe(60);
     });
 
-    it("[WH8] deleting a subscription drops its pending deliveries", async () => {
+    it("[WH8] deleting a subscription drops its deliveries; an attempt under way then records nothing", async () => {
       const subscription = await subscribe(["document.created"]);
       await store.enqueue(event("document.created"));
+      await store.enqueue(event("document.created"));
+      const [underWay] = await store.claim(1, 60_000);
+      if (!underWay) throw new Error("nothing claimed");
       expect(await store.deleteSubscription(subscription.id)).toBe(true);
+      await store.record(underWay, outcome("delivered", 200));
       expect(await store.claim(10, 60_000)).toEqual([]);
       expect(await store.listDeliveries(subscription.id)).toEqual([]);
     });

@@ -192,8 +192,10 @@ export class SqlWebhookStore implements WebhookStore {
       const retryInMs = typeof next === "number" ? checkDelay(next, "a retry delay") : 0;
       await this.sql.transaction(async (tx) => {
         await tx.query(
+          // Nothing is recorded for a delivery deleted meanwhile with its subscription.
           `INSERT INTO tandem_webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (delivery_id, attempt) DO NOTHING`,
+           SELECT id, $2, $3, $4, $5, $6 FROM tandem_webhook_deliveries WHERE id = $1
+           ON CONFLICT (delivery_id, attempt) DO NOTHING`,
           [
             delivery.id,
             delivery.attempt,
