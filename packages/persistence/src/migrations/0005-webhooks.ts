@@ -13,8 +13,8 @@ import type { Migration } from "./migration.js";
  *   `next_attempt_at` is both when a pending delivery is due and, once
  *   claimed, the end of the claimer's lease: a claimed row is not due again
  *   until the lease runs out, which is how a delivery whose sender died is
- *   taken up again. The partial index holds only pending rows, the ones the
- *   claim query reads.
+ *   taken up again. One partial index holds only pending rows, the ones the
+ *   claim query reads; the other finished ones, the ones pruning reads.
  * - `tandem_webhook_attempts`: every attempt, with its response code (NULL
  *   when none came), duration and error.
  */
@@ -47,6 +47,8 @@ export const webhooks: Migration = {
     )`,
     `CREATE INDEX tandem_webhook_deliveries_due ON tandem_webhook_deliveries (next_attempt_at, id)
       WHERE status = 'pending'`,
+    `CREATE INDEX tandem_webhook_deliveries_finished ON tandem_webhook_deliveries (finished_at)
+      WHERE status <> 'pending'`,
     `CREATE TABLE tandem_webhook_attempts (
       delivery_id bigint NOT NULL REFERENCES tandem_webhook_deliveries (id) ON DELETE CASCADE,
       attempt integer NOT NULL,

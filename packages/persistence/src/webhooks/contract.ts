@@ -248,6 +248,20 @@ export function runWebhookStoreContract(name: string, setup: () => Promise<Webho
       expect(await store.listDeliveries(subscription.id)).toEqual([]);
     });
 
+    it("[WH10] pruning deletes finished deliveries older than asked, never pending ones", async () => {
+      const subscription = await subscribe(["document.created"]);
+      for (let i = 0; i < 3; i++) await store.enqueue(event("document.created"));
+      const [delivered, failed] = await store.claim(2, 60_000);
+      if (!delivered || !failed) throw new Error("nothing claimed");
+      await store.record(delivered, outcome("delivered", 200));
+      await store.record(failed, outcome("failed", 500));
+      expect(await store.pruneDeliveries(3_600_000)).toBe(0);
+      await vi.waitFor(async () => expect(await store.pruneDeliveries(0)).toBe(2), { timeout: 5000, interval: 5 });
+      const left = await store.listDeliveries(subscription.id);
+      expect(left.map((delivery) => delivery.status)).toEqual(["pending"]);
+      await rejectsWith(store.pruneDeliveries(-1), "invalid-argument");
+    });
+
     it("[WH9] malformed input is refused with invalid-argument", async () => {
       const valid = { url: "https://example.com", events: ["document.created"], secret: "whsec_x" };
       await rejectsWith(store.createSubscription({ ...valid, url: "" }), "invalid-argument");

@@ -218,6 +218,17 @@ export class SqlWebhookStore implements WebhookStore {
     });
   }
 
+  pruneDeliveries(finishedMsAgo: number): Promise<number> {
+    return this.call("pruneDeliveries", async () => {
+      const rows = await this.sql.query(
+        `DELETE FROM tandem_webhook_deliveries
+         WHERE status <> 'pending' AND finished_at < now() - $1${MILLISECONDS} RETURNING id`,
+        [checkDelay(finishedMsAgo, "an age")],
+      );
+      return rows.length;
+    });
+  }
+
   listDeliveries(subscriptionId: string, options: { tenantId?: string; limit?: number } = {}): Promise<DeliveryInfo[]> {
     return this.call("listDeliveries", async () => {
       const rows = await this.sql.query<DeliveryRow>(

@@ -144,6 +144,13 @@ export interface WebhookStore {
    */
   record(delivery: ClaimedDelivery, outcome: AttemptOutcome): Promise<void>;
 
+  /**
+   * Deletes delivered and failed deliveries (with their attempts) finished
+   * more than `finishedMsAgo` milliseconds ago; pending ones are never
+   * deleted. Resolves with how many were.
+   */
+  pruneDeliveries(finishedMsAgo: number): Promise<number>;
+
   /** A tenant's subscription's deliveries with their attempts, newest first; at most `limit` (default 50, at most 500). */
   listDeliveries(subscriptionId: string, options?: { tenantId?: string; limit?: number }): Promise<DeliveryInfo[]>;
 }

@@ -51,10 +51,10 @@ export function checkEvent(event: OutgoingEvent): void {
   if (typeof event.body !== "string" || !isStorableText(event.body)) invalid("an event body must be storable text");
 }
 
-/** A duration in milliseconds (a lease, a retry delay): a non-negative integer of at most a week. */
+/** A duration in milliseconds (a lease, a retry delay, an age): a non-negative integer of at most a year. */
 export function checkDelay(ms: unknown, what: string): number {
-  if (typeof ms !== "number" || !Number.isInteger(ms) || ms < 0 || ms > 7 * 24 * 3600_000) {
-    invalid(`${what} must be an integer number of milliseconds from 0 to a week`);
+  if (typeof ms !== "number" || !Number.isInteger(ms) || ms < 0 || ms > 366 * 24 * 3600_000) {
+    invalid(`${what} must be an integer number of milliseconds from 0 to a year`);
   }
   return ms;
 }

@@ -27,6 +27,11 @@ const MAX_IN_FLIGHT = 16;
 // Margin of a lease over the attempt's timeout: signing, and recording the outcome.
 const LEASE_MARGIN_MS = 30_000;
 
+/** How long delivered and failed deliveries are kept, with their attempts, for the deliveries API. */
+export const FINISHED_RETENTION_MS = 30 * 24 * 3600_000;
+
+const PRUNE_EVERY_MS = 3600_000;
+
 /**
  * Sends what the outbox holds: claims due deliveries (leased, so no other
  * instance sends them meanwhile), sends up to {@link MAX_IN_FLIGHT} at once,
@@ -35,7 +40,8 @@ const LEASE_MARGIN_MS = 30_000;
  *
  * It claims when this instance queues an event ({@link wake}), when a retry
  * it scheduled falls due, and every `pollMs` for what other instances queued
- * or left behind (a lease that ran out because its sender died).
+ * or left behind (a lease that ran out because its sender died). Once an
+ * hour it deletes deliveries finished {@link FINISHED_RETENTION_MS} ago.
  */
 export class DeliveryWorker {
   private readonly leaseMs: number;
@@ -45,6 +51,7 @@ export class DeliveryWorker {
   private draining: Promise<void> | undefined;
   private wokenWhileDraining = false;
   private stopped = false;
+  private nextPruneAt = 0;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.leaseMs = options.timeoutMs + LEASE_MARGIN_MS;
@@ -91,10 +98,24 @@ export class DeliveryWorker {
   private async round(): Promise<void> {
     if (this.stopped || this.draining !== undefined) return;
     this.wokenWhileDraining = false;
-    this.draining = this.drain();
+    this.draining = this.prune().then(() => this.drain());
     await this.draining;
     this.draining = undefined;
     this.schedule(this.wokenWhileDraining ? 0 : this.options.pollMs);
+  }
+
+  /** Deletes old finished deliveries, once an hour (every instance does; it is idempotent). */
+  private async prune(): Promise<void> {
+    if (Date.now() < this.nextPruneAt) return;
+    this.nextPruneAt = Date.now() + PRUNE_EVERY_MS;
+    try {
+      const pruned = await this.options.store.pruneDeliveries(FINISHED_RETENTION_MS);
+      if (pruned > 0) this.options.logger.info({ pruned }, "deleted webhook deliveries finished 30 days ago");
+    } catch (error) {
+      if (isPersistenceError(error, "closed")) return;
+      this.options.metrics.errors.inc({ code: "webhook-prune-failed" });
+      this.options.logger.error({ err: error }, "could not delete old webhook deliveries; trying again in an hour");
+    }
   }
 
   /** Claims as long as full batches come back, keeping at most MAX_IN_FLIGHT attempts under way. */
