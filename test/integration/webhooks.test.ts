@@ -82,6 +82,10 @@ describe("signed webhooks", () => {
     expect((await api(`/api/webhooks/${created.id}`, owner, "DELETE")).status).toBe(204);
     expect((await api(`/api/webhooks/${created.id}`, owner, "DELETE")).status).toBe(404);
     expect((await api(`/api/webhooks/${created.id}/deliveries`, owner)).status).toBe(404);
+    const { paths } = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: object };
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining(["/api/webhooks", "/api/webhooks/{id}", "/api/webhooks/{id}/deliveries"]),
+    );
   });
 
   it("a delivery verifies with the exported receiver code, and not with another subscription's secret", async () => {

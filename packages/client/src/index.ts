@@ -1,6 +1,7 @@
 // @tandem/client: React components and headless building blocks for Tandem.
 // Import the styles once: `import "@tandem/client/styles.css";`
 
+export { isSafeLinkHref, SAFE_LINK_PROTOCOLS } from "@tandem/content";
 export type { AnchorState, AnchorText, ResolvedAnchor, TextRange } from "./comments/anchors.js";
 export type { CommentsSidebarProps } from "./comments/CommentsSidebar.js";
 export { CommentsSidebar } from "./comments/CommentsSidebar.js";
@@ -24,7 +25,7 @@ export type { CollaborativeEditorProps } from "./editor/CollaborativeEditor.js";
 export { CollaborativeEditor } from "./editor/CollaborativeEditor.js";
 export type { TandemExtensionsOptions } from "./editor/extensions.js";
 export { tandemExtensions } from "./editor/extensions.js";
-export { hrefFromInput, isSafeLinkHref, SAFE_LINK_PROTOCOLS } from "./editor/links.js";
+export { hrefFromInput } from "./editor/links.js";
 export type { ToolbarProps } from "./editor/Toolbar.js";
 export { Toolbar } from "./editor/Toolbar.js";
 export type { TandemClientErrorCode } from "./errors.js";

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { DEFAULT_TENANT, type WebhookStore } from "@tandem/persistence";
 import type { WebhookEventData, WebhookEventType } from "@tandem/protocol/webhooks";
+import type { Identity } from "../auth/identity.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 
@@ -10,6 +11,11 @@ import type { Metrics } from "../metrics.js";
  * (or its metadata) says whose it is.
  */
 export function tenantOfDocument(_documentName: string): string {
+  return DEFAULT_TENANT;
+}
+
+/** The tenant whose webhooks a caller manages: for now everyone's is {@link DEFAULT_TENANT}; later, their token's. */
+export function tenantOfCaller(_identity: Identity): string {
   return DEFAULT_TENANT;
 }
 

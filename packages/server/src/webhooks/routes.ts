@@ -1,32 +1,145 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { DeliveryInfo, WebhookStore, WebhookSubscription } from "@tandem/persistence";
 import { generateWebhookSecret, WebhookEventTypes } from "@tandem/protocol/webhooks";
-import { z } from "zod";
-import type { Authenticator, Identity } from "../auth/identity.js";
-import { authenticateRequest, readJsonBody } from "../http/api/request.js";
-import { type ApiResult, fail, sendFailure, sendJson } from "../http/api/respond.js";
-import { describeIssues } from "../http/api/schemas.js";
+import { createMiddleware } from "hono/factory";
+import type { Identity } from "../auth/identity.js";
+import { type ApiEnv, jsonBody } from "../http/api/request.js";
+import { failureResponse, refuse, unwrap } from "../http/api/respond.js";
+import { errorResponses, json } from "../http/api/responses.js";
 import { fromStore } from "../http/api/store-result.js";
-import type { Route } from "../http/routes.js";
 import { checkWebhookUrl } from "./address-policy.js";
-import { tenantOfDocument } from "./outbox.js";
+import { tenantOfCaller } from "./outbox.js";
 
-/** What the webhook API needs from the server. */
-export interface WebhookApiContext {
+/** What the webhook API needs, and what the documents API tells it. */
+export interface WebhookApi {
   readonly store: WebhookStore;
-  readonly authenticator: Authenticator;
   /** WEBHOOK_ALLOW_PRIVATE_ADDRESSES. */
   readonly allowPrivateAddresses: boolean;
+  /** A document was created through the API: `document.created`. */
+  documentCreated(name: string, createdBy: string, title: string): void;
 }
 
-/** Body of `POST /api/webhooks`. */
-const createBody = z.strictObject({
-  url: z.string().min(1).max(2048),
-  events: z.array(z.enum(WebhookEventTypes)).min(1).max(WebhookEventTypes.length),
-  description: z.string().trim().min(1).max(500).optional(),
+/** Where the webhook API lives; the app authenticates every request under it. */
+export const WEBHOOKS_PATH = "/api/webhooks";
+
+const tags = ["webhooks"];
+const security = [{ bearer: [] }];
+
+const eventType = z.enum(WebhookEventTypes);
+
+const subscription = z
+  .object({
+    id: z.string().openapi({ example: "wh_5f0c6a1e9b2d4c7a8e3f1b20" }),
+    tenantId: z.string(),
+    url: z.string(),
+    events: z.array(eventType).readonly(),
+    description: z.string().nullable(),
+    createdBy: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi("Webhook");
+
+const createdSubscription = subscription
+  .extend({
+    secret: z.string().openapi({
+      description: "The signing secret (`whsec_…`), shown this once: keep it to verify deliveries.",
+    }),
+  })
+  .openapi("CreatedWebhook");
+
+const attempt = z.object({
+  attempt: z.number(),
+  startedAt: z.string(),
+  durationMs: z.number(),
+  statusCode: z.number().nullable().openapi({ description: "Null when no answer came (refused, timed out)." }),
+  error: z.string().nullable(),
 });
 
-const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+const delivery = z
+  .object({
+    id: z.string(),
+    messageId: z.string().openapi({ description: "The event's id: the `webhook-id` header of every attempt." }),
+    subscriptionId: z.string(),
+    eventType: z.string(),
+    status: z.enum(["pending", "delivered", "failed"]),
+    createdAt: z.string(),
+    nextAttemptAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    attempts: z.array(attempt).readonly(),
+  })
+  .openapi("WebhookDelivery");
+
+const createBody = z
+  .strictObject({
+    url: z.string().min(1).max(2048).openapi({ example: "https://hooks.example.com/tandem" }),
+    events: z.array(eventType).min(1).max(WebhookEventTypes.length),
+    description: z.string().trim().min(1).max(500).optional(),
+  })
+  .openapi("CreateWebhook");
+
+const idParams = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: "id", in: "path" }, example: "wh_5f0c6a1e9b2d4c7a8e3f1b20" }),
+});
+
+const deliveriesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50).openapi({ description: "At most this many (1–500)." }),
+});
+
+const listRoute = createRoute({
+  method: "get",
+  path: WEBHOOKS_PATH,
+  tags,
+  security,
+  summary: "The tenant's webhook subscriptions (without their secrets)",
+  responses: {
+    200: json(z.object({ webhooks: z.array(subscription).readonly() }), "The subscriptions."),
+    ...errorResponses("forbidden"),
+  },
+});
+
+const createWebhookRoute = createRoute({
+  method: "post",
+  path: WEBHOOKS_PATH,
+  tags,
+  security,
+  summary: "Subscribes a URL to events",
+  description:
+    "The URL must be http or https; private addresses are refused unless WEBHOOK_ALLOW_PRIVATE_ADDRESSES is on. " +
+    "The answer carries the signing secret, which is never shown again.",
+  middleware: [jsonBody()] as const,
+  request: { body: { content: { "application/json": { schema: createBody } }, required: true } },
+  responses: {
+    201: json(createdSubscription, "The subscription, with its secret."),
+    ...errorResponses("invalid-request", "forbidden", "payload-too-large"),
+  },
+});
+
+const deleteRoute = createRoute({
+  method: "delete",
+  path: `${WEBHOOKS_PATH}/{id}`,
+  tags,
+  security,
+  summary: "Unsubscribes; its pending deliveries are dropped",
+  request: { params: idParams },
+  responses: { 204: { description: "Deleted." }, ...errorResponses("forbidden", "not-found") },
+});
+
+const deliveriesRoute = createRoute({
+  method: "get",
+  path: `${WEBHOOKS_PATH}/{id}/deliveries`,
+  tags,
+  security,
+  summary: "A subscription's recent deliveries, newest first, with every attempt",
+  request: { params: idParams, query: deliveriesQuery },
+  responses: {
+    200: json(z.object({ deliveries: z.array(delivery).readonly() }), "The deliveries."),
+    ...errorResponses("invalid-request", "forbidden", "not-found"),
+  },
+});
 
 /**
  * Webhooks are the tenant's, not one document's: managing them takes the
@@ -37,123 +150,75 @@ function isTenantOwner(identity: Identity): boolean {
   return identity.access["*"] === "owner";
 }
 
-// The tenant of the caller. Tenants do not exist yet: the one of every document.
-const tenantOf = (_identity: Identity) => tenantOfDocument("");
+const ownersOnly = createMiddleware<ApiEnv>(async (c, next) => {
+  if (!isTenantOwner(c.get("identity"))) {
+    return failureResponse({ code: "forbidden", message: 'managing webhooks needs the role "*": "owner"' });
+  }
+  await next();
+});
 
-function subscriptionJson(subscription: WebhookSubscription) {
-  return { ...subscription, createdAt: subscription.createdAt.toISOString() };
+function subscriptionJson(listed: WebhookSubscription) {
+  return { ...listed, events: listed.events as z.infer<typeof eventType>[], createdAt: listed.createdAt.toISOString() };
 }
 
-function deliveryJson(delivery: DeliveryInfo) {
+function deliveryJson(listed: DeliveryInfo) {
   return {
-    ...delivery,
-    createdAt: delivery.createdAt.toISOString(),
-    nextAttemptAt: delivery.nextAttemptAt?.toISOString() ?? null,
-    finishedAt: delivery.finishedAt?.toISOString() ?? null,
-    attempts: delivery.attempts.map((attempt) => ({ ...attempt, startedAt: attempt.startedAt.toISOString() })),
+    ...listed,
+    createdAt: listed.createdAt.toISOString(),
+    nextAttemptAt: listed.nextAttemptAt?.toISOString() ?? null,
+    finishedAt: listed.finishedAt?.toISOString() ?? null,
+    attempts: listed.attempts.map((each) => ({ ...each, startedAt: each.startedAt.toISOString() })),
   };
 }
 
-async function create(
-  context: WebhookApiContext,
-  identity: Identity,
-  request: IncomingMessage,
-): Promise<ApiResult<unknown>> {
-  const body = await readJsonBody(request);
-  if (!body.ok) return body;
-  const input = createBody.safeParse(body.value);
-  if (!input.success) return fail("invalid-request", describeIssues(input.error));
-  const url = checkWebhookUrl(input.data.url, context.allowPrivateAddresses);
-  if (!url.ok) return fail("invalid-request", `url: ${url.reason}`);
-  const secret = generateWebhookSecret();
-  const created = await fromStore(() =>
-    context.store.createSubscription({
-      tenantId: tenantOf(identity),
-      url: url.url,
-      events: input.data.events,
-      secret,
-      createdBy: identity.id,
-      ...(input.data.description ? { description: input.data.description } : {}),
-    }),
-  );
-  // The secret is shown this once: it is never listed.
-  return created.ok ? { ok: true, value: { ...subscriptionJson(created.value), secret } } : created;
-}
-
-/** `/api/webhooks/<id>` or `/api/webhooks/<id>/deliveries`. */
-async function one(
-  context: WebhookApiContext,
-  identity: Identity,
-  request: IncomingMessage,
-  url: URL,
-): Promise<ApiResult<{ status: number; json?: unknown }>> {
-  const [id, resource, ...rest] = url.pathname.slice(PREFIX.length).split("/");
-  const tenantId = tenantOf(identity);
-  if (id && resource === undefined && request.method === "DELETE") {
-    const deleted = await fromStore(() => context.store.deleteSubscription(id, tenantId));
-    if (!deleted.ok) return deleted;
-    return deleted.value ? { ok: true, value: { status: 204 } } : fail("not-found", `no webhook ${id}`);
-  }
-  if (id && resource === "deliveries" && rest.length === 0 && request.method === "GET") {
-    const query = listQuery.safeParse(Object.fromEntries(url.searchParams));
-    if (!query.success) return fail("invalid-request", describeIssues(query.error));
-    const known = await fromStore(() => context.store.listSubscriptions(tenantId));
-    if (!known.ok) return known;
-    if (!known.value.some((subscription) => subscription.id === id)) return fail("not-found", `no webhook ${id}`);
-    const deliveries = await fromStore(() => context.store.listDeliveries(id, { tenantId, limit: query.data.limit }));
-    if (!deliveries.ok) return deliveries;
-    return { ok: true, value: { status: 200, json: { deliveries: deliveries.value.map(deliveryJson) } } };
-  }
-  return fail("not-found", `no such endpoint: ${request.method} ${url.pathname.slice(0, 200)}`);
-}
-
-const PREFIX = "/api/webhooks/";
-
 /**
- * The webhook API (see docs/webhooks.md), for owners of the whole tenant
- * (see {@link isTenantOwner}):
- *
- * - `GET /api/webhooks`: the subscriptions;
- * - `POST /api/webhooks {url, events, description?}`: subscribes, answering the signing secret once;
- * - `DELETE /api/webhooks/<id>`: unsubscribes (pending deliveries are dropped);
- * - `GET /api/webhooks/<id>/deliveries[?limit=N]`: recent deliveries with every attempt.
+ * The webhook endpoints (see docs/webhooks.md), for owners of the whole
+ * tenant (see {@link isTenantOwner}): list, subscribe (answering the signing
+ * secret once), unsubscribe, and a subscription's recent deliveries.
  */
-export function webhookApiRoutes(context: WebhookApiContext): Route[] {
-  const handle =
-    (
-      work: (
-        identity: Identity,
-        request: IncomingMessage,
-        url: URL,
-      ) => Promise<ApiResult<{ status: number; json?: unknown }>>,
-    ) =>
-    async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-      const url = new URL(`http://localhost${request.url ?? "/"}`);
-      const identity = await authenticateRequest(request, context.authenticator);
-      if (!identity.ok) return sendFailure(response, identity.failure);
-      if (!isTenantOwner(identity.value)) {
-        return sendFailure(response, { code: "forbidden", message: 'managing webhooks needs the role "*": "owner"' });
-      }
-      const result = await work(identity.value, request, url);
-      if (!result.ok) sendFailure(response, result.failure);
-      else if (result.value.json === undefined) response.writeHead(result.value.status).end();
-      else sendJson(response, result.value.status, result.value.json);
-    };
-  const list = handle(async (identity) => {
-    const listed = await fromStore(() => context.store.listSubscriptions(tenantOf(identity)));
-    return listed.ok
-      ? { ok: true, value: { status: 200, json: { webhooks: listed.value.map(subscriptionJson) } } }
-      : listed;
+export function mountWebhookRoutes(app: OpenAPIHono<ApiEnv>, api: WebhookApi): void {
+  for (const path of [WEBHOOKS_PATH, `${WEBHOOKS_PATH}/*`]) app.use(path, ownersOnly);
+
+  app.openapi(listRoute, async (c) => {
+    const listed = unwrap(await fromStore(() => api.store.listSubscriptions(tenantOfCaller(c.get("identity")))));
+    return c.json({ webhooks: listed.map(subscriptionJson) }, 200);
   });
-  const post = handle(async (identity, request) => {
-    const created = await create(context, identity, request);
-    return created.ok ? { ok: true, value: { status: 201, json: created.value } } : created;
+
+  app.openapi(createWebhookRoute, async (c) => {
+    const identity = c.get("identity");
+    const input = c.req.valid("json");
+    const url = checkWebhookUrl(input.url, api.allowPrivateAddresses);
+    if (!url.ok) refuse("invalid-request", `url: ${url.reason}`);
+    const secret = generateWebhookSecret();
+    const created = unwrap(
+      await fromStore(() =>
+        api.store.createSubscription({
+          tenantId: tenantOfCaller(identity),
+          url: url.url,
+          events: input.events,
+          secret,
+          createdBy: identity.id,
+          ...(input.description ? { description: input.description } : {}),
+        }),
+      ),
+    );
+    return c.json({ ...subscriptionJson(created), secret }, 201);
   });
-  const item = handle((identity, request, url) => one(context, identity, request, url));
-  return [
-    { method: "GET", path: "/api/webhooks", handler: list },
-    { method: "POST", path: "/api/webhooks", handler: post },
-    { method: "DELETE", path: PREFIX, handler: item },
-    { method: "GET", path: PREFIX, handler: item },
-  ];
+
+  app.openapi(deleteRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const deleted = unwrap(await fromStore(() => api.store.deleteSubscription(id, tenantOfCaller(c.get("identity")))));
+    if (!deleted) refuse("not-found", `no webhook ${id}`);
+    return c.body(null, 204);
+  });
+
+  app.openapi(deliveriesRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const { limit } = c.req.valid("query");
+    const tenantId = tenantOfCaller(c.get("identity"));
+    const known = unwrap(await fromStore(() => api.store.listSubscriptions(tenantId)));
+    if (!known.some((each) => each.id === id)) refuse("not-found", `no webhook ${id}`);
+    const deliveries = unwrap(await fromStore(() => api.store.listDeliveries(id, { tenantId, limit })));
+    return c.json({ deliveries: deliveries.map(deliveryJson) }, 200);
+  });
 }

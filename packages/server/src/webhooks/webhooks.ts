@@ -1,14 +1,12 @@
 import type { Extension } from "@hocuspocus/server";
 import type { DocumentStore, WebhookStore } from "@tandem/persistence";
-import type { Authenticator } from "../auth/identity.js";
 import type { ResolvedConfig } from "../config.js";
-import type { Route } from "../http/routes.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { DeliveryWorker } from "./delivery-worker.js";
 import { webhookEventSource } from "./event-source.js";
 import { tenantOfDocument, WebhookOutbox } from "./outbox.js";
-import { webhookApiRoutes } from "./routes.js";
+import type { WebhookApi } from "./routes.js";
 import { sendDelivery } from "./send.js";
 import { announcingVersions } from "./version-events.js";
 
@@ -20,9 +18,8 @@ export interface Webhooks {
   committed(documentName: string, update: Uint8Array, author: string | undefined): void;
   /** `store`, announcing the versions it makes. */
   announcingVersions(store: DocumentStore): DocumentStore;
-  /** A document was created through the API. */
-  documentCreated(documentName: string, createdBy: string, title: string): void;
-  readonly routes: Route[];
+  /** What the HTTP app needs for `/api/webhooks` and to announce documents it creates. */
+  readonly api: WebhookApi;
   /** Starts sending what the outbox holds. */
   start(): void;
   /**
@@ -36,7 +33,6 @@ export interface Webhooks {
 export function createWebhooks(
   store: WebhookStore,
   settings: ResolvedConfig,
-  authenticator: Authenticator,
   logger: Logger,
   metrics: Metrics,
 ): Webhooks {
@@ -60,18 +56,14 @@ export function createWebhooks(
     extension: source.extension,
     committed: (documentName, update, author) => source.committed(documentName, update, author),
     announcingVersions: (documents) => announcingVersions(documents, outbox),
-    documentCreated(documentName, createdBy, title) {
-      void outbox.emit(
-        "document.created",
-        { document: documentName, createdBy, title },
-        tenantOfDocument(documentName),
-      );
-    },
-    routes: webhookApiRoutes({
+    api: {
       store,
-      authenticator,
       allowPrivateAddresses: settings.webhookAllowPrivateAddresses,
-    }),
+      documentCreated(documentName, createdBy, title) {
+        const data = { document: documentName, createdBy, title };
+        void outbox.emit("document.created", data, tenantOfDocument(documentName));
+      },
+    },
     start: () => worker.start(),
     async close() {
       source.flush();
