@@ -13,7 +13,7 @@ const MAX_USER_ID_LENGTH = 512;
 const MAX_AUTHOR_NAME_LENGTH = 200;
 const MAX_METADATA_BYTES = 64 * 1024;
 
-function invalid(message: string): never {
+export function invalid(message: string): never {
   throw new PersistenceError("invalid-argument", message);
 }
 

@@ -13,7 +13,8 @@ describe("loadConfig", () => {
       maxMessageBytes: 8 * 1024 * 1024,
       maxBufferedBytes: 16 * 1024 * 1024,
       maxQueuedBytes: 64 * 1024 * 1024,
-      maxMessagesPerSecond: 200,
+      maxBytesPerSecond: 1024 * 1024,
+      maxBurstBytes: 32 * 1024 * 1024,
       maxThrottledMs: 60_000,
       authTimeoutMs: 60_000,
       maxUnauthenticatedBytes: 32 * 1024 * 1024,
@@ -40,6 +41,21 @@ describe("loadConfig", () => {
       maxQueuedBytes: 4096,
     });
     expect(config.authSecret).toBeUndefined();
+  });
+
+  it("reads the webhook settings; a flag is true or false, never any non-empty string", () => {
+    expect(loadConfig([], {})).toMatchObject({
+      webhookAllowPrivateAddresses: false,
+      webhookTimeoutMs: 10_000,
+      webhookMaxAttempts: 12,
+      webhookRetryBaseMs: 30_000,
+      webhookDebounceMs: 30_000,
+      webhookPollMs: 1000,
+    });
+    expect(loadConfig([], { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "true" }).webhookAllowPrivateAddresses).toBe(true);
+    expect(loadConfig(["--webhook-allow-private-addresses", "false"], {}).webhookAllowPrivateAddresses).toBe(false);
+    expect(() => loadConfig([], { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "yes" })).toThrow(/webhookAllowPrivateAddresses/);
+    expect(() => loadConfig([], { WEBHOOK_TIMEOUT_MS: "600000" })).toThrow(/webhookTimeoutMs/);
   });
 
   it("names every bad setting", () => {

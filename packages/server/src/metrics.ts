@@ -41,7 +41,7 @@ export function createMetrics(documentsLoaded: () => number, unauthenticatedByte
     bytesOut: new Counter({ name: "tandem_bytes_out_total", help: "WebSocket bytes sent", registers: [registry] }),
     throttled: new Counter({
       name: "tandem_rate_limit_pauses_total",
-      help: "Times a connection's socket stopped being read because it sent faster than MAX_MESSAGES_PER_SECOND",
+      help: "Times a connection's socket stopped being read because it sent faster than MAX_BYTES_PER_SECOND allows",
       registers: [registry],
     }),
     unauthenticatedBytes: new Gauge({
@@ -73,6 +73,12 @@ export function createMetrics(documentsLoaded: () => number, unauthenticatedByte
       name: "tandem_commit_seconds",
       help: "Duration of one group-commit transaction",
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    webhookAttempts: new Counter({
+      name: "tandem_webhook_attempts_total",
+      help: "Webhook delivery attempts by outcome: delivered (2xx), retry (will be tried again), failed (given up)",
+      labelNames: ["outcome"] as const,
       registers: [registry],
     }),
     errors: new Counter({

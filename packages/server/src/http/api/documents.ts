@@ -1,7 +1,13 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { DocumentKinds, documentKindOf, type SessionInfo } from "@tandem/protocol";
 import type { Context } from "hono";
-import { type Authenticator, accessTo, type DocumentAccess, type Identity } from "../../auth/identity.js";
+import {
+  type Authenticator,
+  accessTo,
+  type DocumentAccess,
+  type Identity,
+  presentUserOf,
+} from "../../auth/identity.js";
 import { newDocumentName } from "../../documents/names.js";
 import type { DocumentService } from "../../documents/service.js";
 import { templateUpdate } from "../../documents/templates.js";
@@ -16,6 +22,8 @@ import { fromStore } from "./store-result.js";
 export interface DocumentApiContext {
   readonly documents: DocumentService;
   readonly authenticator: Authenticator;
+  /** Told of each document the API creates (`document.created`), when webhooks are on. */
+  readonly webhooks?: { documentCreated(name: string, createdBy: string, title: string): void } | undefined;
 }
 
 /** Whether `identity` may create a document named `name`: editor or owner on it. */
@@ -149,11 +157,14 @@ const duplicateRoute = createRoute({
  * WebSocket applies: any role reads, editor or owner writes, owner archives
  * and deletes.
  */
-export function mountDocumentRoutes(app: OpenAPIHono<ApiEnv>, { documents, authenticator }: DocumentApiContext): void {
+export function mountDocumentRoutes(
+  app: OpenAPIHono<ApiEnv>,
+  { documents, authenticator, webhooks }: DocumentApiContext,
+): void {
   app.openapi(sessionRoute, (c) => {
     const identity = c.get("identity");
     const session: SessionInfo = {
-      user: { id: identity.id, name: identity.name, color: identity.color },
+      user: presentUserOf(identity),
       devMode: authenticator.devMode,
       // A new document's name is random, so this asks about a name the API could pick.
       canCreate: DocumentKinds.filter((kind) => canCreate(identity, newDocumentName(kind))),
@@ -172,7 +183,9 @@ export function mountDocumentRoutes(app: OpenAPIHono<ApiEnv>, { documents, authe
     checkCanCreate(identity, kind);
     // The template is its creator's text in the document's history; a spec is theirs to own.
     const update = templateUpdate({ kind, title, owner: identity.name, now: new Date() });
-    return c.json(unwrap(await fromStore(() => documents.create(identity, kind, title, update))), 201);
+    const created = unwrap(await fromStore(() => documents.create(identity, kind, title, update)));
+    webhooks?.documentCreated(created.name, identity.id, title);
+    return c.json(created, 201);
   });
 
   app.openapi(getRoute, async (c) => {
