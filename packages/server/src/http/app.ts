@@ -11,6 +11,7 @@ import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { DocumentProposals } from "../proposals/service.js";
 import { mountWebhookRoutes, WEBHOOKS_PATH, type WebhookApi } from "../webhooks/routes.js";
+import { mountContentRoutes } from "./api/content.js";
 import { DOCUMENTS_PATH, routingPath } from "./api/document-path.js";
 import { mountDocumentRoutes } from "./api/documents.js";
 import { mountHistoryRoutes } from "./api/history.js";
@@ -105,6 +106,7 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
 
   mountReference(app);
   mountDocumentRoutes(app, context);
+  mountContentRoutes(app, context.documents);
   mountHistoryRoutes(app, context.history);
   mountProposalRoutes(app, context.proposals);
   if (context.webhooks) mountWebhookRoutes(app, context.webhooks);
