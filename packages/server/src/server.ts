@@ -178,6 +178,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       broadcastWindow(),
       unloads.extension,
       ...(hooks ? [hooks.extension] : []),
+      ...(config.extensions ?? []),
     ];
     let instance: Hocuspocus | undefined;
     try {
@@ -204,6 +205,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         logger,
         metricsToken: settings.metricsToken,
         staticDir: settings.staticDir ?? defaultStaticDir(),
+        hostRoutes: config.routes,
       });
       httpServer.on("request", requestListener(app, logger));
       httpServer.on("upgrade", (request, socket, head) => collab.handleUpgrade(request, socket, head));

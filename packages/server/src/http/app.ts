@@ -1,6 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { DocumentStore } from "@tandem/persistence";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { compress } from "hono/compress";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
@@ -26,6 +26,32 @@ import { staticFiles } from "./static-files.js";
 /** The HTTP app: Hono with OpenAPI routes. Hosts add routes to it (see `TandemServerConfig.routes`). */
 export type TandemApp = OpenAPIHono<ApiEnv>;
 
+/** What a host's routes get besides the app. */
+export interface HostRouteTools {
+  /**
+   * Middleware that authenticates `Authorization: Bearer <token>` as the API
+   * does (a JSON 401 otherwise) and leaves the caller in `c.get("identity")`;
+   * `accessTo(identity, documentName)` then says their role on a document.
+   */
+  readonly authenticated: MiddlewareHandler<ApiEnv>;
+}
+
+/**
+ * Mounts a host's routes on the server's app. Routes declared with
+ * `app.openapi(createRoute(…), handler)` appear in `/api/openapi.json`;
+ * plain Hono routes (`app.get(…)`) work too. Under `/api/`, only Tandem's
+ * own paths are authenticated for you: use `tools.authenticated`.
+ *
+ * @example
+ * ```ts
+ * const routes: HostRoutes = (app, { authenticated }) => {
+ *   app.get("/api/host/whoami", authenticated, (c) => c.json({ name: c.get("identity").name }));
+ * };
+ * createTandemServer({ routes });
+ * ```
+ */
+export type HostRoutes = (app: TandemApp, tools: HostRouteTools) => void;
+
 /** What the HTTP layer needs from the server. */
 export interface HttpAppContext {
   readonly store: DocumentStore;
@@ -41,7 +67,7 @@ export interface HttpAppContext {
   /** The webhook API, when webhooks are on (they are not with a host's own store and no webhook store). */
   readonly webhooks?: WebhookApi | undefined;
   /** Mounts a host's own routes, after Tandem's and before the page's files. */
-  readonly hostRoutes?: ((app: TandemApp) => void) | undefined;
+  readonly hostRoutes?: HostRoutes | undefined;
 }
 
 // What a browser may load and run on the pages this server serves: only its own files (no inline scripts,
@@ -111,7 +137,7 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
   mountProposalRoutes(app, context.proposals);
   if (context.webhooks) mountWebhookRoutes(app, context.webhooks);
   mountCoreRoutes(app, context);
-  context.hostRoutes?.(app);
+  context.hostRoutes?.(app, { authenticated: requireToken });
 
   const methodNotAllowed = (c: Context) =>
     failureResponse({ code: "method-not-allowed", message: `${c.req.method} ${c.req.path.slice(0, 200)}` });
