@@ -22,6 +22,7 @@ import { LiveDocuments } from "./live-documents.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { createCollabEndpoint } from "./protocol/collab-endpoint.js";
+import { FRAGMENT_BYTES, FRAGMENT_BYTES_PER_TURN, FragmentPump } from "./protocol/fragment-pump.js";
 import { SocketSession } from "./protocol/socket-session.js";
 import { UnauthenticatedBytes } from "./protocol/unauthenticated-bytes.js";
 import { openStore } from "./storage.js";
@@ -92,6 +93,8 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   const sessions = new Set<SocketSession>();
   let hocuspocus: Hocuspocus | undefined;
   const unauthenticated = new UnauthenticatedBytes(settings.maxUnauthenticatedBytes);
+  // One for every socket: large messages leave in fragments, a bounded number of bytes per turn.
+  const fragments = new FragmentPump(FRAGMENT_BYTES, FRAGMENT_BYTES_PER_TURN);
   const metrics = createMetrics(
     () => hocuspocus?.getDocumentsCount() ?? 0,
     () => unauthenticated.bytes,
@@ -146,6 +149,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         authTimeoutMs: settings.authTimeoutMs,
         unauthenticated,
         maxBufferedBytes: settings.maxBufferedBytes,
+        fragments,
         onClosed: (ended) => sessions.delete(ended),
         acknowledge: (from, address, send) => durable?.acknowledge(from, address, send),
       });
