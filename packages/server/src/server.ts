@@ -23,6 +23,7 @@ import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { DocumentProposals } from "./proposals/service.js";
 import { createCollabEndpoint } from "./protocol/collab-endpoint.js";
+import { FRAGMENT_BYTES, FRAGMENT_BYTES_PER_TURN, FragmentPump } from "./protocol/fragment-pump.js";
 import { SocketSession } from "./protocol/socket-session.js";
 import { UnauthenticatedBytes } from "./protocol/unauthenticated-bytes.js";
 import { openStore } from "./storage.js";
@@ -97,6 +98,8 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   let hocuspocus: Hocuspocus | undefined;
   let app: TandemApp | undefined;
   const unauthenticated = new UnauthenticatedBytes(settings.maxUnauthenticatedBytes);
+  // One for every socket: large messages leave in fragments, a bounded number of bytes per turn.
+  const fragments = new FragmentPump(FRAGMENT_BYTES, FRAGMENT_BYTES_PER_TURN);
   const metrics = createMetrics(
     () => hocuspocus?.getDocumentsCount() ?? 0,
     () => unauthenticated.bytes,
@@ -152,6 +155,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         authTimeoutMs: settings.authTimeoutMs,
         unauthenticated,
         maxBufferedBytes: settings.maxBufferedBytes,
+        fragments,
         onClosed: (ended) => sessions.delete(ended),
         acknowledge: (from, address, send) => durable?.acknowledge(from, address, send),
       });
