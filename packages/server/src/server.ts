@@ -16,8 +16,8 @@ import { type CommittedRelay, redisRelay } from "./extensions/redis.js";
 import { syncAnswers } from "./extensions/sync-answers.js";
 import { historyExtension } from "./history/extension.js";
 import { DocumentHistory } from "./history/service.js";
-import { documentApiRoutes } from "./http/api/documents.js";
-import { coreRoutes, createRequestListener } from "./http/routes.js";
+import { createHttpApp, type TandemApp } from "./http/app.js";
+import { requestListener } from "./http/listener.js";
 import { LiveDocuments } from "./live-documents.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
@@ -48,6 +48,8 @@ export interface TandemServer {
   close(): Promise<void>;
   /** The Hocuspocus instance, once listening (for direct connections, say). */
   readonly hocuspocus: Hocuspocus | undefined;
+  /** The HTTP app, once listening: its routes, or `app.request()` to call it without a socket. */
+  readonly app: TandemApp | undefined;
 }
 
 /** Resolves true when `work` settles (either way) within `ms`, false when the time runs out first. */
@@ -91,6 +93,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   const httpServer = createServer();
   const sessions = new Set<SocketSession>();
   let hocuspocus: Hocuspocus | undefined;
+  let app: TandemApp | undefined;
   const unauthenticated = new UnauthenticatedBytes(settings.maxUnauthenticatedBytes);
   const metrics = createMetrics(
     () => hocuspocus?.getDocumentsCount() ?? 0,
@@ -140,7 +143,8 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       const session = new SocketSession(socket, {
         logger,
         metrics,
-        maxMessagesPerSecond: settings.maxMessagesPerSecond,
+        maxBytesPerSecond: settings.maxBytesPerSecond,
+        maxBurstBytes: settings.maxBurstBytes,
         maxThrottledMs: settings.maxThrottledMs,
         authTimeoutMs: settings.authTimeoutMs,
         unauthenticated,
@@ -191,16 +195,17 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         },
       );
       hocuspocus = instance;
-      const routes = [
-        ...documentApiRoutes({
-          store: opened,
-          hocuspocus: instance,
-          authenticator,
-          history: new DocumentHistory(opened, instance, durable),
-        }),
-        ...coreRoutes(opened, metrics, logger, settings.metricsToken),
-      ];
-      httpServer.on("request", createRequestListener(routes, settings.staticDir ?? defaultStaticDir(), logger));
+      app = createHttpApp({
+        store: opened,
+        hocuspocus: instance,
+        authenticator,
+        history: new DocumentHistory(opened, instance, durable),
+        metrics,
+        logger,
+        metricsToken: settings.metricsToken,
+        staticDir: settings.staticDir ?? defaultStaticDir(),
+      });
+      httpServer.on("request", requestListener(app, logger));
       httpServer.on("upgrade", (request, socket, head) => collab.handleUpgrade(request, socket, head));
       await new Promise<void>((resolve, reject) => {
         httpServer.once("error", reject);
@@ -273,6 +278,9 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   return {
     get hocuspocus() {
       return hocuspocus;
+    },
+    get app() {
+      return app;
     },
     listen() {
       listening ??= start();

@@ -108,7 +108,7 @@ export class TandemDocument {
     if (!awareness) throw new Error("the content provider needs awareness");
     this.awareness = awareness;
     // The server replaces this with what the token says; set it so that the local view agrees.
-    awareness.setLocalStateField("user", { id: this.user.id, name: this.user.name, color: this.user.color });
+    awareness.setLocalStateField("user", { ...this.user });
     this.presence = new PresenceTracker(awareness);
     this.state = new Value<DocumentState>(this.computeState(), shallowEqual);
     this.ui = new Value<DocumentUi>(
