@@ -1,6 +1,9 @@
 import {
   acceptSuggestion,
   CloseCodes,
+  type ContentNode,
+  type ContentText,
+  type DocumentAuthorship,
   DocumentFields,
   locateSuggestion,
   type Proposal,
@@ -239,7 +242,7 @@ describe("suggestions over real providers", () => {
     expect(threadsOf(await storedDoc(server.schema, `${name}#comments`)).has(second)).toBe(false);
   });
 
-  it("keeps a suggestion anchored through concurrent edits around it, and detaches it when its text is deleted", async () => {
+  it("keeps a suggestion anchored through concurrent edits around it, detaches it when its text is deleted, and attributes an accepted change to its acceptor", async () => {
     const { name, owner } = await documentWith(["alpha beta gamma delta"]);
     const cleo = await join(name, "cleo");
     const eddie = await join(name, "eddie");
@@ -275,10 +278,21 @@ describe("suggestions over real providers", () => {
     expect(acceptSuggestion(owner.comments.doc, fragment(owner.content.doc), doomed, { id: "olga", at: 1 }).ok).toBe(
       false,
     );
-    expect(acceptSuggestion(owner.comments.doc, fragment(owner.content.doc), kept, { id: "olga", at: 1 }).ok).toBe(
+    // The editor accepts: the change is theirs in history, and the thread names the suggester and the acceptor.
+    await waitFor(() => threadsOf(eddie.comments.doc).has(kept), "the editor has the suggestion");
+    expect(acceptSuggestion(eddie.comments.doc, fragment(eddie.content.doc), kept, { id: "eddie", at: 1 }).ok).toBe(
       true,
     );
-    await owner.content.acknowledged();
+    await Promise.all([eddie.content.acknowledged(), eddie.comments.acknowledged()]);
     expect(textOf(await storedDoc(server.schema, name))).toBe("zero alpha and BETA delta epsilon");
+    const response = await fetch(`${server.url}/api/documents/${encodeURIComponent(name)}/authorship`, {
+      headers: { authorization: `Bearer ${tokens.get("olga")}` },
+    });
+    const authorship = (await response.json()) as DocumentAuthorship;
+    const runs = (authorship.content.content ?? []).flatMap((block) => (block as ContentNode).content ?? []);
+    const authorOf = (text: string) => (runs as ContentText[]).find((run) => run.text.includes(text))?.author;
+    expect([authorOf("BETA"), authorOf("alpha"), authorOf("epsilon")]).toEqual(["eddie", "olga", "eddie"]);
+    const decided = threadsOf(await storedDoc(server.schema, `${name}#comments`)).get(kept);
+    expect([decided?.get(ThreadFields.createdBy), decided?.get(ThreadFields.decidedBy)]).toEqual(["cleo", "eddie"]);
   });
 });
