@@ -4,6 +4,8 @@ export { isPersistenceError, PersistenceError } from "./errors.js";
 export type { CommitBatch, StoreOptions } from "./options.js";
 export type { PGliteStoreOptions } from "./pglite.js";
 export { createPGliteStore } from "./pglite.js";
+export type { BackupSummary } from "./pglite-backup.js";
+export { backupPGlite, restorePGlite } from "./pglite-backup.js";
 export type { PostgresStoreOptions } from "./postgres.js";
 export { createPostgresStore } from "./postgres.js";
 export type {
