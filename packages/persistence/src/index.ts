@@ -1,4 +1,6 @@
 export type { AuthoredRange, IdRange } from "./attribution.js";
+export type { AuditEntry, AuditLog, AuditQuery, NewAuditEntry } from "./audit/store.js";
+export { DEFAULT_AUDIT_TENANT } from "./audit/store.js";
 export type { PersistenceErrorCode } from "./errors.js";
 export { isPersistenceError, PersistenceError } from "./errors.js";
 export type { CommitBatch, StoreOptions } from "./options.js";
@@ -20,6 +22,7 @@ export type {
   JsonValue,
   ListOptions,
   LoadResult,
+  TandemStore,
   VersionInfo,
   VersionKind,
 } from "./store.js";

@@ -1,6 +1,8 @@
 import * as Y from "yjs";
 import { writeBatch } from "./append-batch.js";
 import { authorsTouching, coalesce } from "./attribution.js";
+import { SqlAuditLog } from "./audit/sql-store.js";
+import type { AuditLog } from "./audit/store.js";
 import { compactDocument, type LogRow, lockDocument, readAuthorship } from "./compaction.js";
 import { CompactionScheduler } from "./compaction-scheduler.js";
 import { applyStoredUpdates, Encoding, type StoredUpdate, type UnappliedRow } from "./encoding.js";
@@ -21,6 +23,7 @@ import type {
   DocumentStore,
   ListOptions,
   LoadResult,
+  TandemStore,
   VersionInfo,
   VersionKind,
 } from "./store.js";
@@ -147,9 +150,11 @@ function storedBytes({ snapshot, rows }: StoredDocument): number {
 
 /**
  * The one {@link DocumentStore} implementation, over any {@link SqlClient}:
- * Postgres and PGlite share every statement.
+ * Postgres and PGlite share every statement. Its audit log shares the client
+ * and the lifecycle.
  */
-export class SqlDocumentStore implements DocumentStore {
+export class SqlDocumentStore implements TandemStore {
+  readonly audit: AuditLog;
   private readonly options: ResolvedStoreOptions;
   private readonly groupCommit: GroupCommit;
   private readonly compactions: CompactionScheduler;
@@ -166,6 +171,7 @@ export class SqlDocumentStore implements DocumentStore {
     options: StoreOptions = {},
   ) {
     this.options = resolveStoreOptions(options);
+    this.audit = new SqlAuditLog(sql, (doing, work) => this.call(doing, work));
     this.commitConnection = sql.holdConnection?.();
     const commitSql = this.commitConnection ?? sql;
     this.groupCommit = new GroupCommit({

@@ -1,5 +1,6 @@
 import type * as Y from "yjs";
 import type { AuthoredRange } from "./attribution.js";
+import type { AuditLog } from "./audit/store.js";
 
 /** A JSON value, as stored in a document's metadata. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -220,4 +221,13 @@ export interface DocumentStore {
    * closing again is harmless.
    */
   close(): Promise<void>;
+}
+
+/**
+ * What `createPostgresStore` and `createPGliteStore` open: the documents and,
+ * on the same database and connections, the audit log. Closing the store
+ * closes both.
+ */
+export interface TandemStore extends DocumentStore {
+  readonly audit: AuditLog;
 }

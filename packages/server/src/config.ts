@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { DocumentStore } from "@tandem/persistence";
+import type { TandemStore } from "@tandem/persistence";
 import { z } from "zod";
 import { TandemServerError } from "./errors.js";
 import type { Logger } from "./logger.js";
@@ -56,8 +56,12 @@ export const configSchema = z.object({
  * docs/server.md); `store` and `logger` inject parts instead.
  */
 export type TandemServerConfig = z.input<typeof configSchema> & {
-  /** A store to use instead of the one `databaseUrl`/`dataDir` describe. The caller keeps it: the server does not close it. */
-  readonly store?: DocumentStore;
+  /**
+   * A store to use instead of the one `databaseUrl`/`dataDir` describe, with
+   * its audit log (what `createPostgresStore` and `createPGliteStore` open).
+   * The caller keeps it: the server does not close it.
+   */
+  readonly store?: TandemStore;
   /** A pino logger to use instead of a new one at `logLevel` on stdout. */
   readonly logger?: Logger;
 };

@@ -1,7 +1,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Extension, Hocuspocus } from "@hocuspocus/server";
-import type { DocumentStore } from "@tandem/persistence";
+import type { TandemStore } from "@tandem/persistence";
+import { auditRecorder, clientAddress } from "./audit/recorder.js";
 import { createAuthenticator } from "./auth/identity.js";
 import { defaultStaticDir, resolveConfig, type TandemServerConfig } from "./config.js";
 import { metadataMirror } from "./documents/metadata-mirror.js";
@@ -16,6 +17,7 @@ import { type CommittedRelay, redisRelay } from "./extensions/redis.js";
 import { syncAnswers } from "./extensions/sync-answers.js";
 import { historyExtension } from "./history/extension.js";
 import { DocumentHistory } from "./history/service.js";
+import { auditApiRoutes } from "./http/api/audit.js";
 import { documentApiRoutes } from "./http/api/documents.js";
 import { coreRoutes, createRequestListener } from "./http/routes.js";
 import { LiveDocuments } from "./live-documents.js";
@@ -96,7 +98,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     () => hocuspocus?.getDocumentsCount() ?? 0,
     () => unauthenticated.bytes,
   );
-  let store: DocumentStore | undefined;
+  let store: TandemStore | undefined;
   let durable: DurableLog | undefined;
   let listening: Promise<{ url: string; port: number; storage: string }> | undefined;
   let closing: Promise<void> | undefined;
@@ -134,11 +136,12 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       return false;
     },
     logger,
-    onSocket(socket, request) {
+    onSocket(socket, request, upgrade) {
       const instance = hocuspocus;
       if (!instance) return; // not reachable: accepting() said there is one
       const session = new SocketSession(socket, {
         logger,
+        address: clientAddress(upgrade),
         metrics,
         maxMessagesPerSecond: settings.maxMessagesPerSecond,
         maxThrottledMs: settings.maxThrottledMs,
@@ -159,6 +162,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     const opened = config.store ?? (await openStore(settings, metrics, logger));
     store = opened;
     let relay: CommittedRelay | undefined;
+    const audit = auditRecorder(opened.audit, metrics, logger);
     durable = durableLog({
       store: opened,
       metrics,
@@ -166,7 +170,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       onCommitted: (documentName, update) => relay?.publishCommitted(documentName, update),
     });
     const extensions: Extension[] = [
-      authentication(authenticator),
+      authentication(authenticator, audit),
       presenceIdentity(),
       commentsGuard(metrics),
       nestingGuard(metrics),
@@ -197,7 +201,9 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
           hocuspocus: instance,
           authenticator,
           history: new DocumentHistory(opened, instance, durable),
+          audit,
         }),
+        ...auditApiRoutes({ log: opened.audit, authenticator, audit }),
         ...coreRoutes(opened, metrics, logger, settings.metricsToken),
       ];
       httpServer.on("request", createRequestListener(routes, settings.staticDir ?? defaultStaticDir(), logger));

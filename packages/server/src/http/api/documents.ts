@@ -11,6 +11,7 @@ import {
   parseDocumentName,
   type SessionInfo,
 } from "@tandem/protocol";
+import type { AuditRecorder } from "../../audit/recorder.js";
 import { type Authenticator, accessTo, type Identity } from "../../auth/identity.js";
 import { listedMetadataOf } from "../../documents/metadata.js";
 import { newDocumentName } from "../../documents/names.js";
@@ -31,6 +32,7 @@ export interface DocumentApiContext {
   readonly hocuspocus: Hocuspocus;
   readonly authenticator: Authenticator;
   readonly history: DocumentHistory;
+  readonly audit: AuditRecorder;
 }
 
 // How many of the most recently edited documents of a kind a list looks at
@@ -112,6 +114,13 @@ async function createDocument(
   });
   if (!stored.ok) return stored;
   if (stored.value === null) throw new Error(`${name} was stored but cannot be found`);
+  await context.audit.record({
+    action: "document.created",
+    actor: identity,
+    document: name,
+    from: request,
+    details: { kind },
+  });
   return { ok: true, value: summarize(context, stored.value) };
 }
 
@@ -144,7 +153,7 @@ function endpoint(context: DocumentApiContext, handler: Handler) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     // The router only routes origin-form targets (`/path?query`); appending keeps `//host/x` from naming a host.
     const url = new URL(`http://localhost${request.url ?? "/"}`);
-    const identity = await authenticateRequest(request, context.authenticator);
+    const identity = await authenticateRequest(request, context.authenticator, context.audit);
     const result = identity.ok ? await handler(identity.value, request, url) : identity;
     if (result.ok) sendHistoryReply(response, result.value);
     else sendFailure(response, result.failure);
@@ -172,7 +181,7 @@ async function documentRequest(
 ): Promise<ApiResult<HistoryReply>> {
   const path = parseDocumentPath(url.pathname.slice(DOCUMENT_PREFIX.length));
   if (!path.ok) return path;
-  if (path.value.resource !== null) return historyRequest(context.history, identity, request, url, path.value);
+  if (path.value.resource !== null) return historyRequest(context, identity, request, url, path.value);
   if (request.method !== "GET")
     return fail("not-found", `no such endpoint: ${request.method} ${url.pathname.slice(0, 200)}`);
   const document = await getDocument(context, identity, path.value);

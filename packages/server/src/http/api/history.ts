@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { JsonValue } from "@tandem/persistence";
 import { z } from "zod";
+import type { AuditAction, AuditRecorder } from "../../audit/recorder.js";
 import { accessTo, type Identity } from "../../auth/identity.js";
 import type { DocumentHistory } from "../../history/service.js";
 import type { DocumentPath } from "./document-path.js";
@@ -44,7 +46,7 @@ const emptyBody = z.strictObject({});
  * restoring, reverting) editor or owner.
  */
 export async function historyRequest(
-  history: DocumentHistory,
+  { history, audit }: { readonly history: DocumentHistory; readonly audit: AuditRecorder },
   identity: Identity,
   request: IncomingMessage,
   url: URL,
@@ -56,6 +58,15 @@ export async function historyRequest(
   if (access === undefined) return fail("forbidden", `no access to ${name}`);
   const query = Object.fromEntries(url.searchParams);
   const writes = request.method === "POST";
+  /** `result`, once a change that succeeded is in the audit log. */
+  const audited = async (
+    result: ApiResult<HistoryReply>,
+    action: AuditAction,
+    details: { [key: string]: JsonValue },
+  ) => {
+    if (result.ok) await audit.record({ action, actor: identity, document: name, from: request, details });
+    return result;
+  };
   if (writes && !access.canWrite) {
     return fail("forbidden", `changing the history of ${name} needs the editor or owner role (yours: ${access.role})`);
   }
@@ -83,7 +94,8 @@ export async function historyRequest(
       if (!body.ok) return body;
       const input = parse(emptyBody, body.value);
       if (!input.ok) return input;
-      return answer(() => history.restore(name, version.value, identity), json(200));
+      const restored = await answer(() => history.restore(name, version.value, identity), json(200));
+      return audited(restored, "version.restored", { version: version.value });
     }
     if (writes) return fail("not-found", "POST …/versions/<id>/restore to restore a version");
     const read = parse(readVersionQuery, query);
@@ -113,7 +125,12 @@ export async function historyRequest(
     if (!body.ok) return body;
     const input = parse(revertBody, body.value);
     if (!input.ok) return input;
-    return answer(() => history.revert(name, input.value.author, input.value.since, identity), json(200));
+    const { author, since } = input.value;
+    const reverted = await answer(() => history.revert(name, author, since, identity), json(200));
+    return audited(reverted, "document.reverted", {
+      author,
+      since: since instanceof Date ? since.toISOString() : since,
+    });
   }
 
   return fail("not-found", `no such endpoint: ${request.method} ${url.pathname.slice(0, 200)}`);

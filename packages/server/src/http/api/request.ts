@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import type { AuditRecorder } from "../../audit/recorder.js";
 import type { Authenticator, Identity } from "../../auth/identity.js";
 import { TandemServerError } from "../../errors.js";
 import { type ApiResult, fail } from "./respond.js";
@@ -9,22 +10,31 @@ export const MAX_BODY_BYTES = 16 * 1024;
 /**
  * Who is calling: `Authorization: Bearer <token>`, checked by the same
  * authenticator as the WebSocket (a JWT with `AUTH_SECRET`; in dev mode the
- * JSON identity, or none for "Anonymous").
+ * JSON identity, or none for "Anonymous"). A refusal is recorded in the audit
+ * log (`sign-in.refused`) before it is answered.
  */
 export async function authenticateRequest(
   request: IncomingMessage,
   authenticator: Authenticator,
+  audit: AuditRecorder,
 ): Promise<ApiResult<Identity>> {
+  const refuse = async (reason: string) => {
+    await audit.record({
+      action: "sign-in.refused",
+      actor: null,
+      from: request,
+      details: { via: "http", reason: reason.slice(0, 200) },
+    });
+    return fail("unauthorized", reason);
+  };
   const header = request.headers.authorization;
   const token = bearerToken(header);
-  if (header !== undefined && token === undefined)
-    return fail("unauthorized", "the Authorization header must be 'Bearer <token>'");
-  if (token === undefined && !authenticator.devMode) return fail("unauthorized", "a bearer token is required");
+  if (header !== undefined && token === undefined) return refuse("the Authorization header must be 'Bearer <token>'");
+  if (token === undefined && !authenticator.devMode) return refuse("a bearer token is required");
   try {
     return { ok: true, value: await authenticator.authenticate(token ?? "") };
   } catch (error) {
-    if (error instanceof TandemServerError && error.code === "invalid-token")
-      return fail("unauthorized", error.message);
+    if (error instanceof TandemServerError && error.code === "invalid-token") return refuse(error.message);
     throw error;
   }
 }
