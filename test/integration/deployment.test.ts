@@ -92,7 +92,8 @@ describe("deployment files", () => {
       expect(await server.exited).toBe(0);
     }
     expect(healthcheck()).toBe(1);
-  });
+    // PGlite's first start (initdb) takes seconds, and a minute on a busy machine.
+  }, 180_000);
 
   it("the Dockerfile builds packages that exist and copies what the build needs", () => {
     for (const [, name] of dockerfile.matchAll(/--filter (\S+)/g)) {

@@ -49,7 +49,7 @@ export const serverCli = join(root, "packages", "server", "dist", "cli.js");
  * tsbuildinfo) is newer than the tsbuildinfo.
  */
 function assertBuilt(): void {
-  for (const name of ["server", "persistence", "protocol"]) {
+  for (const name of ["server", "content", "persistence", "protocol"]) {
     const pkg = join(root, "packages", name);
     const info = join(pkg, "tsconfig.tsbuildinfo");
     const built = statSync(info, { throwIfNoEntry: false })?.mtimeMs ?? 0;

@@ -6,7 +6,7 @@ export type { ResolvedConfig, TandemServerConfig } from "./config.js";
 export { loadConfig, resolveConfig } from "./config.js";
 export type { TandemServerErrorCode } from "./errors.js";
 export { TandemServerError } from "./errors.js";
-export type { Route, RouteHandler } from "./http/routes.js";
+export type { TandemApp } from "./http/app.js";
 export type { Logger } from "./logger.js";
 export { COLLAB_PATH } from "./protocol/collab-endpoint.js";
 export type { TandemServer } from "./server.js";

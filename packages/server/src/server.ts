@@ -17,9 +17,8 @@ import { type CommittedRelay, redisRelay } from "./extensions/redis.js";
 import { syncAnswers } from "./extensions/sync-answers.js";
 import { historyExtension } from "./history/extension.js";
 import { DocumentHistory } from "./history/service.js";
-import { auditApiRoutes } from "./http/api/audit.js";
-import { documentApiRoutes } from "./http/api/documents.js";
-import { coreRoutes, createRequestListener } from "./http/routes.js";
+import { createHttpApp, type TandemApp } from "./http/app.js";
+import { requestListener } from "./http/listener.js";
 import { LiveDocuments } from "./live-documents.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
@@ -50,6 +49,8 @@ export interface TandemServer {
   close(): Promise<void>;
   /** The Hocuspocus instance, once listening (for direct connections, say). */
   readonly hocuspocus: Hocuspocus | undefined;
+  /** The HTTP app, once listening: its routes, or `app.request()` to call it without a socket. */
+  readonly app: TandemApp | undefined;
 }
 
 /** Resolves true when `work` settles (either way) within `ms`, false when the time runs out first. */
@@ -93,6 +94,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   const httpServer = createServer();
   const sessions = new Set<SocketSession>();
   let hocuspocus: Hocuspocus | undefined;
+  let app: TandemApp | undefined;
   const unauthenticated = new UnauthenticatedBytes(settings.maxUnauthenticatedBytes);
   const metrics = createMetrics(
     () => hocuspocus?.getDocumentsCount() ?? 0,
@@ -141,9 +143,10 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       if (!instance) return; // not reachable: accepting() said there is one
       const session = new SocketSession(socket, {
         logger,
-        address: clientAddress(upgrade),
+        address: clientAddress(upgrade.socket.remoteAddress, upgrade.headers["x-forwarded-for"]),
         metrics,
-        maxMessagesPerSecond: settings.maxMessagesPerSecond,
+        maxBytesPerSecond: settings.maxBytesPerSecond,
+        maxBurstBytes: settings.maxBurstBytes,
         maxThrottledMs: settings.maxThrottledMs,
         authTimeoutMs: settings.authTimeoutMs,
         unauthenticated,
@@ -195,18 +198,18 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         },
       );
       hocuspocus = instance;
-      const routes = [
-        ...documentApiRoutes({
-          store: opened,
-          hocuspocus: instance,
-          authenticator,
-          history: new DocumentHistory(opened, instance, durable),
-          audit,
-        }),
-        ...auditApiRoutes({ log: opened.audit, authenticator, audit }),
-        ...coreRoutes(opened, metrics, logger, settings.metricsToken),
-      ];
-      httpServer.on("request", createRequestListener(routes, settings.staticDir ?? defaultStaticDir(), logger));
+      app = createHttpApp({
+        store: opened,
+        hocuspocus: instance,
+        authenticator,
+        history: new DocumentHistory(opened, instance, durable),
+        audit,
+        metrics,
+        logger,
+        metricsToken: settings.metricsToken,
+        staticDir: settings.staticDir ?? defaultStaticDir(),
+      });
+      httpServer.on("request", requestListener(app, logger));
       httpServer.on("upgrade", (request, socket, head) => collab.handleUpgrade(request, socket, head));
       await new Promise<void>((resolve, reject) => {
         httpServer.once("error", reject);
@@ -279,6 +282,9 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   return {
     get hocuspocus() {
       return hocuspocus;
+    },
+    get app() {
+      return app;
     },
     listen() {
       listening ??= start();

@@ -1,14 +1,14 @@
+import { contentExtensions } from "@tandem/content";
 import { PLACEHOLDER_ATTRIBUTE } from "@tandem/protocol";
 import { getAttributesFromExtensions, getSchema, resolveExtensions } from "@tiptap/core";
 import { Fragment, Slice } from "@tiptap/pm/model";
-import StarterKit from "@tiptap/starter-kit";
 import { prosemirrorToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { ownPlaceholder, placeholders } from "./placeholders.js";
 
 const hint = "What are we building, for whom, and why does it matter?";
-const extensions = [StarterKit, ...placeholders("Start writing…")];
+const extensions = [...contentExtensions(), ...placeholders("Start writing…")];
 const schema = getSchema(extensions);
 
 /** A body as a template builds it: a heading and an empty paragraph with a placeholder, in Yjs. */

@@ -1,29 +1,7 @@
 import { PLACEHOLDER_ATTRIBUTE } from "@tandem/protocol";
-import { Extension, type Extensions } from "@tiptap/core";
+import type { Extensions } from "@tiptap/core";
 import { Placeholder } from "@tiptap/extensions";
 import type { Node } from "@tiptap/pm/model";
-
-/**
- * A paragraph's own placeholder ({@link PLACEHOLDER_ATTRIBUTE}), as the
- * server's templates set it. It must be in the schema: ProseMirror drops node
- * attributes it does not know, and y-tiptap would then delete the attribute
- * from the shared document at the next edit of that paragraph. It is never
- * rendered to or parsed from HTML, so copying a paragraph never copies its
- * placeholder, and a paragraph split off at the end of one does not inherit it.
- */
-const ParagraphPlaceholder = Extension.create({
-  name: "tandemParagraphPlaceholder",
-  addGlobalAttributes() {
-    return [
-      {
-        types: ["paragraph"],
-        attributes: {
-          [PLACEHOLDER_ATTRIBUTE]: { default: null, rendered: false, keepOnSplit: false, parseHTML: () => null },
-        },
-      },
-    ];
-  },
-});
 
 /** A textblock's own placeholder (a template's hint for the section), if it has one. */
 export function ownPlaceholder(node: Node): string | null {
@@ -49,7 +27,6 @@ export function ownPlaceholder(node: Node): string | null {
  */
 export function placeholders(fallback: string): Extensions {
   return [
-    ParagraphPlaceholder,
     Placeholder.configure({
       showOnlyCurrent: false,
       includeChildren: true,

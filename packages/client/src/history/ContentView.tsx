@@ -1,6 +1,6 @@
+import { isSafeLinkHref } from "@tandem/content";
 import type { ContentMark, ContentNode, ContentText, HistoryAuthor } from "@tandem/protocol";
 import type { CSSProperties, ReactNode } from "react";
-import { isSafeLinkHref } from "../editor/links.js";
 
 /** Colours and names of the people a view shows changes of; an unknown author is drawn in the muted colour. */
 export type AuthorsById = ReadonlyMap<string, HistoryAuthor>;

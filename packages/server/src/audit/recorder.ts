@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import type { AuditLog, JsonValue } from "@tandem/persistence";
 import type { Identity } from "../auth/identity.js";
 import type { Logger } from "../logger.js";
@@ -38,12 +37,13 @@ export type AuditAction = (typeof AuditActions)[number];
  */
 export type ClientAddress = string | null;
 
-/** The address of the client that sent `request` (see {@link ClientAddress}). */
-export function clientAddress(request: IncomingMessage): ClientAddress {
-  const peer = request.socket.remoteAddress ?? null;
-  const header = request.headers["x-forwarded-for"];
-  const forwarded = (Array.isArray(header) ? header.join(", ") : header)?.trim().slice(0, 200);
-  return forwarded ? `${forwarded} via ${peer ?? "?"}` : peer;
+/**
+ * The {@link ClientAddress} of a peer at `peer` that sent `forwardedFor`
+ * (the `X-Forwarded-For` header, if any).
+ */
+export function clientAddress(peer: string | undefined, forwardedFor: string | string[] | undefined): ClientAddress {
+  const forwarded = (Array.isArray(forwardedFor) ? forwardedFor.join(", ") : forwardedFor)?.trim().slice(0, 200);
+  return forwarded ? `${forwarded} via ${peer ?? "?"}` : (peer ?? null);
 }
 
 /** Something someone did, for {@link AuditRecorder.record}. */
@@ -53,8 +53,8 @@ export interface AuditEvent {
   readonly actor: Pick<Identity, "id" | "name"> | null;
   /** The document it was done to, if any. */
   readonly document?: string;
-  /** Where it came from: the HTTP request, or a socket's {@link ClientAddress}. */
-  readonly from: IncomingMessage | ClientAddress;
+  /** Where it came from (`callerAddress(c)` in a route, `session.address` on the WebSocket). */
+  readonly from: ClientAddress;
   /** Anything else worth keeping (a version id, a reason). No personal data: erasure does not remove it. */
   readonly details?: { readonly [key: string]: JsonValue };
 }
@@ -68,14 +68,10 @@ export interface AuditRecorder {
    *
    * @example
    * ```ts
-   * await audit.record({ action: "document.archived", actor: identity, document: name, from: request });
+   * await audit.record({ action: "document.archived", actor: identity, document: name, from: callerAddress(c) });
    * ```
    */
   record(event: AuditEvent): Promise<void>;
-}
-
-function addressOf(from: IncomingMessage | ClientAddress): ClientAddress {
-  return from !== null && typeof from === "object" ? clientAddress(from) : from;
 }
 
 /** How often a refused sign-in from one address is recorded (see {@link RefusalWindow}). */
@@ -86,15 +82,14 @@ export function auditRecorder(log: AuditLog, metrics: Metrics, logger: Logger): 
   const refusals = new RefusalWindow(REFUSAL_WINDOW_MS);
   return {
     async record({ action, actor, document, from, details = {} }) {
-      const address = addressOf(from);
-      if (action === "sign-in.refused" && !refusals.admit(address)) return;
+      if (action === "sign-in.refused" && !refusals.admit(from)) return;
       try {
         await log.record({
           action,
           actor: actor?.id ?? null,
           actorName: actor?.name ?? null,
           document: document ?? null,
-          address,
+          address: from,
           details,
         });
       } catch (error) {

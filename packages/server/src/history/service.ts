@@ -1,4 +1,5 @@
 import type { Hocuspocus } from "@hocuspocus/server";
+import { toMarkdown } from "@tandem/content";
 import {
   type AuthorProfile,
   type DocumentStore,
@@ -16,6 +17,7 @@ import {
   type VersionList,
   type VersionSummary,
 } from "@tandem/protocol";
+import type { JSONContent } from "@tiptap/core";
 import * as Y from "yjs";
 import type { Identity } from "../auth/identity.js";
 import type { DurableLog } from "../extensions/durable-log.js";
@@ -24,7 +26,6 @@ import { applyAlignment } from "./apply.js";
 import { authorIndex } from "./author-index.js";
 import { readContent, textOf } from "./content-tree.js";
 import { editLive } from "./live-edit.js";
-import { toMarkdown } from "./markdown.js";
 import { renderDiff, renderTitle, renderTree } from "./render.js";
 import { revertedView } from "./revert.js";
 
@@ -109,7 +110,7 @@ export class DocumentHistory {
 
   async readMarkdown(name: string, ref: VersionRef): Promise<string> {
     const { title, content } = await this.readVersion(name, ref);
-    return toMarkdown(title, content);
+    return toMarkdown({ title, content: content as JSONContent });
   }
 
   /**

@@ -1,69 +1,117 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AuditEntry, AuditLog, AuditQuery } from "@tandem/persistence";
-import { z } from "zod";
-import type { AuditRecorder } from "../../audit/recorder.js";
 import { roleFor } from "../../auth/access.js";
-import type { Authenticator, Identity } from "../../auth/identity.js";
-import type { Route } from "../routes.js";
-import { authenticateRequest } from "./request.js";
-import { type ApiResult, fail, sendFailure, sendJson } from "./respond.js";
-import { describeIssues } from "./schemas.js";
+import type { Identity } from "../../auth/identity.js";
+import type { ApiEnv } from "./request.js";
+import { refuse, unwrap } from "./respond.js";
+import { errorResponses, json } from "./responses.js";
 import { fromStore } from "./store-result.js";
+
+/** Where the audit log's endpoints live. */
+export const AUDIT_PATH = "/api/audit";
 
 /** What the audit API needs from the server. */
 export interface AuditApiContext {
   readonly log: AuditLog;
-  readonly authenticator: Authenticator;
-  readonly audit: AuditRecorder;
 }
 
 const filters = z.object({
-  actor: z.string().min(1).max(200).optional(),
-  document: z.string().min(1).max(512).optional(),
-  action: z.string().min(1).max(100).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  actor: z.string().min(1).max(200).optional().openapi({ description: "Entries of this user id." }),
+  document: z.string().min(1).max(512).optional().openapi({ description: "Entries about this document." }),
+  action: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .openapi({ description: "Entries of this action, e.g. `document.created`." }),
+  from: z.iso.datetime({ offset: true }).optional().openapi({ description: "Recorded at or after (ISO 8601)." }),
+  to: z.iso.datetime({ offset: true }).optional().openapi({ description: "Recorded before (ISO 8601)." }),
 });
 
-/** Query of `GET /api/audit`. Unknown parameters are ignored. */
 const pageQuery = filters.extend({
   cursor: z
     .string()
     .regex(/^[1-9]\d{0,17}$/, "must be the nextCursor of a previous page")
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+    .optional()
+    .openapi({ description: "The `nextCursor` of the previous page." }),
+  limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ description: "At most this many (1–1000)." }),
+});
+
+const auditEntry = z
+  .object({
+    id: z.string().openapi({ description: "Increases with every entry." }),
+    at: z.string().openapi({ description: "ISO 8601 time it was recorded." }),
+    action: z.string().openapi({ example: "document.created" }),
+    actor: z.string().nullable().openapi({ description: "The user id; null when nobody was identified." }),
+    actorName: z.string().nullable(),
+    document: z.string().nullable(),
+    address: z
+      .string()
+      .nullable()
+      .openapi({ description: "The client's address (`<forwarded> via <peer>` behind a proxy)." }),
+    details: z.record(z.string(), z.unknown()),
+  })
+  .openapi("AuditEntry");
+
+const auditPage = z
+  .object({
+    entries: z.array(auditEntry).readonly(),
+    nextCursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null on the last." }),
+  })
+  .openapi("AuditPage");
+
+const tags = ["audit"];
+const security = [{ bearer: [] }];
+
+const pageRoute = createRoute({
+  method: "get",
+  path: AUDIT_PATH,
+  tags,
+  security,
+  summary: "Audit entries the caller owns, newest first, one page",
+  description:
+    "Owners read the entries of the documents they own; entries of no document, only an owner of every document. " +
+    "A page may hold fewer entries than `limit` and still have a next one.",
+  request: { query: pageQuery },
+  responses: { 200: json(auditPage, "One page."), ...errorResponses("invalid-request", "forbidden") },
+});
+
+const exportRoute = createRoute({
+  method: "get",
+  path: `${AUDIT_PATH}/export`,
+  tags,
+  security,
+  summary: "Every audit entry the caller owns that matches, oldest first, as JSON lines",
+  request: { query: filters },
+  responses: {
+    200: {
+      description: "One AuditEntry as JSON per line.",
+      content: { "application/x-ndjson": { schema: { type: "string" } } },
+    },
+    ...errorResponses("invalid-request", "forbidden"),
+  },
 });
 
 /** An entry as the API shows it. */
-function shown(entry: AuditEntry) {
-  return {
-    id: entry.id,
-    at: entry.at.toISOString(),
-    action: entry.action,
-    actor: entry.actor,
-    actorName: entry.actorName,
-    document: entry.document,
-    address: entry.address,
-    details: entry.details,
-  };
+function shown(entry: AuditEntry): z.infer<typeof auditEntry> {
+  const { tenant: _, at, ...rest } = entry;
+  return { ...rest, at: at.toISOString() };
 }
 
 /**
- * Which entries `identity` may read, or why it may read none. Owners read the
- * entries of the documents they own; entries of no document (refused
- * sign-ins) only an owner of every document (`"*": "owner"`). Asking for one
- * document needs owning it.
+ * Which entries `identity` may read. Owners read the entries of the documents
+ * they own; entries of no document (refused sign-ins) only an owner of every
+ * document (`"*": "owner"`). Asking for one document needs owning it.
  */
-function readableBy(identity: Identity, document: string | undefined): ApiResult<(entry: AuditEntry) => boolean> {
+function readableBy(identity: Identity, document: string | undefined): (entry: AuditEntry) => boolean {
   const owns = (name: string) => roleFor(identity.access, name) === "owner";
   if (document !== undefined) {
-    return owns(document)
-      ? { ok: true, value: () => true }
-      : fail("forbidden", `the audit log of ${document} is for its owners`);
+    if (!owns(document)) refuse("forbidden", `the audit log of ${document} is for its owners`);
+    return () => true;
   }
-  if (!Object.values(identity.access).includes("owner")) return fail("forbidden", "the audit log is for owners");
+  if (!Object.values(identity.access).includes("owner")) refuse("forbidden", "the audit log is for owners");
   const ownsAll = identity.access["*"] === "owner";
-  return { ok: true, value: (entry) => (entry.document === null ? ownsAll : owns(entry.document)) };
+  return (entry) => (entry.document === null ? ownsAll : owns(entry.document));
 }
 
 function storeQuery(query: z.infer<typeof filters>): AuditQuery {
@@ -76,84 +124,56 @@ function storeQuery(query: z.infer<typeof filters>): AuditQuery {
   };
 }
 
-type Answer = (response: ServerResponse) => Promise<void> | void;
-
-async function page(context: AuditApiContext, identity: Identity, url: URL): Promise<ApiResult<Answer>> {
-  const query = pageQuery.safeParse(Object.fromEntries(url.searchParams));
-  if (!query.success) return fail("invalid-request", describeIssues(query.error));
-  const readable = readableBy(identity, query.data.document);
-  if (!readable.ok) return readable;
-  const { cursor, limit } = query.data;
-  const entries = await fromStore(() =>
-    context.log.query({ ...storeQuery(query.data), order: "desc", limit, ...(cursor ? { after: cursor } : {}) }),
-  );
-  if (!entries.ok) return entries;
-  // A full page may have more after it, even when the caller may read none of this one.
-  const nextCursor = entries.value.length === limit ? (entries.value.at(-1)?.id ?? null) : null;
-  const body = { entries: entries.value.filter(readable.value).map(shown), nextCursor };
-  return { ok: true, value: (response) => sendJson(response, 200, body) };
-}
-
 const EXPORT_PAGE = 1000;
 
-async function exported(context: AuditApiContext, identity: Identity, url: URL): Promise<ApiResult<Answer>> {
-  const query = filters.safeParse(Object.fromEntries(url.searchParams));
-  if (!query.success) return fail("invalid-request", describeIssues(query.error));
-  const readable = readableBy(identity, query.data.document);
-  if (!readable.ok) return readable;
-  // The first page is read before answering, so that a store that is down is a 503, not a cut-off 200.
-  const first = await fromStore(() =>
-    context.log.query({ ...storeQuery(query.data), order: "asc", limit: EXPORT_PAGE }),
-  );
-  if (!first.ok) return first;
-  return {
-    ok: true,
-    value: async (response) => {
-      response.writeHead(200, {
+/** The audit log's endpoints (see docs/audit.md), for owners. */
+export function mountAuditRoutes(app: OpenAPIHono<ApiEnv>, context: AuditApiContext): void {
+  app.openapi(pageRoute, async (c) => {
+    const query = c.req.valid("query");
+    const readable = readableBy(c.get("identity"), query.document);
+    const { cursor, limit } = query;
+    const entries = unwrap(
+      await fromStore(() =>
+        context.log.query({ ...storeQuery(query), order: "desc", limit, ...(cursor ? { after: cursor } : {}) }),
+      ),
+    );
+    // A full page may have more after it, even when the caller may read none of this one.
+    const nextCursor = entries.length === limit ? (entries.at(-1)?.id ?? null) : null;
+    return c.json({ entries: entries.filter(readable).map(shown), nextCursor }, 200);
+  });
+
+  app.openapi(exportRoute, async (c) => {
+    const query = c.req.valid("query");
+    const readable = readableBy(c.get("identity"), query.document);
+    const pageAfter = (after: string | undefined) =>
+      context.log.query({ ...storeQuery(query), order: "asc", limit: EXPORT_PAGE, ...(after ? { after } : {}) });
+    // The first page is read before answering, so that a store that is down is a 503, not a cut-off 200.
+    let entries: AuditEntry[] | undefined = unwrap(await fromStore(() => pageAfter(undefined)));
+    const encoder = new TextEncoder();
+    // Pulled a page at a time as the client reads: a slow reader holds one page in memory, not the log.
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (entries === undefined) {
+          controller.close();
+          return;
+        }
+        const page = entries;
+        const last = page.at(-1)?.id;
+        // A failure past the first page cannot change the status any more: the stream errors and the body ends short.
+        entries = page.length === EXPORT_PAGE && last !== undefined ? await pageAfter(last) : undefined;
+        const lines = page.filter(readable).map((entry) => `${JSON.stringify(shown(entry))}\n`);
+        if (lines.length > 0) controller.enqueue(encoder.encode(lines.join("")));
+      },
+    });
+    // zod-openapi types a route's answers by content type and knows only JSON and text/plain: JSON lines
+    // (application/x-ndjson, as the OpenAPI document says) get no typed answer, so this plain Response is cast.
+    return new Response(body, {
+      status: 200,
+      headers: {
         "content-type": "application/x-ndjson; charset=utf-8",
         "content-disposition": 'attachment; filename="audit.jsonl"',
         "cache-control": "no-store",
-      });
-      let entries = first.value;
-      for (;;) {
-        const lines = entries.filter(readable.value).map((entry) => `${JSON.stringify(shown(entry))}\n`);
-        // Waits for the client to take each page, so a slow reader holds one page in memory, not the log.
-        if (lines.length > 0 && !response.write(lines.join(""))) {
-          await new Promise((resolve) => response.once("drain", resolve));
-        }
-        const last = entries.at(-1)?.id;
-        if (entries.length < EXPORT_PAGE || last === undefined || response.destroyed) break;
-        // A failure past the first page cannot change the status any more: the router logs it and the body ends short.
-        entries = await context.log.query({ ...storeQuery(query.data), order: "asc", limit: EXPORT_PAGE, after: last });
-      }
-      response.end();
-    },
-  };
-}
-
-function endpoint(
-  context: AuditApiContext,
-  handler: (context: AuditApiContext, identity: Identity, url: URL) => Promise<ApiResult<Answer>>,
-) {
-  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const url = new URL(`http://localhost${request.url ?? "/"}`);
-    const identity = await authenticateRequest(request, context.authenticator, context.audit);
-    const result = identity.ok ? await handler(context, identity.value, url) : identity;
-    if (result.ok) await result.value(response);
-    else sendFailure(response, result.failure);
-  };
-}
-
-/**
- * The audit log's API (see docs/audit.md), for owners:
- *
- * - `GET /api/audit[?actor&document&action&from&to][&cursor][&limit]`: newest first, one page
- *   (`{ entries, nextCursor }`; pass `nextCursor` back as `cursor` for the next);
- * - `GET /api/audit/export[?actor&document&action&from&to]`: every matching entry, oldest first, as JSON lines.
- */
-export function auditApiRoutes(context: AuditApiContext): Route[] {
-  return [
-    { method: "GET", path: "/api/audit", handler: endpoint(context, page) },
-    { method: "GET", path: "/api/audit/export", handler: endpoint(context, exported) },
-  ];
+      },
+    }) as never;
+  });
 }

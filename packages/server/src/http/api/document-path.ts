@@ -1,49 +1,42 @@
-import { isValidDocumentName, parseDocumentName } from "@tandem/protocol";
-import { type ApiResult, fail } from "./respond.js";
+import { getPath } from "hono/utils/url";
 
-/** What a path under `/api/documents/` names: a document, or one of its history resources. */
-export interface DocumentPath {
-  readonly name: string;
-  /** Null for the document itself. */
-  readonly resource: "versions" | "diff" | "revert" | "authorship" | null;
-  /** Under `versions/`: a version id, or `current`. */
-  readonly version?: string;
-  /** Under `versions/<id>/`. */
-  readonly action?: "restore";
-}
+/** Where the documents API lives. */
+export const DOCUMENTS_PATH = "/api/documents";
 
-// The name is everything before the first known resource suffix. A name with
-// a `/versions`-like segment of its own must be sent with its slashes as %2F,
-// which is never ambiguous (the split happens before decoding).
-const PATH = /^(.+?)(?:\/(versions)(?:\/([^/]+)(?:\/(restore))?)?|\/(diff|revert|authorship))?$/;
+/** What may follow a document's name: its sub-resources, as the routes name them. */
+const RESOURCE = /^\/(?:versions(?:\/[^/]+(?:\/restore)?)?|diff|revert|authorship)$/;
 
 /**
- * Splits the rest of a path under `/api/documents/` into the document's name
- * (which may come as is, `spec/k3x9`, or percent-encoded, `spec%2Fk3x9`) and
- * the resource asked for.
+ * The path Hono routes a request by: as usual, but with the document name
+ * under `/api/documents/` as one percent-encoded segment.
+ *
+ * Names have slashes (`spec/k3x9`), and may be sent as they are or encoded
+ * (`spec%2Fk3x9`); routes match the name as one segment, `{name}`. The name
+ * is everything before the first sub-resource suffix (`/versions`, `/diff`…),
+ * so a name with such a segment of its own must be sent encoded, which is
+ * never ambiguous: the split is made before decoding. What the segment holds
+ * is validated by the route (`documentName`), so a malformed name is a 400.
  */
-export function parseDocumentPath(rest: string): ApiResult<DocumentPath> {
-  // Names are at most 200 characters (600 percent-encoded); the lazy match is quadratic in the length.
-  const match = rest.length > 1000 ? null : PATH.exec(rest);
-  if (match === null) return fail("invalid-request", "no document name in the path");
-  const [, encodedName = "", versions, version, action, other] = match;
-  let name: string;
+export function routingPath(request: Request): string {
+  const path = getPath(request);
+  const prefix = `${DOCUMENTS_PATH}/`;
+  // Names are at most 200 characters (600 percent-encoded); the suffix search is linear anyway.
+  if (!path.startsWith(prefix) || path.length > 2000) return path;
+  const rest = path.slice(prefix.length);
+  let split = rest.length;
+  for (let index = rest.indexOf("/"); index !== -1; index = rest.indexOf("/", index + 1)) {
+    if (RESOURCE.test(rest.slice(index))) {
+      split = index;
+      break;
+    }
+  }
+  const name = rest.slice(0, split);
+  if (name === "") return path;
+  let decoded: string;
   try {
-    name = decodeURIComponent(encodedName);
+    decoded = decodeURIComponent(name);
   } catch {
-    return fail("invalid-request", "the document name is not validly percent-encoded");
+    decoded = name; // a malformed %-escape: left for the route's validation to refuse
   }
-  if (!isValidDocumentName(name) || parseDocumentName(name).isComments) {
-    return fail("invalid-request", `"${name.slice(0, 100)}" is not a document name`);
-  }
-  const resource = (versions ?? other ?? null) as DocumentPath["resource"];
-  return {
-    ok: true,
-    value: {
-      name,
-      resource,
-      ...(version !== undefined ? { version } : {}),
-      ...(action !== undefined ? { action: action as "restore" } : {}),
-    },
-  };
+  return `${prefix}${encodeURIComponent(decoded)}${rest.slice(split)}`;
 }

@@ -1,137 +1,200 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { JsonValue } from "@tandem/persistence";
-import { z } from "zod";
+import type { Context } from "hono";
 import type { AuditAction, AuditRecorder } from "../../audit/recorder.js";
-import { accessTo, type Identity } from "../../auth/identity.js";
+import { accessTo, type DocumentAccess } from "../../auth/identity.js";
 import type { DocumentHistory } from "../../history/service.js";
-import type { DocumentPath } from "./document-path.js";
-import { readJsonBody } from "./request.js";
-import { type ApiResult, fail, sendJson } from "./respond.js";
-import { createVersionBody, describeIssues, diffQuery, readVersionQuery, revertBody, versionPath } from "./schemas.js";
+import { DOCUMENTS_PATH } from "./document-path.js";
+import { type ApiEnv, callerAddress, jsonBody } from "./request.js";
+import { refuse, unwrap } from "./respond.js";
+import {
+  documentAuthorship,
+  documentDiff,
+  errorResponses,
+  historyChange,
+  json,
+  versionContent,
+  versionList,
+  versionSummary,
+} from "./responses.js";
+import {
+  createVersionBody,
+  diffQuery,
+  documentParams,
+  emptyBody,
+  readVersionQuery,
+  restoreParams,
+  revertBody,
+  versionParams,
+} from "./schemas.js";
 import { fromStore } from "./store-result.js";
 
-/** A history answer: JSON with a status, or Markdown. */
-export type HistoryReply =
-  | { readonly status: number; readonly json: unknown }
-  | { readonly status: number; readonly markdown: string };
+const tags = ["history"];
+const security = [{ bearer: [] }];
+const base = `${DOCUMENTS_PATH}/{name}`;
+const jsonRequest = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
+const reading = errorResponses("invalid-request", "forbidden", "not-found");
+const writing = errorResponses("invalid-request", "forbidden", "not-found", "payload-too-large");
 
-/** Sends a {@link HistoryReply}. */
-export function sendHistoryReply(response: ServerResponse, reply: HistoryReply): void {
-  if ("json" in reply) {
-    sendJson(response, reply.status, reply.json);
-    return;
-  }
-  response.writeHead(reply.status, { "content-type": "text/markdown; charset=utf-8", "cache-control": "no-store" });
-  response.end(reply.markdown);
-}
+const listVersionsRoute = createRoute({
+  method: "get",
+  path: `${base}/versions`,
+  tags,
+  security,
+  summary: "A document's versions, newest first",
+  request: { params: documentParams },
+  responses: { 200: json(versionList, "The versions."), ...reading },
+});
 
-function parse<T>(schema: z.ZodType<T>, input: unknown): ApiResult<T> {
-  const parsed = schema.safeParse(input);
-  return parsed.success ? { ok: true, value: parsed.data } : fail("invalid-request", describeIssues(parsed.error));
-}
+const createVersionRoute = createRoute({
+  method: "post",
+  path: `${base}/versions`,
+  tags,
+  security,
+  summary: "Names the current state as a version",
+  middleware: [jsonBody()] as const,
+  request: { params: documentParams, body: jsonRequest(createVersionBody) },
+  responses: { 201: json(versionSummary, "The new version."), ...writing },
+});
 
-const json = (status: number) => (value: unknown) => ({ status, json: value });
+const readVersionRoute = createRoute({
+  method: "get",
+  path: `${base}/versions/{version}`,
+  tags,
+  security,
+  summary: "A version's content (or the current document's), as JSON or Markdown",
+  request: { params: versionParams, query: readVersionQuery },
+  responses: {
+    200: {
+      description: "The content: ProseMirror JSON, or Markdown with `format=markdown`.",
+      content: {
+        "application/json": { schema: versionContent },
+        "text/markdown": { schema: { type: "string" } },
+      },
+    },
+    ...reading,
+  },
+});
 
-async function answer<T>(work: () => Promise<T>, reply: (value: T) => HistoryReply): Promise<ApiResult<HistoryReply>> {
-  const result = await fromStore(work);
-  return result.ok ? { ok: true, value: reply(result.value) } : result;
-}
+const restoreRoute = createRoute({
+  method: "post",
+  path: `${base}/versions/{version}/restore`,
+  tags,
+  security,
+  summary: "Turns the document back into a version (after keeping the current state as a version)",
+  middleware: [jsonBody()] as const,
+  request: { params: restoreParams, body: jsonRequest(emptyBody) },
+  responses: { 200: json(historyChange, "Restored, once the edit is committed."), ...writing },
+});
 
-/** An empty JSON body: a POST with nothing to say still says it as JSON, which a cross-site form cannot (CSRF). */
-const emptyBody = z.strictObject({});
+const diffRoute = createRoute({
+  method: "get",
+  path: `${base}/diff`,
+  tags,
+  security,
+  summary: "What changed between two states, each change with its author",
+  request: { params: documentParams, query: diffQuery },
+  responses: { 200: json(documentDiff, "The diff."), ...reading },
+});
+
+const authorshipRoute = createRoute({
+  method: "get",
+  path: `${base}/authorship`,
+  tags,
+  security,
+  summary: "The current document with who wrote each run of text",
+  request: { params: documentParams },
+  responses: { 200: json(documentAuthorship, "The document with authors."), ...reading },
+});
+
+const revertRoute = createRoute({
+  method: "post",
+  path: `${base}/revert`,
+  tags,
+  security,
+  summary: "Reverts one person's changes since a version or a time",
+  middleware: [jsonBody()] as const,
+  request: { params: documentParams, body: jsonRequest(revertBody) },
+  responses: { 200: json(historyChange, "Reverted, once the edit is committed."), ...writing },
+});
 
 /**
- * The history endpoints under `/api/documents/<name>/` (see docs/history.md):
- * reading needs any role on the document, changing it (naming a version,
- * restoring, reverting) editor or owner.
+ * The caller's access to `name`: decided by the name alone, before any
+ * lookup, so a 403 says nothing about whether the document exists. Changing
+ * the history needs the editor or owner role.
  */
-export async function historyRequest(
-  { history, audit }: { readonly history: DocumentHistory; readonly audit: AuditRecorder },
-  identity: Identity,
-  request: IncomingMessage,
-  url: URL,
-  path: DocumentPath,
-): Promise<ApiResult<HistoryReply>> {
-  const { name } = path;
-  // Decided by the name alone, before any lookup, so a 403 says nothing about whether the document exists.
-  const access = accessTo(identity, name);
-  if (access === undefined) return fail("forbidden", `no access to ${name}`);
-  const query = Object.fromEntries(url.searchParams);
-  const writes = request.method === "POST";
-  /** `result`, once a change that succeeded is in the audit log. */
-  const audited = async (
-    result: ApiResult<HistoryReply>,
-    action: AuditAction,
-    details: { [key: string]: JsonValue },
-  ) => {
-    if (result.ok) await audit.record({ action, actor: identity, document: name, from: request, details });
-    return result;
-  };
-  if (writes && !access.canWrite) {
-    return fail("forbidden", `changing the history of ${name} needs the editor or owner role (yours: ${access.role})`);
+function access(c: Context<ApiEnv>, name: string, writes: boolean): DocumentAccess {
+  const found = accessTo(c.get("identity"), name);
+  if (found === undefined) refuse("forbidden", `no access to ${name}`);
+  if (writes && !found.canWrite) {
+    refuse("forbidden", `changing the history of ${name} needs the editor or owner role (yours: ${found.role})`);
   }
+  return found;
+}
 
-  if (path.resource === "versions" && path.version === undefined) {
-    if (!writes)
-      return answer(
-        () => history.listVersions(name),
-        (list) => ({ status: 200, json: { ...list, canEdit: access.canWrite } }),
-      );
-    const body = await readJsonBody(request);
-    if (!body.ok) return body;
-    const input = parse(createVersionBody, body.value);
-    if (!input.ok) return input;
-    return answer(() => history.createVersion(name, input.value.label, identity), json(201));
-  }
+/** The history endpoints under `/api/documents/{name}/` (see docs/history.md and docs/api.md). */
+export function mountHistoryRoutes(app: OpenAPIHono<ApiEnv>, history: DocumentHistory, audit: AuditRecorder): void {
+  /** Records a change that succeeded in the audit log. */
+  const audited = (c: Context<ApiEnv>, action: AuditAction, name: string, details: { [key: string]: JsonValue }) =>
+    audit.record({ action, actor: c.get("identity"), document: name, from: callerAddress(c), details });
 
-  if (path.resource === "versions" && path.version !== undefined) {
-    const version = parse(versionPath, path.version);
-    if (!version.ok) return version;
-    if (path.action === "restore") {
-      if (!writes) return fail("not-found", "restore with POST");
-      if (version.value === "current") return fail("invalid-request", "restore a version, not the current document");
-      const body = await readJsonBody(request);
-      if (!body.ok) return body;
-      const input = parse(emptyBody, body.value);
-      if (!input.ok) return input;
-      const restored = await answer(() => history.restore(name, version.value, identity), json(200));
-      return audited(restored, "version.restored", { version: version.value });
+  app.openapi(listVersionsRoute, async (c) => {
+    const { name } = c.req.valid("param");
+    const { canWrite } = access(c, name, false);
+    const list = unwrap(await fromStore(() => history.listVersions(name)));
+    return c.json({ ...list, canEdit: canWrite }, 200);
+  });
+
+  app.openapi(createVersionRoute, async (c) => {
+    const { name } = c.req.valid("param");
+    access(c, name, true);
+    const { label } = c.req.valid("json");
+    return c.json(unwrap(await fromStore(() => history.createVersion(name, label, c.get("identity")))), 201);
+  });
+
+  app.openapi(readVersionRoute, async (c) => {
+    const { name, version } = c.req.valid("param");
+    access(c, name, false);
+    if (c.req.valid("query").format === "markdown") {
+      const markdown = unwrap(await fromStore(() => history.readMarkdown(name, version)));
+      return c.body(markdown, 200, { "content-type": "text/markdown; charset=utf-8", "cache-control": "no-store" });
     }
-    if (writes) return fail("not-found", "POST …/versions/<id>/restore to restore a version");
-    const read = parse(readVersionQuery, query);
-    if (!read.ok) return read;
-    if (read.value.format === "markdown") {
-      return answer(
-        () => history.readMarkdown(name, version.value),
-        (markdown) => ({ status: 200, markdown }),
-      );
+    return c.json(unwrap(await fromStore(() => history.readVersion(name, version))), 200);
+  });
+
+  app.openapi(restoreRoute, async (c) => {
+    const { name, version } = c.req.valid("param");
+    access(c, name, true);
+    const restored = unwrap(await fromStore(() => history.restore(name, version, c.get("identity"))));
+    await audited(c, "version.restored", name, { version });
+    return c.json(restored, 200);
+  });
+
+  app.openapi(diffRoute, async (c) => {
+    const { name } = c.req.valid("param");
+    access(c, name, false);
+    const { from, to } = c.req.valid("query");
+    if (from === "current" && to === "current") {
+      refuse("invalid-request", "compare a version with the current document or another version");
     }
-    return answer(() => history.readVersion(name, version.value), json(200));
-  }
+    return c.json(unwrap(await fromStore(() => history.diff(name, from, to))), 200);
+  });
 
-  if (path.resource === "diff" && !writes) {
-    const range = parse(diffQuery, query);
-    if (!range.ok) return range;
-    if (range.value.from === "current" && range.value.to === "current") {
-      return fail("invalid-request", "compare a version with the current document or another version");
-    }
-    return answer(() => history.diff(name, range.value.from, range.value.to), json(200));
-  }
+  app.openapi(authorshipRoute, async (c) => {
+    const { name } = c.req.valid("param");
+    access(c, name, false);
+    return c.json(unwrap(await fromStore(() => history.authorship(name))), 200);
+  });
 
-  if (path.resource === "authorship" && !writes) return answer(() => history.authorship(name), json(200));
-
-  if (path.resource === "revert" && writes) {
-    const body = await readJsonBody(request);
-    if (!body.ok) return body;
-    const input = parse(revertBody, body.value);
-    if (!input.ok) return input;
-    const { author, since } = input.value;
-    const reverted = await answer(() => history.revert(name, author, since, identity), json(200));
-    return audited(reverted, "document.reverted", {
+  app.openapi(revertRoute, async (c) => {
+    const { name } = c.req.valid("param");
+    access(c, name, true);
+    const { author, since } = c.req.valid("json");
+    const reverted = unwrap(await fromStore(() => history.revert(name, author, since, c.get("identity"))));
+    await audited(c, "document.reverted", name, {
       author,
       since: since instanceof Date ? since.toISOString() : since,
     });
-  }
-
-  return fail("not-found", `no such endpoint: ${request.method} ${url.pathname.slice(0, 200)}`);
+    return c.json(reverted, 200);
+  });
 }

@@ -1,40 +1,38 @@
 import type { IncomingMessage } from "node:http";
-import type { AuditRecorder } from "../../audit/recorder.js";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import { type AuditRecorder, type ClientAddress, clientAddress } from "../../audit/recorder.js";
 import type { Authenticator, Identity } from "../../auth/identity.js";
 import { TandemServerError } from "../../errors.js";
-import { type ApiResult, fail } from "./respond.js";
+import { type ApiResult, fail, failureResponse } from "./respond.js";
 
-/** Largest JSON body the API reads; its requests are a kind and a title. */
+/** What the API's middleware leaves for its handlers: the caller, authenticated. */
+export interface ApiEnv {
+  Variables: { identity: Identity };
+}
+
+/** Largest JSON body the API reads by default; its requests are a kind, a title, a label. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
 /**
  * Who is calling: `Authorization: Bearer <token>`, checked by the same
  * authenticator as the WebSocket (a JWT with `AUTH_SECRET`; in dev mode the
- * JSON identity, or none for "Anonymous"). A refusal is recorded in the audit
- * log (`sign-in.refused`) before it is answered.
+ * JSON identity, or none for "Anonymous").
  */
-export async function authenticateRequest(
-  request: IncomingMessage,
+export async function authenticateHeader(
+  header: string | undefined,
   authenticator: Authenticator,
-  audit: AuditRecorder,
 ): Promise<ApiResult<Identity>> {
-  const refuse = async (reason: string) => {
-    await audit.record({
-      action: "sign-in.refused",
-      actor: null,
-      from: request,
-      details: { via: "http", reason: reason.slice(0, 200) },
-    });
-    return fail("unauthorized", reason);
-  };
-  const header = request.headers.authorization;
   const token = bearerToken(header);
-  if (header !== undefined && token === undefined) return refuse("the Authorization header must be 'Bearer <token>'");
-  if (token === undefined && !authenticator.devMode) return refuse("a bearer token is required");
+  if (header !== undefined && token === undefined)
+    return fail("unauthorized", "the Authorization header must be 'Bearer <token>'");
+  if (token === undefined && !authenticator.devMode) return fail("unauthorized", "a bearer token is required");
   try {
     return { ok: true, value: await authenticator.authenticate(token ?? "") };
   } catch (error) {
-    if (error instanceof TandemServerError && error.code === "invalid-token") return refuse(error.message);
+    if (error instanceof TandemServerError && error.code === "invalid-token")
+      return fail("unauthorized", error.message);
     throw error;
   }
 }
@@ -46,38 +44,59 @@ export function bearerToken(header: string | undefined): string | undefined {
 }
 
 /**
- * Reads a JSON body of at most {@link MAX_BODY_BYTES}. Only
- * `application/json` is accepted: besides saying what the API speaks, it keeps
- * a cross-site HTML form (which can only send form or text bodies) from
- * creating documents with a dev-mode server's implicit identity (CSRF).
+ * Where a request came from, for the audit log: the peer's address as Hono's
+ * Node adapter hands it over (none through `app.request()`), with what a proxy
+ * says it forwarded.
  */
-export async function readJsonBody(request: IncomingMessage): Promise<ApiResult<unknown>> {
-  const type = request.headers["content-type"]?.split(";")[0]?.trim().toLowerCase();
-  if (type !== "application/json") return fail("unsupported-media-type", "send the body as application/json");
-  const declared = Number(request.headers["content-length"] ?? 0);
-  if (declared > MAX_BODY_BYTES) return fail("payload-too-large", `the body must be at most ${MAX_BODY_BYTES} bytes`);
-  const body = await new Promise<Buffer | undefined>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      chunks.push(chunk);
-      // Chunked bodies carry no length up front: stop buffering as soon as one is too big,
-      // and let the rest drain unread (the answer closes the connection).
-      if (size > MAX_BODY_BYTES) {
-        request.off("data", onData);
-        request.resume();
-        resolve(undefined);
-      }
-    };
-    request.on("data", onData);
-    request.once("end", () => resolve(Buffer.concat(chunks)));
-    request.once("error", reject);
+export function callerAddress(c: Context): ClientAddress {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return clientAddress(incoming?.socket.remoteAddress, c.req.header("x-forwarded-for"));
+}
+
+/**
+ * Authenticates every request it sees (see {@link authenticateHeader}); a
+ * failure is a 401, recorded in the audit log (`sign-in.refused`) first.
+ */
+export function authenticated(authenticator: Authenticator, audit: AuditRecorder) {
+  return createMiddleware<ApiEnv>(async (c, next) => {
+    const identity = await authenticateHeader(c.req.header("authorization"), authenticator);
+    if (!identity.ok) {
+      await audit.record({
+        action: "sign-in.refused",
+        actor: null,
+        from: callerAddress(c),
+        details: { via: "http", reason: identity.failure.message.slice(0, 200) },
+      });
+      return failureResponse(identity.failure);
+    }
+    c.set("identity", identity.value);
+    await next();
   });
-  if (body === undefined) return fail("payload-too-large", `the body must be at most ${MAX_BODY_BYTES} bytes`);
-  try {
-    return { ok: true, value: JSON.parse(body.toString("utf8")) };
-  } catch {
-    return fail("invalid-request", "the body is not valid JSON");
-  }
+}
+
+/**
+ * Reads a JSON body of at most `maxBytes` before the route's validator sees
+ * it. Only `application/json` is accepted: besides saying what the API
+ * speaks, it keeps a cross-site HTML form (which can only send form or text
+ * bodies) from acting with a dev-mode server's implicit identity (CSRF).
+ */
+export function jsonBody(maxBytes = MAX_BODY_BYTES) {
+  const tooLarge = () =>
+    failureResponse({ code: "payload-too-large", message: `the body must be at most ${maxBytes} bytes` });
+  const limit = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
+  return createMiddleware(async (c, next) => {
+    const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
+    if (type !== "application/json")
+      return failureResponse({ code: "unsupported-media-type", message: "send the body as application/json" });
+    return limit(c, async () => {
+      try {
+        // Parsed here, and cached by the request for the route's validator.
+        await c.req.json();
+      } catch {
+        c.res = failureResponse({ code: "invalid-request", message: "the body is not valid JSON" });
+        return;
+      }
+      await next();
+    });
+  });
 }

@@ -1,11 +1,5 @@
-import type { ServerResponse } from "node:http";
 import type { ApiErrorBody } from "@tandem/protocol";
-
-/** Sends `body` as JSON, never cached. */
-export function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
-  response.end(JSON.stringify(body));
-}
+import { HTTPException } from "hono/http-exception";
 
 /**
  * The REST API's error codes and their HTTP statuses. Every error answer is
@@ -16,8 +10,10 @@ export const ApiErrors = {
   unauthorized: 401,
   forbidden: 403,
   "not-found": 404,
+  "method-not-allowed": 405,
   "payload-too-large": 413,
   "unsupported-media-type": 415,
+  internal: 500,
   "storage-unavailable": 503,
 } as const;
 
@@ -39,11 +35,30 @@ export function fail(code: ApiErrorCode, message: string): { ok: false; failure:
   return { ok: false, failure: { code, message } };
 }
 
-/** Sends `failure` with its status; a 401 names the auth scheme (RFC 6750). */
-export function sendFailure(response: ServerResponse, failure: ApiFailure): void {
-  if (failure.code === "unauthorized") response.setHeader("www-authenticate", 'Bearer realm="tandem"');
+/** Headers of every JSON answer: never cached (answers depend on the caller's token). */
+export const jsonHeaders = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
+
+/** The answer for `failure`, with its status; a 401 names the auth scheme (RFC 6750). */
+export function failureResponse(failure: ApiFailure): Response {
+  const headers = new Headers(jsonHeaders);
+  if (failure.code === "unauthorized") headers.set("www-authenticate", 'Bearer realm="tandem"');
   // The unread rest of an oversized body must not be parsed as the next request.
-  if (failure.code === "payload-too-large") response.setHeader("connection", "close");
+  if (failure.code === "payload-too-large") headers.set("connection", "close");
   const body: ApiErrorBody = { error: failure };
-  sendJson(response, ApiErrors[failure.code], body);
+  return new Response(JSON.stringify(body), { status: ApiErrors[failure.code], headers });
+}
+
+/**
+ * The value of a result, or, for a failure, a throw that the app's error
+ * handler answers with {@link failureResponse}: handlers then only return
+ * their success, typed by their route.
+ */
+export function unwrap<T>(result: ApiResult<T>): T {
+  if (result.ok) return result.value;
+  throw new HTTPException(ApiErrors[result.failure.code], { res: failureResponse(result.failure) });
+}
+
+/** Answers with the error `code` (see {@link unwrap}). */
+export function refuse(code: ApiErrorCode, message: string): never {
+  return unwrap(fail(code, message));
 }

@@ -1,5 +1,10 @@
-import { DocumentKinds, MAX_TITLE_LENGTH } from "@tandem/protocol";
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
+import { DocumentKinds, isValidDocumentName, MAX_TITLE_LENGTH, parseDocumentName } from "@tandem/protocol";
+
+/**
+ * What the API accepts, as zod schemas: each route validates its input with
+ * them, and the OpenAPI document is generated from them.
+ */
 
 /** One line of 1 to `max` characters after trimming, without control characters. */
 const oneLine = (max: number) =>
@@ -10,41 +15,76 @@ const oneLine = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .refine((text) => !/\p{Cc}/u.test(text), "must be one line without control characters");
 
+/** `{name}` in a path: a content document's name, its slashes as they are or as `%2F`. */
+export const documentParams = z.object({
+  name: z
+    .string()
+    .refine((name) => isValidDocumentName(name) && !parseDocumentName(name).isComments, "is not a document name")
+    .openapi({
+      param: { name: "name", in: "path" },
+      description: "The document's name, e.g. `spec/k3x9q2ab0c` (sent as is, or with its slashes as `%2F`).",
+      example: "spec/k3x9q2ab0c",
+    }),
+});
+
 /** Query of `GET /api/documents`. Unknown parameters are ignored. */
 export const listQuery = z.object({
-  kind: z.enum(DocumentKinds).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(100),
+  kind: z.enum(DocumentKinds).optional().openapi({ description: "Only documents of this kind." }),
+  limit: z.coerce.number().int().min(1).max(200).default(100).openapi({ description: "At most this many (1–200)." }),
 });
 
 /** Body of `POST /api/documents`. Unknown fields are refused, so a typo is not silently dropped. */
-export const createBody = z.strictObject({
-  kind: z.enum(DocumentKinds),
-  title: oneLine(MAX_TITLE_LENGTH),
-});
+export const createBody = z
+  .strictObject({
+    kind: z.enum(DocumentKinds),
+    title: oneLine(MAX_TITLE_LENGTH),
+  })
+  .openapi("CreateDocument");
 
 /** A version id (an identity value); with `current`, the document as it is now. */
 const versionId = z.string().regex(/^[1-9]\d{0,17}$/, "must be a version id");
 const versionRef = z.union([versionId, z.literal("current")], { error: "must be a version id or current" });
 
-/** Body of `POST /api/documents/<name>/versions`. */
-export const createVersionBody = z.strictObject({ label: oneLine(200) });
-
-/** Query of `GET /api/documents/<name>/versions/<id>`. */
-export const readVersionQuery = z.object({ format: z.enum(["json", "markdown"]).default("json") });
-
-/** A version in a path: an id or `current`. */
-export const versionPath = versionRef;
-
-/** Query of `GET /api/documents/<name>/diff`: `to` defaults to the current document. */
-export const diffQuery = z.object({ from: versionRef, to: versionRef.default("current") });
-
-/** Body of `POST /api/documents/<name>/revert`: whose changes, since which version or time. */
-export const revertBody = z.strictObject({
-  author: z.string().min(1).max(200),
-  since: z.union([versionId, z.iso.datetime({ offset: true }).transform((time) => new Date(time))], {
-    error: "must be a version id or an ISO 8601 time",
+/** `{name}` and `{version}` in a path. */
+export const versionParams = documentParams.extend({
+  version: versionRef.openapi({
+    param: { name: "version", in: "path" },
+    description: "A version id, or `current` for the document as it is now.",
+    example: "42",
   }),
 });
+
+/** `{name}` and `{version}` of a version to restore: an id, not `current`. */
+export const restoreParams = documentParams.extend({
+  version: versionId.openapi({ param: { name: "version", in: "path" }, example: "42" }),
+});
+
+/** Body of `POST /api/documents/{name}/versions`. */
+export const createVersionBody = z.strictObject({ label: oneLine(200) }).openapi("CreateVersion");
+
+/** Query of `GET /api/documents/{name}/versions/{version}`. */
+export const readVersionQuery = z.object({
+  format: z.enum(["json", "markdown"]).default("json").openapi({ description: "ProseMirror JSON, or Markdown." }),
+});
+
+/** Query of `GET /api/documents/{name}/diff`: `to` defaults to the current document. */
+export const diffQuery = z.object({
+  from: versionRef.openapi({ description: "A version id." }),
+  to: versionRef.default("current").openapi({ description: "A later version id, or `current` (the default)." }),
+});
+
+/** Body of `POST /api/documents/{name}/revert`: whose changes, since which version or time. */
+export const revertBody = z
+  .strictObject({
+    author: z.string().min(1).max(200),
+    since: z.union([versionId, z.iso.datetime({ offset: true }).transform((time) => new Date(time))], {
+      error: "must be a version id or an ISO 8601 time",
+    }),
+  })
+  .openapi("Revert");
+
+/** An empty JSON body: a POST with nothing to say still says it as JSON, which a cross-site form cannot (CSRF). */
+export const emptyBody = z.strictObject({}).openapi("Empty");
 
 /** Every problem zod found, one line each, e.g. `title: must not be empty`. */
 export function describeIssues(error: z.ZodError): string {

@@ -1,0 +1,130 @@
+import { z } from "@hono/zod-openapi";
+import { type ContentNode, type ContentText, DocumentKinds, SpecStatuses } from "@tandem/protocol";
+import { type ApiErrorCode, ApiErrors } from "./respond.js";
+
+/**
+ * What the API answers, as zod schemas for the OpenAPI document. The types
+ * of `@tandem/protocol` (DocumentSummary, VersionList…) are what handlers
+ * build; the routes' typed responses check that they fit these schemas.
+ */
+
+/** An array, read-only like the protocol's types that handlers answer with. */
+const list = <T extends z.ZodType>(item: T) => z.array(item).readonly();
+
+export const apiError = z
+  .object({
+    error: z.object({
+      code: z.enum(Object.keys(ApiErrors) as [ApiErrorCode, ...ApiErrorCode[]]),
+      message: z.string(),
+    }),
+  })
+  .openapi("Error");
+
+const person = z
+  .object({ id: z.string(), name: z.string(), color: z.string() })
+  .openapi("Person", { description: "Someone as their token names them." });
+
+export const documentSummary = z
+  .object({
+    name: z.string().openapi({ example: "spec/k3x9q2ab0c" }),
+    title: z.string(),
+    kind: z.enum(DocumentKinds).nullable(),
+    status: z.enum(SpecStatuses).nullable(),
+    owner: z.string().nullable(),
+    updatedAt: z.string().openapi({ description: "ISO 8601 time of the last stored edit." }),
+    present: list(person).openapi({ description: "People with the document open on this instance." }),
+  })
+  .openapi("DocumentSummary");
+
+export const documentList = z.object({ documents: list(documentSummary) }).openapi("DocumentList");
+
+export const sessionInfo = z
+  .object({ user: person, devMode: z.boolean(), canCreate: list(z.enum(DocumentKinds)) })
+  .openapi("Session");
+
+const versionSummary = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["named", "auto", "before-restore", "before-revert"]),
+    label: z.string().nullable(),
+    createdAt: z.string(),
+    createdBy: person.nullable(),
+    authors: list(person),
+  })
+  .openapi("Version");
+
+export const versionList = z
+  .object({ versions: list(versionSummary), canEdit: z.boolean(), lastEditedBy: person.nullable() })
+  .openapi("VersionList");
+
+export { versionSummary };
+
+// Content trees are ProseMirror JSON (see docs/history.md), recursive and open-ended: described, not spelled out.
+const contentNode = z.custom<ContentNode>().openapi("ContentNode", {
+  type: "object",
+  description:
+    "A ProseMirror node as JSON (`type`, `attrs`, `content`); in diffs, with what changed and who changed it.",
+});
+const contentText = z.custom<ContentText>().openapi("ContentText", {
+  type: "object",
+  description: "A run of text (`type: text`, `text`, `marks`); in diffs and authorship, with who wrote it.",
+});
+
+export const versionContent = z
+  .object({ version: versionSummary.nullable(), title: z.string(), content: contentNode })
+  .openapi("VersionContent");
+
+export const documentDiff = z
+  .object({
+    from: versionSummary,
+    to: versionSummary.nullable(),
+    title: list(contentText),
+    content: contentNode,
+    authors: list(person),
+    summary: list(
+      z.object({
+        author: z.string().nullable(),
+        paragraphsAdded: z.number(),
+        paragraphsDeleted: z.number(),
+        wordsAdded: z.number(),
+        wordsDeleted: z.number(),
+        formattingChanges: z.number(),
+      }),
+    ),
+  })
+  .openapi("Diff");
+
+export const documentAuthorship = z
+  .object({
+    title: list(contentText),
+    content: contentNode,
+    authors: list(person),
+    lastEditedBy: person.nullable(),
+  })
+  .openapi("Authorship");
+
+export const historyChange = z.object({ before: versionSummary, unchanged: z.boolean() }).openapi("HistoryChange");
+
+/** A JSON answer of `schema`, for a route's `responses`. */
+export function json<T extends z.ZodType>(schema: T, description: string) {
+  return { content: { "application/json": { schema } }, description };
+}
+
+const errorAnswer = (description: string) => json(apiError, description);
+
+/** The error answers every authenticated route may give, plus `extra`. */
+export function errorResponses(...extra: ("invalid-request" | "forbidden" | "not-found" | "payload-too-large")[]) {
+  const answers = {
+    401: errorAnswer("No valid bearer token."),
+    503: errorAnswer("Storage is unavailable; retry."),
+  } as Record<number, ReturnType<typeof errorAnswer>>;
+  for (const code of extra) answers[ApiErrors[code]] = errorAnswer(descriptions[code]);
+  return answers;
+}
+
+const descriptions = {
+  "invalid-request": "The input is not valid; the message says what is wrong.",
+  forbidden: "The token's roles do not allow this.",
+  "not-found": "No such document (or version).",
+  "payload-too-large": "The body is too large.",
+} as const;
