@@ -135,6 +135,28 @@ describe("the audit log, through a real server", () => {
     expect(walked).toEqual(mine.entries.map((entry) => entry.id));
   });
 
+  it("records archiving, unarchiving, duplicating and deleting a document", async () => {
+    const spec = await post<DocumentSummary>("/api/documents", "olga", { kind: "spec", title: "Short-lived" });
+    const path = `/api/documents/${encodeURIComponent(spec.name)}`;
+    await post(`${path}/archive`, "olga", {});
+    await post(`${path}/unarchive`, "olga", {});
+    const copy = await post<DocumentSummary>(`${path}/duplicate`, "olga", {});
+    const deleted = await fetch(`${server.url}${path}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${tokens.olga}` },
+    });
+    expect(deleted.status).toBe(204);
+    const { entries } = await page(`?actor=olga&limit=5`);
+    expect(entries.map((entry) => [entry.action, entry.document])).toEqual([
+      ["document.deleted", spec.name],
+      ["document.created", copy.name],
+      ["document.unarchived", spec.name],
+      ["document.archived", spec.name],
+      ["document.created", spec.name],
+    ]);
+    expect(entries[1]?.details).toEqual({ kind: "spec", duplicateOf: spec.name });
+  });
+
   it("is for owners: each sees the entries of what they own, and editors none", async () => {
     expect((await get("/api/audit", "eddie")).status).toBe(403);
     expect((await get("/api/audit?document=idea/1", "olga")).status).toBe(403);
@@ -160,6 +182,10 @@ describe("the audit log, through a real server", () => {
       .trimEnd()
       .split("\n")
       .map((line) => JSON.parse(line) as Entry);
-    expect(olgas.map((entry) => [entry.action, entry.actor])).toEqual([["document.created", "olga"]]);
+    // Olga owns specs: the three she created (one a copy), not Eddie's idea.
+    expect(olgas.map((entry) => [entry.action, entry.actor])).toEqual(Array(3).fill(["document.created", "olga"]));
+    expect(olgas.map((entry) => BigInt(entry.id))).toEqual(
+      olgas.map((entry) => BigInt(entry.id)).sort((a, b) => (a < b ? -1 : 1)),
+    );
   });
 });

@@ -5,7 +5,10 @@ import type { TandemStore } from "@tandem/persistence";
 import { auditRecorder, clientAddress } from "./audit/recorder.js";
 import { createAuthenticator } from "./auth/identity.js";
 import { defaultStaticDir, resolveConfig, type TandemServerConfig } from "./config.js";
+import { Deletions } from "./documents/deletions.js";
 import { metadataMirror } from "./documents/metadata-mirror.js";
+import { DocumentService } from "./documents/service.js";
+import { Unloads } from "./documents/unloads.js";
 import { TandemServerError } from "./errors.js";
 import { authentication } from "./extensions/authentication.js";
 import { broadcastWindow } from "./extensions/broadcast-window.js";
@@ -105,27 +108,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   let listening: Promise<{ url: string; port: number; storage: string }> | undefined;
   let closing: Promise<void> | undefined;
 
-  // Shutdown waits for documents to unload; each unload (after the durable
-  // log's compaction, which runs earlier in the hook chain) checks again.
-  const unloadWaiters = new Set<() => void>();
-  const unloadWatcher: Extension = {
-    extensionName: "tandem-unload-watcher",
-    priority: 0,
-    async afterUnloadDocument() {
-      for (const check of unloadWaiters) check();
-    },
-  };
-  function allDocumentsUnloaded(instance: Hocuspocus): Promise<void> {
-    return new Promise((resolve) => {
-      const check = () => {
-        if (instance.getDocumentsCount() > 0 || instance.loadingDocuments.size > 0) return;
-        unloadWaiters.delete(check);
-        resolve();
-      };
-      unloadWaiters.add(check);
-      check();
-    });
-  }
+  const unloads = new Unloads();
 
   const collab = createCollabEndpoint({
     maxMessageBytes: settings.maxMessageBytes,
@@ -172,7 +155,9 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       logger,
       onCommitted: (documentName, update) => relay?.publishCommitted(documentName, update),
     });
+    const deletions = new Deletions(opened, unloads);
     const extensions: Extension[] = [
+      deletions.extension,
       authentication(authenticator, audit),
       presenceIdentity(),
       commentsGuard(metrics),
@@ -182,7 +167,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       historyExtension(opened, settings, metrics, logger),
       syncAnswers(metrics),
       broadcastWindow(),
-      unloadWatcher,
+      unloads.extension,
     ];
     let instance: Hocuspocus | undefined;
     try {
@@ -200,7 +185,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       hocuspocus = instance;
       app = createHttpApp({
         store: opened,
-        hocuspocus: instance,
+        documents: new DocumentService(opened, instance, durable, deletions),
         authenticator,
         history: new DocumentHistory(opened, instance, durable),
         audit,
@@ -250,7 +235,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       );
       for (const session of sessions) session.close("ShuttingDown");
       const drained = await settlesWithin(
-        Promise.all(inFlight).then(() => allDocumentsUnloaded(instance)),
+        Promise.all(inFlight).then(() => unloads.whenUnloaded(instance)),
         settings.shutdownTimeoutMs,
       );
       if (!drained)

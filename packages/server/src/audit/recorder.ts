@@ -11,12 +11,12 @@ import { RefusalWindow } from "./refusal-window.js";
  */
 export const AuditActions = [
   "sign-in.refused", // recorded: a token refused, on the WebSocket or the REST API
-  "document.created", // recorded: POST /api/documents
+  "document.created", // recorded: POST /api/documents, and …/duplicate
   "version.restored", // recorded: POST …/versions/<id>/restore
   "document.reverted", // recorded: POST …/revert (one person's changes undone)
-  "document.archived",
-  "document.unarchived",
-  "document.deleted",
+  "document.archived", // recorded: POST …/archive
+  "document.unarchived", // recorded: POST …/unarchive
+  "document.deleted", // recorded: DELETE /api/documents/<name>
   "document.exported",
   "document.imported",
   "role.changed",
@@ -68,7 +68,7 @@ export interface AuditRecorder {
    *
    * @example
    * ```ts
-   * await audit.record({ action: "document.archived", actor: identity, document: name, from: callerAddress(c) });
+   * await audit.record({ action: "document.exported", actor: c.get("identity"), document: name, from: callerAddress(c) });
    * ```
    */
   record(event: AuditEvent): Promise<void>;

@@ -1,4 +1,3 @@
-import type { Hocuspocus } from "@hocuspocus/server";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { TandemStore } from "@tandem/persistence";
 import type { Context } from "hono";
@@ -7,6 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { AuditRecorder } from "../audit/recorder.js";
 import type { Authenticator } from "../auth/identity.js";
+import type { DocumentService } from "../documents/service.js";
 import type { DocumentHistory } from "../history/service.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
@@ -27,7 +27,7 @@ export type TandemApp = OpenAPIHono<ApiEnv>;
 /** What the HTTP layer needs from the server. */
 export interface HttpAppContext {
   readonly store: TandemStore;
-  readonly hocuspocus: Hocuspocus;
+  readonly documents: DocumentService;
   readonly authenticator: Authenticator;
   readonly history: DocumentHistory;
   readonly audit: AuditRecorder;
