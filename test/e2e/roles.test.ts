@@ -73,16 +73,24 @@ describe("roles on the standalone page", () => {
     await expectTypingChangesNothing(vic, ada);
   });
 
-  it("lets a commenter comment but not type", async () => {
+  it("lets a commenter comment, and turns what they type into suggestions, never edits", async () => {
     const document = await createSpecByApi(stage.server.url, "Commenter check", tokens.editor);
     const ada = await arrive("ada-commenter", document, tokens.editor, true);
-    const cora = await arrive("cora", document, tokens.commenter, false);
+    const cora = await arrive("cora", document, tokens.commenter, true);
 
-    expect(await editorText(cora.page).getAttribute("contenteditable")).toBe("false");
-    // One message, not "Read only" and "You can comment" side by side.
-    expect(await cora.page.getByTestId("read-only-note").textContent()).toBe("You can comment, not edit");
+    // One message: suggesting, not "Read only".
+    expect(await cora.page.getByTestId("suggesting-note").textContent()).toBe("Suggesting");
     expect(await cora.page.getByText(/read only/i).count()).toBe(0);
-    await expectTypingChangesNothing(cora, ada);
+    await paragraphAfter(cora.page, "Summary").click();
+    await cora.page.keyboard.type("sneaky edit");
+    await expect
+      .poll(() => paragraphAfter(ada.page, "Summary").getByTestId("suggestion-insert").allTextContents(), {
+        timeout: waitTimeoutMs,
+      })
+      .toEqual(["sneaky edit"]);
+    // The text itself is unchanged on both screens: what was typed is a proposal, drawn beside the text.
+    expect(await textWithoutCarets(paragraphAfter(ada.page, "Summary"))).toBe("");
+    expect(await textWithoutCarets(paragraphAfter(cora.page, "Summary"))).toBe("");
 
     await rewriteParagraph(ada.page, "Summary", "Offline editing, in two or three sentences.");
     await expect

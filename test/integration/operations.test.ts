@@ -142,7 +142,14 @@ describe("operating the server", () => {
     );
     expect(result.status).toBe(0);
     const identity = await createAuthenticator(secret).authenticate(result.stdout.trim());
-    expect(identity).toMatchObject({ id: "u1", name: "Ada", access: { "spec/*": "editor" } });
+    expect(identity).toMatchObject({ id: "u1", name: "Ada", access: { "spec/*": "editor" }, program: false });
+    const bot = spawnSync(
+      process.execPath,
+      [cli, "token", "--sub", "reviewer", "--name", "Reviewer", "--program", "--access", "spec/*=commenter"],
+      { env: { ...process.env, AUTH_SECRET: secret }, encoding: "utf8" },
+    );
+    expect(bot.status).toBe(0);
+    expect(await createAuthenticator(secret).authenticate(bot.stdout.trim())).toMatchObject({ program: true });
   });
 
   it("prints the token command's help, and points to it when an option is missing", () => {

@@ -61,6 +61,22 @@ describe("presence identity is stamped by the server", () => {
     expect(stateOf(bob, ada.doc.clientID)?.user).toEqual({ id: "ada", name: "Ada", color: "#0090ff" });
   });
 
+  it("labels a program as one, as its token says, and nobody else", async () => {
+    const reviewer = open("spec/program", JSON.stringify({ id: "reviewer", name: "Reviewer", program: true }));
+    const ada = open("spec/program", token("ada", "Ada"));
+    await Promise.all([synced(reviewer), synced(ada)]);
+    // A person cannot claim to be a program, nor a program to be a person: the server stamps the flag.
+    reviewer.provider.setAwarenessField("user", { id: "reviewer", name: "Reviewer", program: false });
+    ada.provider.setAwarenessField("user", { id: "ada", name: "Ada", program: true });
+    await waitFor(
+      () =>
+        stateOf(ada, reviewer.doc.clientID)?.user !== undefined && stateOf(reviewer, ada.doc.clientID) !== undefined,
+      "each sees the other",
+    );
+    expect(stateOf(ada, reviewer.doc.clientID)?.user).toMatchObject({ id: "reviewer", program: true });
+    expect(stateOf(reviewer, ada.doc.clientID)?.user).not.toHaveProperty("program");
+  });
+
   it("ignores states a connection sends for another connection's client id", async () => {
     const ada = open("spec/impersonate", token("ada", "Ada"));
     const bob = open("spec/impersonate", token("bob", "Bob"));

@@ -34,13 +34,18 @@ async function floodUntilClosed(socket: RawSocket, send: () => void): Promise<{ 
 
 describe("a client that sends faster than the rate limit is slowed down, not disconnected", () => {
   let server: RunningServer;
+  let atDefaults: RunningServer;
 
   beforeAll(async () => {
-    server = await startServer({ maxMessagesPerSecond: 400 });
+    // About 400 keystroke frames a second, after a burst of about 800.
+    server = await startServer({ maxBytesPerSecond: 220_000, maxBurstBytes: 440_000 });
+    atDefaults = await startServer();
   });
   afterAll(async () => {
-    await server.close();
-    await dropSchema(server.schema);
+    for (const running of [server, atDefaults]) {
+      await running.close();
+      await dropSchema(running.schema);
+    }
   });
 
   it("a provider sending 2,000 transactions as fast as it can is never closed, and every one is acknowledged", async () => {
@@ -69,6 +74,27 @@ describe("a client that sends faster than the rate limit is slowed down, not dis
       witness.destroy();
     }
   });
+
+  it("a provider sending 5,000 transactions at once (a paste, a script) is never held back", async () => {
+    const writer = connect(atDefaults.wsUrl, "spec/bulk");
+    try {
+      await synced(writer);
+      const pausesBefore = await metric(atDefaults.url, "tandem_rate_limit_pauses_total");
+      for (let i = 0; i < 5_000; i++) {
+        writer.doc.transact(() => writer.text.insert(writer.text.length, "x"));
+      }
+      await waitFor(
+        () => writer.provider.isSynced && !writer.provider.hasUnsyncedChanges,
+        "every transaction acknowledged",
+        120_000,
+      );
+      expect(writer.closeCodes).toEqual([]);
+      expect(await metric(atDefaults.url, "tandem_rate_limit_pauses_total")).toBe(pausesBefore);
+      expect(await storedText(atDefaults.schema, "spec/bulk")).toBe("x".repeat(5_000));
+    } finally {
+      writer.destroy();
+    }
+  });
 });
 
 describe("a client that stays over the rate limit is closed with 4429", () => {
@@ -76,7 +102,8 @@ describe("a client that stays over the rate limit is closed with 4429", () => {
   const sockets: RawSocket[] = [];
 
   beforeAll(async () => {
-    server = await startServer({ maxMessagesPerSecond: 50, maxThrottledMs: 1_000 });
+    // About 50 small frames a second.
+    server = await startServer({ maxBytesPerSecond: 27_000, maxBurstBytes: 54_000, maxThrottledMs: 1_000 });
   });
   afterEach(() => {
     for (const socket of sockets.splice(0)) socket.ws.terminate();

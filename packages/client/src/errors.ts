@@ -6,6 +6,7 @@
  * - `invalid-argument`: an empty comment, an empty or unknown selection, a malformed option.
  * - `destroyed`: the connection or document was already closed.
  * - `unavailable`: the server could not be reached, or could not answer a request (its message says why).
+ * - `conflict`: a suggestion can no longer be changed or applied: it was decided already, or its text is gone or changed.
  */
 export type TandemClientErrorCode =
   | "read-only"
@@ -13,7 +14,8 @@ export type TandemClientErrorCode =
   | "not-found"
   | "invalid-argument"
   | "destroyed"
-  | "unavailable";
+  | "unavailable"
+  | "conflict";
 
 /** The one error class of `@tandem/client`. */
 export class TandemClientError extends Error {

@@ -22,4 +22,14 @@ describe("the local user", () => {
     expect(resolveUser(undefined, devToken(user))).toEqual(user);
     expect(resolveUser(undefined, "not a token")).toMatchObject({ name: "Anonymous", id: "dev:Anonymous" });
   });
+
+  it("is a program when its token says `program: true`, in a JWT or a dev token", () => {
+    expect(resolveUser(undefined, jwt({ sub: "bot", name: "Reviewer", program: true }))).toMatchObject({
+      id: "bot",
+      program: true,
+    });
+    const bot = resolveUser(undefined, JSON.stringify({ id: "bot", name: "Reviewer", program: true }));
+    expect(resolveUser(undefined, devToken(bot))).toEqual(bot);
+    expect(resolveUser(undefined, jwt({ sub: "u1", name: "Ada", program: "yes" }))).not.toHaveProperty("program");
+  });
 });

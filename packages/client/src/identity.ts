@@ -7,6 +7,8 @@ export interface TandemUser {
   readonly name: string;
   /** `#rrggbb`. */
   readonly color: string;
+  /** `true` for a program (an assistant, a bot), as its token says; absent for a person. */
+  readonly program?: true;
 }
 
 /** What a host app says about the local user; missing fields come from the token or defaults. */
@@ -27,8 +29,8 @@ const nonEmpty = (value: unknown): value is string => typeof value === "string" 
 
 /**
  * Reads who a token says the user is, without verifying it (the server does
- * that): a JWT's `sub`, `name` and `color` claims, or a dev-mode JSON token
- * `{"id","name","color"}`. Returns `undefined` for anything else.
+ * that): a JWT's `sub`, `name`, `color` and `program` claims, or a dev-mode
+ * JSON token `{"id","name","color","program"}`. Returns `undefined` for anything else.
  */
 export function userFromToken(token: string | null | undefined): Partial<TandemUser> | undefined {
   if (!token) return undefined;
@@ -47,6 +49,7 @@ export function userFromToken(token: string | null | undefined): Partial<TandemU
     ...(id !== undefined ? { id } : {}),
     ...(nonEmpty(claims.name) ? { name: claims.name.trim() } : {}),
     ...(isUserColor(claims.color) ? { color: claims.color } : {}),
+    ...(claims.program === true ? { program: true as const } : {}),
   };
 }
 
@@ -62,10 +65,15 @@ export function resolveUser(input: TandemUserInput | undefined, token: string | 
   const name = claimed.name ?? (input?.name?.trim() || "Anonymous");
   const id = claimed.id ?? input?.id ?? `dev:${name}`;
   const color = claimed.color ?? userColorOf(id, input?.color);
-  return { id, name, color };
+  return { id, name, color, ...(claimed.program ? { program: true as const } : {}) };
 }
 
 /** The dev-mode token for `user`: what a server without `AUTH_SECRET` accepts. */
 export function devToken(user: TandemUser): string {
-  return JSON.stringify({ id: user.id, name: user.name, color: user.color });
+  return JSON.stringify({
+    id: user.id,
+    name: user.name,
+    color: user.color,
+    ...(user.program ? { program: true } : {}),
+  });
 }

@@ -1,24 +1,14 @@
 // @tandem/client: React components and headless building blocks for Tandem.
 // Import the styles once: `import "@tandem/client/styles.css";`
+// The headless part is its own hand-picked list (./headless.ts, also the @tandem/client/headless entry),
+// re-exported name by name; this entry adds the React components on top.
 
 export { isSafeLinkHref, SAFE_LINK_PROTOCOLS } from "@tandem/content";
-export type { AnchorState, AnchorText, ResolvedAnchor, TextRange } from "./comments/anchors.js";
 export type { CommentsSidebarProps } from "./comments/CommentsSidebar.js";
 export { CommentsSidebar } from "./comments/CommentsSidebar.js";
 export type { CommentHighlightsOptions } from "./comments/highlights.js";
 export { CommentHighlights } from "./comments/highlights.js";
 export { mentionsIn } from "./comments/mentions.js";
-export type {
-  Comment,
-  CommentsSnapshot,
-  CommentsStore,
-  CommentsStoreOptions,
-  NewThreadInput,
-  Reaction,
-  Thread,
-} from "./comments/store.js";
-export { createCommentsStore } from "./comments/store.js";
-export { TextIndex } from "./comments/text-index.js";
 export type { ThreadFilter, ThreadSort, UseThreadsOptions } from "./comments/useThreads.js";
 export { selectThreads, useThreads } from "./comments/useThreads.js";
 export type { CollaborativeEditorProps } from "./editor/CollaborativeEditor.js";
@@ -28,8 +18,46 @@ export { tandemExtensions } from "./editor/extensions.js";
 export { hrefFromInput } from "./editor/links.js";
 export type { ToolbarProps } from "./editor/Toolbar.js";
 export { Toolbar } from "./editor/Toolbar.js";
-export type { TandemClientErrorCode } from "./errors.js";
-export { isTandemClientError, TandemClientError } from "./errors.js";
+export type {
+  Access,
+  AnchorState,
+  AnchorText,
+  Comment,
+  CommentsSnapshot,
+  CommentsStore,
+  CommentsStoreOptions,
+  ConnectionPhase,
+  ConnectionState,
+  DocumentLease,
+  DocumentState,
+  DocumentUi,
+  NewThreadInput,
+  Observable,
+  Peer,
+  PresenceOptions,
+  PresenceSnapshot,
+  Reaction,
+  ResolvedAnchor,
+  SyncState,
+  TandemClientErrorCode,
+  TandemConnectionOptions,
+  TandemUser,
+  TandemUserInput,
+  TextRange,
+  Thread,
+} from "./headless.js";
+export {
+  createCommentsStore,
+  DEFAULT_IDLE_AFTER_MS,
+  isTandemClientError,
+  PresenceTracker,
+  resolveUser,
+  TandemClientError,
+  TandemConnection,
+  TandemDocument,
+  TextIndex,
+  userFromToken,
+} from "./headless.js";
 export type { AuthorsById } from "./history/ContentView.js";
 export { ContentView } from "./history/ContentView.js";
 export { HistoryClient } from "./history/client.js";
@@ -43,23 +71,9 @@ export {
   useVersionContent,
   useVersions,
 } from "./history/useHistory.js";
-export type { TandemUser, TandemUserInput } from "./identity.js";
-export { resolveUser, userFromToken } from "./identity.js";
-export type { Observable } from "./observable.js";
 export type { PresenceAvatarsProps } from "./presence/PresenceAvatars.js";
 export { PresenceAvatars } from "./presence/PresenceAvatars.js";
-export type { Peer, PresenceOptions, PresenceSnapshot } from "./presence/tracker.js";
-export { DEFAULT_IDLE_AFTER_MS, PresenceTracker } from "./presence/tracker.js";
 export { usePresence } from "./presence/usePresence.js";
-export type {
-  ConnectionPhase,
-  ConnectionState,
-  DocumentLease,
-  TandemConnectionOptions,
-} from "./provider/connection.js";
-export { TandemConnection } from "./provider/connection.js";
-export type { Access, DocumentState, DocumentUi, SyncState } from "./provider/document.js";
-export { TandemDocument } from "./provider/document.js";
 export type { LocalDataScope } from "./provider/local-copy.js";
 export { clearLocalData } from "./provider/local-copy.js";
 export type { BackoffOptions } from "./provider/reconnect-policy.js";

@@ -3,10 +3,16 @@ import { type MergedState, readStoredUpdates, type StoredUpdate } from "./encodi
 
 type Struct = ReturnType<typeof Y.decodeUpdate>["structs"][number];
 
-/** Structs per slice: applying one takes a millisecond or two. */
-export const STRUCTS_PER_SLICE = 2000;
+/**
+ * Structs per slice. Applying a slice costs Yjs' integration and, since the
+ * live document has listeners, encoding it again for its update event: at
+ * 2,000 structs or 64 Ki characters a slice held the event loop for 45–90 ms
+ * in the isolation benchmark's 8 MB load; a quarter of that keeps each turn
+ * to about 10–20 ms.
+ */
+export const STRUCTS_PER_SLICE = 500;
 /** Content per slice (characters, array entries): large pastes make few structs, each to be copied whole. */
-const CONTENT_PER_SLICE = 64 * 1024;
+const CONTENT_PER_SLICE = 16 * 1024;
 
 /** How much content a struct brings into the document (a deleted or collected one: none). */
 function contentOf(struct: Struct): number {
@@ -45,7 +51,7 @@ function needs(struct: Struct): (Y.ID | null)[] {
 /**
  * `doc`'s state as a list of V1 updates that, applied in order, each in its
  * own transaction, give the same document: slices of at most `perSlice`
- * structs (or 64 Ki characters of content), in an order where every struct comes after what it refers to (its
+ * structs (or 16 Ki characters of content), in an order where every struct comes after what it refers to (its
  * origins and parent, of whatever client), so no slice waits for a later one,
  * then one update with the whole delete set. Applying a large document in
  * one go holds the thread for as long as Yjs takes over all of it (half a

@@ -125,6 +125,8 @@ export interface PresentUser {
   readonly id: string;
   readonly name: string;
   readonly color: string;
+  /** Present, and `true`, when this is a program (an assistant, an importer, a bot), as its token says. */
+  readonly program?: true;
 }
 
 /** One document as `GET /api/documents` lists it. */

@@ -1,5 +1,8 @@
 export type { CloseCode, CloseCodeName, RetryPolicy } from "./close-codes.js";
 export { CloseCodes, closeCodeFor } from "./close-codes.js";
+export type { AnchorState, AnchorText, ResolvedAnchor, TextRange } from "./comments/anchors.js";
+export { anchorFor, CONTEXT_LENGTH, pointAnchorFor, resolveAnchor } from "./comments/anchors.js";
+export { applyProposal } from "./comments/apply-proposal.js";
 export type { CommentsUpdateVerdict, CommentsWriter } from "./comments/check-update.js";
 export { checkCommentsUpdate } from "./comments/check-update.js";
 export type {
@@ -28,6 +31,30 @@ export {
   ThreadFields,
   threadsOf,
 } from "./comments/model.js";
+export type {
+  NewSuggestion,
+  Proposal,
+  SuggestionActor,
+  SuggestionData,
+  SuggestionErrorCode,
+  SuggestionKind,
+  SuggestionOutcome,
+  SuggestionStatus,
+} from "./comments/suggestions.js";
+export {
+  acceptSuggestion,
+  isSuggestionStatus,
+  locateSuggestion,
+  parseProposal,
+  proposeSuggestion,
+  readSuggestion,
+  rejectSuggestion,
+  reviseSuggestion,
+  SuggestionKinds,
+  SuggestionStatuses,
+  withdrawSuggestion,
+} from "./comments/suggestions.js";
+export { collapseWhitespace, TextIndex } from "./comments/text-index.js";
 export {
   COMMENTS_SUFFIX,
   commentsDocumentName,

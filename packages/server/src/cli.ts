@@ -15,11 +15,13 @@ Prints a JWT signed with AUTH_SECRET (HS256), for the page's /#token=… link or
   --access SPEC       pattern=role[,pattern=role…] (required), e.g. 'spec/*=editor,idea/*=viewer'
                       roles: owner, editor, commenter, viewer; '*' matches any run of characters
   --color #rrggbb     presence colour (default: derived from --sub)
+  --program           the subject is a program (a bot, an assistant): presence labels it so
   --expires DURATION  lifetime, e.g. 30m, 1h, 7d (default 12h)
   --auth-secret S     instead of AUTH_SECRET
 
-Example:
-  AUTH_SECRET=… tandem-server token --sub ada --name "Ada Lovelace" --access '*=editor'`;
+Examples:
+  AUTH_SECRET=… tandem-server token --sub ada --name "Ada Lovelace" --access '*=editor'
+  AUTH_SECRET=… tandem-server token --sub reviewer --name "Spec reviewer" --program --access 'spec/*=commenter'`;
 
 const help = `tandem-server: Tandem's collaboration server
 
@@ -47,14 +49,16 @@ function parse(argv: string[], options: ParseArgsOptionsConfig) {
 }
 
 async function printToken(argv: string[]): Promise<void> {
-  const values = parse(argv, {
+  const flags = parse(argv, {
     sub: { type: "string" },
     name: { type: "string" },
     color: { type: "string" },
+    program: { type: "boolean", default: false },
     access: { type: "string" },
     expires: { type: "string", default: "12h" },
     "auth-secret": { type: "string" },
-  }) as Record<string, string | undefined>;
+  });
+  const values = flags as Record<string, string | undefined>;
   const secret = values["auth-secret"] ?? process.env.AUTH_SECRET;
   if (!secret) throw new TandemServerError("invalid-config", "token needs AUTH_SECRET (or --auth-secret)");
   if (!values.sub || !values.name || !values.access) {
@@ -67,6 +71,7 @@ async function printToken(argv: string[]): Promise<void> {
       name: values.name,
       access: parseAccessSpec(values.access),
       ...(values.color ? { color: values.color } : {}),
+      program: flags.program === true,
     },
     values.expires,
   );

@@ -41,7 +41,7 @@ export function createMetrics(documentsLoaded: () => number, unauthenticatedByte
     bytesOut: new Counter({ name: "tandem_bytes_out_total", help: "WebSocket bytes sent", registers: [registry] }),
     throttled: new Counter({
       name: "tandem_rate_limit_pauses_total",
-      help: "Times a connection's socket stopped being read because it sent faster than MAX_MESSAGES_PER_SECOND",
+      help: "Times a connection's socket stopped being read because it sent faster than MAX_BYTES_PER_SECOND allows",
       registers: [registry],
     }),
     unauthenticatedBytes: new Gauge({

@@ -21,6 +21,7 @@ import { requestListener } from "./http/listener.js";
 import { LiveDocuments } from "./live-documents.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
+import { DocumentProposals } from "./proposals/service.js";
 import { createCollabEndpoint } from "./protocol/collab-endpoint.js";
 import { SocketSession } from "./protocol/socket-session.js";
 import { UnauthenticatedBytes } from "./protocol/unauthenticated-bytes.js";
@@ -145,7 +146,8 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       const session = new SocketSession(socket, {
         logger,
         metrics,
-        maxMessagesPerSecond: settings.maxMessagesPerSecond,
+        maxBytesPerSecond: settings.maxBytesPerSecond,
+        maxBurstBytes: settings.maxBurstBytes,
         maxThrottledMs: settings.maxThrottledMs,
         authTimeoutMs: settings.authTimeoutMs,
         unauthenticated,
@@ -211,6 +213,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         hocuspocus: instance,
         authenticator,
         history: new DocumentHistory(versioned, instance, durable),
+        proposals: new DocumentProposals(opened, instance, durable),
         ...(hooks ? { webhooks: hooks.api } : {}),
         metrics,
         logger,

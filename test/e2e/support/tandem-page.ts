@@ -102,11 +102,15 @@ export function paragraphAfter(page: Page, heading: string): Locator {
   return editorText(page).locator(`h2:text-is("${heading}") + p`);
 }
 
-/** The text of `element` as the document holds it: without other people's caret labels drawn into it. */
+/**
+ * The text of `element` as the document holds it: without other people's
+ * caret labels, or suggested insertions, drawn into it.
+ */
 export function textWithoutCarets(element: Locator): Promise<string> {
   return element.evaluate((node) => {
     const copy = node.cloneNode(true) as HTMLElement;
-    for (const caret of copy.querySelectorAll('[data-testid="remote-caret"]')) caret.remove();
+    const drawn = copy.querySelectorAll('[data-testid="remote-caret"], [data-testid="suggestion-insert"]');
+    for (const caret of drawn) caret.remove();
     return copy.textContent ?? "";
   });
 }

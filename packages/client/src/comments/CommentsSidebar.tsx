@@ -21,13 +21,18 @@ export interface CommentsSidebarProps {
  * the editor to its text; clicking a highlight in the editor selects the
  * thread here. A selection commented from the editor's toolbar opens a new
  * thread at the top. Threads whose text was deleted stay, marked detached,
- * with their quote.
+ * with their quote. Suggestions are threads too: each card says what is
+ * proposed, with accept and reject for editors and owners (and, per person,
+ * accept all and reject all), withdraw for its author, and the discussion.
  *
  * For tests: `data-testid="comments-sidebar"`, each thread
  * `data-testid="comment-thread"` with `data-thread-id`, `data-anchor` and
  * `data-resolved`; fields `new-comment-input`, `reply-input`; buttons
  * `comment-submit`, `resolve-thread`, `reopen-thread`, `thread-filter-open`,
- * `thread-filter-resolved`; the order `thread-sort`.
+ * `thread-filter-resolved`; the order `thread-sort`; suggestions:
+ * `suggestion-summary` (`data-status`), `suggestion-accept`,
+ * `suggestion-reject`, `suggestion-withdraw`, and per person
+ * `suggestions-by` (`data-author-id`) with `accept-all` and `reject-all`.
  *
  * @example
  * ```tsx
@@ -64,6 +69,17 @@ export function CommentsSidebar({
     return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
   }, [snapshot, presence, document]);
   const canComment = state?.commentsAccess === "read-write";
+  const canDecide = canComment && state?.contentAccess === "read-write";
+  // Whose suggestions wait for a decision, and how many, in order of first appearance in the text.
+  const pendingBy = useMemo(() => {
+    const byAuthor = new Map<string, { user: TandemUser; count: number }>();
+    for (const thread of snapshot?.threads ?? []) {
+      if (thread.suggestion?.status !== "pending") continue;
+      const entry = byAuthor.get(thread.createdBy.id) ?? { user: thread.createdBy, count: 0 };
+      byAuthor.set(thread.createdBy.id, { ...entry, count: entry.count + 1 });
+    }
+    return [...byAuthor.values()];
+  }, [snapshot]);
   const draft = ui?.draft ?? null;
   // A thread selected from the editor is shown even when the other tab is open.
   const activeResolved = ui?.activeThreadId ? snapshot?.byId.get(ui.activeThreadId)?.resolved : undefined;
@@ -104,6 +120,33 @@ export function CommentsSidebar({
           </select>
         </label>
       </header>
+      {document && canDecide && pendingBy.length > 0 ? (
+        <section className="tandem-sidebar__suggestions" aria-label="Suggestions by person">
+          {pendingBy.map(({ user, count }) => (
+            <div
+              key={user.id}
+              className="tandem-sidebar__suggester"
+              data-testid="suggestions-by"
+              data-author-id={user.id}
+            >
+              <span>
+                {user.name}: {count} {count === 1 ? "suggestion" : "suggestions"}
+              </span>
+              {(["accept", "reject"] as const).map((decision) => (
+                <button
+                  key={decision}
+                  type="button"
+                  className={decision === "accept" ? "tandem-button" : "tandem-button is-quiet"}
+                  data-testid={`${decision}-all`}
+                  onClick={() => document.commentsStore.decideAllBy(user.id, decision)}
+                >
+                  {decision === "accept" ? "Accept all" : "Reject all"}
+                </button>
+              ))}
+            </div>
+          ))}
+        </section>
+      ) : null}
       {document && draft && canComment ? (
         <section className="tandem-thread is-draft" aria-label="New comment" data-testid="comment-draft">
           <div className="tandem-thread__quote">
@@ -143,6 +186,7 @@ export function CommentsSidebar({
               document={document}
               active={ui?.activeThreadId === thread.id}
               canComment={canComment}
+              canDecide={canDecide}
               people={people}
               reactions={reactions}
             />

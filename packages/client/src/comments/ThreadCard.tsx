@@ -5,6 +5,7 @@ import type { TandemDocument } from "../provider/document.js";
 import { CommentComposer } from "./CommentComposer.js";
 import { timeAgo } from "./format.js";
 import { splitMentions } from "./mentions.js";
+import { SuggestionSummary } from "./SuggestionSummary.js";
 import type { Comment, Thread } from "./store.js";
 
 /** Reactions offered on every comment. */
@@ -15,6 +16,8 @@ interface ThreadCardProps {
   readonly document: TandemDocument;
   readonly active: boolean;
   readonly canComment: boolean;
+  /** Whether the local user may accept or reject suggestions (owner, editor). */
+  readonly canDecide: boolean;
   readonly people: readonly TandemUser[];
   readonly reactions: readonly string[];
 }
@@ -177,8 +180,13 @@ function CommentView(props: {
   );
 }
 
-/** One thread in the sidebar: its quote, comments, a reply field and resolve or reopen. */
-export function ThreadCard({ thread, document, active, canComment, people, reactions }: ThreadCardProps): ReactNode {
+/**
+ * One thread in the sidebar: its quote, comments, a reply field and resolve
+ * or reopen; for a suggestion, what it proposes with accept, reject or
+ * withdraw instead of resolve.
+ */
+export function ThreadCard(props: ThreadCardProps): ReactNode {
+  const { thread, document, active, canComment, canDecide, people, reactions } = props;
   const element = useRef<HTMLElement>(null);
   const store = document.commentsStore;
   const detached = thread.anchor.state === "attached" ? null : detachedLabel[thread.anchor.state];
@@ -192,22 +200,34 @@ export function ThreadCard({ thread, document, active, canComment, people, react
         .filter(Boolean)
         .join(" ")}
       aria-current={active ? "true" : undefined}
-      aria-label={`Comments on “${thread.quote}”`}
+      aria-label={thread.suggestion ? "Suggestion" : `Comments on “${thread.quote}”`}
       data-testid="comment-thread"
       data-thread-id={thread.id}
+      data-suggestion={thread.suggestion?.status}
       data-anchor={thread.anchor.state}
       data-resolved={String(thread.resolved)}
     >
-      <button
-        type="button"
-        className="tandem-thread__quote"
-        title={detached ?? "Show in the text"}
-        data-testid="thread-quote"
-        onClick={() => document.selectThread(thread.id, { reveal: true })}
-      >
-        {detached ? <span className="tandem-thread__detached">{detached}</span> : null}
-        <q>{thread.quote}</q>
-      </button>
+      {thread.suggestion ? (
+        <SuggestionSummary
+          thread={thread}
+          suggestion={thread.suggestion}
+          document={document}
+          detached={detached}
+          canComment={canComment}
+          canDecide={canDecide}
+        />
+      ) : (
+        <button
+          type="button"
+          className="tandem-thread__quote"
+          title={detached ?? "Show in the text"}
+          data-testid="thread-quote"
+          onClick={() => document.selectThread(thread.id, { reveal: true })}
+        >
+          {detached ? <span className="tandem-thread__detached">{detached}</span> : null}
+          <q>{thread.quote}</q>
+        </button>
+      )}
       <ol className="tandem-thread__comments">
         {thread.comments.map((comment) => (
           <CommentView
@@ -220,7 +240,7 @@ export function ThreadCard({ thread, document, active, canComment, people, react
           />
         ))}
       </ol>
-      {thread.resolved && thread.resolvedBy ? (
+      {thread.resolved && thread.resolvedBy && !thread.suggestion ? (
         <p className="tandem-thread__resolved">Resolved by {thread.resolvedBy.name}</p>
       ) : null}
       {canComment ? (
@@ -237,19 +257,21 @@ export function ThreadCard({ thread, document, active, canComment, people, react
               }}
             />
           )}
-          <button
-            type="button"
-            className="tandem-button is-quiet"
-            data-testid={thread.resolved ? "reopen-thread" : "resolve-thread"}
-            onClick={() => {
-              if (thread.resolved) store.reopenThread(thread.id);
-              else store.resolveThread(thread.id);
-              // It moves to the other list; keep the sidebar on this one.
-              if (active) document.selectThread(null);
-            }}
-          >
-            {thread.resolved ? "Reopen" : "Resolve"}
-          </button>
+          {thread.suggestion ? null : (
+            <button
+              type="button"
+              className="tandem-button is-quiet"
+              data-testid={thread.resolved ? "reopen-thread" : "resolve-thread"}
+              onClick={() => {
+                if (thread.resolved) store.reopenThread(thread.id);
+                else store.resolveThread(thread.id);
+                // It moves to the other list; keep the sidebar on this one.
+                if (active) document.selectThread(null);
+              }}
+            >
+              {thread.resolved ? "Reopen" : "Resolve"}
+            </button>
+          )}
         </div>
       ) : null}
     </article>

@@ -5,6 +5,7 @@ import { relativePositionToAbsolutePosition, ySyncPluginKey } from "@tiptap/y-ti
 import type * as Y from "yjs";
 import type { TandemDocument } from "../provider/document.js";
 import { draftFromSelection } from "./draft.js";
+import { suggestionDecorations } from "./suggestion-decorations.js";
 
 const key = new PluginKey<DecorationSet>("tandemCommentHighlights");
 
@@ -16,9 +17,10 @@ interface SyncState {
 
 /**
  * The highlighted ranges of a document's open threads (and of the selected
- * one, even when resolved), as decorations: nothing is written into the
- * content, so commenters need no write access, overlapping threads just
- * overlap, and copying text does not copy its comments.
+ * one, even when resolved), and the inline marks of pending suggestions, as
+ * decorations: nothing is written into the content, so commenters need no
+ * write access, overlapping threads just overlap, and copying text does not
+ * copy its comments or proposals.
  */
 function buildHighlights(state: EditorState, document: TandemDocument): DecorationSet {
   const sync = ySyncPluginKey.getState(state) as SyncState | undefined;
@@ -29,11 +31,17 @@ function buildHighlights(state: EditorState, document: TandemDocument): Decorati
   for (const thread of document.commentsStore.getSnapshot().threads) {
     const positions = thread.anchor.positions;
     if (thread.anchor.state !== "attached" || !positions) continue;
-    if (thread.resolved && thread.id !== activeThreadId) continue;
+    const active = thread.id === activeThreadId;
+    // A suggestion shows while pending; a comment thread while open, or when selected.
+    if (thread.suggestion ? thread.suggestion.status !== "pending" : thread.resolved && !active) continue;
     const from = relativePositionToAbsolutePosition(sync.doc, sync.type, positions.start, mapping as never);
     const to = relativePositionToAbsolutePosition(sync.doc, sync.type, positions.end, mapping as never);
-    if (from === null || to === null || from >= to) continue;
-    const active = thread.id === activeThreadId;
+    if (from === null || to === null || from > to) continue;
+    if (thread.suggestion) {
+      decorations.push(...suggestionDecorations(thread, from, to, active));
+      continue;
+    }
+    if (from === to) continue;
     decorations.push(
       Decoration.inline(
         from,

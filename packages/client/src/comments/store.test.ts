@@ -1,10 +1,9 @@
-import { checkCommentsUpdate } from "@tandem/protocol";
+import { checkCommentsUpdate, TextIndex } from "@tandem/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { isTandemClientError } from "../errors.js";
 import type { TandemUser } from "../identity.js";
 import { type CommentsStore, createCommentsStore } from "./store.js";
-import { TextIndex } from "./text-index.js";
 
 const ada: TandemUser = { id: "ada", name: "Ada Lovelace", color: "#0090ff" };
 const bo: TandemUser = { id: "bo", name: "Bo", color: "#e5484d" };
@@ -69,7 +68,13 @@ afterEach(() => {
 });
 
 let ids = 0;
-function client(user: TandemUser, contentNet: Network, commentsNet: Network, canWrite = () => true): Client {
+function client(
+  user: TandemUser,
+  contentNet: Network,
+  commentsNet: Network,
+  canWrite = () => true,
+  canDecide = () => true,
+): Client {
   const content = contentNet.join(new Y.Doc());
   const comments = commentsNet.join(new Y.Doc());
   const fragment = content.getXmlFragment("default");
@@ -78,6 +83,7 @@ function client(user: TandemUser, contentNet: Network, commentsNet: Network, can
     content: fragment,
     user,
     canWrite,
+    canDecide,
     now: () => 1_000,
     createId: () => `id-${++ids}`,
   });
@@ -107,16 +113,19 @@ describe("TextIndex", () => {
     const fragment = doc.getXmlFragment("default");
     writeParagraphs(fragment, ["Hello world", "", "Second line"]);
     const index = new TextIndex(fragment);
-    // One break between blocks, however many empty blocks: breaks only separate text.
-    expect(index.text).toBe("Hello world\nSecond line");
+    // A break before each block, an empty one too (as the editor's text has it), so that each block has its own offsets.
+    expect(index.text).toBe("Hello world\n\nSecond line");
     const second = paragraphText(fragment, 2);
-    expect(index.offsetOf({ type: second, index: 3 })).toBe(15);
-    expect(index.offsetOf({ type: fragment, index: 2 })).toBe(12);
-    expect(index.positionAt(15, 0)).toEqual({ type: second, index: 3 });
+    expect(index.offsetOf({ type: second, index: 3 })).toBe(16);
+    expect(index.offsetOf({ type: fragment, index: 2 })).toBe(13);
+    expect(index.positionAt(16, 0)).toEqual({ type: second, index: 3 });
     // A range end on a block break belongs to the text before it.
-    expect(index.positionAt(12, -1)).toEqual({ type: paragraphText(fragment, 0), index: 11 });
+    expect(index.positionAt(13, -1)).toEqual({ type: paragraphText(fragment, 0), index: 11 });
     // Quotes are found with whitespace and block breaks treated alike.
-    expect(index.find("world  Second")).toEqual([{ from: 6, to: 18 }]);
+    expect(index.find("world  Second")).toEqual([{ from: 6, to: 19 }]);
+    // A point in the empty block is its own, not the start of the next one.
+    expect(index.pointAt(12)).toEqual({ type: paragraphText(fragment, 1), index: 0 });
+    expect(index.pointAt(13)).toEqual({ type: second, index: 0 });
   });
 });
 
@@ -325,5 +334,69 @@ describe("comments core", () => {
     }
     expect(isTandemClientError(error, "read-only")).toBe(true);
     expect(() => a.store.createThread({ range: { from: 0, to: 0 }, body: "Empty" })).toThrow(/select some text/);
+  });
+});
+
+describe("suggestions in the comments core", () => {
+  it("a commenter suggests, revises and withdraws; only a decider accepts, which changes the content for everyone", () => {
+    const contentNet = new Network();
+    const commentsNet = new Network();
+    const owner = client(ada, contentNet, commentsNet);
+    writeParagraphs(owner.fragment, ["The quick brown fox"]);
+    const commenter = client(
+      bo,
+      contentNet,
+      commentsNet,
+      () => true,
+      () => false,
+    );
+
+    const id = commenter.store.suggest({
+      range: { from: 4, to: 9 },
+      proposal: { kind: "replace", text: "slow" },
+      body: "Less hurried?",
+    });
+    commenter.store.reviseSuggestion(id, { proposal: { kind: "replace", text: "slower" } });
+    const seen = owner.store.getSnapshot().byId.get(id);
+    expect(seen?.suggestion).toMatchObject({ proposal: { kind: "replace", text: "slower" }, status: "pending" });
+    expect(seen?.comments.map((comment) => comment.body)).toEqual(["Less hurried?"]);
+    expect(seen?.createdBy.name).toBe("Bo");
+
+    expect(() => commenter.store.acceptSuggestion(id)).toThrow(expect.objectContaining({ code: "read-only" }));
+    expect(() => owner.store.withdrawSuggestion(id)).toThrow(expect.objectContaining({ code: "not-author" }));
+    const other = commenter.store.suggest({ range: { from: 15, to: 15 }, proposal: { kind: "insert", text: "red " } });
+    commenter.store.withdrawSuggestion(other);
+
+    owner.store.acceptSuggestion(id);
+    expect(commenter.store.textIndex().text).toBe("The slower brown fox");
+    expect(commenter.store.getSnapshot().byId.get(id)?.suggestion).toMatchObject({
+      status: "accepted",
+      decidedBy: { id: "ada" },
+    });
+    expect(commenter.store.getSnapshot().byId.get(other)?.suggestion?.status).toBe("withdrawn");
+    expect(() => owner.store.acceptSuggestion(id)).toThrow(expect.objectContaining({ code: "conflict" }));
+  });
+
+  it("accepts or rejects all of one person's pending suggestions, and leaves others' alone", () => {
+    const contentNet = new Network();
+    const commentsNet = new Network();
+    const owner = client(ada, contentNet, commentsNet);
+    writeParagraphs(owner.fragment, ["one two three four"]);
+    const bob = client(
+      bo,
+      contentNet,
+      commentsNet,
+      () => true,
+      () => false,
+    );
+    bob.store.suggest({ range: { from: 0, to: 4 }, proposal: { kind: "delete" } });
+    bob.store.suggest({ range: { from: 14, to: 18 }, proposal: { kind: "replace", text: "FOUR" } });
+    const mine = owner.store.suggest({ range: { from: 8, to: 13 }, proposal: { kind: "delete" } });
+
+    expect(owner.store.decideAllBy("bo", "accept")).toBe(2);
+    expect(owner.store.textIndex().text).toBe("two three FOUR");
+    expect(owner.store.getSnapshot().byId.get(mine)?.suggestion?.status).toBe("pending");
+    expect(owner.store.decideAllBy("ada", "reject")).toBe(1);
+    expect(owner.store.textIndex().text).toBe("two three FOUR");
   });
 });

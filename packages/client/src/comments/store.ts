@@ -1,5 +1,7 @@
 import {
   type AnchorPositions,
+  acceptSuggestion,
+  anchorFor,
   type CommentData,
   CommentFields,
   CommentLimits,
@@ -8,18 +10,28 @@ import {
   createThreadMap,
   decodeAnchor,
   encodeAnchor,
+  type Proposal,
   peopleOf,
+  proposeSuggestion,
+  type ResolvedAnchor,
+  readSuggestion,
   readThread,
+  rejectSuggestion,
+  resolveAnchor,
+  reviseSuggestion,
+  type SuggestionOutcome,
+  type SuggestionStatus,
+  TextIndex,
+  type TextRange,
   ThreadFields,
   threadsOf,
   userColorOf,
+  withdrawSuggestion,
 } from "@tandem/protocol";
 import * as Y from "yjs";
 import { TandemClientError } from "../errors.js";
 import type { TandemUser } from "../identity.js";
-import { anchorFor, type ResolvedAnchor, resolveAnchor, type TextRange } from "./anchors.js";
 import { mentionsIn } from "./mentions.js";
-import { TextIndex } from "./text-index.js";
 
 /** One emoji reaction on a comment. */
 export interface Reaction {
@@ -45,6 +57,15 @@ export interface Comment {
   readonly mine: boolean;
 }
 
+/** A proposed change to the content, ready to show; its thread carries the discussion. */
+export interface Suggestion {
+  readonly proposal: Proposal;
+  readonly status: SuggestionStatus;
+  /** Who accepted, rejected or withdrew it. */
+  readonly decidedBy: TandemUser | null;
+  readonly decidedAt: number | null;
+}
+
 /** A comment thread, ready to show. */
 export interface Thread {
   readonly id: string;
@@ -60,6 +81,8 @@ export interface Thread {
   readonly anchor: ResolvedAnchor;
   /** The latest time anyone commented, edited or resolved it. */
   readonly lastActivityAt: number;
+  /** What it proposes, when the thread is a suggestion (see docs/suggestions.md). */
+  readonly suggestion: Suggestion | null;
 }
 
 /** Everything the comments document says, at one moment. Immutable; a new one comes with each change. */
@@ -81,6 +104,8 @@ export interface CommentsStoreOptions {
   readonly user: TandemUser;
   /** Whether the comments document may be written now (a viewer may not). Defaults to always. */
   readonly canWrite?: () => boolean;
+  /** Whether the content may be written now, which accepting a suggestion does (owner, editor). Defaults to always. */
+  readonly canDecide?: () => boolean;
   /**
    * Whether the content is fully loaded, so that anchors found again by
    * their quote may be written back. Defaults to always.
@@ -97,6 +122,17 @@ export interface NewThreadInput {
   /** A range of {@link TextIndex.text}, or two positions in the content (as an editor selection gives them). */
   readonly range: TextRange | AnchorPositions;
   readonly body: string;
+}
+
+/** A new suggestion: where, what, and optionally a first comment explaining it. */
+export interface NewSuggestionInput {
+  /**
+   * A range of {@link TextIndex.text}, or two positions in the content: a
+   * point (both ends equal) for an insertion, the text to change otherwise.
+   */
+  readonly range: TextRange | AnchorPositions;
+  readonly proposal: Proposal;
+  readonly body?: string;
 }
 
 /**
@@ -129,6 +165,32 @@ export interface CommentsStore {
   toggleReaction(threadId: string, commentId: string, emoji: string): void;
   /** Records the local user in `people` (for names and @mentions) if they are missing or changed. */
   recordPresence(): void;
+  /**
+   * Proposes a change to the content as the local user; the content is not touched.
+   * @returns the suggestion's thread id.
+   * @throws TandemClientError `read-only`, or `invalid-argument` for a malformed proposal or a range without text.
+   */
+  suggest(input: NewSuggestionInput): string;
+  /**
+   * Changes one of the local user's pending suggestions (more text typed into an insertion, a longer deletion).
+   * @throws TandemClientError `not-author`, `conflict` once decided, `invalid-argument` for another kind.
+   */
+  reviseSuggestion(threadId: string, change: { proposal: Proposal; range?: TextRange | AnchorPositions }): void;
+  /**
+   * Makes exactly the proposed change to the content and marks the suggestion accepted.
+   * @throws TandemClientError `read-only` without content rights, `conflict` when its text is gone or changed.
+   */
+  acceptSuggestion(threadId: string): void;
+  /** Marks a pending suggestion rejected; the content stays. @throws TandemClientError `read-only` without content rights. */
+  rejectSuggestion(threadId: string): void;
+  /** Withdraws one of the local user's pending suggestions. @throws TandemClientError `not-author` */
+  withdrawSuggestion(threadId: string): void;
+  /**
+   * Accepts or rejects every pending suggestion of one person, in document
+   * order; those that can no longer be applied stay pending.
+   * @returns how many were decided.
+   */
+  decideAllBy(authorId: string, decision: "accept" | "reject"): number;
   /** Stops observing the documents. */
   destroy(): void;
 }
@@ -160,6 +222,7 @@ function isTextRange(range: TextRange | AnchorPositions): range is TextRange {
 export function createCommentsStore(options: CommentsStoreOptions): CommentsStore {
   const { comments: doc, content, user } = options;
   const canWrite = options.canWrite ?? (() => true);
+  const canDecide = options.canDecide ?? (() => true);
   const contentReady = options.contentReady ?? (() => true);
   const now = options.now ?? Date.now;
   const createId = options.createId ?? (() => crypto.randomUUID());
@@ -230,6 +293,7 @@ export function createCommentsStore(options: CommentsStoreOptions): CommentsStor
       const stored = data.anchor ? decodeAnchor(data.anchor) : undefined;
       const anchor = resolveAnchor(textIndex(), stored, data);
       const threadComments = data.comments.map((comment) => toComment(data.id, comment));
+      const suggestion = readSuggestion(map);
       for (const comment of data.comments) authors.add(comment.author);
       list.push({
         id: data.id,
@@ -245,7 +309,16 @@ export function createCommentsStore(options: CommentsStoreOptions): CommentsStor
           data.createdAt,
           data.resolvedAt ?? 0,
           ...data.comments.map((comment) => Math.max(comment.createdAt, comment.editedAt ?? 0)),
+          suggestion?.decidedAt ?? 0,
         ),
+        suggestion: suggestion
+          ? {
+              proposal: suggestion.proposal,
+              status: suggestion.status,
+              decidedBy: suggestion.decidedBy === null ? null : personFor(suggestion.decidedBy),
+              decidedAt: suggestion.decidedAt,
+            }
+          : null,
       });
     }
     list.sort(byPosition);
@@ -335,6 +408,39 @@ export function createCommentsStore(options: CommentsStoreOptions): CommentsStor
     }
   };
 
+  // Offsets in the content's text: as given, or where two positions in the content are now.
+  const textRangeOf = (range: TextRange | AnchorPositions): TextRange | undefined => {
+    if (isTextRange(range)) return range;
+    const currentIndex = textIndex();
+    const locate = (position: Y.RelativePosition) => {
+      const absolute = content.doc && Y.createAbsolutePositionFromRelativePosition(position, content.doc);
+      return absolute ? currentIndex.offsetOf(absolute) : undefined;
+    };
+    const from = locate(range.start);
+    const to = locate(range.end);
+    return from !== undefined && to !== undefined ? { from: Math.min(from, to), to: Math.max(from, to) } : undefined;
+  };
+
+  const outcomeErrors = {
+    invalid: "invalid-argument",
+    "no-text": "invalid-argument",
+    "not-found": "not-found",
+    "not-author": "not-author",
+    "not-pending": "conflict",
+    detached: "conflict",
+    "text-changed": "conflict",
+  } as const;
+  const check = (outcome: SuggestionOutcome): void => {
+    if (!outcome.ok) throw new TandemClientError(outcomeErrors[outcome.code], outcome.reason);
+  };
+
+  const requireDecider = () => {
+    requireWritable();
+    if (!canDecide()) throw new TandemClientError("read-only", "your role does not allow accepting or rejecting");
+  };
+
+  const actor = () => ({ id: user.id, at: now() });
+
   const store: CommentsStore = {
     user,
     getSnapshot,
@@ -347,20 +453,8 @@ export function createCommentsStore(options: CommentsStoreOptions): CommentsStor
     createThread({ range, body }) {
       requireWritable();
       const text = cleanBody(body);
-      const currentIndex = textIndex();
-      let textRange: TextRange | undefined;
-      if (isTextRange(range)) {
-        textRange = range;
-      } else {
-        const locate = (position: Y.RelativePosition) => {
-          const absolute = content.doc && Y.createAbsolutePositionFromRelativePosition(position, content.doc);
-          return absolute ? currentIndex.offsetOf(absolute) : undefined;
-        };
-        const from = locate(range.start);
-        const to = locate(range.end);
-        if (from !== undefined && to !== undefined) textRange = { from, to };
-      }
-      const anchor = textRange && anchorFor(currentIndex, textRange);
+      const textRange = textRangeOf(range);
+      const anchor = textRange && anchorFor(textIndex(), textRange);
       if (!anchor) throw new TandemClientError("invalid-argument", "select some text to comment on");
       const id = createId();
       const createdAt = now();
@@ -461,6 +555,78 @@ export function createCommentsStore(options: CommentsStoreOptions): CommentsStor
     recordPresence() {
       if (destroyed || !canWrite()) return;
       doc.transact(recordPresenceIn, store);
+    },
+
+    suggest({ range, proposal, body }) {
+      requireWritable();
+      const textRange = textRangeOf(range);
+      if (!textRange) throw new TandemClientError("invalid-argument", "that place is not in the document");
+      const text = body === undefined || body.trim() === "" ? undefined : cleanBody(body);
+      const id = createId();
+      const comment = text === undefined ? undefined : { id: createId(), body: text, mentions: mentionIds(text) };
+      const outcome = proposeSuggestion(
+        doc,
+        content,
+        {
+          id,
+          author: user.id,
+          createdAt: now(),
+          range: textRange,
+          proposal,
+          ...(comment ? { comment } : {}),
+        },
+        store,
+      );
+      check(outcome);
+      doc.transact(recordPresenceIn, store);
+      return id;
+    },
+
+    reviseSuggestion(threadId, change) {
+      requireWritable();
+      const range = change.range && textRangeOf(change.range);
+      if (change.range && !range) throw new TandemClientError("invalid-argument", "that place is not in the document");
+      check(
+        reviseSuggestion(
+          doc,
+          content,
+          threadId,
+          user.id,
+          { proposal: change.proposal, ...(range ? { range } : {}) },
+          store,
+        ),
+      );
+    },
+
+    acceptSuggestion(threadId) {
+      requireDecider();
+      check(acceptSuggestion(doc, content, threadId, actor(), store));
+    },
+
+    rejectSuggestion(threadId) {
+      requireDecider();
+      check(rejectSuggestion(doc, threadId, actor(), store));
+    },
+
+    withdrawSuggestion(threadId) {
+      requireWritable();
+      check(withdrawSuggestion(doc, threadId, actor(), store));
+    },
+
+    decideAllBy(authorId, decision) {
+      requireDecider();
+      const pending = getSnapshot().threads.filter(
+        (thread) => thread.suggestion?.status === "pending" && thread.createdBy.id === authorId,
+      );
+      let decided = 0;
+      for (const thread of pending) {
+        const outcome =
+          decision === "accept"
+            ? acceptSuggestion(doc, content, thread.id, actor(), store)
+            : rejectSuggestion(doc, thread.id, actor(), store);
+        if (outcome.ok) decided++;
+      }
+      return decided;
     },
 
     destroy() {

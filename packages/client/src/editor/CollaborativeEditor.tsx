@@ -1,6 +1,6 @@
 import type { Editor, Extensions } from "@tiptap/core";
 import { EditorContent, useEditor } from "@tiptap/react";
-import { type ReactNode, useEffect } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import type { TandemDocument } from "../provider/document.js";
 import { useTandemDocument } from "../provider/TandemProvider.js";
 import { useObservable } from "../use-observable.js";
@@ -27,12 +27,14 @@ export interface CollaborativeEditorProps {
  * A collaborative rich-text editor for one document: TipTap with everyone's
  * carets (name labels in their colour, fading while they are idle),
  * per-user undo and redo, task lists, tables, safe links, code blocks,
- * comment highlights and a toolbar. It is read-only when the server says the
- * role is (viewers, and commenters, who can still comment on a selection).
+ * comment highlights, suggestions and a toolbar. It is read-only for viewers;
+ * commenters type in suggesting mode, where every change becomes a
+ * suggestion (as editors do while "Suggesting" is on).
  *
  * Must be inside a {@link TandemProvider}. For tests it carries
- * `data-testid="collaborative-editor"` (with `data-editable`), its text area
- * `data-testid="editor-content"`.
+ * `data-testid="collaborative-editor"` (with `data-editable` and
+ * `data-suggesting`), its text area `data-testid="editor-content"`; a change
+ * that cannot be suggested is explained in `data-testid="suggesting-notice"`.
  *
  * @example
  * ```tsx
@@ -72,11 +74,24 @@ function DocumentEditor({
   onEditor,
 }: DocumentEditorProps) {
   const state = useObservable(document.state);
-  const editable = state.contentAccess === "read-write";
+  const ui = useObservable(document.ui);
+  // Commenters type too: what they type becomes suggestions (the suggesting plugin keeps it out of the content).
+  const editable =
+    state.contentAccess === "read-write" ||
+    (state.contentAccess === "read-only" && state.commentsAccess === "read-write");
+  // Read on every render; `state` and `ui` above re-render on each change it depends on.
+  const suggesting = ui !== null && document.isSuggesting;
+  const [notice, setNotice] = useState<string | null>(null);
   const editor = useEditor(
     {
-      extensions: [...tandemExtensions(document, { ...(placeholder ? { placeholder } : {}) }), ...(extensions ?? [])],
-      editable: document.canEdit,
+      extensions: [
+        ...tandemExtensions(document, {
+          ...(placeholder ? { placeholder } : {}),
+          onSuggestionRefused: setNotice,
+        }),
+        ...(extensions ?? []),
+      ],
+      editable: document.canEdit || document.canComment,
       editorProps: {
         attributes: { class: "tandem-editor__content", "data-testid": "editor-content", "aria-label": "Document text" },
       },
@@ -87,6 +102,11 @@ function DocumentEditor({
     if (editor.isEditable !== editable) editor.setEditable(editable, false);
   }, [editor, editable]);
   useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), 4000);
+    return () => clearTimeout(timer);
+  }, [notice]);
+  useEffect(() => {
     onEditor?.(editor);
     return () => onEditor?.(null);
   }, [editor, onEditor]);
@@ -94,8 +114,18 @@ function DocumentEditor({
   useFollowUser(editor, document);
   useCaretIdleState(editor, document);
   return (
-    <div className={classes(className)} data-testid="collaborative-editor" data-editable={String(editable)}>
+    <div
+      className={classes(className)}
+      data-testid="collaborative-editor"
+      data-editable={String(editable)}
+      data-suggesting={String(suggesting)}
+    >
       {toolbar === true ? <Toolbar editor={editor} document={document} /> : toolbar ? toolbar(editor, document) : null}
+      {notice ? (
+        <p className="tandem-editor__notice" role="status" data-testid="suggesting-notice">
+          {notice}
+        </p>
+      ) : null}
       <EditorContent editor={editor} className="tandem-editor__body" />
     </div>
   );

@@ -75,7 +75,10 @@ const mod = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator
  * The editor's toolbar: text styles, headings, lists, task lists, quotes,
  * code blocks, links, tables, per-user undo and redo, and "Comment" on the
  * selection. Editing buttons appear only when the role allows editing; the
- * comment button when it allows commenting. Every button has an accessible
+ * comment button when it allows commenting. Editors and owners switch
+ * "Suggesting" on and off (`toolbar-suggest`); commenters always suggest
+ * (`suggesting-note`). While suggesting, only text styles are offered: they
+ * are what a suggestion can change besides the text. Every button has an accessible
  * label and `data-testid="toolbar-<name>"`.
  *
  * On a narrow screen the tools scroll sideways in one row (wrapping would
@@ -108,6 +111,10 @@ export function Toolbar({ editor, document }: ToolbarProps): ReactNode {
     }),
   });
   const documentState = useObservable(document.state);
+  const ui = useObservable(document.ui);
+  // Recomputed on each change of `documentState` or `ui`, which re-render this.
+  const suggesting = ui !== null && document.isSuggesting;
+  const canEdit = documentState.contentAccess === "read-write";
   const [linkInput, setLinkInput] = useState<string | null>(null);
   const [linkError, setLinkError] = useState(false);
   const tools = useRef<HTMLDivElement>(null);
@@ -143,26 +150,28 @@ export function Toolbar({ editor, document }: ToolbarProps): ReactNode {
         <div className="tandem-toolbar__tools" ref={tools} data-overflow={overflow} data-testid="toolbar-tools">
           {state.editable ? (
             <>
-              <div className="tandem-toolbar__group">
-                <ToolbarButton
-                  id="undo"
-                  label="Undo"
-                  shortcut={`${mod}Z`}
-                  disabled={!state.canUndo}
-                  onClick={() => chain().undo().run()}
-                >
-                  ↶
-                </ToolbarButton>
-                <ToolbarButton
-                  id="redo"
-                  label="Redo"
-                  shortcut={`${mod}Shift+Z`}
-                  disabled={!state.canRedo}
-                  onClick={() => chain().redo().run()}
-                >
-                  ↷
-                </ToolbarButton>
-              </div>
+              {suggesting ? null : (
+                <div className="tandem-toolbar__group">
+                  <ToolbarButton
+                    id="undo"
+                    label="Undo"
+                    shortcut={`${mod}Z`}
+                    disabled={!state.canUndo}
+                    onClick={() => chain().undo().run()}
+                  >
+                    ↶
+                  </ToolbarButton>
+                  <ToolbarButton
+                    id="redo"
+                    label="Redo"
+                    shortcut={`${mod}Shift+Z`}
+                    disabled={!state.canRedo}
+                    onClick={() => chain().redo().run()}
+                  >
+                    ↷
+                  </ToolbarButton>
+                </div>
+              )}
               <div className="tandem-toolbar__group">
                 <ToolbarButton
                   id="bold"
@@ -199,110 +208,124 @@ export function Toolbar({ editor, document }: ToolbarProps): ReactNode {
                 >
                   {"</>"}
                 </ToolbarButton>
-                <ToolbarButton
-                  id="link"
-                  label="Link"
-                  active={state.link}
-                  onClick={() => {
-                    setLinkError(false);
-                    setLinkInput(state.href);
-                  }}
-                >
-                  <LinkIcon />
-                </ToolbarButton>
-              </div>
-              <div className="tandem-toolbar__group">
-                {([1, 2, 3] as const).map((level) => (
+                {suggesting ? null : (
                   <ToolbarButton
-                    key={level}
-                    id={`heading-${level}`}
-                    label={`Heading ${level}`}
-                    active={state[`h${level}`]}
-                    onClick={() => chain().toggleHeading({ level }).run()}
+                    id="link"
+                    label="Link"
+                    active={state.link}
+                    onClick={() => {
+                      setLinkError(false);
+                      setLinkInput(state.href);
+                    }}
                   >
-                    H{level}
-                  </ToolbarButton>
-                ))}
-              </div>
-              <div className="tandem-toolbar__group">
-                <ToolbarButton
-                  id="bullet-list"
-                  label="Bulleted list"
-                  active={state.bulletList}
-                  onClick={() => chain().toggleBulletList().run()}
-                >
-                  •
-                </ToolbarButton>
-                <ToolbarButton
-                  id="ordered-list"
-                  label="Numbered list"
-                  active={state.orderedList}
-                  onClick={() => chain().toggleOrderedList().run()}
-                >
-                  1.
-                </ToolbarButton>
-                <ToolbarButton
-                  id="task-list"
-                  label="Task list"
-                  active={state.taskList}
-                  onClick={() => chain().toggleTaskList().run()}
-                >
-                  ☑
-                </ToolbarButton>
-                <ToolbarButton
-                  id="blockquote"
-                  label="Quote"
-                  active={state.blockquote}
-                  onClick={() => chain().toggleBlockquote().run()}
-                >
-                  ❝
-                </ToolbarButton>
-                <ToolbarButton
-                  id="code-block"
-                  label="Code block"
-                  active={state.codeBlock}
-                  onClick={() => chain().toggleCodeBlock().run()}
-                >
-                  {"{ }"}
-                </ToolbarButton>
-              </div>
-              <div className="tandem-toolbar__group">
-                {state.table ? (
-                  <>
-                    <ToolbarButton id="table-add-row" label="Add row" onClick={() => chain().addRowAfter().run()}>
-                      +row
-                    </ToolbarButton>
-                    <ToolbarButton
-                      id="table-add-column"
-                      label="Add column"
-                      onClick={() => chain().addColumnAfter().run()}
-                    >
-                      +col
-                    </ToolbarButton>
-                    <ToolbarButton id="table-delete-row" label="Delete row" onClick={() => chain().deleteRow().run()}>
-                      −row
-                    </ToolbarButton>
-                    <ToolbarButton
-                      id="table-delete-column"
-                      label="Delete column"
-                      onClick={() => chain().deleteColumn().run()}
-                    >
-                      −col
-                    </ToolbarButton>
-                    <ToolbarButton id="table-delete" label="Delete table" onClick={() => chain().deleteTable().run()}>
-                      ⌫
-                    </ToolbarButton>
-                  </>
-                ) : (
-                  <ToolbarButton
-                    id="table"
-                    label="Insert table"
-                    onClick={() => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run()}
-                  >
-                    ⊞
+                    <LinkIcon />
                   </ToolbarButton>
                 )}
               </div>
+              {suggesting ? null : (
+                <>
+                  <div className="tandem-toolbar__group">
+                    {([1, 2, 3] as const).map((level) => (
+                      <ToolbarButton
+                        key={level}
+                        id={`heading-${level}`}
+                        label={`Heading ${level}`}
+                        active={state[`h${level}`]}
+                        onClick={() => chain().toggleHeading({ level }).run()}
+                      >
+                        H{level}
+                      </ToolbarButton>
+                    ))}
+                  </div>
+                  <div className="tandem-toolbar__group">
+                    <ToolbarButton
+                      id="bullet-list"
+                      label="Bulleted list"
+                      active={state.bulletList}
+                      onClick={() => chain().toggleBulletList().run()}
+                    >
+                      •
+                    </ToolbarButton>
+                    <ToolbarButton
+                      id="ordered-list"
+                      label="Numbered list"
+                      active={state.orderedList}
+                      onClick={() => chain().toggleOrderedList().run()}
+                    >
+                      1.
+                    </ToolbarButton>
+                    <ToolbarButton
+                      id="task-list"
+                      label="Task list"
+                      active={state.taskList}
+                      onClick={() => chain().toggleTaskList().run()}
+                    >
+                      ☑
+                    </ToolbarButton>
+                    <ToolbarButton
+                      id="blockquote"
+                      label="Quote"
+                      active={state.blockquote}
+                      onClick={() => chain().toggleBlockquote().run()}
+                    >
+                      ❝
+                    </ToolbarButton>
+                    <ToolbarButton
+                      id="code-block"
+                      label="Code block"
+                      active={state.codeBlock}
+                      onClick={() => chain().toggleCodeBlock().run()}
+                    >
+                      {"{ }"}
+                    </ToolbarButton>
+                  </div>
+                  <div className="tandem-toolbar__group">
+                    {state.table ? (
+                      <>
+                        <ToolbarButton id="table-add-row" label="Add row" onClick={() => chain().addRowAfter().run()}>
+                          +row
+                        </ToolbarButton>
+                        <ToolbarButton
+                          id="table-add-column"
+                          label="Add column"
+                          onClick={() => chain().addColumnAfter().run()}
+                        >
+                          +col
+                        </ToolbarButton>
+                        <ToolbarButton
+                          id="table-delete-row"
+                          label="Delete row"
+                          onClick={() => chain().deleteRow().run()}
+                        >
+                          −row
+                        </ToolbarButton>
+                        <ToolbarButton
+                          id="table-delete-column"
+                          label="Delete column"
+                          onClick={() => chain().deleteColumn().run()}
+                        >
+                          −col
+                        </ToolbarButton>
+                        <ToolbarButton
+                          id="table-delete"
+                          label="Delete table"
+                          onClick={() => chain().deleteTable().run()}
+                        >
+                          ⌫
+                        </ToolbarButton>
+                      </>
+                    ) : (
+                      <ToolbarButton
+                        id="table"
+                        label="Insert table"
+                        onClick={() => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run()}
+                      >
+                        ⊞
+                      </ToolbarButton>
+                    )}
+                  </div>
+                </>
+              )}
             </>
           ) : documentState.contentAccess === "pending" ? null : (
             <span className="tandem-toolbar__note" data-testid="read-only-note">
@@ -315,6 +338,24 @@ export function Toolbar({ editor, document }: ToolbarProps): ReactNode {
       </div>
       {canComment ? (
         <div className="tandem-toolbar__group tandem-toolbar__group--end">
+          {canEdit ? (
+            <ToolbarButton
+              id="suggest"
+              label="Suggesting: your changes become suggestions"
+              active={suggesting}
+              onClick={() => document.setSuggesting(!suggesting)}
+            >
+              Suggesting
+            </ToolbarButton>
+          ) : suggesting && state.editable ? (
+            <span
+              className="tandem-toolbar__note"
+              data-testid="suggesting-note"
+              title="What you type becomes suggestions; an editor accepts or rejects them"
+            >
+              Suggesting
+            </span>
+          ) : null}
           <ToolbarButton
             id="comment"
             label="Comment"

@@ -32,6 +32,12 @@ describe("remote carets", () => {
     expect(caretLook({ name: 42 }, "").label).toBe("Anonymous");
   });
 
+  it("marks a program's caret only when presence says so with `program: true`", () => {
+    expect(caretLook({ id: "bot", name: "Reviewer", color: "#0090ff", program: true }, "me").program).toBe(true);
+    expect(caretLook({ id: "ada", name: "Ada", color: "#0090ff" }, "me").program).toBe(false);
+    expect(caretLook({ id: "ada", name: "Ada", color: "#0090ff", program: "yes" }, "me").program).toBe(false);
+  });
+
   it("moves a label left just enough to stay inside the editor, never past its left edge", () => {
     const editor = { left: 100, right: 500 };
     expect(caretLabelShift(300, 80, editor)).toBe(0);

@@ -10,12 +10,17 @@ const SHIFT_PROPERTY = "--tandem-caret-label-shift";
 /** The label of a caret that belongs to the local user, in another tab or on another device. */
 export const OWN_CARET_LABEL = "you (other device)";
 
+/** The badge beside the name of a program (an assistant, a bot) on its caret and avatar. */
+export const PROGRAM_BADGE = "bot";
+
 /** How a remote caret looks: whose it is, its label and its colour. */
 export interface CaretLook {
   readonly userId: string;
   readonly label: string;
   /** Always `#rrggbb`: it goes into CSS. */
   readonly color: string;
+  /** Whether the caret is a program's (the server stamps this from its token), shown with {@link PROGRAM_BADGE}. */
+  readonly program: boolean;
 }
 
 /**
@@ -34,6 +39,7 @@ export function caretLook(user: Record<string, unknown>, localUserId: string): C
     userId,
     label: userId !== "" && userId === localUserId ? OWN_CARET_LABEL : name,
     color: userColorOf(userId, user.color),
+    program: user.program === true,
   };
 }
 
@@ -58,6 +64,14 @@ export function caretRenderer(
     const label = document.createElement("span");
     label.className = "tandem-caret__label";
     label.textContent = look.label;
+    if (look.program) {
+      caret.dataset.program = "true";
+      const badge = document.createElement("span");
+      badge.className = "tandem-program-badge";
+      badge.title = "a program, not a person";
+      badge.textContent = PROGRAM_BADGE;
+      label.append(badge);
+    }
     caret.append(label);
     return caret;
   };

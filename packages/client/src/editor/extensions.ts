@@ -7,6 +7,7 @@ import type { TandemDocument } from "../provider/document.js";
 import { CaretLabels, caretRenderer, caretSelection } from "./caret.js";
 import { linkOptions } from "./links.js";
 import { placeholders } from "./placeholders.js";
+import { SuggestingMode } from "./suggesting.js";
 
 /** Options of {@link tandemExtensions}. */
 export interface TandemExtensionsOptions {
@@ -14,6 +15,8 @@ export interface TandemExtensionsOptions {
   readonly placeholder?: string;
   /** Whether the editor is editable now; autolinking (a write) only happens when it is. */
   readonly isEditable?: () => boolean;
+  /** Told when a change made while suggesting could not become a suggestion, with a sentence saying why. */
+  readonly onSuggestionRefused?: (reason: string) => void;
 }
 
 /**
@@ -21,8 +24,9 @@ export interface TandemExtensionsOptions {
  * document schema (`contentExtensions` of `@tandem/content`: StarterKit, task
  * lists, tables, links limited to safe protocols, paragraphs' own
  * placeholders) with the editor's behaviour (links open on purpose,
- * resizable tables), collaboration with carets, placeholders and comment
- * highlights. Use it to build an editor of your own on a
+ * resizable tables), collaboration with carets, placeholders, comment
+ * highlights, and suggesting mode (changes become suggestions while the
+ * document is suggesting). Use it to build an editor of your own on a
  * {@link TandemDocument}.
  *
  * Autolinking writes to the shared document, so it happens only while the
@@ -47,5 +51,6 @@ export function tandemExtensions(document: TandemDocument, options: TandemExtens
     CaretLabels,
     ...placeholders(options.placeholder ?? "Start writing…"),
     CommentHighlights.configure({ document }),
+    SuggestingMode.configure({ document, onRefused: options.onSuggestionRefused ?? (() => {}) }),
   ];
 }

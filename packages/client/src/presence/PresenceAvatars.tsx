@@ -1,4 +1,5 @@
 import type { CSSProperties, ReactNode } from "react";
+import { PROGRAM_BADGE } from "../editor/caret.js";
 import { useTandemDocument } from "../provider/TandemProvider.js";
 import { useObservable } from "../use-observable.js";
 import { initialsOf } from "./Avatar.js";
@@ -18,7 +19,8 @@ export interface PresenceAvatarsProps {
  * it in view) until the local user types, clicks or scrolls; clicking again
  * stops. Each avatar is a button labelled with the name and state, with
  * `data-testid="presence-avatar"`, `data-user-id` and `data-state`
- * (`you`, `active`, `idle`).
+ * (`you`, `active`, `idle`). A program (its token says so) carries a "bot"
+ * badge, "(program)" in its label and `data-program="true"`.
  *
  * @example
  * ```tsx
@@ -41,9 +43,10 @@ export function PresenceAvatars({ document: name, max = 5, className }: Presence
       {shown.map((peer) => {
         const state = peer.isSelf ? "you" : peer.idle ? "idle" : "active";
         const following = ui?.following === peer.user.id;
+        const name = peer.user.program ? `${peer.user.name} (program)` : peer.user.name;
         const label = peer.isSelf
-          ? `${peer.user.name} (you)`
-          : `${peer.user.name}, ${state}${following ? ", following" : peer.hasCursor ? ", click to follow" : ""}`;
+          ? `${name} (you)`
+          : `${name}, ${state}${following ? ", following" : peer.hasCursor ? ", click to follow" : ""}`;
         return (
           <li key={peer.user.id} className="tandem-avatars__item">
             <button
@@ -57,9 +60,15 @@ export function PresenceAvatars({ document: name, max = 5, className }: Presence
               data-testid="presence-avatar"
               data-user-id={peer.user.id}
               data-state={state}
+              data-program={peer.user.program ? "true" : undefined}
               onClick={() => document?.follow(following ? null : peer.user.id)}
             >
               {initialsOf(peer.user.name)}
+              {peer.user.program ? (
+                <span className="tandem-program-badge" aria-hidden="true">
+                  {PROGRAM_BADGE}
+                </span>
+              ) : null}
             </button>
           </li>
         );

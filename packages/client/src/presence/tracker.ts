@@ -43,7 +43,8 @@ function userOf(state: Record<string, unknown> | undefined, clientId: number): T
   const user = state?.user as Partial<TandemUser> | undefined;
   const id = typeof user?.id === "string" ? user.id : `client:${clientId}`;
   const name = typeof user?.name === "string" && user.name !== "" ? user.name : "Anonymous";
-  return { id, name, color: userColorOf(id, user?.color) };
+  // Stamped by the server from the token: a person cannot pass for a program, nor the reverse.
+  return { id, name, color: userColorOf(id, user?.color), ...(user?.program === true ? { program: true } : {}) };
 }
 
 /**

@@ -50,6 +50,8 @@ export interface DocumentUi {
   readonly following: string | null;
   /** A selection waiting for its first comment (the "Comment" button was pressed). */
   readonly draft: { readonly positions: AnchorPositions; readonly quote: string } | null;
+  /** Whether an editor or owner chose "Suggesting": their changes become suggestions. Commenters always suggest. */
+  readonly suggesting: boolean;
 }
 
 /** What a {@link TandemDocument} is made of; the connection builds it. */
@@ -106,11 +108,11 @@ export class TandemDocument {
     if (!awareness) throw new Error("the content provider needs awareness");
     this.awareness = awareness;
     // The server replaces this with what the token says; set it so that the local view agrees.
-    awareness.setLocalStateField("user", { id: this.user.id, name: this.user.name, color: this.user.color });
+    awareness.setLocalStateField("user", { ...this.user });
     this.presence = new PresenceTracker(awareness);
     this.state = new Value<DocumentState>(this.computeState(), shallowEqual);
     this.ui = new Value<DocumentUi>(
-      { activeThreadId: null, revealRequest: 0, following: null, draft: null },
+      { activeThreadId: null, revealRequest: 0, following: null, draft: null, suggesting: false },
       shallowEqual,
     );
     this.commentsStore = createCommentsStore({
@@ -118,6 +120,7 @@ export class TandemDocument {
       content: this.fragment,
       user: this.user,
       canWrite: () => this.access.comments === "read-write",
+      canDecide: () => this.access.content === "read-write",
       contentReady: () => this.contentLoaded,
     });
     this.stopReleasingResolved = releaseResolvedThread(this.commentsStore, this.ui, () => this.selectThread(null));
@@ -187,6 +190,19 @@ export class TandemDocument {
   /** Whether the local user may comment (owner, editor, commenter). */
   get canComment(): boolean {
     return this.access.comments === "read-write";
+  }
+
+  /**
+   * Whether the local user's changes to the text become suggestions now:
+   * always for a commenter, for an editor or owner while "Suggesting" is on.
+   */
+  get isSuggesting(): boolean {
+    return this.canComment && (!this.canEdit || this.ui.get().suggesting);
+  }
+
+  /** Turns "Suggesting" on or off (it matters to editors and owners; commenters always suggest). */
+  setSuggesting(suggesting: boolean): void {
+    this.ui.update((ui) => ({ ...ui, suggesting }));
   }
 
   /**

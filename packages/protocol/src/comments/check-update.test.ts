@@ -11,6 +11,15 @@ import {
   ThreadFields,
   threadsOf,
 } from "./model.js";
+import {
+  acceptSuggestion,
+  type Proposal,
+  proposeSuggestion,
+  readSuggestion,
+  rejectSuggestion,
+  reviseSuggestion,
+  withdrawSuggestion,
+} from "./suggestions.js";
 
 const alice: CommentsWriter = { id: "alice", name: "Alice" };
 const bob: CommentsWriter = { id: "bob", name: "Bob" };
@@ -310,6 +319,143 @@ describe("checkCommentsUpdate", () => {
       const hostile = deleteOnly(aliceClient, Y.getState(world.server.store, aliceClient) + 10, 5);
       refused(checkCommentsUpdate(world.server, hostile, bob), /deletes content the server does not have/);
     });
+  });
+});
+
+describe("checkCommentsUpdate on suggestions", () => {
+  const cleo: CommentsWriter = { id: "cleo", name: "Cleo" };
+  const olga: CommentsWriter = { id: "olga", name: "Olga", canDecide: true };
+  let text: Y.XmlFragment;
+  let world: World;
+
+  const propose = (writer: CommentsWriter, author = writer.id, id = "s1", proposal: Proposal = { kind: "delete" }) =>
+    world.edit(writer, (doc) => {
+      const range = proposal.kind === "insert" ? { from: 5, to: 5 } : { from: 6, to: 12 };
+      const outcome = proposeSuggestion(doc, text, { id, author, createdAt: 1, range, proposal });
+      expect(outcome.ok).toBe(true);
+    });
+  const suggestion = (doc: Y.Doc, id = "s1") => thread(doc, id);
+  // Writes a decision's fields directly, as a modified client could.
+  const forceDecision = (map: Y.Map<unknown>, status: string, by: string, at: number) => {
+    map.set(ThreadFields.status, status);
+    map.set(ThreadFields.decidedBy, by);
+    map.set(ThreadFields.decidedAt, at);
+  };
+
+  beforeEach(() => {
+    world = new World();
+    text = new Y.Doc().getXmlFragment("default");
+    const paragraph = new Y.XmlElement("paragraph");
+    paragraph.insert(0, [new Y.XmlText("hello brave world")]);
+    text.insert(0, [paragraph]);
+  });
+
+  it("lets a commenter propose and withdraw their own, discuss anyone's, and an editor accept or reject", () => {
+    expect(propose(cleo)).toEqual({ ok: true });
+    expect(propose(cleo, "cleo", "s2", { kind: "insert", text: "," })).toEqual({ ok: true });
+    expect(propose(cleo, "cleo", "s3", { kind: "format", mark: "bold", attributes: null, add: true })).toEqual({
+      ok: true,
+    });
+    expect(
+      world.edit(cleo, (doc) => {
+        const outcome = reviseSuggestion(doc, text, "s2", "cleo", { proposal: { kind: "insert", text: ", oh" } });
+        expect(outcome.ok).toBe(true);
+      }),
+    ).toEqual({ ok: true });
+    expect(
+      world.edit(olga, (doc) => {
+        const comment = createCommentMap({ id: "c1", author: "olga", createdAt: 2, body: "Why?", mentions: [] });
+        commentsOf(suggestion(doc, "s2"))?.push([comment]);
+      }),
+    ).toEqual({ ok: true });
+    expect(world.edit(cleo, (doc) => withdrawSuggestion(doc, "s3", { id: "cleo", at: 2 }))).toEqual({ ok: true });
+    expect(world.edit(olga, (doc) => rejectSuggestion(doc, "s2", { id: "olga", at: 3 }))).toEqual({ ok: true });
+    expect(world.edit(olga, (doc) => acceptSuggestion(doc, text, "s1", { id: "olga", at: 4 }))).toEqual({ ok: true });
+    expect(text.toString()).toBe("<paragraph>hello world</paragraph>");
+    expect(readSuggestion(suggestion(world.server, "s2"))).toMatchObject({ status: "rejected", decidedBy: "olga" });
+    expect(readSuggestion(suggestion(world.server, "s3"))).toMatchObject({ status: "withdrawn", decidedBy: "cleo" });
+  });
+
+  it("refuses a commenter accepting or rejecting, even their own", () => {
+    propose(cleo);
+    refused(
+      world.edit(cleo, (doc) => rejectSuggestion(doc, "s1", { id: "cleo", at: 2 })),
+      /only an editor or owner/,
+    );
+    refused(
+      world.edit(cleo, (doc) => forceDecision(suggestion(doc), "accepted", "cleo", 2)),
+      /only an editor or owner/,
+    );
+    expect(readSuggestion(suggestion(world.server))?.status).toBe("pending");
+  });
+
+  it("refuses forged authors and deciders, and someone else revising or withdrawing", () => {
+    refused(propose(cleo, "olga"), /created by its writer/);
+    propose(cleo);
+    refused(
+      world.edit(olga, (doc) => withdrawSuggestion(doc, "s1", { id: "cleo", at: 2 })),
+      /decided by its writer|author may withdraw/,
+    );
+    refused(
+      world.edit(olga, (doc) => forceDecision(suggestion(doc), "rejected", "cleo", 2)),
+      /decided by its writer/,
+    );
+    refused(
+      world.edit(olga, (doc) => suggestion(doc).set(ThreadFields.suggestion, { kind: "replace", text: "x" })),
+      /author may revise/,
+    );
+    refused(
+      world.edit(olga, (doc) => suggestion(doc).set(ThreadFields.status, "rejected")),
+      /names its writer and time/,
+    );
+  });
+
+  it("refuses changing a decided suggestion, a new one that is not pending, and status on a plain thread", () => {
+    propose(cleo);
+    world.edit(olga, (doc) => rejectSuggestion(doc, "s1", { id: "olga", at: 2 }));
+    refused(
+      world.edit(olga, (doc) => forceDecision(suggestion(doc), "accepted", "olga", 3)),
+      /already rejected/,
+    );
+    refused(
+      world.edit(cleo, (doc) => suggestion(doc).set(ThreadFields.suggestion, { kind: "delete" })),
+      /already rejected/,
+    );
+    refused(
+      world.edit(cleo, (doc) => {
+        proposeSuggestion(doc, text, {
+          id: "s2",
+          author: "cleo",
+          createdAt: 1,
+          range: { from: 0, to: 5 },
+          proposal: { kind: "delete" },
+        });
+        suggestion(doc, "s2").set(ThreadFields.status, "accepted");
+      }),
+      /a new suggestion is pending/,
+    );
+    startThread(world, cleo, "t1");
+    refused(
+      world.edit(olga, (doc) => forceDecision(thread(doc), "accepted", "olga", 3)),
+      /never changes/,
+    );
+  });
+
+  it("refuses malformed proposals, a changed kind, and quotes that do not fit the kind", () => {
+    propose(cleo);
+    refused(
+      world.edit(cleo, (doc) => suggestion(doc).set(ThreadFields.suggestion, { kind: "insert", text: "x" })),
+      /keeps its kind/,
+    );
+    refused(
+      world.edit(cleo, (doc) => suggestion(doc).set(ThreadFields.suggestion, { kind: "format", mark: "a b" })),
+      /bad suggestion/,
+    );
+    refused(
+      world.edit(cleo, (doc) => suggestion(doc).set(ThreadFields.quote, "")),
+      /an insertion quotes none/,
+    );
+    expect(world.edit(cleo, (doc) => suggestion(doc).set(ThreadFields.quote, "brave "))).toEqual({ ok: true });
   });
 });
 

@@ -21,6 +21,7 @@ import {
   MUTABLE_THREAD_FIELDS,
   ThreadFields,
 } from "./model.js";
+import { isSuggestionStatus, parseProposal, readSuggestion } from "./suggestions.js";
 
 /** The outcome of {@link checkCommentsUpdate}. */
 export type CommentsUpdateVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
@@ -30,7 +31,27 @@ export interface CommentsWriter {
   readonly id: string;
   /** When given, the writer's `people` entry must carry this name, so nobody can show up under another name. */
   readonly name?: string;
+  /**
+   * Whether the writer's role may change the content (editor, owner), and so
+   * accept or reject suggestions. Defaults to false.
+   */
+  readonly canDecide?: boolean;
 }
+
+// Thread fields a suggestion's author may revise while it is pending, and the
+// fields of its decision. Changes to them are collected per thread and
+// checked together, because the rules span fields (a status needs its decider).
+const REVISABLE_FIELDS: ReadonlySet<string> = new Set([
+  ThreadFields.suggestion,
+  ThreadFields.quote,
+  ThreadFields.contextBefore,
+  ThreadFields.contextAfter,
+]);
+const DECISION_FIELDS: ReadonlySet<string> = new Set([
+  ThreadFields.status,
+  ThreadFields.decidedBy,
+  ThreadFields.decidedAt,
+]);
 
 // One struct of the update or of the document, and whether it is new.
 interface Node {
@@ -91,6 +112,10 @@ function contentValue(item: Y.Item): Value {
  * - only a comment's author may change its body, mentions, editedAt or deleted;
  * - set-once fields (ids, authors, creation times, quotes) never change, and
  *   threads and comments are never removed;
+ * - suggestions (see `suggestions.ts`) are created pending; only their author
+ *   revises a pending one (its proposal, of the same kind, and its quote) or
+ *   withdraws it; only a writer with `canDecide` accepts or rejects one; a
+ *   decision is made once and names its writer;
  * - values have the documented types and sizes.
  *
  * An update that depends on changes the document does not have (a gap in a
@@ -136,6 +161,8 @@ class UpdateCheck {
   private readonly locations = new Map<Y.Item, Location>();
   private readonly newThreads = new Map<Y.Item, Map<string, Value>>();
   private readonly newComments = new Map<Y.Item, Map<string, Value>>();
+  // Suggestion fields written on existing threads, per thread item.
+  private readonly suggestionChanges = new Map<Y.Item, Map<string, Value>>();
 
   constructor(
     private readonly doc: Y.Doc,
@@ -154,6 +181,7 @@ class UpdateCheck {
     }
     for (const [thread, fields] of this.newThreads) this.checkNewThread(thread, fields);
     for (const fields of this.newComments.values()) this.checkNewComment(fields);
+    for (const [thread, fields] of this.suggestionChanges) this.checkSuggestionChange(thread, fields);
     this.checkDeletions(ds);
   }
 
@@ -293,7 +321,12 @@ class UpdateCheck {
       case "thread-field": {
         const fields = location.thread.isNew ? this.newThreads.get(location.thread.item) : undefined;
         if (fields) fields.set(location.field, value);
-        else if (!MUTABLE_THREAD_FIELDS.has(location.field)) refuse(`a thread's ${location.field} never changes`);
+        else if (REVISABLE_FIELDS.has(location.field) || DECISION_FIELDS.has(location.field)) {
+          const changes = this.suggestionChanges.get(location.thread.item) ?? new Map<string, Value>();
+          // A key set twice in one transaction leaves a deleted first value; the live one is checked.
+          if (value.kind !== "deleted" || !changes.has(location.field)) changes.set(location.field, value);
+          this.suggestionChanges.set(location.thread.item, changes);
+        } else if (!MUTABLE_THREAD_FIELDS.has(location.field)) refuse(`a thread's ${location.field} never changes`);
         if (value.kind !== "deleted") this.checkThreadValue(location.field, value);
         return;
       }
@@ -387,6 +420,18 @@ class UpdateCheck {
       case ThreadFields.comments:
         if (value.kind !== "type" || !(value.value instanceof Y.Array)) refuse("comments is a list");
         return;
+      case ThreadFields.suggestion:
+        if (parseProposal(plain) === undefined) refuse("bad suggestion");
+        return;
+      case ThreadFields.status:
+        if (!isSuggestionStatus(plain)) refuse("bad status");
+        return;
+      case ThreadFields.decidedBy:
+        if (plain !== null && plain !== this.writer.id) refuse("a suggestion is decided by its writer");
+        return;
+      case ThreadFields.decidedAt:
+        if (plain !== null && !isFiniteNumber(plain)) refuse("bad decidedAt");
+        return;
       default:
         refuse(`threads have no field ${field}`);
     }
@@ -445,6 +490,68 @@ class UpdateCheck {
     if (id?.kind !== "any" || location.kind !== "thread" || id.value !== location.threadId) {
       refuse("a thread is stored under its own id");
     }
+    const plain = (field: string) => {
+      const value = fields.get(field);
+      return value?.kind === "any" ? value.value : undefined;
+    };
+    const proposal = parseProposal(plain(ThreadFields.suggestion));
+    if (proposal === undefined) {
+      for (const field of DECISION_FIELDS) {
+        if (fields.has(field)) refuse("only a suggestion has a status");
+      }
+      return;
+    }
+    if (plain(ThreadFields.status) !== "pending" || plain(ThreadFields.decidedBy) !== null) {
+      refuse("a new suggestion is pending");
+    }
+    this.checkQuoteFits(proposal.kind, plain(ThreadFields.quote));
+  }
+
+  // An insertion is anchored at a point (an empty quote); every other change quotes its text.
+  private checkQuoteFits(kind: string, quote: unknown): void {
+    if (!isString(quote) || (kind === "insert") !== (quote === "")) {
+      refuse("a suggestion quotes the text it changes, and an insertion quotes none");
+    }
+  }
+
+  private threadMapOf(thread: Y.Item): Y.Map<unknown> {
+    const content = thread.content;
+    if (!(content instanceof Y.ContentType) || !(content.type instanceof Y.Map)) refuse("a thread must be a map");
+    return content.type as Y.Map<unknown>;
+  }
+
+  /**
+   * Changes to the suggestion fields of an existing thread, against the
+   * thread as it is before the update: revisions by the author while pending,
+   * and one decision out of pending, with its decider.
+   */
+  private checkSuggestionChange(thread: Y.Item, changes: Map<string, Value>): void {
+    const map = this.threadMapOf(thread);
+    const current = readSuggestion(map);
+    if (current === undefined) refuse(`a thread's ${[...changes.keys()].join(", ")} never changes`);
+    if (current.status !== "pending") refuse(`the suggestion is already ${current.status}`);
+    const plain = (field: string) => {
+      const value = changes.get(field);
+      return value?.kind === "any" ? value.value : undefined;
+    };
+    const author = map.get(ThreadFields.createdBy);
+    if ([...changes.keys()].some((field) => REVISABLE_FIELDS.has(field))) {
+      if (author !== this.writer.id) refuse("only a suggestion's author may revise it");
+      const proposal = changes.has(ThreadFields.suggestion) ? parseProposal(plain(ThreadFields.suggestion)) : undefined;
+      if (proposal && proposal.kind !== current.proposal.kind) refuse("a suggestion keeps its kind");
+      if (changes.has(ThreadFields.quote)) this.checkQuoteFits(current.proposal.kind, plain(ThreadFields.quote));
+    }
+    if (![...changes.keys()].some((field) => DECISION_FIELDS.has(field))) return;
+    const status = plain(ThreadFields.status);
+    if (!changes.has(ThreadFields.status) || status === "pending")
+      refuse("a decision moves a suggestion out of pending");
+    if (status === "withdrawn" && author !== this.writer.id) refuse("only a suggestion's author may withdraw it");
+    if ((status === "accepted" || status === "rejected") && this.writer.canDecide !== true) {
+      refuse("only an editor or owner may accept or reject a suggestion");
+    }
+    if (plain(ThreadFields.decidedBy) !== this.writer.id || !isFiniteNumber(plain(ThreadFields.decidedAt))) {
+      refuse("a decision names its writer and time");
+    }
   }
 
   private checkNewComment(fields: Map<string, Value>): void {
@@ -497,7 +604,12 @@ class UpdateCheck {
         if (!node.isNew) refuse("threads are never removed");
         return;
       case "thread-field":
-        if (!location.thread.isNew && !MUTABLE_THREAD_FIELDS.has(location.field)) {
+        // A revision or a decision replaces the old value; removing one without a checked replacement is refused.
+        if (
+          !location.thread.isNew &&
+          !MUTABLE_THREAD_FIELDS.has(location.field) &&
+          !this.suggestionChanges.get(location.thread.item)?.has(location.field)
+        ) {
           refuse(`a thread's ${location.field} never changes`);
         }
         return;

@@ -8,6 +8,7 @@
  * ├─ threads: Y.Map<thread id, Y.Map>       one entry per thread, never removed
  * │   └─ thread: id, createdBy, createdAt, quote, contextBefore, contextAfter   (set once)
  * │              anchor, resolved, resolvedBy, resolvedAt                       (anyone with comment rights)
+ * │              suggestion, status, decidedBy, decidedAt                       (suggestions only: suggestions.ts)
  * │              comments: Y.Array<Y.Map>                                       (append only)
  * │                 └─ comment: id, author, createdAt, reactions                (set once)
  * │                             body, mentions, editedAt, deleted               (its author only)
@@ -38,6 +39,10 @@ export const ThreadFields = {
   resolved: "resolved",
   resolvedBy: "resolvedBy",
   resolvedAt: "resolvedAt",
+  suggestion: "suggestion",
+  status: "status",
+  decidedBy: "decidedBy",
+  decidedAt: "decidedAt",
   comments: "comments",
 } as const;
 
@@ -81,6 +86,9 @@ export const CommentLimits = {
   reactionsPerUser: 20,
   emoji: 32,
   anchorBytes: 256,
+  suggestionText: 10_000,
+  markName: 64,
+  markAttributesJson: 2_000,
 } as const;
 
 /** A user as the comments document records them in `people`, for names and @mentions. */

@@ -26,8 +26,16 @@ describe("JWT authentication", () => {
       name: "Ada",
       color: "#0090ff",
       access: { "spec/*": "editor" },
+      program: false,
       expiresAt: exp * 1000,
     });
+  });
+
+  it("says a subject is a program when its token says so", async () => {
+    const token = await signToken(secret, { sub: "bot", name: "Reviewer", program: true, access: {} });
+    expect((await createAuthenticator(secret).authenticate(token)).program).toBe(true);
+    const person = await signToken(secret, { sub: "u1", name: "Ada", access: {} });
+    expect((await createAuthenticator(secret).authenticate(person)).program).toBe(false);
   });
 
   it("trims the name, as the client kit reads it", async () => {
@@ -81,7 +89,9 @@ describe("dev mode", () => {
       name: "Ada",
       color: "#0090ff",
       access: { "*": "editor" },
+      program: false,
     });
+    expect((await dev.authenticate(JSON.stringify({ name: "Reviewer", program: true }))).program).toBe(true);
     expect(await dev.authenticate("")).toMatchObject({ name: "Anonymous", access: { "*": "editor" } });
     expect((await dev.authenticate("")).expiresAt).toBeUndefined(); // so a dev connection is never cut
   });
@@ -89,11 +99,18 @@ describe("dev mode", () => {
   it("still refuses tokens that are not its JSON", async () => {
     await refusal("eyJhbGciOiJIUzI1NiJ9.e30.x", dev);
     await refusal(JSON.stringify({ name: "Ada", color: "red" }), dev);
+    await refusal(JSON.stringify({ name: "Ada", program: "yes" }), dev);
   });
 });
 
 describe("accessTo", () => {
-  const identity = { id: "u", name: "U", color: "#000000", access: { "spec/*": "commenter" } } as const;
+  const identity = {
+    id: "u",
+    name: "U",
+    color: "#000000",
+    access: { "spec/*": "commenter" },
+    program: false,
+  } as const;
 
   it("lets a commenter write to comments but not to content", () => {
     expect(accessTo(identity, "spec/1")).toEqual({ role: "commenter", canWrite: false });

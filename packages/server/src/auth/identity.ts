@@ -1,4 +1,4 @@
-import { isRole, parseDocumentName, permissionsOf, type Role } from "@tandem/protocol";
+import { isRole, type PresentUser, parseDocumentName, permissionsOf, type Role } from "@tandem/protocol";
 import { errors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import { TandemServerError } from "../errors.js";
@@ -10,6 +10,12 @@ export interface Identity {
   readonly name: string;
   readonly color: string;
   readonly access: AccessMap;
+  /**
+   * Whether the subject is a program (an assistant, an importer, a bot) rather
+   * than a person: the token's `program: true` claim. Presence carries it, so
+   * that everyone sees who is a program.
+   */
+  readonly program: boolean;
   /** When the token it came from expires, in milliseconds since the epoch; dev-mode identities do not expire. */
   readonly expiresAt?: number;
 }
@@ -21,6 +27,7 @@ const claims = z.object({
   // Trimmed as the client kit reads it: the comments check compares the name a client records with this one.
   name: z.string().trim().min(1).max(100),
   color: color.optional(),
+  program: z.boolean().optional(),
   access: z.record(z.string().min(1).max(200), z.string().refine(isRole, "must be owner, editor, commenter or viewer")),
 });
 
@@ -28,6 +35,7 @@ const devToken = z.object({
   id: z.string().min(1).max(200).optional(),
   name: z.string().trim().min(1).max(100).default("Anonymous"),
   color: color.optional(),
+  program: z.boolean().optional(),
 });
 
 // A stable colour per user id, for tokens that do not carry one.
@@ -50,7 +58,7 @@ export interface Authenticator {
  * With a secret: HS256 JWTs with claims `sub`, `name`, optional `color` and
  * `access`. Without one (dev mode): the token is optional JSON
  * `{"name": "Ada", "color": "#0090ff", "id": "ada"}` and everyone is an editor
- * of everything.
+ * of everything. Either may say `program: true` (see {@link Identity.program}).
  */
 export function createAuthenticator(secret: string | undefined): Authenticator {
   if (secret === undefined) {
@@ -66,7 +74,13 @@ export function createAuthenticator(secret: string | undefined): Authenticator {
         const result = devToken.safeParse(parsed);
         if (!result.success) throw new TandemServerError("invalid-token", `bad dev token: ${result.error.message}`);
         const id = result.data.id ?? `dev:${result.data.name}`;
-        return { id, name: result.data.name, color: result.data.color ?? colorFor(id), access: { "*": "editor" } };
+        return {
+          id,
+          name: result.data.name,
+          color: result.data.color ?? colorFor(id),
+          access: { "*": "editor" },
+          program: result.data.program === true,
+        };
       },
     };
   }
@@ -90,11 +104,23 @@ export function createAuthenticator(secret: string | undefined): Authenticator {
         name,
         color: result.data.color ?? colorFor(sub),
         access: access as AccessMap,
+        program: result.data.program === true,
         // jose checked that `exp` is a number of seconds in the future.
         expiresAt: (payload as { exp: number }).exp * 1000,
       };
     },
   };
+}
+
+/**
+ * How everyone else sees `identity`: in presence (the server stamps it on
+ * every awareness state), in a document's list of who is here, in the
+ * session. `program` is present only for programs, so a person's entry is
+ * exactly `{ id, name, color }`.
+ */
+export function presentUserOf(identity: Identity): PresentUser {
+  const user = { id: identity.id, name: identity.name, color: identity.color };
+  return identity.program ? { ...user, program: true } : user;
 }
 
 /** What an identity may do on one document. */
@@ -129,14 +155,14 @@ export function accessTo(identity: Identity, documentName: string): DocumentAcce
  */
 export async function signToken(
   secret: string,
-  identity: { sub: string; name: string; color?: string; access: AccessMap },
+  identity: { sub: string; name: string; color?: string; program?: boolean; access: AccessMap },
   expiresIn: string | number = "12h",
 ): Promise<string> {
   const checked = claims.safeParse(identity);
   if (!checked.success) throw new TandemServerError("invalid-config", `bad token claims: ${checked.error.message}`);
-  const { sub, name, color, access } = checked.data;
+  const { sub, name, color, program, access } = checked.data;
   try {
-    return await new SignJWT({ name, access, ...(color ? { color } : {}) })
+    return await new SignJWT({ name, access, ...(color ? { color } : {}), ...(program ? { program } : {}) })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject(sub)
       .setIssuedAt()

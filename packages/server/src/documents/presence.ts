@@ -4,7 +4,8 @@ import { isUserColor, type PresentUser } from "@tandem/protocol";
 function userOf(state: unknown): PresentUser | undefined {
   const user = (state as { user?: unknown } | null)?.user as Partial<PresentUser> | undefined;
   if (typeof user?.id !== "string" || typeof user.name !== "string" || !isUserColor(user.color)) return undefined;
-  return { id: user.id, name: user.name, color: user.color };
+  const person = { id: user.id, name: user.name, color: user.color };
+  return user.program === true ? { ...person, program: true } : person;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Extension } from "@hocuspocus/server";
-import { checkCommentsUpdate, parseDocumentName } from "@tandem/protocol";
+import { checkCommentsUpdate, parseDocumentName, permissionsOf } from "@tandem/protocol";
+import { accessTo } from "../auth/identity.js";
 import { TandemServerError } from "../errors.js";
 import type { Metrics } from "../metrics.js";
 import { type ConnectionContext, frameOf } from "../protocol/socket-session.js";
@@ -10,8 +11,10 @@ import { type ConnectionContext, frameOf } from "../protocol/socket-session.js";
  * layout (`checkCommentsUpdate` in @tandem/protocol) as the connection's
  * token-stamped identity: only a comment's author may edit or delete it,
  * nobody may write as someone else, and anyone with comment rights may reply,
- * react, resolve or reopen. The user id comes from the token, never from the
- * update.
+ * react, resolve or reopen. Suggestions live here too: anyone with comment
+ * rights may propose one, only its author revise or withdraw it, and only a
+ * role that may write the content (editor, owner) accept or reject it. The
+ * user id and the role come from the token, never from the update.
  *
  * The check runs in `beforeHandleMessage` with a priority above the default
  * (100) of the other extensions, so it runs before the durable log appends:
@@ -38,7 +41,12 @@ export function commentsGuard(metrics: Metrics): Extension {
       const { session, identity } = context as ConnectionContext;
       // Hocuspocus hands over messages only after authentication, which sets the identity; without one nothing passes.
       const verdict = identity
-        ? checkCommentsUpdate(document, update, { id: identity.id, name: identity.name })
+        ? checkCommentsUpdate(document, update, {
+            id: identity.id,
+            name: identity.name,
+            // Deciding a suggestion is writing the content, so it takes the content's write permission.
+            canDecide: permissionsOf(accessTo(identity, documentName)?.role ?? "viewer").writeContent,
+          })
         : { ok: false as const, reason: "the connection has no identity" };
       if (verdict.ok) return;
       metrics.errors.inc({ code: "comments-update-refused" });

@@ -1,4 +1,5 @@
 import type { Connection, Extension } from "@hocuspocus/server";
+import { presentUserOf } from "../auth/identity.js";
 import type { ConnectionContext } from "../protocol/socket-session.js";
 import { frameOf } from "../protocol/socket-session.js";
 
@@ -11,7 +12,8 @@ export const MAX_AWARENESS_CLIENTS_PER_CONNECTION = 4;
 
 /**
  * Presence identity, stamped by the server: every awareness state a
- * connection publishes gets `user = { id, name, color }` from its token,
+ * connection publishes gets `user = { id, name, color }` from its token
+ * (plus `program: true` when the token is a program's, see `presentUserOf`),
  * whatever the client wrote there, and a connection may only publish states
  * for awareness client ids that no other connection of the document holds —
  * so nobody can appear as someone else, or move someone else's cursor.
@@ -70,7 +72,7 @@ export function presenceIdentity(): Extension {
         }
         own.add(clientId);
         // The server vouches for who this is; whatever the client claimed is replaced.
-        states.set(clientId, { ...state, user: { id: identity.id, name: identity.name, color: identity.color } });
+        states.set(clientId, { ...state, user: presentUserOf(identity) });
       }
     },
   };

@@ -9,10 +9,12 @@ import type { Authenticator } from "../auth/identity.js";
 import type { DocumentHistory } from "../history/service.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
+import type { DocumentProposals } from "../proposals/service.js";
 import { mountWebhookRoutes, WEBHOOKS_PATH, type WebhookApi } from "../webhooks/routes.js";
 import { DOCUMENTS_PATH, routingPath } from "./api/document-path.js";
 import { mountDocumentRoutes } from "./api/documents.js";
 import { mountHistoryRoutes } from "./api/history.js";
+import { mountProposalRoutes } from "./api/proposals.js";
 import { type ApiEnv, authenticated } from "./api/request.js";
 import { type ApiErrorCode, failureResponse } from "./api/respond.js";
 import { describeIssues } from "./api/schemas.js";
@@ -29,6 +31,7 @@ export interface HttpAppContext {
   readonly hocuspocus: Hocuspocus;
   readonly authenticator: Authenticator;
   readonly history: DocumentHistory;
+  readonly proposals: DocumentProposals;
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly metricsToken: string | undefined;
@@ -103,6 +106,7 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
   mountReference(app);
   mountDocumentRoutes(app, context);
   mountHistoryRoutes(app, context.history);
+  mountProposalRoutes(app, context.proposals);
   if (context.webhooks) mountWebhookRoutes(app, context.webhooks);
   mountCoreRoutes(app, context);
   context.hostRoutes?.(app);

@@ -4,26 +4,37 @@ import { RateLimiter, Throttle } from "./rate-limit.js";
 describe("RateLimiter", () => {
   it("allows a burst of twice the rate, then the rate itself", () => {
     let now = 0;
-    const limiter = new RateLimiter(10, () => now);
-    for (let i = 0; i < 20; i++) expect(limiter.take()).toBe(true);
-    expect(limiter.take()).toBe(false);
+    const limiter = new RateLimiter(10, 20, () => now);
+    for (let i = 0; i < 20; i++) expect(limiter.take(1)).toBe(true);
+    expect(limiter.take(1)).toBe(false);
     now += 100; // a tenth of a second buys one message
-    expect(limiter.take()).toBe(true);
-    expect(limiter.take()).toBe(false);
+    expect(limiter.take(1)).toBe(true);
+    expect(limiter.take(1)).toBe(false);
     now += 60_000; // an idle minute refills the burst, no more
-    for (let i = 0; i < 20; i++) expect(limiter.take()).toBe(true);
-    expect(limiter.take()).toBe(false);
+    for (let i = 0; i < 20; i++) expect(limiter.take(1)).toBe(true);
+    expect(limiter.take(1)).toBe(false);
+  });
+
+  it("takes more than it holds only when full, leaving a debt that delays what follows", () => {
+    let now = 0;
+    const limiter = new RateLimiter(10, 20, () => now);
+    expect(limiter.take(1)).toBe(true);
+    expect(limiter.take(50)).toBe(false); // not full
+    now += 100;
+    expect(limiter.take(50)).toBe(true); // full: passes, 30 in debt
+    expect(limiter.msUntil(1)).toBe(3_100);
+    expect(limiter.take(1)).toBe(false);
   });
 
   it("goes into debt for what was spent regardless, and says how long until it is repaid", () => {
     let now = 0;
-    const limiter = new RateLimiter(10, () => now);
-    for (let i = 0; i < 20; i++) expect(limiter.spend()).toBe(false);
-    expect(limiter.spend()).toBe(true);
-    expect(limiter.spend()).toBe(true);
+    const limiter = new RateLimiter(10, 20, () => now);
+    for (let i = 0; i < 20; i++) expect(limiter.spend(1)).toBe(false);
+    expect(limiter.spend(1)).toBe(true);
+    expect(limiter.spend(1)).toBe(true);
     expect(limiter.msUntil(1)).toBe(300); // two in debt, then one token
     now += 300;
-    expect(limiter.take()).toBe(true);
+    expect(limiter.take(1)).toBe(true);
   });
 });
 
@@ -40,6 +51,8 @@ describe("Throttle", () => {
     const events: string[] = [];
     const subject = new Throttle<number>({
       perSecond: 10,
+      burst: 20,
+      cost: (message: number) => (message >= 1_000 ? message / 1_000 : 1),
       maxThrottledMs,
       pause: () => events.push("pause"),
       resume: () => events.push("resume"),
@@ -77,7 +90,7 @@ describe("Throttle", () => {
 
   it("pauses for pings and pongs over the budget until their debt is repaid", () => {
     const { subject, delivered, events } = throttle();
-    for (let i = 0; i < 25; i++) subject.charge();
+    for (let i = 0; i < 25; i++) subject.charge(1);
     expect(events).toEqual(["pause"]);
     subject.admit(1);
     expect(delivered).toEqual([]);
@@ -105,7 +118,7 @@ describe("Throttle", () => {
 
   it("gives up on time even while a deep debt of pings is being waited out", () => {
     const { subject, events } = throttle(1_000);
-    for (let i = 0; i < 1_000; i++) subject.charge(); // 98 s of debt
+    for (let i = 0; i < 1_000; i++) subject.charge(1); // 98 s of debt
     expect(events).toEqual(["pause"]);
     vi.advanceTimersByTime(999);
     expect(events).toEqual(["pause"]);
@@ -121,6 +134,17 @@ describe("Throttle", () => {
     }
     expect(events).not.toContain("sustained");
     expect(delivered).toHaveLength(600);
+  });
+
+  it("counts each message at its cost: a large one takes the budget of many small ones", () => {
+    const { subject, delivered, events } = throttle();
+    subject.admit(15_000); // costs 15 of the 20
+    for (let i = 0; i < 10; i++) subject.admit(i);
+    expect(delivered).toEqual([15_000, 0, 1, 2, 3, 4]);
+    expect(events).toEqual(["pause"]);
+    vi.advanceTimersByTime(500); // 5 more: the whole backlog
+    expect(delivered).toHaveLength(11);
+    expect(events).toEqual(["pause", "resume"]);
   });
 
   it("drops what it holds once stopped", () => {

@@ -1,10 +1,24 @@
 /**
- * A token bucket: `perSecond` tokens a second, holding at most twice that (a
- * provider that reconnects sends an auth, a sync step and an awareness update
- * for every document on its socket at once, and a client coming back online
- * sends its queued edits). Tokens may go into debt: a WebSocket ping or pong
- * has been handled by ws before the server hears of it, so it is paid for
- * afterwards.
+ * What a frame costs on top of its length, in bytes of budget: the server's
+ * fixed work per message (parse, hooks, fan-out, metrics) is about what
+ * applying half a kilobyte of update costs, so a flood of tiny frames is paid
+ * for like the work it causes, not like the few bytes it carries.
+ */
+export const FRAME_COST_BYTES = 512;
+
+/** What a frame of `byteLength` bytes costs of a connection's budget. */
+export function frameCost(byteLength: number): number {
+  return byteLength + FRAME_COST_BYTES;
+}
+
+/**
+ * A token bucket: `perSecond` tokens a second, holding at most `capacity`
+ * (a provider that reconnects sends an auth, a sync step and an awareness
+ * update for every document on its socket at once, a client coming back
+ * online its queued edits, a paste or a script thousands of transactions).
+ * Tokens may go into debt: a WebSocket ping or pong has been handled by ws
+ * before the server hears of it, so it is paid for afterwards, and a single
+ * message larger than the whole bucket passes once the bucket is full.
  */
 export class RateLimiter {
   private tokens: number;
@@ -12,15 +26,12 @@ export class RateLimiter {
 
   constructor(
     private readonly perSecond: number,
+    /** The most tokens the bucket holds: the largest burst that passes at once. */
+    readonly capacity: number,
     private readonly now: () => number = () => performance.now(),
   ) {
     this.tokens = this.capacity;
     this.last = now();
-  }
-
-  /** The most tokens the bucket holds: the largest burst that passes at once. */
-  get capacity(): number {
-    return this.perSecond * 2;
   }
 
   /** Whether the bucket is full again: the client has sent less than its rate for a while. */
@@ -29,18 +40,21 @@ export class RateLimiter {
     return this.tokens >= this.capacity;
   }
 
-  /** Takes one token; false (taking nothing) when less than one is left. */
-  take(): boolean {
+  /**
+   * Takes `count` tokens; false (taking nothing) when fewer are left. More
+   * than the bucket holds are taken once it is full, leaving it in debt.
+   */
+  take(count: number): boolean {
     this.refill();
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < Math.min(count, this.capacity)) return false;
+    this.tokens -= count;
     return true;
   }
 
-  /** Takes one token whether or not there is one; true while the bucket is in debt afterwards. */
-  spend(): boolean {
+  /** Takes `count` tokens whether or not there are as many; true while the bucket is in debt afterwards. */
+  spend(count: number): boolean {
     this.refill();
-    this.tokens -= 1;
+    this.tokens -= count;
     return this.tokens < 0;
   }
 
@@ -60,8 +74,12 @@ export class RateLimiter {
 
 /** Settings and effects of a {@link Throttle}. */
 export interface ThrottleOptions<T> {
-  /** Messages a second on average; bursts of up to twice that pass at once. */
+  /** Budget a second on average (bytes, each message counted at {@link frameCost}). */
   readonly perSecond: number;
+  /** The most budget saved up: a burst this large passes at once. */
+  readonly burst: number;
+  /** What `message` costs of the budget. */
+  readonly cost: (message: T) => number;
   /** How long a client may be held back without a break before {@link onSustained} is called. */
   readonly maxThrottledMs: number;
   /** Stops reading the client's socket, so that TCP pushes back on the sender. */
@@ -99,6 +117,8 @@ export class Throttle<T> {
   private readonly bucket: RateLimiter;
   private readonly now: () => number;
   private held: T[] = [];
+  /** What {@link held} costs in all. */
+  private heldCost = 0;
   private paused = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
@@ -107,7 +127,7 @@ export class Throttle<T> {
 
   constructor(private readonly options: ThrottleOptions<T>) {
     this.now = options.now ?? (() => performance.now());
-    this.bucket = new RateLimiter(options.perSecond, this.now);
+    this.bucket = new RateLimiter(options.perSecond, options.burst, this.now);
   }
 
   /** Whether the socket is paused: the client is being held back. */
@@ -119,25 +139,28 @@ export class Throttle<T> {
   admit(message: T): void {
     if (this.stopped) return;
     this.endStretchIfRested();
-    if (this.held.length === 0 && this.bucket.take()) {
+    const cost = this.options.cost(message);
+    if (this.held.length === 0 && this.bucket.take(cost)) {
       this.options.deliver(message);
       return;
     }
     this.held.push(message);
+    this.heldCost += cost;
     this.holdBack();
   }
 
-  /** Charges a frame that was handled already (a WebSocket ping or pong): it costs a token like any message. */
-  charge(): void {
+  /** Charges `cost` for a frame that was handled already (a WebSocket ping or pong). */
+  charge(cost: number): void {
     if (this.stopped) return;
     this.endStretchIfRested();
-    if (this.bucket.spend()) this.holdBack();
+    if (this.bucket.spend(cost)) this.holdBack();
   }
 
   /** Drops whatever is held and cancels the timer; the throttle does nothing after. */
   stop(): void {
     this.stopped = true;
     this.held = [];
+    this.heldCost = 0;
     clearTimeout(this.timer);
     this.timer = undefined;
   }
@@ -163,13 +186,13 @@ export class Throttle<T> {
 
   /**
    * Wakes once there is budget for the whole backlog (up to a full burst),
-   * rather than for every single token.
+   * rather than for every single message.
    */
   private schedule(): void {
     if (this.timer !== undefined) return;
     // Woken at the end of the allowed stretch at the latest, however deep the debt.
     const untilGivingUp = (this.throttledSince ?? this.now()) + this.options.maxThrottledMs - this.now();
-    const wait = Math.max(0, Math.min(this.bucket.msUntil(Math.max(1, this.held.length)), untilGivingUp));
+    const wait = Math.max(0, Math.min(this.bucket.msUntil(this.heldCost), untilGivingUp));
     this.timer = setTimeout(() => this.release(), wait);
   }
 
@@ -178,12 +201,19 @@ export class Throttle<T> {
     if (this.stopped) return;
     // The backlog may have grown since the timer was set (what the socket had
     // read already when it was paused): wait for its budget too.
-    if (this.bucket.msUntil(Math.max(1, this.held.length)) > 0) {
+    if (this.bucket.msUntil(this.heldCost) > 0) {
       this.holdBack();
       return;
     }
     // deliver may close the connection, which stops the throttle and empties `held`.
-    while (this.held.length > 0 && this.bucket.take()) this.options.deliver(this.held.shift() as T);
+    while (this.held.length > 0) {
+      const message = this.held[0] as T;
+      const cost = this.options.cost(message);
+      if (!this.bucket.take(cost)) break;
+      this.held.shift();
+      this.heldCost -= cost;
+      this.options.deliver(message);
+    }
     if (this.stopped) return;
     // Read again once nothing is held and pings and pongs are paid for.
     if (this.held.length > 0 || this.bucket.msUntil(0) > 0) {

@@ -6,7 +6,7 @@ import type { Identity } from "../auth/identity.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { describeOutbound, type Frame, isPong, MalformedFrame, parseFrame, stepOneStandIn } from "./frames.js";
-import { Throttle } from "./rate-limit.js";
+import { frameCost, Throttle } from "./rate-limit.js";
 import type { UnauthenticatedBytes } from "./unauthenticated-bytes.js";
 
 // Frames that passed validation, so hooks further down can read the parsed
@@ -56,8 +56,10 @@ const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 export interface SocketSessionOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
-  /** The connection's pace: faster senders are paused (see {@link Throttle}). */
-  readonly maxMessagesPerSecond: number;
+  /** The connection's pace in bytes a second, each frame counted at {@link frameCost}: faster senders are paused (see {@link Throttle}). */
+  readonly maxBytesPerSecond: number;
+  /** The most budget a connection saves up: a burst this large (in {@link frameCost} bytes) passes at once. */
+  readonly maxBurstBytes: number;
   /** How long a connection may be held at its pace without a break before it is closed with 4429. */
   readonly maxThrottledMs: number;
   /** How long after opening the socket must have authenticated a document, or be closed with 4408. */
@@ -104,7 +106,9 @@ export class SocketSession {
   ) {
     this.metrics = options.metrics;
     this.throttle = new Throttle<Uint8Array>({
-      perSecond: options.maxMessagesPerSecond,
+      perSecond: options.maxBytesPerSecond,
+      burst: options.maxBurstBytes,
+      cost: (bytes) => frameCost(bytes.byteLength),
       maxThrottledMs: options.maxThrottledMs,
       pause: () => socket.pause(),
       resume: () => socket.resume(),
@@ -133,8 +137,8 @@ export class SocketSession {
     }, this.options.authTimeoutMs).unref();
     this.socket.on("message", (data: RawData, isBinary: boolean) => this.receive(data, isBinary));
     // ws answers pings and swallows pongs itself; a flood of them costs as much as one of messages.
-    this.socket.on("ping", () => this.charge());
-    this.socket.on("pong", () => this.charge());
+    this.socket.on("ping", (data: Buffer) => this.charge(data.byteLength));
+    this.socket.on("pong", (data: Buffer) => this.charge(data.byteLength));
     this.socket.on("close", (code: number, reason: Buffer) => this.ended(code, reason.toString()));
     this.socket.on("error", (error: Error & { code?: string }) => {
       // ws refused a frame from its header (an oversized one: GuardedWebSocket
@@ -289,7 +293,7 @@ export class SocketSession {
   private handle(bytes: Uint8Array): void {
     try {
       if (this.closing) return;
-      // A Pong costs a message of the budget (above) but needs nothing else.
+      // A Pong costs its frame of the budget (above) but needs nothing else.
       if (isPong(bytes)) return;
       const frame = parseFrame(bytes);
       // A sync step 1 is answered by the sync-answers extension, from an
@@ -310,9 +314,9 @@ export class SocketSession {
     }
   }
 
-  private charge(): void {
+  private charge(byteLength: number): void {
     try {
-      this.throttle.charge();
+      this.throttle.charge(frameCost(byteLength));
     } catch (error) {
       this.refuse(error);
     }

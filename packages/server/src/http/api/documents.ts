@@ -11,7 +11,7 @@ import {
   parseDocumentName,
   type SessionInfo,
 } from "@tandem/protocol";
-import { type Authenticator, accessTo, type Identity } from "../../auth/identity.js";
+import { type Authenticator, accessTo, type Identity, presentUserOf } from "../../auth/identity.js";
 import { listedMetadataOf } from "../../documents/metadata.js";
 import { newDocumentName } from "../../documents/names.js";
 import { presentIn } from "../../documents/presence.js";
@@ -116,7 +116,7 @@ export function mountDocumentRoutes(app: OpenAPIHono<ApiEnv>, context: DocumentA
   app.openapi(sessionRoute, (c) => {
     const identity = c.get("identity");
     const session: SessionInfo = {
-      user: { id: identity.id, name: identity.name, color: identity.color },
+      user: presentUserOf(identity),
       devMode: context.authenticator.devMode,
       // A new document's name is random, so this asks about a name the API could pick.
       canCreate: DocumentKinds.filter((kind) => canCreate(identity, newDocumentName(kind))),

@@ -20,11 +20,21 @@ export interface ContentPosition {
 // Non-text content (an image, a mention, a hard break) stands for one character.
 const OBJECT_REPLACEMENT = "\uFFFC";
 
+// Blocks that hold text, by the editor's node names: an empty one can receive an insertion.
+const TEXT_BLOCKS: ReadonlySet<string> = new Set(["paragraph", "heading", "codeBlock"]);
+
+/** Where an insertion goes: a text and an index into it, or an empty text block (index 0). */
+export interface TextPoint {
+  readonly type: Y.XmlText | Y.XmlElement;
+  readonly index: number;
+}
+
 /**
  * The plain text of a rich-text `Y.XmlFragment` and a map between offsets in
  * that text and positions in the Yjs tree. Blocks are separated by `\n`, so
  * a quote taken from the editor (`textBetween(from, to, "\n")`) can be found
- * again here.
+ * again here. An empty block still has its own break, as in the editor's
+ * text, so that a point in it is not the start of the next block.
  *
  * It needs no editor and no schema, which keeps the comments core usable in
  * Node and in hosts that render content some other way. Built in one pass
@@ -34,12 +44,14 @@ export class TextIndex {
   readonly text: string;
   private readonly segments: readonly Segment[];
   private readonly bounds: ReadonlyMap<YType, { start: number; end: number }>;
+  private readonly emptyBlocks: ReadonlyArray<{ readonly element: Y.XmlElement; readonly start: number }>;
   private normalized: { text: string; offsets: number[] } | undefined;
 
   constructor(readonly fragment: Y.XmlFragment) {
     const parts: string[] = [];
     const segments: Segment[] = [];
     const bounds = new Map<YType, { start: number; end: number }>();
+    const emptyBlocks: Array<{ element: Y.XmlElement; start: number }> = [];
     let length = 0;
     let endsWithBreak = true;
     const append = (value: string) => {
@@ -64,11 +76,19 @@ export class TextIndex {
         if (!item.deleted && item.content instanceof Y.ContentType) visit(item.content.type);
       }
       bounds.set(type, { start, end: length });
+      if (type !== fragment && length === start) {
+        if (type instanceof Y.XmlElement && type.length === 0 && TEXT_BLOCKS.has(type.nodeName)) {
+          emptyBlocks.push({ element: type, start });
+        }
+        // Nothing was written after this block's break: the next block writes its own.
+        endsWithBreak = false;
+      }
     };
     visit(fragment);
     this.text = parts.join("");
     this.segments = segments;
     this.bounds = bounds;
+    this.emptyBlocks = emptyBlocks;
   }
 
   /**
@@ -123,6 +143,52 @@ export class TextIndex {
       }
     }
     return undefined;
+  }
+
+  /**
+   * The text position of a point between characters (where an insertion
+   * goes), inside the block that holds `offset`: a point at the start of a
+   * block belongs to that block, not to the end of the one before.
+   * An empty paragraph or heading is a point too. `undefined` where no text
+   * can go (outside the content, or in a block that holds no text).
+   */
+  pointAt(offset: number): TextPoint | undefined {
+    for (const segment of this.segments) {
+      if (offset >= segment.start && offset <= segment.start + segment.length) {
+        return { type: segment.type, index: offset - segment.start };
+      }
+    }
+    const empty = this.emptyBlocks.find((block) => block.start === offset);
+    return empty && { type: empty.element, index: 0 };
+  }
+
+  /**
+   * A relative position for the point at `offset` ({@link pointAt}) that
+   * sticks to the character before it (text typed at the point stays after
+   * it), or at the start of a block to the character after it; in an empty
+   * block, to the block.
+   */
+  relativePointAt(offset: number): Y.RelativePosition | undefined {
+    const point = this.pointAt(offset);
+    if (!point) return undefined;
+    // An empty block's position names the block itself; associated left, it resolves to its start.
+    if (point.type instanceof Y.XmlElement) return Y.createRelativePositionFromTypeIndex(point.type, 0, -1);
+    return Y.createRelativePositionFromTypeIndex(point.type, point.index, point.index > 0 ? -1 : 0);
+  }
+
+  /**
+   * The text of `range` split by block: for each text segment it touches,
+   * the segment's type and the range within it, in document order. Block
+   * breaks between them belong to no piece.
+   */
+  piecesOf(range: { from: number; to: number }): Array<{ type: Y.XmlText; from: number; to: number }> {
+    const pieces: Array<{ type: Y.XmlText; from: number; to: number }> = [];
+    for (const segment of this.segments) {
+      const from = Math.max(range.from, segment.start);
+      const to = Math.min(range.to, segment.start + segment.length);
+      if (from < to) pieces.push({ type: segment.type, from: from - segment.start, to: to - segment.start });
+    }
+    return pieces;
   }
 
   /** A relative position for `offset`, with the association of {@link positionAt}. */

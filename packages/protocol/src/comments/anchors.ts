@@ -1,9 +1,10 @@
-import type { AnchorPositions } from "@tandem/protocol";
 import * as Y from "yjs";
+import type { AnchorPositions } from "./model.js";
 import { collapseWhitespace, type TextIndex } from "./text-index.js";
 
 /**
- * Where a thread's text is now:
+ * Where a thread's text is now (a suggested insertion's anchor is a point,
+ * with an empty quote: it is attached while the text it sticks to is there):
  * - `attached`: its range is in the content (possibly found again by its quote);
  * - `collapsed`: its text was deleted; the thread shows as detached with its
  *   quote, and comes back when the text does (an undo);
@@ -66,6 +67,26 @@ export function anchorFor(
     quote,
     contextBefore: index.text.slice(Math.max(0, from - CONTEXT_LENGTH), from),
     contextAfter: index.text.slice(to, to + CONTEXT_LENGTH),
+  };
+}
+
+/**
+ * The anchor for a point of the content, where a suggested insertion goes:
+ * both positions stick to the character before it (or after it, at the start
+ * of a block), the quote is empty and the context is what surrounds the
+ * point. `undefined` where no text is.
+ */
+export function pointAnchorFor(
+  index: TextIndex,
+  offset: number,
+): (AnchorText & { positions: AnchorPositions }) | undefined {
+  const position = index.relativePointAt(offset);
+  if (!position) return undefined;
+  return {
+    positions: { start: position, end: position },
+    quote: "",
+    contextBefore: index.text.slice(Math.max(0, offset - CONTEXT_LENGTH), offset),
+    contextAfter: index.text.slice(offset, offset + CONTEXT_LENGTH),
   };
 }
 
@@ -143,11 +164,75 @@ function attached(index: TextIndex, range: TextRange, reanchored: boolean): Reso
   return { state: "attached", range, positions: { start, end }, reanchored };
 }
 
+// Whether the character a position sticks to was deleted. A range notices
+// that by collapsing; a point would just stay where the character was.
+function stuckToDeleted(index: TextIndex, position: Y.RelativePosition): boolean {
+  const doc = index.fragment.doc;
+  const id = position.item ?? position.type;
+  if (!doc || id === null) return false;
+  try {
+    return Y.getItem(doc.store, id).deleted;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Finds a point again by its context: where the end of the stored context
+ * before meets the start of the context after, nearest `near`.
+ */
+function findPoint(index: TextIndex, text: AnchorText, near: number | undefined): number | undefined {
+  const before = text.contextBefore.slice(-MIN_CONTEXT_TO_RESTORE * 2);
+  const after = text.contextAfter.slice(0, MIN_CONTEXT_TO_RESTORE * 2);
+  if (before.length + after.length < Math.min(MIN_CONTEXT_TO_RESTORE, index.text.length)) return undefined;
+  const needle = before + after;
+  if (needle === "") return undefined;
+  let best: number | undefined;
+  for (let at = index.text.indexOf(needle); at !== -1; at = index.text.indexOf(needle, at + 1)) {
+    const point = at + before.length;
+    if (best === undefined || (near !== undefined && Math.abs(point - near) < Math.abs(best - near))) best = point;
+  }
+  return best;
+}
+
+function attachedPoint(index: TextIndex, offset: number, reanchored: boolean): ResolvedAnchor | undefined {
+  const position = index.relativePointAt(offset);
+  if (!position) return undefined;
+  return {
+    state: "attached",
+    range: { from: offset, to: offset },
+    positions: { start: position, end: position },
+    reanchored,
+  };
+}
+
+function resolvePoint(index: TextIndex, stored: AnchorPositions | undefined, text: AnchorText): ResolvedAnchor {
+  const at = stored ? resolvePosition(index, stored.start) : ({ kind: "missing" } as const);
+  if (at.kind === "live" && stored && !stuckToDeleted(index, stored.start)) {
+    const live = attachedPoint(index, at.offset, false);
+    if (live) return live;
+  }
+  const where = at.kind === "live" ? at.offset : undefined;
+  const found = findPoint(index, text, where);
+  const restored = found === undefined ? undefined : attachedPoint(index, found, true);
+  if (restored) return restored;
+  return at.kind === "missing"
+    ? { state: "lost", range: undefined, positions: undefined, reanchored: false }
+    : {
+        state: "collapsed",
+        range: where === undefined ? undefined : { from: where, to: where },
+        positions: undefined,
+        reanchored: false,
+      };
+}
+
 /**
  * Resolves a thread's anchor against the current content. Deterministic:
  * every client with the same content and comments computes the same result.
+ * An empty quote marks a point anchor (see {@link pointAnchorFor}).
  */
 export function resolveAnchor(index: TextIndex, stored: AnchorPositions | undefined, text: AnchorText): ResolvedAnchor {
+  if (text.quote === "") return resolvePoint(index, stored, text);
   const start = stored ? resolvePosition(index, stored.start) : ({ kind: "missing" } as const);
   const end = stored ? resolvePosition(index, stored.end) : ({ kind: "missing" } as const);
   if (start.kind === "live" && end.kind === "live" && start.offset < end.offset) {

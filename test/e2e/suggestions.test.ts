@@ -1,0 +1,99 @@
+import { signToken } from "@tandem/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import { screenshot, waitTimeoutMs } from "./support/browser.js";
+import { useStage } from "./support/stage.js";
+import {
+  arriveWithToken,
+  createSpecByApi,
+  editorText,
+  paragraphAfter,
+  rewriteParagraph,
+  selectPhrase,
+  textWithoutCarets,
+  waitForSaved,
+} from "./support/tandem-page.js";
+
+const secret = "an-e2e-secret-that-is-long-enough-for-hs256";
+
+describe("suggestions on the standalone page", () => {
+  const stage = useStage({ authSecret: secret });
+  const tokens = { owner: "", commenter: "" };
+
+  beforeAll(async () => {
+    tokens.owner = await signToken(secret, { sub: "olga", name: "Olga", access: { "*": "owner" } });
+    tokens.commenter = await signToken(secret, { sub: "cora", name: "Cora", access: { "spec/*": "commenter" } });
+  });
+
+  it("a commenter suggests; the owner sees it inline and in the sidebar, discusses, accepts one and rejects another", async () => {
+    const document = await createSpecByApi(stage.server.url, "Suggestions", tokens.owner);
+    const olga = await arriveWithToken(stage, document, { label: "olga", token: tokens.owner, editable: true });
+    await rewriteParagraph(olga.page, "Summary", "Offline editing in two or three sentences.");
+    await waitForSaved(olga.page);
+
+    // The commenter types: always suggesting, never editing.
+    const cora = await arriveWithToken(stage, document, { label: "cora", token: tokens.commenter, editable: true });
+    expect(await cora.page.getByTestId("suggesting-note").textContent()).toBe("Suggesting");
+    const summary = (person: typeof cora) => paragraphAfter(person.page, "Summary");
+    await expect
+      .poll(() => textWithoutCarets(summary(cora)), { timeout: waitTimeoutMs })
+      .toBe("Offline editing in two or three sentences.");
+    await selectPhrase(summary(cora), "two or three");
+    await cora.page.keyboard.type("two");
+    await selectPhrase(summary(cora), "sentences.");
+    await cora.page.keyboard.press("ArrowRight");
+    await cora.page.keyboard.type(" Short ones.");
+    await waitForSaved(cora.page);
+
+    // The owner sees both inline, in Cora's colour, and as cards in the sidebar; the text itself is unchanged.
+    const inline = editorText(olga.page);
+    await expect
+      .poll(() => inline.getByTestId("suggestion-insert").allTextContents(), { timeout: waitTimeoutMs })
+      .toEqual(["two", " Short ones."]);
+    expect(await inline.getByTestId("suggestion-delete").allTextContents()).toEqual(["two or three"]);
+    expect(await textWithoutCarets(summary(olga))).toBe("Offline editing in two or three sentences.");
+    const cards = olga.page.getByTestId("comment-thread");
+    await expect
+      .poll(() => cards.getByTestId("suggestion-text").allTextContents(), { timeout: waitTimeoutMs })
+      .toEqual(["Replace “two or three” with “two”", "Add “ Short ones.”"]);
+    expect(await cards.getByTestId("suggestion-status").allTextContents()).toEqual(["Suggested", "Suggested"]);
+    await screenshot(olga.page, "suggestions-pending");
+
+    // They discuss the replacement in its thread.
+    const replaceCard = (person: typeof cora) =>
+      person.page.getByTestId("comment-thread").filter({ hasText: "Replace “two or three”" });
+    await replaceCard(olga).getByTestId("reply-input").fill("Why two?");
+    await replaceCard(olga).getByTestId("reply-input").press("Enter");
+    await expect
+      .poll(() => replaceCard(cora).getByTestId("comment-body").allTextContents(), { timeout: waitTimeoutMs })
+      .toEqual(["Why two?"]);
+    await replaceCard(cora).getByTestId("reply-input").fill("Shorter is easier to read.");
+    await replaceCard(cora).getByTestId("reply-input").press("Enter");
+    await expect
+      .poll(() => replaceCard(olga).getByTestId("comment-body").allTextContents(), { timeout: waitTimeoutMs })
+      .toEqual(["Why two?", "Shorter is easier to read."]);
+    // Cora may withdraw her own, but not decide.
+    expect(await replaceCard(cora).getByTestId("suggestion-withdraw").count()).toBe(1);
+    expect(await replaceCard(cora).getByTestId("suggestion-accept").count()).toBe(0);
+
+    // The owner accepts the replacement and rejects the addition; both see the same text.
+    await replaceCard(olga).getByTestId("suggestion-accept").click();
+    await olga.page
+      .getByTestId("comment-thread")
+      .filter({ hasText: "Add “ Short ones.”" })
+      .getByTestId("suggestion-reject")
+      .click();
+    const result = "Offline editing in two sentences.";
+    for (const person of [olga, cora]) {
+      await expect.poll(() => textWithoutCarets(summary(person)), { timeout: waitTimeoutMs }).toBe(result);
+      await expect
+        .poll(() => editorText(person.page).getByTestId("suggestion-insert").count(), { timeout: waitTimeoutMs })
+        .toBe(0);
+      await person.page.getByTestId("thread-filter-resolved").click();
+      await expect
+        .poll(() => person.page.getByTestId("suggestion-status").allTextContents(), { timeout: waitTimeoutMs })
+        .toEqual(["Accepted by Olga", "Rejected by Olga"]);
+    }
+    await waitForSaved(olga.page);
+    await screenshot(cora.page, "suggestions-decided");
+  });
+});

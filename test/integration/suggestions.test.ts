@@ -1,0 +1,243 @@
+import {
+  acceptSuggestion,
+  CloseCodes,
+  DocumentFields,
+  locateSuggestion,
+  type Proposal,
+  proposeSuggestion,
+  readSuggestion,
+  rejectSuggestion,
+  TextIndex,
+  ThreadFields,
+  threadsOf,
+  withdrawSuggestion,
+} from "@tandem/protocol";
+import { signToken } from "@tandem/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { dropSchema } from "../support/postgres.js";
+import { type Client, connect, type RunningServer, startServer, storedDoc, synced } from "../support/server-harness.js";
+import { waitFor } from "../support/wait.js";
+
+const secret = "a-test-secret-that-is-long-enough-for-hs256";
+const forbidden = CloseCodes.Forbidden.code;
+
+type Person = "cleo" | "olga" | "eddie";
+const roles = { cleo: "commenter", olga: "owner", eddie: "editor" } as const;
+
+function fragment(doc: Y.Doc): Y.XmlFragment {
+  return doc.getXmlFragment(DocumentFields.content);
+}
+
+function textOf(doc: Y.Doc): string {
+  return new TextIndex(fragment(doc)).text;
+}
+
+/** The XmlText of paragraph `index`, as the editor's binding stores it. */
+function paragraph(doc: Y.Doc, index: number): Y.XmlText {
+  return (fragment(doc).get(index) as Y.XmlElement).get(0) as Y.XmlText;
+}
+
+function statusIn(doc: Y.Doc, id: string) {
+  const map = threadsOf(doc).get(id);
+  return map ? readSuggestion(map)?.status : undefined;
+}
+
+describe("suggestions over real providers", () => {
+  let server: RunningServer;
+  const tokens = new Map<Person, string>();
+  const clients: Client[] = [];
+  let counter = 0;
+
+  const open = (name: string, person: Person) => {
+    const client = connect(server.wsUrl, name, { token: tokens.get(person) });
+    // Like the client kit, obey the close-code table: 4403 says reconnecting would fail the same way.
+    client.socket.on("close", ({ event }: { event: { code: number } }) => {
+      if (event.code === forbidden) client.socket.disconnect();
+    });
+    clients.push(client);
+    return client;
+  };
+
+  /** A person's view of a document: its content and its comments, both synced. */
+  const join = async (name: string, person: Person) => {
+    const content = open(name, person);
+    const comments = open(`${name}#comments`, person);
+    await Promise.all([synced(content), synced(comments)]);
+    return { content, comments };
+  };
+
+  /** A fresh document whose owner wrote `lines` as paragraphs. */
+  const documentWith = async (lines: string[]) => {
+    const name = `spec/suggest-${++counter}`;
+    const owner = await join(name, "olga");
+    const blocks = lines.map((line) => {
+      const block = new Y.XmlElement("paragraph");
+      block.insert(0, [new Y.XmlText(line)]);
+      return block;
+    });
+    fragment(owner.content.doc).insert(0, blocks);
+    await owner.content.acknowledged();
+    return { name, owner };
+  };
+
+  const propose = (view: { content: Client; comments: Client }, quote: string, proposal: Proposal, at?: number) => {
+    const id = `s${++counter}`;
+    const found = new TextIndex(fragment(view.content.doc)).find(quote)[0];
+    const range = at === undefined ? found : { from: at, to: at };
+    if (!range) throw new Error(`no "${quote}"`);
+    const outcome = proposeSuggestion(view.comments.doc, fragment(view.content.doc), {
+      id,
+      author: "cleo",
+      createdAt: Date.now(),
+      range,
+      proposal,
+    });
+    if (!outcome.ok) throw new Error(outcome.reason);
+    return id;
+  };
+
+  beforeAll(async () => {
+    server = await startServer({ authSecret: secret });
+    for (const person of Object.keys(roles) as Person[]) {
+      const access = { "spec/*": roles[person] };
+      tokens.set(person, await signToken(secret, { sub: person, name: person, access }));
+    }
+  });
+  afterAll(async () => {
+    for (const client of clients) client.destroy();
+    await server.close();
+    await dropSchema(server.schema);
+  });
+
+  it("refuses a commenter's direct edit and stores their suggestion; accepting makes exactly that change, rejecting none", async () => {
+    const { name, owner } = await documentWith(["The quick brown fox.", "It jumps."]);
+    const cleo = await join(name, "cleo");
+
+    // A modified client writes straight into the content: refused, not stored, not seen by others.
+    const sneaky = open(name, "cleo");
+    await synced(sneaky);
+    paragraph(sneaky.doc, 0).insert(0, "Sneaky: ");
+    await waitFor(() => sneaky.refusedWrites() === 1, "the server refuses the commenter's content write");
+
+    const replace = propose(cleo, "quick", { kind: "replace", text: "slow" });
+    const remove = propose(cleo, "It ", { kind: "delete" });
+    const bold = propose(cleo, "brown", { kind: "format", mark: "bold", attributes: null, add: true });
+    const insert = propose(cleo, "", { kind: "insert", text: " Twice" }, textOf(cleo.content.doc).length);
+    await cleo.comments.acknowledged();
+    expect(cleo.comments.refusedWrites()).toBe(0);
+    const stored = await storedDoc(server.schema, `${name}#comments`);
+    expect([replace, remove, bold, insert].map((id) => statusIn(stored, id))).toEqual([
+      "pending",
+      "pending",
+      "pending",
+      "pending",
+    ]);
+    expect(textOf(await storedDoc(server.schema, name))).toBe("The quick brown fox.\nIt jumps.");
+
+    await waitFor(() => threadsOf(owner.comments.doc).has(insert), "the owner receives the suggestions");
+    const olga = { id: "olga", at: Date.now() };
+    for (const id of [replace, bold, insert]) {
+      expect(acceptSuggestion(owner.comments.doc, fragment(owner.content.doc), id, olga)).toEqual({
+        ok: true,
+        threadId: id,
+      });
+    }
+    expect(rejectSuggestion(owner.comments.doc, remove, olga).ok).toBe(true);
+    await Promise.all([owner.content.acknowledged(), owner.comments.acknowledged()]);
+
+    const expected = "The slow brown fox.\nIt jumps. Twice";
+    expect(textOf(await storedDoc(server.schema, name))).toBe(expected);
+    await waitFor(() => textOf(cleo.content.doc) === expected, "the commenter sees the accepted changes");
+    expect(paragraph(cleo.content.doc, 0).toDelta()).toEqual([
+      { insert: "The slow " },
+      { insert: "brown", attributes: { bold: {} } },
+      { insert: " fox." },
+    ]);
+    const decided = await storedDoc(server.schema, `${name}#comments`);
+    expect([replace, remove, bold, insert].map((id) => statusIn(decided, id))).toEqual([
+      "accepted",
+      "rejected",
+      "accepted",
+      "accepted",
+    ]);
+    expect(threadsOf(decided).get(replace)?.get(ThreadFields.createdBy)).toBe("cleo");
+    expect(threadsOf(decided).get(replace)?.get(ThreadFields.decidedBy)).toBe("olga");
+    expect([owner.content.closeCodes, owner.comments.closeCodes, cleo.comments.closeCodes]).toEqual([[], [], []]);
+  });
+
+  it("closes a modified client that decides without the right, or under someone else's name", async () => {
+    const { name, owner } = await documentWith(["Some text to change."]);
+    const cleo = await join(name, "cleo");
+    const first = propose(cleo, "Some", { kind: "delete" });
+    const second = propose(cleo, "text", { kind: "delete" });
+    await cleo.comments.acknowledged();
+
+    // The commenter marks their own suggestion accepted: refused, 4403.
+    const map = threadsOf(cleo.comments.doc).get(first) as Y.Map<unknown>;
+    cleo.comments.doc.transact(() => {
+      map.set(ThreadFields.status, "accepted");
+      map.set(ThreadFields.decidedBy, "cleo");
+      map.set(ThreadFields.decidedAt, Date.now());
+    });
+    await waitFor(() => cleo.comments.closeCodes.includes(forbidden), "4403 for a commenter's acceptance");
+
+    // An editor withdraws the commenter's suggestion as if they were its author: refused, 4403.
+    const eddie = await join(name, "eddie");
+    await waitFor(() => threadsOf(eddie.comments.doc).has(second), "the editor receives the suggestion");
+    expect(withdrawSuggestion(eddie.comments.doc, second, { id: "cleo", at: Date.now() }).ok).toBe(true);
+    await waitFor(() => eddie.comments.closeCodes.includes(forbidden), "4403 for a forged withdrawal");
+
+    // The commenter withdraws their own; the owner's view and the store agree, and the text never changed.
+    const honest = await join(name, "cleo");
+    expect(withdrawSuggestion(honest.comments.doc, second, { id: "cleo", at: Date.now() }).ok).toBe(true);
+    await honest.comments.acknowledged();
+    const stored = await storedDoc(server.schema, `${name}#comments`);
+    expect([statusIn(stored, first), statusIn(stored, second)]).toEqual(["pending", "withdrawn"]);
+    await waitFor(() => statusIn(owner.comments.doc, second) === "withdrawn", "the owner sees the withdrawal");
+    expect(textOf(await storedDoc(server.schema, name))).toBe("Some text to change.");
+  });
+
+  it("keeps a suggestion anchored through concurrent edits around it, and detaches it when its text is deleted", async () => {
+    const { name, owner } = await documentWith(["alpha beta gamma delta"]);
+    const cleo = await join(name, "cleo");
+    const eddie = await join(name, "eddie");
+    const kept = propose(cleo, "beta", { kind: "replace", text: "BETA" });
+    const doomed = propose(cleo, "gamma", { kind: "delete" });
+    await cleo.comments.acknowledged();
+
+    // Two writers type on both sides of the suggestion at once.
+    paragraph(owner.content.doc, 0).insert(0, "zero ");
+    paragraph(eddie.content.doc, 0).insert(5, " and");
+    paragraph(eddie.content.doc, 0).insert(26, " epsilon");
+    await Promise.all([owner.content.acknowledged(), eddie.content.acknowledged()]);
+    const edited = "zero alpha and beta gamma delta epsilon";
+    for (const view of [owner, eddie, cleo]) {
+      await waitFor(() => textOf(view.content.doc) === edited, "every client converges");
+    }
+    for (const view of [owner, eddie, cleo]) {
+      await waitFor(() => threadsOf(view.comments.doc).has(doomed), "every client has the suggestions");
+      const located = locateSuggestion(view.comments.doc, fragment(view.content.doc), kept);
+      expect(located.ok && edited.slice(located.range.from, located.range.to)).toBe("beta");
+    }
+
+    // The editor deletes the text of the other suggestion: it detaches everywhere.
+    paragraph(eddie.content.doc, 0).delete(20, 6);
+    await eddie.content.acknowledged();
+    for (const view of [owner, cleo]) {
+      await waitFor(() => textOf(view.content.doc) === "zero alpha and beta delta epsilon", "the deletion arrives");
+      expect(locateSuggestion(view.comments.doc, fragment(view.content.doc), doomed)).toMatchObject({
+        ok: false,
+        code: "detached",
+      });
+    }
+    expect(acceptSuggestion(owner.comments.doc, fragment(owner.content.doc), doomed, { id: "olga", at: 1 }).ok).toBe(
+      false,
+    );
+    expect(acceptSuggestion(owner.comments.doc, fragment(owner.content.doc), kept, { id: "olga", at: 1 }).ok).toBe(
+      true,
+    );
+    await owner.content.acknowledged();
+    expect(textOf(await storedDoc(server.schema, name))).toBe("zero alpha and BETA delta epsilon");
+  });
+});
