@@ -1,9 +1,11 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import type { Extension } from "@hocuspocus/server";
 import type { TandemStore } from "@tandem/persistence";
 import { z } from "zod";
 import { TandemServerError } from "./errors.js";
+import type { HostRoutes } from "./http/app.js";
 import type { Logger } from "./logger.js";
 
 const MiB = 1024 * 1024;
@@ -73,6 +75,17 @@ export type TandemServerConfig = z.input<typeof configSchema> & {
   readonly store?: TandemStore;
   /** A pino logger to use instead of a new one at `logLevel` on stdout. */
   readonly logger?: Logger;
+  /**
+   * The host's own Hocuspocus extensions, after Tandem's: at the same
+   * priority they run after authentication, so `context.identity` is the
+   * connection's verified identity.
+   */
+  readonly extensions?: readonly Extension[];
+  /**
+   * Mounts the host's own HTTP routes on the server's app, after Tandem's
+   * and before the page's files (see {@link HostRoutes}).
+   */
+  readonly routes?: HostRoutes;
 };
 /** Settings after validation and defaults. */
 export type ResolvedConfig = z.output<typeof configSchema>;
@@ -148,8 +161,19 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Res
   return resolveConfig(config as TandemServerConfig);
 }
 
-/** The directory served at `/`: the configured one, else the built standalone page, else none. */
-export function defaultStaticDir(): string | undefined {
-  const built = resolve(join(import.meta.dirname, "..", "..", "..", "examples", "web", "dist"));
-  return existsSync(join(built, "index.html")) ? built : undefined;
+/**
+ * The directory served at `/` when none is configured: the built standalone
+ * page when the package sits in the Tandem repository it comes from
+ * (`packages/server` beside `examples/web`), else none (a small page says the
+ * server is up). A host that installed the package gets no page of ours.
+ *
+ * @param packageRoot the server package's directory (for tests).
+ */
+export function defaultStaticDir(packageRoot = join(import.meta.dirname, "..")): string | undefined {
+  const repository = resolve(packageRoot, "..", "..");
+  const page = join(repository, "examples", "web", "dist");
+  const inRepository =
+    existsSync(join(repository, "pnpm-workspace.yaml")) &&
+    existsSync(join(repository, "packages", "server", "package.json"));
+  return inRepository && existsSync(join(page, "index.html")) ? page : undefined;
 }

@@ -22,6 +22,7 @@ import { historyExtension } from "./history/extension.js";
 import { DocumentHistory } from "./history/service.js";
 import { createHttpApp, type TandemApp } from "./http/app.js";
 import { requestListener } from "./http/listener.js";
+import { shutDown } from "./lifecycle/shutdown.js";
 import { LiveDocuments } from "./live-documents.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
@@ -57,21 +58,6 @@ export interface TandemServer {
   readonly hocuspocus: Hocuspocus | undefined;
   /** The HTTP app, once listening: its routes, or `app.request()` to call it without a socket. */
   readonly app: TandemApp | undefined;
-}
-
-/** Resolves true when `work` settles (either way) within `ms`, false when the time runs out first. */
-const settled = () => true;
-
-async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([work.then(settled, settled), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function urlOf(host: string, port: number): string {
@@ -183,6 +169,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       broadcastWindow(),
       unloads.extension,
       hooks.extension,
+      ...(config.extensions ?? []),
     ];
     let instance: Hocuspocus | undefined;
     try {
@@ -210,6 +197,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         logger,
         metricsToken: settings.metricsToken,
         staticDir: settings.staticDir ?? defaultStaticDir(),
+        hostRoutes: config.routes,
       });
       httpServer.on("request", requestListener(app, logger));
       httpServer.on("upgrade", (request, socket, head) => collab.handleUpgrade(request, socket, head));
@@ -243,45 +231,16 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
 
   async function shutdown(): Promise<void> {
     await listening?.catch(() => {});
-    const instance = hocuspocus;
-    if (httpServer.listening) httpServer.close();
-    httpServer.closeIdleConnections();
-    if (instance) {
-      // Taken before the sockets close: closing removes connections from their documents.
-      const inFlight = [...instance.documents.values()].flatMap((document) =>
-        document.getConnections().map((connection) => connection.waitForPendingMessages()),
-      );
-      for (const session of sessions) session.close("ShuttingDown");
-      const drained = await settlesWithin(
-        Promise.all(inFlight).then(() => unloads.whenUnloaded(instance)),
-        settings.shutdownTimeoutMs,
-      );
-      if (!drained)
-        logger.warn({ documents: instance.getDocumentsCount() }, "shutdown: documents still loaded at the deadline");
-      // Redis and any other extension let go of their connections.
-      const destroyed = instance.hooks("onDestroy", { instance }).catch((error: unknown) => {
-        logger.error({ err: error }, "extension shutdown failed");
-      });
-      await settlesWithin(destroyed, settings.shutdownTimeoutMs);
-    }
-    httpServer.closeAllConnections();
-    // Pending announcements are queued and attempts under way recorded while the store is open.
-    if (webhooks) await settlesWithin(webhooks.close(), settings.shutdownTimeoutMs);
-    if (store && config.store === undefined) {
-      let failure: unknown;
-      const flushed = await settlesWithin(
-        store.close().catch((error: unknown) => {
-          failure = error;
-        }),
-        settings.shutdownTimeoutMs,
-      );
-      if (!flushed || failure !== undefined) {
-        const reason = flushed ? String(failure) : `not done within ${settings.shutdownTimeoutMs} ms`;
-        logger.error({ err: failure }, "shutdown: pending edits could not be flushed");
-        throw new TandemServerError("shutdown-failed", `could not flush pending edits: ${reason}`, { cause: failure });
-      }
-    }
-    logger.info("closed");
+    await shutDown({
+      httpServer,
+      hocuspocus,
+      sessions,
+      unloads,
+      webhooks,
+      ownedStore: config.store === undefined ? store : undefined,
+      timeoutMs: settings.shutdownTimeoutMs,
+      logger,
+    });
   }
 
   return {

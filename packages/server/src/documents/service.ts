@@ -8,6 +8,7 @@ import {
   PersistenceError,
 } from "@tandem/persistence";
 import {
+  commentsDocumentName,
   DocumentFields,
   type DocumentKind,
   DocumentKinds,
@@ -28,6 +29,7 @@ import { listedMetadataOf } from "./metadata.js";
 import { newDocumentName } from "./names.js";
 import { newDocumentUpdate } from "./new-document.js";
 import { presentIn } from "./presence.js";
+import { type ThreadView, threadViews } from "./threads.js";
 
 /** How `list` narrows and orders. */
 export interface DocumentQuery {
@@ -159,6 +161,21 @@ export class DocumentService {
     try {
       if (!(await this.store.load(name, doc)).found) throw notFound(name);
       return readDocumentContent(doc);
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  /** The comment threads of a document, with their state (none when nobody has commented). */
+  async readThreads(name: string): Promise<ThreadView[]> {
+    if ((await this.store.stat(name)) === null) throw notFound(name);
+    const commentsName = commentsDocumentName(name);
+    const live = this.hocuspocus.documents.get(commentsName);
+    if (live) return threadViews(live);
+    const doc = new Y.Doc();
+    try {
+      await this.store.load(commentsName, doc);
+      return threadViews(doc);
     } finally {
       doc.destroy();
     }

@@ -1,6 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { TandemStore } from "@tandem/persistence";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { compress } from "hono/compress";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
@@ -13,6 +13,7 @@ import type { Metrics } from "../metrics.js";
 import type { DocumentProposals } from "../proposals/service.js";
 import { mountWebhookRoutes, WEBHOOKS_PATH, type WebhookApi } from "../webhooks/routes.js";
 import { AUDIT_PATH, mountAuditRoutes } from "./api/audit.js";
+import { mountContentRoutes } from "./api/content.js";
 import { DOCUMENTS_PATH, routingPath } from "./api/document-path.js";
 import { mountDocumentRoutes } from "./api/documents.js";
 import { mountHistoryRoutes } from "./api/history.js";
@@ -26,6 +27,32 @@ import { staticFiles } from "./static-files.js";
 
 /** The HTTP app: Hono with OpenAPI routes. Hosts add routes to it (see `TandemServerConfig.routes`). */
 export type TandemApp = OpenAPIHono<ApiEnv>;
+
+/** What a host's routes get besides the app. */
+export interface HostRouteTools {
+  /**
+   * Middleware that authenticates `Authorization: Bearer <token>` as the API
+   * does (a JSON 401 otherwise) and leaves the caller in `c.get("identity")`;
+   * `accessTo(identity, documentName)` then says their role on a document.
+   */
+  readonly authenticated: MiddlewareHandler<ApiEnv>;
+}
+
+/**
+ * Mounts a host's routes on the server's app. Routes declared with
+ * `app.openapi(createRoute(…), handler)` appear in `/api/openapi.json`;
+ * plain Hono routes (`app.get(…)`) work too. Under `/api/`, only Tandem's
+ * own paths are authenticated for you: use `tools.authenticated`.
+ *
+ * @example
+ * ```ts
+ * const routes: HostRoutes = (app, { authenticated }) => {
+ *   app.get("/api/host/whoami", authenticated, (c) => c.json({ name: c.get("identity").name }));
+ * };
+ * createTandemServer({ routes });
+ * ```
+ */
+export type HostRoutes = (app: TandemApp, tools: HostRouteTools) => void;
 
 /** What the HTTP layer needs from the server. */
 export interface HttpAppContext {
@@ -43,7 +70,7 @@ export interface HttpAppContext {
   /** Webhook subscriptions and their deliveries. */
   readonly webhooks: WebhookApi;
   /** Mounts a host's own routes, after Tandem's and before the page's files. */
-  readonly hostRoutes?: ((app: TandemApp) => void) | undefined;
+  readonly hostRoutes?: HostRoutes | undefined;
 }
 
 // What a browser may load and run on the pages this server serves: only its own files (no inline scripts,
@@ -110,12 +137,13 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
 
   mountReference(app);
   mountDocumentRoutes(app, context);
+  mountContentRoutes(app, context.documents);
   mountHistoryRoutes(app, context.history, context.audit);
   mountProposalRoutes(app, context.proposals);
   mountWebhookRoutes(app, context.webhooks);
   mountAuditRoutes(app, { log: context.store.audit });
   mountCoreRoutes(app, context);
-  context.hostRoutes?.(app);
+  context.hostRoutes?.(app, { authenticated: requireToken });
 
   const methodNotAllowed = (c: Context) =>
     failureResponse({ code: "method-not-allowed", message: `${c.req.method} ${c.req.path.slice(0, 200)}` });

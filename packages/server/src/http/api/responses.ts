@@ -87,6 +87,38 @@ const contentText = z.custom<ContentText>().openapi("ContentText", {
   description: "A run of text (`type: text`, `text`, `marks`); in diffs and authorship, with who wrote it.",
 });
 
+const commentView = z
+  .object({
+    id: z.string(),
+    author: person,
+    createdAt: z.string(),
+    editedAt: z.string().nullable(),
+    body: z.string().openapi({ description: "Empty for a deleted comment." }),
+    deleted: z.boolean(),
+    mentions: list(z.string()),
+    reactions: z.record(z.string(), list(z.string())).openapi({ description: "Emoji to who reacted with it." }),
+  })
+  .openapi("Comment");
+
+export const threadView = z
+  .object({
+    id: z.string(),
+    state: z.enum(["open", "resolved"]),
+    quote: z.string(),
+    createdBy: person,
+    createdAt: z.string(),
+    resolvedBy: person.nullable(),
+    resolvedAt: z.string().nullable(),
+    comments: list(commentView),
+  })
+  .openapi("Thread");
+
+export const threadList = z.object({ threads: list(threadView) }).openapi("Threads");
+
+export const documentExport = z
+  .object({ title: z.string(), content: contentNode, comments: list(threadView).optional() })
+  .openapi("DocumentExport");
+
 export const versionContent = z
   .object({ version: versionSummary.nullable(), title: z.string(), content: contentNode })
   .openapi("VersionContent");

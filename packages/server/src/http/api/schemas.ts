@@ -70,6 +70,25 @@ export const updateBody = z
   .refine((body) => Object.keys(body).length > 0, "say what to change: title, status or owner")
   .openapi("UpdateDocument");
 
+/** Query of `GET /api/documents/{name}/content`. */
+export const exportQuery = z.object({
+  format: z
+    .enum(["json", "markdown", "html"])
+    .default("json")
+    .openapi({ description: "ProseMirror JSON, Markdown or HTML." }),
+  comments: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((value) => value === "true")
+    .openapi({ description: "With the comment threads (JSON: `comments`; Markdown and HTML: a Comments section)." }),
+});
+
+/** Query of `POST /api/documents/import`: the new document's kind, and a title when the Markdown has no `# Title`. */
+export const importQuery = z.object({
+  kind: z.enum(DocumentKinds),
+  title: oneLine(MAX_TITLE_LENGTH).optional().openapi({ description: "Overrides a leading `# Title` of the file." }),
+});
+
 /** Body of `POST /api/documents/{name}/duplicate`: the copy's title, by default the original's. */
 export const duplicateBody = z.strictObject({ title: oneLine(MAX_TITLE_LENGTH).optional() }).openapi("Duplicate");
 
