@@ -1,7 +1,7 @@
 // @tandem/client: React components and headless building blocks for Tandem.
 // Import the styles once: `import "@tandem/client/styles.css";`
 // The headless part is its own hand-picked list (./headless.ts, also the @tandem/client/headless entry),
-// re-exported whole; this entry adds the React components on top.
+// re-exported name by name; this entry adds the React components on top.
 
 export { isSafeLinkHref, SAFE_LINK_PROTOCOLS } from "@tandem/content";
 export type { CommentsSidebarProps } from "./comments/CommentsSidebar.js";
@@ -16,9 +16,54 @@ export { CollaborativeEditor } from "./editor/CollaborativeEditor.js";
 export type { TandemExtensionsOptions } from "./editor/extensions.js";
 export { tandemExtensions } from "./editor/extensions.js";
 export { hrefFromInput } from "./editor/links.js";
+export type { SuggestingModeOptions } from "./editor/suggesting.js";
+export { SuggestingMode } from "./editor/suggesting.js";
 export type { ToolbarProps } from "./editor/Toolbar.js";
 export { Toolbar } from "./editor/Toolbar.js";
-export * from "./headless.js";
+export type {
+  Access,
+  AnchorState,
+  AnchorText,
+  Comment,
+  CommentsSnapshot,
+  CommentsStore,
+  CommentsStoreOptions,
+  ConnectionPhase,
+  ConnectionState,
+  DocumentLease,
+  DocumentState,
+  DocumentUi,
+  NewSuggestionInput,
+  NewThreadInput,
+  Observable,
+  Peer,
+  PresenceOptions,
+  PresenceSnapshot,
+  Proposal,
+  Reaction,
+  ResolvedAnchor,
+  Suggestion,
+  SuggestionStatus,
+  SyncState,
+  TandemClientErrorCode,
+  TandemConnectionOptions,
+  TandemUser,
+  TandemUserInput,
+  TextRange,
+  Thread,
+} from "./headless.js";
+export {
+  createCommentsStore,
+  DEFAULT_IDLE_AFTER_MS,
+  isTandemClientError,
+  PresenceTracker,
+  resolveUser,
+  TandemClientError,
+  TandemConnection,
+  TandemDocument,
+  TextIndex,
+  userFromToken,
+} from "./headless.js";
 export type { AuthorsById } from "./history/ContentView.js";
 export { ContentView } from "./history/ContentView.js";
 export { HistoryClient } from "./history/client.js";

@@ -15,6 +15,7 @@ export type {
   Attribution,
   AuthorProfile,
   CompactionResult,
+  CreatedVersion,
   CreateVersionOptions,
   DocumentInfo,
   DocumentMetadata,
@@ -31,3 +32,15 @@ export type {
 export { VersionKinds } from "./store.js";
 export type { DecodedUpdate } from "./validate-update.js";
 export { validateUpdate } from "./validate-update.js";
+export type {
+  AttemptOutcome,
+  ClaimedDelivery,
+  DeliveryAttempt,
+  DeliveryInfo,
+  DeliveryStatus,
+  NewWebhookSubscription,
+  OutgoingEvent,
+  WebhookStore,
+  WebhookSubscription,
+} from "./webhooks/store.js";
+export { DEFAULT_TENANT } from "./webhooks/store.js";

@@ -18,6 +18,7 @@ import type {
   Attribution,
   AuthorProfile,
   CompactionResult,
+  CreatedVersion,
   CreateVersionOptions,
   DocumentInfo,
   DocumentMetadata,
@@ -30,6 +31,8 @@ import type {
 } from "./store.js";
 import { validateUpdate } from "./validate-update.js";
 import { checkAppendOptions, checkAuthorProfile, checkName, checkVersionOptions, metadataJson } from "./validation.js";
+import { SqlWebhookStore } from "./webhooks/sql-store.js";
+import type { WebhookStore } from "./webhooks/store.js";
 
 interface InfoRow {
   name: string;
@@ -144,10 +147,11 @@ function storedBytes({ snapshot, rows }: StoredDocument): number {
 
 /**
  * The one {@link DocumentStore} implementation, over any {@link SqlClient}:
- * Postgres and PGlite share every statement. Its audit log shares the client
- * and the lifecycle.
+ * Postgres and PGlite share every statement. Its webhook store and audit log
+ * share the client and the lifecycle.
  */
 export class SqlDocumentStore implements TandemStore {
+  readonly webhooks: WebhookStore;
   readonly audit: AuditLog;
   private readonly options: ResolvedStoreOptions;
   private readonly groupCommit: GroupCommit;
@@ -166,6 +170,7 @@ export class SqlDocumentStore implements TandemStore {
   ) {
     this.options = resolveStoreOptions(options);
     this.audit = new SqlAuditLog(sql, (doing, work) => this.call(doing, work));
+    this.webhooks = new SqlWebhookStore(sql, (doing, work) => this.call(doing, work));
     this.commitConnection = sql.holdConnection?.();
     const commitSql = this.commitConnection ?? sql;
     this.groupCommit = new GroupCommit({
@@ -276,7 +281,7 @@ export class SqlDocumentStore implements TandemStore {
     });
   }
 
-  createVersion(name: string, options: CreateVersionOptions = {}): Promise<VersionInfo> {
+  createVersion(name: string, options: CreateVersionOptions = {}): Promise<CreatedVersion> {
     return this.call("createVersion", async () => {
       checkName(name);
       checkVersionOptions(options);
@@ -293,7 +298,7 @@ export class SqlDocumentStore implements TandemStore {
       });
       this.reportUnapplied(name, unapplied);
       const unchanged = changes?.inserted.length === 0 && changes.deleted.length === 0;
-      if (options.skipIfUnchanged && previous && unchanged) return toVersion(previous);
+      if (options.skipIfUnchanged && previous && unchanged) return { ...toVersion(previous), created: false };
       const folded = await readAuthorship(this.sql, name);
       const authors = new Set([
         ...authorsTouching(changes?.inserted ?? [], [...folded.insertions, ...(attribution?.insertions ?? [])]),
@@ -307,7 +312,7 @@ export class SqlDocumentStore implements TandemStore {
         [name, kind, options.label ?? null, options.createdBy ?? null, [...authors].sort(), state],
       );
       if (row === undefined) throw new PersistenceError("not-found", `document ${name} was deleted meanwhile`);
-      return toVersion(row);
+      return { ...toVersion(row), created: true };
     });
   }
 

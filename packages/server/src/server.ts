@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Extension, Hocuspocus } from "@hocuspocus/server";
-import type { TandemStore } from "@tandem/persistence";
+import type { DocumentStore } from "@tandem/persistence";
 import { auditRecorder, clientAddress } from "./audit/recorder.js";
 import { createAuthenticator } from "./auth/identity.js";
 import { defaultStaticDir, resolveConfig, type TandemServerConfig } from "./config.js";
@@ -25,10 +25,13 @@ import { requestListener } from "./http/listener.js";
 import { LiveDocuments } from "./live-documents.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
+import { DocumentProposals } from "./proposals/service.js";
 import { createCollabEndpoint } from "./protocol/collab-endpoint.js";
+import { FRAGMENT_BYTES, FRAGMENT_BYTES_PER_TURN, FragmentPump } from "./protocol/fragment-pump.js";
 import { SocketSession } from "./protocol/socket-session.js";
 import { UnauthenticatedBytes } from "./protocol/unauthenticated-bytes.js";
 import { openStore } from "./storage.js";
+import { createWebhooks, type Webhooks } from "./webhooks/webhooks.js";
 
 /** A running (or ready to run) Tandem server. */
 export interface TandemServer {
@@ -99,12 +102,15 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   let hocuspocus: Hocuspocus | undefined;
   let app: TandemApp | undefined;
   const unauthenticated = new UnauthenticatedBytes(settings.maxUnauthenticatedBytes);
+  // One for every socket: large messages leave in fragments, a bounded number of bytes per turn.
+  const fragments = new FragmentPump(FRAGMENT_BYTES, FRAGMENT_BYTES_PER_TURN);
   const metrics = createMetrics(
     () => hocuspocus?.getDocumentsCount() ?? 0,
     () => unauthenticated.bytes,
   );
-  let store: TandemStore | undefined;
+  let store: DocumentStore | undefined;
   let durable: DurableLog | undefined;
+  let webhooks: Webhooks | undefined;
   let listening: Promise<{ url: string; port: number; storage: string }> | undefined;
   let closing: Promise<void> | undefined;
 
@@ -134,6 +140,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         authTimeoutMs: settings.authTimeoutMs,
         unauthenticated,
         maxBufferedBytes: settings.maxBufferedBytes,
+        fragments,
         onClosed: (ended) => sessions.delete(ended),
         acknowledge: (from, address, send) => durable?.acknowledge(from, address, send),
       });
@@ -145,15 +152,25 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   async function start(): Promise<{ url: string; port: number; storage: string }> {
     if (closing !== undefined) throw new TandemServerError("closed", "the server was closed");
     const ownsStore = config.store === undefined;
-    const opened = config.store ?? (await openStore(settings, metrics, logger));
+    const owned = ownsStore ? await openStore(settings, metrics, logger) : undefined;
+    const opened = config.store ?? (owned as DocumentStore);
     store = opened;
+    const webhookStore = config.webhookStore ?? owned?.webhooks;
+    const hooks = webhookStore && createWebhooks(webhookStore, settings, logger, metrics);
+    webhooks = hooks;
+    // History makes versions through it, so that each new one is announced.
+    const versioned = hooks?.announcingVersions(opened) ?? opened;
     let relay: CommittedRelay | undefined;
-    const audit = auditRecorder(opened.audit, metrics, logger);
+    const auditLog = config.auditLog ?? owned?.audit;
+    const audit = auditRecorder(auditLog, metrics, logger);
     durable = durableLog({
       store: opened,
       metrics,
       logger,
-      onCommitted: (documentName, update) => relay?.publishCommitted(documentName, update),
+      onCommitted: (documentName, update, author) => {
+        relay?.publishCommitted(documentName, update);
+        hooks?.committed(documentName, update, author);
+      },
     });
     const deletions = new Deletions(opened, unloads);
     const extensions: Extension[] = [
@@ -164,10 +181,11 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       nestingGuard(metrics),
       durable.extension,
       metadataMirror(opened, metrics, logger),
-      historyExtension(opened, settings, metrics, logger),
+      historyExtension(versioned, settings, metrics, logger),
       syncAnswers(metrics),
       broadcastWindow(),
       unloads.extension,
+      ...(hooks ? [hooks.extension] : []),
     ];
     let instance: Hocuspocus | undefined;
     try {
@@ -187,8 +205,11 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         store: opened,
         documents: new DocumentService(opened, instance, durable, deletions),
         authenticator,
-        history: new DocumentHistory(opened, instance, durable),
+        history: new DocumentHistory(versioned, instance, durable),
+        proposals: new DocumentProposals(opened, instance, durable),
+        ...(hooks ? { webhooks: hooks.api } : {}),
         audit,
+        ...(auditLog ? { auditLog } : {}),
         metrics,
         logger,
         metricsToken: settings.metricsToken,
@@ -204,6 +225,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         });
       });
       httpServer.on("error", (error) => logger.error({ err: error }, "HTTP server error"));
+      hooks?.start();
     } catch (error) {
       hocuspocus = undefined;
       await instance?.hooks("onDestroy", { instance }).catch(() => {});
@@ -247,6 +269,8 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       await settlesWithin(destroyed, settings.shutdownTimeoutMs);
     }
     httpServer.closeAllConnections();
+    // Pending announcements are queued and attempts under way recorded while the store is open.
+    if (webhooks) await settlesWithin(webhooks.close(), settings.shutdownTimeoutMs);
     if (store && config.store === undefined) {
       let failure: unknown;
       const flushed = await settlesWithin(

@@ -1,5 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { TandemStore } from "@tandem/persistence";
+import type { AuditLog, DocumentStore } from "@tandem/persistence";
 import type { Context } from "hono";
 import { compress } from "hono/compress";
 import { HTTPException } from "hono/http-exception";
@@ -10,10 +10,13 @@ import type { DocumentService } from "../documents/service.js";
 import type { DocumentHistory } from "../history/service.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
+import type { DocumentProposals } from "../proposals/service.js";
+import { mountWebhookRoutes, WEBHOOKS_PATH, type WebhookApi } from "../webhooks/routes.js";
 import { AUDIT_PATH, mountAuditRoutes } from "./api/audit.js";
 import { DOCUMENTS_PATH, routingPath } from "./api/document-path.js";
 import { mountDocumentRoutes } from "./api/documents.js";
 import { mountHistoryRoutes } from "./api/history.js";
+import { mountProposalRoutes } from "./api/proposals.js";
 import { type ApiEnv, authenticated } from "./api/request.js";
 import { type ApiErrorCode, failureResponse } from "./api/respond.js";
 import { describeIssues } from "./api/schemas.js";
@@ -26,16 +29,21 @@ export type TandemApp = OpenAPIHono<ApiEnv>;
 
 /** What the HTTP layer needs from the server. */
 export interface HttpAppContext {
-  readonly store: TandemStore;
+  readonly store: DocumentStore;
   readonly documents: DocumentService;
   readonly authenticator: Authenticator;
   readonly history: DocumentHistory;
+  readonly proposals: DocumentProposals;
   readonly audit: AuditRecorder;
+  /** The audit log's API is there when the log is. */
+  readonly auditLog?: AuditLog | undefined;
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly metricsToken: string | undefined;
   /** The page's files; undefined for none (a small page says the server is up). */
   readonly staticDir: string | undefined;
+  /** The webhook API, when webhooks are on (they are not with a host's own store and no webhook store). */
+  readonly webhooks?: WebhookApi | undefined;
   /** Mounts a host's own routes, after Tandem's and before the page's files. */
   readonly hostRoutes?: ((app: TandemApp) => void) | undefined;
 }
@@ -91,14 +99,23 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
     if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", "no-store");
   });
   const requireToken = authenticated(context.authenticator, context.audit);
-  for (const path of [`${apiPrefix}/session`, DOCUMENTS_PATH, `${DOCUMENTS_PATH}/*`, AUDIT_PATH, `${AUDIT_PATH}/*`]) {
+  for (const path of [
+    `${apiPrefix}/session`,
+    DOCUMENTS_PATH,
+    `${DOCUMENTS_PATH}/*`,
+    WEBHOOKS_PATH,
+    `${WEBHOOKS_PATH}/*`,
+    AUDIT_PATH,
+    `${AUDIT_PATH}/*`,
+  ])
     app.use(path, requireToken);
-  }
 
   mountReference(app);
   mountDocumentRoutes(app, context);
   mountHistoryRoutes(app, context.history, context.audit);
-  mountAuditRoutes(app, { log: context.store.audit });
+  mountProposalRoutes(app, context.proposals);
+  if (context.webhooks) mountWebhookRoutes(app, context.webhooks, context.audit);
+  if (context.auditLog) mountAuditRoutes(app, { log: context.auditLog });
   mountCoreRoutes(app, context);
   context.hostRoutes?.(app);
 

@@ -24,6 +24,8 @@ export interface DocumentApiContext {
   readonly documents: DocumentService;
   readonly authenticator: Authenticator;
   readonly audit: AuditRecorder;
+  /** Told of each document the API creates (`document.created`), when webhooks are on. */
+  readonly webhooks?: { documentCreated(name: string, createdBy: string, title: string): void } | undefined;
 }
 
 /** Whether `identity` may create a document named `name`: editor or owner on it. */
@@ -159,7 +161,7 @@ const duplicateRoute = createRoute({
  */
 export function mountDocumentRoutes(
   app: OpenAPIHono<ApiEnv>,
-  { documents, authenticator, audit }: DocumentApiContext,
+  { documents, authenticator, webhooks, audit }: DocumentApiContext,
 ): void {
   /** Records a change that succeeded in the audit log. */
   const audited = (c: Context<ApiEnv>, action: AuditAction, name: string, details?: { [key: string]: string }) =>
@@ -195,6 +197,7 @@ export function mountDocumentRoutes(
     const update = templateUpdate({ kind, title, owner: identity.name, now: new Date() });
     const created = unwrap(await fromStore(() => documents.create(identity, kind, title, update)));
     await audited(c, "document.created", created.name, { kind });
+    webhooks?.documentCreated(created.name, identity.id, title);
     return c.json(created, 201);
   });
 
