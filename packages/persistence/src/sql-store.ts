@@ -169,8 +169,8 @@ export class SqlDocumentStore implements TandemStore {
     options: StoreOptions = {},
   ) {
     this.options = resolveStoreOptions(options);
-    this.audit = new SqlAuditLog(sql, (doing, work) => this.call(doing, work));
     this.webhooks = new SqlWebhookStore(sql, (doing, work) => this.call(doing, work));
+    this.audit = new SqlAuditLog(sql, (doing, work) => this.call(doing, work));
     this.commitConnection = sql.holdConnection?.();
     const commitSql = this.commitConnection ?? sql;
     this.groupCommit = new GroupCommit({

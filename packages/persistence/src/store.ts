@@ -264,7 +264,7 @@ export interface DocumentStore {
 /**
  * What `createPostgresStore` and `createPGliteStore` open: the documents and,
  * on the same database and connections, the webhook subscriptions with their
- * outbox and the audit log. Closing the store closes them all.
+ * outbox, and the audit log. Closing the store closes all three.
  */
 export interface TandemStore extends DocumentStore {
   readonly webhooks: WebhookStore;

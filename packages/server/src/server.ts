@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Extension, Hocuspocus } from "@hocuspocus/server";
-import type { DocumentStore } from "@tandem/persistence";
+import type { TandemStore } from "@tandem/persistence";
 import { auditRecorder, clientAddress } from "./audit/recorder.js";
 import { createAuthenticator } from "./auth/identity.js";
 import { defaultStaticDir, resolveConfig, type TandemServerConfig } from "./config.js";
@@ -108,7 +108,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     () => hocuspocus?.getDocumentsCount() ?? 0,
     () => unauthenticated.bytes,
   );
-  let store: DocumentStore | undefined;
+  let store: TandemStore | undefined;
   let durable: DurableLog | undefined;
   let webhooks: Webhooks | undefined;
   let listening: Promise<{ url: string; port: number; storage: string }> | undefined;
@@ -152,24 +152,21 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   async function start(): Promise<{ url: string; port: number; storage: string }> {
     if (closing !== undefined) throw new TandemServerError("closed", "the server was closed");
     const ownsStore = config.store === undefined;
-    const owned = ownsStore ? await openStore(settings, metrics, logger) : undefined;
-    const opened = config.store ?? (owned as DocumentStore);
+    const opened = config.store ?? (await openStore(settings, metrics, logger));
     store = opened;
-    const webhookStore = config.webhookStore ?? owned?.webhooks;
-    const hooks = webhookStore && createWebhooks(webhookStore, settings, logger, metrics);
+    const hooks = createWebhooks(opened.webhooks, settings, logger, metrics);
     webhooks = hooks;
     // History makes versions through it, so that each new one is announced.
-    const versioned = hooks?.announcingVersions(opened) ?? opened;
+    const versioned = hooks.announcingVersions(opened);
     let relay: CommittedRelay | undefined;
-    const auditLog = config.auditLog ?? owned?.audit;
-    const audit = auditRecorder(auditLog, metrics, logger);
+    const audit = auditRecorder(opened.audit, metrics, logger);
     durable = durableLog({
       store: opened,
       metrics,
       logger,
       onCommitted: (documentName, update, author) => {
         relay?.publishCommitted(documentName, update);
-        hooks?.committed(documentName, update, author);
+        hooks.committed(documentName, update, author);
       },
     });
     const deletions = new Deletions(opened, unloads);
@@ -185,7 +182,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       syncAnswers(metrics),
       broadcastWindow(),
       unloads.extension,
-      ...(hooks ? [hooks.extension] : []),
+      hooks.extension,
     ];
     let instance: Hocuspocus | undefined;
     try {
@@ -207,9 +204,8 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         authenticator,
         history: new DocumentHistory(versioned, instance, durable),
         proposals: new DocumentProposals(opened, instance, durable),
-        ...(hooks ? { webhooks: hooks.api } : {}),
+        webhooks: hooks.api,
         audit,
-        ...(auditLog ? { auditLog } : {}),
         metrics,
         logger,
         metricsToken: settings.metricsToken,
@@ -225,7 +221,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         });
       });
       httpServer.on("error", (error) => logger.error({ err: error }, "HTTP server error"));
-      hooks?.start();
+      hooks.start();
     } catch (error) {
       hocuspocus = undefined;
       await instance?.hooks("onDestroy", { instance }).catch(() => {});

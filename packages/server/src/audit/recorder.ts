@@ -77,12 +77,11 @@ export interface AuditRecorder {
 /** How often a refused sign-in from one address is recorded (see {@link RefusalWindow}). */
 const REFUSAL_WINDOW_MS = 60_000;
 
-/** An {@link AuditRecorder} writing to `log`; without one (a host's store without an audit log) it records nothing. */
-export function auditRecorder(log: AuditLog | undefined, metrics: Metrics, logger: Logger): AuditRecorder {
+/** An {@link AuditRecorder} writing to `log`. */
+export function auditRecorder(log: AuditLog, metrics: Metrics, logger: Logger): AuditRecorder {
   const refusals = new RefusalWindow(REFUSAL_WINDOW_MS);
   return {
     async record({ action, actor, document, from, details = {} }) {
-      if (log === undefined) return;
       if (action === "sign-in.refused" && !refusals.admit(from)) return;
       try {
         await log.record({

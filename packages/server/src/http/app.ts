@@ -1,5 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { AuditLog, DocumentStore } from "@tandem/persistence";
+import type { TandemStore } from "@tandem/persistence";
 import type { Context } from "hono";
 import { compress } from "hono/compress";
 import { HTTPException } from "hono/http-exception";
@@ -29,21 +29,19 @@ export type TandemApp = OpenAPIHono<ApiEnv>;
 
 /** What the HTTP layer needs from the server. */
 export interface HttpAppContext {
-  readonly store: DocumentStore;
+  readonly store: TandemStore;
   readonly documents: DocumentService;
   readonly authenticator: Authenticator;
   readonly history: DocumentHistory;
   readonly proposals: DocumentProposals;
   readonly audit: AuditRecorder;
-  /** The audit log's API is there when the log is. */
-  readonly auditLog?: AuditLog | undefined;
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly metricsToken: string | undefined;
   /** The page's files; undefined for none (a small page says the server is up). */
   readonly staticDir: string | undefined;
-  /** The webhook API, when webhooks are on (they are not with a host's own store and no webhook store). */
-  readonly webhooks?: WebhookApi | undefined;
+  /** Webhook subscriptions and their deliveries. */
+  readonly webhooks: WebhookApi;
   /** Mounts a host's own routes, after Tandem's and before the page's files. */
   readonly hostRoutes?: ((app: TandemApp) => void) | undefined;
 }
@@ -114,8 +112,8 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
   mountDocumentRoutes(app, context);
   mountHistoryRoutes(app, context.history, context.audit);
   mountProposalRoutes(app, context.proposals);
-  if (context.webhooks) mountWebhookRoutes(app, context.webhooks, context.audit);
-  if (context.auditLog) mountAuditRoutes(app, { log: context.auditLog });
+  mountWebhookRoutes(app, context.webhooks, context.audit);
+  mountAuditRoutes(app, { log: context.store.audit });
   mountCoreRoutes(app, context);
   context.hostRoutes?.(app);
 

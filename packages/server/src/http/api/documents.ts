@@ -23,9 +23,9 @@ import { fromStore } from "./store-result.js";
 export interface DocumentApiContext {
   readonly documents: DocumentService;
   readonly authenticator: Authenticator;
-  readonly audit: AuditRecorder;
-  /** Told of each document the API creates (`document.created`), when webhooks are on. */
+  /** Told of each document the API creates (`document.created`). */
   readonly webhooks?: { documentCreated(name: string, createdBy: string, title: string): void } | undefined;
+  readonly audit: AuditRecorder;
 }
 
 /** Whether `identity` may create a document named `name`: editor or owner on it. */
@@ -196,8 +196,8 @@ export function mountDocumentRoutes(
     // The template is its creator's text in the document's history; a spec is theirs to own.
     const update = templateUpdate({ kind, title, owner: identity.name, now: new Date() });
     const created = unwrap(await fromStore(() => documents.create(identity, kind, title, update)));
-    await audited(c, "document.created", created.name, { kind });
     webhooks?.documentCreated(created.name, identity.id, title);
+    await audited(c, "document.created", created.name, { kind });
     return c.json(created, 201);
   });
 
