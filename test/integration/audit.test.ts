@@ -28,7 +28,7 @@ describe("the audit log, through a real server", () => {
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    server = await startServer({ authSecret: secret });
+    server = await startServer({ authSecret: secret, webhookAllowPrivateAddresses: true });
     const people = {
       root: { name: "Root Owner", access: { "*": "owner" } },
       olga: { name: "Olga Owner", access: { "spec/*": "owner", "idea/*": "editor" } },
@@ -155,6 +155,23 @@ describe("the audit log, through a real server", () => {
       ["document.created", spec.name],
     ]);
     expect(entries[1]?.details).toEqual({ kind: "spec", duplicateOf: spec.name });
+  });
+
+  it("records webhook subscriptions made and removed", async () => {
+    const created = await post<{ id: string }>("/api/webhooks", "root", {
+      url: "http://127.0.0.1:9/hook",
+      events: ["document.created"],
+    });
+    const removed = await fetch(`${server.url}/api/webhooks/${created.id}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${tokens.root}` },
+    });
+    expect(removed.status).toBe(204);
+    const { entries } = await page("?actor=root&limit=2");
+    expect(entries.map((entry) => [entry.action, entry.document, entry.details])).toEqual([
+      ["webhook.deleted", null, { webhook: created.id }],
+      ["webhook.created", null, { webhook: created.id, events: ["document.created"] }],
+    ]);
   });
 
   it("is for owners: each sees the entries of what they own, and editors none", async () => {

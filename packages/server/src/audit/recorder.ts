@@ -20,9 +20,9 @@ export const AuditActions = [
   "document.exported",
   "document.imported",
   "role.changed",
-  "webhook.created",
+  "webhook.created", // recorded: POST /api/webhooks
   "webhook.updated",
-  "webhook.deleted",
+  "webhook.deleted", // recorded: DELETE /api/webhooks/<id>
   "person.exported",
   "person.erased",
 ] as const;

@@ -140,7 +140,7 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
   mountContentRoutes(app, context.documents);
   mountHistoryRoutes(app, context.history, context.audit);
   mountProposalRoutes(app, context.proposals);
-  mountWebhookRoutes(app, context.webhooks);
+  mountWebhookRoutes(app, context.webhooks, context.audit);
   mountAuditRoutes(app, { log: context.store.audit });
   mountCoreRoutes(app, context);
   context.hostRoutes?.(app, { authenticated: requireToken });

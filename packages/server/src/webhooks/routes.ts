@@ -2,8 +2,9 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { DeliveryInfo, WebhookStore, WebhookSubscription } from "@tandem/persistence";
 import { generateWebhookSecret, WebhookEventTypes } from "@tandem/protocol/webhooks";
 import { createMiddleware } from "hono/factory";
+import type { AuditRecorder } from "../audit/recorder.js";
 import type { Identity } from "../auth/identity.js";
-import { type ApiEnv, jsonBody } from "../http/api/request.js";
+import { type ApiEnv, callerAddress, jsonBody } from "../http/api/request.js";
 import { failureResponse, refuse, unwrap } from "../http/api/respond.js";
 import { errorResponses, json } from "../http/api/responses.js";
 import { fromStore } from "../http/api/store-result.js";
@@ -176,7 +177,7 @@ function deliveryJson(listed: DeliveryInfo) {
  * tenant (see {@link isTenantOwner}): list, subscribe (answering the signing
  * secret once), unsubscribe, and a subscription's recent deliveries.
  */
-export function mountWebhookRoutes(app: OpenAPIHono<ApiEnv>, api: WebhookApi): void {
+export function mountWebhookRoutes(app: OpenAPIHono<ApiEnv>, api: WebhookApi, audit: AuditRecorder): void {
   for (const path of [WEBHOOKS_PATH, `${WEBHOOKS_PATH}/*`]) app.use(path, ownersOnly);
 
   app.openapi(listRoute, async (c) => {
@@ -202,6 +203,12 @@ export function mountWebhookRoutes(app: OpenAPIHono<ApiEnv>, api: WebhookApi): v
         }),
       ),
     );
+    await audit.record({
+      action: "webhook.created",
+      actor: identity,
+      from: callerAddress(c),
+      details: { webhook: created.id, events: [...created.events] },
+    });
     return c.json({ ...subscriptionJson(created), secret }, 201);
   });
 
@@ -209,6 +216,12 @@ export function mountWebhookRoutes(app: OpenAPIHono<ApiEnv>, api: WebhookApi): v
     const { id } = c.req.valid("param");
     const deleted = unwrap(await fromStore(() => api.store.deleteSubscription(id, tenantOfCaller(c.get("identity")))));
     if (!deleted) refuse("not-found", `no webhook ${id}`);
+    await audit.record({
+      action: "webhook.deleted",
+      actor: c.get("identity"),
+      from: callerAddress(c),
+      details: { webhook: id },
+    });
     return c.body(null, 204);
   });
 
