@@ -67,6 +67,7 @@ export type {
   ApiErrorBody,
   DocumentKind,
   DocumentMeta,
+  DocumentPage,
   DocumentSummary,
   PresentUser,
   SessionInfo,
