@@ -61,6 +61,12 @@ describe("a program on the standalone page", () => {
     await expect
       .poll(() => ada.page.getByText("Who sets the budget, and by when?").count(), { timeout: waitTimeoutMs })
       .toBe(1);
+    // The comment's avatar carries the badge too: the comments' people say it is a program.
+    await expect
+      .poll(() => ada.page.locator('[data-testid="comments-sidebar"] .tandem-program-badge').count(), {
+        timeout: waitTimeoutMs,
+      })
+      .toBeGreaterThan(0);
 
     await reviewer.leave();
     await expect.poll(() => avatar.count(), { timeout: waitTimeoutMs }).toBe(0);

@@ -5,6 +5,7 @@ import {
   DocumentFields,
   type DocumentSummary,
   locateSuggestion,
+  peopleOf,
   readSuggestion,
   readThread,
   threadsOf,
@@ -261,14 +262,22 @@ describe("programs as collaborators, through the real server", () => {
     );
     const second = store.getSnapshot().byId.get(comment.body.threadId);
     expect(second?.anchor).toMatchObject({ state: "attached", range: { from: expect.any(Number) } });
-    expect(second?.createdBy).toEqual({ id: "critic", name: "Critic", color: expect.any(String) });
-    const stored = threadsOf(await storedDoc(server.schema, commentsDocumentName(name)));
+    expect(second?.createdBy).toEqual({ id: "critic", name: "Critic", color: expect.any(String), program: true });
+    const storedComments = await storedDoc(server.schema, commentsDocumentName(name));
+    const stored = threadsOf(storedComments);
     expect(readThread(stored.get(comment.body.threadId) as Y.Map<unknown>)).toMatchObject({
       createdBy: "critic",
       quote: "TBD",
       contextBefore: expect.stringMatching(/owner is $/),
       comments: [expect.objectContaining({ author: "critic", body: "Who owns this?" })],
     });
+    // The comments' people say who the program is, as its token says: a program.
+    expect(peopleOf(storedComments).get("critic")).toEqual({
+      name: "Critic",
+      color: expect.any(String),
+      program: true,
+    });
+    expect(second?.createdBy.program).toBe(true);
     expect(readSuggestion(stored.get(suggestion.body.threadId) as Y.Map<unknown>)).toMatchObject({
       status: "pending",
       proposal: { kind: "replace", text: "in March" },

@@ -28,6 +28,7 @@ export {
   peopleOf,
   readComment,
   readThread,
+  recordPerson,
   ThreadFields,
   threadsOf,
 } from "./comments/model.js";

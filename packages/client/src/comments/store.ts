@@ -16,6 +16,7 @@ import {
   type ResolvedAnchor,
   readSuggestion,
   readThread,
+  recordPerson,
   rejectSuggestion,
   resolveAnchor,
   reviseSuggestion,
@@ -260,9 +261,10 @@ export function createCommentsStore(options: CommentsStoreOptions): CommentsStor
 
   const personFor = (id: string): TandemUser => {
     if (id === user.id) return user;
-    const entry = people.get(id) as { name?: unknown; color?: unknown } | undefined;
+    const entry = people.get(id) as { name?: unknown; color?: unknown; program?: unknown } | undefined;
     const name = typeof entry?.name === "string" && entry.name.trim() !== "" ? entry.name : id;
-    return { id, name, color: userColorOf(id, entry?.color) };
+    // The server lets only a program record `program: true`.
+    return { id, name, color: userColorOf(id, entry?.color), ...(entry?.program === true ? { program: true } : {}) };
   };
 
   const toComment = (threadId: string, data: CommentData): Comment => ({
@@ -401,12 +403,7 @@ export function createCommentsStore(options: CommentsStoreOptions): CommentsStor
       .map((person) => person.id)
       .slice(0, CommentLimits.mentions);
 
-  const recordPresenceIn = () => {
-    const entry = people.get(user.id);
-    if (entry?.name !== user.name || entry?.color !== user.color) {
-      people.set(user.id, { name: user.name, color: user.color });
-    }
-  };
+  const recordPresenceIn = () => recordPerson(doc, user);
 
   // Offsets in the content's text: as given, or where two positions in the content are now.
   const textRangeOf = (range: TextRange | AnchorPositions): TextRange | undefined => {

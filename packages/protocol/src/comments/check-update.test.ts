@@ -8,6 +8,7 @@ import {
   createThreadMap,
   peopleOf,
   readThread,
+  recordPerson,
   ThreadFields,
   threadsOf,
 } from "./model.js";
@@ -262,6 +263,26 @@ describe("checkCommentsUpdate", () => {
       refused(
         world.edit(bob, (doc) => peopleOf(doc).set("bob", { name: "Alice", color: "#e5484d" })),
         /own name/,
+      );
+    });
+
+    it("a person recording themselves as a program", () => {
+      const reviewer: CommentsWriter = { id: "reviewer", name: "Reviewer", program: true };
+      expect(
+        world.edit(reviewer, (doc) =>
+          recordPerson(doc, { id: "reviewer", name: "Reviewer", color: "#8e4ec6", program: true }),
+        ).ok,
+      ).toBe(true);
+      expect(peopleOf(world.server).get("reviewer")).toEqual({ name: "Reviewer", color: "#8e4ec6", program: true });
+      refused(
+        world.edit(bob, (doc) => peopleOf(doc).set("bob", { name: "Bob", color: "#0090ff", program: true })),
+        /only a program/,
+      );
+      refused(
+        world.edit(reviewer, (doc) =>
+          peopleOf(doc).set("reviewer", { name: "Reviewer", color: "#8e4ec6", program: "yes" } as never),
+        ),
+        /only a program/,
       );
     });
 

@@ -32,6 +32,11 @@ export interface CommentsWriter {
   /** When given, the writer's `people` entry must carry this name, so nobody can show up under another name. */
   readonly name?: string;
   /**
+   * Whether the writer is a program, as its token says: only then may its
+   * `people` entry say `program: true`, so no person can pass for a program.
+   */
+  readonly program?: boolean;
+  /**
    * Whether the writer's role may change the content (editor, owner), and so
    * accept or reject suggestions. Defaults to false.
    */
@@ -375,6 +380,10 @@ class UpdateCheck {
         }
         if (this.writer.name !== undefined && person.name !== this.writer.name) {
           refuse("a user may only record themselves under their own name");
+        }
+        const program = (person as { program?: unknown }).program;
+        if (program !== undefined && (program !== true || this.writer.program !== true)) {
+          refuse("only a program may record itself as one");
         }
         return;
       }

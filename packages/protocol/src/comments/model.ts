@@ -13,7 +13,7 @@
  * │                 └─ comment: id, author, createdAt, reactions                (set once)
  * │                             body, mentions, editedAt, deleted               (its author only)
  * │                             reactions: Y.Map<user id, string[]>             (each user their own entry)
- * └─ people: Y.Map<user id, { name, color }>   who has taken part, for @mentions (each user their own entry)
+ * └─ people: Y.Map<user id, { name, color, program? }>   who has taken part, for @mentions (each their own entry)
  * ```
  *
  * A thread or comment is created in one transaction with all its set-once
@@ -95,6 +95,26 @@ export const CommentLimits = {
 export interface PersonData {
   readonly name: string;
   readonly color: string;
+  /** `true` for a program (its token says so; the server checks it); absent for a person. */
+  readonly program?: true;
+}
+
+/**
+ * Records `user` in the `people` of a comments document (`program: true`
+ * only for a program), unless the entry already says exactly that, so an
+ * unchanged person writes nothing. For the writer themselves only: the
+ * server refuses an entry under another id or name.
+ */
+export function recordPerson(
+  doc: Y.Doc,
+  user: { readonly id: string; readonly name: string; readonly color: string; readonly program?: boolean },
+): void {
+  const people = doc.getMap<PersonData>(CommentsRoots.people);
+  const entry = people.get(user.id);
+  if (entry?.name === user.name && entry.color === user.color && (entry.program === true) === (user.program === true)) {
+    return;
+  }
+  people.set(user.id, { name: user.name, color: user.color, ...(user.program ? { program: true as const } : {}) });
 }
 
 /** A plain snapshot of one comment. */

@@ -44,6 +44,7 @@ export function commentsGuard(metrics: Metrics): Extension {
         ? checkCommentsUpdate(document, update, {
             id: identity.id,
             name: identity.name,
+            program: identity.program,
             // Deciding a suggestion is writing the content, so it takes the content's write permission.
             canDecide: permissionsOf(accessTo(identity, documentName)?.role ?? "viewer").writeContent,
           })

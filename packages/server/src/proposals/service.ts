@@ -9,8 +9,8 @@ import {
   createThreadMap,
   DocumentFields,
   type Proposal,
-  peopleOf,
   proposeSuggestion,
+  recordPerson,
   TextIndex,
   type TextRange,
   threadsOf,
@@ -142,9 +142,7 @@ export class DocumentProposals {
       let threadId = "";
       await editLive(this.hocuspocus, this.durable, commentsDocumentName(name), by.id, (comments) => {
         threadId = write(comments, index, range);
-        const people = peopleOf(comments);
-        const known = people.get(by.id);
-        if (known?.name !== by.name || known.color !== by.color) people.set(by.id, { name: by.name, color: by.color });
+        recordPerson(comments, by);
       });
       return { threadId };
     } finally {
