@@ -19,7 +19,7 @@ import { waitFor } from "../support/wait.js";
 
 const secret = "a-test-secret-that-is-long-enough-for-hs256";
 
-type Who = "ada" | "reviewer" | "critic" | "reader";
+type Who = "ada" | "reviewer" | "critic" | "reader" | "outsider";
 
 /** The plain text runs of ProseMirror JSON content, with their authors. */
 function runsOf(node: { content?: readonly unknown[] }): { text: string; author?: string | null }[] {
@@ -31,7 +31,7 @@ function runsOf(node: { content?: readonly unknown[] }): { text: string; author?
 
 describe("programs as collaborators, through the real server", () => {
   let server: RunningServer;
-  const tokens: Record<Who, string> = { ada: "", reviewer: "", critic: "", reader: "" };
+  const tokens: Record<Who, string> = { ada: "", reviewer: "", critic: "", reader: "", outsider: "" };
   const clients: Client[] = [];
   const agents: Collaborator[] = [];
 
@@ -227,6 +227,64 @@ describe("programs as collaborators, through the real server", () => {
     // Nothing reached the text.
     expect(textAfter(await storedDoc(server.schema, name), "Summary")).toBe("Launch date is TBD.");
     expect(textAfter(ada.doc, "Summary")).toBe("Launch date is TBD.");
+  });
+
+  it("reads as Markdown and proposes comments and suggestions over REST, with the token's role applied", async () => {
+    const { name, ada } = await specByAda("Over REST", "Rollout is TBD and owner is TBD.");
+    const watcher = await join(name, "reviewer");
+    const post = (path: string, who: Who, json: unknown) =>
+      api<{ threadId: string }>(`${documentPath(name)}/${path}`, who, json);
+
+    // Reading needs any role, like opening the document on a socket; a token without access is refused.
+    const markdown = await api<string>(`${documentPath(name)}/versions/current?format=markdown`, "reader");
+    expect(markdown.status).toBe(200);
+    expect(markdown.body).toContain("## Summary\n\nRollout is TBD and owner is TBD.\n");
+    tokens.outsider = await signToken(secret, { sub: "x", name: "X", program: true, access: { "idea/*": "editor" } });
+    expect((await api(`${documentPath(name)}/versions/current?format=markdown`, "outsider")).status).toBe(403);
+
+    // A commenter program comments on the second TBD and suggests a change to the first.
+    const comment = await post("comments", "critic", { quote: "TBD", occurrence: 1, body: "Who owns this?" });
+    expect(comment.status).toBe(201);
+    const suggestion = await post("suggestions", "critic", {
+      quote: "TBD",
+      proposal: { kind: "replace", text: "in March" },
+      comment: "The plan says March.",
+    });
+    expect(suggestion.status).toBe(201);
+
+    // Both are live for everyone in the document at once, and stored as the program's.
+    const store = watcher.document.commentsStore;
+    await waitFor(
+      () =>
+        store.getSnapshot().byId.has(comment.body.threadId) && store.getSnapshot().byId.has(suggestion.body.threadId),
+      "the REST threads reach the program on the socket",
+    );
+    const second = store.getSnapshot().byId.get(comment.body.threadId);
+    expect(second?.anchor).toMatchObject({ state: "attached", range: { from: expect.any(Number) } });
+    expect(second?.createdBy).toEqual({ id: "critic", name: "Critic", color: expect.any(String) });
+    const stored = threadsOf(await storedDoc(server.schema, commentsDocumentName(name)));
+    expect(readThread(stored.get(comment.body.threadId) as Y.Map<unknown>)).toMatchObject({
+      createdBy: "critic",
+      quote: "TBD",
+      contextBefore: expect.stringMatching(/owner is $/),
+      comments: [expect.objectContaining({ author: "critic", body: "Who owns this?" })],
+    });
+    expect(readSuggestion(stored.get(suggestion.body.threadId) as Y.Map<unknown>)).toMatchObject({
+      status: "pending",
+      proposal: { kind: "replace", text: "in March" },
+    });
+    expect(textAfter(ada.doc, "Summary")).toBe("Rollout is TBD and owner is TBD.");
+
+    // A viewer may not; nor may anyone outside the token's patterns. Bad input is a 400, a missing quote a 404.
+    expect((await post("comments", "reader", { quote: "TBD", body: "Hm." })).status).toBe(403);
+    expect((await post("suggestions", "reader", { quote: "TBD", proposal: { kind: "delete" } })).status).toBe(403);
+    expect((await post("comments", "outsider", { quote: "TBD", body: "Hm." })).status).toBe(403);
+    expect((await post("comments", "critic", { quote: "not there", body: "Hm." })).status).toBe(404);
+    expect((await post("comments", "critic", { quote: "TBD", occurrence: 2, body: "Hm." })).status).toBe(404);
+    expect((await post("suggestions", "critic", { quote: "TBD", proposal: { kind: "rewrite" } })).status).toBe(400);
+    expect((await post("comments", "critic", { quote: "TBD", body: " " })).status).toBe(400);
+    // An editor program may too (the role, not being a program, decides).
+    expect((await post("comments", "reviewer", { quote: "Rollout", body: "Fine." })).status).toBe(201);
   });
 
   it("lets a viewer program read but neither write nor comment, and refuses a document outside its token", async () => {

@@ -11,6 +11,7 @@ export type {
   Attribution,
   AuthorProfile,
   CompactionResult,
+  CreatedVersion,
   CreateVersionOptions,
   DocumentInfo,
   DocumentMetadata,
@@ -18,9 +19,22 @@ export type {
   JsonValue,
   ListOptions,
   LoadResult,
+  TandemStore,
   VersionInfo,
   VersionKind,
 } from "./store.js";
 export { VersionKinds } from "./store.js";
 export type { DecodedUpdate } from "./validate-update.js";
 export { validateUpdate } from "./validate-update.js";
+export type {
+  AttemptOutcome,
+  ClaimedDelivery,
+  DeliveryAttempt,
+  DeliveryInfo,
+  DeliveryStatus,
+  NewWebhookSubscription,
+  OutgoingEvent,
+  WebhookStore,
+  WebhookSubscription,
+} from "./webhooks/store.js";
+export { DEFAULT_TENANT } from "./webhooks/store.js";

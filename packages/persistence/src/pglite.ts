@@ -4,7 +4,7 @@ import { migrate } from "./migrations/migrate.js";
 import { resolveStoreOptions, type StoreOptions } from "./options.js";
 import { createPGliteClient } from "./pglite-client.js";
 import { SqlDocumentStore } from "./sql-store.js";
-import type { DocumentStore } from "./store.js";
+import type { TandemStore } from "./store.js";
 
 /** Options of {@link createPGliteStore}. */
 export interface PGliteStoreOptions extends StoreOptions {
@@ -13,7 +13,7 @@ export interface PGliteStoreOptions extends StoreOptions {
 }
 
 /**
- * A {@link DocumentStore} on embedded PGlite (Postgres compiled to WASM): the
+ * A {@link TandemStore} on embedded PGlite (Postgres compiled to WASM): the
  * zero-setup default, running the very same SQL as `createPostgresStore`. One
  * process at a time may open a `dataDir`.
  *
@@ -22,7 +22,7 @@ export interface PGliteStoreOptions extends StoreOptions {
  * const store = await createPGliteStore({ dataDir: "./data" });
  * ```
  */
-export async function createPGliteStore(options: PGliteStoreOptions = {}): Promise<DocumentStore> {
+export async function createPGliteStore(options: PGliteStoreOptions = {}): Promise<TandemStore> {
   // Bad options fail before PGlite spends a second starting.
   resolveStoreOptions(options);
   let db: PGlite;

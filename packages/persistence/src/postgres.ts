@@ -5,7 +5,7 @@ import { resolveStoreOptions, type StoreOptions } from "./options.js";
 import { createPgClient, createSchemaPool } from "./pg-client.js";
 import { toPersistenceError } from "./sql-errors.js";
 import { SqlDocumentStore } from "./sql-store.js";
-import type { DocumentStore } from "./store.js";
+import type { TandemStore } from "./store.js";
 
 /** Options of {@link createPostgresStore}: a connection string or a Pool of your own. */
 export interface PostgresStoreOptions extends StoreOptions {
@@ -25,7 +25,7 @@ export interface PostgresStoreOptions extends StoreOptions {
 }
 
 /**
- * A {@link DocumentStore} on Postgres. The schema is migrated before the
+ * A {@link TandemStore} on Postgres. The schema is migrated before the
  * promise resolves.
  *
  * @example
@@ -34,7 +34,7 @@ export interface PostgresStoreOptions extends StoreOptions {
  * await store.append("spec/42", update); // committed when this resolves
  * ```
  */
-export async function createPostgresStore(options: PostgresStoreOptions): Promise<DocumentStore> {
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<TandemStore> {
   const schema = options.schema ?? "public";
   checkSchemaName(schema);
   if (options.pool === undefined && !options.connectionString) {

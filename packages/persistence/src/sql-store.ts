@@ -15,12 +15,14 @@ import type {
   Attribution,
   AuthorProfile,
   CompactionResult,
+  CreatedVersion,
   CreateVersionOptions,
   DocumentInfo,
   DocumentMetadata,
   DocumentStore,
   ListOptions,
   LoadResult,
+  TandemStore,
   VersionInfo,
   VersionKind,
 } from "./store.js";
@@ -33,6 +35,8 @@ import {
   listParameters,
   metadataJson,
 } from "./validation.js";
+import { SqlWebhookStore } from "./webhooks/sql-store.js";
+import type { WebhookStore } from "./webhooks/store.js";
 
 interface InfoRow {
   name: string;
@@ -147,9 +151,11 @@ function storedBytes({ snapshot, rows }: StoredDocument): number {
 
 /**
  * The one {@link DocumentStore} implementation, over any {@link SqlClient}:
- * Postgres and PGlite share every statement.
+ * Postgres and PGlite share every statement. Its webhook store shares the
+ * client and the lifecycle.
  */
-export class SqlDocumentStore implements DocumentStore {
+export class SqlDocumentStore implements TandemStore {
+  readonly webhooks: WebhookStore;
   private readonly options: ResolvedStoreOptions;
   private readonly groupCommit: GroupCommit;
   private readonly compactions: CompactionScheduler;
@@ -166,6 +172,7 @@ export class SqlDocumentStore implements DocumentStore {
     options: StoreOptions = {},
   ) {
     this.options = resolveStoreOptions(options);
+    this.webhooks = new SqlWebhookStore(sql, (doing, work) => this.call(doing, work));
     this.commitConnection = sql.holdConnection?.();
     const commitSql = this.commitConnection ?? sql;
     this.groupCommit = new GroupCommit({
@@ -279,7 +286,7 @@ export class SqlDocumentStore implements DocumentStore {
     });
   }
 
-  createVersion(name: string, options: CreateVersionOptions = {}): Promise<VersionInfo> {
+  createVersion(name: string, options: CreateVersionOptions = {}): Promise<CreatedVersion> {
     return this.call("createVersion", async () => {
       checkName(name);
       checkVersionOptions(options);
@@ -296,7 +303,7 @@ export class SqlDocumentStore implements DocumentStore {
       });
       this.reportUnapplied(name, unapplied);
       const unchanged = changes?.inserted.length === 0 && changes.deleted.length === 0;
-      if (options.skipIfUnchanged && previous && unchanged) return toVersion(previous);
+      if (options.skipIfUnchanged && previous && unchanged) return { ...toVersion(previous), created: false };
       const folded = await readAuthorship(this.sql, name);
       const authors = new Set([
         ...authorsTouching(changes?.inserted ?? [], [...folded.insertions, ...(attribution?.insertions ?? [])]),
@@ -310,7 +317,7 @@ export class SqlDocumentStore implements DocumentStore {
         [name, kind, options.label ?? null, options.createdBy ?? null, [...authors].sort(), state],
       );
       if (row === undefined) throw new PersistenceError("not-found", `document ${name} was deleted meanwhile`);
-      return toVersion(row);
+      return { ...toVersion(row), created: true };
     });
   }
 

@@ -1,5 +1,6 @@
 import type * as Y from "yjs";
 import type { AuthoredRange } from "./attribution.js";
+import type { WebhookStore } from "./webhooks/store.js";
 
 /** A JSON value, as stored in a document's metadata. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -62,6 +63,12 @@ export interface VersionInfo {
   /** The user ids of everyone who changed the document since the version before this one (all of them for the first). */
   readonly authors: readonly string[];
   readonly sizeBytes: number;
+}
+
+/** What {@link DocumentStore.createVersion} answers: the version, and whether the call made it. */
+export interface CreatedVersion extends VersionInfo {
+  /** False when `skipIfUnchanged` found nothing changed and this is the latest version, made before. */
+  readonly created: boolean;
 }
 
 /** Options of {@link DocumentStore.createVersion}. */
@@ -190,7 +197,7 @@ export interface DocumentStore {
    *
    * @throws PersistenceError `not-found` for a document never stored.
    */
-  createVersion(name: string, options?: CreateVersionOptions): Promise<VersionInfo>;
+  createVersion(name: string, options?: CreateVersionOptions): Promise<CreatedVersion>;
 
   /** The document's versions, newest first. */
   listVersions(name: string): Promise<VersionInfo[]>;
@@ -220,4 +227,13 @@ export interface DocumentStore {
    * closing again is harmless.
    */
   close(): Promise<void>;
+}
+
+/**
+ * What `createPostgresStore` and `createPGliteStore` open: the documents and,
+ * on the same database and connections, the webhook subscriptions with their
+ * outbox. Closing the store closes both.
+ */
+export interface TandemStore extends DocumentStore {
+  readonly webhooks: WebhookStore;
 }

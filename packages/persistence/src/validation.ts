@@ -16,14 +16,14 @@ const MAX_METADATA_BYTES = 64 * 1024;
 const DEFAULT_LIST_LIMIT = 100;
 const MAX_LIST_LIMIT = 1000;
 
-function invalid(message: string): never {
+export function invalid(message: string): never {
   throw new PersistenceError("invalid-argument", message);
 }
 
 // A NUL cannot be stored in a Postgres text column, and a lone surrogate would
 // be stored as U+FFFD, so two different names would land on one document.
 // Both would also fail a whole group-commit batch, so they are refused here.
-function isStorableText(text: string): boolean {
+export function isStorableText(text: string): boolean {
   return !text.includes("\u0000") && !/\p{Cs}/u.test(text);
 }
 

@@ -43,6 +43,21 @@ describe("loadConfig", () => {
     expect(config.authSecret).toBeUndefined();
   });
 
+  it("reads the webhook settings; a flag is true or false, never any non-empty string", () => {
+    expect(loadConfig([], {})).toMatchObject({
+      webhookAllowPrivateAddresses: false,
+      webhookTimeoutMs: 10_000,
+      webhookMaxAttempts: 12,
+      webhookRetryBaseMs: 30_000,
+      webhookDebounceMs: 30_000,
+      webhookPollMs: 1000,
+    });
+    expect(loadConfig([], { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "true" }).webhookAllowPrivateAddresses).toBe(true);
+    expect(loadConfig(["--webhook-allow-private-addresses", "false"], {}).webhookAllowPrivateAddresses).toBe(false);
+    expect(() => loadConfig([], { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "yes" })).toThrow(/webhookAllowPrivateAddresses/);
+    expect(() => loadConfig([], { WEBHOOK_TIMEOUT_MS: "600000" })).toThrow(/webhookTimeoutMs/);
+  });
+
   it("names every bad setting", () => {
     try {
       loadConfig([], { PORT: "http", REDIS_URL: "localhost:6379", AUTH_SECRET: "short", METRICS_TOKEN: "short" });

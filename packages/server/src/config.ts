@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { DocumentStore } from "@tandem/persistence";
+import type { DocumentStore, WebhookStore } from "@tandem/persistence";
 import { z } from "zod";
 import { TandemServerError } from "./errors.js";
 import type { Logger } from "./logger.js";
@@ -10,6 +10,8 @@ const MiB = 1024 * 1024;
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+// Environment variables and flags are strings: "false" must not coerce to true.
+const flag = z.union([z.boolean(), z.enum(["true", "false"]).transform((value) => value === "true")]);
 const url = (protocols: readonly string[]) =>
   z.string().refine(
     (value) => {
@@ -49,6 +51,12 @@ export const configSchema = z.object({
   shutdownTimeoutMs: positiveInt.default(10_000),
   versionAfterMs: positiveInt.default(10 * 60_000),
   versionPauseMs: positiveInt.default(60_000),
+  webhookAllowPrivateAddresses: flag.default(false),
+  webhookTimeoutMs: positiveInt.max(60_000).default(10_000),
+  webhookMaxAttempts: positiveInt.max(50).default(12),
+  webhookRetryBaseMs: positiveInt.default(30_000),
+  webhookDebounceMs: positiveInt.default(30_000),
+  webhookPollMs: positiveInt.default(1000),
 });
 
 /**
@@ -59,6 +67,12 @@ export const configSchema = z.object({
 export type TandemServerConfig = z.input<typeof configSchema> & {
   /** A store to use instead of the one `databaseUrl`/`dataDir` describe. The caller keeps it: the server does not close it. */
   readonly store?: DocumentStore;
+  /**
+   * Where webhook subscriptions and their outbox live. Default: the store the
+   * settings describe (its `webhooks`); with a `store` of the caller's and
+   * none here, webhooks are off.
+   */
+  readonly webhookStore?: WebhookStore;
   /** A pino logger to use instead of a new one at `logLevel` on stdout. */
   readonly logger?: Logger;
 };
@@ -99,6 +113,12 @@ const settings = {
   shutdownTimeoutMs: ["SHUTDOWN_TIMEOUT_MS", "shutdown-timeout-ms"],
   versionAfterMs: ["VERSION_AFTER_MS", "version-after-ms"],
   versionPauseMs: ["VERSION_PAUSE_MS", "version-pause-ms"],
+  webhookAllowPrivateAddresses: ["WEBHOOK_ALLOW_PRIVATE_ADDRESSES", "webhook-allow-private-addresses"],
+  webhookTimeoutMs: ["WEBHOOK_TIMEOUT_MS", "webhook-timeout-ms"],
+  webhookMaxAttempts: ["WEBHOOK_MAX_ATTEMPTS", "webhook-max-attempts"],
+  webhookRetryBaseMs: ["WEBHOOK_RETRY_BASE_MS", "webhook-retry-base-ms"],
+  webhookDebounceMs: ["WEBHOOK_DEBOUNCE_MS", "webhook-debounce-ms"],
+  webhookPollMs: ["WEBHOOK_POLL_MS", "webhook-poll-ms"],
 } as const satisfies Record<keyof ResolvedConfig, readonly [string, string]>;
 
 /** `--help` text for the server's settings. */

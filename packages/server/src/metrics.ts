@@ -75,6 +75,12 @@ export function createMetrics(documentsLoaded: () => number, unauthenticatedByte
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     }),
+    webhookAttempts: new Counter({
+      name: "tandem_webhook_attempts_total",
+      help: "Webhook delivery attempts by outcome: delivered (2xx), retry (will be tried again), failed (given up)",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
     errors: new Counter({
       name: "tandem_errors_total",
       help: "Errors by code: close codes sent (4400, 4403, 4413, 4429, 4500…), refused updates (comments-update-refused) and storage failures (append-failed, load-failed, compaction-failed…)",

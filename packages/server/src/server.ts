@@ -21,10 +21,12 @@ import { requestListener } from "./http/listener.js";
 import { LiveDocuments } from "./live-documents.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
+import { DocumentProposals } from "./proposals/service.js";
 import { createCollabEndpoint } from "./protocol/collab-endpoint.js";
 import { SocketSession } from "./protocol/socket-session.js";
 import { UnauthenticatedBytes } from "./protocol/unauthenticated-bytes.js";
 import { openStore } from "./storage.js";
+import { createWebhooks, type Webhooks } from "./webhooks/webhooks.js";
 
 /** A running (or ready to run) Tandem server. */
 export interface TandemServer {
@@ -101,6 +103,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   );
   let store: DocumentStore | undefined;
   let durable: DurableLog | undefined;
+  let webhooks: Webhooks | undefined;
   let listening: Promise<{ url: string; port: number; storage: string }> | undefined;
   let closing: Promise<void> | undefined;
 
@@ -160,14 +163,23 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   async function start(): Promise<{ url: string; port: number; storage: string }> {
     if (closing !== undefined) throw new TandemServerError("closed", "the server was closed");
     const ownsStore = config.store === undefined;
-    const opened = config.store ?? (await openStore(settings, metrics, logger));
+    const owned = ownsStore ? await openStore(settings, metrics, logger) : undefined;
+    const opened = config.store ?? (owned as DocumentStore);
     store = opened;
+    const webhookStore = config.webhookStore ?? owned?.webhooks;
+    const hooks = webhookStore && createWebhooks(webhookStore, settings, logger, metrics);
+    webhooks = hooks;
+    // History makes versions through it, so that each new one is announced.
+    const versioned = hooks?.announcingVersions(opened) ?? opened;
     let relay: CommittedRelay | undefined;
     durable = durableLog({
       store: opened,
       metrics,
       logger,
-      onCommitted: (documentName, update) => relay?.publishCommitted(documentName, update),
+      onCommitted: (documentName, update, author) => {
+        relay?.publishCommitted(documentName, update);
+        hooks?.committed(documentName, update, author);
+      },
     });
     const extensions: Extension[] = [
       authentication(authenticator),
@@ -176,10 +188,11 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       nestingGuard(metrics),
       durable.extension,
       metadataMirror(opened, metrics, logger),
-      historyExtension(opened, settings, metrics, logger),
+      historyExtension(versioned, settings, metrics, logger),
       syncAnswers(metrics),
       broadcastWindow(),
       unloadWatcher,
+      ...(hooks ? [hooks.extension] : []),
     ];
     let instance: Hocuspocus | undefined;
     try {
@@ -199,7 +212,9 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         store: opened,
         hocuspocus: instance,
         authenticator,
-        history: new DocumentHistory(opened, instance, durable),
+        history: new DocumentHistory(versioned, instance, durable),
+        proposals: new DocumentProposals(opened, instance, durable),
+        ...(hooks ? { webhooks: hooks.api } : {}),
         metrics,
         logger,
         metricsToken: settings.metricsToken,
@@ -215,6 +230,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         });
       });
       httpServer.on("error", (error) => logger.error({ err: error }, "HTTP server error"));
+      hooks?.start();
     } catch (error) {
       hocuspocus = undefined;
       await instance?.hooks("onDestroy", { instance }).catch(() => {});
@@ -258,6 +274,8 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       await settlesWithin(destroyed, settings.shutdownTimeoutMs);
     }
     httpServer.closeAllConnections();
+    // Pending announcements are queued and attempts under way recorded while the store is open.
+    if (webhooks) await settlesWithin(webhooks.close(), settings.shutdownTimeoutMs);
     if (store && config.store === undefined) {
       let failure: unknown;
       const flushed = await settlesWithin(

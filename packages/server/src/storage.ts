@@ -1,4 +1,4 @@
-import { type CommitBatch, createPGliteStore, createPostgresStore, type DocumentStore } from "@tandem/persistence";
+import { type CommitBatch, createPGliteStore, createPostgresStore, type TandemStore } from "@tandem/persistence";
 import type { ResolvedConfig } from "./config.js";
 import type { Logger } from "./logger.js";
 import type { Metrics } from "./metrics.js";
@@ -8,7 +8,7 @@ import type { Metrics } from "./metrics.js";
  * PGlite in `dataDir`. Commit batches feed the metrics; background failures
  * (automatic compaction) are logged and counted, never swallowed.
  */
-export function openStore(config: ResolvedConfig, metrics: Metrics, logger: Logger): Promise<DocumentStore> {
+export function openStore(config: ResolvedConfig, metrics: Metrics, logger: Logger): Promise<TandemStore> {
   const options = {
     maxQueuedBytes: config.maxQueuedBytes,
     onBatchCommitted: (batch: CommitBatch) => {

@@ -3,10 +3,11 @@ import type { SqlClient } from "../sql-client.js";
 import { initial } from "./0001-initial.js";
 import { encodings } from "./0002-encodings.js";
 import { attribution } from "./0003-attribution.js";
+import { webhooks } from "./0005-webhooks.js";
 import type { Migration } from "./migration.js";
 
 /** Every migration, in order. */
-export const migrations: readonly Migration[] = [initial, encodings, attribution];
+export const migrations: readonly Migration[] = [initial, encodings, attribution, webhooks];
 
 // One fixed key for every Tandem instance on a database: instances starting at
 // once queue on this lock, so each migration runs exactly once and nobody sees

@@ -95,8 +95,11 @@ export interface DurableLogOptions {
   readonly store: DocumentStore;
   readonly metrics: Metrics;
   readonly logger: Logger;
-  /** Called with each committed update, in commit order (scale-out relays it to other instances). */
-  readonly onCommitted?: (documentName: string, update: Uint8Array) => void;
+  /**
+   * Called with each committed update and its author, in commit order
+   * (scale-out relays it to other instances; webhooks find events in it).
+   */
+  readonly onCommitted?: (documentName: string, update: Uint8Array, author: string | undefined) => void;
 }
 
 /**
@@ -167,7 +170,7 @@ export function durableLog({ store, metrics, logger, onCommitted }: DurableLogOp
         metrics.updatesIn.inc();
         metrics.appendSeconds.observe((performance.now() - started) / 1000);
         ledger.committed(append);
-        onCommitted?.(documentName, update);
+        onCommitted?.(documentName, update, author);
       },
       (error: unknown) => {
         metrics.appendsInFlight.dec();

@@ -9,9 +9,12 @@ import type { Authenticator } from "../auth/identity.js";
 import type { DocumentHistory } from "../history/service.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
+import type { DocumentProposals } from "../proposals/service.js";
+import { mountWebhookRoutes, WEBHOOKS_PATH, type WebhookApi } from "../webhooks/routes.js";
 import { DOCUMENTS_PATH, routingPath } from "./api/document-path.js";
 import { mountDocumentRoutes } from "./api/documents.js";
 import { mountHistoryRoutes } from "./api/history.js";
+import { mountProposalRoutes } from "./api/proposals.js";
 import { type ApiEnv, authenticated } from "./api/request.js";
 import { type ApiErrorCode, failureResponse } from "./api/respond.js";
 import { describeIssues } from "./api/schemas.js";
@@ -28,11 +31,14 @@ export interface HttpAppContext {
   readonly hocuspocus: Hocuspocus;
   readonly authenticator: Authenticator;
   readonly history: DocumentHistory;
+  readonly proposals: DocumentProposals;
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly metricsToken: string | undefined;
   /** The page's files; undefined for none (a small page says the server is up). */
   readonly staticDir: string | undefined;
+  /** The webhook API, when webhooks are on (they are not with a host's own store and no webhook store). */
+  readonly webhooks?: WebhookApi | undefined;
   /** Mounts a host's own routes, after Tandem's and before the page's files. */
   readonly hostRoutes?: ((app: TandemApp) => void) | undefined;
 }
@@ -88,11 +94,20 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
     if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", "no-store");
   });
   const requireToken = authenticated(context.authenticator);
-  for (const path of [`${apiPrefix}/session`, DOCUMENTS_PATH, `${DOCUMENTS_PATH}/*`]) app.use(path, requireToken);
+  for (const path of [
+    `${apiPrefix}/session`,
+    DOCUMENTS_PATH,
+    `${DOCUMENTS_PATH}/*`,
+    WEBHOOKS_PATH,
+    `${WEBHOOKS_PATH}/*`,
+  ])
+    app.use(path, requireToken);
 
   mountReference(app);
   mountDocumentRoutes(app, context);
   mountHistoryRoutes(app, context.history);
+  mountProposalRoutes(app, context.proposals);
+  if (context.webhooks) mountWebhookRoutes(app, context.webhooks);
   mountCoreRoutes(app, context);
   context.hostRoutes?.(app);
 

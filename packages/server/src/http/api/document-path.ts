@@ -4,7 +4,7 @@ import { getPath } from "hono/utils/url";
 export const DOCUMENTS_PATH = "/api/documents";
 
 /** What may follow a document's name: its sub-resources, as the routes name them. */
-const RESOURCE = /^\/(?:versions(?:\/[^/]+(?:\/restore)?)?|diff|revert|authorship)$/;
+const RESOURCE = /^\/(?:versions(?:\/[^/]+(?:\/restore)?)?|diff|revert|authorship|comments|suggestions)$/;
 
 /**
  * The path Hono routes a request by: as usual, but with the document name
@@ -12,7 +12,7 @@ const RESOURCE = /^\/(?:versions(?:\/[^/]+(?:\/restore)?)?|diff|revert|authorshi
  *
  * Names have slashes (`spec/k3x9`), and may be sent as they are or encoded
  * (`spec%2Fk3x9`); routes match the name as one segment, `{name}`. The name
- * is everything before the first sub-resource suffix (`/versions`, `/diff`…),
+ * is everything before the first sub-resource suffix (`/versions`, `/diff`, `/comments`…),
  * so a name with such a segment of its own must be sent encoded, which is
  * never ambiguous: the split is made before decoding. What the segment holds
  * is validated by the route (`documentName`), so a malformed name is a 400.

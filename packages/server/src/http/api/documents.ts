@@ -28,6 +28,8 @@ export interface DocumentApiContext {
   readonly store: DocumentStore;
   readonly hocuspocus: Hocuspocus;
   readonly authenticator: Authenticator;
+  /** Told of each document the API creates (`document.created`), when webhooks are on. */
+  readonly webhooks?: { documentCreated(name: string, createdBy: string, title: string): void } | undefined;
 }
 
 // How many of the most recently edited documents of a kind a list looks at
@@ -168,6 +170,7 @@ export function mountDocumentRoutes(app: OpenAPIHono<ApiEnv>, context: DocumentA
       }),
     );
     if (stored === null) throw new Error(`${name} was stored but cannot be found`);
+    context.webhooks?.documentCreated(name, identity.id, title);
     return c.json(summarize(context, stored), 201);
   });
 

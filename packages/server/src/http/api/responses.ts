@@ -21,7 +21,14 @@ export const apiError = z
   .openapi("Error");
 
 const person = z
-  .object({ id: z.string(), name: z.string(), color: z.string() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    color: z.string(),
+    program: z.literal(true).optional().openapi({
+      description: "Present for a program (a bot, an assistant), as its token says; see docs/programs.md.",
+    }),
+  })
   .openapi("Person", { description: "Someone as their token names them." });
 
 export const documentSummary = z
@@ -58,6 +65,10 @@ export const versionList = z
   .openapi("VersionList");
 
 export { versionSummary };
+
+export const proposalResult = z
+  .object({ threadId: z.string().openapi({ description: "The new thread's id in the comments document." }) })
+  .openapi("ProposalResult");
 
 // Content trees are ProseMirror JSON (see docs/history.md), recursive and open-ended: described, not spelled out.
 const contentNode = z.custom<ContentNode>().openapi("ContentNode", {

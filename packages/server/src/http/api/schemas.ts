@@ -1,5 +1,11 @@
 import { z } from "@hono/zod-openapi";
-import { DocumentKinds, isValidDocumentName, MAX_TITLE_LENGTH, parseDocumentName } from "@tandem/protocol";
+import {
+  CommentLimits,
+  DocumentKinds,
+  isValidDocumentName,
+  MAX_TITLE_LENGTH,
+  parseDocumentName,
+} from "@tandem/protocol";
 
 /**
  * What the API accepts, as zod schemas: each route validates its input with
@@ -82,6 +88,52 @@ export const revertBody = z
     }),
   })
   .openapi("Revert");
+
+/** Text named by quoting it, as a program points at it (see docs/programs.md). */
+const quoted = {
+  quote: z
+    .string()
+    .min(1)
+    .max(CommentLimits.quote)
+    .refine((quote) => quote.trim() !== "", "must hold some text")
+    .openapi({ description: "The text as it reads; runs of whitespace (block breaks too) match any whitespace." }),
+  occurrence: z
+    .number()
+    .int()
+    .min(0)
+    .max(999)
+    .default(0)
+    .openapi({ description: "Which occurrence of the quote, from 0, when it occurs more than once." }),
+};
+
+const commentBody = z.string().trim().min(1, "must not be empty").max(CommentLimits.body);
+const suggestedText = z.string().min(1).max(CommentLimits.suggestionText);
+
+/** Body of `POST /api/documents/{name}/comments`: a thread on the quoted text. */
+export const proposeCommentBody = z.strictObject({ ...quoted, body: commentBody }).openapi("ProposeComment");
+
+/** A proposed change, as `@tandem/protocol`'s `Proposal` (an insertion goes right after the quote). */
+const proposal = z
+  .discriminatedUnion("kind", [
+    z.strictObject({ kind: z.literal("replace"), text: suggestedText }),
+    z.strictObject({ kind: z.literal("insert"), text: suggestedText }),
+    z.strictObject({ kind: z.literal("delete") }),
+    z.strictObject({
+      kind: z.literal("format"),
+      mark: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9_-]*$/)
+        .max(CommentLimits.markName),
+      attributes: z.record(z.string(), z.unknown()).nullable().default(null),
+      add: z.boolean(),
+    }),
+  ])
+  .openapi("Proposal");
+
+/** Body of `POST /api/documents/{name}/suggestions`: a change proposed on the quoted text. */
+export const proposeSuggestionBody = z
+  .strictObject({ ...quoted, proposal, comment: commentBody.optional() })
+  .openapi("ProposeSuggestion");
 
 /** An empty JSON body: a POST with nothing to say still says it as JSON, which a cross-site form cannot (CSRF). */
 export const emptyBody = z.strictObject({}).openapi("Empty");

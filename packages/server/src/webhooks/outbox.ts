@@ -1,0 +1,64 @@
+import { randomUUID } from "node:crypto";
+import { DEFAULT_TENANT, type WebhookStore } from "@tandem/persistence";
+import type { WebhookEventData, WebhookEventType } from "@tandem/protocol/webhooks";
+import type { Identity } from "../auth/identity.js";
+import type { Logger } from "../logger.js";
+import type { Metrics } from "../metrics.js";
+
+/**
+ * The tenant a document belongs to. Tenants do not exist yet: everything is
+ * {@link DEFAULT_TENANT}'s. When they come, this is where a document's name
+ * (or its metadata) says whose it is.
+ */
+export function tenantOfDocument(_documentName: string): string {
+  return DEFAULT_TENANT;
+}
+
+/** The tenant whose webhooks a caller manages: for now everyone's is {@link DEFAULT_TENANT}; later, their token's. */
+export function tenantOfCaller(_identity: Identity): string {
+  return DEFAULT_TENANT;
+}
+
+/**
+ * Queues events for webhook subscribers: each becomes a JSON body (the
+ * Standard Webhooks shape, `WebhookEvent` in `@tandem/protocol/webhooks`)
+ * with an id of its own, stored in the outbox for every subscription that
+ * receives its type, after which the delivery worker is woken.
+ */
+export class WebhookOutbox {
+  private readonly queuing = new Set<Promise<void>>();
+
+  constructor(
+    private readonly store: WebhookStore,
+    private readonly queued: () => void,
+    private readonly logger: Logger,
+    private readonly metrics: Metrics,
+  ) {}
+
+  /**
+   * Queues one event. Never rejects, since what caused it (an edit, a new
+   * document) has happened either way: a failure is logged and counted
+   * (`webhook-enqueue-failed`), and the event is not sent.
+   */
+  emit<T extends WebhookEventType>(type: T, data: WebhookEventData[T], tenant: string): Promise<void> {
+    const id = `msg_${randomUUID().replaceAll("-", "")}`;
+    const body = JSON.stringify({ type, timestamp: new Date().toISOString(), tenant, data });
+    const queuing = this.store.enqueue({ id, tenantId: tenant, type, body }).then(
+      (deliveries) => {
+        if (deliveries > 0) this.queued();
+      },
+      (error: unknown) => {
+        this.metrics.errors.inc({ code: "webhook-enqueue-failed" });
+        this.logger.error({ err: error, event: id, type }, "could not queue a webhook event; it is not sent");
+      },
+    );
+    this.queuing.add(queuing);
+    void queuing.finally(() => this.queuing.delete(queuing));
+    return queuing;
+  }
+
+  /** Resolves once every event emitted so far is queued (or failed to be): before the store closes. */
+  async idle(): Promise<void> {
+    while (this.queuing.size > 0) await Promise.allSettled(this.queuing);
+  }
+}
