@@ -6,6 +6,7 @@ import { CompactionScheduler } from "./compaction-scheduler.js";
 import { applyStoredUpdates, Encoding, type StoredUpdate, type UnappliedRow } from "./encoding.js";
 import { PersistenceError } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
+import { listQuery } from "./list-query.js";
 import { MergeThread } from "./merge-thread.js";
 import { type ResolvedStoreOptions, resolveStoreOptions, type StoreOptions } from "./options.js";
 import type { HeldConnection, SqlClient } from "./sql-client.js";
@@ -27,14 +28,7 @@ import type {
   VersionKind,
 } from "./store.js";
 import { validateUpdate } from "./validate-update.js";
-import {
-  checkAppendOptions,
-  checkAuthorProfile,
-  checkName,
-  checkVersionOptions,
-  listParameters,
-  metadataJson,
-} from "./validation.js";
+import { checkAppendOptions, checkAuthorProfile, checkName, checkVersionOptions, metadataJson } from "./validation.js";
 import { SqlWebhookStore } from "./webhooks/sql-store.js";
 import type { WebhookStore } from "./webhooks/store.js";
 
@@ -237,11 +231,8 @@ export class SqlDocumentStore implements TandemStore {
 
   list(options: ListOptions = {}): Promise<DocumentInfo[]> {
     return this.call("list", async () => {
-      const { likePattern, limit } = listParameters(options);
-      const rows = await this.sql.query<InfoRow>(
-        `${INFO_SELECT} WHERE d.name LIKE $1 ORDER BY d.updated_at DESC, d.name LIMIT $2`,
-        [likePattern, limit],
-      );
+      const { clauses, params } = listQuery(options);
+      const rows = await this.sql.query<InfoRow>(`${INFO_SELECT} ${clauses}`, params);
       return rows.map(toInfo);
     });
   }

@@ -4,7 +4,10 @@ import type { Extension, Hocuspocus } from "@hocuspocus/server";
 import type { DocumentStore } from "@tandem/persistence";
 import { createAuthenticator } from "./auth/identity.js";
 import { defaultStaticDir, resolveConfig, type TandemServerConfig } from "./config.js";
+import { Deletions } from "./documents/deletions.js";
 import { metadataMirror } from "./documents/metadata-mirror.js";
+import { DocumentService } from "./documents/service.js";
+import { Unloads } from "./documents/unloads.js";
 import { TandemServerError } from "./errors.js";
 import { authentication } from "./extensions/authentication.js";
 import { broadcastWindow } from "./extensions/broadcast-window.js";
@@ -107,27 +110,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   let listening: Promise<{ url: string; port: number; storage: string }> | undefined;
   let closing: Promise<void> | undefined;
 
-  // Shutdown waits for documents to unload; each unload (after the durable
-  // log's compaction, which runs earlier in the hook chain) checks again.
-  const unloadWaiters = new Set<() => void>();
-  const unloadWatcher: Extension = {
-    extensionName: "tandem-unload-watcher",
-    priority: 0,
-    async afterUnloadDocument() {
-      for (const check of unloadWaiters) check();
-    },
-  };
-  function allDocumentsUnloaded(instance: Hocuspocus): Promise<void> {
-    return new Promise((resolve) => {
-      const check = () => {
-        if (instance.getDocumentsCount() > 0 || instance.loadingDocuments.size > 0) return;
-        unloadWaiters.delete(check);
-        resolve();
-      };
-      unloadWaiters.add(check);
-      check();
-    });
-  }
+  const unloads = new Unloads();
 
   const collab = createCollabEndpoint({
     maxMessageBytes: settings.maxMessageBytes,
@@ -181,7 +164,9 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         hooks?.committed(documentName, update, author);
       },
     });
+    const deletions = new Deletions(opened, unloads);
     const extensions: Extension[] = [
+      deletions.extension,
       authentication(authenticator),
       presenceIdentity(),
       commentsGuard(metrics),
@@ -191,7 +176,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       historyExtension(versioned, settings, metrics, logger),
       syncAnswers(metrics),
       broadcastWindow(),
-      unloadWatcher,
+      unloads.extension,
       ...(hooks ? [hooks.extension] : []),
     ];
     let instance: Hocuspocus | undefined;
@@ -210,7 +195,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       hocuspocus = instance;
       app = createHttpApp({
         store: opened,
-        hocuspocus: instance,
+        documents: new DocumentService(opened, instance, durable, deletions, hooks?.documentEvents),
         authenticator,
         history: new DocumentHistory(versioned, instance, durable),
         proposals: new DocumentProposals(opened, instance, durable),
@@ -262,7 +247,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       );
       for (const session of sessions) session.close("ShuttingDown");
       const drained = await settlesWithin(
-        Promise.all(inFlight).then(() => allDocumentsUnloaded(instance)),
+        Promise.all(inFlight).then(() => unloads.whenUnloaded(instance)),
         settings.shutdownTimeoutMs,
       );
       if (!drained)

@@ -1,4 +1,3 @@
-import type { Hocuspocus } from "@hocuspocus/server";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { DocumentStore } from "@tandem/persistence";
 import type { Context } from "hono";
@@ -6,6 +5,7 @@ import { compress } from "hono/compress";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { Authenticator } from "../auth/identity.js";
+import type { DocumentService } from "../documents/service.js";
 import type { DocumentHistory } from "../history/service.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
@@ -28,7 +28,7 @@ export type TandemApp = OpenAPIHono<ApiEnv>;
 /** What the HTTP layer needs from the server. */
 export interface HttpAppContext {
   readonly store: DocumentStore;
-  readonly hocuspocus: Hocuspocus;
+  readonly documents: DocumentService;
   readonly authenticator: Authenticator;
   readonly history: DocumentHistory;
   readonly proposals: DocumentProposals;
