@@ -1,4 +1,4 @@
-import { type AppendOptions, createPostgresStore, type DocumentStore, PersistenceError } from "@tandem/persistence";
+import { type AppendOptions, createPostgresStore, PersistenceError, type TandemStore } from "@tandem/persistence";
 import {
   type AnchorPositions,
   commentsDocumentName,
@@ -407,7 +407,7 @@ describe("history through the real server", () => {
 
 describe("a restore takes the path of any edit", () => {
   const schema = freshSchemaName("restore");
-  let inner: DocumentStore;
+  let inner: TandemStore;
   let server: RunningServer;
   const clients: Client[] = [];
   const tokens = { ada: "", grace: "" };
@@ -427,7 +427,7 @@ describe("a restore takes the path of any edit", () => {
 
   beforeAll(async () => {
     inner = await createPostgresStore({ connectionString: databaseUrl, schema });
-    const store: DocumentStore = new Proxy(inner, {
+    const store: TandemStore = new Proxy(inner, {
       get(target, property) {
         if (property === "append") {
           return async (name: string, update: Uint8Array, options?: AppendOptions) => {

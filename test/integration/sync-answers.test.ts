@@ -101,6 +101,37 @@ describe("sync step 1 answers are encoded once per document state and shared by 
     expect((await answers("encoded")) - encodedBefore).toBe(1);
   });
 
+  it("an answer larger than a WebSocket fragment arrives whole, and what is broadcast meanwhile after it", async () => {
+    const big = connect(server.wsUrl, "spec/big");
+    try {
+      await synced(big);
+      // 2 MB: 32 fragments, a few per turn of the event loop.
+      big.text.insert(0, "0123456789abcdef".repeat(128 * 1024));
+      await big.acknowledged();
+      let typing = true;
+      const typed = (async () => {
+        while (typing) {
+          big.text.insert(big.text.length, "!");
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      })();
+      const joiner = await join(server.wsUrl, "spec/big");
+      sockets.push(joiner.socket);
+      typing = false;
+      await typed;
+      await big.acknowledged();
+      const doc = new Y.Doc();
+      await waitFor(() => {
+        for (const { step, payload } of joiner.received.splice(0))
+          if (payload && step !== SyncStep1) Y.applyUpdate(doc, payload);
+        return doc.getText("t").toString() === big.text.toString();
+      }, "the joiner has the whole document and every keystroke");
+      expect(joiner.socket.ws.readyState).toBe(joiner.socket.ws.OPEN);
+    } finally {
+      big.destroy();
+    }
+  });
+
   it("a provider that already holds part of the document gets only what it lacks", async () => {
     const offline = new Y.Doc();
     Y.applyUpdate(offline, Y.encodeStateAsUpdate(writer.doc));

@@ -1,6 +1,8 @@
 import * as Y from "yjs";
 import { writeBatch } from "./append-batch.js";
 import { authorsTouching, coalesce } from "./attribution.js";
+import { SqlAuditLog } from "./audit/sql-store.js";
+import type { AuditLog } from "./audit/store.js";
 import { compactDocument, type LogRow, lockDocument, readAuthorship } from "./compaction.js";
 import { CompactionScheduler } from "./compaction-scheduler.js";
 import { applyStoredUpdates, Encoding, type StoredUpdate, type UnappliedRow } from "./encoding.js";
@@ -145,11 +147,12 @@ function storedBytes({ snapshot, rows }: StoredDocument): number {
 
 /**
  * The one {@link DocumentStore} implementation, over any {@link SqlClient}:
- * Postgres and PGlite share every statement. Its webhook store shares the
- * client and the lifecycle.
+ * Postgres and PGlite share every statement. Its webhook store and audit log
+ * share the client and the lifecycle.
  */
 export class SqlDocumentStore implements TandemStore {
   readonly webhooks: WebhookStore;
+  readonly audit: AuditLog;
   private readonly options: ResolvedStoreOptions;
   private readonly groupCommit: GroupCommit;
   private readonly compactions: CompactionScheduler;
@@ -167,6 +170,7 @@ export class SqlDocumentStore implements TandemStore {
   ) {
     this.options = resolveStoreOptions(options);
     this.webhooks = new SqlWebhookStore(sql, (doing, work) => this.call(doing, work));
+    this.audit = new SqlAuditLog(sql, (doing, work) => this.call(doing, work));
     this.commitConnection = sql.holdConnection?.();
     const commitSql = this.commitConnection ?? sql;
     this.groupCommit = new GroupCommit({

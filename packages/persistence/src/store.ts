@@ -1,5 +1,6 @@
 import type * as Y from "yjs";
 import type { AuthoredRange } from "./attribution.js";
+import type { AuditLog } from "./audit/store.js";
 import type { WebhookStore } from "./webhooks/store.js";
 
 /** A JSON value, as stored in a document's metadata. */
@@ -263,8 +264,9 @@ export interface DocumentStore {
 /**
  * What `createPostgresStore` and `createPGliteStore` open: the documents and,
  * on the same database and connections, the webhook subscriptions with their
- * outbox. Closing the store closes both.
+ * outbox, and the audit log. Closing the store closes all three.
  */
 export interface TandemStore extends DocumentStore {
   readonly webhooks: WebhookStore;
+  readonly audit: AuditLog;
 }

@@ -1,7 +1,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Extension, Hocuspocus } from "@hocuspocus/server";
-import type { DocumentStore } from "@tandem/persistence";
+import type { TandemStore } from "@tandem/persistence";
+import { auditRecorder, clientAddress } from "./audit/recorder.js";
 import { createAuthenticator } from "./auth/identity.js";
 import { defaultStaticDir, resolveConfig, type TandemServerConfig } from "./config.js";
 import { Deletions } from "./documents/deletions.js";
@@ -26,6 +27,7 @@ import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { DocumentProposals } from "./proposals/service.js";
 import { createCollabEndpoint } from "./protocol/collab-endpoint.js";
+import { FRAGMENT_BYTES, FRAGMENT_BYTES_PER_TURN, FragmentPump } from "./protocol/fragment-pump.js";
 import { SocketSession } from "./protocol/socket-session.js";
 import { UnauthenticatedBytes } from "./protocol/unauthenticated-bytes.js";
 import { openStore } from "./storage.js";
@@ -100,11 +102,13 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   let hocuspocus: Hocuspocus | undefined;
   let app: TandemApp | undefined;
   const unauthenticated = new UnauthenticatedBytes(settings.maxUnauthenticatedBytes);
+  // One for every socket: large messages leave in fragments, a bounded number of bytes per turn.
+  const fragments = new FragmentPump(FRAGMENT_BYTES, FRAGMENT_BYTES_PER_TURN);
   const metrics = createMetrics(
     () => hocuspocus?.getDocumentsCount() ?? 0,
     () => unauthenticated.bytes,
   );
-  let store: DocumentStore | undefined;
+  let store: TandemStore | undefined;
   let durable: DurableLog | undefined;
   let webhooks: Webhooks | undefined;
   let listening: Promise<{ url: string; port: number; storage: string }> | undefined;
@@ -123,11 +127,12 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       return false;
     },
     logger,
-    onSocket(socket, request) {
+    onSocket(socket, request, upgrade) {
       const instance = hocuspocus;
       if (!instance) return; // not reachable: accepting() said there is one
       const session = new SocketSession(socket, {
         logger,
+        address: clientAddress(upgrade.socket.remoteAddress, upgrade.headers["x-forwarded-for"]),
         metrics,
         maxBytesPerSecond: settings.maxBytesPerSecond,
         maxBurstBytes: settings.maxBurstBytes,
@@ -135,6 +140,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         authTimeoutMs: settings.authTimeoutMs,
         unauthenticated,
         maxBufferedBytes: settings.maxBufferedBytes,
+        fragments,
         onClosed: (ended) => sessions.delete(ended),
         acknowledge: (from, address, send) => durable?.acknowledge(from, address, send),
       });
@@ -146,28 +152,27 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   async function start(): Promise<{ url: string; port: number; storage: string }> {
     if (closing !== undefined) throw new TandemServerError("closed", "the server was closed");
     const ownsStore = config.store === undefined;
-    const owned = ownsStore ? await openStore(settings, metrics, logger) : undefined;
-    const opened = config.store ?? (owned as DocumentStore);
+    const opened = config.store ?? (await openStore(settings, metrics, logger));
     store = opened;
-    const webhookStore = config.webhookStore ?? owned?.webhooks;
-    const hooks = webhookStore && createWebhooks(webhookStore, settings, logger, metrics);
+    const hooks = createWebhooks(opened.webhooks, settings, logger, metrics);
     webhooks = hooks;
     // History makes versions through it, so that each new one is announced.
-    const versioned = hooks?.announcingVersions(opened) ?? opened;
+    const versioned = hooks.announcingVersions(opened);
     let relay: CommittedRelay | undefined;
+    const audit = auditRecorder(opened.audit, metrics, logger);
     durable = durableLog({
       store: opened,
       metrics,
       logger,
       onCommitted: (documentName, update, author) => {
         relay?.publishCommitted(documentName, update);
-        hooks?.committed(documentName, update, author);
+        hooks.committed(documentName, update, author);
       },
     });
     const deletions = new Deletions(opened, unloads);
     const extensions: Extension[] = [
       deletions.extension,
-      authentication(authenticator),
+      authentication(authenticator, audit),
       presenceIdentity(),
       commentsGuard(metrics),
       nestingGuard(metrics),
@@ -177,7 +182,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       syncAnswers(metrics),
       broadcastWindow(),
       unloads.extension,
-      ...(hooks ? [hooks.extension] : []),
+      hooks.extension,
     ];
     let instance: Hocuspocus | undefined;
     try {
@@ -195,11 +200,12 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       hocuspocus = instance;
       app = createHttpApp({
         store: opened,
-        documents: new DocumentService(opened, instance, durable, deletions, hooks?.documentEvents),
+        documents: new DocumentService(opened, instance, durable, deletions, hooks.documentEvents),
         authenticator,
         history: new DocumentHistory(versioned, instance, durable),
         proposals: new DocumentProposals(opened, instance, durable),
-        ...(hooks ? { webhooks: hooks.api } : {}),
+        webhooks: hooks.api,
+        audit,
         metrics,
         logger,
         metricsToken: settings.metricsToken,
@@ -215,7 +221,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         });
       });
       httpServer.on("error", (error) => logger.error({ err: error }, "HTTP server error"));
-      hooks?.start();
+      hooks.start();
     } catch (error) {
       hocuspocus = undefined;
       await instance?.hooks("onDestroy", { instance }).catch(() => {});

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { WebSocket } from "ws";
 import { createLogger } from "../logger.js";
 import { createMetrics } from "../metrics.js";
+import { FragmentPump } from "./fragment-pump.js";
 import { SocketSession } from "./socket-session.js";
 import { UnauthenticatedBytes } from "./unauthenticated-bytes.js";
 
@@ -19,6 +20,7 @@ function fakeSocket() {
 function session(socket: WebSocket): SocketSession {
   return new SocketSession(socket, {
     logger: createLogger("silent"),
+    address: "127.0.0.1",
     metrics: createMetrics(
       () => 0,
       () => 0,
@@ -29,6 +31,7 @@ function session(socket: WebSocket): SocketSession {
     authTimeoutMs: 60_000,
     unauthenticated: new UnauthenticatedBytes(1024),
     maxBufferedBytes: 1024,
+    fragments: new FragmentPump(1024, 4096),
     onClosed: () => {},
   });
 }

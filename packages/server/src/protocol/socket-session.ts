@@ -2,9 +2,11 @@ import { randomUUID } from "node:crypto";
 import type { Hocuspocus, WebSocketLike } from "@hocuspocus/server";
 import { type CloseCodeName, CloseCodes } from "@tandem/protocol";
 import { type RawData, WebSocket } from "ws";
+import type { ClientAddress } from "../audit/recorder.js";
 import type { Identity } from "../auth/identity.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
+import type { FragmentPump } from "./fragment-pump.js";
 import { describeOutbound, type Frame, isPong, MalformedFrame, parseFrame, stepOneStandIn } from "./frames.js";
 import { frameCost, Throttle } from "./rate-limit.js";
 import type { UnauthenticatedBytes } from "./unauthenticated-bytes.js";
@@ -55,6 +57,8 @@ const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 /** Settings of a {@link SocketSession}. */
 export interface SocketSessionOptions {
   readonly logger: Logger;
+  /** Where the socket came from, for the audit log. */
+  readonly address: ClientAddress;
   readonly metrics: Metrics;
   /** The connection's pace in bytes a second, each frame counted at {@link frameCost}: faster senders are paused (see {@link Throttle}). */
   readonly maxBytesPerSecond: number;
@@ -68,6 +72,8 @@ export interface SocketSessionOptions {
   readonly unauthenticated: UnauthenticatedBytes;
   /** Past this many bytes (plus the largest message sent) waiting unsent for the peer, the connection is closed with 4420. */
   readonly maxBufferedBytes: number;
+  /** Sends large messages in fragments (shared by every socket of the server). */
+  readonly fragments: FragmentPump;
   /** Called once, when the socket has closed. */
   readonly onClosed: (session: SocketSession) => void;
   /**
@@ -99,6 +105,13 @@ export class SocketSession {
   private expiryTimer: NodeJS.Timeout | undefined;
   /** The largest message sent on this socket, which the send buffer's cap allows for on top. */
   private largestSent = 0;
+  /**
+   * While a large message goes out in fragments: the messages sent meanwhile,
+   * which follow it once it is complete (nothing may come between the
+   * fragments of a message), and their bytes.
+   */
+  private outbox: Uint8Array[] | undefined;
+  private outboxBytes = 0;
 
   constructor(
     private readonly socket: WebSocket,
@@ -152,6 +165,11 @@ export class SocketSession {
       if (error.code === "WS_ERR_TOO_MANY_BUFFERED_PARTS") this.metrics.errors.inc({ code: "1008" });
       this.logger.info({ err: error }, "socket error");
     });
+  }
+
+  /** Where the socket came from. */
+  get address(): ClientAddress {
+    return this.options.address;
   }
 
   /** This socket's logger, made when first used: an idle connection that never logs does not pay for one. */
@@ -349,7 +367,7 @@ export class SocketSession {
     // The cap leaves room for the largest message sent so far, so that a
     // joining client's sync step 2 of a document larger than the cap, and
     // the messages right behind it, do not count as a slow reader.
-    if (socket.bufferedAmount > this.options.maxBufferedBytes + this.largestSent) {
+    if (socket.bufferedAmount + this.outboxBytes > this.options.maxBufferedBytes + this.largestSent) {
       this.dropSlowReader();
       return;
     }
@@ -357,7 +375,48 @@ export class SocketSession {
     metrics.messagesOut.inc();
     metrics.bytesOut.inc(data.byteLength);
     if (describeOutbound(data).carriesUpdate) metrics.updatesOut.inc();
-    socket.send(data);
+    if (this.outbox !== undefined) {
+      this.outbox.push(data);
+      this.outboxBytes += data.byteLength;
+    } else {
+      this.transmit(data);
+    }
+  }
+
+  /**
+   * Writes `data` to the socket: at once if it is small, else through the
+   * fragment pump; true if it went to the pump, and what is sent after it
+   * must wait in the outbox.
+   */
+  private transmit(data: Uint8Array): boolean {
+    const { socket } = this;
+    if (data.byteLength <= this.options.fragments.fragmentBytes) {
+      socket.send(data);
+      return false;
+    }
+    this.outbox = [];
+    this.options.fragments.send({
+      data,
+      write: (fragment, fin) => socket.send(fragment, { binary: true, fin }),
+      isOpen: () => socket.readyState === WebSocket.OPEN,
+      done: () => this.sendOutbox(),
+    });
+    return true;
+  }
+
+  /** Sends what waited behind a fragmented message; one of them may be large again, and the rest waits behind it. */
+  private sendOutbox(): void {
+    const waiting = this.outbox ?? [];
+    this.outbox = undefined;
+    this.outboxBytes = 0;
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    for (const [index, message] of waiting.entries()) {
+      if (this.transmit(message)) {
+        this.outbox = waiting.slice(index + 1);
+        this.outboxBytes = this.outbox.reduce((sum, bytes) => sum + bytes.byteLength, 0);
+        return;
+      }
+    }
   }
 
   /** What Hocuspocus writes to: acknowledgments wait for their commit, sends are counted, its own closes mapped onto the table. */

@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { DocumentKinds, documentKindOf, type SessionInfo } from "@tandem/protocol";
 import type { Context } from "hono";
+import type { AuditAction, AuditRecorder } from "../../audit/recorder.js";
 import {
   type Authenticator,
   accessTo,
@@ -12,7 +13,7 @@ import { newDocumentName } from "../../documents/names.js";
 import type { DocumentService } from "../../documents/service.js";
 import { templateUpdate } from "../../documents/templates.js";
 import { DOCUMENTS_PATH } from "./document-path.js";
-import { type ApiEnv, jsonBody } from "./request.js";
+import { type ApiEnv, callerAddress, jsonBody } from "./request.js";
 import { refuse, unwrap } from "./respond.js";
 import { documentPage, documentSummary, errorResponses, json, sessionInfo } from "./responses.js";
 import { createBody, documentParams, duplicateBody, emptyBody, listQuery, updateBody } from "./schemas.js";
@@ -22,6 +23,7 @@ import { fromStore } from "./store-result.js";
 export interface DocumentApiContext {
   readonly documents: DocumentService;
   readonly authenticator: Authenticator;
+  readonly audit: AuditRecorder;
 }
 
 /** Whether `identity` may create a document named `name`: editor or owner on it. */
@@ -155,7 +157,20 @@ const duplicateRoute = createRoute({
  * WebSocket applies: any role reads, editor or owner writes, owner archives
  * and deletes.
  */
-export function mountDocumentRoutes(app: OpenAPIHono<ApiEnv>, { documents, authenticator }: DocumentApiContext): void {
+export function mountDocumentRoutes(
+  app: OpenAPIHono<ApiEnv>,
+  { documents, authenticator, audit }: DocumentApiContext,
+): void {
+  /** Records a change that succeeded in the audit log. */
+  const audited = (c: Context<ApiEnv>, action: AuditAction, name: string, details?: { [key: string]: string }) =>
+    audit.record({
+      action,
+      actor: c.get("identity"),
+      document: name,
+      from: callerAddress(c),
+      ...(details ? { details } : {}),
+    });
+
   app.openapi(sessionRoute, (c) => {
     const identity = c.get("identity");
     const session: SessionInfo = {
@@ -178,7 +193,9 @@ export function mountDocumentRoutes(app: OpenAPIHono<ApiEnv>, { documents, authe
     checkCanCreate(identity, kind);
     // The template is its creator's text in the document's history; a spec is theirs to own.
     const update = templateUpdate({ kind, title, owner: identity.name, now: new Date() });
-    return c.json(unwrap(await fromStore(() => documents.create(identity, kind, title, update))), 201);
+    const created = unwrap(await fromStore(() => documents.create(identity, kind, title, update)));
+    await audited(c, "document.created", created.name, { kind });
+    return c.json(created, 201);
   });
 
   app.openapi(getRoute, async (c) => {
@@ -201,6 +218,7 @@ export function mountDocumentRoutes(app: OpenAPIHono<ApiEnv>, { documents, authe
     const { name } = c.req.valid("param");
     access(c, name, "owner");
     unwrap(await fromStore(() => documents.delete(name, c.get("identity").id)));
+    await audited(c, "document.deleted", name);
     return c.body(null, 204);
   });
 
@@ -208,7 +226,9 @@ export function mountDocumentRoutes(app: OpenAPIHono<ApiEnv>, { documents, authe
     app.openapi(archiveRoute(archived), async (c) => {
       const { name } = c.req.valid("param");
       access(c, name, "owner");
-      return c.json(unwrap(await fromStore(() => documents.setArchived(name, archived, c.get("identity").id))), 200);
+      const changed = unwrap(await fromStore(() => documents.setArchived(name, archived, c.get("identity").id)));
+      await audited(c, archived ? "document.archived" : "document.unarchived", name);
+      return c.json(changed, 200);
     });
   }
 
@@ -220,6 +240,8 @@ export function mountDocumentRoutes(app: OpenAPIHono<ApiEnv>, { documents, authe
     if (kind === null) return refuse("invalid-request", `${name} is not an idea or a spec`);
     checkCanCreate(identity, kind);
     const { title } = c.req.valid("json");
-    return c.json(unwrap(await fromStore(() => documents.duplicate(identity, name, title))), 201);
+    const copy = unwrap(await fromStore(() => documents.duplicate(identity, name, title)));
+    await audited(c, "document.created", copy.name, { kind, duplicateOf: name });
+    return c.json(copy, 201);
   });
 }

@@ -1,8 +1,11 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { JsonValue } from "@tandem/persistence";
+import type { Context } from "hono";
+import type { AuditAction, AuditRecorder } from "../../audit/recorder.js";
 import type { DocumentHistory } from "../../history/service.js";
 import { DOCUMENTS_PATH } from "./document-path.js";
 import { access } from "./documents.js";
-import { type ApiEnv, jsonBody } from "./request.js";
+import { type ApiEnv, callerAddress, jsonBody } from "./request.js";
 import { refuse, unwrap } from "./respond.js";
 import {
   documentAuthorship,
@@ -116,7 +119,11 @@ const revertRoute = createRoute({
 });
 
 /** The history endpoints under `/api/documents/{name}/` (see docs/history.md and docs/api.md). */
-export function mountHistoryRoutes(app: OpenAPIHono<ApiEnv>, history: DocumentHistory): void {
+export function mountHistoryRoutes(app: OpenAPIHono<ApiEnv>, history: DocumentHistory, audit: AuditRecorder): void {
+  /** Records a change that succeeded in the audit log. */
+  const audited = (c: Context<ApiEnv>, action: AuditAction, name: string, details: { [key: string]: JsonValue }) =>
+    audit.record({ action, actor: c.get("identity"), document: name, from: callerAddress(c), details });
+
   app.openapi(listVersionsRoute, async (c) => {
     const { name } = c.req.valid("param");
     const { canWrite } = access(c, name);
@@ -144,7 +151,9 @@ export function mountHistoryRoutes(app: OpenAPIHono<ApiEnv>, history: DocumentHi
   app.openapi(restoreRoute, async (c) => {
     const { name, version } = c.req.valid("param");
     access(c, name, "write");
-    return c.json(unwrap(await fromStore(() => history.restore(name, version, c.get("identity")))), 200);
+    const restored = unwrap(await fromStore(() => history.restore(name, version, c.get("identity"))));
+    await audited(c, "version.restored", name, { version });
+    return c.json(restored, 200);
   });
 
   app.openapi(diffRoute, async (c) => {
@@ -167,6 +176,11 @@ export function mountHistoryRoutes(app: OpenAPIHono<ApiEnv>, history: DocumentHi
     const { name } = c.req.valid("param");
     access(c, name, "write");
     const { author, since } = c.req.valid("json");
-    return c.json(unwrap(await fromStore(() => history.revert(name, author, since, c.get("identity")))), 200);
+    const reverted = unwrap(await fromStore(() => history.revert(name, author, since, c.get("identity"))));
+    await audited(c, "document.reverted", name, {
+      author,
+      since: since instanceof Date ? since.toISOString() : since,
+    });
+    return c.json(reverted, 200);
   });
 }

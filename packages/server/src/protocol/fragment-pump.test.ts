@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { FragmentPump, type OutboundMessage } from "./fragment-pump.js";
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** A message of `bytes` bytes whose fragments are recorded as `name:length[:fin]`, with the turn they were written in. */
+function message(name: string, bytes: number, log: string[], turn: { value: number }, open = () => true) {
+  const done: string[] = [];
+  const outbound: OutboundMessage = {
+    data: new Uint8Array(bytes),
+    write: (fragment, fin) => log.push(`${turn.value} ${name}:${fragment.byteLength}${fin ? ":fin" : ""}`),
+    isOpen: open,
+    done: () => done.push(name),
+  };
+  return { outbound, done };
+}
+
+describe("FragmentPump", () => {
+  it("sends messages in fragments, round-robin, about its budget a turn, and says when each is done", async () => {
+    const pump = new FragmentPump(10, 20);
+    const log: string[] = [];
+    const turn = { value: 0 };
+    const a = message("a", 25, log, turn);
+    const b = message("b", 12, log, turn);
+    pump.send(a.outbound);
+    pump.send(b.outbound);
+    expect(log).toEqual([]); // nothing in the turn that sent them
+    for (turn.value = 1; turn.value <= 2; turn.value++) await nextTurn();
+    // A turn writes fragments until it has spent its budget: the last may go past it.
+    expect(log).toEqual(["1 a:10", "1 b:10", "2 a:10", "2 b:2:fin", "2 a:5:fin"]);
+    expect([...a.done, ...b.done]).toEqual(["a", "b"]);
+  });
+
+  it("drops the message of a socket that closed, and carries on with the others", async () => {
+    const pump = new FragmentPump(10, 100);
+    const log: string[] = [];
+    const turn = { value: 0 };
+    let open = true;
+    const done: string[] = [];
+    // Its socket closes after the first fragment.
+    pump.send({
+      data: new Uint8Array(30),
+      write: (fragment) => {
+        log.push(`closing:${fragment.byteLength}`);
+        open = false;
+      },
+      isOpen: () => open,
+      done: () => done.push("closing"),
+    });
+    const other = message("other", 30, log, turn);
+    pump.send(other.outbound);
+    await nextTurn();
+    expect(log).toEqual(["closing:10", "0 other:10", "0 other:10", "0 other:10:fin"]);
+    expect([...done, ...other.done]).toEqual(["closing", "other"]);
+  });
+});

@@ -1,0 +1,80 @@
+/** Messages larger than this leave in fragments of this size. */
+export const FRAGMENT_BYTES = 64 * 1024;
+/**
+ * Bytes written in fragments per event-loop turn, across all sockets: a
+ * millisecond or so of copying into the kernel.
+ */
+export const FRAGMENT_BYTES_PER_TURN = 512 * 1024;
+
+/** One large message on its way out in fragments. */
+export interface OutboundMessage {
+  readonly data: Uint8Array;
+  /** Writes one fragment; `fin` marks the last. */
+  readonly write: (fragment: Uint8Array, fin: boolean) => void;
+  /** Whether the socket still takes writes; a closed one's message is dropped. */
+  readonly isOpen: () => boolean;
+  /** Called once the last fragment is written, or the message was dropped. */
+  readonly done: () => void;
+}
+
+interface Sending {
+  readonly message: OutboundMessage;
+  offset: number;
+}
+
+/**
+ * Sends large messages in WebSocket fragments, for every socket of the
+ * server together: round-robin over the messages in flight, about
+ * `bytesPerTurn` a turn of the event loop (the last fragment of a turn may go
+ * past it). Writing a message to a socket
+ * copies as much of it into the kernel as the socket buffer takes, several MB
+ * on loopback: in a join storm on an 8 MB document, the answers written in
+ * one go held the event loop for hundreds of milliseconds while every other
+ * document's messages waited. Fragments a turn apart let them through; the
+ * budget per turn keeps twenty joiners' fragments from adding up to the same
+ * block.
+ */
+export class FragmentPump {
+  private readonly sending: Sending[] = [];
+  private scheduled = false;
+
+  constructor(
+    /** Messages larger than this go in fragments of this size. */
+    readonly fragmentBytes: number,
+    private readonly bytesPerTurn: number,
+  ) {}
+
+  /** Queues `message` behind those in flight; its first fragment goes in the next turn. */
+  send(message: OutboundMessage): void {
+    this.sending.push({ message, offset: 0 });
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.sending.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => this.turn());
+  }
+
+  private turn(): void {
+    this.scheduled = false;
+    let budget = this.bytesPerTurn;
+    while (budget > 0) {
+      const entry = this.sending.shift();
+      if (entry === undefined) break;
+      const { message } = entry;
+      if (!message.isOpen()) {
+        message.done();
+        continue;
+      }
+      const end = Math.min(entry.offset + this.fragmentBytes, message.data.byteLength);
+      const fin = end === message.data.byteLength;
+      message.write(message.data.subarray(entry.offset, end), fin);
+      budget -= end - entry.offset;
+      entry.offset = end;
+      if (fin) message.done();
+      else this.sending.push(entry);
+    }
+    this.schedule();
+  }
+}
