@@ -187,7 +187,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       hocuspocus = instance;
       app = createHttpApp({
         store: opened,
-        documents: new DocumentService(opened, instance, durable, deletions),
+        documents: new DocumentService(opened, instance, durable, deletions, hooks.documentEvents),
         authenticator,
         history: new DocumentHistory(versioned, instance, durable),
         proposals: new DocumentProposals(opened, instance, durable),

@@ -55,6 +55,13 @@ export interface MetadataChange {
 
 const notFound = (name: string) => new PersistenceError("not-found", `no document named ${name}`);
 
+/** What the service tells others of (webhooks announce them), each once the change is stored. */
+export interface DocumentEvents {
+  created(name: string, createdBy: string, title: string): void;
+  archived(name: string, by: string | null): void;
+  deleted(name: string, by: string | null): void;
+}
+
 /**
  * The documents of the REST API (see docs/api.md): listing, creating (from
  * a template or from content), reading, changing the title, status and
@@ -68,6 +75,7 @@ export class DocumentService {
     private readonly hocuspocus: Hocuspocus,
     private readonly durable: DurableLog,
     private readonly deletions: Deletions,
+    private readonly events?: DocumentEvents,
   ) {}
 
   /** A stored document as listed: live title and metadata when it is open here (fresher than the mirror). */
@@ -144,7 +152,9 @@ export class DocumentService {
       status: kind === "spec" ? "draft" : null,
       owner: kind === "spec" ? identity.name : null,
     });
-    return this.get(name);
+    const created = await this.get(name);
+    this.events?.created(name, identity.id, title);
+    return created;
   }
 
   /** A new document of `kind` with `content`, as {@link create} stores it. */
@@ -205,13 +215,15 @@ export class DocumentService {
     return this.get(name);
   }
 
-  /** Archives (hides from lists by default) or unarchives a document. */
-  async setArchived(name: string, archived: boolean): Promise<DocumentSummary> {
+  /** Archives (hides from lists by default) or unarchives a document, as `by` (a user id) asks. */
+  async setArchived(name: string, archived: boolean, by: string | null = null): Promise<DocumentSummary> {
     const info = await this.store.stat(name);
     if (info === null) throw notFound(name);
     const already = typeof info.metadata.archivedAt === "string";
-    if (archived !== already)
+    if (archived !== already) {
       await this.store.setMetadata(name, { archivedAt: archived ? new Date().toISOString() : null });
+      if (archived) this.events?.archived(name, by);
+    }
     return this.get(name);
   }
 
@@ -223,8 +235,9 @@ export class DocumentService {
     return this.createFrom(identity, kind, { title: title ?? content.title, content: content.content });
   }
 
-  /** Deletes a document and its comments (see {@link Deletions}). */
-  async delete(name: string): Promise<void> {
+  /** Deletes a document and its comments (see {@link Deletions}), as `by` (a user id) asks. */
+  async delete(name: string, by: string | null = null): Promise<void> {
     if (!(await this.deletions.delete(this.hocuspocus, name))) throw notFound(name);
+    this.events?.deleted(name, by);
   }
 }

@@ -11,13 +11,11 @@ import { fromStore } from "../http/api/store-result.js";
 import { checkWebhookUrl } from "./address-policy.js";
 import { tenantOfCaller } from "./outbox.js";
 
-/** What the webhook API needs, and what the documents API tells it. */
+/** What the webhook API needs. */
 export interface WebhookApi {
   readonly store: WebhookStore;
   /** WEBHOOK_ALLOW_PRIVATE_ADDRESSES. */
   readonly allowPrivateAddresses: boolean;
-  /** A document was created through the API: `document.created`. */
-  documentCreated(name: string, createdBy: string, title: string): void;
 }
 
 /** Where the webhook API lives; the app authenticates every request under it. */

@@ -1,6 +1,7 @@
 import type { Extension } from "@hocuspocus/server";
 import type { DocumentStore, WebhookStore } from "@tandem/persistence";
 import type { ResolvedConfig } from "../config.js";
+import type { DocumentEvents } from "../documents/service.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { DeliveryWorker } from "./delivery-worker.js";
@@ -18,8 +19,10 @@ export interface Webhooks {
   committed(documentName: string, update: Uint8Array, author: string | undefined): void;
   /** `store`, announcing the versions it makes. */
   announcingVersions(store: DocumentStore): DocumentStore;
-  /** What the HTTP app needs for `/api/webhooks` and to announce documents it creates. */
+  /** What the HTTP app needs for `/api/webhooks`. */
   readonly api: WebhookApi;
+  /** The API's document service announces what it creates, archives and deletes through these. */
+  readonly documentEvents: DocumentEvents;
   /** Starts sending what the outbox holds. */
   start(): void;
   /**
@@ -56,12 +59,18 @@ export function createWebhooks(
     extension: source.extension,
     committed: (documentName, update, author) => source.committed(documentName, update, author),
     announcingVersions: (documents) => announcingVersions(documents, outbox),
-    api: {
-      store,
-      allowPrivateAddresses: settings.webhookAllowPrivateAddresses,
-      documentCreated(documentName, createdBy, title) {
-        const data = { document: documentName, createdBy, title };
-        void outbox.emit("document.created", data, tenantOfDocument(documentName));
+    api: { store, allowPrivateAddresses: settings.webhookAllowPrivateAddresses },
+    documentEvents: {
+      created(name, createdBy, title) {
+        void outbox.emit("document.created", { document: name, createdBy, title }, tenantOfDocument(name));
+      },
+      archived(name, by) {
+        void outbox.emit("document.archived", { document: name, by }, tenantOfDocument(name));
+      },
+      deleted(name, by) {
+        // An update announced after its document's deletion would name a document that no longer exists.
+        source.forget(name);
+        void outbox.emit("document.deleted", { document: name, by }, tenantOfDocument(name));
       },
     },
     start: () => worker.start(),

@@ -23,8 +23,6 @@ import { fromStore } from "./store-result.js";
 export interface DocumentApiContext {
   readonly documents: DocumentService;
   readonly authenticator: Authenticator;
-  /** Told of each document the API creates (`document.created`). */
-  readonly webhooks?: { documentCreated(name: string, createdBy: string, title: string): void } | undefined;
   readonly audit: AuditRecorder;
 }
 
@@ -161,7 +159,7 @@ const duplicateRoute = createRoute({
  */
 export function mountDocumentRoutes(
   app: OpenAPIHono<ApiEnv>,
-  { documents, authenticator, webhooks, audit }: DocumentApiContext,
+  { documents, authenticator, audit }: DocumentApiContext,
 ): void {
   /** Records a change that succeeded in the audit log. */
   const audited = (c: Context<ApiEnv>, action: AuditAction, name: string, details?: { [key: string]: string }) =>
@@ -196,7 +194,6 @@ export function mountDocumentRoutes(
     // The template is its creator's text in the document's history; a spec is theirs to own.
     const update = templateUpdate({ kind, title, owner: identity.name, now: new Date() });
     const created = unwrap(await fromStore(() => documents.create(identity, kind, title, update)));
-    webhooks?.documentCreated(created.name, identity.id, title);
     await audited(c, "document.created", created.name, { kind });
     return c.json(created, 201);
   });
@@ -220,7 +217,7 @@ export function mountDocumentRoutes(
   app.openapi(deleteRoute, async (c) => {
     const { name } = c.req.valid("param");
     access(c, name, "owner");
-    unwrap(await fromStore(() => documents.delete(name)));
+    unwrap(await fromStore(() => documents.delete(name, c.get("identity").id)));
     await audited(c, "document.deleted", name);
     return c.body(null, 204);
   });
@@ -229,7 +226,7 @@ export function mountDocumentRoutes(
     app.openapi(archiveRoute(archived), async (c) => {
       const { name } = c.req.valid("param");
       access(c, name, "owner");
-      const changed = unwrap(await fromStore(() => documents.setArchived(name, archived)));
+      const changed = unwrap(await fromStore(() => documents.setArchived(name, archived, c.get("identity").id)));
       await audited(c, archived ? "document.archived" : "document.unarchived", name);
       return c.json(changed, 200);
     });
