@@ -96,4 +96,34 @@ describe("suggestions on the standalone page", () => {
     await waitForSaved(olga.page);
     await screenshot(cora.page, "suggestions-decided");
   });
+
+  it("an owner who switches Suggesting on proposes instead of editing, and can withdraw it", async () => {
+    const document = await createSpecByApi(stage.server.url, "Owner suggests", tokens.owner);
+    const olga = await arriveWithToken(stage, document, {
+      label: "olga-suggests",
+      token: tokens.owner,
+      editable: true,
+    });
+    const text = "Offline editing in two sentences.";
+    await rewriteParagraph(olga.page, "Summary", text);
+    await olga.page.getByTestId("toolbar-suggest").click();
+    expect(await olga.page.getByTestId("toolbar-suggest").getAttribute("aria-pressed")).toBe("true");
+    await selectPhrase(paragraphAfter(olga.page, "Summary"), "Offline ");
+    await olga.page.keyboard.press("Backspace");
+
+    const struck = editorText(olga.page).getByTestId("suggestion-delete");
+    await expect.poll(() => struck.allTextContents(), { timeout: waitTimeoutMs }).toEqual(["Offline "]);
+    expect(await struck.getAttribute("data-author-id")).toBe("olga");
+    expect(await textWithoutCarets(paragraphAfter(olga.page, "Summary"))).toBe(text);
+    await olga.page.getByTestId("suggestion-withdraw").click();
+    await expect.poll(() => struck.count(), { timeout: waitTimeoutMs }).toBe(0);
+    await olga.page.getByTestId("toolbar-suggest").click();
+    await paragraphAfter(olga.page, "Summary").click();
+    await olga.page.keyboard.press("End");
+    await olga.page.keyboard.type(" Done.");
+    await expect
+      .poll(() => textWithoutCarets(paragraphAfter(olga.page, "Summary")), { timeout: waitTimeoutMs })
+      .toBe(`${text} Done.`);
+    await waitForSaved(olga.page);
+  });
 });

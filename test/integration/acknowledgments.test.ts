@@ -1,4 +1,4 @@
-import { type AppendOptions, createPostgresStore, type DocumentStore, PersistenceError } from "@tandem/persistence";
+import { type AppendOptions, createPostgresStore, PersistenceError, type TandemStore } from "@tandem/persistence";
 import { CloseCodes } from "@tandem/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
@@ -18,11 +18,11 @@ const writtenBy = (update: Uint8Array, clientId: number) =>
  * (before the server hears of it), and an append can be held back and then
  * failed on purpose.
  */
-function instrumented(inner: DocumentStore, latency: () => number) {
+function instrumented(inner: TandemStore, latency: () => number) {
   const committed = new Y.Doc();
   const committedUpdates: Uint8Array[] = [];
   let trap: { readonly when: (update: Uint8Array) => boolean; readonly caught: (fail: () => void) => void } | undefined;
-  const store: DocumentStore = new Proxy(inner, {
+  const store: TandemStore = new Proxy(inner, {
     get(target, property) {
       if (property === "append") {
         return async (name: string, update: Uint8Array, options?: AppendOptions) => {
@@ -62,7 +62,7 @@ describe("acknowledge after commit, deliver before", () => {
   const schema = freshSchemaName("acks");
   const seed = testSeed();
   const next = seededRandom(seed);
-  let inner: DocumentStore;
+  let inner: TandemStore;
   let instrumentation: ReturnType<typeof instrumented>;
   let server: RunningServer;
   const clients: Client[] = [];

@@ -1,4 +1,4 @@
-import { type AppendOptions, createPostgresStore, type DocumentStore, PersistenceError } from "@tandem/persistence";
+import { type AppendOptions, createPostgresStore, PersistenceError, type TandemStore } from "@tandem/persistence";
 import {
   type AnchorPositions,
   commentsDocumentName,
@@ -19,6 +19,7 @@ import {
 import { signToken } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import { type ApiAnswer, apiCall } from "../support/api.js";
 import { erase, paragraphAfter, rewrite, textAfter, type } from "../support/content.js";
 import { databaseUrl, dropSchema, freshSchemaName } from "../support/postgres.js";
 import {
@@ -34,25 +35,10 @@ import { waitFor } from "../support/wait.js";
 
 const secret = "a-test-secret-that-is-long-enough-for-hs256";
 
-interface Answer<T> {
-  readonly status: number;
-  readonly body: T;
-  readonly contentType: string | null;
-}
+type Answer<T> = ApiAnswer<T>;
 
-async function call<T>(base: string, path: string, token: string, json?: unknown): Promise<Answer<T>> {
-  const response = await fetch(`${base}${path}`, {
-    method: json === undefined ? "GET" : "POST",
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(json === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: json === undefined ? undefined : JSON.stringify(json),
-  });
-  const contentType = response.headers.get("content-type");
-  const body = (contentType?.startsWith("application/json") ? await response.json() : await response.text()) as T;
-  return { status: response.status, body, contentType };
-}
+const call = <T>(base: string, path: string, token: string, json?: unknown): Promise<Answer<T>> =>
+  apiCall<T>(base, json === undefined ? "GET" : "POST", path, token, json);
 
 /** The plain text of ProseMirror JSON content, diff runs included. */
 function runsOf(node: { content?: readonly unknown[] }): { text: string; change?: string; author?: string | null }[] {
@@ -421,7 +407,7 @@ describe("history through the real server", () => {
 
 describe("a restore takes the path of any edit", () => {
   const schema = freshSchemaName("restore");
-  let inner: DocumentStore;
+  let inner: TandemStore;
   let server: RunningServer;
   const clients: Client[] = [];
   const tokens = { ada: "", grace: "" };
@@ -441,7 +427,7 @@ describe("a restore takes the path of any edit", () => {
 
   beforeAll(async () => {
     inner = await createPostgresStore({ connectionString: databaseUrl, schema });
-    const store: DocumentStore = new Proxy(inner, {
+    const store: TandemStore = new Proxy(inner, {
       get(target, property) {
         if (property === "append") {
           return async (name: string, update: Uint8Array, options?: AppendOptions) => {

@@ -1,4 +1,4 @@
-import { createPostgresStore, type DocumentStore, PersistenceError } from "@tandem/persistence";
+import { createPostgresStore, PersistenceError, type TandemStore } from "@tandem/persistence";
 import { CloseCodes } from "@tandem/protocol";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import * as Y from "yjs";
@@ -18,7 +18,7 @@ import { waitFor } from "../support/wait.js";
 type Fault = "append" | "load" | "ping";
 
 /** A real Postgres store whose append, load or ping can be made to fail, as after the store's own retries. */
-function withFaults(inner: DocumentStore): { store: DocumentStore; faults: Set<Fault> } {
+function withFaults(inner: TandemStore): { store: TandemStore; faults: Set<Fault> } {
   const faults = new Set<Fault>();
   const store = new Proxy(inner, {
     get(target, property) {
@@ -34,7 +34,7 @@ function withFaults(inner: DocumentStore): { store: DocumentStore; faults: Set<F
 
 describe("when storage fails, nothing is acknowledged and clients come back", () => {
   const schema = freshSchemaName("faults");
-  let inner: DocumentStore;
+  let inner: TandemStore;
   let faults: Set<Fault>;
   let server: RunningServer;
   const clients: Client[] = [];

@@ -1,6 +1,9 @@
 import {
   acceptSuggestion,
   CloseCodes,
+  type ContentNode,
+  type ContentText,
+  type DocumentAuthorship,
   DocumentFields,
   locateSuggestion,
   type Proposal,
@@ -49,8 +52,8 @@ describe("suggestions over real providers", () => {
   const clients: Client[] = [];
   let counter = 0;
 
-  const open = (name: string, person: Person) => {
-    const client = connect(server.wsUrl, name, { token: tokens.get(person) });
+  const open = (name: string, person: Person, doc?: Y.Doc) => {
+    const client = connect(server.wsUrl, name, { token: tokens.get(person), ...(doc ? { doc } : {}) });
     // Like the client kit, obey the close-code table: 4403 says reconnecting would fail the same way.
     client.socket.on("close", ({ event }: { event: { code: number } }) => {
       if (event.code === forbidden) client.socket.disconnect();
@@ -81,7 +84,13 @@ describe("suggestions over real providers", () => {
     return { name, owner };
   };
 
-  const propose = (view: { content: Client; comments: Client }, quote: string, proposal: Proposal, at?: number) => {
+  /** Proposes as Cleo on a pair of documents: a client's, or a device's copy while offline. */
+  const propose = (
+    view: { readonly content: { readonly doc: Y.Doc }; readonly comments: { readonly doc: Y.Doc } },
+    quote: string,
+    proposal: Proposal,
+    at?: number,
+  ) => {
     const id = `s${++counter}`;
     const found = new TextIndex(fragment(view.content.doc)).find(quote)[0];
     const range = at === undefined ? found : { from: at, to: at };
@@ -198,7 +207,42 @@ describe("suggestions over real providers", () => {
     expect(textOf(await storedDoc(server.schema, name))).toBe("Some text to change.");
   });
 
-  it("keeps a suggestion anchored through concurrent edits around it, and detaches it when its text is deleted", async () => {
+  it("stores a suggestion made offline when the commenter connects, and refuses a decision forged offline", async () => {
+    const { name, owner } = await documentWith(["Written while online."]);
+    // The commenter's device has the document from an earlier visit, then loses the network.
+    const cleo = await join(name, "cleo");
+    const copy = (doc: Y.Doc) => {
+      const kept = new Y.Doc();
+      Y.applyUpdate(kept, Y.encodeStateAsUpdate(doc));
+      return { doc: kept };
+    };
+    const device = { content: copy(cleo.content.doc), comments: copy(cleo.comments.doc) };
+    const id = propose(device, "online", { kind: "replace", text: "offline" });
+
+    // Back online: the provider's sync step 2 carries the suggestion; the owner receives it and accepts.
+    const reconnected = open(`${name}#comments`, "cleo", device.comments.doc);
+    await synced(reconnected);
+    await reconnected.acknowledged();
+    await waitFor(() => threadsOf(owner.comments.doc).has(id), "the owner receives the offline suggestion");
+    expect(acceptSuggestion(owner.comments.doc, fragment(owner.content.doc), id, { id: "olga", at: 1 }).ok).toBe(true);
+    await owner.content.acknowledged();
+    expect(textOf(await storedDoc(server.schema, name))).toBe("Written while offline.");
+
+    // A decision forged offline (the commenter accepting their own) is refused when it arrives.
+    const later = { content: copy(owner.content.doc), comments: copy(owner.comments.doc) };
+    const second = propose(later, "Written", { kind: "delete" });
+    const map = threadsOf(later.comments.doc).get(second) as Y.Map<unknown>;
+    later.comments.doc.transact(() => {
+      map.set(ThreadFields.status, "accepted");
+      map.set(ThreadFields.decidedBy, "cleo");
+      map.set(ThreadFields.decidedAt, 2);
+    });
+    const sender = open(`${name}#comments`, "cleo", later.comments.doc);
+    await waitFor(() => sender.closeCodes.includes(forbidden), "4403 for a decision forged offline");
+    expect(threadsOf(await storedDoc(server.schema, `${name}#comments`)).has(second)).toBe(false);
+  });
+
+  it("keeps a suggestion anchored through concurrent edits around it, detaches it when its text is deleted, and attributes an accepted change to its acceptor", async () => {
     const { name, owner } = await documentWith(["alpha beta gamma delta"]);
     const cleo = await join(name, "cleo");
     const eddie = await join(name, "eddie");
@@ -234,10 +278,21 @@ describe("suggestions over real providers", () => {
     expect(acceptSuggestion(owner.comments.doc, fragment(owner.content.doc), doomed, { id: "olga", at: 1 }).ok).toBe(
       false,
     );
-    expect(acceptSuggestion(owner.comments.doc, fragment(owner.content.doc), kept, { id: "olga", at: 1 }).ok).toBe(
+    // The editor accepts: the change is theirs in history, and the thread names the suggester and the acceptor.
+    await waitFor(() => threadsOf(eddie.comments.doc).has(kept), "the editor has the suggestion");
+    expect(acceptSuggestion(eddie.comments.doc, fragment(eddie.content.doc), kept, { id: "eddie", at: 1 }).ok).toBe(
       true,
     );
-    await owner.content.acknowledged();
+    await Promise.all([eddie.content.acknowledged(), eddie.comments.acknowledged()]);
     expect(textOf(await storedDoc(server.schema, name))).toBe("zero alpha and BETA delta epsilon");
+    const response = await fetch(`${server.url}/api/documents/${encodeURIComponent(name)}/authorship`, {
+      headers: { authorization: `Bearer ${tokens.get("olga")}` },
+    });
+    const authorship = (await response.json()) as DocumentAuthorship;
+    const runs = (authorship.content.content ?? []).flatMap((block) => (block as ContentNode).content ?? []);
+    const authorOf = (text: string) => (runs as ContentText[]).find((run) => run.text.includes(text))?.author;
+    expect([authorOf("BETA"), authorOf("alpha"), authorOf("epsilon")]).toEqual(["eddie", "olga", "eddie"]);
+    const decided = threadsOf(await storedDoc(server.schema, `${name}#comments`)).get(kept);
+    expect([decided?.get(ThreadFields.createdBy), decided?.get(ThreadFields.decidedBy)]).toEqual(["cleo", "eddie"]);
   });
 });

@@ -31,7 +31,7 @@ describe("webhooks across a SIGKILL", () => {
       DATA_DIR: dataDir,
       AUTH_SECRET: secret,
       WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "true",
-      WEBHOOK_RETRY_BASE_MS: "6000",
+      WEBHOOK_RETRY_BASE_MS: "10000",
       WEBHOOK_POLL_MS: "100",
     };
     const owner = await signToken(secret, { sub: "olive", name: "Olive", access: { "*": "owner" } });
@@ -63,10 +63,14 @@ describe("webhooks across a SIGKILL", () => {
         attempts: Array<{ statusCode: number | null }>;
       }>;
     // Every delivery tried once, refused, and recorded as due again: queued, and no attempt under way.
-    await waitFor(async () => {
-      const listed = await deliveries(first.url);
-      return listed.length === 5 && listed.every((each) => each.status === "pending" && each.attempts.length === 1);
-    }, "five refused first attempts, recorded");
+    await waitFor(
+      async () => {
+        const listed = await deliveries(first.url);
+        return listed.length === 5 && listed.every((each) => each.status === "pending" && each.attempts.length === 1);
+      },
+      "five refused first attempts, recorded",
+      60_000,
+    );
     first.child.kill("SIGKILL");
     await first.exited;
     expect(target.acknowledged()).toEqual([]);
@@ -74,10 +78,10 @@ describe("webhooks across a SIGKILL", () => {
     receiverUp = true;
     const second = await startServerProcess(env);
     processes.push(second);
-    await waitFor(() => target.acknowledged().length === 5, "the five queued events, after the restart", 60_000);
+    await waitFor(() => target.acknowledged().length === 5, "the five queued events, after the restart", 120_000);
     // One more event, sent after the five were acknowledged: by then, any second send of them would have happened.
     const later = await call(second.url, "/api/documents", "POST", { kind: "spec", title: "Later" });
-    await waitFor(() => target.acknowledged().length >= 6, "the event after the restart");
+    await waitFor(() => target.acknowledged().length >= 6, "the event after the restart", 60_000);
 
     const acknowledged = target.acknowledged();
     expect(acknowledged.map(({ event }) => event.data.document).sort()).toEqual([...names, later.json.name].sort());
@@ -86,5 +90,6 @@ describe("webhooks across a SIGKILL", () => {
       expect(delivery.status).toBe("delivered");
       expect(delivery.attempts.filter((attempt) => attempt.statusCode === 204)).toHaveLength(1);
     }
-  });
+    // Two PGlite servers start one after the other: on a busy machine, each can take tens of seconds.
+  }, 300_000);
 });

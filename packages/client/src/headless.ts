@@ -2,15 +2,24 @@
 // Node and for other frameworks. Everything here is also exported by the main entry.
 
 // The comments core's text model lives in @tandem/protocol (the server resolves anchors too); re-exported for hosts.
-export type { AnchorState, AnchorText, ResolvedAnchor, TextRange } from "@tandem/protocol";
+export type {
+  AnchorState,
+  AnchorText,
+  Proposal,
+  ResolvedAnchor,
+  SuggestionStatus,
+  TextRange,
+} from "@tandem/protocol";
 export { TextIndex } from "@tandem/protocol";
 export type {
   Comment,
   CommentsSnapshot,
   CommentsStore,
   CommentsStoreOptions,
+  NewSuggestionInput,
   NewThreadInput,
   Reaction,
+  Suggestion,
   Thread,
 } from "./comments/store.js";
 export { createCommentsStore } from "./comments/store.js";

@@ -16,6 +16,8 @@ export { CollaborativeEditor } from "./editor/CollaborativeEditor.js";
 export type { TandemExtensionsOptions } from "./editor/extensions.js";
 export { tandemExtensions } from "./editor/extensions.js";
 export { hrefFromInput } from "./editor/links.js";
+export type { SuggestingModeOptions } from "./editor/suggesting.js";
+export { SuggestingMode } from "./editor/suggesting.js";
 export type { ToolbarProps } from "./editor/Toolbar.js";
 export { Toolbar } from "./editor/Toolbar.js";
 export type {
@@ -31,13 +33,17 @@ export type {
   DocumentLease,
   DocumentState,
   DocumentUi,
+  NewSuggestionInput,
   NewThreadInput,
   Observable,
   Peer,
   PresenceOptions,
   PresenceSnapshot,
+  Proposal,
   Reaction,
   ResolvedAnchor,
+  Suggestion,
+  SuggestionStatus,
   SyncState,
   TandemClientErrorCode,
   TandemConnectionOptions,

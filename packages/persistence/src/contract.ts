@@ -207,6 +207,79 @@ export function runDocumentStoreContract(name: string, setup: () => Promise<Cont
       expect(await store.list({ prefix: "_" })).toEqual([]);
     });
 
+    it("[DS25] lists by name patterns, title, metadata, in any order, a page at a time", async () => {
+      const w = writer();
+      const documents = [
+        ["spec/a", { title: "Offline MODE", status: "draft", owner: "Ada" }],
+        ["spec/b", { title: "Search", status: "approved", owner: "Grace", archivedAt: "2026-01-01" }],
+        ["spec/c", { title: "offline sync", status: "draft", owner: null }],
+        ["idea/a", { title: "50% off_sale", archivedAt: null }],
+        ["team/x/plan", { title: "Plan" }],
+      ] as const;
+      for (const [name, metadata] of documents) {
+        await store.append(name, w.insert(name));
+        await store.setMetadata(name, metadata);
+      }
+      const names = async (options: Parameters<DocumentStore["list"]>[0]) =>
+        (await store.list(options)).map((info) => info.name);
+      // Newest first by default, the name breaking ties.
+      expect(await names({})).toEqual(["team/x/plan", "idea/a", "spec/c", "spec/b", "spec/a"]);
+      expect(await names({ namePatterns: ["spec/*", "*/plan"] })).toEqual([
+        "team/x/plan",
+        "spec/c",
+        "spec/b",
+        "spec/a",
+      ]);
+      expect(await names({ namePatterns: ["spec/a", "idea*"] })).toEqual(["idea/a", "spec/a"]);
+      expect(await names({ namePatterns: [] })).toEqual([]);
+      expect(await names({ prefixes: ["idea/", "team/"] })).toEqual(["team/x/plan", "idea/a"]);
+      expect(await names({ namePatterns: ["*"], excludePatterns: ["*/a", "team*"] })).toEqual(["spec/c", "spec/b"]);
+      // A pattern's other characters are literal: `_` and `%` are not wildcards.
+      expect(await names({ namePatterns: ["spec_a", "%"] })).toEqual([]);
+      expect(await names({ titleContains: "offline" })).toEqual(["spec/c", "spec/a"]);
+      expect(await names({ titleContains: "0% off_" })).toEqual(["idea/a"]);
+      expect(await names({ titleContains: "%" })).toEqual(["idea/a"]);
+      expect(await names({ metadata: { status: "draft", owner: "Ada" } })).toEqual(["spec/a"]);
+      expect(await names({ metadata: { owner: null }, prefix: "spec/" })).toEqual(["spec/c"]);
+      expect(await names({ metadata: { archivedAt: null } })).toEqual(["team/x/plan", "idea/a", "spec/c", "spec/a"]);
+      expect(await names({ withMetadata: ["archivedAt"] })).toEqual(["spec/b"]);
+      expect(await names({ sort: "title", order: "asc" })).toEqual([
+        "idea/a",
+        "spec/a",
+        "spec/c",
+        "team/x/plan",
+        "spec/b",
+      ]);
+      expect(await names({ sort: "createdAt", order: "asc" })).toEqual([
+        "spec/a",
+        "spec/b",
+        "spec/c",
+        "idea/a",
+        "team/x/plan",
+      ]);
+      const pages = [
+        await names({ limit: 2 }),
+        await names({ limit: 2, offset: 2 }),
+        await names({ limit: 2, offset: 4 }),
+      ];
+      expect(pages).toEqual([["team/x/plan", "idea/a"], ["spec/c", "spec/b"], ["spec/a"]]);
+      for (const bad of [
+        { namePatterns: "spec/*" as never },
+        { namePatterns: Array.from({ length: 101 }, () => "*") },
+        { prefixes: [null as never] },
+        { excludePatterns: "*" as never },
+        { titleContains: 7 as never },
+        { metadata: { status: { nested: true } as never } },
+        { withMetadata: [42 as never] },
+        { sort: "size" as never },
+        { order: "up" as never },
+        { offset: -1 },
+        { offset: 0.5 },
+      ]) {
+        await rejectsWith(store.list(bad), "invalid-argument");
+      }
+    });
+
     it("[DS12] setMetadata creates an empty document and keeps JSON values as they are", async () => {
       const metadata = { title: "Ünïcode 😀", n: 1.5, flags: [true, null], nested: { a: "b" } };
       await store.setMetadata("doc/meta", metadata);

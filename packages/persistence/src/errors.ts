@@ -6,6 +6,7 @@
  * - `unavailable`: the database could not be reached or a write failed after retries.
  * - `overloaded`: too many bytes are already waiting for their commit (`maxQueuedBytes`); nothing was stored.
  * - `migration-failed`: the schema could not be brought up to date.
+ * - `locked`: the PGlite data directory is open in another process (or already in this one).
  * - `closed`: the store was closed.
  */
 export type PersistenceErrorCode =
@@ -15,6 +16,7 @@ export type PersistenceErrorCode =
   | "unavailable"
   | "overloaded"
   | "migration-failed"
+  | "locked"
   | "closed";
 
 /** The one error class of `@tandem/persistence`. */

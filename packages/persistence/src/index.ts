@@ -1,9 +1,13 @@
 export type { AuthoredRange, IdRange } from "./attribution.js";
+export type { AuditEntry, AuditLog, AuditQuery, NewAuditEntry } from "./audit/store.js";
+export { DEFAULT_AUDIT_TENANT } from "./audit/store.js";
 export type { PersistenceErrorCode } from "./errors.js";
 export { isPersistenceError, PersistenceError } from "./errors.js";
 export type { CommitBatch, StoreOptions } from "./options.js";
 export type { PGliteStoreOptions } from "./pglite.js";
 export { createPGliteStore } from "./pglite.js";
+export type { BackupSummary } from "./pglite-backup.js";
+export { backupPGlite, restorePGlite } from "./pglite-backup.js";
 export type { PostgresStoreOptions } from "./postgres.js";
 export { createPostgresStore } from "./postgres.js";
 export type {
@@ -18,7 +22,9 @@ export type {
   DocumentStore,
   JsonValue,
   ListOptions,
+  ListSort,
   LoadResult,
+  MetadataScalar,
   TandemStore,
   VersionInfo,
   VersionKind,

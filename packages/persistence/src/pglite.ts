@@ -1,8 +1,10 @@
 import { PGlite } from "@electric-sql/pglite";
+import { type DataDirLock, lockDataDir } from "./data-dir-lock.js";
 import { PersistenceError } from "./errors.js";
 import { migrate } from "./migrations/migrate.js";
 import { resolveStoreOptions, type StoreOptions } from "./options.js";
 import { createPGliteClient } from "./pglite-client.js";
+import type { SqlClient } from "./sql-client.js";
 import { SqlDocumentStore } from "./sql-store.js";
 import type { TandemStore } from "./store.js";
 
@@ -15,7 +17,8 @@ export interface PGliteStoreOptions extends StoreOptions {
 /**
  * A {@link TandemStore} on embedded PGlite (Postgres compiled to WASM): the
  * zero-setup default, running the very same SQL as `createPostgresStore`. One
- * process at a time may open a `dataDir`.
+ * process at a time may open a `dataDir`: a second is refused with `locked`
+ * (see {@link lockDataDir}) until the first closes its store or exits.
  *
  * @example
  * ```ts
@@ -25,10 +28,12 @@ export interface PGliteStoreOptions extends StoreOptions {
 export async function createPGliteStore(options: PGliteStoreOptions = {}): Promise<TandemStore> {
   // Bad options fail before PGlite spends a second starting.
   resolveStoreOptions(options);
+  const lock = options.dataDir === undefined ? undefined : await lockDataDir(options.dataDir);
   let db: PGlite;
   try {
     db = await PGlite.create(options.dataDir);
   } catch (error) {
+    await lock?.release();
     throw new PersistenceError(
       "unavailable",
       `cannot open PGlite in ${options.dataDir ?? "memory"}: ${String(error)}`,
@@ -37,7 +42,7 @@ export async function createPGliteStore(options: PGliteStoreOptions = {}): Promi
       },
     );
   }
-  const client = createPGliteClient(db);
+  const client = releasingOnClose(createPGliteClient(db), lock);
   let store: SqlDocumentStore | undefined;
   try {
     store = new SqlDocumentStore("pglite", client, options);
@@ -48,4 +53,19 @@ export async function createPGliteStore(options: PGliteStoreOptions = {}): Promi
     await (store?.close() ?? client.close());
     throw error;
   }
+}
+
+/** `client`, whose `close` also gives up the data directory, once PGlite has written its last page. */
+function releasingOnClose(client: SqlClient, lock: DataDirLock | undefined): SqlClient {
+  if (lock === undefined) return client;
+  return {
+    ...client,
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        await lock.release();
+      }
+    },
+  };
 }

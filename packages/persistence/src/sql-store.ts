@@ -1,11 +1,14 @@
 import * as Y from "yjs";
 import { writeBatch } from "./append-batch.js";
 import { authorsTouching, coalesce } from "./attribution.js";
+import { SqlAuditLog } from "./audit/sql-store.js";
+import type { AuditLog } from "./audit/store.js";
 import { compactDocument, type LogRow, lockDocument, readAuthorship } from "./compaction.js";
 import { CompactionScheduler } from "./compaction-scheduler.js";
 import { applyStoredUpdates, Encoding, type StoredUpdate, type UnappliedRow } from "./encoding.js";
 import { PersistenceError } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
+import { listQuery } from "./list-query.js";
 import { MergeThread } from "./merge-thread.js";
 import { type ResolvedStoreOptions, resolveStoreOptions, type StoreOptions } from "./options.js";
 import type { HeldConnection, SqlClient } from "./sql-client.js";
@@ -27,14 +30,7 @@ import type {
   VersionKind,
 } from "./store.js";
 import { validateUpdate } from "./validate-update.js";
-import {
-  checkAppendOptions,
-  checkAuthorProfile,
-  checkName,
-  checkVersionOptions,
-  listParameters,
-  metadataJson,
-} from "./validation.js";
+import { checkAppendOptions, checkAuthorProfile, checkName, checkVersionOptions, metadataJson } from "./validation.js";
 import { SqlWebhookStore } from "./webhooks/sql-store.js";
 import type { WebhookStore } from "./webhooks/store.js";
 
@@ -151,11 +147,12 @@ function storedBytes({ snapshot, rows }: StoredDocument): number {
 
 /**
  * The one {@link DocumentStore} implementation, over any {@link SqlClient}:
- * Postgres and PGlite share every statement. Its webhook store shares the
- * client and the lifecycle.
+ * Postgres and PGlite share every statement. Its webhook store and audit log
+ * share the client and the lifecycle.
  */
 export class SqlDocumentStore implements TandemStore {
   readonly webhooks: WebhookStore;
+  readonly audit: AuditLog;
   private readonly options: ResolvedStoreOptions;
   private readonly groupCommit: GroupCommit;
   private readonly compactions: CompactionScheduler;
@@ -173,6 +170,7 @@ export class SqlDocumentStore implements TandemStore {
   ) {
     this.options = resolveStoreOptions(options);
     this.webhooks = new SqlWebhookStore(sql, (doing, work) => this.call(doing, work));
+    this.audit = new SqlAuditLog(sql, (doing, work) => this.call(doing, work));
     this.commitConnection = sql.holdConnection?.();
     const commitSql = this.commitConnection ?? sql;
     this.groupCommit = new GroupCommit({
@@ -237,11 +235,8 @@ export class SqlDocumentStore implements TandemStore {
 
   list(options: ListOptions = {}): Promise<DocumentInfo[]> {
     return this.call("list", async () => {
-      const { likePattern, limit } = listParameters(options);
-      const rows = await this.sql.query<InfoRow>(
-        `${INFO_SELECT} WHERE d.name LIKE $1 ORDER BY d.updated_at DESC, d.name LIMIT $2`,
-        [likePattern, limit],
-      );
+      const { clauses, params } = listQuery(options);
+      const rows = await this.sql.query<InfoRow>(`${INFO_SELECT} ${clauses}`, params);
       return rows.map(toInfo);
     });
   }

@@ -1,5 +1,6 @@
 import type * as Y from "yjs";
 import type { AuthoredRange } from "./attribution.js";
+import type { AuditLog } from "./audit/store.js";
 import type { WebhookStore } from "./webhooks/store.js";
 
 /** A JSON value, as stored in a document's metadata. */
@@ -135,11 +136,42 @@ export interface Attribution {
   readonly lastEditedBy: string | null;
 }
 
-/** Options of {@link DocumentStore.list}. */
+/** What {@link DocumentStore.list} sorts by. */
+export type ListSort = "updatedAt" | "createdAt" | "title";
+
+/** A scalar metadata value a list can filter on. */
+export type MetadataScalar = string | number | boolean | null;
+
+/**
+ * Options of {@link DocumentStore.list}. Every filter given must hold; the
+ * order is `sort` then name, so pages (`offset`, `limit`) never overlap.
+ */
 export interface ListOptions {
-  /** Only names starting with this string. */
+  /** Only names starting with this string (taken literally). */
   readonly prefix?: string;
-  /** At most this many, newest `updatedAt` first. Default 100, at most 1000. */
+  /** Only names starting with one of these strings (taken literally). */
+  readonly prefixes?: readonly string[];
+  /**
+   * Only names matching at least one of these patterns, where `*` matches
+   * any run of characters and every other character only itself (the
+   * patterns of a token's access claim). An empty list matches nothing.
+   */
+  readonly namePatterns?: readonly string[];
+  /** Leaves out names matching any of these patterns (as in `namePatterns`). */
+  readonly excludePatterns?: readonly string[];
+  /** Only documents whose `title` metadata contains this text, case-insensitively. */
+  readonly titleContains?: string;
+  /** Only documents whose metadata has each of these values; `null` means absent or null. */
+  readonly metadata?: Readonly<Record<string, MetadataScalar>>;
+  /** Only documents whose metadata has each of these keys, not null. */
+  readonly withMetadata?: readonly string[];
+  /** Default `updatedAt`; `title` sorts by the `title` metadata, case-insensitively. */
+  readonly sort?: ListSort;
+  /** Default `desc` (newest first). */
+  readonly order?: "asc" | "desc";
+  /** How many to skip. Default 0. */
+  readonly offset?: number;
+  /** At most this many. Default 100, at most 1000. */
   readonly limit?: number;
 }
 
@@ -240,8 +272,9 @@ export interface DocumentStore {
 /**
  * What `createPostgresStore` and `createPGliteStore` open: the documents and,
  * on the same database and connections, the webhook subscriptions with their
- * outbox. Closing the store closes both.
+ * outbox, and the audit log. Closing the store closes all three.
  */
 export interface TandemStore extends DocumentStore {
   readonly webhooks: WebhookStore;
+  readonly audit: AuditLog;
 }

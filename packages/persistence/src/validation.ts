@@ -4,7 +4,6 @@ import {
   type AuthorProfile,
   type CreateVersionOptions,
   type DocumentMetadata,
-  type ListOptions,
   VersionKinds,
 } from "./store.js";
 
@@ -13,8 +12,6 @@ const MAX_LABEL_LENGTH = 200;
 const MAX_USER_ID_LENGTH = 512;
 const MAX_AUTHOR_NAME_LENGTH = 200;
 const MAX_METADATA_BYTES = 64 * 1024;
-const DEFAULT_LIST_LIMIT = 100;
-const MAX_LIST_LIMIT = 1000;
 
 export function invalid(message: string): never {
   throw new PersistenceError("invalid-argument", message);
@@ -91,19 +88,4 @@ export function metadataJson(metadata: DocumentMetadata): string {
     invalid("metadata must not contain NUL or unpaired surrogates");
   }
   return json;
-}
-
-/** The options of `list`, with defaults applied. */
-export function listParameters(options: ListOptions): { likePattern: string; limit: number } {
-  if (typeof options !== "object" || options === null) invalid("list options must be an object");
-  const limit = options.limit ?? DEFAULT_LIST_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
-    invalid(`limit must be an integer from 1 to ${MAX_LIST_LIMIT}`);
-  }
-  const prefix = options.prefix ?? "";
-  if (typeof prefix !== "string" || prefix.length > MAX_NAME_LENGTH || !isStorableText(prefix)) {
-    invalid(`prefix must be a string of at most ${MAX_NAME_LENGTH} characters`);
-  }
-  // LIKE wildcards in the prefix are literal characters of names.
-  return { likePattern: `${prefix.replace(/[\\%_]/g, (char) => `\\${char}`)}%`, limit };
 }

@@ -26,6 +26,13 @@ export const CloseCodes = {
    * to is refused for that document alone, without closing the socket.)
    */
   Forbidden: { code: 4403, reason: "forbidden", retry: "never" },
+  /**
+   * The document was deleted (through the REST API). Sent per document: its
+   * connections are closed with this `reason` (Hocuspocus's per-document
+   * close message carries the reason, not a code), and the socket's other
+   * documents go on.
+   */
+  DocumentDeleted: { code: 4410, reason: "document-deleted", retry: "never" },
   /** The client did not authenticate, or a storage write did not finish, in time. */
   Timeout: { code: 4408, reason: "timeout", retry: "backoff" },
   /**

@@ -141,6 +141,15 @@ export interface DocumentSummary {
   readonly updatedAt: string;
   /** People with the document open on this server instance, one entry per person. */
   readonly present: readonly PresentUser[];
+  /** ISO 8601 time it was archived (archived documents are left out of lists by default), or null. */
+  readonly archivedAt: string | null;
+}
+
+/** `GET /api/documents`: one page of documents. */
+export interface DocumentPage {
+  readonly documents: readonly DocumentSummary[];
+  /** The `offset` of the next page, or null when this is the last. */
+  readonly nextOffset: number | null;
 }
 
 /** What `GET /api/session` says about the caller. */

@@ -66,6 +66,7 @@ export type {
   ApiErrorBody,
   DocumentKind,
   DocumentMeta,
+  DocumentPage,
   DocumentSummary,
   PresentUser,
   SessionInfo,

@@ -1,6 +1,7 @@
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { parseAccessSpec } from "./auth/access.js";
 import { signToken } from "./auth/identity.js";
+import { backupCommand, backupHelp, restoreCommand } from "./backup-commands.js";
 import { loadConfig, settingsHelp } from "./config.js";
 import { TandemServerError } from "./errors.js";
 import { createLogger } from "./logger.js";
@@ -28,12 +29,16 @@ const help = `tandem-server: Tandem's collaboration server
 Usage:
   tandem-server [flags]            serve on PORT (default 1234)
   tandem-server token [options]    print a JWT signed with AUTH_SECRET (tandem-server token --help)
+  tandem-server backup FILE        back up the PGlite data directory (tandem-server backup --help)
+  tandem-server restore FILE       restore it into an empty data directory
   tandem-server --help
 
 Settings (flag, or environment variable):
 ${settingsHelp}
 
 ${tokenHelp}
+
+${backupHelp}
 
 Exit codes: 0 after a clean shutdown, 1 when the server failed or could not
 flush pending edits, 2 for bad settings. See docs/server.md.`;
@@ -117,15 +122,23 @@ async function serve(argv: string[]): Promise<void> {
   process.on("SIGINT", stop);
 }
 
-const [command, ...rest] = process.argv.slice(2);
+/** Subcommands: each with its help text and what it runs on its arguments. */
+const commands: Record<string, { help: string; run: (argv: string[]) => Promise<void> }> = {
+  token: { help: tokenHelp, run: printToken },
+  backup: { help: backupHelp, run: (argv) => backupCommand(argv, process.env) },
+  restore: { help: backupHelp, run: (argv) => restoreCommand(argv, process.env) },
+};
+
+const argv = process.argv.slice(2);
+const command = argv[0] !== undefined && Object.hasOwn(commands, argv[0]) ? commands[argv[0]] : undefined;
 const run =
-  command === "token"
-    ? asksForHelp(rest)
-      ? async () => void process.stdout.write(`${tokenHelp}\n`)
-      : () => printToken(rest)
-    : asksForHelp(process.argv.slice(2))
+  command !== undefined
+    ? asksForHelp(argv.slice(1))
+      ? async () => void process.stdout.write(`${command.help}\n`)
+      : () => command.run(argv.slice(1))
+    : asksForHelp(argv)
       ? async () => void process.stdout.write(`${help}\n`)
-      : () => serve(process.argv.slice(2));
+      : () => serve(argv);
 
 run().catch((error: unknown) => {
   process.stderr.write(`tandem-server: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { DocumentStore, WebhookStore } from "@tandem/persistence";
+import type { TandemStore } from "@tandem/persistence";
 import { z } from "zod";
 import { TandemServerError } from "./errors.js";
 import type { Logger } from "./logger.js";
@@ -65,14 +65,12 @@ export const configSchema = z.object({
  * docs/server.md); `store` and `logger` inject parts instead.
  */
 export type TandemServerConfig = z.input<typeof configSchema> & {
-  /** A store to use instead of the one `databaseUrl`/`dataDir` describe. The caller keeps it: the server does not close it. */
-  readonly store?: DocumentStore;
   /**
-   * Where webhook subscriptions and their outbox live. Default: the store the
-   * settings describe (its `webhooks`); with a `store` of the caller's and
-   * none here, webhooks are off.
+   * A store to use instead of the one `databaseUrl`/`dataDir` describe, with
+   * its webhook outbox and audit log (what `createPostgresStore` and
+   * `createPGliteStore` open). The caller keeps it: the server does not close it.
    */
-  readonly webhookStore?: WebhookStore;
+  readonly store?: TandemStore;
   /** A pino logger to use instead of a new one at `logLevel` on stdout. */
   readonly logger?: Logger;
 };

@@ -1,10 +1,14 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Extension, Hocuspocus } from "@hocuspocus/server";
-import type { DocumentStore } from "@tandem/persistence";
+import type { TandemStore } from "@tandem/persistence";
+import { auditRecorder, clientAddress } from "./audit/recorder.js";
 import { createAuthenticator } from "./auth/identity.js";
 import { defaultStaticDir, resolveConfig, type TandemServerConfig } from "./config.js";
+import { Deletions } from "./documents/deletions.js";
 import { metadataMirror } from "./documents/metadata-mirror.js";
+import { DocumentService } from "./documents/service.js";
+import { Unloads } from "./documents/unloads.js";
 import { TandemServerError } from "./errors.js";
 import { authentication } from "./extensions/authentication.js";
 import { broadcastWindow } from "./extensions/broadcast-window.js";
@@ -104,33 +108,13 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     () => hocuspocus?.getDocumentsCount() ?? 0,
     () => unauthenticated.bytes,
   );
-  let store: DocumentStore | undefined;
+  let store: TandemStore | undefined;
   let durable: DurableLog | undefined;
   let webhooks: Webhooks | undefined;
   let listening: Promise<{ url: string; port: number; storage: string }> | undefined;
   let closing: Promise<void> | undefined;
 
-  // Shutdown waits for documents to unload; each unload (after the durable
-  // log's compaction, which runs earlier in the hook chain) checks again.
-  const unloadWaiters = new Set<() => void>();
-  const unloadWatcher: Extension = {
-    extensionName: "tandem-unload-watcher",
-    priority: 0,
-    async afterUnloadDocument() {
-      for (const check of unloadWaiters) check();
-    },
-  };
-  function allDocumentsUnloaded(instance: Hocuspocus): Promise<void> {
-    return new Promise((resolve) => {
-      const check = () => {
-        if (instance.getDocumentsCount() > 0 || instance.loadingDocuments.size > 0) return;
-        unloadWaiters.delete(check);
-        resolve();
-      };
-      unloadWaiters.add(check);
-      check();
-    });
-  }
+  const unloads = new Unloads();
 
   const collab = createCollabEndpoint({
     maxMessageBytes: settings.maxMessageBytes,
@@ -143,11 +127,12 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       return false;
     },
     logger,
-    onSocket(socket, request) {
+    onSocket(socket, request, upgrade) {
       const instance = hocuspocus;
       if (!instance) return; // not reachable: accepting() said there is one
       const session = new SocketSession(socket, {
         logger,
+        address: clientAddress(upgrade.socket.remoteAddress, upgrade.headers["x-forwarded-for"]),
         metrics,
         maxBytesPerSecond: settings.maxBytesPerSecond,
         maxBurstBytes: settings.maxBurstBytes,
@@ -167,26 +152,27 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   async function start(): Promise<{ url: string; port: number; storage: string }> {
     if (closing !== undefined) throw new TandemServerError("closed", "the server was closed");
     const ownsStore = config.store === undefined;
-    const owned = ownsStore ? await openStore(settings, metrics, logger) : undefined;
-    const opened = config.store ?? (owned as DocumentStore);
+    const opened = config.store ?? (await openStore(settings, metrics, logger));
     store = opened;
-    const webhookStore = config.webhookStore ?? owned?.webhooks;
-    const hooks = webhookStore && createWebhooks(webhookStore, settings, logger, metrics);
+    const hooks = createWebhooks(opened.webhooks, settings, logger, metrics);
     webhooks = hooks;
     // History makes versions through it, so that each new one is announced.
-    const versioned = hooks?.announcingVersions(opened) ?? opened;
+    const versioned = hooks.announcingVersions(opened);
     let relay: CommittedRelay | undefined;
+    const audit = auditRecorder(opened.audit, metrics, logger);
     durable = durableLog({
       store: opened,
       metrics,
       logger,
       onCommitted: (documentName, update, author) => {
         relay?.publishCommitted(documentName, update);
-        hooks?.committed(documentName, update, author);
+        hooks.committed(documentName, update, author);
       },
     });
+    const deletions = new Deletions(opened, unloads);
     const extensions: Extension[] = [
-      authentication(authenticator),
+      deletions.extension,
+      authentication(authenticator, audit),
       presenceIdentity(),
       commentsGuard(metrics),
       nestingGuard(metrics),
@@ -195,8 +181,8 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       historyExtension(versioned, settings, metrics, logger),
       syncAnswers(metrics),
       broadcastWindow(),
-      unloadWatcher,
-      ...(hooks ? [hooks.extension] : []),
+      unloads.extension,
+      hooks.extension,
     ];
     let instance: Hocuspocus | undefined;
     try {
@@ -214,11 +200,12 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       hocuspocus = instance;
       app = createHttpApp({
         store: opened,
-        hocuspocus: instance,
+        documents: new DocumentService(opened, instance, durable, deletions),
         authenticator,
         history: new DocumentHistory(versioned, instance, durable),
         proposals: new DocumentProposals(opened, instance, durable),
-        ...(hooks ? { webhooks: hooks.api } : {}),
+        webhooks: hooks.api,
+        audit,
         metrics,
         logger,
         metricsToken: settings.metricsToken,
@@ -234,7 +221,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         });
       });
       httpServer.on("error", (error) => logger.error({ err: error }, "HTTP server error"));
-      hooks?.start();
+      hooks.start();
     } catch (error) {
       hocuspocus = undefined;
       await instance?.hooks("onDestroy", { instance }).catch(() => {});
@@ -266,7 +253,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       );
       for (const session of sessions) session.close("ShuttingDown");
       const drained = await settlesWithin(
-        Promise.all(inFlight).then(() => allDocumentsUnloaded(instance)),
+        Promise.all(inFlight).then(() => unloads.whenUnloaded(instance)),
         settings.shutdownTimeoutMs,
       );
       if (!drained)

@@ -1,6 +1,6 @@
 import type { Proposal, TextRange } from "@tandem/protocol";
 import { Extension } from "@tiptap/core";
-import type { Mark } from "@tiptap/pm/model";
+import type { Fragment, Mark, Slice } from "@tiptap/pm/model";
 import { type EditorState, Plugin, PluginKey, TextSelection, type Transaction } from "@tiptap/pm/state";
 import { AddMarkStep, RemoveMarkStep, ReplaceStep } from "@tiptap/pm/transform";
 import type { EditorView } from "@tiptap/pm/view";
@@ -47,13 +47,26 @@ export function attemptOf(tr: Transaction): Attempt | undefined {
   }
   const step = steps[0];
   if (steps.length !== 1 || !(step instanceof ReplaceStep)) return undefined;
-  const { from, to, slice } = step as unknown as { from: number; to: number; slice: Transaction["doc"]["slice"] };
-  const content = (slice as unknown as { content: Transaction["doc"]["content"] }).content;
-  const text = content.textBetween(0, content.size, "\n", "\uFFFC");
-  // Several blocks, or content that is not text (an image, a table): not a text change.
-  if (text.includes("\n") || text.includes("\uFFFC") || (content.size > 0 && text === "" && from === to)) {
-    return undefined;
-  }
+  const { from, to, slice } = step as unknown as { from: number; to: number; slice: Slice };
+  // Text, or text in one block opened on both sides (a paste inside a paragraph); a whole block is structure.
+  const inline = (fragment: Fragment) => {
+    let only = true;
+    fragment.forEach((node) => {
+      only &&= node.isInline;
+    });
+    return only;
+  };
+  const block = slice.content.firstChild;
+  const textOnly =
+    inline(slice.content) ||
+    (slice.openStart === 1 &&
+      slice.openEnd === 1 &&
+      slice.content.childCount === 1 &&
+      !!block?.isTextblock &&
+      inline(block.content));
+  const text = slice.content.textBetween(0, slice.content.size, "\n", "\uFFFC");
+  // Several blocks, or content that is not text (an image, a hard break): not a text change.
+  if (!textOnly || text.includes("\n") || text.includes("\uFFFC")) return undefined;
   if (from === to) return text === "" ? undefined : { kind: "insert", at: from, text };
   return text === "" ? { kind: "delete", from, to } : { kind: "replace", from, to, text };
 }

@@ -72,6 +72,8 @@ export interface CommentCreatedData {
   readonly threadId: string;
   /** True for the comment that opened the thread. */
   readonly newThread: boolean;
+  /** True when the thread proposes a change to the text (a suggestion), false for a plain comment thread. */
+  readonly suggestion: boolean;
   /** The text the thread is anchored to. */
   readonly quote: string;
   readonly comment: WebhookComment;

@@ -1,5 +1,6 @@
 import { Forbidden } from "@hocuspocus/common";
 import type { Extension } from "@hocuspocus/server";
+import type { AuditRecorder } from "../audit/recorder.js";
 import { type Authenticator, accessTo } from "../auth/identity.js";
 import { TandemServerError } from "../errors.js";
 import type { ConnectionContext } from "../protocol/socket-session.js";
@@ -22,8 +23,10 @@ import type { ConnectionContext } from "../protocol/socket-session.js";
  * deliberate: an editor binding can produce local changes on its own (an
  * empty document gets its initial structure), and a viewer must not be thrown
  * out, with a code that says "do not retry", for that.
+ *
+ * A refused token is recorded in the audit log (`sign-in.refused`).
  */
-export function authentication(authenticator: Authenticator): Extension {
+export function authentication(authenticator: Authenticator, audit: AuditRecorder): Extension {
   return {
     extensionName: "tandem-authentication",
 
@@ -36,6 +39,14 @@ export function authentication(authenticator: Authenticator): Extension {
         if (!(error instanceof TandemServerError)) throw error;
         session.logger.info({ document: documentName, reason: error.message }, "unauthorized");
         session.close("Unauthorized");
+        // Not awaited: the refusal must not wait for the database (record never rejects).
+        void audit.record({
+          action: "sign-in.refused",
+          actor: null,
+          document: documentName,
+          from: session.address,
+          details: { via: "websocket", reason: error.message.slice(0, 200) },
+        });
         throw Forbidden;
       }
       const access = accessTo(identity, documentName);

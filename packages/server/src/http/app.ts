@@ -1,16 +1,18 @@
-import type { Hocuspocus } from "@hocuspocus/server";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { DocumentStore } from "@tandem/persistence";
+import type { TandemStore } from "@tandem/persistence";
 import type { Context } from "hono";
 import { compress } from "hono/compress";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
+import type { AuditRecorder } from "../audit/recorder.js";
 import type { Authenticator } from "../auth/identity.js";
+import type { DocumentService } from "../documents/service.js";
 import type { DocumentHistory } from "../history/service.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { DocumentProposals } from "../proposals/service.js";
 import { mountWebhookRoutes, WEBHOOKS_PATH, type WebhookApi } from "../webhooks/routes.js";
+import { AUDIT_PATH, mountAuditRoutes } from "./api/audit.js";
 import { DOCUMENTS_PATH, routingPath } from "./api/document-path.js";
 import { mountDocumentRoutes } from "./api/documents.js";
 import { mountHistoryRoutes } from "./api/history.js";
@@ -27,18 +29,19 @@ export type TandemApp = OpenAPIHono<ApiEnv>;
 
 /** What the HTTP layer needs from the server. */
 export interface HttpAppContext {
-  readonly store: DocumentStore;
-  readonly hocuspocus: Hocuspocus;
+  readonly store: TandemStore;
+  readonly documents: DocumentService;
   readonly authenticator: Authenticator;
   readonly history: DocumentHistory;
   readonly proposals: DocumentProposals;
+  readonly audit: AuditRecorder;
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly metricsToken: string | undefined;
   /** The page's files; undefined for none (a small page says the server is up). */
   readonly staticDir: string | undefined;
-  /** The webhook API, when webhooks are on (they are not with a host's own store and no webhook store). */
-  readonly webhooks?: WebhookApi | undefined;
+  /** Webhook subscriptions and their deliveries. */
+  readonly webhooks: WebhookApi;
   /** Mounts a host's own routes, after Tandem's and before the page's files. */
   readonly hostRoutes?: ((app: TandemApp) => void) | undefined;
 }
@@ -93,21 +96,24 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
     // Answers depend on the caller's token: never cached by default.
     if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", "no-store");
   });
-  const requireToken = authenticated(context.authenticator);
+  const requireToken = authenticated(context.authenticator, context.audit);
   for (const path of [
     `${apiPrefix}/session`,
     DOCUMENTS_PATH,
     `${DOCUMENTS_PATH}/*`,
     WEBHOOKS_PATH,
     `${WEBHOOKS_PATH}/*`,
+    AUDIT_PATH,
+    `${AUDIT_PATH}/*`,
   ])
     app.use(path, requireToken);
 
   mountReference(app);
   mountDocumentRoutes(app, context);
-  mountHistoryRoutes(app, context.history);
+  mountHistoryRoutes(app, context.history, context.audit);
   mountProposalRoutes(app, context.proposals);
-  if (context.webhooks) mountWebhookRoutes(app, context.webhooks);
+  mountWebhookRoutes(app, context.webhooks);
+  mountAuditRoutes(app, { log: context.store.audit });
   mountCoreRoutes(app, context);
   context.hostRoutes?.(app);
 

@@ -13,7 +13,8 @@ import { requestPath } from "./request-path.js";
  * embedding the server keeps the ones it has.
  */
 export function requestListener(app: TandemApp, logger: Logger) {
-  const listener = getRequestListener((request) => app.fetch(request), { overrideGlobalObjects: false });
+  // The adapter's env carries the Node request: routes read the caller's address from it (`callerAddress`).
+  const listener = getRequestListener((request, env) => app.fetch(request, env), { overrideGlobalObjects: false });
   return (request: IncomingMessage, response: ServerResponse): void => {
     if (requestPath(request.url) === undefined) {
       const body = { error: { code: "invalid-request", message: "malformed request target" } };

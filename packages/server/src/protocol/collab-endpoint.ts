@@ -29,8 +29,11 @@ export interface CollabEndpointOptions {
   readonly maxMessageBytes: number;
   /** False while the server is shutting down: new sockets are refused with 503. */
   readonly accepting: () => boolean;
-  /** Receives each accepted socket, with the request to hand Hocuspocus for it. Must not throw. */
-  readonly onSocket: (socket: WebSocket, request: Request) => void;
+  /**
+   * Receives each accepted socket, with the request to hand Hocuspocus for it
+   * and the HTTP upgrade request it came with (its address). Must not throw.
+   */
+  readonly onSocket: (socket: WebSocket, request: Request, upgrade: IncomingMessage) => void;
   readonly logger: Logger;
 }
 
@@ -89,7 +92,7 @@ export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndp
           refuse(socket, "503 Service Unavailable");
           return;
         }
-        server.handleUpgrade(request, socket, head, (ws) => options.onSocket(ws, sharedRequest));
+        server.handleUpgrade(request, socket, head, (ws) => options.onSocket(ws, sharedRequest, request));
       } catch (error) {
         options.logger.error({ err: error }, "upgrade failed");
         socket.destroy();

@@ -20,6 +20,7 @@ function fakeSocket() {
 function session(socket: WebSocket): SocketSession {
   return new SocketSession(socket, {
     logger: createLogger("silent"),
+    address: "127.0.0.1",
     metrics: createMetrics(
       () => 0,
       () => 0,

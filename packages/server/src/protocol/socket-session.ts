@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Hocuspocus, WebSocketLike } from "@hocuspocus/server";
 import { type CloseCodeName, CloseCodes } from "@tandem/protocol";
 import { type RawData, WebSocket } from "ws";
+import type { ClientAddress } from "../audit/recorder.js";
 import type { Identity } from "../auth/identity.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
@@ -56,6 +57,8 @@ const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 /** Settings of a {@link SocketSession}. */
 export interface SocketSessionOptions {
   readonly logger: Logger;
+  /** Where the socket came from, for the audit log. */
+  readonly address: ClientAddress;
   readonly metrics: Metrics;
   /** The connection's pace in bytes a second, each frame counted at {@link frameCost}: faster senders are paused (see {@link Throttle}). */
   readonly maxBytesPerSecond: number;
@@ -162,6 +165,11 @@ export class SocketSession {
       if (error.code === "WS_ERR_TOO_MANY_BUFFERED_PARTS") this.metrics.errors.inc({ code: "1008" });
       this.logger.info({ err: error }, "socket error");
     });
+  }
+
+  /** Where the socket came from. */
+  get address(): ClientAddress {
+    return this.options.address;
   }
 
   /** This socket's logger, made when first used: an idle connection that never logs does not pay for one. */

@@ -61,6 +61,7 @@ describe("commentEvents", () => {
       document: "spec/1",
       threadId: "t1",
       newThread: true,
+      suggestion: false,
       quote: "q",
       comment: { id: "c1", authorName: "Ada", createdAt: "1970-01-01T00:00:00.000Z" },
     });

@@ -63,6 +63,7 @@ export function commentEvents(
         document,
         threadId,
         newThread,
+        suggestion: thread.has(ThreadFields.suggestion),
         quote: stringOf(thread.get(ThreadFields.quote)),
         comment: toWebhook(comment),
       },

@@ -4,7 +4,8 @@ import { getPath } from "hono/utils/url";
 export const DOCUMENTS_PATH = "/api/documents";
 
 /** What may follow a document's name: its sub-resources, as the routes name them. */
-const RESOURCE = /^\/(?:versions(?:\/[^/]+(?:\/restore)?)?|diff|revert|authorship|comments|suggestions)$/;
+const RESOURCE =
+  /^\/(?:versions(?:\/[^/]+(?:\/restore)?)?|diff|revert|authorship|archive|unarchive|duplicate|content|comments|suggestions)$/;
 
 /**
  * The path Hono routes a request by: as usual, but with the document name

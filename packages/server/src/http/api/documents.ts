@@ -1,66 +1,67 @@
-import type { Hocuspocus } from "@hocuspocus/server";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import type { DocumentInfo, DocumentStore } from "@tandem/persistence";
+import { DocumentKinds, documentKindOf, type SessionInfo } from "@tandem/protocol";
+import type { Context } from "hono";
+import type { AuditAction, AuditRecorder } from "../../audit/recorder.js";
 import {
-  type DocumentKind,
-  DocumentKinds,
-  type DocumentSummary,
-  documentKindOf,
-  documentMetaFrom,
-  listTitle,
-  parseDocumentName,
-  type SessionInfo,
-} from "@tandem/protocol";
-import { type Authenticator, accessTo, type Identity, presentUserOf } from "../../auth/identity.js";
-import { listedMetadataOf } from "../../documents/metadata.js";
+  type Authenticator,
+  accessTo,
+  type DocumentAccess,
+  type Identity,
+  presentUserOf,
+} from "../../auth/identity.js";
 import { newDocumentName } from "../../documents/names.js";
-import { presentIn } from "../../documents/presence.js";
+import type { DocumentService } from "../../documents/service.js";
 import { templateUpdate } from "../../documents/templates.js";
 import { DOCUMENTS_PATH } from "./document-path.js";
-import { type ApiEnv, jsonBody } from "./request.js";
+import { type ApiEnv, callerAddress, jsonBody } from "./request.js";
 import { refuse, unwrap } from "./respond.js";
-import { documentList, documentSummary, errorResponses, json, sessionInfo } from "./responses.js";
-import { createBody, documentParams, listQuery } from "./schemas.js";
+import { documentPage, documentSummary, errorResponses, json, sessionInfo } from "./responses.js";
+import { createBody, documentParams, duplicateBody, emptyBody, listQuery, updateBody } from "./schemas.js";
 import { fromStore } from "./store-result.js";
 
 /** What the documents API needs from the server. */
 export interface DocumentApiContext {
-  readonly store: DocumentStore;
-  readonly hocuspocus: Hocuspocus;
+  readonly documents: DocumentService;
   readonly authenticator: Authenticator;
-  /** Told of each document the API creates (`document.created`), when webhooks are on. */
+  /** Told of each document the API creates (`document.created`). */
   readonly webhooks?: { documentCreated(name: string, createdBy: string, title: string): void } | undefined;
+  readonly audit: AuditRecorder;
 }
 
-// How many of the most recently edited documents of a kind a list looks at
-// before it drops those the caller may not read (the store's largest page).
-const SCAN_LIMIT = 1000;
-
-function canCreate(identity: Identity, name: string): boolean {
+/** Whether `identity` may create a document named `name`: editor or owner on it. */
+export function canCreate(identity: Identity, name: string): boolean {
   const role = accessTo(identity, name)?.role;
   return role === "owner" || role === "editor";
 }
 
-/** A stored document as listed: live title and metadata when it is open here (fresher than the mirror). */
-function summarize(context: DocumentApiContext, info: DocumentInfo): DocumentSummary {
-  const live = context.hocuspocus.documents.get(info.name);
-  const metadata = (live && listedMetadataOf(live)) ?? info.metadata;
-  const kind = documentKindOf(info.name);
-  // The name decides the kind: it cannot change, while `meta.kind` is whatever a client last wrote.
-  const meta = documentMetaFrom({ ...metadata, kind });
-  return {
-    name: info.name,
-    title: listTitle(typeof metadata.title === "string" ? metadata.title : ""),
-    kind,
-    status: meta.status,
-    owner: meta.owner,
-    updatedAt: info.updatedAt.toISOString(),
-    present: presentIn(context.hocuspocus, info.name),
-  };
+/** Refuses a kind the caller may not create (decided on a name the API could pick). */
+export function checkCanCreate(identity: Identity, kind: (typeof DocumentKinds)[number]): void {
+  if (!canCreate(identity, newDocumentName(kind))) {
+    refuse("forbidden", `creating a ${kind} needs the editor or owner role on ${kind}/*`);
+  }
+}
+
+/**
+ * The caller's access to `name`, at least `needs`: decided by the name alone,
+ * before any lookup, so a 403 says nothing about whether the document exists.
+ */
+export function access(c: Context<ApiEnv>, name: string, needs: "read" | "write" | "owner" = "read"): DocumentAccess {
+  const found = accessTo(c.get("identity"), name);
+  if (found === undefined) refuse("forbidden", `no access to ${name}`);
+  if (needs === "write" && !found.canWrite) {
+    refuse("forbidden", `this needs the editor or owner role on ${name} (yours: ${found.role})`);
+  }
+  if (needs === "owner" && found.role !== "owner") {
+    refuse("forbidden", `this needs the owner role on ${name} (yours: ${found.role})`);
+  }
+  return found;
 }
 
 const tags = ["documents"];
 const security = [{ bearer: [] }];
+const one = `${DOCUMENTS_PATH}/{name}`;
+const jsonRequest = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
+const changing = errorResponses("invalid-request", "forbidden", "not-found", "payload-too-large");
 
 const sessionRoute = createRoute({
   method: "get",
@@ -76,9 +77,9 @@ const listRoute = createRoute({
   path: DOCUMENTS_PATH,
   tags,
   security,
-  summary: "The documents the caller may read, most recently edited first",
+  summary: "The ideas and specs the caller may read: searched, filtered, sorted, a page at a time",
   request: { query: listQuery },
-  responses: { 200: json(documentList, "The documents."), ...errorResponses("invalid-request") },
+  responses: { 200: json(documentPage, "One page of documents."), ...errorResponses("invalid-request") },
 });
 
 const createDocumentRoute = createRoute({
@@ -89,16 +90,13 @@ const createDocumentRoute = createRoute({
   summary: "Creates a document from its kind's template",
   description: "Needs the editor or owner role on `<kind>/*`. The template is stored before anyone can open it.",
   middleware: [jsonBody()] as const,
-  request: { body: { content: { "application/json": { schema: createBody } }, required: true } },
-  responses: {
-    201: json(documentSummary, "The new document."),
-    ...errorResponses("invalid-request", "forbidden", "payload-too-large"),
-  },
+  request: { body: jsonRequest(createBody) },
+  responses: { 201: json(documentSummary, "The new document."), ...errorResponses("invalid-request", "forbidden") },
 });
 
 const getRoute = createRoute({
   method: "get",
-  path: `${DOCUMENTS_PATH}/{name}`,
+  path: one,
   tags,
   security,
   summary: "One document",
@@ -106,18 +104,80 @@ const getRoute = createRoute({
   responses: { 200: json(documentSummary, "The document."), ...errorResponses("forbidden", "not-found") },
 });
 
+const updateRoute = createRoute({
+  method: "patch",
+  path: one,
+  tags,
+  security,
+  summary: "Changes the title, status (specs) or owner (specs; null clears it)",
+  description: "Needs the editor or owner role. The change is an edit of the document that everyone sees live.",
+  middleware: [jsonBody()] as const,
+  request: { params: documentParams, body: jsonRequest(updateBody) },
+  responses: { 200: json(documentSummary, "The document as changed."), ...changing },
+});
+
+const deleteRoute = createRoute({
+  method: "delete",
+  path: one,
+  tags,
+  security,
+  summary: "Deletes a document with its history, versions and comments",
+  description:
+    "Needs the owner role. Whoever has it open is disconnected from it with the close reason `document-deleted`.",
+  request: { params: documentParams },
+  responses: { 204: { description: "Deleted." }, ...errorResponses("forbidden", "not-found") },
+});
+
+const archiveRoute = (archived: boolean) =>
+  createRoute({
+    method: "post",
+    path: `${one}/${archived ? "archive" : "unarchive"}`,
+    tags,
+    security,
+    summary: archived ? "Archives a document: lists leave it out by default" : "Unarchives a document",
+    description: "Needs the owner role. The body is `{}`.",
+    middleware: [jsonBody()] as const,
+    request: { params: documentParams, body: jsonRequest(emptyBody) },
+    responses: { 200: json(documentSummary, "The document."), ...changing },
+  });
+
+const duplicateRoute = createRoute({
+  method: "post",
+  path: `${one}/duplicate`,
+  tags,
+  security,
+  summary: "Copies a document's title and body into a new document of its kind (comments are not copied)",
+  description: "Needs a role on the document and the editor or owner role on `<kind>/*`.",
+  middleware: [jsonBody()] as const,
+  request: { params: documentParams, body: jsonRequest(duplicateBody) },
+  responses: { 201: json(documentSummary, "The copy."), ...changing },
+});
+
 /**
- * The documents endpoints (see docs/api.md): the caller's session, listing,
- * creating from a template, and reading one document. Every one needs a
- * role that allows it on the document's name, decided by `accessTo`, the
- * same rule the WebSocket applies.
+ * The documents endpoints (see docs/api.md). Every one needs a role that
+ * allows it on the document's name, decided by `accessTo`, the rule the
+ * WebSocket applies: any role reads, editor or owner writes, owner archives
+ * and deletes.
  */
-export function mountDocumentRoutes(app: OpenAPIHono<ApiEnv>, context: DocumentApiContext): void {
+export function mountDocumentRoutes(
+  app: OpenAPIHono<ApiEnv>,
+  { documents, authenticator, webhooks, audit }: DocumentApiContext,
+): void {
+  /** Records a change that succeeded in the audit log. */
+  const audited = (c: Context<ApiEnv>, action: AuditAction, name: string, details?: { [key: string]: string }) =>
+    audit.record({
+      action,
+      actor: c.get("identity"),
+      document: name,
+      from: callerAddress(c),
+      ...(details ? { details } : {}),
+    });
+
   app.openapi(sessionRoute, (c) => {
     const identity = c.get("identity");
     const session: SessionInfo = {
       user: presentUserOf(identity),
-      devMode: context.authenticator.devMode,
+      devMode: authenticator.devMode,
       // A new document's name is random, so this asks about a name the API could pick.
       canCreate: DocumentKinds.filter((kind) => canCreate(identity, newDocumentName(kind))),
     };
@@ -125,61 +185,66 @@ export function mountDocumentRoutes(app: OpenAPIHono<ApiEnv>, context: DocumentA
   });
 
   app.openapi(listRoute, async (c) => {
-    const identity = c.get("identity");
-    const { kind, limit } = c.req.valid("query");
-    const kinds: readonly DocumentKind[] = kind ? [kind] : DocumentKinds;
-    const scanned = unwrap(
-      await fromStore(() =>
-        Promise.all(kinds.map((each) => context.store.list({ prefix: `${each}/`, limit: SCAN_LIMIT }))),
-      ),
-    );
-    const documents = scanned
-      .flat()
-      .filter((info) => !parseDocumentName(info.name).isComments && accessTo(identity, info.name) !== undefined)
-      .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || a.name.localeCompare(b.name))
-      .slice(0, limit)
-      .map((info) => summarize(context, info));
-    return c.json({ documents }, 200);
+    const page = unwrap(await fromStore(() => documents.list(c.get("identity"), c.req.valid("query"))));
+    return c.json(page, 200);
   });
 
   app.openapi(createDocumentRoute, async (c) => {
     const identity = c.get("identity");
     const { kind, title } = c.req.valid("json");
-    const name = newDocumentName(kind);
-    if (!canCreate(identity, name)) {
-      refuse("forbidden", `creating a ${kind} needs the editor or owner role on ${kind}/*`);
-    }
-    const existing = unwrap(await fromStore(() => context.store.stat(name)));
-    // Practically unreachable (see newDocumentName); refusing beats merging two templates into one document.
-    if (existing !== null) refuse("storage-unavailable", "the generated name is taken; retry");
-    const owner = identity.name;
-    const stored = unwrap(
-      await fromStore(async () => {
-        // The template is stored before anyone can open the document, so nobody's editor ever sees it empty.
-        // Its creator is its author: the template's text is theirs in the document's history.
-        const update = templateUpdate({ kind, title, owner, now: new Date() });
-        await context.store.append(name, update, { author: identity.id });
-        await context.store.recordAuthor(name, { id: identity.id, name: identity.name, color: identity.color });
-        await context.store.setMetadata(name, {
-          title: listTitle(title),
-          kind,
-          status: kind === "spec" ? "draft" : null,
-          owner: kind === "spec" ? owner : null,
-        });
-        return context.store.stat(name);
-      }),
-    );
-    if (stored === null) throw new Error(`${name} was stored but cannot be found`);
-    context.webhooks?.documentCreated(name, identity.id, title);
-    return c.json(summarize(context, stored), 201);
+    checkCanCreate(identity, kind);
+    // The template is its creator's text in the document's history; a spec is theirs to own.
+    const update = templateUpdate({ kind, title, owner: identity.name, now: new Date() });
+    const created = unwrap(await fromStore(() => documents.create(identity, kind, title, update)));
+    webhooks?.documentCreated(created.name, identity.id, title);
+    await audited(c, "document.created", created.name, { kind });
+    return c.json(created, 201);
   });
 
   app.openapi(getRoute, async (c) => {
     const { name } = c.req.valid("param");
-    // Access is decided by the name alone, before the lookup, so a 403 says nothing about whether it exists.
-    if (accessTo(c.get("identity"), name) === undefined) refuse("forbidden", `no access to ${name}`);
-    const info = unwrap(await fromStore(() => context.store.stat(name)));
-    if (info === null) refuse("not-found", `no document named ${name}`);
-    return c.json(summarize(context, info), 200);
+    access(c, name);
+    return c.json(unwrap(await fromStore(() => documents.get(name))), 200);
+  });
+
+  app.openapi(updateRoute, async (c) => {
+    const { name } = c.req.valid("param");
+    access(c, name, "write");
+    const change = c.req.valid("json");
+    if (documentKindOf(name) !== "spec" && (change.status !== undefined || change.owner !== undefined)) {
+      refuse("invalid-request", "only specs have a status and an owner");
+    }
+    return c.json(unwrap(await fromStore(() => documents.updateMetadata(c.get("identity"), name, change))), 200);
+  });
+
+  app.openapi(deleteRoute, async (c) => {
+    const { name } = c.req.valid("param");
+    access(c, name, "owner");
+    unwrap(await fromStore(() => documents.delete(name)));
+    await audited(c, "document.deleted", name);
+    return c.body(null, 204);
+  });
+
+  for (const archived of [true, false]) {
+    app.openapi(archiveRoute(archived), async (c) => {
+      const { name } = c.req.valid("param");
+      access(c, name, "owner");
+      const changed = unwrap(await fromStore(() => documents.setArchived(name, archived)));
+      await audited(c, archived ? "document.archived" : "document.unarchived", name);
+      return c.json(changed, 200);
+    });
+  }
+
+  app.openapi(duplicateRoute, async (c) => {
+    const { name } = c.req.valid("param");
+    access(c, name);
+    const identity = c.get("identity");
+    const kind = documentKindOf(name);
+    if (kind === null) return refuse("invalid-request", `${name} is not an idea or a spec`);
+    checkCanCreate(identity, kind);
+    const { title } = c.req.valid("json");
+    const copy = unwrap(await fromStore(() => documents.duplicate(identity, name, title)));
+    await audited(c, "document.created", copy.name, { kind, duplicateOf: name });
+    return c.json(copy, 201);
   });
 }

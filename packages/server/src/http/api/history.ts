@@ -1,9 +1,11 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { JsonValue } from "@tandem/persistence";
 import type { Context } from "hono";
-import { accessTo, type DocumentAccess } from "../../auth/identity.js";
+import type { AuditAction, AuditRecorder } from "../../audit/recorder.js";
 import type { DocumentHistory } from "../../history/service.js";
 import { DOCUMENTS_PATH } from "./document-path.js";
-import { type ApiEnv, jsonBody } from "./request.js";
+import { access } from "./documents.js";
+import { type ApiEnv, callerAddress, jsonBody } from "./request.js";
 import { refuse, unwrap } from "./respond.js";
 import {
   documentAuthorship,
@@ -116,39 +118,29 @@ const revertRoute = createRoute({
   responses: { 200: json(historyChange, "Reverted, once the edit is committed."), ...writing },
 });
 
-/**
- * The caller's access to `name`: decided by the name alone, before any
- * lookup, so a 403 says nothing about whether the document exists. Changing
- * the history needs the editor or owner role.
- */
-function access(c: Context<ApiEnv>, name: string, writes: boolean): DocumentAccess {
-  const found = accessTo(c.get("identity"), name);
-  if (found === undefined) refuse("forbidden", `no access to ${name}`);
-  if (writes && !found.canWrite) {
-    refuse("forbidden", `changing the history of ${name} needs the editor or owner role (yours: ${found.role})`);
-  }
-  return found;
-}
-
 /** The history endpoints under `/api/documents/{name}/` (see docs/history.md and docs/api.md). */
-export function mountHistoryRoutes(app: OpenAPIHono<ApiEnv>, history: DocumentHistory): void {
+export function mountHistoryRoutes(app: OpenAPIHono<ApiEnv>, history: DocumentHistory, audit: AuditRecorder): void {
+  /** Records a change that succeeded in the audit log. */
+  const audited = (c: Context<ApiEnv>, action: AuditAction, name: string, details: { [key: string]: JsonValue }) =>
+    audit.record({ action, actor: c.get("identity"), document: name, from: callerAddress(c), details });
+
   app.openapi(listVersionsRoute, async (c) => {
     const { name } = c.req.valid("param");
-    const { canWrite } = access(c, name, false);
+    const { canWrite } = access(c, name);
     const list = unwrap(await fromStore(() => history.listVersions(name)));
     return c.json({ ...list, canEdit: canWrite }, 200);
   });
 
   app.openapi(createVersionRoute, async (c) => {
     const { name } = c.req.valid("param");
-    access(c, name, true);
+    access(c, name, "write");
     const { label } = c.req.valid("json");
     return c.json(unwrap(await fromStore(() => history.createVersion(name, label, c.get("identity")))), 201);
   });
 
   app.openapi(readVersionRoute, async (c) => {
     const { name, version } = c.req.valid("param");
-    access(c, name, false);
+    access(c, name);
     if (c.req.valid("query").format === "markdown") {
       const markdown = unwrap(await fromStore(() => history.readMarkdown(name, version)));
       return c.body(markdown, 200, { "content-type": "text/markdown; charset=utf-8", "cache-control": "no-store" });
@@ -158,13 +150,15 @@ export function mountHistoryRoutes(app: OpenAPIHono<ApiEnv>, history: DocumentHi
 
   app.openapi(restoreRoute, async (c) => {
     const { name, version } = c.req.valid("param");
-    access(c, name, true);
-    return c.json(unwrap(await fromStore(() => history.restore(name, version, c.get("identity")))), 200);
+    access(c, name, "write");
+    const restored = unwrap(await fromStore(() => history.restore(name, version, c.get("identity"))));
+    await audited(c, "version.restored", name, { version });
+    return c.json(restored, 200);
   });
 
   app.openapi(diffRoute, async (c) => {
     const { name } = c.req.valid("param");
-    access(c, name, false);
+    access(c, name);
     const { from, to } = c.req.valid("query");
     if (from === "current" && to === "current") {
       refuse("invalid-request", "compare a version with the current document or another version");
@@ -174,14 +168,19 @@ export function mountHistoryRoutes(app: OpenAPIHono<ApiEnv>, history: DocumentHi
 
   app.openapi(authorshipRoute, async (c) => {
     const { name } = c.req.valid("param");
-    access(c, name, false);
+    access(c, name);
     return c.json(unwrap(await fromStore(() => history.authorship(name))), 200);
   });
 
   app.openapi(revertRoute, async (c) => {
     const { name } = c.req.valid("param");
-    access(c, name, true);
+    access(c, name, "write");
     const { author, since } = c.req.valid("json");
-    return c.json(unwrap(await fromStore(() => history.revert(name, author, since, c.get("identity")))), 200);
+    const reverted = unwrap(await fromStore(() => history.revert(name, author, since, c.get("identity"))));
+    await audited(c, "document.reverted", name, {
+      author,
+      since: since instanceof Date ? since.toISOString() : since,
+    });
+    return c.json(reverted, 200);
   });
 }

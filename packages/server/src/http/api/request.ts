@@ -1,5 +1,8 @@
+import type { IncomingMessage } from "node:http";
+import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
+import { type AuditRecorder, type ClientAddress, clientAddress } from "../../audit/recorder.js";
 import type { Authenticator, Identity } from "../../auth/identity.js";
 import { TandemServerError } from "../../errors.js";
 import { type ApiResult, fail, failureResponse } from "./respond.js";
@@ -40,11 +43,32 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1]?.trim();
 }
 
-/** Authenticates every request it sees (see {@link authenticateHeader}); a failure is a 401. */
-export function authenticated(authenticator: Authenticator) {
+/**
+ * Where a request came from, for the audit log: the peer's address as Hono's
+ * Node adapter hands it over (none through `app.request()`), with what a proxy
+ * says it forwarded.
+ */
+export function callerAddress(c: Context): ClientAddress {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return clientAddress(incoming?.socket.remoteAddress, c.req.header("x-forwarded-for"));
+}
+
+/**
+ * Authenticates every request it sees (see {@link authenticateHeader}); a
+ * failure is a 401, recorded in the audit log (`sign-in.refused`) first.
+ */
+export function authenticated(authenticator: Authenticator, audit: AuditRecorder) {
   return createMiddleware<ApiEnv>(async (c, next) => {
     const identity = await authenticateHeader(c.req.header("authorization"), authenticator);
-    if (!identity.ok) return failureResponse(identity.failure);
+    if (!identity.ok) {
+      await audit.record({
+        action: "sign-in.refused",
+        actor: null,
+        from: callerAddress(c),
+        details: { via: "http", reason: identity.failure.message.slice(0, 200) },
+      });
+      return failureResponse(identity.failure);
+    }
     c.set("identity", identity.value);
     await next();
   });

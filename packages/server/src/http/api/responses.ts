@@ -40,10 +40,16 @@ export const documentSummary = z
     owner: z.string().nullable(),
     updatedAt: z.string().openapi({ description: "ISO 8601 time of the last stored edit." }),
     present: list(person).openapi({ description: "People with the document open on this instance." }),
+    archivedAt: z.string().nullable().openapi({ description: "When it was archived; null when it is not." }),
   })
   .openapi("DocumentSummary");
 
-export const documentList = z.object({ documents: list(documentSummary) }).openapi("DocumentList");
+export const documentPage = z
+  .object({
+    documents: list(documentSummary),
+    nextOffset: z.number().int().nullable().openapi({ description: "The next page's `offset`; null on the last." }),
+  })
+  .openapi("DocumentPage");
 
 export const sessionInfo = z
   .object({ user: person, devMode: z.boolean(), canCreate: list(z.enum(DocumentKinds)) })
@@ -124,7 +130,9 @@ export function json<T extends z.ZodType>(schema: T, description: string) {
 const errorAnswer = (description: string) => json(apiError, description);
 
 /** The error answers every authenticated route may give, plus `extra`. */
-export function errorResponses(...extra: ("invalid-request" | "forbidden" | "not-found" | "payload-too-large")[]) {
+export function errorResponses(
+  ...extra: ("invalid-request" | "forbidden" | "not-found" | "payload-too-large" | "unsupported-media-type")[]
+) {
   const answers = {
     401: errorAnswer("No valid bearer token."),
     503: errorAnswer("Storage is unavailable; retry."),
@@ -138,4 +146,5 @@ const descriptions = {
   forbidden: "The token's roles do not allow this.",
   "not-found": "No such document (or version).",
   "payload-too-large": "The body is too large.",
+  "unsupported-media-type": "The body is not of a type this endpoint reads.",
 } as const;

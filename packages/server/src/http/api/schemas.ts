@@ -3,8 +3,10 @@ import {
   CommentLimits,
   DocumentKinds,
   isValidDocumentName,
+  MAX_OWNER_LENGTH,
   MAX_TITLE_LENGTH,
   parseDocumentName,
+  SpecStatuses,
 } from "@tandem/protocol";
 
 /**
@@ -36,7 +38,18 @@ export const documentParams = z.object({
 /** Query of `GET /api/documents`. Unknown parameters are ignored. */
 export const listQuery = z.object({
   kind: z.enum(DocumentKinds).optional().openapi({ description: "Only documents of this kind." }),
+  q: z.string().trim().min(1).max(200).optional().openapi({ description: "Only titles containing this (any case)." }),
+  status: z.enum(SpecStatuses).optional().openapi({ description: "Only specs with this status." }),
+  owner: z.string().trim().min(1).max(MAX_OWNER_LENGTH).optional().openapi({ description: "Only this owner's specs." }),
+  archived: z
+    .enum(["false", "true", "all"])
+    .default("false")
+    .transform((value) => (value === "all" ? "all" : value === "true"))
+    .openapi({ description: "`false` (default): active documents; `true`: archived ones; `all`: both." }),
+  sort: z.enum(["updatedAt", "createdAt", "title"]).default("updatedAt").openapi({ description: "What to sort by." }),
+  order: z.enum(["asc", "desc"]).default("desc").openapi({ description: "Default `desc`: newest (or Z) first." }),
   limit: z.coerce.number().int().min(1).max(200).default(100).openapi({ description: "At most this many (1–200)." }),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0).openapi({ description: "How many to skip." }),
 });
 
 /** Body of `POST /api/documents`. Unknown fields are refused, so a typo is not silently dropped. */
@@ -46,6 +59,19 @@ export const createBody = z
     title: oneLine(MAX_TITLE_LENGTH),
   })
   .openapi("CreateDocument");
+
+/** Body of `PATCH /api/documents/{name}`: what to change; at least one field. */
+export const updateBody = z
+  .strictObject({
+    title: oneLine(MAX_TITLE_LENGTH).optional(),
+    status: z.enum(SpecStatuses).optional(),
+    owner: oneLine(MAX_OWNER_LENGTH).nullable().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, "say what to change: title, status or owner")
+  .openapi("UpdateDocument");
+
+/** Body of `POST /api/documents/{name}/duplicate`: the copy's title, by default the original's. */
+export const duplicateBody = z.strictObject({ title: oneLine(MAX_TITLE_LENGTH).optional() }).openapi("Duplicate");
 
 /** A version id (an identity value); with `current`, the document as it is now. */
 const versionId = z.string().regex(/^[1-9]\d{0,17}$/, "must be a version id");

@@ -1,0 +1,115 @@
+import { PersistenceError } from "./errors.js";
+import type { ListOptions, ListSort } from "./store.js";
+import { isStorableText, MAX_NAME_LENGTH } from "./validation.js";
+
+const DEFAULT_LIST_LIMIT = 100;
+const MAX_LIST_LIMIT = 1000;
+/** A token names a few patterns; a list of thousands is a mistake, or an attempt to make the query slow. */
+const MAX_PATTERNS = 100;
+const MAX_FILTER_KEYS = 20;
+
+function invalid(message: string): never {
+  throw new PersistenceError("invalid-argument", message);
+}
+
+/** LIKE wildcards in literal text are escaped (backslash is Postgres' default LIKE escape). */
+const literal = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
+
+function checkText(value: unknown, what: string, max = MAX_NAME_LENGTH): asserts value is string {
+  if (typeof value !== "string" || value.length > max || !isStorableText(value)) {
+    invalid(`${what} must be a string of at most ${max} characters`);
+  }
+}
+
+function checkCount(value: number, what: string, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max)
+    invalid(`${what} must be an integer from ${min} to ${max}`);
+}
+
+const sortKeys: Record<ListSort, string> = {
+  updatedAt: "d.updated_at",
+  createdAt: "d.created_at",
+  title: "lower(COALESCE(d.metadata ->> 'title', ''))",
+};
+
+/**
+ * The `WHERE`, `ORDER BY`, `LIMIT` and `OFFSET` of a list query (its
+ * parameters numbered from $1), from validated options. Every value is a
+ * parameter; only the sort key and direction, picked from fixed tables, are
+ * written into the SQL.
+ *
+ * @throws PersistenceError `invalid-argument` for malformed options.
+ */
+export function listQuery(options: ListOptions): { clauses: string; params: unknown[] } {
+  if (typeof options !== "object" || options === null) invalid("list options must be an object");
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const where: string[] = [];
+
+  const prefix = options.prefix ?? "";
+  checkText(prefix, "prefix");
+  where.push(`d.name LIKE ${param(`${literal(prefix)}%`)}`);
+
+  const patterns = (list: readonly string[] | undefined, what: string, toLike: (text: string) => string) => {
+    if (list === undefined) return undefined;
+    if (!Array.isArray(list) || list.length > MAX_PATTERNS)
+      invalid(`${what} must be an array of at most ${MAX_PATTERNS}`);
+    for (const each of list) checkText(each, `each of ${what}`);
+    return param(list.map(toLike));
+  };
+  const globToLike = (pattern: string) => pattern.split("*").map(literal).join("%");
+  const prefixes = patterns(options.prefixes, "prefixes", (text) => `${literal(text)}%`);
+  if (prefixes !== undefined) where.push(`d.name LIKE ANY(${prefixes}::text[])`);
+  const included = patterns(options.namePatterns, "namePatterns", globToLike);
+  if (included !== undefined) where.push(`d.name LIKE ANY(${included}::text[])`);
+  const excluded = patterns(options.excludePatterns, "excludePatterns", globToLike);
+  if (excluded !== undefined) where.push(`NOT d.name LIKE ANY(${excluded}::text[])`);
+
+  if (options.titleContains !== undefined) {
+    checkText(options.titleContains, "titleContains");
+    where.push(`COALESCE(d.metadata ->> 'title', '') ILIKE ${param(`%${literal(options.titleContains)}%`)}`);
+  }
+
+  const filters = Object.entries(options.metadata ?? {});
+  if (typeof options.metadata !== "object" && options.metadata !== undefined) invalid("metadata must be an object");
+  if (filters.length > MAX_FILTER_KEYS) invalid(`metadata may filter on at most ${MAX_FILTER_KEYS} keys`);
+  for (const [key, value] of filters) {
+    checkText(key, "a metadata key", 100);
+    if (value === null) {
+      const k = param(key);
+      where.push(`(d.metadata -> ${k} IS NULL OR d.metadata -> ${k} = 'null'::jsonb)`);
+    } else if (["string", "number", "boolean"].includes(typeof value)) {
+      if (typeof value === "string") checkText(value, `metadata.${key}`, 1000);
+      where.push(`d.metadata -> ${param(key)} = ${param(JSON.stringify(value))}::jsonb`);
+    } else {
+      invalid(`metadata.${key} must be a string, a number, a boolean or null`);
+    }
+  }
+
+  const present = options.withMetadata ?? [];
+  if (!Array.isArray(present) || present.length > MAX_FILTER_KEYS) {
+    invalid(`withMetadata must be an array of at most ${MAX_FILTER_KEYS} keys`);
+  }
+  for (const key of present) {
+    checkText(key, "a metadata key", 100);
+    const k = param(key);
+    where.push(`(d.metadata -> ${k} IS NOT NULL AND d.metadata -> ${k} <> 'null'::jsonb)`);
+  }
+
+  const sort = options.sort ?? "updatedAt";
+  if (!Object.hasOwn(sortKeys, sort)) invalid(`sort must be one of ${Object.keys(sortKeys).join(", ")}`);
+  const order = options.order ?? "desc";
+  if (order !== "asc" && order !== "desc") invalid("order must be asc or desc");
+  const limit = options.limit ?? DEFAULT_LIST_LIMIT;
+  checkCount(limit, "limit", 1, MAX_LIST_LIMIT);
+  const offset = options.offset ?? 0;
+  checkCount(offset, "offset", 0, 1_000_000);
+
+  const clauses =
+    `WHERE ${where.join(" AND ")} ORDER BY ${sortKeys[sort]} ${order.toUpperCase()}, d.name ` +
+    `LIMIT ${param(limit)} OFFSET ${param(offset)}`;
+  return { clauses, params };
+}

@@ -1,0 +1,213 @@
+import type { Hocuspocus } from "@hocuspocus/server";
+import { type DocumentContent, readDocumentContent } from "@tandem/content";
+import {
+  type DocumentInfo,
+  type DocumentStore,
+  type ListSort,
+  type MetadataScalar,
+  PersistenceError,
+} from "@tandem/persistence";
+import {
+  DocumentFields,
+  type DocumentKind,
+  DocumentKinds,
+  type DocumentPage,
+  type DocumentSummary,
+  documentKindOf,
+  documentMetaFrom,
+  isRole,
+  listTitle,
+  type SpecStatus,
+} from "@tandem/protocol";
+import * as Y from "yjs";
+import type { Identity } from "../auth/identity.js";
+import type { DurableLog } from "../extensions/durable-log.js";
+import { editLive } from "../history/live-edit.js";
+import type { Deletions } from "./deletions.js";
+import { listedMetadataOf } from "./metadata.js";
+import { newDocumentName } from "./names.js";
+import { newDocumentUpdate } from "./new-document.js";
+import { presentIn } from "./presence.js";
+
+/** How `list` narrows and orders. */
+export interface DocumentQuery {
+  readonly kind?: DocumentKind | undefined;
+  /** Title contains, case-insensitively. */
+  readonly q?: string | undefined;
+  readonly status?: SpecStatus | undefined;
+  readonly owner?: string | undefined;
+  /** `false` (the default): active documents; `true`: archived ones; `all`: both. */
+  readonly archived: boolean | "all";
+  readonly sort: ListSort;
+  readonly order: "asc" | "desc";
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** A change of what a document says about itself; what is left out stays. */
+export interface MetadataChange {
+  readonly title?: string | undefined;
+  readonly status?: SpecStatus | undefined;
+  readonly owner?: string | null | undefined;
+}
+
+const notFound = (name: string) => new PersistenceError("not-found", `no document named ${name}`);
+
+/**
+ * The documents of the REST API (see docs/api.md): listing, creating (from
+ * a template or from content), reading, changing the title, status and
+ * owner, archiving, duplicating and deleting. Access is the caller's
+ * concern (the routes decide it from the token before calling); a missing
+ * document fails with `PersistenceError` `not-found`.
+ */
+export class DocumentService {
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly hocuspocus: Hocuspocus,
+    private readonly durable: DurableLog,
+    private readonly deletions: Deletions,
+  ) {}
+
+  /** A stored document as listed: live title and metadata when it is open here (fresher than the mirror). */
+  summarize(info: DocumentInfo): DocumentSummary {
+    const live = this.hocuspocus.documents.get(info.name);
+    const metadata = (live && listedMetadataOf(live)) ?? info.metadata;
+    const kind = documentKindOf(info.name);
+    // The name decides the kind: it cannot change, while `meta.kind` is whatever a client last wrote.
+    const meta = documentMetaFrom({ ...metadata, kind });
+    const archivedAt = info.metadata.archivedAt;
+    return {
+      name: info.name,
+      title: listTitle(typeof metadata.title === "string" ? metadata.title : ""),
+      kind,
+      status: meta.status,
+      owner: meta.owner,
+      updatedAt: info.updatedAt.toISOString(),
+      present: presentIn(this.hocuspocus, info.name),
+      archivedAt: typeof archivedAt === "string" ? archivedAt : null,
+    };
+  }
+
+  async get(name: string): Promise<DocumentSummary> {
+    const info = await this.store.stat(name);
+    if (info === null) throw notFound(name);
+    return this.summarize(info);
+  }
+
+  /**
+   * One page of the ideas and specs `identity` may read. The token's access
+   * patterns go into the query, so pages are full and never skip anything:
+   * any role reads, so a name is readable exactly when a pattern matches it.
+   */
+  async list(identity: Identity, query: DocumentQuery): Promise<DocumentPage> {
+    const patterns = Object.entries(identity.access).flatMap(([pattern, role]) => (isRole(role) ? [pattern] : []));
+    const metadata: Record<string, MetadataScalar> = {};
+    if (query.status !== undefined) metadata.status = query.status;
+    if (query.owner !== undefined) metadata.owner = query.owner;
+    if (query.archived === false) metadata.archivedAt = null;
+    const found = await this.store.list({
+      prefixes: (query.kind ? [query.kind] : DocumentKinds).map((kind) => `${kind}/`),
+      namePatterns: patterns,
+      excludePatterns: ["*#comments"],
+      ...(query.q !== undefined ? { titleContains: query.q } : {}),
+      metadata,
+      withMetadata: query.archived === true ? ["archivedAt"] : [],
+      sort: query.sort,
+      order: query.order,
+      // One more than asked, to know whether there is a next page.
+      limit: query.limit + 1,
+      offset: query.offset,
+    });
+    return {
+      documents: found.slice(0, query.limit).map((info) => this.summarize(info)),
+      nextOffset: found.length > query.limit ? query.offset + query.limit : null,
+    };
+  }
+
+  /**
+   * Creates a document of `kind` from `content` (its template when not
+   * given), stored before anyone can open it, with `identity` as its author
+   * and, for a spec, its owner.
+   */
+  async create(identity: Identity, kind: DocumentKind, title: string, update: Uint8Array): Promise<DocumentSummary> {
+    const name = newDocumentName(kind);
+    // Practically unreachable (see newDocumentName); refusing beats merging two documents into one.
+    if ((await this.store.stat(name)) !== null)
+      throw new PersistenceError("unavailable", "the generated name is taken");
+    await this.store.append(name, update, { author: identity.id });
+    await this.store.recordAuthor(name, { id: identity.id, name: identity.name, color: identity.color });
+    await this.store.setMetadata(name, {
+      title: listTitle(title),
+      kind,
+      status: kind === "spec" ? "draft" : null,
+      owner: kind === "spec" ? identity.name : null,
+    });
+    return this.get(name);
+  }
+
+  /** A new document of `kind` with `content`, as {@link create} stores it. */
+  createFrom(identity: Identity, kind: DocumentKind, content: DocumentContent): Promise<DocumentSummary> {
+    const update = newDocumentUpdate({ kind, owner: identity.name, ...content });
+    return this.create(identity, kind, content.title, update);
+  }
+
+  /** A document's title and body now: from the live document when it is open here, else from the store. */
+  async readContent(name: string): Promise<DocumentContent> {
+    const live = this.hocuspocus.documents.get(name);
+    if (live) return readDocumentContent(live);
+    const doc = new Y.Doc();
+    try {
+      if (!(await this.store.load(name, doc)).found) throw notFound(name);
+      return readDocumentContent(doc);
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  /**
+   * Changes the title, status or owner where they live, in the document
+   * itself, as an edit by `identity` that everyone with it open sees at once
+   * (resolves once committed), and in the store's list metadata.
+   */
+  async updateMetadata(identity: Identity, name: string, change: MetadataChange): Promise<DocumentSummary> {
+    if ((await this.store.stat(name)) === null) throw notFound(name);
+    let listed: ReturnType<typeof listedMetadataOf> = null;
+    await editLive(this.hocuspocus, this.durable, name, identity.id, (doc) => {
+      if (change.title !== undefined) {
+        const title = doc.getText(DocumentFields.title);
+        title.delete(0, title.length);
+        title.insert(0, change.title);
+      }
+      const meta = doc.getMap<string>(DocumentFields.meta);
+      if (change.status !== undefined) meta.set("status", change.status);
+      if (change.owner === null) meta.delete("owner");
+      else if (change.owner !== undefined) meta.set("owner", change.owner);
+      listed = listedMetadataOf(doc);
+    });
+    if (listed !== null) await this.store.setMetadata(name, { ...(listed as object) });
+    return this.get(name);
+  }
+
+  /** Archives (hides from lists by default) or unarchives a document. */
+  async setArchived(name: string, archived: boolean): Promise<DocumentSummary> {
+    const info = await this.store.stat(name);
+    if (info === null) throw notFound(name);
+    const already = typeof info.metadata.archivedAt === "string";
+    if (archived !== already)
+      await this.store.setMetadata(name, { archivedAt: archived ? new Date().toISOString() : null });
+    return this.get(name);
+  }
+
+  /** A new document of the same kind with the same title (or `title`) and body; comments are not copied. */
+  async duplicate(identity: Identity, name: string, title: string | undefined): Promise<DocumentSummary> {
+    const kind = documentKindOf(name);
+    if (kind === null) throw new PersistenceError("invalid-argument", `${name} is not an idea or a spec`);
+    const content = await this.readContent(name);
+    return this.createFrom(identity, kind, { title: title ?? content.title, content: content.content });
+  }
+
+  /** Deletes a document and its comments (see {@link Deletions}). */
+  async delete(name: string): Promise<void> {
+    if (!(await this.deletions.delete(this.hocuspocus, name))) throw notFound(name);
+  }
+}

@@ -1,0 +1,162 @@
+import { DocumentFields, type DocumentPage, type DocumentSummary } from "@tandem/protocol";
+import { signToken } from "@tandem/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiAnswer, apiCall } from "../support/api.js";
+import { dropSchema } from "../support/postgres.js";
+import {
+  type Client,
+  connect,
+  type RunningServer,
+  startServer,
+  storedInfo,
+  synced,
+} from "../support/server-harness.js";
+import { waitFor } from "../support/wait.js";
+
+const secret = "a-test-secret-that-is-long-enough-for-hs256";
+
+describe("documents through the REST API: list, change, archive, duplicate, delete", () => {
+  let server: RunningServer;
+  const clients: Client[] = [];
+  const tokens: Record<string, string> = {};
+
+  const call = <T = unknown>(who: string, method: string, path: string, json?: unknown) =>
+    apiCall<T>(server.url, method, path, tokens[who] ?? "", json);
+  const create = async (who: string, kind: string, title: string) => {
+    const answer = await call<DocumentSummary>(who, "POST", "/api/documents", { kind, title });
+    expect(answer.status).toBe(201);
+    return answer.body;
+  };
+  const names = (page: ApiAnswer<DocumentPage>) => page.body.documents.map((document) => document.name);
+
+  beforeAll(async () => {
+    server = await startServer({ authSecret: secret });
+    tokens.owner = await signToken(secret, { sub: "olga", name: "Olga", access: { "*": "owner" } });
+    tokens.editor = await signToken(secret, { sub: "ed", name: "Ed", access: { "*": "editor" } });
+    tokens.viewer = await signToken(secret, { sub: "vic", name: "Vic", access: { "*": "viewer" } });
+  });
+  afterAll(async () => {
+    for (const client of clients) client.destroy();
+    await server.close();
+    await dropSchema(server.schema);
+  });
+
+  it("searches titles, filters by kind, status and owner, sorts, and pages without gaps or repeats", async () => {
+    const a = await create("owner", "spec", "Zebra crossing");
+    const b = await create("editor", "spec", "apple picking");
+    const c = await create("owner", "idea", "Apple pie");
+    await call("owner", "PATCH", `/api/documents/${a.name}`, { status: "approved" });
+    tokens.specsOfB = await signToken(secret, {
+      sub: "sam",
+      name: "Sam",
+      access: { [b.name]: "viewer", "idea/*": "viewer" },
+    });
+
+    expect(names(await call("owner", "GET", "/api/documents?q=APPLE"))).toEqual([c.name, b.name]);
+    expect(names(await call("owner", "GET", "/api/documents?q=apple&kind=spec"))).toEqual([b.name]);
+    expect(names(await call("owner", "GET", "/api/documents?status=approved"))).toEqual([a.name]);
+    expect(names(await call("owner", "GET", "/api/documents?owner=Ed"))).toEqual([b.name]);
+    expect(names(await call("owner", "GET", "/api/documents?sort=title&order=asc"))).toEqual([b.name, c.name, a.name]);
+    // Sam may read one spec and the ideas: every page is full, and what Sam may not read never shows.
+    const first = await call<DocumentPage>("specsOfB", "GET", "/api/documents?limit=1");
+    const second = await call<DocumentPage>(
+      "specsOfB",
+      "GET",
+      `/api/documents?limit=1&offset=${first.body.nextOffset}`,
+    );
+    expect([...names(first), ...names(second)]).toEqual([c.name, b.name]);
+    expect(second.body.nextOffset).toBeNull();
+    for (const query of ["?sort=size", "?order=up", "?offset=-1", "?archived=maybe", "?status=done"]) {
+      expect((await call("owner", "GET", `/api/documents${query}`)).status, query).toBe(400);
+    }
+  });
+
+  it("changes title, status and owner as a live edit that open editors see at once", async () => {
+    const spec = await create("owner", "spec", "Before");
+    const watcher = connect(server.wsUrl, spec.name, { token: tokens.viewer });
+    clients.push(watcher);
+    await synced(watcher);
+    const changed = await call<DocumentSummary>("editor", "PATCH", `/api/documents/${spec.name}`, {
+      title: "After",
+      status: "in-review",
+      owner: "Grace",
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ title: "After", status: "in-review", owner: "Grace" });
+    await waitFor(
+      () => watcher.doc.getText(DocumentFields.title).toString() === "After",
+      "the title reaches the viewer",
+    );
+    expect(watcher.doc.getMap(DocumentFields.meta).get("owner")).toBe("Grace");
+    await waitFor(async () => (await storedInfo(server.schema, spec.name))?.metadata.title === "After", "mirrored");
+
+    expect((await call("viewer", "PATCH", `/api/documents/${spec.name}`, { title: "Mine" })).status).toBe(403);
+    expect((await call("editor", "PATCH", `/api/documents/${spec.name}`, {})).status).toBe(400);
+    expect((await call("editor", "PATCH", `/api/documents/${spec.name}`, { status: "done" })).status).toBe(400);
+    const idea = await create("editor", "idea", "No status");
+    expect((await call("editor", "PATCH", `/api/documents/${idea.name}`, { status: "draft" })).status).toBe(400);
+    expect((await call("editor", "PATCH", "/api/documents/spec/none", { title: "x" })).status).toBe(404);
+  });
+
+  it("archives (owners only): archived documents leave the default list, and come back when unarchived", async () => {
+    const spec = await create("owner", "spec", "Old plan");
+    expect((await call("editor", "POST", `/api/documents/${spec.name}/archive`, {})).status).toBe(403);
+    const archived = await call<DocumentSummary>("owner", "POST", `/api/documents/${spec.name}/archive`, {});
+    expect(archived.body.archivedAt).toMatch(/^\d{4}-/);
+    expect(names(await call("owner", "GET", "/api/documents"))).not.toContain(spec.name);
+    expect(names(await call("owner", "GET", "/api/documents?archived=true"))).toEqual([spec.name]);
+    expect(names(await call("owner", "GET", "/api/documents?archived=all"))).toContain(spec.name);
+    const back = await call<DocumentSummary>("owner", "POST", `/api/documents/${spec.name}/unarchive`, {});
+    expect(back.body.archivedAt).toBeNull();
+    expect(names(await call("owner", "GET", "/api/documents"))).toContain(spec.name);
+  });
+
+  it("duplicates a document's title and body into a new one of its kind", async () => {
+    const spec = await create("owner", "spec", "Original");
+    const copy = await call<DocumentSummary>("editor", "POST", `/api/documents/${spec.name}/duplicate`, {});
+    expect(copy.status).toBe(201);
+    expect(copy.body.name).not.toBe(spec.name);
+    expect(copy.body).toMatchObject({ kind: "spec", title: "Original", owner: "Ed", status: "draft" });
+    const renamed = await call<DocumentSummary>("editor", "POST", `/api/documents/${spec.name}/duplicate`, {
+      title: "Second",
+    });
+    expect(renamed.body.title).toBe("Second");
+    const original = connect(server.wsUrl, spec.name, { token: tokens.viewer });
+    const duplicate = connect(server.wsUrl, copy.body.name, { token: tokens.viewer });
+    clients.push(original, duplicate);
+    await Promise.all([synced(original), synced(duplicate)]);
+    expect(duplicate.doc.getXmlFragment(DocumentFields.content).toString()).toBe(
+      original.doc.getXmlFragment(DocumentFields.content).toString(),
+    );
+    expect((await call("viewer", "POST", `/api/documents/${spec.name}/duplicate`, {})).status).toBe(403);
+  });
+
+  it("deletes (owners only) with history, versions and comments; whoever has it open is told, and nothing else is closed", async () => {
+    const spec = await create("owner", "spec", "Doomed");
+    const kept = await create("owner", "spec", "Kept");
+    await call("owner", "POST", `/api/documents/${spec.name}/versions`, { label: "v1" });
+    const reader = connect(server.wsUrl, spec.name, { token: tokens.viewer });
+    const comments = connect(server.wsUrl, `${spec.name}#comments`, { token: tokens.viewer, socket: reader.socket });
+    const other = connect(server.wsUrl, kept.name, { token: tokens.viewer, socket: reader.socket });
+    clients.push(reader, comments, other);
+    await Promise.all([synced(reader), synced(comments), synced(other)]);
+    const reasons: string[] = [];
+    for (const client of [reader, comments]) {
+      client.provider.on("close", ({ event }: { event: { reason: string } }) => reasons.push(event.reason));
+    }
+
+    expect((await call("editor", "DELETE", `/api/documents/${spec.name}`)).status).toBe(403);
+    expect((await call("owner", "DELETE", `/api/documents/${spec.name}`)).status).toBe(204);
+    await waitFor(() => reasons.length === 2, "both documents closed for the reader");
+    expect(reasons).toEqual(["document-deleted", "document-deleted"]);
+    expect((await call("owner", "GET", `/api/documents/${spec.name}`)).status).toBe(404);
+    expect((await call("owner", "GET", `/api/documents/${spec.name}/versions`)).status).toBe(404);
+    expect(await storedInfo(server.schema, spec.name)).toBeNull();
+    expect(await storedInfo(server.schema, `${spec.name}#comments`)).toBeNull();
+    expect((await call("owner", "DELETE", `/api/documents/${spec.name}`)).status).toBe(404);
+    // The socket and its other document go on.
+    expect(reader.closeCodes).toEqual([]);
+    expect(other.provider.isSynced).toBe(true);
+    expect((await call("owner", "GET", `/api/documents/${kept.name}`)).status).toBe(200);
+  });
+});
