@@ -1,8 +1,9 @@
+import { createPostgresStore } from "@tandem/persistence";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { dropSchema } from "../support/postgres.js";
+import { databaseUrl, dropSchema } from "../support/postgres.js";
 import { authFrame, frame, openRawSocket, type RawSocket } from "../support/raw-socket.js";
 import { type Client, connect, metric, type RunningServer, startServer, synced } from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
@@ -56,6 +57,11 @@ describe("sync step 1 answers are encoded once per document state and shared by 
   const sockets: RawSocket[] = [];
   const answers = async (state: "encoded" | "shared") =>
     metric(server.url, `tandem_sync_answers_total{state="${state}"}`);
+  const joinAtOnce = async (count: number, documentName: string) => {
+    const joiners = await Promise.all(Array.from({ length: count }, () => join(server.wsUrl, documentName)));
+    sockets.push(...joiners.map((joiner) => joiner.socket));
+    return joiners;
+  };
 
   beforeAll(async () => {
     server = await startServer();
@@ -75,8 +81,7 @@ describe("sync step 1 answers are encoded once per document state and shared by 
     const encodedBefore = await answers("encoded");
     const sharedBefore = await answers("shared");
 
-    const joiners = await Promise.all(Array.from({ length: 6 }, () => join(server.wsUrl, "spec/storm")));
-    sockets.push(...joiners.map((joiner) => joiner.socket));
+    const joiners = await joinAtOnce(6, "spec/storm");
     for (const { received } of joiners) {
       // Hocuspocus' order: authenticated, then its own sync step 1 (its state vector), then the answer.
       const sync = received.filter((message) => message.type === Sync);
@@ -130,6 +135,27 @@ describe("sync step 1 answers are encoded once per document state and shared by 
     } finally {
       big.destroy();
     }
+  });
+
+  it("a large document loaded in slices answers its first joiners from the state the load encoded", async () => {
+    // Stored directly (never live): the server loads it cold, in slices, when the joiners come.
+    const store = await createPostgresStore({ connectionString: databaseUrl, schema: server.schema });
+    const original = new Y.Doc();
+    original.getText("t").insert(0, "a large document ".repeat(32 * 1024));
+    try {
+      await store.append("spec/large-cold", Y.encodeStateAsUpdate(original));
+    } finally {
+      await store.close();
+    }
+    const encodedBefore = await answers("encoded");
+    const sharedBefore = await answers("shared");
+    const joiners = await joinAtOnce(3, "spec/large-cold");
+    for (const { received } of joiners) {
+      const answer = received.find((message) => message.step === SyncStep2);
+      expect(textOf(answer?.payload)).toBe(original.getText("t").toString());
+    }
+    expect((await answers("encoded")) - encodedBefore).toBe(0);
+    expect((await answers("shared")) - sharedBefore).toBe(3);
   });
 
   it("a provider that already holds part of the document gets only what it lacks", async () => {

@@ -46,6 +46,8 @@ export interface MergedRows<Row> extends Omit<MergedState, "unapplied"> {
 /** A slicing's outcome for its caller: the slices (see `stateInSlices`), and the caller's own rows that did not apply. */
 export interface SlicedRows<Row> {
   readonly slices: readonly Uint8Array[];
+  /** The whole document as one V1 update, when there is one to share (see `SlicedState`). */
+  readonly state?: Uint8Array;
   readonly unapplied: readonly UnappliedRow<Row>[];
 }
 
@@ -99,7 +101,11 @@ export class MergeThread {
   ): Promise<SlicedRows<Row>> {
     const { sliced } = await this.ask("slices", snapshot, rows, { keepDeleted });
     if (sliced === undefined) throw new Error("the merge thread answered without slices");
-    return { slices: sliced.slices, unapplied: ownRows(rows, sliced.unapplied) };
+    return {
+      slices: sliced.slices,
+      ...(sliced.state ? { state: sliced.state } : {}),
+      unapplied: ownRows(rows, sliced.unapplied),
+    };
   }
 
   private ask(

@@ -21,7 +21,9 @@ port.on("message", ({ id, want, snapshot, rows, options }: MergeRequest) => {
   } catch (error) {
     reply = { id, error };
   }
-  const transfer = reply.merged ? [reply.merged.state] : (reply.sliced?.slices ?? []);
+  const transfer = reply.merged
+    ? [reply.merged.state]
+    : [...(reply.sliced?.slices ?? []), ...(reply.sliced?.state ? [reply.sliced.state] : [])];
   port.postMessage(reply, [...new Set(transfer.map((bytes) => bytes.buffer as ArrayBuffer))]);
 });
 

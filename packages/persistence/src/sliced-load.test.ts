@@ -42,11 +42,20 @@ describe("loading a large document", () => {
     target.on("afterTransaction", () => transactions++);
     let turns = 0;
     const ticking = setInterval(() => turns++, 0);
+    let state: Uint8Array | undefined;
     try {
-      expect(await store.load("doc/large", target)).toEqual({ found: true, logRows: 2 });
+      const loaded = await store.load("doc/large", target);
+      expect(loaded).toMatchObject({ found: true, logRows: 2 });
+      state = loaded.state;
     } finally {
       clearInterval(ticking);
     }
+    // The whole state as one update, encoded on the merge thread: the same document again.
+    expect(state).toBeInstanceOf(Uint8Array);
+    const fromState = new Y.Doc();
+    Y.applyUpdate(fromState, state as Uint8Array);
+    expect(Y.equalSnapshots(Y.snapshot(fromState), Y.snapshot(target))).toBe(true);
+    expect(fromState.getText("t").toString()).toBe(target.getText("t").toString());
     expect(transactions).toBeGreaterThan(2);
     expect(turns).toBeGreaterThan(0);
     expect(target.store.pendingStructs).toBeNull();

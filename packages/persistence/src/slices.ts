@@ -59,8 +59,13 @@ function needs(struct: Struct): (Y.ID | null)[] {
  * run between them.
  */
 export function stateInSlices(doc: Y.Doc, perSlice = STRUCTS_PER_SLICE): Uint8Array[] {
+  return cutInSlices(doc, Y.encodeStateAsUpdate(doc), perSlice);
+}
+
+/** {@link stateInSlices}, given `state`, `Y.encodeStateAsUpdate(doc)`. */
+function cutInSlices(doc: Y.Doc, state: Uint8Array, perSlice = STRUCTS_PER_SLICE): Uint8Array[] {
   const queues = new Map<number, { readonly structs: Struct[]; next: number }>();
-  const { structs } = Y.decodeUpdate(Y.encodeStateAsUpdate(doc));
+  const { structs } = Y.decodeUpdate(state);
   // An update lists each client's structs in clock order.
   for (const struct of structs) {
     const queue = queues.get(struct.id.client);
@@ -111,6 +116,12 @@ export function stateInSlices(doc: Y.Doc, perSlice = STRUCTS_PER_SLICE): Uint8Ar
 /** What {@link sliceStoredUpdates} made: the document in slices, and the log rows (by index) that threw. */
 export interface SlicedState {
   readonly slices: readonly Uint8Array[];
+  /**
+   * The whole document as one V1 update (`Y.encodeStateAsUpdate`), which the
+   * slicing encodes anyway; none when content waits for what the document
+   * lacks (Yjs adds it to every encoding, so it is no state to share).
+   */
+  readonly state?: Uint8Array;
   readonly unapplied: MergedState["unapplied"];
 }
 
@@ -124,6 +135,15 @@ export function sliceStoredUpdates(
   rows: readonly StoredUpdate[],
   keepDeleted = false,
 ): SlicedState {
-  const { value, unapplied } = readStoredUpdates(snapshot, rows, (doc) => stateInSlices(doc), { keepDeleted });
-  return { slices: value, unapplied };
+  const { value, unapplied } = readStoredUpdates(
+    snapshot,
+    rows,
+    (doc) => {
+      const state = Y.encodeStateAsUpdate(doc);
+      const pending = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+      return { slices: cutInSlices(doc, state), ...(pending ? {} : { state }) };
+    },
+    { keepDeleted },
+  );
+  return { ...value, unapplied };
 }

@@ -200,13 +200,13 @@ export class SqlDocumentStore implements TandemStore {
     return this.call("load", async () => {
       checkName(name);
       const stored = await this.read(name);
-      const unapplied =
+      const { unapplied, state } =
         storedBytes(stored) < SLICED_LOAD_BYTES
-          ? applyStoredUpdates(target, stored.snapshot, stored.rows)
+          ? { unapplied: applyStoredUpdates(target, stored.snapshot, stored.rows), state: undefined }
           : await this.applyInSlices(target, stored);
       this.reportUnapplied(name, unapplied);
       this.compactions.loaded(name, stored.rows.length);
-      return { found: stored.found, logRows: stored.rows.length };
+      return { found: stored.found, logRows: stored.rows.length, ...(state ? { state } : {}) };
     });
   }
 
@@ -434,13 +434,16 @@ export class SqlDocumentStore implements TandemStore {
    * never held for the whole of it (half a second for an 8 MB document). A
    * `target` made with `gc: false` gets the content of deleted items too.
    */
-  private async applyInSlices(target: Y.Doc, stored: StoredDocument): Promise<readonly UnappliedRow<LogRow>[]> {
-    const { slices, unapplied } = await this.merging.slices(stored.snapshot, stored.rows, !target.gc);
+  private async applyInSlices(
+    target: Y.Doc,
+    stored: StoredDocument,
+  ): Promise<{ unapplied: readonly UnappliedRow<LogRow>[]; state: Uint8Array | undefined }> {
+    const { slices, unapplied, state } = await this.merging.slices(stored.snapshot, stored.rows, !target.gc);
     for (const slice of slices) {
       Y.applyUpdate(target, slice);
       await new Promise((resolve) => setImmediate(resolve));
     }
-    return unapplied;
+    return { unapplied, state };
   }
 
   private async read(name: string): Promise<StoredDocument> {

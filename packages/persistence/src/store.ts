@@ -30,6 +30,14 @@ export interface LoadResult {
   readonly found: boolean;
   /** Log rows applied on top of the snapshot; a hint for when to compact. */
   readonly logRows: number;
+  /**
+   * After a load in slices (a large document), the whole state it applied as
+   * one V1 update, as `Y.encodeStateAsUpdate(target)` would give it right
+   * after the load, but encoded off the event loop; absent otherwise. A
+   * server can answer clients that join with an empty state vector with it
+   * until the document next changes.
+   */
+  readonly state?: Uint8Array;
 }
 
 /** The outcome of {@link DocumentStore.compact}. */

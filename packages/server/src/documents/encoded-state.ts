@@ -71,6 +71,20 @@ export function encodedUpdate(document: Y.Doc, stateVector: Uint8Array): Encoded
   return { update, encoded: true };
 }
 
+/** The key of an empty state vector: what every new client sends. */
+const EMPTY_STATE_VECTOR_KEY = "\0";
+
+/**
+ * Shares `update`, the whole of `document` as it is now (a store's load in
+ * slices encodes it off the event loop), with the clients that join before
+ * it changes: the first of a join storm on a large document then costs no
+ * encoding on the event loop either (81–123 ms for 8 MB).
+ */
+export function shareLoadedState(document: Y.Doc, update: Uint8Array): void {
+  if (hasPending(document)) return;
+  stateOf(document).updates.set(EMPTY_STATE_VECTOR_KEY, update);
+}
+
 /** `Y.encodeStateVector(document)`, computed once per document state. */
 export function encodedStateVector(document: Y.Doc): Uint8Array {
   const state = stateOf(document);

@@ -1,6 +1,7 @@
 import { type Document, type Extension, isTransactionOrigin } from "@hocuspocus/server";
 import { type DocumentStore, isPersistenceError } from "@tandem/persistence";
 import type { CloseCodeName } from "@tandem/protocol";
+import { shareLoadedState } from "../documents/encoded-state.js";
 import { TandemServerError } from "../errors.js";
 import type { LiveDocuments } from "../live-documents.js";
 import type { Logger } from "../logger.js";
@@ -189,7 +190,8 @@ export function durableLog({ store, metrics, logger, onCommitted }: DurableLogOp
     async onLoadDocument({ documentName, document, context }) {
       const started = performance.now();
       try {
-        const { logRows } = await store.load(documentName, document);
+        const { logRows, state } = await store.load(documentName, document);
+        if (state !== undefined) shareLoadedState(document, state);
         logger.debug({ document: documentName, logRows, ms: performance.now() - started }, "document loaded");
       } catch (error) {
         metrics.errors.inc({ code: "load-failed" });
