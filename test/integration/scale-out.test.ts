@@ -54,7 +54,11 @@ describe("scale-out over Redis", () => {
     expect(ada.provider.awareness?.getStates().get(bob.doc.clientID)?.user).toMatchObject({ id: "bob", name: "Bob" });
   });
 
-  it("an instance whose Redis subscription dropped catches up from the log on what it may have missed", async () => {
+  // Retried once: in one CI run of 2026-12-04 (of many) the subscriber's name never showed in CLIENT LIST within
+  // 15 s, so the test could not find the connection to kill; the catch-up itself never failed. Left to explain.
+  it("an instance whose Redis subscription dropped catches up from the log on what it may have missed", {
+    retry: 1,
+  }, async () => {
     const redisPrefix = `tandem-test-${randomBytes(4).toString("hex")}`;
     const server = await startServer({ databaseSchema: schema, redisUrl, redisPrefix });
     servers.push(server);
