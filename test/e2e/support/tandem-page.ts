@@ -170,9 +170,16 @@ export async function selectPhrase(within: Locator, phrase: string): Promise<voi
       range.setStart(node, start);
       range.setEnd(node, start + wanted.length);
       const selection = element.ownerDocument.getSelection();
+      // ProseMirror reads a DOM selection on its selectionchange event, which fires later: typing before it
+      // arrives types over the editor's previous selection. Resolve once the event has come and been handled.
+      const noticed = new Promise<void>((resolve) =>
+        element.ownerDocument.addEventListener("selectionchange", () => requestAnimationFrame(() => resolve()), {
+          once: true,
+        }),
+      );
       selection?.removeAllRanges();
       selection?.addRange(range);
-      return;
+      return noticed;
     }
     throw new Error(`"${wanted}" is not in one text node of the element`);
   }, phrase);
