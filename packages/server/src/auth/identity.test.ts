@@ -27,8 +27,17 @@ describe("JWT authentication", () => {
       color: "#0090ff",
       access: { "spec/*": "editor" },
       program: false,
+      tenant: "default",
       expiresAt: exp * 1000,
     });
+  });
+
+  it("puts the subject in the tenant its token names, and refuses a tenant id that is not one", async () => {
+    const token = await signToken(secret, { sub: "u1", name: "Ada", tenant: "acme-2", access: {} });
+    expect((await createAuthenticator(secret).authenticate(token)).tenant).toBe("acme-2");
+    for (const tenant of ["Acme", "-acme", "acme-", "a/b", ""]) {
+      await expect(signToken(secret, { sub: "u1", name: "Ada", tenant, access: {} })).rejects.toThrow(/tenant/);
+    }
   });
 
   it("says a subject is a program when its token says so", async () => {
@@ -90,6 +99,7 @@ describe("dev mode", () => {
       color: "#0090ff",
       access: { "*": "editor" },
       program: false,
+      tenant: "default",
     });
     expect((await dev.authenticate(JSON.stringify({ name: "Reviewer", program: true }))).program).toBe(true);
     expect(await dev.authenticate("")).toMatchObject({ name: "Anonymous", access: { "*": "editor" } });
@@ -100,6 +110,7 @@ describe("dev mode", () => {
     await refusal("eyJhbGciOiJIUzI1NiJ9.e30.x", dev);
     await refusal(JSON.stringify({ name: "Ada", color: "red" }), dev);
     await refusal(JSON.stringify({ name: "Ada", program: "yes" }), dev);
+    await refusal(JSON.stringify({ name: "Ada", tenant: "../acme" }), dev);
   });
 });
 
@@ -110,6 +121,7 @@ describe("accessTo", () => {
     color: "#000000",
     access: { "spec/*": "commenter" },
     program: false,
+    tenant: "default",
   } as const;
 
   it("lets a commenter write to comments but not to content", () => {

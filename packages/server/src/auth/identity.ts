@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT } from "@tandem/persistence";
 import { isRole, type PresentUser, parseDocumentName, permissionsOf, type Role } from "@tandem/protocol";
 import { errors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
@@ -16,9 +17,20 @@ export interface Identity {
    * that everyone sees who is a program.
    */
   readonly program: boolean;
+  /**
+   * The organisation the subject belongs to: the token's `tenant` claim, or
+   * {@link DEFAULT_TENANT} when it has none. Everything a subject reaches
+   * (documents, comments, webhooks, audit entries) is its tenant's.
+   */
+  readonly tenant: string;
   /** When the token it came from expires, in milliseconds since the epoch; dev-mode identities do not expire. */
   readonly expiresAt?: number;
 }
+
+/** A tenant id: lowercase letters, digits and inner hyphens, as it appears in URLs, logs and Redis channels. */
+const tenant = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "must be lowercase letters, digits and inner hyphens");
 
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, "must be a #rrggbb colour");
 
@@ -28,6 +40,7 @@ const claims = z.object({
   name: z.string().trim().min(1).max(100),
   color: color.optional(),
   program: z.boolean().optional(),
+  tenant: tenant.optional(),
   access: z.record(z.string().min(1).max(200), z.string().refine(isRole, "must be owner, editor, commenter or viewer")),
 });
 
@@ -36,6 +49,7 @@ const devToken = z.object({
   name: z.string().trim().min(1).max(100).default("Anonymous"),
   color: color.optional(),
   program: z.boolean().optional(),
+  tenant: tenant.optional(),
 });
 
 // A stable colour per user id, for tokens that do not carry one.
@@ -80,6 +94,7 @@ export function createAuthenticator(secret: string | undefined): Authenticator {
           color: result.data.color ?? colorFor(id),
           access: { "*": "editor" },
           program: result.data.program === true,
+          tenant: result.data.tenant ?? DEFAULT_TENANT,
         };
       },
     };
@@ -105,6 +120,7 @@ export function createAuthenticator(secret: string | undefined): Authenticator {
         color: result.data.color ?? colorFor(sub),
         access: access as AccessMap,
         program: result.data.program === true,
+        tenant: result.data.tenant ?? DEFAULT_TENANT,
         // jose checked that `exp` is a number of seconds in the future.
         expiresAt: (payload as { exp: number }).exp * 1000,
       };
@@ -155,14 +171,20 @@ export function accessTo(identity: Identity, documentName: string): DocumentAcce
  */
 export async function signToken(
   secret: string,
-  identity: { sub: string; name: string; color?: string; program?: boolean; access: AccessMap },
+  identity: { sub: string; name: string; color?: string; program?: boolean; tenant?: string; access: AccessMap },
   expiresIn: string | number = "12h",
 ): Promise<string> {
   const checked = claims.safeParse(identity);
   if (!checked.success) throw new TandemServerError("invalid-config", `bad token claims: ${checked.error.message}`);
-  const { sub, name, color, program, access } = checked.data;
+  const { sub, name, color, program, tenant, access } = checked.data;
   try {
-    return await new SignJWT({ name, access, ...(color ? { color } : {}), ...(program ? { program } : {}) })
+    return await new SignJWT({
+      name,
+      access,
+      ...(color ? { color } : {}),
+      ...(program ? { program } : {}),
+      ...(tenant ? { tenant } : {}),
+    })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject(sub)
       .setIssuedAt()

@@ -14,9 +14,9 @@ export function tenantOfDocument(_documentName: string): string {
   return DEFAULT_TENANT;
 }
 
-/** The tenant whose webhooks a caller manages: for now everyone's is {@link DEFAULT_TENANT}; later, their token's. */
-export function tenantOfCaller(_identity: Identity): string {
-  return DEFAULT_TENANT;
+/** The tenant whose webhooks a caller manages: their token's. */
+export function tenantOfCaller(identity: Identity): string {
+  return identity.tenant;
 }
 
 /**
