@@ -137,7 +137,7 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
 
   mountReference(app);
   mountDocumentRoutes(app, context);
-  mountContentRoutes(app, context.documents);
+  mountContentRoutes(app, context.documents, context.audit);
   mountHistoryRoutes(app, context.history, context.audit);
   mountProposalRoutes(app, context.proposals);
   mountWebhookRoutes(app, context.webhooks, context.audit);
