@@ -1,5 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { deriveStatus, TandemConnection } from "@tandem/client";
 import { createPostgresStore } from "@tandem/persistence";
+import type { DocumentSummary } from "@tandem/protocol";
+import { signToken } from "@tandem/server";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
@@ -10,6 +13,7 @@ import {
   metric,
   type RunningServer,
   startServer,
+  storedInfo,
   storedText,
   synced,
 } from "../support/server-harness.js";
@@ -93,5 +97,56 @@ describe("scale-out over Redis", () => {
       redis.disconnect();
     }
     await waitFor(() => reader.text.toString() === "committed elsewhere", "the instance catches up after reconnecting");
+  });
+
+  it("a document deleted through one instance is closed with document-deleted on the others; the client kit says so and stops syncing it", async () => {
+    const redisPrefix = `tandem-test-${randomBytes(4).toString("hex")}`;
+    const authSecret = "a-test-secret-that-is-long-enough-for-hs256";
+    const [one, two] = [
+      await startServer({ databaseSchema: schema, redisUrl, redisPrefix, authSecret }),
+      await startServer({ databaseSchema: schema, redisUrl, redisPrefix, authSecret }),
+    ];
+    servers.push(one, two);
+    const token = await signToken(authSecret, { sub: "olga", name: "Olga", access: { "*": "owner" } }, "1h");
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const create = async (title: string) => {
+      const response = await fetch(`${one.url}/api/documents`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ kind: "spec", title }),
+      });
+      return ((await response.json()) as DocumentSummary).name;
+    };
+    const [doomed, kept] = [await create("Doomed"), await create("Kept")];
+
+    const connection = new TandemConnection({ url: two.wsUrl, token, user: { name: "Olga" } });
+    try {
+      const gone = connection.openDocument(doomed).document;
+      const other = connection.openDocument(kept).document;
+      await waitFor(() => [gone, other].every((document) => document.canEdit && document.state.get().synced), "open");
+
+      const deleted = await fetch(`${one.url}/api/documents/${encodeURIComponent(doomed)}`, {
+        method: "DELETE",
+        headers,
+      });
+      expect(deleted.status).toBe(204);
+      await waitFor(() => gone.state.get().deleted, "the client on the other instance is told");
+      expect(deriveStatus(connection.state.get(), gone.state.get())).toMatchObject({
+        kind: "deleted",
+        label: "This document was deleted",
+        closeCode: 4410,
+      });
+      expect(gone.canEdit).toBe(false);
+      await waitFor(() => !two.server.hocuspocus?.documents.has(doomed), "the other instance unloads it");
+
+      // An edit made now is not sent: the edit after it, on the same socket, is stored and the deleted document is not.
+      gone.fragment.push([new Y.XmlElement("paragraph")]);
+      other.fragment.push([new Y.XmlElement("paragraph")]);
+      await waitFor(() => other.state.get().unsyncedChanges === 0, "the other document's edit is acknowledged");
+      expect(await storedInfo(schema, doomed)).toBeNull();
+      expect(connection.state.get().phase).toBe("connected");
+    } finally {
+      connection.destroy();
+    }
   });
 });

@@ -155,7 +155,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         hooks.committed(documentName, update, author);
       },
     });
-    const deletions = new Deletions(opened, unloads);
+    const deletions = new Deletions(opened, unloads, (name) => relay?.publishDeleted(name));
     const extensions: Extension[] = [
       deletions.extension,
       authentication(authenticator, audit),

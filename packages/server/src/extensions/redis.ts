@@ -9,10 +9,12 @@ import {
   type RedisTransactionOrigin,
 } from "@hocuspocus/server";
 import type { DocumentStore } from "@tandem/persistence";
+import { CloseCodes } from "@tandem/protocol";
 import { Redis, type RedisOptions } from "ioredis";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
+import { closeAsDeleted } from "../documents/deletions.js";
 import { TandemServerError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { MessageType } from "../protocol/frames.js";
@@ -44,6 +46,12 @@ export interface CommittedRelay {
    * either way, and instances that missed it load it with the document).
    */
   publishCommitted(documentName: string, update: Uint8Array): void;
+  /**
+   * Tells the other instances that `documentName` is being deleted: each
+   * closes its connections to it with `document-deleted` (4410), as the
+   * deleting instance does with its own.
+   */
+  publishDeleted(documentName: string): void;
 }
 
 function redisOptions(redisUrl: string): RedisOptions {
@@ -122,6 +130,11 @@ export function redisRelay(redisUrl: string, prefix: string, store: DocumentStor
     const document = documentNamed(documentName);
     if (document === undefined) return;
     const type = decoding.readVarUint(reader);
+    if (type === MessageType.Close) {
+      // The only close an instance publishes; any other reason is not ours to act on.
+      if (decoding.readVarString(reader) === CloseCodes.DocumentDeleted.reason) closeAsDeleted(document);
+      return;
+    }
     if (type === MessageType.Sync) {
       if (decoding.readVarUint(reader) !== SyncUpdate) return;
       const update = decoding.readVarUint8Array(reader);
@@ -242,6 +255,10 @@ export function redisRelay(redisUrl: string, prefix: string, store: DocumentStor
     extension,
     publishCommitted(documentName, update) {
       const message = new OutgoingMessage(documentName).createSyncMessage().writeUpdate(update);
+      publish(documentName, message.toUint8Array());
+    },
+    publishDeleted(documentName) {
+      const message = new OutgoingMessage(documentName).writeCloseMessage(CloseCodes.DocumentDeleted.reason);
       publish(documentName, message.toUint8Array());
     },
   };
