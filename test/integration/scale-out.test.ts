@@ -29,6 +29,19 @@ describe("scale-out over Redis", () => {
     await dropSchema(schema);
   });
 
+  /** Two instances with authentication on one Redis prefix of their own, and an owner's token for both. */
+  async function ownedPair() {
+    const redisPrefix = `tandem-test-${randomBytes(4).toString("hex")}`;
+    const authSecret = "a-test-secret-that-is-long-enough-for-hs256";
+    const [one, two] = [
+      await startServer({ databaseSchema: schema, redisUrl, redisPrefix, authSecret }),
+      await startServer({ databaseSchema: schema, redisUrl, redisPrefix, authSecret }),
+    ];
+    servers.push(one, two);
+    const token = await signToken(authSecret, { sub: "olga", name: "Olga", access: { "*": "owner" } }, "1h");
+    return { one, two, token, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } };
+  }
+
   it("clients on two instances converge on one document, each edit stored once, presence relayed", async () => {
     // A prefix of its own: other runs on the same Redis never hear this one.
     const redisPrefix = `tandem-test-${randomBytes(4).toString("hex")}`;
@@ -100,15 +113,7 @@ describe("scale-out over Redis", () => {
   });
 
   it("a document deleted through one instance is closed with document-deleted on the others; the client kit says so and stops syncing it", async () => {
-    const redisPrefix = `tandem-test-${randomBytes(4).toString("hex")}`;
-    const authSecret = "a-test-secret-that-is-long-enough-for-hs256";
-    const [one, two] = [
-      await startServer({ databaseSchema: schema, redisUrl, redisPrefix, authSecret }),
-      await startServer({ databaseSchema: schema, redisUrl, redisPrefix, authSecret }),
-    ];
-    servers.push(one, two);
-    const token = await signToken(authSecret, { sub: "olga", name: "Olga", access: { "*": "owner" } }, "1h");
-    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const { one, two, token, headers } = await ownedPair();
     const create = async (title: string) => {
       const response = await fetch(`${one.url}/api/documents`, {
         method: "POST",
@@ -148,5 +153,25 @@ describe("scale-out over Redis", () => {
     } finally {
       connection.destroy();
     }
+  });
+
+  it("archiving through one instance makes the document read-only on the others' open connections", async () => {
+    const { one, two, token, headers } = await ownedPair();
+    const created = await fetch(`${one.url}/api/documents`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ kind: "spec", title: "Archived elsewhere" }),
+    });
+    const { name } = (await created.json()) as DocumentSummary;
+    const elsewhere = connect(two.wsUrl, name, { token });
+    clients.push(elsewhere);
+    await synced(elsewhere);
+    expect(elsewhere.provider.authorizedScope).toBe("read-write");
+    const archive = (action: string) =>
+      fetch(`${one.url}/api/documents/${encodeURIComponent(name)}/${action}`, { method: "POST", headers, body: "{}" });
+    expect((await archive("archive")).status).toBe(200);
+    await waitFor(() => elsewhere.provider.authorizedScope === "readonly", "instance two applies the archive");
+    expect((await archive("unarchive")).status).toBe(200);
+    await waitFor(() => elsewhere.provider.authorizedScope === "read-write", "and the unarchive");
   });
 });

@@ -52,7 +52,21 @@ export interface CommittedRelay {
    * deleting instance does with its own.
    */
   publishDeleted(documentName: string): void;
+  /**
+   * Tells the other instances that who may write `documentName` changed (it
+   * was archived or unarchived): each calls its `onAccessChanged`.
+   */
+  publishAccessChanged(documentName: string): void;
 }
+
+/** What the relay does for the rest of the server when another instance says so. */
+export interface RelayOptions {
+  /** Another instance changed who may write `documentName` (see {@link CommittedRelay.publishAccessChanged}). */
+  readonly onAccessChanged?: (documentName: string) => void;
+}
+
+/** The payload of the stateless message that carries {@link CommittedRelay.publishAccessChanged}. */
+const ACCESS_CHANGED = "tandem:access-changed";
 
 function redisOptions(redisUrl: string): RedisOptions {
   const url = new URL(redisUrl);
@@ -89,11 +103,17 @@ function redisOptions(redisUrl: string): RedisOptions {
  * after the read is published after the subscription, so it arrives; one
  * committed before is in the read. No instance asks another for its state.
  */
-export function redisRelay(redisUrl: string, prefix: string, store: DocumentStore, logger: Logger): CommittedRelay {
-  const options = redisOptions(redisUrl);
+export function redisRelay(
+  redisUrl: string,
+  prefix: string,
+  store: DocumentStore,
+  logger: Logger,
+  options: RelayOptions = {},
+): CommittedRelay {
+  const connection = redisOptions(redisUrl);
   const identifier = randomUUID();
-  const pub = new Redis({ ...options, connectionName: `${prefix}-publish` });
-  const sub = new Redis({ ...options, connectionName: `${prefix}-subscribe` });
+  const pub = new Redis({ ...connection, connectionName: `${prefix}-publish` });
+  const sub = new Redis({ ...connection, connectionName: `${prefix}-subscribe` });
   let instance: Hocuspocus | undefined;
   // Documents between their subscription and their arrival in instance.documents (while the store reads them).
   const loading = new Map<string, Document>();
@@ -133,6 +153,10 @@ export function redisRelay(redisUrl: string, prefix: string, store: DocumentStor
     if (type === MessageType.Close) {
       // The only close an instance publishes; any other reason is not ours to act on.
       if (decoding.readVarString(reader) === CloseCodes.DocumentDeleted.reason) closeAsDeleted(document);
+      return;
+    }
+    if (type === MessageType.Stateless) {
+      if (decoding.readVarString(reader) === ACCESS_CHANGED) options.onAccessChanged?.(documentName);
       return;
     }
     if (type === MessageType.Sync) {
@@ -256,6 +280,9 @@ export function redisRelay(redisUrl: string, prefix: string, store: DocumentStor
     publishCommitted(documentName, update) {
       const message = new OutgoingMessage(documentName).createSyncMessage().writeUpdate(update);
       publish(documentName, message.toUint8Array());
+    },
+    publishAccessChanged(documentName) {
+      publish(documentName, new OutgoingMessage(documentName).writeStateless(ACCESS_CHANGED).toUint8Array());
     },
     publishDeleted(documentName) {
       const message = new OutgoingMessage(documentName).writeCloseMessage(CloseCodes.DocumentDeleted.reason);

@@ -2,8 +2,10 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { commentsDocumentName } from "@tandem/protocol";
 import type { Context } from "hono";
 import { accessTo } from "../../auth/identity.js";
+import type { ArchivedDocuments } from "../../documents/archived.js";
 import type { DocumentProposals } from "../../proposals/service.js";
 import { DOCUMENTS_PATH } from "./document-path.js";
+import { refuseIfArchived } from "./documents.js";
 import { type ApiEnv, jsonBody } from "./request.js";
 import { refuse, unwrap } from "./respond.js";
 import { errorResponses, json, proposalResult } from "./responses.js";
@@ -56,10 +58,15 @@ function requireCommenter(c: Context<ApiEnv>, name: string): void {
  * socket (see docs/programs.md). Reading a document as Markdown is
  * `GET …/versions/current?format=markdown`.
  */
-export function mountProposalRoutes(app: OpenAPIHono<ApiEnv>, proposals: DocumentProposals): void {
+export function mountProposalRoutes(
+  app: OpenAPIHono<ApiEnv>,
+  proposals: DocumentProposals,
+  archive: ArchivedDocuments,
+): void {
   app.openapi(commentRoute, async (c) => {
     const { name } = c.req.valid("param");
     requireCommenter(c, name);
+    await refuseIfArchived(archive, name);
     const input = c.req.valid("json");
     return c.json(unwrap(await fromStore(() => proposals.comment(name, c.get("identity"), input))), 201);
   });
@@ -67,6 +74,7 @@ export function mountProposalRoutes(app: OpenAPIHono<ApiEnv>, proposals: Documen
   app.openapi(suggestionRoute, async (c) => {
     const { name } = c.req.valid("param");
     requireCommenter(c, name);
+    await refuseIfArchived(archive, name);
     const input = c.req.valid("json");
     return c.json(unwrap(await fromStore(() => proposals.suggest(name, c.get("identity"), input))), 201);
   });
