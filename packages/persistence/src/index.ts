@@ -15,6 +15,7 @@ export type {
   Attribution,
   AuthorProfile,
   CompactionResult,
+  CompactOptions,
   CreatedVersion,
   CreateVersionOptions,
   DocumentInfo,
