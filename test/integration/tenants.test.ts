@@ -232,5 +232,12 @@ describe("tenants: one server, organisations that never see each other", () => {
       const crafted = await api<Page>(other, "GET", `/api/audit?document=${encodeURIComponent(`acme!${name}`)}`);
       expect(crafted.status === 403 || crafted.body.entries.length === 0).toBe(true);
     }
+    // The forged acme token refused earlier on the WebSocket is acme's to see, as an attempt on its spec/1.
+    const refusals = async (tenant: keyof typeof tokens) =>
+      (await api<Page>(tenant, "GET", "/api/audit?action=sign-in.refused")).body.entries;
+    await waitFor(async () => (await refusals("acme")).length > 0, "acme's refused sign-in");
+    expect(await refusals("acme")).toEqual([expect.objectContaining({ actor: null, document: "spec/1" })]);
+    expect(await refusals("beta")).toEqual([]);
+    expect(await refusals("default")).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { type AuditLog, DEFAULT_TENANT, type JsonValue } from "@tandem/persistence";
 import type { Identity } from "../auth/identity.js";
+import { tenantOfName } from "../auth/tenant-names.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { RefusalWindow } from "./refusal-window.js";
@@ -51,9 +52,10 @@ export interface AuditEvent {
   readonly action: AuditAction;
   /**
    * Who did it; `null` when nobody was identified (a refused sign-in). The
-   * entry is their tenant's; one without an actor is the default tenant's,
-   * the operator's (a token that did not verify says nothing reliable about
-   * its tenant).
+   * entry is their tenant's; one without an actor is the tenant of its
+   * document (a refused sign-in on the WebSocket: the tenant the token
+   * claimed, whose owners want to see attempts on their documents), or else
+   * the default tenant's, the operator's.
    */
   readonly actor: Pick<Identity, "id" | "name" | "tenant"> | null;
   /** The document it was done to, if any: the server's name (see `scopeName`). */
@@ -96,7 +98,7 @@ export function auditRecorder(log: AuditLog, metrics: Metrics, logger: Logger): 
           document: document ?? null,
           address: from,
           details,
-          tenant: actor?.tenant ?? DEFAULT_TENANT,
+          tenant: actor?.tenant ?? (document === undefined ? DEFAULT_TENANT : tenantOfName(document)),
         });
       } catch (error) {
         metrics.errors.inc({ code: "audit-failed" });
