@@ -151,6 +151,16 @@ describe("tenants: one server, organisations that never see each other", () => {
     }
   });
 
+  it("a socket that sends more before its first token than Hocuspocus would queue is closed with 4429", async () => {
+    const socket = await openRawSocket(one().wsUrl);
+    const update = new Y.Doc();
+    update.getText("t").insert(0, "x");
+    const bytes = updateFrame("spec/flood", Y.encodeStateAsUpdate(update));
+    // Hocuspocus queues at most 1,000 messages for documents not yet authenticated.
+    for (let i = 0; i <= 1000; i++) socket.send(bytes);
+    expect((await socket.closed).code).toBe(4429);
+  });
+
   it("crafted names on the WebSocket are malformed (4400), and a forged tenant claim does not verify (4401)", async () => {
     for (const crafted of ["acme!spec/1", "acme%21spec/1", "acme!spec/1#comments"]) {
       const socket = await openRawSocket(one().wsUrl);

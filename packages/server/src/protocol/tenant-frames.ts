@@ -89,7 +89,8 @@ export class SocketTenant {
       }
       this.tenant = this.claimedTenant(checked.frame.token);
     }
-    const waiting = [...this.held, checked];
+    // Past the first token nothing is held: the usual answer is the frame alone.
+    const waiting = this.held.length === 0 ? [checked] : [...this.held, checked];
     this.held = [];
     this.heldBytes = 0;
     const tenant = this.tenant;
