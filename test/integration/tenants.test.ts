@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import type { DocumentPage, DocumentSummary } from "@tandem/protocol";
+import { type DocumentPage, type DocumentSummary, threadsOf } from "@tandem/protocol";
 import type { WebhookEvent } from "@tandem/protocol/webhooks";
 import { signToken } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { apiCall } from "../support/api.js";
+import { startThread } from "../support/comments.js";
 import { dropSchema, freshSchemaName, redisUrl } from "../support/postgres.js";
 import { authFrame, openRawSocket, updateFrame } from "../support/raw-socket.js";
 import {
@@ -124,13 +125,22 @@ describe("tenants: one server, organisations that never see each other", () => {
     expect((await api("acme", "GET", path)).status).toBe(200); // still there
   });
 
-  it("a token of one tenant that opens another's document name gets its own tenant's, empty", async () => {
+  it("a token of one tenant that opens another's document or comments gets its own tenant's, empty", async () => {
     const name = await createSpec("acme", "Acme only");
     const acme = open(one(), name, "acme");
     const beta = open(two(), name, "beta");
-    await Promise.all([synced(acme), synced(beta)]);
+    const acmeComments = open(one(), `${name}#comments`, "acme");
+    await Promise.all([synced(acme), synced(beta), synced(acmeComments)]);
+    startThread(acmeComments.doc, { id: "ann", name: "Ann", color: "#0090ff" }, "t1", "Acme internal remark");
+    await acmeComments.acknowledged();
+    const betaComments = open(two(), `${name}#comments`, "beta");
+    await synced(betaComments);
+
     expect(acme.doc.getText("title").toString()).toBe("Acme only");
     expect(beta.doc.getText("title").toString()).toBe("");
+    expect(threadsOf(betaComments.doc).size).toBe(0);
+    const path = `/api/documents/${encodeURIComponent(name)}/comments`;
+    expect((await api<{ threads: unknown[] }>("acme", "GET", path)).body.threads).toHaveLength(1);
   });
 
   it("frames sent before the socket's first token wait for it, and go to that token's tenant", async () => {
