@@ -82,8 +82,7 @@ const markdownBody = bodyLimit({
  */
 export function mountContentRoutes(app: OpenAPIHono<ApiEnv>, documents: DocumentService): void {
   app.openapi(exportRoute, async (c) => {
-    const { name } = c.req.valid("param");
-    access(c, name);
+    const { document: name } = access(c, c.req.valid("param").name);
     const { format, comments } = c.req.valid("query");
     const document = unwrap(await fromStore(() => documents.readContent(name)));
     const threads = comments ? unwrap(await fromStore(() => documents.readThreads(name))) : undefined;
@@ -115,8 +114,7 @@ export function mountContentRoutes(app: OpenAPIHono<ApiEnv>, documents: Document
   });
 
   app.openapi(threadsRoute, async (c) => {
-    const { name } = c.req.valid("param");
-    access(c, name);
-    return c.json({ threads: unwrap(await fromStore(() => documents.readThreads(name))) }, 200);
+    const { document } = access(c, c.req.valid("param").name);
+    return c.json({ threads: unwrap(await fromStore(() => documents.readThreads(document))) }, 200);
   });
 }
