@@ -18,8 +18,8 @@ export const AuditActions = [
   "document.archived", // recorded: POST …/archive
   "document.unarchived", // recorded: POST …/unarchive
   "document.deleted", // recorded: DELETE /api/documents/<name>
-  "document.exported",
-  "document.imported",
+  "document.exported", // recorded: GET …/content
+  "document.imported", // recorded: POST /api/documents/import
   "role.changed",
   "webhook.created", // recorded: POST /api/webhooks
   "webhook.updated",

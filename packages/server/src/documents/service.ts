@@ -25,6 +25,7 @@ import type { Identity } from "../auth/identity.js";
 import { clientName, scopeListNames, scopeName } from "../auth/tenant-names.js";
 import type { DurableLog } from "../extensions/durable-log.js";
 import { editLive } from "../history/live-edit.js";
+import type { ArchivedDocuments } from "./archived.js";
 import type { Deletions } from "./deletions.js";
 import { listedMetadataOf } from "./metadata.js";
 import { newDocumentName } from "./names.js";
@@ -79,6 +80,7 @@ export class DocumentService {
     private readonly hocuspocus: Hocuspocus,
     private readonly durable: DurableLog,
     private readonly deletions: Deletions,
+    private readonly archive: ArchivedDocuments,
     private readonly events?: DocumentEvents,
   ) {}
 
@@ -224,13 +226,19 @@ export class DocumentService {
     return this.get(name);
   }
 
-  /** Archives (hides from lists by default) or unarchives a document, as `by` (a user id) asks. */
+  /**
+   * Archives (hides from lists by default, read-only for everyone: see
+   * {@link ArchivedDocuments}) or unarchives a document, as `by` (a user id)
+   * asks. Connections open to it get their new scope: here before this
+   * resolves, on other instances when Redis brings them the news.
+   */
   async setArchived(name: string, archived: boolean, by: string | null = null): Promise<DocumentSummary> {
     const info = await this.store.stat(name);
     if (info === null) throw notFound(name);
     const already = typeof info.metadata.archivedAt === "string";
     if (archived !== already) {
       await this.store.setMetadata(name, { archivedAt: archived ? new Date().toISOString() : null });
+      await this.archive.changed(this.hocuspocus, name);
       if (archived) this.events?.archived(name, by);
     }
     return this.get(name);

@@ -10,6 +10,7 @@ import {
   presentUserOf,
 } from "../../auth/identity.js";
 import { scopeName } from "../../auth/tenant-names.js";
+import type { ArchivedDocuments } from "../../documents/archived.js";
 import { newDocumentName } from "../../documents/names.js";
 import type { DocumentService } from "../../documents/service.js";
 import { templateUpdate } from "../../documents/templates.js";
@@ -23,6 +24,7 @@ import { fromStore } from "./store-result.js";
 /** What the documents API needs from the server. */
 export interface DocumentApiContext {
   readonly documents: DocumentService;
+  readonly archive: ArchivedDocuments;
   readonly authenticator: Authenticator;
   readonly audit: AuditRecorder;
 }
@@ -64,6 +66,17 @@ export function access(c: Context<ApiEnv>, name: string, needs: "read" | "write"
     refuse("forbidden", `this needs the owner role on ${name} (yours: ${found.role})`);
   }
   return { ...found, document };
+}
+
+/**
+ * Refuses a change to the content or comments of an archived document: every
+ * role is a viewer's until an owner unarchives it, on the WebSocket too.
+ * `document` is the name inside the server (tenant-scoped), `shown` the one the caller used.
+ */
+export async function refuseIfArchived(archive: ArchivedDocuments, document: string, shown: string): Promise<void> {
+  if (unwrap(await fromStore(() => archive.isArchived(document)))) {
+    refuse("forbidden", `${shown} is archived: it is read-only until an owner unarchives it`);
+  }
 }
 
 const tags = ["documents"];
@@ -119,7 +132,9 @@ const updateRoute = createRoute({
   tags,
   security,
   summary: "Changes the title, status (specs) or owner (specs; null clears it)",
-  description: "Needs the editor or owner role. The change is an edit of the document that everyone sees live.",
+  description:
+    "Needs the editor or owner role, and the document not archived. The change is an edit of the document that " +
+    "everyone sees live.",
   middleware: [jsonBody()] as const,
   request: { params: documentParams, body: jsonRequest(updateBody) },
   responses: { 200: json(documentSummary, "The document as changed."), ...changing },
@@ -143,8 +158,13 @@ const archiveRoute = (archived: boolean) =>
     path: `${one}/${archived ? "archive" : "unarchive"}`,
     tags,
     security,
-    summary: archived ? "Archives a document: lists leave it out by default" : "Unarchives a document",
-    description: "Needs the owner role. The body is `{}`.",
+    summary: archived
+      ? "Archives a document: lists leave it out by default, and it is read-only for everyone"
+      : "Unarchives a document",
+    description:
+      "Needs the owner role. The body is `{}`. While archived, every role is capped at viewer: the WebSocket " +
+      "applies nobody's updates (open connections are told their new scope at once) and the API refuses changes " +
+      "with 403.",
     middleware: [jsonBody()] as const,
     request: { params: documentParams, body: jsonRequest(emptyBody) },
     responses: { 200: json(documentSummary, "The document."), ...changing },
@@ -170,7 +190,7 @@ const duplicateRoute = createRoute({
  */
 export function mountDocumentRoutes(
   app: OpenAPIHono<ApiEnv>,
-  { documents, authenticator, audit }: DocumentApiContext,
+  { documents, archive, authenticator, audit }: DocumentApiContext,
 ): void {
   /** Records a change that succeeded in the audit log. */
   const audited = (c: Context<ApiEnv>, action: AuditAction, name: string, details?: { [key: string]: string }) =>
@@ -217,6 +237,7 @@ export function mountDocumentRoutes(
   app.openapi(updateRoute, async (c) => {
     const { name } = c.req.valid("param");
     const { document } = access(c, name, "write");
+    await refuseIfArchived(archive, document, name);
     const change = c.req.valid("json");
     if (documentKindOf(name) !== "spec" && (change.status !== undefined || change.owner !== undefined)) {
       refuse("invalid-request", "only specs have a status and an owner");

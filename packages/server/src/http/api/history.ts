@@ -2,9 +2,10 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { JsonValue } from "@tandem/persistence";
 import type { Context } from "hono";
 import type { AuditAction, AuditRecorder } from "../../audit/recorder.js";
+import type { ArchivedDocuments } from "../../documents/archived.js";
 import type { DocumentHistory } from "../../history/service.js";
 import { DOCUMENTS_PATH } from "./document-path.js";
-import { access } from "./documents.js";
+import { access, refuseIfArchived } from "./documents.js";
 import { type ApiEnv, callerAddress, jsonBody } from "./request.js";
 import { refuse, unwrap } from "./respond.js";
 import {
@@ -119,7 +120,12 @@ const revertRoute = createRoute({
 });
 
 /** The history endpoints under `/api/documents/{name}/` (see docs/history.md and docs/api.md). */
-export function mountHistoryRoutes(app: OpenAPIHono<ApiEnv>, history: DocumentHistory, audit: AuditRecorder): void {
+export function mountHistoryRoutes(
+  app: OpenAPIHono<ApiEnv>,
+  history: DocumentHistory,
+  archive: ArchivedDocuments,
+  audit: AuditRecorder,
+): void {
   /** Records a change that succeeded in the audit log. */
   const audited = (c: Context<ApiEnv>, action: AuditAction, name: string, details: { [key: string]: JsonValue }) =>
     audit.record({ action, actor: c.get("identity"), document: name, from: callerAddress(c), details });
@@ -149,6 +155,7 @@ export function mountHistoryRoutes(app: OpenAPIHono<ApiEnv>, history: DocumentHi
   app.openapi(restoreRoute, async (c) => {
     const { name: asked, version } = c.req.valid("param");
     const { document: name } = access(c, asked, "write");
+    await refuseIfArchived(archive, name, asked);
     const restored = unwrap(await fromStore(() => history.restore(name, version, c.get("identity"))));
     await audited(c, "version.restored", name, { version });
     return c.json(restored, 200);
@@ -169,7 +176,9 @@ export function mountHistoryRoutes(app: OpenAPIHono<ApiEnv>, history: DocumentHi
   });
 
   app.openapi(revertRoute, async (c) => {
-    const { document: name } = access(c, c.req.valid("param").name, "write");
+    const asked = c.req.valid("param").name;
+    const { document: name } = access(c, asked, "write");
+    await refuseIfArchived(archive, name, asked);
     const { author, since } = c.req.valid("json");
     const reverted = unwrap(await fromStore(() => history.revert(name, author, since, c.get("identity"))));
     await audited(c, "document.reverted", name, {

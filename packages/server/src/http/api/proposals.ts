@@ -3,8 +3,10 @@ import { commentsDocumentName } from "@tandem/protocol";
 import type { Context } from "hono";
 import { accessTo } from "../../auth/identity.js";
 import { scopeName } from "../../auth/tenant-names.js";
+import type { ArchivedDocuments } from "../../documents/archived.js";
 import type { DocumentProposals } from "../../proposals/service.js";
 import { DOCUMENTS_PATH } from "./document-path.js";
+import { refuseIfArchived } from "./documents.js";
 import { type ApiEnv, jsonBody } from "./request.js";
 import { refuse, unwrap } from "./respond.js";
 import { errorResponses, json, proposalResult } from "./responses.js";
@@ -61,15 +63,23 @@ function requireCommenter(c: Context<ApiEnv>, name: string): string {
  * socket (see docs/programs.md). Reading a document as Markdown is
  * `GET …/versions/current?format=markdown`.
  */
-export function mountProposalRoutes(app: OpenAPIHono<ApiEnv>, proposals: DocumentProposals): void {
+export function mountProposalRoutes(
+  app: OpenAPIHono<ApiEnv>,
+  proposals: DocumentProposals,
+  archive: ArchivedDocuments,
+): void {
   app.openapi(commentRoute, async (c) => {
-    const document = requireCommenter(c, c.req.valid("param").name);
+    const { name } = c.req.valid("param");
+    const document = requireCommenter(c, name);
+    await refuseIfArchived(archive, document, name);
     const input = c.req.valid("json");
     return c.json(unwrap(await fromStore(() => proposals.comment(document, c.get("identity"), input))), 201);
   });
 
   app.openapi(suggestionRoute, async (c) => {
-    const document = requireCommenter(c, c.req.valid("param").name);
+    const { name } = c.req.valid("param");
+    const document = requireCommenter(c, name);
+    await refuseIfArchived(archive, document, name);
     const input = c.req.valid("json");
     return c.json(unwrap(await fromStore(() => proposals.suggest(document, c.get("identity"), input))), 201);
   });
