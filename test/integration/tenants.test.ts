@@ -238,11 +238,26 @@ describe("tenants: one server, organisations that never see each other", () => {
 
   it("the audit log of a tenant holds its own entries only, with the names its clients know", async () => {
     const name = await createSpec("acme", "Audited");
+    const imported = await fetch(`${one().url}/api/documents/import?kind=idea`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${tokens.acme}`, "content-type": "text/markdown" },
+      body: "# Imported by acme\n\nText.",
+    });
+    expect(imported.status).toBe(201);
+    const importedName = ((await imported.json()) as DocumentSummary).name;
+    expect((await api("acme", "GET", `/api/documents/${encodeURIComponent(name)}/content`)).status).toBe(200);
     type Page = { entries: Array<{ action: string; actor: string | null; document: string | null }> };
     const acmeLog = await api<Page>("acme", "GET", "/api/audit?action=document.created");
     expect(acmeLog.status).toBe(200);
     expect(acmeLog.body.entries).toContainEqual(expect.objectContaining({ actor: "ann", document: name }));
     expect(acmeLog.body.entries.every((entry) => entry.actor === "ann")).toBe(true);
+    const moved = await api<Page>("acme", "GET", "/api/audit?actor=ann");
+    expect(moved.body.entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: "document.imported", document: importedName }),
+        expect.objectContaining({ action: "document.exported", document: name }),
+      ]),
+    );
     for (const other of ["beta", "default"] as const) {
       const log = await api<Page>(other, "GET", "/api/audit");
       expect(log.status).toBe(200);
