@@ -207,8 +207,9 @@ describe("tenants: one server, organisations that never see each other", () => {
       const receiver = await startReceiver();
       receivers.push(receiver);
       const events = ["document.created", "document.updated", "document.deleted"];
-      expect((await api(tenant, "POST", "/api/webhooks", { url: receiver.url, events })).status).toBe(201);
-      return receiver;
+      const created = await api<{ id: string }>(tenant, "POST", "/api/webhooks", { url: receiver.url, events });
+      expect(created.status).toBe(201);
+      return Object.assign(receiver, { id: created.body.id });
     };
     const [acmeHooks, betaHooks] = [await subscribe("acme"), await subscribe("beta")];
     const acmeDoc = await createSpec("acme", "Announced to acme");
@@ -234,6 +235,9 @@ describe("tenants: one server, organisations that never see each other", () => {
     // Subscriptions are per tenant too: beta lists only its own.
     const listed = await api<{ webhooks: Array<{ url: string }> }>("beta", "GET", "/api/webhooks");
     expect(listed.body.webhooks.map((webhook) => webhook.url)).toEqual([betaHooks.url]);
+    expect((await api("beta", "GET", `/api/webhooks/${acmeHooks.id}/deliveries`)).status).toBe(404);
+    expect((await api("beta", "DELETE", `/api/webhooks/${acmeHooks.id}`)).status).toBe(404);
+    expect((await api("acme", "GET", `/api/webhooks/${acmeHooks.id}/deliveries`)).status).toBe(200);
   });
 
   it("the audit log of a tenant holds its own entries only, with the names its clients know", async () => {
