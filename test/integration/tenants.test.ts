@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import type { DocumentPage, DocumentSummary } from "@tandem/protocol";
+import { type DocumentPage, type DocumentSummary, threadsOf } from "@tandem/protocol";
 import type { WebhookEvent } from "@tandem/protocol/webhooks";
 import { signToken } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { apiCall } from "../support/api.js";
+import { startThread } from "../support/comments.js";
 import { dropSchema, freshSchemaName, redisUrl } from "../support/postgres.js";
 import { authFrame, openRawSocket, updateFrame } from "../support/raw-socket.js";
 import {
@@ -124,13 +125,22 @@ describe("tenants: one server, organisations that never see each other", () => {
     expect((await api("acme", "GET", path)).status).toBe(200); // still there
   });
 
-  it("a token of one tenant that opens another's document name gets its own tenant's, empty", async () => {
+  it("a token of one tenant that opens another's document or comments gets its own tenant's, empty", async () => {
     const name = await createSpec("acme", "Acme only");
     const acme = open(one(), name, "acme");
     const beta = open(two(), name, "beta");
-    await Promise.all([synced(acme), synced(beta)]);
+    const acmeComments = open(one(), `${name}#comments`, "acme");
+    await Promise.all([synced(acme), synced(beta), synced(acmeComments)]);
+    startThread(acmeComments.doc, { id: "ann", name: "Ann", color: "#0090ff" }, "t1", "Acme internal remark");
+    await acmeComments.acknowledged();
+    const betaComments = open(two(), `${name}#comments`, "beta");
+    await synced(betaComments);
+
     expect(acme.doc.getText("title").toString()).toBe("Acme only");
     expect(beta.doc.getText("title").toString()).toBe("");
+    expect(threadsOf(betaComments.doc).size).toBe(0);
+    const path = `/api/documents/${encodeURIComponent(name)}/comments`;
+    expect((await api<{ threads: unknown[] }>("acme", "GET", path)).body.threads).toHaveLength(1);
   });
 
   it("frames sent before the socket's first token wait for it, and go to that token's tenant", async () => {
@@ -149,6 +159,16 @@ describe("tenants: one server, organisations that never see each other", () => {
     } finally {
       socket.ws.close();
     }
+  });
+
+  it("a socket that sends more before its first token than Hocuspocus would queue is closed with 4429", async () => {
+    const socket = await openRawSocket(one().wsUrl);
+    const update = new Y.Doc();
+    update.getText("t").insert(0, "x");
+    const bytes = updateFrame("spec/flood", Y.encodeStateAsUpdate(update));
+    // Hocuspocus queues at most 1,000 messages for documents not yet authenticated.
+    for (let i = 0; i <= 1000; i++) socket.send(bytes);
+    expect((await socket.closed).code).toBe(4429);
   });
 
   it("crafted names on the WebSocket are malformed (4400), and a forged tenant claim does not verify (4401)", async () => {
@@ -187,8 +207,9 @@ describe("tenants: one server, organisations that never see each other", () => {
       const receiver = await startReceiver();
       receivers.push(receiver);
       const events = ["document.created", "document.updated", "document.deleted"];
-      expect((await api(tenant, "POST", "/api/webhooks", { url: receiver.url, events })).status).toBe(201);
-      return receiver;
+      const created = await api<{ id: string }>(tenant, "POST", "/api/webhooks", { url: receiver.url, events });
+      expect(created.status).toBe(201);
+      return Object.assign(receiver, { id: created.body.id });
     };
     const [acmeHooks, betaHooks] = [await subscribe("acme"), await subscribe("beta")];
     const acmeDoc = await createSpec("acme", "Announced to acme");
@@ -214,15 +235,33 @@ describe("tenants: one server, organisations that never see each other", () => {
     // Subscriptions are per tenant too: beta lists only its own.
     const listed = await api<{ webhooks: Array<{ url: string }> }>("beta", "GET", "/api/webhooks");
     expect(listed.body.webhooks.map((webhook) => webhook.url)).toEqual([betaHooks.url]);
+    expect((await api("beta", "GET", `/api/webhooks/${acmeHooks.id}/deliveries`)).status).toBe(404);
+    expect((await api("beta", "DELETE", `/api/webhooks/${acmeHooks.id}`)).status).toBe(404);
+    expect((await api("acme", "GET", `/api/webhooks/${acmeHooks.id}/deliveries`)).status).toBe(200);
   });
 
   it("the audit log of a tenant holds its own entries only, with the names its clients know", async () => {
     const name = await createSpec("acme", "Audited");
+    const imported = await fetch(`${one().url}/api/documents/import?kind=idea`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${tokens.acme}`, "content-type": "text/markdown" },
+      body: "# Imported by acme\n\nText.",
+    });
+    expect(imported.status).toBe(201);
+    const importedName = ((await imported.json()) as DocumentSummary).name;
+    expect((await api("acme", "GET", `/api/documents/${encodeURIComponent(name)}/content`)).status).toBe(200);
     type Page = { entries: Array<{ action: string; actor: string | null; document: string | null }> };
     const acmeLog = await api<Page>("acme", "GET", "/api/audit?action=document.created");
     expect(acmeLog.status).toBe(200);
     expect(acmeLog.body.entries).toContainEqual(expect.objectContaining({ actor: "ann", document: name }));
     expect(acmeLog.body.entries.every((entry) => entry.actor === "ann")).toBe(true);
+    const moved = await api<Page>("acme", "GET", "/api/audit?actor=ann");
+    expect(moved.body.entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: "document.imported", document: importedName }),
+        expect.objectContaining({ action: "document.exported", document: name }),
+      ]),
+    );
     for (const other of ["beta", "default"] as const) {
       const log = await api<Page>(other, "GET", "/api/audit");
       expect(log.status).toBe(200);

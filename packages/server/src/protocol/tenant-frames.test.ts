@@ -55,6 +55,8 @@ describe("SocketTenant", () => {
     const acme = new SocketTenant(() => "acme", limits);
     acme.admit(auth("spec/1", "token"));
     expect(addressOf(acme.outbound(message("acme!spec/1\0s1")))).toBe("spec/1\0s1");
+    const noAddress = new Uint8Array([9]);
+    expect(acme.outbound(noAddress)).toBe(noAddress);
   });
 
   it("refuses to hold more than Hocuspocus would queue before authentication", () => {

@@ -24,7 +24,13 @@ let lastShown: Uint8Array = new Uint8Array();
 /** A message the server sends, addressed with the name its tenant's clients know. */
 function shownToClient(data: Uint8Array): Uint8Array {
   if (data !== lastScoped) {
-    lastShown = readdress(data, clientName);
+    try {
+      lastShown = readdress(data, clientName);
+    } catch {
+      // Every message Hocuspocus v4 sends starts with an address; one that does not (a future connection-level
+      // message) names no document, and goes as it is rather than throwing inside Hocuspocus's send.
+      lastShown = data;
+    }
     lastScoped = data;
   }
   return lastShown;
@@ -89,7 +95,8 @@ export class SocketTenant {
       }
       this.tenant = this.claimedTenant(checked.frame.token);
     }
-    const waiting = [...this.held, checked];
+    // Past the first token nothing is held: the usual answer is the frame alone.
+    const waiting = this.held.length === 0 ? [checked] : [...this.held, checked];
     this.held = [];
     this.heldBytes = 0;
     const tenant = this.tenant;

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { fromMarkdown, TandemContentError, toHTML, toMarkdown } from "@tandem/content";
 import { bodyLimit } from "hono/body-limit";
 import type { AuditRecorder } from "../../audit/recorder.js";
+import { scopeName } from "../../auth/tenant-names.js";
 import type { DocumentService } from "../../documents/service.js";
 import { threadsAsContent } from "../../documents/threads.js";
 import { DOCUMENTS_PATH } from "./document-path.js";
@@ -123,7 +124,7 @@ export function mountContentRoutes(app: OpenAPIHono<ApiEnv>, documents: Document
     await audit.record({
       action: "document.imported",
       actor: identity,
-      document: created.name,
+      document: scopeName(identity.tenant, created.name),
       from: callerAddress(c),
       details: { kind },
     });
