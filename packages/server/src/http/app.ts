@@ -36,7 +36,8 @@ export interface HostRouteTools {
   /**
    * Middleware that authenticates `Authorization: Bearer <token>` as the API
    * does (a JSON 401 otherwise) and leaves the caller in `c.get("identity")`;
-   * `accessTo(identity, documentName)` then says their role on a document.
+   * `accessTo(identity, scopeName(identity.tenant, name))` then says their
+   * role on the document its tenant knows as `name` (see docs/tenants.md).
    */
   readonly authenticated: MiddlewareHandler<ApiEnv>;
 }

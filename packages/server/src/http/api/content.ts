@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { fromMarkdown, TandemContentError, toHTML, toMarkdown } from "@tandem/content";
 import { bodyLimit } from "hono/body-limit";
 import type { AuditRecorder } from "../../audit/recorder.js";
+import { scopeName } from "../../auth/tenant-names.js";
 import type { DocumentService } from "../../documents/service.js";
 import { threadsAsContent } from "../../documents/threads.js";
 import { DOCUMENTS_PATH } from "./document-path.js";
@@ -84,8 +85,7 @@ const markdownBody = bodyLimit({
  */
 export function mountContentRoutes(app: OpenAPIHono<ApiEnv>, documents: DocumentService, audit: AuditRecorder): void {
   app.openapi(exportRoute, async (c) => {
-    const { name } = c.req.valid("param");
-    access(c, name);
+    const { document: name } = access(c, c.req.valid("param").name);
     const { format, comments } = c.req.valid("query");
     const document = unwrap(await fromStore(() => documents.readContent(name)));
     const threads = comments ? unwrap(await fromStore(() => documents.readThreads(name))) : undefined;
@@ -124,7 +124,7 @@ export function mountContentRoutes(app: OpenAPIHono<ApiEnv>, documents: Document
     await audit.record({
       action: "document.imported",
       actor: identity,
-      document: created.name,
+      document: scopeName(identity.tenant, created.name),
       from: callerAddress(c),
       details: { kind },
     });
@@ -132,8 +132,7 @@ export function mountContentRoutes(app: OpenAPIHono<ApiEnv>, documents: Document
   });
 
   app.openapi(threadsRoute, async (c) => {
-    const { name } = c.req.valid("param");
-    access(c, name);
-    return c.json({ threads: unwrap(await fromStore(() => documents.readThreads(name))) }, 200);
+    const { document } = access(c, c.req.valid("param").name);
+    return c.json({ threads: unwrap(await fromStore(() => documents.readThreads(document))) }, 200);
   });
 }

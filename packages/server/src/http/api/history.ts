@@ -131,22 +131,20 @@ export function mountHistoryRoutes(
     audit.record({ action, actor: c.get("identity"), document: name, from: callerAddress(c), details });
 
   app.openapi(listVersionsRoute, async (c) => {
-    const { name } = c.req.valid("param");
-    const { canWrite } = access(c, name);
+    const { document: name, canWrite } = access(c, c.req.valid("param").name);
     const list = unwrap(await fromStore(() => history.listVersions(name)));
     return c.json({ ...list, canEdit: canWrite }, 200);
   });
 
   app.openapi(createVersionRoute, async (c) => {
-    const { name } = c.req.valid("param");
-    access(c, name, "write");
+    const { document: name } = access(c, c.req.valid("param").name, "write");
     const { label } = c.req.valid("json");
     return c.json(unwrap(await fromStore(() => history.createVersion(name, label, c.get("identity")))), 201);
   });
 
   app.openapi(readVersionRoute, async (c) => {
-    const { name, version } = c.req.valid("param");
-    access(c, name);
+    const { name: asked, version } = c.req.valid("param");
+    const { document: name } = access(c, asked);
     if (c.req.valid("query").format === "markdown") {
       const markdown = unwrap(await fromStore(() => history.readMarkdown(name, version)));
       return c.body(markdown, 200, { "content-type": "text/markdown; charset=utf-8", "cache-control": "no-store" });
@@ -155,17 +153,16 @@ export function mountHistoryRoutes(
   });
 
   app.openapi(restoreRoute, async (c) => {
-    const { name, version } = c.req.valid("param");
-    access(c, name, "write");
-    await refuseIfArchived(archive, name);
+    const { name: asked, version } = c.req.valid("param");
+    const { document: name } = access(c, asked, "write");
+    await refuseIfArchived(archive, name, asked);
     const restored = unwrap(await fromStore(() => history.restore(name, version, c.get("identity"))));
     await audited(c, "version.restored", name, { version });
     return c.json(restored, 200);
   });
 
   app.openapi(diffRoute, async (c) => {
-    const { name } = c.req.valid("param");
-    access(c, name);
+    const { document: name } = access(c, c.req.valid("param").name);
     const { from, to } = c.req.valid("query");
     if (from === "current" && to === "current") {
       refuse("invalid-request", "compare a version with the current document or another version");
@@ -174,15 +171,14 @@ export function mountHistoryRoutes(
   });
 
   app.openapi(authorshipRoute, async (c) => {
-    const { name } = c.req.valid("param");
-    access(c, name);
+    const { document: name } = access(c, c.req.valid("param").name);
     return c.json(unwrap(await fromStore(() => history.authorship(name))), 200);
   });
 
   app.openapi(revertRoute, async (c) => {
-    const { name } = c.req.valid("param");
-    access(c, name, "write");
-    await refuseIfArchived(archive, name);
+    const asked = c.req.valid("param").name;
+    const { document: name } = access(c, asked, "write");
+    await refuseIfArchived(archive, name, asked);
     const { author, since } = c.req.valid("json");
     const reverted = unwrap(await fromStore(() => history.revert(name, author, since, c.get("identity"))));
     await audited(c, "document.reverted", name, {
