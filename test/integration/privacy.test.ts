@@ -46,14 +46,15 @@ describe("export and erasure of a person, through a real server and the client k
   beforeAll(async () => {
     server = await startServer({ authSecret: secret });
     const people = {
-      root: { name: "Root", access: { "*": "owner" } },
-      olga: { name: "Olga", access: { "spec/*": "owner" } },
-      ada: { name: "Ada Lovelace", access: { "*": "editor" } },
-      grace: { name: "Grace Hopper", access: { "*": "editor" } },
+      root: { sub: "root", name: "Root", access: { "*": "owner" } },
+      olga: { sub: "olga", name: "Olga", access: { "spec/*": "owner" } },
+      ada: { sub: "ada", name: "Ada Lovelace", access: { "*": "editor" } },
+      grace: { sub: "grace", name: "Grace Hopper", access: { "*": "editor" } },
+      // Another organisation on the same server, with a person of the same user id.
+      acmeRoot: { sub: "root", name: "Acme Root", tenant: "acme", access: { "*": "owner" } },
+      acmeAda: { sub: "ada", name: "Ada of Acme", tenant: "acme", access: { "*": "editor" } },
     } as const;
-    for (const [sub, { name, access }] of Object.entries(people)) {
-      tokens[sub] = await signToken(secret, { sub, name, access }, "1h");
-    }
+    for (const [key, claims] of Object.entries(people)) tokens[key] = await signToken(secret, claims, "1h");
   });
   afterAll(async () => {
     for (const connection of connections) connection.destroy();
@@ -181,6 +182,42 @@ describe("export and erasure of a person, through a real server and the client k
       documents: 0,
       comments: 0,
       auditEntries: 0,
+    });
+  });
+
+  it("exports and erases within the caller's tenant: the same user id in another tenant is another person", async () => {
+    const imported = await fetch(`${server.url}/api/documents/import?kind=idea`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${tokens.acmeAda}`, "content-type": "text/markdown" },
+      body: "# Acme idea\n\nA rocket of our own.",
+    });
+    const { name } = (await imported.json()) as DocumentSummary;
+    expect(
+      (await call("acmeAda", "POST", `/api/documents/${name}/comments`, { quote: "rocket", body: "Acme's Ada" }))
+        .status,
+    ).toBe(201);
+
+    // The default tenant's owner erases "ada": Acme's Ada keeps her comment, her name and her audit entries.
+    expect((await call("root", "POST", "/api/people/ada/erase", {})).status).toBe(200);
+    const acme = await call<Export>("acmeRoot", "GET", "/api/people/ada/export");
+    expect(acme.body.documents.map((document) => [document.name, document.comments[0]?.body])).toEqual([
+      [name, "Acme's Ada"],
+    ]);
+    expect(acme.body.documents[0]?.author).toMatchObject({ name: "Ada of Acme" });
+    const acmeAudit = await call<{ entries: { actorName: string | null }[] }>(
+      "acmeRoot",
+      "GET",
+      "/api/audit?actor=ada",
+    );
+    expect(acmeAudit.body.entries.map((entry) => entry.actorName)).toEqual(["Ada of Acme"]);
+    // And the default tenant's export knows nothing of Acme's document.
+    const here = await call<Export>("root", "GET", "/api/people/ada/export");
+    expect(here.body.documents.some((document) => document.comments.some((c) => c.body === "Acme's Ada"))).toBe(false);
+
+    expect((await call("acmeRoot", "POST", "/api/people/ada/erase", {})).body).toEqual({
+      documents: 1,
+      comments: 1,
+      auditEntries: 1,
     });
   });
 });

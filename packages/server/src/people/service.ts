@@ -4,6 +4,7 @@ import { commentsDocumentName, type DocumentSummary } from "@tandem/protocol";
 import { removeAwarenessStates } from "y-protocols/awareness";
 import * as Y from "yjs";
 import type { Identity } from "../auth/identity.js";
+import { scopeName, tenantOfName } from "../auth/tenant-names.js";
 import type { DocumentService } from "../documents/service.js";
 import type { DurableLog } from "../extensions/durable-log.js";
 import { editLive } from "../history/live-edit.js";
@@ -43,8 +44,9 @@ const DOCUMENTS_PAGE = 500;
 const AUDIT_PAGE = 1000;
 
 /**
- * Export and erasure of a person (docs/privacy.md), over every idea and spec
- * `by` may list: their comments, reactions and the mentions of them in each
+ * Export and erasure of a person (docs/privacy.md) within `by`'s tenant (a
+ * user id names a person in one tenant), over every idea and spec `by` may
+ * list: their comments, reactions and the mentions of them in each
  * `#comments` document, how each document's history shows them, and their
  * audit entries.
  *
@@ -67,8 +69,9 @@ export class PeopleService {
   async export(by: Identity, person: string): Promise<PersonExport> {
     const documents: DocumentAboutPerson[] = [];
     for (const summary of await this.inScope(by)) {
-      const about = await this.readComments(summary.name, person);
-      const author = (await this.store.listAuthors(summary.name)).find((profile) => profile.id === person);
+      const name = scopeName(by.tenant, summary.name);
+      const about = await this.readComments(name, person);
+      const author = (await this.store.listAuthors(name)).find((profile) => profile.id === person);
       if (!holdsAnything(about) && author === undefined) continue;
       documents.push({
         name: summary.name,
@@ -83,7 +86,8 @@ export class PeopleService {
   async erase(by: Identity, person: string): Promise<ErasureResult> {
     let documents = 0;
     let comments = 0;
-    for (const { name } of await this.inScope(by)) {
+    for (const summary of await this.inScope(by)) {
+      const name = scopeName(by.tenant, summary.name);
       const commentsName = commentsDocumentName(name);
       const forgotten = await Promise.all([name, commentsName].map((each) => this.store.forgetAuthor(each, person)));
       let changed = forgotten.includes(true);
@@ -99,12 +103,12 @@ export class PeopleService {
       }
       if (changed) documents++;
     }
-    this.forgetPresence(person);
-    const auditEntries = await this.audit.forget(person);
+    this.forgetPresence(by.tenant, person);
+    const auditEntries = await this.audit.forget(person, by.tenant);
     return { documents, comments, auditEntries };
   }
 
-  /** Every idea and spec `by` may list, archived or not. */
+  /** Every idea and spec `by` may list (of their tenant), archived or not, by the names their clients know. */
   private async inScope(by: Identity): Promise<DocumentSummary[]> {
     const found: DocumentSummary[] = [];
     let offset: number | null = 0;
@@ -122,7 +126,10 @@ export class PeopleService {
     return found;
   }
 
-  /** What the comments of `name` hold about `person`: the live document when it is open here, else the stored one. */
+  /**
+   * What the comments of `name` (the server's name) hold about `person`: the
+   * live document when it is open here, else the stored one.
+   */
   private async readComments(name: string, person: string): Promise<CommentsAbout> {
     const commentsName = commentsDocumentName(name);
     const live = this.hocuspocus.documents.get(commentsName);
@@ -160,8 +167,10 @@ export class PeopleService {
    * does. A client of theirs still connected would announce itself again:
    * revoke their access first.
    */
-  private forgetPresence(person: string): void {
+  private forgetPresence(tenant: string, person: string): void {
     for (const document of this.hocuspocus.documents.values()) {
+      // A user id is a person within one tenant only.
+      if (tenantOfName(document.name) !== tenant) continue;
       const theirs = [...document.awareness.getStates()]
         .filter(([, state]) => (state as { user?: { id?: unknown } } | null)?.user?.id === person)
         .map(([client]) => client);
