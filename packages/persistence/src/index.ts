@@ -14,6 +14,7 @@ export type {
   Attribution,
   AuthorProfile,
   CompactionResult,
+  CompactOptions,
   CreatedVersion,
   CreateVersionOptions,
   DocumentInfo,

@@ -18,6 +18,7 @@ import type {
   Attribution,
   AuthorProfile,
   CompactionResult,
+  CompactOptions,
   CreatedVersion,
   CreateVersionOptions,
   DocumentInfo,
@@ -226,9 +227,11 @@ export class SqlDocumentStore implements TandemStore {
     });
   }
 
-  compact(name: string): Promise<CompactionResult> {
+  compact(name: string, options: CompactOptions = {}): Promise<CompactionResult> {
     return this.call("compact", async () => {
       checkName(name);
+      // Not shared with a queued compaction, which would keep what this one must drop; the lock orders the two.
+      if (options.discardDeleted === true) return this.compactNow(name, { discardDeleted: true });
       return this.compactions.compact(name);
     });
   }
@@ -355,6 +358,17 @@ export class SqlDocumentStore implements TandemStore {
     });
   }
 
+  forgetAuthor(name: string, author: string): Promise<boolean> {
+    return this.call("forgetAuthor", async () => {
+      checkName(name);
+      const deleted = await this.sql.query<{ author: string }>(
+        "DELETE FROM tandem_authors WHERE document_name = $1 AND author = $2 RETURNING author",
+        [name, author],
+      );
+      return deleted.length > 0;
+    });
+  }
+
   listAuthors(name: string): Promise<AuthorProfile[]> {
     return this.call("listAuthors", async () => {
       checkName(name);
@@ -458,13 +472,16 @@ export class SqlDocumentStore implements TandemStore {
     return { found, snapshot, rows: log, lastAuthor };
   }
 
-  private async compactNow(name: string): Promise<CompactionResult> {
+  private async compactNow(name: string, { discardDeleted = false }: CompactOptions = {}): Promise<CompactionResult> {
     // The thread must be up before the transaction takes the document's lock
     // (on PGlite, the whole database): (re)starting it takes a while.
     await this.merging.start();
-    // Deleted content is kept, so that history can bring it back (docs/history.md).
-    const { unapplied, ...result } = await compactDocument(this.sql, name, (snapshot, rows) =>
-      this.merging.merge(snapshot, rows, { keepDeleted: true, attribute: true }),
+    // Deleted content is kept, so that history can bring it back (docs/history.md), unless an erasure says not to.
+    const { unapplied, ...result } = await compactDocument(
+      this.sql,
+      name,
+      (snapshot, rows) => this.merging.merge(snapshot, rows, { keepDeleted: !discardDeleted, attribute: true }),
+      { rewrite: discardDeleted },
     );
     this.reportUnapplied(name, unapplied);
     return result;

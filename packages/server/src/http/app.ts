@@ -11,6 +11,7 @@ import type { DocumentService } from "../documents/service.js";
 import type { DocumentHistory } from "../history/service.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
+import type { PeopleService } from "../people/service.js";
 import type { DocumentProposals } from "../proposals/service.js";
 import { mountWebhookRoutes, WEBHOOKS_PATH, type WebhookApi } from "../webhooks/routes.js";
 import { AUDIT_PATH, mountAuditRoutes } from "./api/audit.js";
@@ -18,6 +19,7 @@ import { mountContentRoutes } from "./api/content.js";
 import { DOCUMENTS_PATH, routingPath } from "./api/document-path.js";
 import { mountDocumentRoutes } from "./api/documents.js";
 import { mountHistoryRoutes } from "./api/history.js";
+import { mountPeopleRoutes, PEOPLE_PATH } from "./api/people.js";
 import { mountProposalRoutes } from "./api/proposals.js";
 import { type ApiEnv, authenticated } from "./api/request.js";
 import { type ApiErrorCode, failureResponse } from "./api/respond.js";
@@ -65,6 +67,8 @@ export interface HttpAppContext {
   readonly authenticator: Authenticator;
   readonly history: DocumentHistory;
   readonly proposals: DocumentProposals;
+  /** Export and erasure of a person. */
+  readonly people: PeopleService;
   readonly audit: AuditRecorder;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -136,6 +140,7 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
     `${WEBHOOKS_PATH}/*`,
     AUDIT_PATH,
     `${AUDIT_PATH}/*`,
+    `${PEOPLE_PATH}/*`,
   ])
     app.use(path, requireToken);
 
@@ -146,6 +151,7 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
   mountProposalRoutes(app, context.proposals, context.archive);
   mountWebhookRoutes(app, context.webhooks, context.audit);
   mountAuditRoutes(app, { log: context.store.audit });
+  mountPeopleRoutes(app, context.people, context.audit);
   mountCoreRoutes(app, context);
   context.hostRoutes?.(app, { authenticated: requireToken });
 
