@@ -30,6 +30,7 @@ import type {
   VersionInfo,
   VersionKind,
 } from "./store.js";
+import { readStoredDocument, type StoredDocument } from "./stored-document.js";
 import { validateUpdate } from "./validate-update.js";
 import { checkAppendOptions, checkAuthorProfile, checkName, checkVersionOptions, metadataJson } from "./validation.js";
 import { SqlWebhookStore } from "./webhooks/sql-store.js";
@@ -96,39 +97,6 @@ const INFO_SELECT = `
 
 const VERSION_COLUMNS =
   "id, document_name, kind, label, created_by, created_at, authors, octet_length(state) AS size_bytes";
-
-// One statement, so that the snapshot and the log come from one database
-// snapshot: a compaction committing in between can neither hide rows nor show
-// them twice. All rows are read, never "seq above x": identity values become
-// visible at commit, out of order. The document row (kind 0) comes first, then
-// the log in seq order, which is the order Yjs integrates fastest (a numeric
-// order: sorted as text, a 100k-row log takes minutes instead of a second).
-// The document row's author is the last author compaction kept.
-const LOAD_SQL = `
-  SELECT 0 AS kind, snapshot AS data, snapshot_encoding AS encoding, NULL::bigint AS seq, last_author AS author
-  FROM tandem_documents WHERE name = $1
-  UNION ALL
-  SELECT 1 AS kind, data, encoding, seq, author
-  FROM tandem_updates WHERE document_name = $1
-  ORDER BY kind, seq`;
-
-/** The document row (kind 0: its snapshot, perhaps null) or a log row (kind 1). */
-interface LoadRow {
-  kind: number;
-  data: Uint8Array | null;
-  encoding: number | null;
-  seq: LogRow["seq"] | null;
-  author: string | null;
-}
-
-/** The stored state of a document: its snapshot and log rows, as one consistent read. */
-interface StoredDocument {
-  readonly found: boolean;
-  readonly snapshot: StoredUpdate | null;
-  readonly rows: readonly LogRow[];
-  /** The author of the newest row that has one, else the last one compaction kept. */
-  readonly lastAuthor: string | null;
-}
 
 /** A version's id: identity values only; anything else names no version. */
 const isVersionId = (id: string) => /^[1-9]\d{0,17}$/.test(String(id));
@@ -200,7 +168,7 @@ export class SqlDocumentStore implements TandemStore {
   load(name: string, target: Y.Doc): Promise<LoadResult> {
     return this.call("load", async () => {
       checkName(name);
-      const stored = await this.read(name);
+      const stored = await readStoredDocument(this.sql, name);
       const { unapplied, state } =
         storedBytes(stored) < SLICED_LOAD_BYTES
           ? { unapplied: applyStoredUpdates(target, stored.snapshot, stored.rows), state: undefined }
@@ -288,7 +256,7 @@ export class SqlDocumentStore implements TandemStore {
     return this.call("createVersion", async () => {
       checkName(name);
       checkVersionOptions(options);
-      const stored = await this.read(name);
+      const stored = await readStoredDocument(this.sql, name);
       if (!stored.found) throw new PersistenceError("not-found", `document ${name} does not exist`);
       const [previous] = await this.sql.query<VersionRow & StoredUpdate>(
         `SELECT ${VERSION_COLUMNS}, state AS data, encoding FROM tandem_versions
@@ -382,7 +350,7 @@ export class SqlDocumentStore implements TandemStore {
       // The log first, then the folded authorship: a compaction committing in
       // between moves rows from the one to the other, so they are seen twice
       // (harmless: the same ranges, coalesced) rather than not at all.
-      const stored = await this.read(name);
+      const stored = await readStoredDocument(this.sql, name);
       const [folded, authors] = await Promise.all([readAuthorship(this.sql, name), this.authorsOf(name)]);
       // Only authored rows add attribution; without any, the snapshot need not be applied at all.
       const authored = stored.rows.some((row) => row.author !== null);
@@ -458,18 +426,6 @@ export class SqlDocumentStore implements TandemStore {
       await new Promise((resolve) => setImmediate(resolve));
     }
     return { unapplied, state };
-  }
-
-  private async read(name: string): Promise<StoredDocument> {
-    const rows = await this.sql.query<LoadRow>(LOAD_SQL, [name]);
-    const first = rows[0];
-    const found = first?.kind === 0;
-    const snapshot =
-      found && first.data !== null ? { data: first.data, encoding: first.encoding ?? Encoding.V2 } : null;
-    // Every column of a log row but its author is NOT NULL.
-    const log = (found ? rows.slice(1) : rows) as LogRow[];
-    const lastAuthor = log.findLast((row) => row.author !== null)?.author ?? (found ? first.author : null);
-    return { found, snapshot, rows: log, lastAuthor };
   }
 
   private async compactNow(name: string, { discardDeleted = false }: CompactOptions = {}): Promise<CompactionResult> {
