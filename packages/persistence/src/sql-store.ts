@@ -104,10 +104,11 @@ const VERSION_COLUMNS =
 // order: sorted as text, a 100k-row log takes minutes instead of a second).
 // The document row's author is the last author compaction kept.
 const LOAD_SQL = `
-  SELECT 0 AS kind, snapshot AS data, snapshot_encoding AS encoding, NULL::bigint AS seq, last_author AS author
+  SELECT 0 AS kind, snapshot AS data, snapshot_encoding AS encoding, NULL::bigint AS seq, last_author AS author,
+    NULL::text AS "acceptedBy"
   FROM tandem_documents WHERE name = $1
   UNION ALL
-  SELECT 1 AS kind, data, encoding, seq, author
+  SELECT 1 AS kind, data, encoding, seq, author, accepted_by
   FROM tandem_updates WHERE document_name = $1
   ORDER BY kind, seq`;
 
@@ -118,6 +119,7 @@ interface LoadRow {
   encoding: number | null;
   seq: LogRow["seq"] | null;
   author: string | null;
+  acceptedBy: string | null;
 }
 
 /** The stored state of a document: its snapshot and log rows, as one consistent read. */
@@ -215,12 +217,13 @@ export class SqlDocumentStore implements TandemStore {
       checkName(name);
       checkAppendOptions(options);
       const author = options.author ?? null;
+      const acceptedBy = options.acceptedBy ?? null;
       if (options.encodedByYjs) {
-        await this.groupCommit.append(name, update, author);
+        await this.groupCommit.append(name, update, author, acceptedBy);
       } else {
         validateUpdate(update);
         // A copy: the caller may reuse its buffer, and the bytes stored must be the bytes validated.
-        await this.groupCommit.append(name, update.slice(), author);
+        await this.groupCommit.append(name, update.slice(), author, acceptedBy);
       }
       this.compactions.appended(name);
     });

@@ -160,7 +160,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       deletions.extension,
       authentication(authenticator, audit),
       presenceIdentity(),
-      commentsGuard(metrics),
+      commentsGuard({ metrics, logger, durable }),
       nestingGuard(metrics),
       durable.extension,
       metadataMirror(opened, metrics, logger),

@@ -1,0 +1,88 @@
+import type { Hocuspocus } from "@hocuspocus/server";
+import { type AcceptedSuggestion, type ChangeMatch, DocumentFields, matchAcceptedChange } from "@tandem/protocol";
+import * as Y from "yjs";
+import { nestingProblem } from "../documents/nesting.js";
+import type { DurableLog } from "../extensions/durable-log.js";
+import type { Logger } from "../logger.js";
+import type { Metrics } from "../metrics.js";
+import { changeLive, type LiveChange } from "./live-edit.js";
+
+/** What {@link makeAcceptedChanges} needs of the server. */
+export interface AcceptedChangesContext {
+  readonly hocuspocus: Hocuspocus;
+  readonly durable: DurableLog;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
+
+/**
+ * Makes the changes of the suggestions a comments update accepts, on the
+ * live content document `contentName`, before the decision itself is
+ * applied (see docs/suggestions.md, "Attribution"):
+ *
+ * - a change the matching rule finds to be exactly the proposal
+ *   (`matchAcceptedChange`) is stored as the suggester's, accepted by
+ *   `acceptor`;
+ * - any other change is stored as the acceptor's own edit, as if their
+ *   client had sent it (they may write the content: the decision passed the
+ *   comments check); its nesting is checked as any content update's is, and
+ *   one that fails it is dropped;
+ * - a change the content holds already, or that builds on content it lacks,
+ *   is left to the acceptor's own sync, which carries it as their edit.
+ *
+ * A failure is logged and counted; the decision goes ahead either way, since
+ * the acceptor's client holds the change and sends it again on reconnecting.
+ */
+export async function makeAcceptedChanges(
+  context: AcceptedChangesContext,
+  contentName: string,
+  acceptor: string,
+  accepted: readonly AcceptedSuggestion[],
+): Promise<void> {
+  for (const acceptance of accepted) {
+    const { change } = acceptance;
+    if (change === undefined) continue;
+    // Set by the callback, which runs before changeLive resolves.
+    const found: { outcome: ChangeMatch | "refused" } = { outcome: "mismatch" };
+    try {
+      await changeLive(context.hocuspocus, context.durable, contentName, (live) => {
+        const outcome = matchAcceptedChange(live.getXmlFragment(DocumentFields.content), acceptance.thread, change);
+        const made = liveChange(outcome, change, acceptance.suggester, acceptor, live);
+        found.outcome = made === "refused" ? made : outcome;
+        return made === "refused" ? undefined : made;
+      });
+    } catch (error) {
+      context.metrics.errors.inc({ code: "accepted-change-failed" });
+      context.logger.error(
+        { err: error, document: contentName, thread: acceptance.threadId },
+        "could not make an accepted suggestion's change; its acceptor's client sends it again",
+      );
+      continue;
+    }
+    if (found.outcome !== "matched") {
+      context.logger.warn(
+        { document: contentName, thread: acceptance.threadId, acceptor, outcome: found.outcome },
+        "an accepted suggestion's change is not its proposal: not credited to the suggester",
+      );
+    }
+  }
+}
+
+function liveChange(
+  outcome: ChangeMatch,
+  update: Uint8Array,
+  suggester: string,
+  acceptor: string,
+  live: Y.Doc,
+): LiveChange | "refused" | undefined {
+  switch (outcome) {
+    case "matched":
+      return { update, credit: { author: suggester, acceptedBy: acceptor } };
+    case "mismatch":
+      return nestingProblem(Y.decodeUpdate(update), live) === null
+        ? { update, credit: { author: acceptor } }
+        : "refused";
+    default:
+      return undefined;
+  }
+}
