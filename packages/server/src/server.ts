@@ -160,7 +160,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       deletions.extension,
       authentication(authenticator, audit),
       presenceIdentity(),
-      commentsGuard({ metrics, logger, durable }),
+      commentsGuard({ store: opened, metrics, logger, durable }),
       nestingGuard(metrics),
       durable.extension,
       metadataMirror(opened, metrics, logger),

@@ -1,4 +1,5 @@
 import type { Extension, Hocuspocus } from "@hocuspocus/server";
+import type { DocumentStore } from "@tandem/persistence";
 import { checkCommentsUpdate, parseDocumentName, permissionsOf } from "@tandem/protocol";
 import { accessTo } from "../auth/identity.js";
 import { TandemServerError } from "../errors.js";
@@ -10,6 +11,7 @@ import type { DurableLog } from "./durable-log.js";
 
 /** What {@link commentsGuard} needs. */
 export interface CommentsGuardOptions {
+  readonly store: DocumentStore;
   readonly metrics: Metrics;
   readonly logger: Logger;
   /** Where the changes of accepted suggestions are made and stored. */
@@ -47,7 +49,7 @@ export interface CommentsGuardOptions {
  * relayed from other instances through Redis do not pass through here; their
  * own instance checked them.
  */
-export function commentsGuard({ metrics, logger, durable }: CommentsGuardOptions): Extension {
+export function commentsGuard({ store, metrics, logger, durable }: CommentsGuardOptions): Extension {
   let hocuspocus: Hocuspocus | undefined;
   return {
     extensionName: "tandem-comments-guard",
@@ -74,12 +76,8 @@ export function commentsGuard({ metrics, logger, durable }: CommentsGuardOptions
       if (verdict.ok) {
         if (verdict.accepted && identity && hocuspocus) {
           const contentName = parseDocumentName(documentName).content;
-          await makeAcceptedChanges(
-            { hocuspocus, durable, metrics, logger },
-            contentName,
-            identity.id,
-            verdict.accepted,
-          );
+          const context = { hocuspocus, store, durable, metrics, logger };
+          await makeAcceptedChanges(context, contentName, identity.id, verdict.accepted);
         }
         return;
       }

@@ -1,5 +1,13 @@
 import type { Hocuspocus } from "@hocuspocus/server";
-import { type AcceptedSuggestion, type ChangeMatch, DocumentFields, matchAcceptedChange } from "@tandem/protocol";
+import type { DocumentStore } from "@tandem/persistence";
+import {
+  type AcceptedSuggestion,
+  type ChangeMatch,
+  DocumentFields,
+  isPersonColor,
+  matchAcceptedChange,
+  peopleOf,
+} from "@tandem/protocol";
 import * as Y from "yjs";
 import { nestingProblem } from "../documents/nesting.js";
 import type { DurableLog } from "../extensions/durable-log.js";
@@ -10,6 +18,7 @@ import { changeLive, type LiveChange } from "./live-edit.js";
 /** What {@link makeAcceptedChanges} needs of the server. */
 export interface AcceptedChangesContext {
   readonly hocuspocus: Hocuspocus;
+  readonly store: DocumentStore;
   readonly durable: DurableLog;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -29,6 +38,11 @@ export interface AcceptedChangesContext {
  *   one that fails it is dropped;
  * - a change the content holds already, or that builds on content it lacks,
  *   is left to the acceptor's own sync, which carries it as their edit.
+ *
+ * A suggester credited so is recorded among the document's authors, with
+ * the name and colour of their `people` entry in the comments document (the
+ * comments check holds their name to their token's): a commenter never
+ * connects to write the content, so nothing else would name them in history.
  *
  * A failure is logged and counted; the decision goes ahead either way, since
  * the acceptor's client holds the change and sends it again on reconnecting.
@@ -59,12 +73,29 @@ export async function makeAcceptedChanges(
       );
       continue;
     }
-    if (found.outcome !== "matched") {
+    if (found.outcome === "matched") {
+      await recordSuggester(context, contentName, acceptance);
+    } else {
       context.logger.warn(
         { document: contentName, thread: acceptance.threadId, acceptor, outcome: found.outcome },
         "an accepted suggestion's change is not its proposal: not credited to the suggester",
       );
     }
+  }
+}
+
+async function recordSuggester(
+  context: AcceptedChangesContext,
+  contentName: string,
+  { suggester, thread }: AcceptedSuggestion,
+): Promise<void> {
+  const person = thread.doc ? peopleOf(thread.doc).get(suggester) : undefined;
+  if (!person || typeof person.name !== "string" || !isPersonColor(person.color)) return;
+  try {
+    await context.store.recordAuthor(contentName, { id: suggester, name: person.name, color: person.color });
+  } catch (error) {
+    context.metrics.errors.inc({ code: "author-record-failed" });
+    context.logger.error({ err: error, document: contentName, user: suggester }, "could not record an author");
   }
 }
 
