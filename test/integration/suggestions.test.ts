@@ -19,6 +19,7 @@ import { signToken } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { dropSchema } from "../support/postgres.js";
+import * as harness from "../support/server-harness.js";
 import { type Client, connect, type RunningServer, startServer, storedDoc, synced } from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
 
@@ -320,6 +321,41 @@ describe("suggestions over real providers", () => {
     ]);
     const decided = threadsOf(await storedDoc(server.schema, `${name}#comments`)).get(kept);
     expect([decided?.get(ThreadFields.createdBy), decided?.get(ThreadFields.decidedBy)]).toEqual(["cleo", "eddie"]);
+  });
+
+  it("credits a change that builds on the acceptor's typing, when that typing arrives after the decision", async () => {
+    const { name } = await documentWith(["The plan is fine."]);
+    const cleo = await join(name, "cleo");
+    const id = propose(cleo, "", { kind: "insert", text: " indeed" }, "The plan is fine".length);
+    await cleo.comments.acknowledged();
+    const eddie = await join(name, "eddie");
+    await waitFor(() => threadsOf(eddie.comments.doc).has(id), "the editor has the suggestion");
+
+    // On the editor's device, offline: typing right after the suggestion's point, then accepting it, so that
+    // the change builds on the typing (it goes before it); the decision reaches the server first, the typing after.
+    const copy = (doc: Y.Doc) => {
+      const kept = new Y.Doc();
+      Y.applyUpdate(kept, Y.encodeStateAsUpdate(doc));
+      return kept;
+    };
+    const typed = copy(eddie.content.doc);
+    paragraph(typed, 0).insert("The plan is fine".length, "!!");
+    const decided = copy(eddie.comments.doc);
+    const by = { id: "eddie", at: Date.now() };
+    expect(acceptSuggestion(decided, fragment(copy(typed)), id, by).ok).toBe(true);
+    const comments = open(`${name}#comments`, "eddie", decided);
+    const waiting = () => harness.metric(server.url, "tandem_accepted_changes_waiting");
+    await waitFor(async () => (await waiting()) === 1, "the change waits for the typing it builds on");
+    const content = open(name, "eddie", typed);
+    await Promise.all([content.acknowledged(), comments.acknowledged()]);
+    expect(await waiting()).toBe(0);
+
+    expect(textOf(await storedDoc(server.schema, name))).toBe("The plan is fine indeed!!.");
+    const runs = await authorship(name);
+    expect([creditOf(runs, "!!"), creditOf(runs, "indeed")]).toEqual([
+      ["eddie", undefined],
+      ["cleo", "eddie"],
+    ]);
   });
 
   it("never credits the suggester with a change that is not their proposal", async () => {
