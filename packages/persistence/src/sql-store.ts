@@ -184,12 +184,13 @@ export class SqlDocumentStore implements TandemStore {
       checkName(name);
       checkAppendOptions(options);
       const author = options.author ?? null;
+      const acceptedBy = options.acceptedBy ?? null;
       if (options.encodedByYjs) {
-        await this.groupCommit.append(name, update, author);
+        await this.groupCommit.append(name, update, author, acceptedBy);
       } else {
         validateUpdate(update);
         // A copy: the caller may reuse its buffer, and the bytes stored must be the bytes validated.
-        await this.groupCommit.append(name, update.slice(), author);
+        await this.groupCommit.append(name, update.slice(), author, acceptedBy);
       }
       this.compactions.appended(name);
     });

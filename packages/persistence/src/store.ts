@@ -116,6 +116,12 @@ export interface AppendOptions {
    */
   readonly author?: string;
   /**
+   * For an accepted suggestion that the server makes: the user id of whoever
+   * accepted it, while `author` is the suggester. Stored in the same row and
+   * kept through compaction (`AuthoredRange.acceptedBy`). Only with `author`.
+   */
+  readonly acceptedBy?: string;
+  /**
    * The bytes were encoded by Yjs itself (a live document's `update` event,
    * which holds only what the document integrated), not received from anyone:
    * they are stored without being decoded and validated again, and without a

@@ -164,7 +164,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       deletions.extension,
       authentication(authenticator, audit, archive),
       presenceIdentity(),
-      commentsGuard(metrics),
+      commentsGuard({ store: opened, metrics, logger, durable }),
       nestingGuard(metrics),
       durable.extension,
       metadataMirror(opened, metrics, logger),
