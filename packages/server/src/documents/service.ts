@@ -108,9 +108,12 @@ export class DocumentService {
    * One page of the ideas and specs `identity` may read. The token's access
    * patterns go into the query, so pages are full and never skip anything:
    * any role reads, so a name is readable exactly when a pattern matches it.
+   * Documents shared with the caller through links are listed by their exact
+   * names (document names never hold `*`).
    */
   async list(identity: Identity, query: DocumentQuery): Promise<DocumentPage> {
     const patterns = Object.entries(identity.access).flatMap(([pattern, role]) => (isRole(role) ? [pattern] : []));
+    patterns.push(...(identity.shared?.keys() ?? []));
     const metadata: Record<string, MetadataScalar> = {};
     if (query.status !== undefined) metadata.status = query.status;
     if (query.owner !== undefined) metadata.owner = query.owner;

@@ -11,6 +11,8 @@ import type { DocumentHistory } from "../history/service.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { DocumentProposals } from "../proposals/service.js";
+import { mountShareLinkRoutes, SHARE_LINKS_PATH } from "../sharing/routes.js";
+import type { ShareLinks } from "../sharing/service.js";
 import { mountWebhookRoutes, WEBHOOKS_PATH, type WebhookApi } from "../webhooks/routes.js";
 import { AUDIT_PATH, mountAuditRoutes } from "./api/audit.js";
 import { mountContentRoutes } from "./api/content.js";
@@ -69,6 +71,8 @@ export interface HttpAppContext {
   readonly staticDir: string | undefined;
   /** Webhook subscriptions and their deliveries. */
   readonly webhooks: WebhookApi;
+  /** Share links and who has access. */
+  readonly sharing: ShareLinks;
   /** Mounts a host's own routes, after Tandem's and before the page's files. */
   readonly hostRoutes?: HostRoutes | undefined;
 }
@@ -132,6 +136,7 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
     `${WEBHOOKS_PATH}/*`,
     AUDIT_PATH,
     `${AUDIT_PATH}/*`,
+    `${SHARE_LINKS_PATH}/*`,
   ])
     app.use(path, requireToken);
 
@@ -142,6 +147,7 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
   mountProposalRoutes(app, context.proposals);
   mountWebhookRoutes(app, context.webhooks, context.audit);
   mountAuditRoutes(app, { log: context.store.audit });
+  mountShareLinkRoutes(app, context.sharing, context.audit);
   mountCoreRoutes(app, context);
   context.hostRoutes?.(app, { authenticated: requireToken });
 
