@@ -1,4 +1,5 @@
 import {
+  ACCESS_ENDED,
   CollaborativeEditor,
   CommentsSidebar,
   ConnectionStatus,
@@ -12,11 +13,12 @@ import {
 } from "@tandem/client";
 import { documentKindOf, type PresentUser, type SessionInfo } from "@tandem/protocol";
 import type { Editor } from "@tiptap/core";
-import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { type Api, ApiError } from "../api.js";
 import { kindLabels } from "../ui/labels.js";
 import { StrokeIcon, ToolbarButton } from "../ui/ToolbarButton.js";
 import { MetaFields } from "./MetaFields.js";
+import { LinkEnded } from "./OpenShareLink.js";
 import { ShareButton } from "./ShareButton.js";
 import { TitleField } from "./TitleField.js";
 
@@ -92,6 +94,15 @@ function useCanEdit(document: TandemDocument): boolean | undefined {
   return state.contentAccess === "read-write";
 }
 
+/** Whether the server ended this person's access while the document was open (their share link stopped working). */
+function useAccessEnded(document: TandemDocument | null): boolean {
+  const subscribe = useCallback(
+    (listener: () => void) => document?.state.subscribe(listener) ?? (() => {}),
+    [document],
+  );
+  return useSyncExternalStore(subscribe, () => document?.state.get().deniedReason === ACCESS_ENDED);
+}
+
 function Header({
   document,
   name,
@@ -124,6 +135,7 @@ function Header({
 function Workspace({ name, session }: { name: string; session: SessionInfo }) {
   const document = useTandemDocument(name);
   const presence = usePresence(name);
+  const accessEnded = useAccessEnded(document);
   const [commentsOpen, setCommentsOpen] = useState(false);
   const [historyOpen, setHistoryOpen] = useState(false);
   const [editor, setEditor] = useState<Editor | null>(null);
@@ -145,6 +157,7 @@ function Workspace({ name, session }: { name: string; session: SessionInfo }) {
     return [...byId.values()];
   }, [presence.peers, session.user]);
 
+  if (accessEnded) return <LinkEnded />;
   return (
     <main className="doc-page">
       <div className="doc-toolbar">

@@ -1,5 +1,5 @@
 import type { HocuspocusProvider } from "@hocuspocus/provider";
-import { type AnchorPositions, DocumentFields } from "@tandem/protocol";
+import { type AnchorPositions, CloseCodes, DocumentFields } from "@tandem/protocol";
 import type { Awareness } from "y-protocols/awareness";
 import type * as Y from "yjs";
 import { releaseResolvedThread } from "../comments/active-thread.js";
@@ -36,9 +36,18 @@ export interface DocumentState extends SyncState {
   readonly contentAccess: Access;
   /** The comments: `read-write` for owners, editors and commenters. */
   readonly commentsAccess: Access;
-  /** Why the server refused this document, when it did. */
+  /**
+   * Why the server refused this document, when it did; {@link ACCESS_ENDED}
+   * when it ended access while the document was open.
+   */
   readonly deniedReason: string | null;
 }
+
+/**
+ * The `deniedReason` of a document whose access the server ended while it was
+ * open: a share link it was opened through was revoked or has expired.
+ */
+export const ACCESS_ENDED = "access ended: the share link was revoked or has expired";
 
 /** UI state shared by the components showing one document (editor, sidebar, avatars). */
 export interface DocumentUi {
@@ -146,7 +155,15 @@ export class TandemDocument {
       this.refresh();
     });
     provider.on("unsyncedChanges", () => this.refresh());
-    provider.on("close", () => this.refresh());
+    provider.on("close", ({ event }: { event?: { reason?: string } }) => {
+      // The server ended this document's access (a share link was revoked or expired): per document, with
+      // the 4403 entry's reason; on reconnect the server decides again.
+      if (event?.reason === CloseCodes.Forbidden.reason) {
+        this.access[half] = "denied";
+        this.deniedReason = ACCESS_ENDED;
+      }
+      this.refresh();
+    });
   }
 
   /**
