@@ -1,6 +1,6 @@
 import { signToken } from "@tandem/server";
 import { beforeAll, describe, expect, it } from "vitest";
-import { waitTimeoutMs } from "./support/browser.js";
+import { screenshot, waitTimeoutMs } from "./support/browser.js";
 import { useStage } from "./support/stage.js";
 import {
   arriveWithToken,
@@ -74,6 +74,7 @@ describe("sharing on the standalone page", () => {
     await dialog.getByTestId("share-close").click();
     await ada.page.getByTestId("share-open").click();
     await dialog.getByTestId("share-person").and(ada.page.locator('[data-user-id="cora"]')).waitFor();
+    await screenshot(ada.page, "share-dialog");
     await dialog.getByTestId("share-revoke").click();
     await dialog.getByTestId("share-link-row").and(ada.page.locator('[data-status="revoked"]')).waitFor();
 

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { AccessInfo, CreatedShareLink, DocumentSummary, RedeemedShareLink, Role } from "@tandem/protocol";
 import { signToken } from "@tandem/server";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiCall } from "../support/api.js";
 import { dropSchema, freshSchemaName, redisUrl } from "../support/postgres.js";
@@ -113,6 +114,17 @@ describe("share links", () => {
         present: true,
       }),
     );
+
+    // Malformed messages on the channel are dropped: the revocation published after them (Redis keeps a
+    // channel's order) still reaches instance two, whose subscriber survived them.
+    const redis = new Redis(redisUrl);
+    for (const junk of [
+      "not json",
+      JSON.stringify({ linkId: 5 }),
+      JSON.stringify({ linkId: "x", document: name, more: 1 }),
+    ])
+      await redis.publish(`${redisPrefix}#share-links`, junk);
+    redis.disconnect();
 
     // Revoked on instance one: grace's connections on instance two end at once, both halves.
     expect((await apiCall(one.url, "DELETE", `${links(name)}/${created.body.link.id}`, owner)).status).toBe(204);
