@@ -172,10 +172,33 @@ describe("share links", () => {
     expect((await redeem(carol, created.body.secret)).status).toBe(410);
   });
 
-  it("a link is its tenant's: another tenant's person cannot open it", async () => {
-    const created = await createLink(owner, { role: "viewer" });
-    const outsider = await token("mallory", {}, { tenant: "acme" });
-    expect((await redeem(outsider, created.body.secret)).status).toBe(404);
+  it("a link is its tenant's: it opens that tenant's document, named as the tenant knows it, and nobody else's", async () => {
+    const acmeOwner = await token("wile", { "spec/*": "owner" }, { tenant: "acme" });
+    const created = await apiCall<DocumentSummary>(one.url, "POST", "/api/documents", acmeOwner, {
+      kind: "spec",
+      title: "Acme's plan",
+    });
+    const acmeDocument = created.body.name;
+    const link = await createLink(acmeOwner, { role: "viewer" }, one, acmeDocument);
+    expect(link.status).toBe(201);
+    expect(link.body.link.document).toBe(acmeDocument);
+
+    const outsider = await token("mallory", {});
+    expect((await redeem(outsider, link.body.secret)).status).toBe(404);
     expect((await redeem(outsider, "not-a-secret")).status).toBe(404);
+
+    const roadRunner = await token("road-runner", {}, { tenant: "acme" });
+    const redeemed = await redeem(roadRunner, link.body.secret);
+    expect(redeemed.body).toEqual({ document: acmeDocument, role: "viewer", expiresAt: null });
+    const reader = open(two, acmeDocument, roadRunner);
+    await synced(reader.client);
+    expect(reader.heard.scope).toBe("readonly");
+    const listed = await apiCall<{ documents: { name: string }[] }>(two.url, "GET", "/api/documents", roadRunner);
+    expect(listed.body.documents.map((each) => each.name)).toEqual([acmeDocument]);
+
+    expect((await apiCall(one.url, "DELETE", `${links(acmeDocument)}/${link.body.link.id}`, acmeOwner)).status).toBe(
+      204,
+    );
+    await waitFor(() => reader.heard.closes.includes("forbidden"), "acme's reader closed on the other instance");
   });
 });

@@ -2,6 +2,7 @@ import type { ShareGrant, ShareLinkStore, ShareRole } from "@tandem/persistence"
 import { parseDocumentName, type Role, Roles } from "@tandem/protocol";
 import { roleFor } from "./access.js";
 import type { Authenticator, Identity } from "./identity.js";
+import { clientName } from "./tenant-names.js";
 
 /** A role a share link adds to an identity on one document (see docs/sharing.md). */
 export interface SharedAccess {
@@ -12,21 +13,21 @@ export interface SharedAccess {
   readonly expiresAt?: number;
 }
 
-/** Share-link access per content document name (`spec/42`, never `spec/42#comments`). */
+/** Share-link access per content document, by the server's name (`acme!spec/42`, never `…#comments`; see `scopeName`). */
 export type SharedAccessMap = ReadonlyMap<string, SharedAccess>;
 
 const rank = (role: Role) => Roles.length - Roles.indexOf(role);
 
 /**
- * The share link that raised `identity`'s role on `documentName` above what
- * its token grants, whether or not it has expired since; `undefined` when the
+ * The share link that raised `identity`'s role on `documentName` (the
+ * server's name) above what its token grants, whether or not it has expired since; `undefined` when the
  * token alone grants as much (a link never lowers a role). A comments
  * document follows its content document.
  */
 export function shareLinkBehind(identity: Identity, documentName: string): SharedAccess | undefined {
   const shared = identity.shared?.get(parseDocumentName(documentName).content);
   if (shared === undefined) return undefined;
-  const own = roleFor(identity.access, documentName);
+  const own = roleFor(identity.access, clientName(documentName));
   return own === undefined || rank(shared.role) > rank(own) ? shared : undefined;
 }
 
@@ -61,6 +62,7 @@ export function sharedAccessOf(grants: readonly ShareGrant[]): SharedAccessMap {
 export function withShareLinks(authenticator: Authenticator, links: ShareLinkStore): Authenticator {
   return {
     devMode: authenticator.devMode,
+    claimedTenant: (token) => authenticator.claimedTenant(token),
     async authenticate(token) {
       const identity = await authenticator.authenticate(token);
       const grants = await links.sharedWith(identity.tenant, identity.id);

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ShareLink } from "@tandem/persistence";
 import { type AccessInfo, type ShareLinkInfo, ShareRoles } from "@tandem/protocol";
 import type { AuditRecorder } from "../audit/recorder.js";
+import { clientName } from "../auth/tenant-names.js";
 import { DOCUMENTS_PATH } from "../http/api/document-path.js";
 import { access } from "../http/api/documents.js";
 import { type ApiEnv, callerAddress, jsonBody } from "../http/api/request.js";
@@ -187,7 +188,7 @@ function linkJson(link: ShareLink, now = Date.now()): ShareLinkInfo {
         : "active";
   return {
     id: link.id,
-    document: link.document,
+    document: clientName(link.document),
     role: link.role,
     status,
     createdBy: link.createdBy,
@@ -210,20 +211,25 @@ function accessJson(entry: AccessEntry): AccessInfo {
   };
 }
 
-/** The sharing endpoints (see docs/sharing.md): links and who has access for owners, redeeming for anyone. */
+/**
+ * The sharing endpoints (see docs/sharing.md): links and who has access for
+ * owners, redeeming for anyone. The store and the live documents know a
+ * document by the server's name (`access(…).document`); answers name it as
+ * the caller's tenant does.
+ */
 export function mountShareLinkRoutes(app: OpenAPIHono<ApiEnv>, sharing: ShareLinks, audit: AuditRecorder): void {
   app.openapi(createLinkRoute, async (c) => {
     const { name } = c.req.valid("param");
-    access(c, name, "owner");
+    const { document } = access(c, name, "owner");
     const { role, expiresAt } = c.req.valid("json");
     const identity = c.get("identity");
     const created = unwrap(
-      await fromStore(() => sharing.create(identity, name, role, expiresAt ? new Date(expiresAt) : undefined)),
+      await fromStore(() => sharing.create(identity, document, role, expiresAt ? new Date(expiresAt) : undefined)),
     );
     await audit.record({
       action: "share-link.created",
       actor: identity,
-      document: name,
+      document,
       from: callerAddress(c),
       details: { link: created.link.id, role, expiresAt: iso(created.link.expiresAt) },
     });
@@ -232,21 +238,21 @@ export function mountShareLinkRoutes(app: OpenAPIHono<ApiEnv>, sharing: ShareLin
 
   app.openapi(listLinksRoute, async (c) => {
     const { name } = c.req.valid("param");
-    access(c, name, "owner");
-    const listed = unwrap(await fromStore(() => sharing.list(c.get("identity"), name)));
+    const { document } = access(c, name, "owner");
+    const listed = unwrap(await fromStore(() => sharing.list(c.get("identity"), document)));
     return c.json({ links: listed.map((link) => linkJson(link)) }, 200);
   });
 
   app.openapi(revokeRoute, async (c) => {
     const { name, id } = c.req.valid("param");
-    access(c, name, "owner");
+    const { document } = access(c, name, "owner");
     const identity = c.get("identity");
-    const revoked = unwrap(await fromStore(() => sharing.revoke(identity, name, id)));
+    const revoked = unwrap(await fromStore(() => sharing.revoke(identity, document, id)));
     if (revoked === undefined) refuse("not-found", `${name} has no share link ${id}`);
     await audit.record({
       action: "share-link.revoked",
       actor: identity,
-      document: name,
+      document,
       from: callerAddress(c),
       details: { link: id },
     });
@@ -255,8 +261,8 @@ export function mountShareLinkRoutes(app: OpenAPIHono<ApiEnv>, sharing: ShareLin
 
   app.openapi(accessRoute, async (c) => {
     const { name } = c.req.valid("param");
-    access(c, name, "owner");
-    const people = unwrap(await fromStore(() => sharing.whoHasAccess(c.get("identity"), name)));
+    const { document } = access(c, name, "owner");
+    const people = unwrap(await fromStore(() => sharing.whoHasAccess(c.get("identity"), document)));
     return c.json({ people: people.map(accessJson) }, 200);
   });
 
@@ -276,13 +282,13 @@ export function mountShareLinkRoutes(app: OpenAPIHono<ApiEnv>, sharing: ShareLin
       from: callerAddress(c),
       details: { link: link.id, role: link.role },
     });
-    return c.json({ document: link.document, role: link.role, expiresAt: iso(link.expiresAt) }, 200);
+    return c.json({ document: clientName(link.document), role: link.role, expiresAt: iso(link.expiresAt) }, 200);
   });
 
   app.openapi(sharedWithMeRoute, async (c) => {
     const grants = unwrap(await fromStore(() => sharing.sharedWith(c.get("identity"))));
     const documents = grants.map((grant) => ({
-      document: grant.document,
+      document: clientName(grant.document),
       role: grant.role,
       linkId: grant.linkId,
       since: grant.grantedAt.toISOString(),
