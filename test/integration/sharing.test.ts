@@ -201,4 +201,14 @@ describe("share links", () => {
     );
     await waitFor(() => reader.heard.closes.includes("forbidden"), "acme's reader closed on the other instance");
   });
+
+  it("deleting a document deletes its links", async () => {
+    const created = await apiCall<DocumentSummary>(one.url, "POST", "/api/documents", owner, {
+      kind: "spec",
+      title: "Short-lived",
+    });
+    const link = await createLink(owner, { role: "editor" }, one, created.body.name);
+    expect((await apiCall(one.url, "DELETE", `/api/documents/${created.body.name}`, owner)).status).toBe(204);
+    expect((await redeem(await token("dora", {}), link.body.secret)).status).toBe(404);
+  });
 });

@@ -278,6 +278,8 @@ export class SqlDocumentStore implements TandemStore {
         await tx.query("DELETE FROM tandem_updates WHERE document_name = $1", [name]);
         await tx.query("DELETE FROM tandem_authorship WHERE document_name = $1", [name]);
         await tx.query("DELETE FROM tandem_authors WHERE document_name = $1", [name]);
+        // Its share links go too (their grants cascade): a document made later under the name is not theirs.
+        await tx.query("DELETE FROM tandem_share_links WHERE document_name = $1", [name]);
         return documents.length > 0;
       });
       this.compactions.forget(name);

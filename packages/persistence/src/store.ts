@@ -229,7 +229,7 @@ export interface DocumentStore {
   /** Merges `metadata` into the document's metadata (top-level keys replace), creating the document if needed. */
   setMetadata(name: string, metadata: DocumentMetadata): Promise<void>;
 
-  /** Deletes a document with its log, snapshot, versions and attribution. Returns whether it existed. */
+  /** Deletes a document with its log, snapshot, versions, attribution and share links. Returns whether it existed. */
   delete(name: string): Promise<boolean>;
 
   /**
