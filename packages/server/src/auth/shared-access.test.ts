@@ -1,7 +1,13 @@
 import { DEFAULT_TENANT, type ShareGrant } from "@tandem/persistence";
 import { describe, expect, it } from "vitest";
 import { accessTo, type Identity } from "./identity.js";
-import { type SharedAccess, sharedAccessOf, shareLinkBehind, shareLinkInForce } from "./shared-access.js";
+import {
+  linksCannotRaise,
+  type SharedAccess,
+  sharedAccessOf,
+  shareLinkBehind,
+  shareLinkInForce,
+} from "./shared-access.js";
 
 const person = (access: Identity["access"], shared: Record<string, SharedAccess> = {}): Identity => ({
   id: "cora",
@@ -59,5 +65,13 @@ describe("share links in accessTo", () => {
     ]);
     expect(shared.get("spec/1")).toEqual({ role: "editor", linkId: "sl_2", expiresAt: 5000 });
     expect(shared.get("idea/9")).toEqual({ role: "commenter", linkId: "sl_4" });
+  });
+
+  it("knows when no link could raise a role, so that the grants need not be read", () => {
+    expect(linksCannotRaise({ "*": "editor" })).toBe(true);
+    expect(linksCannotRaise({ "*": "owner", "spec/*": "editor" })).toBe(true);
+    expect(linksCannotRaise({ "*": "editor", "spec/1": "viewer" })).toBe(false);
+    expect(linksCannotRaise({ "spec/*": "owner" })).toBe(false);
+    expect(linksCannotRaise({})).toBe(false);
   });
 });
