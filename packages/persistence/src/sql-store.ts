@@ -11,6 +11,8 @@ import { GroupCommit } from "./group-commit.js";
 import { listQuery } from "./list-query.js";
 import { MergeThread } from "./merge-thread.js";
 import { type ResolvedStoreOptions, resolveStoreOptions, type StoreOptions } from "./options.js";
+import { SqlShareLinkStore } from "./sharing/sql-store.js";
+import type { ShareLinkStore } from "./sharing/store.js";
 import type { HeldConnection, SqlClient } from "./sql-client.js";
 import { toPersistenceError } from "./sql-errors.js";
 import type {
@@ -116,12 +118,13 @@ function storedBytes({ snapshot, rows }: StoredDocument): number {
 
 /**
  * The one {@link DocumentStore} implementation, over any {@link SqlClient}:
- * Postgres and PGlite share every statement. Its webhook store and audit log
- * share the client and the lifecycle.
+ * Postgres and PGlite share every statement. Its webhook store, audit log and
+ * share links share the client and the lifecycle.
  */
 export class SqlDocumentStore implements TandemStore {
   readonly webhooks: WebhookStore;
   readonly audit: AuditLog;
+  readonly shareLinks: ShareLinkStore;
   private readonly options: ResolvedStoreOptions;
   private readonly groupCommit: GroupCommit;
   private readonly compactions: CompactionScheduler;
@@ -140,6 +143,7 @@ export class SqlDocumentStore implements TandemStore {
     this.options = resolveStoreOptions(options);
     this.webhooks = new SqlWebhookStore(sql, (doing, work) => this.call(doing, work));
     this.audit = new SqlAuditLog(sql, (doing, work) => this.call(doing, work));
+    this.shareLinks = new SqlShareLinkStore(sql, (doing, work) => this.call(doing, work));
     this.commitConnection = sql.holdConnection?.();
     const commitSql = this.commitConnection ?? sql;
     this.groupCommit = new GroupCommit({
@@ -246,6 +250,8 @@ export class SqlDocumentStore implements TandemStore {
         await tx.query("DELETE FROM tandem_updates WHERE document_name = $1", [name]);
         await tx.query("DELETE FROM tandem_authorship WHERE document_name = $1", [name]);
         await tx.query("DELETE FROM tandem_authors WHERE document_name = $1", [name]);
+        // Its share links go too (their grants cascade): a document made later under the name is not theirs.
+        await tx.query("DELETE FROM tandem_share_links WHERE document_name = $1", [name]);
         return documents.length > 0;
       });
       this.compactions.forget(name);
