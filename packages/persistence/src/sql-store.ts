@@ -10,6 +10,8 @@ import { PersistenceError } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
 import { listQuery } from "./list-query.js";
 import { MergeThread } from "./merge-thread.js";
+import { SqlNotificationStore } from "./notifications/sql-store.js";
+import type { NotificationStore } from "./notifications/store.js";
 import { type ResolvedStoreOptions, resolveStoreOptions, type StoreOptions } from "./options.js";
 import type { HeldConnection, SqlClient } from "./sql-client.js";
 import { toPersistenceError } from "./sql-errors.js";
@@ -147,12 +149,13 @@ function storedBytes({ snapshot, rows }: StoredDocument): number {
 
 /**
  * The one {@link DocumentStore} implementation, over any {@link SqlClient}:
- * Postgres and PGlite share every statement. Its webhook store and audit log
- * share the client and the lifecycle.
+ * Postgres and PGlite share every statement. Its webhook store, audit log and
+ * notification store share the client and the lifecycle.
  */
 export class SqlDocumentStore implements TandemStore {
   readonly webhooks: WebhookStore;
   readonly audit: AuditLog;
+  readonly notifications: NotificationStore;
   private readonly options: ResolvedStoreOptions;
   private readonly groupCommit: GroupCommit;
   private readonly compactions: CompactionScheduler;
@@ -171,6 +174,7 @@ export class SqlDocumentStore implements TandemStore {
     this.options = resolveStoreOptions(options);
     this.webhooks = new SqlWebhookStore(sql, (doing, work) => this.call(doing, work));
     this.audit = new SqlAuditLog(sql, (doing, work) => this.call(doing, work));
+    this.notifications = new SqlNotificationStore(sql, (doing, work) => this.call(doing, work));
     this.commitConnection = sql.holdConnection?.();
     const commitSql = this.commitConnection ?? sql;
     this.groupCommit = new GroupCommit({

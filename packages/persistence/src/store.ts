@@ -1,6 +1,7 @@
 import type * as Y from "yjs";
 import type { AuthoredRange } from "./attribution.js";
 import type { AuditLog } from "./audit/store.js";
+import type { NotificationStore } from "./notifications/store.js";
 import type { WebhookStore } from "./webhooks/store.js";
 
 /** A JSON value, as stored in a document's metadata. */
@@ -272,9 +273,10 @@ export interface DocumentStore {
 /**
  * What `createPostgresStore` and `createPGliteStore` open: the documents and,
  * on the same database and connections, the webhook subscriptions with their
- * outbox, and the audit log. Closing the store closes all three.
+ * outbox, the audit log, and the notification inboxes. Closing the store closes them all.
  */
 export interface TandemStore extends DocumentStore {
   readonly webhooks: WebhookStore;
   readonly audit: AuditLog;
+  readonly notifications: NotificationStore;
 }
