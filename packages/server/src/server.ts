@@ -26,6 +26,7 @@ import { shutDown } from "./lifecycle/shutdown.js";
 import { LiveDocuments } from "./live-documents.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
+import { createNotifications, type Notifications } from "./notifications/notifications.js";
 import { DocumentProposals } from "./proposals/service.js";
 import { createCollabEndpoint } from "./protocol/collab-endpoint.js";
 import { FRAGMENT_BYTES, FRAGMENT_BYTES_PER_TURN, FragmentPump } from "./protocol/fragment-pump.js";
@@ -97,6 +98,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   let store: TandemStore | undefined;
   let durable: DurableLog | undefined;
   let webhooks: Webhooks | undefined;
+  let notifications: Notifications | undefined;
   let listening: Promise<{ url: string; port: number; storage: string }> | undefined;
   let closing: Promise<void> | undefined;
 
@@ -140,7 +142,9 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     const ownsStore = config.store === undefined;
     const opened = config.store ?? (await openStore(settings, metrics, logger));
     store = opened;
-    const hooks = createWebhooks(opened.webhooks, settings, logger, metrics);
+    const inbox = createNotifications(opened.notifications, opened, settings, logger, metrics);
+    notifications = inbox;
+    const hooks = createWebhooks(opened.webhooks, settings, logger, metrics, inbox.listener);
     webhooks = hooks;
     // History makes versions through it, so that each new one is announced.
     const versioned = hooks.announcingVersions(opened);
@@ -192,6 +196,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         history: new DocumentHistory(versioned, instance, durable),
         proposals: new DocumentProposals(opened, instance, durable),
         webhooks: hooks.api,
+        notifications: inbox,
         audit,
         metrics,
         logger,
@@ -222,6 +227,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     }
     const { port } = httpServer.address() as AddressInfo;
     const url = urlOf(settings.host, port);
+    inbox.start(url);
     logger.info(
       { url, storage: opened.kind, redis: settings.redisUrl !== undefined, devMode: authenticator.devMode },
       "listening",
@@ -237,6 +243,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       sessions,
       unloads,
       webhooks,
+      notifications,
       ownedStore: config.store === undefined ? store : undefined,
       timeoutMs: settings.shutdownTimeoutMs,
       logger,

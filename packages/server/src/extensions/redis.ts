@@ -46,7 +46,8 @@ export interface CommittedRelay {
   publishCommitted(documentName: string, update: Uint8Array): void;
 }
 
-function redisOptions(redisUrl: string): RedisOptions {
+/** ioredis options for a `redis:` or `rediss:` URL. */
+export function redisOptions(redisUrl: string): RedisOptions {
   const url = new URL(redisUrl);
   const db = url.pathname.slice(1);
   if (db !== "" && !/^\d+$/.test(db))

@@ -10,6 +10,8 @@ import type { DocumentService } from "../documents/service.js";
 import type { DocumentHistory } from "../history/service.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
+import type { Notifications } from "../notifications/notifications.js";
+import { INBOX_PATH } from "../notifications/routes.js";
 import type { DocumentProposals } from "../proposals/service.js";
 import { mountWebhookRoutes, WEBHOOKS_PATH, type WebhookApi } from "../webhooks/routes.js";
 import { AUDIT_PATH, mountAuditRoutes } from "./api/audit.js";
@@ -69,6 +71,8 @@ export interface HttpAppContext {
   readonly staticDir: string | undefined;
   /** Webhook subscriptions and their deliveries. */
   readonly webhooks: WebhookApi;
+  /** Inboxes, their live stream and the unsubscribe link. */
+  readonly notifications: Pick<Notifications, "mount">;
   /** Mounts a host's own routes, after Tandem's and before the page's files. */
   readonly hostRoutes?: HostRoutes | undefined;
 }
@@ -132,6 +136,8 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
     `${WEBHOOKS_PATH}/*`,
     AUDIT_PATH,
     `${AUDIT_PATH}/*`,
+    INBOX_PATH,
+    `${INBOX_PATH}/*`,
   ])
     app.use(path, requireToken);
 
@@ -142,6 +148,7 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
   mountProposalRoutes(app, context.proposals);
   mountWebhookRoutes(app, context.webhooks, context.audit);
   mountAuditRoutes(app, { log: context.store.audit });
+  context.notifications.mount(app);
   mountCoreRoutes(app, context);
   context.hostRoutes?.(app, { authenticated: requireToken });
 
