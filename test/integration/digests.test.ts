@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { signToken, type TandemServerConfig } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiCall } from "../support/api.js";
 import { replyTo, startThread } from "../support/comments.js";
 import { dropSchema, freshSchemaName } from "../support/postgres.js";
 import { connect, type RunningServer, startServer, synced } from "../support/server-harness.js";
@@ -46,14 +47,10 @@ describe("email digests", () => {
     await dropSchema(schema);
   });
 
+  // JSON as parsed (any): the tests read what they assert on.
   async function api(path: string, token: string, method = "GET", body?: unknown) {
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, json: text ? JSON.parse(text) : undefined };
+    const answer = await apiCall<ReturnType<typeof JSON.parse>>(server.url, method, path, token, body);
+    return { status: answer.status, json: answer.body };
   }
 
   const unread = async (who: Someone) => (await api("/api/inbox/unread", tokens[who])).json.unread as number;

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { signToken } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiCall } from "../support/api.js";
 import { replyTo, startThread } from "../support/comments.js";
 import { openInboxStream } from "../support/inbox.js";
 import { dropSchema, freshSchemaName } from "../support/postgres.js";
@@ -49,14 +50,10 @@ describe("notifications", () => {
     await dropSchema(schema);
   });
 
+  // JSON as parsed (any): the tests read what they assert on.
   async function api(path: string, token: string, method = "GET", body?: unknown, on = 0) {
-    const response = await fetch(`${servers[on]?.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, json: text ? JSON.parse(text) : undefined };
+    const answer = await apiCall<ReturnType<typeof JSON.parse>>(servers[on]?.url as string, method, path, token, body);
+    return { status: answer.status, json: answer.body };
   }
 
   const inbox = async (who: string): Promise<Listed[]> =>
