@@ -90,6 +90,7 @@ describe("email digests", () => {
     await mention(["grace"], 1, "Later");
     await waitFor(() => smtp.to(address("grace")).length === 2, "grace's second digest");
     const second = smtp.to(address("grace"))[1]?.text ?? "";
+    expect(second).toContain("Subject: Ada Lovelace mentioned you in Later");
     expect(second).toContain("Later 1 for grace");
     expect(second).not.toContain("Triple");
   });

@@ -17,6 +17,7 @@ interface Listed {
   id: string;
   kind: string;
   document: string;
+  documentTitle: string | null;
   threadId: string | null;
   excerpt: string | null;
   actor: string | null;
@@ -87,6 +88,7 @@ describe("notifications", () => {
       await waitFor(() => stream.counts.at(-1) === before + 1, "grace's bell on the other instance");
       const [mention] = await inbox("grace");
       expect(mention).toMatchObject({ kind: "mention", document: name, threadId: "t1", actor: "ada" });
+      expect(mention?.documentTitle).toBe("Mentions");
       expect(mention?.excerpt).toBe("Asking @Grace");
 
       // Grace answers in the thread: Ada, who started it, gets a reply; Grace is not told of her own comment.

@@ -121,7 +121,7 @@ function Header({
   );
 }
 
-function Workspace({ name, session }: { name: string; session: SessionInfo }) {
+function Workspace({ name, thread, session }: { name: string; thread: string | undefined; session: SessionInfo }) {
   const document = useTandemDocument(name);
   const presence = usePresence(name);
   const [commentsOpen, setCommentsOpen] = useState(false);
@@ -139,6 +139,10 @@ function Workspace({ name, session }: { name: string; session: SessionInfo }) {
       last = ui;
     });
   }, [document]);
+  // Arriving from a notification: that thread, selected (which opens the comments) and its text in view.
+  useEffect(() => {
+    if (document && thread) document.selectThread(thread, { reveal: true });
+  }, [document, thread]);
   const people = useMemo<PresentUser[]>(() => {
     const byId = new Map<string, PresentUser>([[session.user.id, session.user]]);
     for (const peer of presence.peers) byId.set(peer.user.id, peer.user);
@@ -217,9 +221,20 @@ function Workspace({ name, session }: { name: string; session: SessionInfo }) {
 }
 
 /** One document: title, status and owner, the editor, who is here, and the comments. */
-export function DocumentPage({ api, name, session }: { api: Api; name: string; session: SessionInfo }) {
+export function DocumentPage({
+  api,
+  name,
+  thread,
+  session,
+}: {
+  api: Api;
+  name: string;
+  /** The comment thread to open, when a notification led here. */
+  thread?: string | undefined;
+  session: SessionInfo;
+}) {
   const lookup = useLookup(api, useTandemConnection(), name);
-  if (lookup.state === "found") return <Workspace name={name} session={session} />;
+  if (lookup.state === "found") return <Workspace name={name} thread={thread} session={session} />;
   const text = {
     loading: { title: "", body: "" },
     missing: { title: "No such document", body: "It may have been deleted, or the link is mistyped." },

@@ -17,10 +17,21 @@ const what: Record<NotificationKind, string> = {
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.codePointAt(0)};`);
 
-/** One line of a digest, in words: "Bob mentioned you in spec/42". */
-export function describe(notification: Notification): string {
+/** How a digest shows its notifications. */
+export interface DigestParts {
+  /** The link of a notification's place. */
+  readonly linkOf: (notification: Notification) => string;
+  /** Document titles by name; a document without one is shown by its name. */
+  readonly titles: ReadonlyMap<string, string>;
+  readonly unsubscribeUrl: string;
+}
+
+/** One line of a digest, in words: "Bob mentioned you in Offline sync". */
+function describe(notification: Notification, titles: ReadonlyMap<string, string>): string {
   const who = notification.actorName ?? notification.actor ?? "Someone";
-  return `${who} ${what[notification.kind]} in ${notification.document}`;
+  // Names come from documents (anyone's text): one line, so that a subject can never grow a header.
+  const line = `${who} ${what[notification.kind]} in ${titles.get(notification.document) ?? notification.document}`;
+  return line.replace(/\s+/g, " ");
 }
 
 /**
@@ -28,18 +39,16 @@ export function describe(notification: Notification): string {
  * (everything from documents is escaped: comments are anyone's text), each
  * with a link to its place, and the unsubscribe link at the end.
  */
-export function renderDigest(
-  notifications: readonly Notification[],
-  linkOf: (notification: Notification) => string,
-  unsubscribeUrl: string,
-): DigestMail {
+export function renderDigest(notifications: readonly Notification[], parts: DigestParts): DigestMail {
+  const { linkOf, titles, unsubscribeUrl } = parts;
   const count = notifications.length;
-  const subject = count === 1 ? describe(notifications[0] as Notification) : `${count} unread notifications in Tandem`;
+  const subject =
+    count === 1 ? describe(notifications[0] as Notification, titles) : `${count} unread notifications in Tandem`;
   const text = [
     `You have ${count} unread notification${count === 1 ? "" : "s"} in Tandem:`,
     "",
     ...notifications.flatMap((notification) => [
-      `- ${describe(notification)}`,
+      `- ${describe(notification, titles)}`,
       ...(notification.excerpt ? [`  "${notification.excerpt}"`] : []),
       `  ${linkOf(notification)}`,
     ]),
@@ -49,7 +58,7 @@ export function renderDigest(
   const items = notifications
     .map((notification) => {
       const excerpt = notification.excerpt ? `<br><q>${escapeHtml(notification.excerpt)}</q>` : "";
-      return `<li><a href="${escapeHtml(linkOf(notification))}">${escapeHtml(describe(notification))}</a>${excerpt}</li>`;
+      return `<li><a href="${escapeHtml(linkOf(notification))}">${escapeHtml(describe(notification, titles))}</a>${excerpt}</li>`;
     })
     .join("\n");
   const html = `<!doctype html>

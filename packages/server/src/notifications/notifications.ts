@@ -13,6 +13,7 @@ import { smtpMailer } from "./mailer.js";
 import { NotificationProducer } from "./producer.js";
 import { mountInboxRoutes, recordingCaller } from "./routes.js";
 import { mountInboxStream, mountUnsubscribe, UNSUBSCRIBE_PATH } from "./stream.js";
+import { titlesOf } from "./titles.js";
 import { unsubscribeTokens } from "./unsubscribe.js";
 
 /** Inboxes, live counts and email digests, wired into one server (see docs/notifications.md). */
@@ -50,7 +51,7 @@ export function createNotifications(
     mount(app) {
       app.use("/api/inbox", recordingCaller(store));
       app.use("/api/inbox/*", recordingCaller(store));
-      mountInboxRoutes(app, { store, signal });
+      mountInboxRoutes(app, { store, signal, documents });
       mountInboxStream(app, context);
       mountUnsubscribe(app, context);
     },
@@ -64,6 +65,7 @@ export function createNotifications(
         delayMs: settings.digestDelayMs,
         pollMs: settings.digestPollMs,
         linkOf: (document, threadId) => notificationLink(publicUrl, document, threadId),
+        titles: (names) => titlesOf(documents, names),
         unsubscribeUrl: ({ person }) => `${publicUrl}${UNSUBSCRIBE_PATH}?token=${tokens.sign(person)}`,
         logger,
         metrics,

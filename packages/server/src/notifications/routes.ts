@@ -1,5 +1,11 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { EmailModes, type Notification, NotificationKinds, type NotificationStore } from "@tandem/persistence";
+import {
+  type DocumentStore,
+  EmailModes,
+  type Notification,
+  NotificationKinds,
+  type NotificationStore,
+} from "@tandem/persistence";
 import { isValidDocumentName } from "@tandem/protocol";
 import { createMiddleware } from "hono/factory";
 import { accessTo, type Identity } from "../auth/identity.js";
@@ -8,6 +14,7 @@ import { refuse, unwrap } from "../http/api/respond.js";
 import { errorResponses, json } from "../http/api/responses.js";
 import { fromStore } from "../http/api/store-result.js";
 import type { InboxSignal } from "./live.js";
+import { titlesOf } from "./titles.js";
 import { maySee } from "./visibility.js";
 
 /** Where the inbox's endpoints live. */
@@ -17,6 +24,8 @@ export const INBOX_PATH = "/api/inbox";
 export interface InboxApi {
   readonly store: NotificationStore;
   readonly signal: InboxSignal;
+  /** Where document titles are read from. */
+  readonly documents: Pick<DocumentStore, "stat">;
 }
 
 const notification = z
@@ -24,6 +33,7 @@ const notification = z
     id: z.string().openapi({ description: "Increases with every notification; the cursor of pages." }),
     kind: z.enum(NotificationKinds),
     document: z.string(),
+    documentTitle: z.string().nullable().openapi({ description: "The document's title now; null when it has none." }),
     threadId: z.string().nullable(),
     commentId: z.string().nullable(),
     actor: z.string().nullable().openapi({ description: "The user id of whoever caused it." }),
@@ -152,9 +162,14 @@ const putSettingsRoute = createRoute({
 });
 
 /** A notification as the API shows it. */
-function shown(stored: Notification): z.infer<typeof notification> {
+function shown(stored: Notification, titles: ReadonlyMap<string, string>): z.infer<typeof notification> {
   const { tenant: _tenant, recipient: _recipient, createdAt, readAt, ...rest } = stored;
-  return { ...rest, createdAt: createdAt.toISOString(), readAt: readAt?.toISOString() ?? null };
+  return {
+    ...rest,
+    documentTitle: titles.get(stored.document) ?? null,
+    createdAt: createdAt.toISOString(),
+    readAt: readAt?.toISOString() ?? null,
+  };
 }
 
 const personOf = (identity: Identity) => ({ tenant: identity.tenant, userId: identity.id });
@@ -191,7 +206,7 @@ export function recordingCaller(store: NotificationStore) {
 
 /** The inbox endpoints (see docs/notifications.md); the live stream and unsubscribe are in `stream.ts`. */
 export function mountInboxRoutes(app: OpenAPIHono<ApiEnv>, api: InboxApi): void {
-  const { store, signal } = api;
+  const { store, signal, documents } = api;
   const answerChanged = async (identity: Identity, count: number) => {
     if (count > 0) signal.changed(identity.tenant, [identity.id]);
     return { changed: count, unread: unwrap(await fromStore(() => unreadCount(store, identity))) };
@@ -207,7 +222,11 @@ export function mountInboxRoutes(app: OpenAPIHono<ApiEnv>, api: InboxApi): void 
     );
     const nextBefore = listed.length === limit ? (listed.at(-1)?.id ?? null) : null;
     const visible = listed.filter((each) => maySee(identity.access, each.document));
-    return c.json({ notifications: visible.map(shown), nextBefore }, 200);
+    const titles = await titlesOf(
+      documents,
+      visible.map((each) => each.document),
+    );
+    return c.json({ notifications: visible.map((each) => shown(each, titles)), nextBefore }, 200);
   });
 
   app.openapi(unreadRoute, async (c) =>
