@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiCall } from "../support/api.js";
 import { replyTo, startThread } from "../support/comments.js";
 import { openInboxStream } from "../support/inbox.js";
-import { dropSchema, freshSchemaName } from "../support/postgres.js";
+import { dropSchema, freshSchemaName, redisUrl } from "../support/postgres.js";
 import { type Client, connect, type RunningServer, startServer, synced } from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
 
@@ -33,9 +33,7 @@ describe("notifications", () => {
 
   beforeAll(async () => {
     for (let i = 0; i < 2; i++) {
-      servers.push(
-        await startServer({ authSecret: secret, databaseSchema: schema, redisUrl: process.env.REDIS_URL, redisPrefix }),
-      );
+      servers.push(await startServer({ authSecret: secret, databaseSchema: schema, redisUrl, redisPrefix }));
     }
     tokens.ada = await signToken(secret, { sub: ada.id, name: ada.name, access: { "*": "editor" } });
     tokens.grace = await signToken(secret, { sub: grace.id, name: grace.name, access: { "spec/*": "editor" } });
@@ -165,13 +163,19 @@ describe("notifications", () => {
       following: false,
     });
     expect(unfollowed.json).toEqual({ document: name, following: false });
-    meta.set("status", "approved");
-    await content.acknowledged();
+    // Through the REST API this time: the same edit of the document, by whoever called.
+    const patched = await api(`/api/documents/${name}`, tokens.ada as string, "PATCH", { status: "approved" });
+    expect(patched.status).toBe(200);
     await waitFor(
       async () => (await inbox("grace")).filter((each) => each.kind === "status").length === 2,
       "grace told again",
     );
     expect((await inbox("olive")).filter((each) => each.kind === "status")).toHaveLength(1);
+    expect((await inbox("grace")).find((each) => each.kind === "status")).toMatchObject({
+      excerpt: "in-review → approved",
+      actor: "ada",
+      actorName: "Ada Lovelace",
+    });
   });
 
   it("settings default to all emails, change per person, and refuse what is not a mode", async () => {
