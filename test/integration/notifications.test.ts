@@ -178,6 +178,30 @@ describe("notifications", () => {
     });
   });
 
+  it("keeps tenants apart: a mention in one tenant's spec reaches that tenant's person only", async () => {
+    const acme = {
+      ada: await signToken(secret, { sub: ada.id, name: ada.name, tenant: "acme", access: { "*": "editor" } }),
+      grace: await signToken(secret, { sub: grace.id, name: grace.name, tenant: "acme", access: { "*": "editor" } }),
+    };
+    expect((await api("/api/inbox/unread", acme.grace)).json.unread).toBe(0);
+    const created = await api("/api/documents", acme.ada, "POST", { kind: "spec", title: "Acme's" });
+    const name = created.json.name as string;
+    const comments = connect(servers[0]?.wsUrl as string, `${name}#comments`, { token: acme.ada });
+    clients.push(comments);
+    await synced(comments);
+    startThread(comments.doc, ada, "a1", "Acme only");
+    replyTo(comments.doc, ada, "a1", "a1-2", "@Grace in acme", ["grace"]);
+    await comments.acknowledged();
+    await waitFor(async () => (await api("/api/inbox/unread", acme.grace)).json.unread === 1, "acme's grace told");
+    const [listed] = (await api("/api/inbox", acme.grace)).json.notifications as Listed[];
+    // The name acme's clients know, and its title.
+    expect(listed).toMatchObject({ kind: "mention", document: name, documentTitle: "Acme's" });
+    // The default tenant's Grace, the same user id, sees none of it.
+    expect((await inbox("grace")).some((each) => each.excerpt === "@Grace in acme")).toBe(false);
+    const following = await api(`/api/inbox/following?document=${encodeURIComponent(name)}`, acme.ada);
+    expect(following.json).toEqual({ document: name, following: true });
+  });
+
   it("settings default to all emails, change per person, and refuse what is not a mode", async () => {
     expect((await api("/api/inbox/settings", tokens.olive as string)).json).toEqual({ email: null, emailMode: "all" });
     const changed = await api("/api/inbox/settings", tokens.olive as string, "PUT", { emailMode: "mentions" });

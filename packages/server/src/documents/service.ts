@@ -22,8 +22,10 @@ import {
 } from "@tandem/protocol";
 import * as Y from "yjs";
 import type { Identity } from "../auth/identity.js";
+import { clientName, scopeListNames, scopeName } from "../auth/tenant-names.js";
 import type { DurableLog } from "../extensions/durable-log.js";
 import { editLive } from "../history/live-edit.js";
+import type { ArchivedDocuments } from "./archived.js";
 import type { Deletions } from "./deletions.js";
 import { listedMetadataOf } from "./metadata.js";
 import { newDocumentName } from "./names.js";
@@ -53,7 +55,7 @@ export interface MetadataChange {
   readonly owner?: string | null | undefined;
 }
 
-const notFound = (name: string) => new PersistenceError("not-found", `no document named ${name}`);
+const notFound = (name: string) => new PersistenceError("not-found", `no document named ${clientName(name)}`);
 
 /** What the service tells others of (webhooks announce them), each once the change is stored. */
 export interface DocumentEvents {
@@ -68,6 +70,9 @@ export interface DocumentEvents {
  * owner, archiving, duplicating and deleting. Access is the caller's
  * concern (the routes decide it from the token before calling); a missing
  * document fails with `PersistenceError` `not-found`.
+ *
+ * Names taken are the server's (scoped by tenant, see `scopeName`); names
+ * in the summaries it returns are the ones the tenant's clients know.
  */
 export class DocumentService {
   constructor(
@@ -75,6 +80,7 @@ export class DocumentService {
     private readonly hocuspocus: Hocuspocus,
     private readonly durable: DurableLog,
     private readonly deletions: Deletions,
+    private readonly archive: ArchivedDocuments,
     private readonly events?: DocumentEvents,
   ) {}
 
@@ -82,12 +88,13 @@ export class DocumentService {
   summarize(info: DocumentInfo): DocumentSummary {
     const live = this.hocuspocus.documents.get(info.name);
     const metadata = (live && listedMetadataOf(live)) ?? info.metadata;
-    const kind = documentKindOf(info.name);
+    const name = clientName(info.name);
+    const kind = documentKindOf(name);
     // The name decides the kind: it cannot change, while `meta.kind` is whatever a client last wrote.
     const meta = documentMetaFrom({ ...metadata, kind });
     const archivedAt = info.metadata.archivedAt;
     return {
-      name: info.name,
+      name,
       title: listTitle(typeof metadata.title === "string" ? metadata.title : ""),
       kind,
       status: meta.status,
@@ -105,9 +112,10 @@ export class DocumentService {
   }
 
   /**
-   * One page of the ideas and specs `identity` may read. The token's access
-   * patterns go into the query, so pages are full and never skip anything:
-   * any role reads, so a name is readable exactly when a pattern matches it.
+   * One page of the ideas and specs `identity` may read, of its tenant only.
+   * The token's access patterns go into the query, so pages are full and
+   * never skip anything: any role reads, so a name is readable exactly when
+   * a pattern matches it.
    */
   async list(identity: Identity, query: DocumentQuery): Promise<DocumentPage> {
     const patterns = Object.entries(identity.access).flatMap(([pattern, role]) => (isRole(role) ? [pattern] : []));
@@ -115,10 +123,13 @@ export class DocumentService {
     if (query.status !== undefined) metadata.status = query.status;
     if (query.owner !== undefined) metadata.owner = query.owner;
     if (query.archived === false) metadata.archivedAt = null;
-    const found = await this.store.list({
+    const names = scopeListNames(identity.tenant, {
       prefixes: (query.kind ? [query.kind] : DocumentKinds).map((kind) => `${kind}/`),
       namePatterns: patterns,
       excludePatterns: ["*#comments"],
+    });
+    const found = await this.store.list({
+      ...names,
       ...(query.q !== undefined ? { titleContains: query.q } : {}),
       metadata,
       withMetadata: query.archived === true ? ["archivedAt"] : [],
@@ -140,7 +151,7 @@ export class DocumentService {
    * and, for a spec, its owner.
    */
   async create(identity: Identity, kind: DocumentKind, title: string, update: Uint8Array): Promise<DocumentSummary> {
-    const name = newDocumentName(kind);
+    const name = scopeName(identity.tenant, newDocumentName(kind));
     // Practically unreachable (see newDocumentName); refusing beats merging two documents into one.
     if ((await this.store.stat(name)) !== null)
       throw new PersistenceError("unavailable", "the generated name is taken");
@@ -215,13 +226,19 @@ export class DocumentService {
     return this.get(name);
   }
 
-  /** Archives (hides from lists by default) or unarchives a document, as `by` (a user id) asks. */
+  /**
+   * Archives (hides from lists by default, read-only for everyone: see
+   * {@link ArchivedDocuments}) or unarchives a document, as `by` (a user id)
+   * asks. Connections open to it get their new scope: here before this
+   * resolves, on other instances when Redis brings them the news.
+   */
   async setArchived(name: string, archived: boolean, by: string | null = null): Promise<DocumentSummary> {
     const info = await this.store.stat(name);
     if (info === null) throw notFound(name);
     const already = typeof info.metadata.archivedAt === "string";
     if (archived !== already) {
       await this.store.setMetadata(name, { archivedAt: archived ? new Date().toISOString() : null });
+      await this.archive.changed(this.hocuspocus, name);
       if (archived) this.events?.archived(name, by);
     }
     return this.get(name);
@@ -229,8 +246,8 @@ export class DocumentService {
 
   /** A new document of the same kind with the same title (or `title`) and body; comments are not copied. */
   async duplicate(identity: Identity, name: string, title: string | undefined): Promise<DocumentSummary> {
-    const kind = documentKindOf(name);
-    if (kind === null) throw new PersistenceError("invalid-argument", `${name} is not an idea or a spec`);
+    const kind = documentKindOf(clientName(name));
+    if (kind === null) throw new PersistenceError("invalid-argument", `${clientName(name)} is not an idea or a spec`);
     const content = await this.readContent(name);
     return this.createFrom(identity, kind, { title: title ?? content.title, content: content.content });
   }

@@ -15,8 +15,8 @@ export interface DigestWorkerOptions {
   readonly pollMs: number;
   /** The link of a notification's place. */
   readonly linkOf: (document: string, threadId: string | null) => string;
-  /** The titles of documents, by name (those without one are left out). */
-  readonly titles: (names: readonly string[]) => Promise<ReadonlyMap<string, string>>;
+  /** The titles of a tenant's documents, by name (those without one are left out). */
+  readonly titles: (tenant: string, names: readonly string[]) => Promise<ReadonlyMap<string, string>>;
   /** The signed unsubscribe link of a person. */
   readonly unsubscribeUrl: (batch: DigestBatch) => string;
   readonly logger: Logger;
@@ -88,7 +88,10 @@ export class DigestWorker {
     try {
       if (person.email !== null && person.emailMode !== "none" && visible.length > 0) {
         const unsubscribeUrl = this.options.unsubscribeUrl(batch);
-        const titles = await this.options.titles(visible.map((notification) => notification.document));
+        const titles = await this.options.titles(
+          person.tenant,
+          visible.map((notification) => notification.document),
+        );
         const mail = renderDigest(visible, { linkOf: (n) => linkOf(n.document, n.threadId), titles, unsubscribeUrl });
         await mailer.send(person.email, mail, unsubscribeUrl);
         logger.info({ tenant: person.tenant, user: person.userId, notifications: visible.length }, "sent a digest");

@@ -65,7 +65,7 @@ export function createNotifications(
         delayMs: settings.digestDelayMs,
         pollMs: settings.digestPollMs,
         linkOf: (document, threadId) => notificationLink(publicUrl, document, threadId),
-        titles: (names) => titlesOf(documents, names),
+        titles: (tenant, names) => titlesOf(documents, tenant, names),
         unsubscribeUrl: ({ person }) => `${publicUrl}${UNSUBSCRIBE_PATH}?token=${tokens.sign(person)}`,
         logger,
         metrics,

@@ -2,12 +2,12 @@ import { randomUUID } from "node:crypto";
 import type { DocumentStore, NewNotification, NotificationStore } from "@tandem/persistence";
 import { isSpecStatus, metaFieldsOf, parseDocumentName, readThread, threadsOf } from "@tandem/protocol";
 import type * as Y from "yjs";
+import { unscopeName } from "../auth/tenant-names.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { CommentEvent } from "../webhooks/comment-events.js";
 import type { CommittedListener } from "../webhooks/event-source.js";
 import { type MetaChange, metaOf } from "../webhooks/meta-changes.js";
-import { tenantOfDocument } from "../webhooks/outbox.js";
 import type { InboxSignal } from "./live.js";
 import { maySee } from "./visibility.js";
 
@@ -55,7 +55,7 @@ export class NotificationProducer implements CommittedListener {
   comments(documentName: string, events: readonly CommentEvent[], document: Y.Doc, author: string | undefined): void {
     const { content } = parseDocumentName(documentName);
     this.track(content, async () => {
-      const tenant = tenantOfDocument(content);
+      const { tenant, name } = unscopeName(content);
       const drafts: Draft[] = [];
       const commenters = new Set<string>();
       for (const event of events) {
@@ -81,26 +81,26 @@ export class NotificationProducer implements CommittedListener {
         }
       }
       if (author !== undefined) commenters.add(author);
-      await this.followByDefault(tenant, content, [...commenters]);
-      await this.add(tenant, content, drafts);
+      await this.followByDefault(tenant, name, [...commenters]);
+      await this.add(tenant, name, drafts);
     });
   }
 
   metaChanged(documentName: string, changes: readonly MetaChange[], document: Y.Doc, author: string | undefined): void {
     this.track(documentName, async () => {
-      const tenant = tenantOfDocument(documentName);
+      const { tenant, name } = unscopeName(documentName);
       const actorName = author === undefined ? undefined : (await this.store.person({ tenant, userId: author }))?.name;
       const actor = { ...(author ? { actor: author } : {}), ...(actorName ? { actorName } : {}) };
       const drafts: Draft[] = [];
       for (const { field, from, to } of changes) {
         if (field === "owner" && typeof to === "string" && to.trim() !== "") {
           const owners = await this.store.findPeople(tenant, to.trim().slice(0, 200));
-          await this.store.followByDefault(tenant, documentName, owners);
+          await this.store.followByDefault(tenant, name, owners);
           for (const recipient of owners) {
             drafts.push({ recipient, kind: "owner", ...actor, excerpt: excerptOf(to), key: `owner:${randomUUID()}` });
           }
         } else if (field === "status" && isSpecStatus(to)) {
-          const followers = await this.store.followers(tenant, documentName);
+          const followers = await this.store.followers(tenant, name);
           const owners = await this.ownersOf(tenant, documentName, document);
           const excerpt = `${isSpecStatus(from) ? from : "no status"} → ${to}`;
           for (const recipient of new Set([...owners, ...followers])) {
@@ -108,13 +108,14 @@ export class NotificationProducer implements CommittedListener {
           }
         }
       }
-      await this.add(tenant, documentName, drafts);
+      await this.add(tenant, name, drafts);
     });
   }
 
   edited(documentName: string, author: string | undefined): void {
     if (author === undefined) return;
-    this.track(documentName, () => this.followByDefault(tenantOfDocument(documentName), documentName, [author]));
+    const { tenant, name } = unscopeName(documentName);
+    this.track(documentName, () => this.followByDefault(tenant, name, [author]));
   }
 
   /** Resolves once everything produced so far is stored (or failed to be): before the store closes. */
@@ -134,7 +135,11 @@ export class NotificationProducer implements CommittedListener {
     return [...new Set([thread.createdBy, ...thread.comments.filter((c) => !c.deleted).map((c) => c.author)])];
   }
 
-  /** The people a document's owner names: from its live `meta` when the document is here, else its mirrored metadata. */
+  /**
+   * The people a document's owner names: from its live `meta` when the
+   * document is here, else its mirrored metadata (`documentName` is the
+   * server's name, with its tenant).
+   */
   private async ownersOf(tenant: string, documentName: string, live?: Y.Doc): Promise<string[]> {
     const owner = live ? metaFieldsOf(metaOf(live)).owner : (await this.documents.stat(documentName))?.metadata.owner;
     return typeof owner === "string" && owner.trim() !== ""
@@ -150,7 +155,10 @@ export class NotificationProducer implements CommittedListener {
     for (const userId of fresh) this.followed.add(JSON.stringify([tenant, documentName, userId]));
   }
 
-  /** Stores the drafts that tell someone else of something they may see, and signals their inboxes. */
+  /**
+   * Stores the drafts that tell someone else of something they may see, and
+   * signals their inboxes. `documentName` is the name the tenant's clients know.
+   */
   private async add(tenant: string, documentName: string, drafts: readonly Draft[]): Promise<void> {
     const kept: NewNotification[] = [];
     for (const draft of drafts) {

@@ -9,6 +9,7 @@ import {
 import { isValidDocumentName } from "@tandem/protocol";
 import { createMiddleware } from "hono/factory";
 import { accessTo, type Identity } from "../auth/identity.js";
+import { scopeName } from "../auth/tenant-names.js";
 import { type ApiEnv, jsonBody } from "../http/api/request.js";
 import { refuse, unwrap } from "../http/api/respond.js";
 import { errorResponses, json } from "../http/api/responses.js";
@@ -224,6 +225,7 @@ export function mountInboxRoutes(app: OpenAPIHono<ApiEnv>, api: InboxApi): void 
     const visible = listed.filter((each) => maySee(identity.access, each.document));
     const titles = await titlesOf(
       documents,
+      identity.tenant,
       visible.map((each) => each.document),
     );
     return c.json({ notifications: visible.map((each) => shown(each, titles)), nextBefore }, 200);
@@ -246,7 +248,9 @@ export function mountInboxRoutes(app: OpenAPIHono<ApiEnv>, api: InboxApi): void 
   });
 
   const mayFollow = (identity: Identity, document: string) => {
-    if (accessTo(identity, document) === undefined) refuse("forbidden", `no access to ${document}`);
+    if (accessTo(identity, scopeName(identity.tenant, document)) === undefined) {
+      refuse("forbidden", `no access to ${document}`);
+    }
   };
 
   app.openapi(getFollowingRoute, async (c) => {

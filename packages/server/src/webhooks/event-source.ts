@@ -4,7 +4,7 @@ import type * as Y from "yjs";
 import { relayedOrigin } from "../extensions/redis.js";
 import { type CommentEvent, commentEvents } from "./comment-events.js";
 import { type MetaChange, metaChanges, metaOf } from "./meta-changes.js";
-import { tenantOfDocument, type WebhookOutbox } from "./outbox.js";
+import type { WebhookOutbox } from "./outbox.js";
 
 /** Edits of one document not yet announced by a `document.updated`. */
 interface Burst {
@@ -86,17 +86,13 @@ export function webhookEventSource(
     if (burst === undefined) return;
     clearTimeout(burst.timer);
     bursts.delete(documentName);
-    void outbox.emit(
-      "document.updated",
-      {
-        document: documentName,
-        editors: [...burst.editors].sort(),
-        updates: burst.updates,
-        firstEditAt: burst.firstAt.toISOString(),
-        lastEditAt: burst.lastAt.toISOString(),
-      },
-      tenantOfDocument(documentName),
-    );
+    void outbox.emit("document.updated", {
+      document: documentName,
+      editors: [...burst.editors].sort(),
+      updates: burst.updates,
+      firstEditAt: burst.firstAt.toISOString(),
+      lastEditAt: burst.lastAt.toISOString(),
+    });
   }
 
   function edited(documentName: string, author: string | undefined): void {
@@ -173,8 +169,7 @@ export function webhookEventSource(
       const held = heldEvents.get(update);
       heldEvents.delete(update);
       if (isComments) {
-        const tenant = tenantOfDocument(documentName);
-        for (const event of held?.comments ?? []) void outbox.emit(event.type, event.data as never, tenant);
+        for (const event of held?.comments ?? []) void outbox.emit(event.type, event.data as never);
         if (held !== undefined) listener?.comments(documentName, held.comments, held.document, author);
         return;
       }
@@ -182,11 +177,7 @@ export function webhookEventSource(
         listener?.metaChanged(documentName, held.meta, held.document, author);
       listener?.edited(documentName, author);
       if (fresh.delete(documentName)) {
-        void outbox.emit(
-          "document.created",
-          { document: documentName, createdBy: author ?? null, title: null },
-          tenantOfDocument(documentName),
-        );
+        void outbox.emit("document.created", { document: documentName, createdBy: author ?? null, title: null });
       }
       edited(documentName, author);
     },
