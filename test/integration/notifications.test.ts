@@ -202,6 +202,26 @@ describe("notifications", () => {
     expect(following.json).toEqual({ document: name, following: true });
   });
 
+  it("a deleted document's notifications leave the inbox, and the bell is told", async () => {
+    const name = await createSpec("Doomed");
+    const comments = await open(`${name}#comments`, "ada");
+    startThread(comments.doc, ada, "d1", "Soon gone");
+    replyTo(comments.doc, ada, "d1", "d1-2", "@Grace before it goes", ["grace"]);
+    await comments.acknowledged();
+    await waitFor(async () => (await inbox("grace")).some((each) => each.document === name), "grace's mention");
+    const stream = await openInboxStream(servers[0]?.url as string, tokens.grace as string);
+    try {
+      await waitFor(() => stream.counts.length > 0, "the stream's first count");
+      const before = stream.counts.at(-1) as number;
+      const owner = await signToken(secret, { sub: ada.id, name: ada.name, access: { "*": "owner" } });
+      expect((await api(`/api/documents/${name}`, owner, "DELETE")).status).toBe(204);
+      await waitFor(() => stream.counts.at(-1) === before - 1, "grace's bell after the deletion");
+      expect((await inbox("grace")).some((each) => each.document === name)).toBe(false);
+    } finally {
+      stream.close();
+    }
+  });
+
   it("settings default to all emails, change per person, and refuse what is not a mode", async () => {
     expect((await api("/api/inbox/settings", tokens.olive as string)).json).toEqual({ email: null, emailMode: "all" });
     const changed = await api("/api/inbox/settings", tokens.olive as string, "PUT", { emailMode: "mentions" });

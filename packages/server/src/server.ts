@@ -201,7 +201,13 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       hocuspocus = instance;
       app = createHttpApp({
         store: opened,
-        documents: new DocumentService(opened, instance, durable, deletions, archive, hooks.documentEvents),
+        documents: new DocumentService(opened, instance, durable, deletions, archive, {
+          ...hooks.documentEvents,
+          deleted(name, by) {
+            hooks.documentEvents.deleted(name, by);
+            inbox.deleted(name);
+          },
+        }),
         authenticator,
         archive,
         history: new DocumentHistory(versioned, instance, durable),

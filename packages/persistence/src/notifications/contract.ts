@@ -211,6 +211,17 @@ export function runNotificationStoreContract(name: string, setup: () => Promise<
       expect(new Set(claimed).size).toBe(12);
     });
 
+    it("[NT10] forgetting a deleted document drops its notifications and follows, in its tenant only", async () => {
+      await store.add([note(), note({ recipient: "bob" }), note({ document: "spec/2" })], HOUR);
+      await store.add([note({ tenant: `${tenant}-other` })], HOUR);
+      await store.setFollowing(ada, "spec/1", true);
+      expect(await store.forgetDocument(tenant, "spec/1")).toEqual(["ada", "bob"]);
+      expect((await store.list(ada)).map((each) => each.document)).toEqual(["spec/2"]);
+      expect(await store.list(bob)).toEqual([]);
+      expect(await store.isFollowing(ada, "spec/1")).toBeNull();
+      expect(await store.list({ tenant: `${tenant}-other`, userId: "ada" })).toHaveLength(1);
+    });
+
     it("[NT9] malformed input is refused with invalid-argument", async () => {
       await rejectsWith(store.add([note({ kind: "poke" as never })], 0), "invalid-argument");
       await rejectsWith(store.add([note({ key: "" })], 0), "invalid-argument");

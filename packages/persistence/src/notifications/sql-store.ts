@@ -166,6 +166,21 @@ export class SqlNotificationStore implements NotificationStore {
     });
   }
 
+  forgetDocument(tenant: string, document: string): Promise<string[]> {
+    return this.call("forgetDocument", async () => {
+      checkName(document);
+      const params = [checkId(tenant, "a tenant"), document];
+      return this.sql.transaction(async (tx) => {
+        await tx.query("DELETE FROM tandem_notification_follows WHERE tenant = $1 AND document_name = $2", params);
+        const rows = await tx.query<{ recipient: string }>(
+          "DELETE FROM tandem_notifications WHERE tenant = $1 AND document_name = $2 RETURNING recipient",
+          params,
+        );
+        return [...new Set(rows.map((row) => row.recipient))].sort();
+      });
+    });
+  }
+
   setFollowing(person: Person, document: string, following: boolean): Promise<void> {
     return this.call("setFollowing", async () => {
       const { tenant, userId } = checkPerson(person);

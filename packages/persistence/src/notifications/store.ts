@@ -115,6 +115,12 @@ export interface NotificationStore {
   /** Marks every notification of a person read. Returns how many changed. */
   markAllRead(person: Person): Promise<number>;
 
+  /**
+   * Deletes every notification and follow of a tenant's document (it was
+   * deleted). Returns the people whose inbox changed, so that their bells can be told.
+   */
+  forgetDocument(tenant: string, document: string): Promise<string[]>;
+
   /** Follows or unfollows a document explicitly; a later {@link followByDefault} does not undo it. */
   setFollowing(person: Person, document: string, following: boolean): Promise<void>;
 

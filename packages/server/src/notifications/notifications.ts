@@ -20,6 +20,8 @@ import { unsubscribeTokens } from "./unsubscribe.js";
 export interface Notifications {
   /** Hears what the webhook event source detects (see `webhookEventSource`). */
   readonly listener: CommittedListener;
+  /** A document was deleted (`documentName` is the server's name): its notifications and follows go with it. */
+  deleted(documentName: string): void;
   /** Mounts `/api/inbox…` (behind `requireToken`, after it) and the unsubscribe link. */
   mount(app: OpenAPIHono<ApiEnv>): void;
   /** Starts sending digests, when email is configured; `baseUrl` is where the server listens, unless PUBLIC_URL says otherwise. */
@@ -48,6 +50,7 @@ export function createNotifications(
   const context = { store, signal, tokens, closing: closing.signal, logger };
   return {
     listener: producer,
+    deleted: (documentName) => producer.deleted(documentName),
     mount(app) {
       app.use("/api/inbox", recordingCaller(store));
       app.use("/api/inbox/*", recordingCaller(store));

@@ -118,6 +118,12 @@ export class NotificationProducer implements CommittedListener {
     this.track(documentName, () => this.followByDefault(tenant, name, [author]));
   }
 
+  /** Forgets a deleted document's notifications and follows (`documentName` is the server's name). */
+  deleted(documentName: string): void {
+    const { tenant, name } = unscopeName(documentName);
+    this.track(documentName, async () => this.signal.changed(tenant, await this.store.forgetDocument(tenant, name)));
+  }
+
   /** Resolves once everything produced so far is stored (or failed to be): before the store closes. */
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled(this.pending);
