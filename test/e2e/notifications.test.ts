@@ -66,5 +66,11 @@ describe("notifications on the standalone page", () => {
     await expect.poll(() => opened.isVisible(), { timeout: waitTimeoutMs }).toBe(true);
     // Opening it read it.
     await expect.poll(() => count.count(), { timeout: waitTimeoutMs }).toBe(0);
+
+    // She follows the spec from its toolbar (commenting would have made her follow it; she has not).
+    const follow = grace.page.getByTestId("toggle-follow");
+    await expect.poll(() => follow.getAttribute("aria-pressed"), { timeout: waitTimeoutMs }).toBe("false");
+    await follow.click();
+    await expect.poll(() => follow.getAttribute("aria-pressed"), { timeout: waitTimeoutMs }).toBe("true");
   });
 });

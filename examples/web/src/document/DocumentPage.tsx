@@ -6,6 +6,7 @@ import {
   PresenceAvatars,
   type TandemConnection,
   type TandemDocument,
+  useFollowing,
   usePresence,
   useTandemConnection,
   useTandemDocument,
@@ -203,6 +204,7 @@ function Workspace({ name, thread, session }: { name: string; thread: string | u
           data-testid="toggle-history"
           onClick={() => setHistoryOpen((open) => !open)}
         />
+        <FollowButton name={name} />
         <ShareButton name={name} />
       </div>
       {historyOpen ? (
@@ -247,6 +249,22 @@ function Workspace({ name, thread, session }: { name: string; thread: string | u
         </aside>
       </div>
     </main>
+  );
+}
+
+/** Follows or unfollows the document: a follower is told when a spec's status changes (docs/notifications.md). */
+function FollowButton({ name }: { name: string }) {
+  const { following, setFollowing } = useFollowing(name);
+  if (following === null) return null;
+  return (
+    <ToolbarButton
+      className={following ? "follow-toggle is-active" : "follow-toggle"}
+      label={following ? "Following" : "Follow"}
+      icon={<StrokeIcon path="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12Zm10 3a3 3 0 1 0 0-6 3 3 0 0 0 0 6Z" />}
+      aria-pressed={following}
+      data-testid="toggle-follow"
+      onClick={() => void setFollowing(!following).catch(() => {})}
+    />
   );
 }
 

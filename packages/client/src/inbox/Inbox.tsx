@@ -1,4 +1,4 @@
-import type { InboxNotification, InboxNotificationKind } from "@tandem/protocol";
+import type { InboxEmailMode, InboxNotification, InboxNotificationKind, InboxSettings } from "@tandem/protocol";
 import { type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { useInbox } from "./useInbox.js";
 
@@ -27,9 +27,10 @@ export function describeNotification(notification: InboxNotification): string {
 /**
  * A bell with the local user's unread count, live (see {@link useInbox}), that
  * opens a panel of their newest notifications; clicking one marks it read and
- * calls `onOpen`. "Mark all read" empties the count. Test ids: `inbox-bell`,
- * `inbox-count` (absent at zero), `inbox-panel`, `inbox-item` (with
- * `data-unread`), `inbox-mark-all`.
+ * calls `onOpen`. "Mark all read" empties the count; a select at the bottom
+ * sets which notifications are emailed. Test ids: `inbox-bell`, `inbox-count`
+ * (absent at zero), `inbox-panel`, `inbox-item` (with `data-unread`),
+ * `inbox-mark-all`, `inbox-email-mode`.
  *
  * @example
  * ```tsx
@@ -37,10 +38,16 @@ export function describeNotification(notification: InboxNotification): string {
  * ```
  */
 export function Inbox({ onOpen, limit, className }: InboxProps): ReactNode {
-  const { unread, notifications, error, markRead, markAllRead } = useInbox(limit ? { limit } : {});
+  const { unread, notifications, error, markRead, markAllRead, client } = useInbox(limit ? { limit } : {});
   const [open, setOpen] = useState(false);
+  const [settings, setSettings] = useState<InboxSettings | null>(null);
   const panelId = useId();
   const root = useRef<HTMLDivElement>(null);
+
+  // The email settings, read when the panel opens (they change only from here or another tab).
+  useEffect(() => {
+    if (open) client.settings().then(setSettings, () => setSettings(null));
+  }, [open, client]);
 
   // A click anywhere else, or Escape, closes the panel.
   useEffect(() => {
@@ -132,6 +139,26 @@ export function Inbox({ onOpen, limit, className }: InboxProps): ReactNode {
               </li>
             ))}
           </ul>
+          {settings && (
+            <footer className="tandem-inbox__footer">
+              <label>
+                Email me{" "}
+                <select
+                  value={settings.emailMode}
+                  disabled={settings.email === null}
+                  data-testid="inbox-email-mode"
+                  onChange={(event) =>
+                    void client.setEmailMode(event.target.value as InboxEmailMode).then(setSettings, () => {})
+                  }
+                >
+                  <option value="all">everything</option>
+                  <option value="mentions">mentions only</option>
+                  <option value="none">nothing</option>
+                </select>
+              </label>
+              {settings.email === null && <span className="tandem-inbox__where"> (no address on file)</span>}
+            </footer>
+          )}
         </section>
       )}
     </div>
