@@ -45,9 +45,9 @@ export function createNotifications(
   const producer = new NotificationProducer(store, documents, signal, settings.digestDelayMs, logger, metrics);
   // Without AUTH_SECRET (dev mode) links are signed with a key of this process: they stop working at a restart.
   const tokens = unsubscribeTokens(settings.authSecret ?? randomBytes(32));
-  const closing = new AbortController();
+  const open = new Set<() => void>();
   let worker: DigestWorker | undefined;
-  const context = { store, signal, tokens, closing: closing.signal, logger };
+  const context = { store, signal, tokens, open, logger };
   return {
     listener: producer,
     deleted: (documentName) => producer.deleted(documentName),
@@ -76,7 +76,7 @@ export function createNotifications(
       worker.start();
     },
     async close() {
-      closing.abort();
+      for (const end of open) end();
       await producer.idle();
       await worker?.stop();
       await signal.close();

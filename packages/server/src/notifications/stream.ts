@@ -22,8 +22,12 @@ export interface StreamContext {
   readonly store: NotificationStore;
   readonly signal: InboxSignal;
   readonly tokens: UnsubscribeTokens;
-  /** Aborted when the server shuts down: every open stream ends. */
-  readonly closing: AbortSignal;
+  /**
+   * The open streams' ends, each called when the server shuts down. A set
+   * rather than an AbortSignal: thousands of open bells would be thousands
+   * of listeners on one signal, past Node's leak warning.
+   */
+  readonly open: Set<() => void>;
   readonly logger: Logger;
 }
 
@@ -73,7 +77,7 @@ const unsubscribeRoute = createRoute({
  * bearer token (`EventSource` cannot).
  */
 export function mountInboxStream(app: OpenAPIHono<ApiEnv>, context: StreamContext): void {
-  const { store, signal, closing, logger } = context;
+  const { store, signal, open, logger } = context;
   app.openapi(streamRoute, (c) => {
     const identity = c.get("identity");
     // zod-openapi types answers by JSON or text content only: this event stream is cast, like the audit export.
@@ -100,11 +104,13 @@ export function mountInboxStream(app: OpenAPIHono<ApiEnv>, context: StreamContex
       const stop = signal.watch(identity.tenant, identity.id, send);
       const heartbeat = setInterval(() => void stream.write(": ping\n\n").catch(() => {}), HEARTBEAT_MS);
       send();
+      let end = () => {};
       await new Promise<void>((resolve) => {
-        stream.onAbort(resolve);
-        if (closing.aborted) resolve();
-        closing.addEventListener("abort", () => resolve(), { once: true });
+        end = resolve;
+        open.add(end);
+        stream.onAbort(end);
       });
+      open.delete(end);
       stop();
       clearInterval(heartbeat);
       await counting;
