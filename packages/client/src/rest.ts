@@ -6,6 +6,11 @@ import type { TandemConnection } from "./provider/connection.js";
 const asciiToken = (token: string) =>
   token.replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
+/** The `Authorization` header of the connection's token. */
+export function authorization(connection: TandemConnection): Record<string, string> {
+  return { authorization: `Bearer ${asciiToken(connection.bearerToken)}` };
+}
+
 const codes: Partial<Record<number, TandemClientErrorCode>> = { 403: "read-only", 404: "not-found", 410: "gone" };
 
 /**
@@ -21,7 +26,7 @@ export async function apiRequest<T>(
   path: string,
   options: { readonly method?: string; readonly body?: unknown } = {},
 ): Promise<T> {
-  const headers: Record<string, string> = { authorization: `Bearer ${asciiToken(connection.bearerToken)}` };
+  const headers = authorization(connection);
   if (options.body !== undefined) headers["content-type"] = "application/json";
   let response: Response;
   try {

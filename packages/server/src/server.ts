@@ -28,6 +28,7 @@ import { shutDown } from "./lifecycle/shutdown.js";
 import { LiveDocuments } from "./live-documents.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
+import { createNotifications, type Notifications } from "./notifications/notifications.js";
 import { PeopleService } from "./people/service.js";
 import { DocumentProposals } from "./proposals/service.js";
 import { createCollabEndpoint } from "./protocol/collab-endpoint.js";
@@ -102,6 +103,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   let store: TandemStore | undefined;
   let durable: DurableLog | undefined;
   let webhooks: Webhooks | undefined;
+  let notifications: Notifications | undefined;
   let listening: Promise<{ url: string; port: number; storage: string }> | undefined;
   let closing: Promise<void> | undefined;
 
@@ -146,7 +148,9 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     const ownsStore = config.store === undefined;
     const opened = config.store ?? (await openStore(settings, metrics, logger));
     store = opened;
-    const hooks = createWebhooks(opened.webhooks, settings, logger, metrics);
+    const inbox = createNotifications(opened.notifications, opened, settings, logger, metrics);
+    notifications = inbox;
+    const hooks = createWebhooks(opened.webhooks, settings, logger, metrics, inbox.listener);
     webhooks = hooks;
     // History makes versions through it, so that each new one is announced.
     const versioned = hooks.announcingVersions(opened);
@@ -204,7 +208,13 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         },
       );
       hocuspocus = instance;
-      const documents = new DocumentService(opened, instance, durable, deletions, archive, hooks.documentEvents);
+      const documents = new DocumentService(opened, instance, durable, deletions, archive, {
+        ...hooks.documentEvents,
+        deleted(name, by) {
+          hooks.documentEvents.deleted(name, by);
+          inbox.deleted(name);
+        },
+      });
       app = createHttpApp({
         store: opened,
         documents,
@@ -215,6 +225,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         proposals: new DocumentProposals(opened, instance, durable),
         webhooks: hooks.api,
         sharing: new ShareLinks(opened.shareLinks, instance, liveLinks),
+        notifications: inbox,
         audit,
         metrics,
         logger,
@@ -245,6 +256,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     }
     const { port } = httpServer.address() as AddressInfo;
     const url = urlOf(settings.host, port);
+    inbox.start(url);
     logger.info(
       { url, storage: opened.kind, redis: settings.redisUrl !== undefined, devMode: tokens.devMode },
       "listening",
@@ -260,6 +272,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       sessions,
       unloads,
       webhooks,
+      notifications,
       ownedStore: config.store === undefined ? store : undefined,
       timeoutMs: settings.shutdownTimeoutMs,
       logger,
