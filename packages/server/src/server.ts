@@ -28,6 +28,7 @@ import { shutDown } from "./lifecycle/shutdown.js";
 import { LiveDocuments } from "./live-documents.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
+import { PeopleService } from "./people/service.js";
 import { DocumentProposals } from "./proposals/service.js";
 import { createCollabEndpoint } from "./protocol/collab-endpoint.js";
 import { FRAGMENT_BYTES, FRAGMENT_BYTES_PER_TURN, FragmentPump } from "./protocol/fragment-pump.js";
@@ -168,7 +169,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       deletions.extension,
       authentication(authenticator, audit, archive),
       presenceIdentity(),
-      commentsGuard(metrics),
+      commentsGuard({ store: opened, metrics, logger, durable }),
       nestingGuard(metrics),
       durable.extension,
       metadataMirror(opened, metrics, logger),
@@ -203,9 +204,11 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         },
       );
       hocuspocus = instance;
+      const documents = new DocumentService(opened, instance, durable, deletions, archive, hooks.documentEvents);
       app = createHttpApp({
         store: opened,
-        documents: new DocumentService(opened, instance, durable, deletions, archive, hooks.documentEvents),
+        documents,
+        people: new PeopleService(opened, opened.audit, documents, instance, durable, opened.shareLinks),
         authenticator,
         archive,
         history: new DocumentHistory(versioned, instance, durable),
