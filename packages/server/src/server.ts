@@ -186,8 +186,9 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     ];
     let instance: Hocuspocus | undefined;
     try {
-      const redis = settings.redisUrl && { url: settings.redisUrl, prefix: settings.redisPrefix };
-      const liveLinks = new LiveShareLinks(() => hocuspocus, logger, redis || undefined);
+      const redis =
+        settings.redisUrl === undefined ? undefined : { url: settings.redisUrl, prefix: settings.redisPrefix };
+      const liveLinks = new LiveShareLinks(() => hocuspocus, logger, redis);
       extensions.push(liveLinks.extension);
       if (settings.redisUrl !== undefined) {
         relay = redisRelay(settings.redisUrl, settings.redisPrefix, opened, logger, {
@@ -218,7 +219,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       app = createHttpApp({
         store: opened,
         documents,
-        people: new PeopleService(opened, opened.audit, documents, instance, durable),
+        people: new PeopleService(opened, opened.audit, documents, instance, durable, opened.shareLinks),
         authenticator,
         archive,
         history: new DocumentHistory(versioned, instance, durable),
