@@ -158,6 +158,7 @@ describe("documents API with AUTH_SECRET", () => {
       "h3 Non-goals",
       "h2 Milestones",
       "h2 Open questions",
+      "h2 Decision log",
       "h2 Success metrics",
     ]);
     const root = yXmlFragmentToProseMirrorRootNode(ada.doc.getXmlFragment(DocumentFields.content), schema);

@@ -30,7 +30,14 @@ import type {
   VersionKind,
 } from "./store.js";
 import { validateUpdate } from "./validate-update.js";
-import { checkAppendOptions, checkAuthorProfile, checkName, checkVersionOptions, metadataJson } from "./validation.js";
+import {
+  checkAppendOptions,
+  checkAuthorProfile,
+  checkName,
+  checkVersionOptions,
+  metadataJson,
+  searchableText,
+} from "./validation.js";
 import { SqlWebhookStore } from "./webhooks/sql-store.js";
 import type { WebhookStore } from "./webhooks/store.js";
 
@@ -257,6 +264,16 @@ export class SqlDocumentStore implements TandemStore {
          ON CONFLICT (name) DO UPDATE SET metadata = tandem_documents.metadata || EXCLUDED.metadata, updated_at = now()`,
         [name, metadataJson(metadata)],
       );
+    });
+  }
+
+  setSearchText(name: string, text: string): Promise<void> {
+    return this.call("setSearchText", async () => {
+      checkName(name);
+      await this.sql.query("UPDATE tandem_documents SET search_text = $2 WHERE name = $1", [
+        name,
+        searchableText(text),
+      ]);
     });
   }
 

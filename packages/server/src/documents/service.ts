@@ -9,6 +9,7 @@ import {
 } from "@tandem/persistence";
 import {
   commentsDocumentName,
+  contributorsText,
   DocumentFields,
   type DocumentKind,
   DocumentKinds,
@@ -18,28 +19,33 @@ import {
   documentMetaFrom,
   isRole,
   listTitle,
+  type Role,
+  type SpecPriority,
   type SpecStatus,
 } from "@tandem/protocol";
 import * as Y from "yjs";
-import type { Identity } from "../auth/identity.js";
+import { accessTo, type Identity } from "../auth/identity.js";
 import type { DurableLog } from "../extensions/durable-log.js";
 import { editLive } from "../history/live-edit.js";
 import type { Deletions } from "./deletions.js";
-import { listedMetadataOf } from "./metadata.js";
+import { type ListedMetadata, listedMetadataOf, storedMetadata } from "./metadata.js";
 import { newDocumentName } from "./names.js";
 import { newDocumentUpdate } from "./new-document.js";
 import { presentIn } from "./presence.js";
+import { searchTextOf } from "./search-text.js";
 import { type ThreadView, threadViews } from "./threads.js";
 
 /** How `list` narrows and orders. */
 export interface DocumentQuery {
   readonly kind?: DocumentKind | undefined;
-  /** Title contains, case-insensitively. */
+  /** Title or text contains, case-insensitively. */
   readonly q?: string | undefined;
   readonly status?: SpecStatus | undefined;
   readonly owner?: string | undefined;
   /** `false` (the default): active documents; `true`: archived ones; `all`: both. */
   readonly archived: boolean | "all";
+  /** Only documents the caller did not create ("shared with me"). */
+  readonly shared?: boolean | undefined;
   readonly sort: ListSort;
   readonly order: "asc" | "desc";
   readonly limit: number;
@@ -51,6 +57,22 @@ export interface MetadataChange {
   readonly title?: string | undefined;
   readonly status?: SpecStatus | undefined;
   readonly owner?: string | null | undefined;
+  /** Replaces the list; empty clears it. */
+  readonly contributors?: readonly string[] | undefined;
+  /** `YYYY-MM-DD`; null clears it. */
+  readonly targetDate?: string | null | undefined;
+  /** Null clears it. */
+  readonly priority?: SpecPriority | null | undefined;
+}
+
+/**
+ * Documents granted to a person one at a time, beside the patterns of their
+ * token (share links): `list` shows them too, with the role granted. The
+ * service asks on every list, so a revoked grant disappears at once.
+ */
+export interface DocumentGrants {
+  /** The names granted to `identity`, with the role each grant gives. */
+  grantedTo(identity: Identity): Promise<Readonly<Record<string, Role>>>;
 }
 
 const notFound = (name: string) => new PersistenceError("not-found", `no document named ${name}`);
@@ -76,10 +98,15 @@ export class DocumentService {
     private readonly durable: DurableLog,
     private readonly deletions: Deletions,
     private readonly events?: DocumentEvents,
+    private readonly grants?: DocumentGrants,
   ) {}
 
-  /** A stored document as listed: live title and metadata when it is open here (fresher than the mirror). */
-  summarize(info: DocumentInfo): DocumentSummary {
+  /**
+   * A stored document as listed to `identity`: live title and metadata when
+   * it is open here (fresher than the mirror), and their role on it (the
+   * token's, else what `granted` gives).
+   */
+  summarize(info: DocumentInfo, identity: Identity, granted: Readonly<Record<string, Role>> = {}): DocumentSummary {
     const live = this.hocuspocus.documents.get(info.name);
     const metadata = (live && listedMetadataOf(live)) ?? info.metadata;
     const kind = documentKindOf(info.name);
@@ -92,25 +119,35 @@ export class DocumentService {
       kind,
       status: meta.status,
       owner: meta.owner,
+      contributors: meta.contributors,
+      targetDate: meta.targetDate,
+      priority: meta.priority,
       updatedAt: info.updatedAt.toISOString(),
       present: presentIn(this.hocuspocus, info.name),
       archivedAt: typeof archivedAt === "string" ? archivedAt : null,
+      role:
+        accessTo(identity, info.name)?.role ?? (Object.hasOwn(granted, info.name) ? granted[info.name] : null) ?? null,
+      createdByYou: info.metadata.createdBy === identity.id,
     };
   }
 
-  async get(name: string): Promise<DocumentSummary> {
+  /** One document, as listed to `identity`. */
+  async get(name: string, identity: Identity): Promise<DocumentSummary> {
     const info = await this.store.stat(name);
     if (info === null) throw notFound(name);
-    return this.summarize(info);
+    return this.summarize(info, identity);
   }
 
   /**
    * One page of the ideas and specs `identity` may read. The token's access
-   * patterns go into the query, so pages are full and never skip anything:
-   * any role reads, so a name is readable exactly when a pattern matches it.
+   * patterns and the documents granted to them one by one go into the query,
+   * so pages are full and never skip anything: any role reads, so a name is
+   * readable exactly when a pattern matches it or it was granted.
+   * "Shared with me" is every readable document its reader did not create.
    */
   async list(identity: Identity, query: DocumentQuery): Promise<DocumentPage> {
     const patterns = Object.entries(identity.access).flatMap(([pattern, role]) => (isRole(role) ? [pattern] : []));
+    const granted = (await this.grants?.grantedTo(identity)) ?? {};
     const metadata: Record<string, MetadataScalar> = {};
     if (query.status !== undefined) metadata.status = query.status;
     if (query.owner !== undefined) metadata.owner = query.owner;
@@ -118,9 +155,11 @@ export class DocumentService {
     const found = await this.store.list({
       prefixes: (query.kind ? [query.kind] : DocumentKinds).map((kind) => `${kind}/`),
       namePatterns: patterns,
+      names: Object.keys(granted),
       excludePatterns: ["*#comments"],
-      ...(query.q !== undefined ? { titleContains: query.q } : {}),
+      ...(query.q !== undefined ? { textContains: query.q } : {}),
       metadata,
+      ...(query.shared ? { metadataNot: { createdBy: identity.id } } : {}),
       withMetadata: query.archived === true ? ["archivedAt"] : [],
       sort: query.sort,
       order: query.order,
@@ -129,7 +168,7 @@ export class DocumentService {
       offset: query.offset,
     });
     return {
-      documents: found.slice(0, query.limit).map((info) => this.summarize(info)),
+      documents: found.slice(0, query.limit).map((info) => this.summarize(info, identity, granted)),
       nextOffset: found.length > query.limit ? query.offset + query.limit : null,
     };
   }
@@ -151,8 +190,12 @@ export class DocumentService {
       kind,
       status: kind === "spec" ? "draft" : null,
       owner: kind === "spec" ? identity.name : null,
+      createdBy: identity.id,
     });
-    const created = await this.get(name);
+    // A copy or an import is searchable before anyone opens it (the mirror keeps it up to date from then on).
+    const text = searchTextIn(update);
+    if (text) await this.store.setSearchText(name, text);
+    const created = await this.get(name, identity);
     this.events?.created(name, identity.id, title);
     return created;
   }
@@ -198,7 +241,7 @@ export class DocumentService {
    */
   async updateMetadata(identity: Identity, name: string, change: MetadataChange): Promise<DocumentSummary> {
     if ((await this.store.stat(name)) === null) throw notFound(name);
-    let listed: ReturnType<typeof listedMetadataOf> = null;
+    let listed: ListedMetadata | null = null;
     await editLive(this.hocuspocus, this.durable, name, identity.id, (doc) => {
       if (change.title !== undefined) {
         const title = doc.getText(DocumentFields.title);
@@ -207,16 +250,23 @@ export class DocumentService {
       }
       const meta = doc.getMap<string>(DocumentFields.meta);
       if (change.status !== undefined) meta.set("status", change.status);
-      if (change.owner === null) meta.delete("owner");
-      else if (change.owner !== undefined) meta.set("owner", change.owner);
+      const set = (key: string, value: string | null | undefined) => {
+        if (value === null) meta.delete(key);
+        else if (value !== undefined) meta.set(key, value);
+      };
+      set("owner", change.owner);
+      set("contributors", change.contributors && contributorsText(change.contributors));
+      set("targetDate", change.targetDate);
+      set("priority", change.priority);
       listed = listedMetadataOf(doc);
     });
-    if (listed !== null) await this.store.setMetadata(name, { ...(listed as object) });
-    return this.get(name);
+    if (listed !== null) await this.store.setMetadata(name, storedMetadata(listed));
+    return this.get(name, identity);
   }
 
-  /** Archives (hides from lists by default) or unarchives a document, as `by` (a user id) asks. */
-  async setArchived(name: string, archived: boolean, by: string | null = null): Promise<DocumentSummary> {
+  /** Archives (hides from lists by default) or unarchives a document, as `identity` asks. */
+  async setArchived(name: string, archived: boolean, identity: Identity): Promise<DocumentSummary> {
+    const by = identity.id;
     const info = await this.store.stat(name);
     if (info === null) throw notFound(name);
     const already = typeof info.metadata.archivedAt === "string";
@@ -224,7 +274,7 @@ export class DocumentService {
       await this.store.setMetadata(name, { archivedAt: archived ? new Date().toISOString() : null });
       if (archived) this.events?.archived(name, by);
     }
-    return this.get(name);
+    return this.get(name, identity);
   }
 
   /** A new document of the same kind with the same title (or `title`) and body; comments are not copied. */
@@ -239,5 +289,16 @@ export class DocumentService {
   async delete(name: string, by: string | null = null): Promise<void> {
     if (!(await this.deletions.delete(this.hocuspocus, name))) throw notFound(name);
     this.events?.deleted(name, by);
+  }
+}
+
+/** The plain text of a new document's first update. */
+function searchTextIn(update: Uint8Array): string | null {
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, update);
+    return searchTextOf(doc);
+  } finally {
+    doc.destroy();
   }
 }

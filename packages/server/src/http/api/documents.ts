@@ -107,7 +107,7 @@ const updateRoute = createRoute({
   path: one,
   tags,
   security,
-  summary: "Changes the title, status (specs) or owner (specs; null clears it)",
+  summary: "Changes the title, or a spec's status, owner, contributors, target date or priority (null clears one)",
   description: "Needs the editor or owner role. The change is an edit of the document that everyone sees live.",
   middleware: [jsonBody()] as const,
   request: { params: documentParams, body: jsonRequest(updateBody) },
@@ -201,15 +201,18 @@ export function mountDocumentRoutes(
   app.openapi(getRoute, async (c) => {
     const { name } = c.req.valid("param");
     access(c, name);
-    return c.json(unwrap(await fromStore(() => documents.get(name))), 200);
+    return c.json(unwrap(await fromStore(() => documents.get(name, c.get("identity")))), 200);
   });
 
   app.openapi(updateRoute, async (c) => {
     const { name } = c.req.valid("param");
     access(c, name, "write");
     const change = c.req.valid("json");
-    if (documentKindOf(name) !== "spec" && (change.status !== undefined || change.owner !== undefined)) {
-      refuse("invalid-request", "only specs have a status and an owner");
+    const specOnly = (["status", "owner", "contributors", "targetDate", "priority"] as const).filter(
+      (field) => change[field] !== undefined,
+    );
+    if (documentKindOf(name) !== "spec" && specOnly.length > 0) {
+      refuse("invalid-request", `only specs have ${specOnly.join(", ")}`);
     }
     return c.json(unwrap(await fromStore(() => documents.updateMetadata(c.get("identity"), name, change))), 200);
   });
@@ -226,7 +229,7 @@ export function mountDocumentRoutes(
     app.openapi(archiveRoute(archived), async (c) => {
       const { name } = c.req.valid("param");
       access(c, name, "owner");
-      const changed = unwrap(await fromStore(() => documents.setArchived(name, archived, c.get("identity").id)));
+      const changed = unwrap(await fromStore(() => documents.setArchived(name, archived, c.get("identity"))));
       await audited(c, archived ? "document.archived" : "document.unarchived", name);
       return c.json(changed, 200);
     });
