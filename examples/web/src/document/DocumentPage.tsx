@@ -18,6 +18,7 @@ import { kindLabels } from "../ui/labels.js";
 import { StrokeIcon, ToolbarButton } from "../ui/ToolbarButton.js";
 import { MetaFields } from "./MetaFields.js";
 import { ShareButton } from "./ShareButton.js";
+import { SpecDetails } from "./SpecDetails.js";
 import { TitleField } from "./TitleField.js";
 
 type Lookup =
@@ -117,6 +118,7 @@ function Header({
         onEnter={onTitleEnter}
       />
       <MetaFields doc={document.content} name={name} readOnly={canEdit !== true} people={people} />
+      <SpecDetails doc={document.content} name={name} readOnly={canEdit !== true} />
     </>
   );
 }

@@ -185,15 +185,13 @@ export class DocumentService {
       throw new PersistenceError("unavailable", "the generated name is taken");
     await this.store.append(name, update, { author: identity.id });
     await this.store.recordAuthor(name, { id: identity.id, name: identity.name, color: identity.color });
+    // What the list shows, read from the new document as the mirror will read it (so opening it changes nothing).
+    const { listed, text } = readNew(update);
     await this.store.setMetadata(name, {
-      title: listTitle(title),
-      kind,
-      status: kind === "spec" ? "draft" : null,
-      owner: kind === "spec" ? identity.name : null,
+      ...(listed ? storedMetadata(listed) : { title: listTitle(title), kind }),
       createdBy: identity.id,
     });
     // A copy or an import is searchable before anyone opens it (the mirror keeps it up to date from then on).
-    const text = searchTextIn(update);
     if (text) await this.store.setSearchText(name, text);
     const created = await this.get(name, identity);
     this.events?.created(name, identity.id, title);
@@ -292,12 +290,12 @@ export class DocumentService {
   }
 }
 
-/** The plain text of a new document's first update. */
-function searchTextIn(update: Uint8Array): string | null {
+/** The listed metadata and the plain text of a new document, from its first update. */
+function readNew(update: Uint8Array): { listed: ListedMetadata | null; text: string | null } {
   const doc = new Y.Doc();
   try {
     Y.applyUpdate(doc, update);
-    return searchTextOf(doc);
+    return { listed: listedMetadataOf(doc), text: searchTextOf(doc) };
   } finally {
     doc.destroy();
   }
