@@ -1,3 +1,4 @@
+import { DocumentsClient, isTandemClientError } from "@tandem/client";
 import { DocumentFields, type DocumentPage, type DocumentSummary } from "@tandem/protocol";
 import { signToken } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -276,5 +277,29 @@ describe("documents through the REST API: list, search, change, archive, duplica
     expect(onIdea.body.error.message).toMatch(/only specs have priority/);
     const byViewer = await call("viewer", "PATCH", `/api/documents/${spec.name}`, { priority: "low" });
     expect(byViewer.status).toBe(403);
+  });
+
+  it("is called from the client kit's DocumentsClient, whose errors say what went wrong", async () => {
+    const olga = new DocumentsClient({ httpUrl: server.url, bearerToken: tokens.owner ?? "" });
+    const vic = new DocumentsClient({ httpUrl: server.url, bearerToken: tokens.viewer ?? "" });
+    const spec = await create("owner", "spec", "Through the kit");
+    const changed = await olga.update(spec.name, { priority: "urgent", contributors: ["Olga"] });
+    expect(changed).toMatchObject({ priority: "urgent", contributors: ["Olga"], role: "owner" });
+    const found = await olga.list({ q: "through the KIT", kind: "spec", sort: "title", order: "asc", limit: 5 });
+    expect(found.documents.map((document) => document.name)).toEqual([spec.name]);
+    expect((await vic.list({ q: "through the kit", shared: true })).documents).toHaveLength(1);
+    expect((await olga.setArchived(spec.name, true)).archivedAt).not.toBeNull();
+    expect((await olga.list({ q: "through the kit" })).documents).toEqual([]);
+    expect((await olga.list({ q: "through the kit", archived: "all" })).documents).toHaveLength(1);
+    expect((await olga.setArchived(spec.name, false)).archivedAt).toBeNull();
+    const copy = await olga.duplicate(spec.name);
+    expect(copy.title).toBe("Through the kit");
+
+    await expect(vic.remove(copy.name)).rejects.toSatisfy((error) => isTandemClientError(error, "read-only"));
+    await expect(olga.update(spec.name, { targetDate: "2027-02-30" })).rejects.toSatisfy((error) =>
+      isTandemClientError(error, "invalid-argument"),
+    );
+    await olga.remove(copy.name);
+    await expect(olga.get(copy.name)).rejects.toSatisfy((error) => isTandemClientError(error, "not-found"));
   });
 });

@@ -1,3 +1,4 @@
+import { type DocumentListQuery, DocumentsClient } from "@tandem/client";
 import type { ApiErrorBody, DocumentKind, DocumentSummary, SessionInfo, SpecStatus } from "@tandem/protocol";
 
 /** An error answer of the server's REST API, or a network failure (`code` "network"). */
@@ -26,21 +27,19 @@ export interface ListQuery {
   readonly view: "active" | "shared" | "archived";
 }
 
-function listPath(query: ListQuery): string {
-  const params = new URLSearchParams();
-  for (const key of ["kind", "q", "status", "owner"] as const) {
-    const value = query[key]?.trim();
-    if (value) params.set(key, value);
-  }
-  params.set("sort", query.sort);
-  params.set("order", query.sort === "title" ? "asc" : "desc");
-  if (query.view === "archived") params.set("archived", "true");
-  if (query.view === "shared") params.set("shared", "true");
-  return `/api/documents?${params}`;
+/** The list's query as the client kit's {@link DocumentsClient} sends it. */
+function listQuery({ kind, q, status, owner, sort, view }: ListQuery): DocumentListQuery {
+  return {
+    ...(kind ? { kind } : {}),
+    ...(q?.trim() ? { q: q.trim() } : {}),
+    ...(status ? { status } : {}),
+    ...(owner?.trim() ? { owner: owner.trim() } : {}),
+    sort,
+    order: sort === "title" ? "asc" : "desc",
+    archived: view === "archived",
+    shared: view === "shared",
+  };
 }
-
-/** A document name in a path: its slashes as they are, each segment encoded. */
-const documentPath = (name: string) => `/api/documents/${name.split("/").map(encodeURIComponent).join("/")}`;
 
 /** The REST API of the Tandem server (docs/standalone-page.md), as one person calls it. */
 export interface Api {
@@ -66,24 +65,26 @@ export function createApi(token: string | undefined): Api {
     } catch (error) {
       throw new ApiError(0, "network", `The server cannot be reached (${String(error)}).`);
     }
-    if (response.status === 204) return undefined as T;
     const body = (await response.json().catch(() => undefined)) as T | ApiErrorBody | undefined;
     if (response.ok && body !== undefined) return body as T;
     const error = (body as ApiErrorBody | undefined)?.error;
     throw new ApiError(response.status, error?.code ?? "http", error?.message ?? `HTTP ${response.status}`);
   }
 
-  const post = <T>(path: string, body: unknown) =>
-    request<T>(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-
+  // Calls go to the page's own origin, like every other call here.
+  const documents = new DocumentsClient({ httpUrl: "", bearerToken: token ?? "" });
   return {
     session: () => request<SessionInfo>("/api/session"),
-    list: async (query) => (await request<{ documents: DocumentSummary[] }>(listPath(query))).documents,
-    create: (kind, title) => post<DocumentSummary>("/api/documents", { kind, title }),
-    get: (name) => request<DocumentSummary>(documentPath(name)),
-    setArchived: (name, archived) =>
-      post<DocumentSummary>(`${documentPath(name)}/${archived ? "archive" : "unarchive"}`, {}),
-    duplicate: (name, title) => post<DocumentSummary>(`${documentPath(name)}/duplicate`, { title }),
-    remove: (name) => request<void>(documentPath(name), { method: "DELETE" }),
+    list: async (query) => [...(await documents.list(listQuery(query))).documents],
+    create: (kind, title) =>
+      request<DocumentSummary>("/api/documents", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ kind, title }),
+      }),
+    get: (name) => request<DocumentSummary>(`/api/documents/${name.split("/").map(encodeURIComponent).join("/")}`),
+    setArchived: (name, archived) => documents.setArchived(name, archived),
+    duplicate: (name, title) => documents.duplicate(name, title),
+    remove: (name) => documents.remove(name),
   };
 }
