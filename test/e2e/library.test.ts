@@ -121,6 +121,15 @@ describe("the document list on the standalone page", () => {
     const olga = await stage.cast.join("olga-details");
     await openWithToken(olga.page, stage.server.url, zeta, tokens.owner);
     await waitForEditor(olga.page, true);
+    // The template's decision log is a table to fill in, under its own heading.
+    const decisionLog = olga.page.getByTestId("editor-content").locator("table");
+    expect(await decisionLog.locator("th").allTextContents()).toEqual([
+      "Decision",
+      "Options considered",
+      "Outcome",
+      "Date",
+    ]);
+    expect(await decisionLog.locator("td").count()).toBe(4);
     await olga.page.getByTestId("document-priority").selectOption("high");
     await olga.page.getByTestId("document-target-date").fill("2027-03-31");
     await olga.page.getByTestId("document-contributors").fill("Ada,  Grace Hopper, Ada");
