@@ -11,6 +11,7 @@ import {
   type RunningServer,
   startServer,
   storedInfo,
+  storedText,
   synced,
 } from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
@@ -124,6 +125,52 @@ describe("documents through the REST API: list, search, change, archive, duplica
     const back = await call<DocumentSummary>("owner", "POST", `/api/documents/${spec.name}/unarchive`, {});
     expect(back.body.archivedAt).toBeNull();
     expect(names(await call("owner", "GET", "/api/documents"))).toContain(spec.name);
+  });
+
+  it("an archived document is read-only for everyone until unarchived: open sockets get the new scope, the API refuses writes", async () => {
+    const spec = await create("owner", "spec", "Frozen");
+    const path = `/api/documents/${spec.name}`;
+    const editor = connect(server.wsUrl, spec.name, { token: tokens.editor });
+    const comments = connect(server.wsUrl, `${spec.name}#comments`, { token: tokens.editor, socket: editor.socket });
+    clients.push(editor, comments);
+    await Promise.all([synced(editor), synced(comments)]);
+    editor.text.insert(0, "before");
+    await editor.acknowledged();
+    expect(editor.provider.authorizedScope).toBe("read-write");
+
+    expect((await call("owner", "POST", `${path}/archive`, {})).status).toBe(200);
+    await waitFor(
+      () => editor.provider.authorizedScope === "readonly" && comments.provider.authorizedScope === "readonly",
+      "the open connections are told they are read-only",
+    );
+    editor.text.insert(editor.text.length, " during");
+    await waitFor(() => editor.refusedWrites() > 0, "the edit is refused");
+    // A new connection, even the owner's, is read-only too.
+    const owner = connect(server.wsUrl, spec.name, { token: tokens.owner });
+    clients.push(owner);
+    await synced(owner);
+    expect(owner.provider.authorizedScope).toBe("readonly");
+    expect(owner.text.toString()).toBe("before");
+    const refused = [
+      await call("owner", "PATCH", path, { title: "Thawed?" }),
+      await call("editor", "POST", `${path}/comments`, { quote: "Problem", body: "Still?" }),
+      await call("owner", "POST", `${path}/suggestions`, {
+        quote: "Problem",
+        proposal: { kind: "delete" },
+      }),
+    ];
+    expect(refused.map((answer) => answer.status)).toEqual([403, 403, 403]);
+    expect(JSON.stringify(refused[0]?.body)).toContain("is archived");
+
+    expect((await call("owner", "POST", `${path}/unarchive`, {})).status).toBe(200);
+    await waitFor(
+      () => editor.provider.authorizedScope === "read-write" && owner.provider.authorizedScope === "read-write",
+      "the open connections may write again",
+    );
+    owner.text.insert(owner.text.length, " after");
+    await owner.acknowledged();
+    expect(await storedText(server.schema, spec.name)).toBe("before after");
+    expect((await call("owner", "PATCH", path, { title: "Thawed" })).status).toBe(200);
   });
 
   it("duplicates a document's title and body into a new one of its kind", async () => {

@@ -1,6 +1,5 @@
 export type { AuthoredRange, IdRange } from "./attribution.js";
 export type { AuditEntry, AuditLog, AuditQuery, NewAuditEntry } from "./audit/store.js";
-export { DEFAULT_AUDIT_TENANT } from "./audit/store.js";
 export type { PersistenceErrorCode } from "./errors.js";
 export { isPersistenceError, PersistenceError } from "./errors.js";
 export type { CommitBatch, StoreOptions } from "./options.js";
@@ -30,6 +29,7 @@ export type {
   VersionKind,
 } from "./store.js";
 export { MAX_SEARCH_TEXT_LENGTH, VersionKinds } from "./store.js";
+export { DEFAULT_TENANT } from "./tenant.js";
 export type { DecodedUpdate } from "./validate-update.js";
 export { validateUpdate } from "./validate-update.js";
 export type {
@@ -43,4 +43,3 @@ export type {
   WebhookStore,
   WebhookSubscription,
 } from "./webhooks/store.js";
-export { DEFAULT_TENANT } from "./webhooks/store.js";

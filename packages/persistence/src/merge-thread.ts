@@ -3,6 +3,8 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { AuthoredUpdate } from "./attribution.js";
 import type { MergedState, MergeOptions, StoredUpdate, UnappliedRow } from "./encoding.js";
+// .ts: a test runs this module from source under Node's type stripping, which keeps only this import; the build rewrites it.
+import { type PackedUpdates, packUpdates, transferablesOf } from "./packed-updates.ts";
 import type { SlicedState } from "./slices.js";
 
 /** What the merge thread is asked: one document's stored payloads, merged into one state or cut into slices. */
@@ -10,7 +12,7 @@ export interface MergeRequest {
   readonly id: number;
   readonly want: "state" | "slices";
   readonly snapshot: StoredUpdate | null;
-  readonly rows: readonly AuthoredUpdate[];
+  readonly rows: PackedUpdates;
   readonly options: MergeOptions;
 }
 
@@ -121,12 +123,13 @@ export class MergeThread {
       id,
       want,
       snapshot: snapshot && copyOf(snapshot),
-      rows: rows.map(copyOf),
+      rows: packUpdates(rows),
       options: { ...options, ...(since ? { since } : {}) },
     };
-    const transfer = [...(request.snapshot ? [request.snapshot] : []), ...(since ? [since] : []), ...request.rows].map(
-      ({ data }) => data.buffer as ArrayBuffer,
-    );
+    const transfer = [
+      ...[request.snapshot, since].flatMap((update) => (update ? [update.data.buffer as ArrayBuffer] : [])),
+      ...transferablesOf(request.rows),
+    ];
     return new Promise<MergeReply>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       worker.ref();

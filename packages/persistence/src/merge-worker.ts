@@ -6,14 +6,16 @@
 import { parentPort } from "node:worker_threads";
 import { mergeStoredUpdates } from "./encoding.ts";
 import type { MergeReply, MergeRequest, WorkerMessage } from "./merge-thread.ts";
+import { unpackUpdates } from "./packed-updates.ts";
 import { sliceStoredUpdates } from "./slices.ts";
 
 const port = parentPort;
 if (port === null) throw new Error("merge-worker runs as a worker thread only");
 
-port.on("message", ({ id, want, snapshot, rows, options }: MergeRequest) => {
+port.on("message", ({ id, want, snapshot, rows: packed, options }: MergeRequest) => {
   let reply: MergeReply;
   try {
+    const rows = unpackUpdates(packed);
     reply =
       want === "slices"
         ? { id, sliced: sliceStoredUpdates(snapshot, rows, options.keepDeleted) }

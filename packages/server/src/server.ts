@@ -5,6 +5,7 @@ import type { TandemStore } from "@tandem/persistence";
 import { auditRecorder, clientAddress } from "./audit/recorder.js";
 import { createAuthenticator } from "./auth/identity.js";
 import { defaultStaticDir, resolveConfig, type TandemServerConfig } from "./config.js";
+import { ArchivedDocuments } from "./documents/archived.js";
 import { Deletions } from "./documents/deletions.js";
 import { metadataMirror } from "./documents/metadata-mirror.js";
 import { DocumentService } from "./documents/service.js";
@@ -127,6 +128,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         unauthenticated,
         maxBufferedBytes: settings.maxBufferedBytes,
         fragments,
+        claimedTenant: (token) => authenticator.claimedTenant(token),
         onClosed: (ended) => sessions.delete(ended),
         acknowledge: (from, address, send) => durable?.acknowledge(from, address, send),
       });
@@ -155,10 +157,11 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         hooks.committed(documentName, update, author);
       },
     });
-    const deletions = new Deletions(opened, unloads);
+    const deletions = new Deletions(opened, unloads, (name) => relay?.publishDeleted(name));
+    const archive = new ArchivedDocuments(opened, (name) => relay?.publishAccessChanged(name));
     const extensions: Extension[] = [
       deletions.extension,
-      authentication(authenticator, audit),
+      authentication(authenticator, audit, archive),
       presenceIdentity(),
       commentsGuard(metrics),
       nestingGuard(metrics),
@@ -174,7 +177,14 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     let instance: Hocuspocus | undefined;
     try {
       if (settings.redisUrl !== undefined) {
-        relay = redisRelay(settings.redisUrl, settings.redisPrefix, opened, logger);
+        relay = redisRelay(settings.redisUrl, settings.redisPrefix, opened, logger, {
+          onAccessChanged: (name) => {
+            if (!hocuspocus) return;
+            archive.reapply(hocuspocus, name).catch((error: unknown) => {
+              logger.error({ err: error, document: name }, "could not apply an archive made on another instance");
+            });
+          },
+        });
         extensions.push(relay.extension);
       }
       instance = new LiveDocuments(
@@ -187,8 +197,9 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       hocuspocus = instance;
       app = createHttpApp({
         store: opened,
-        documents: new DocumentService(opened, instance, durable, deletions, hooks.documentEvents),
+        documents: new DocumentService(opened, instance, durable, deletions, archive, hooks.documentEvents),
         authenticator,
+        archive,
         history: new DocumentHistory(versioned, instance, durable),
         proposals: new DocumentProposals(opened, instance, durable),
         webhooks: hooks.api,

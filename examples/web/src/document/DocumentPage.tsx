@@ -93,6 +93,32 @@ function useCanEdit(document: TandemDocument): boolean | undefined {
   return state.contentAccess === "read-write";
 }
 
+/** Whether the server said the document was deleted while it was open (close reason `document-deleted`). */
+function useDeleted(document: TandemDocument | null): boolean {
+  return useSyncExternalStore(
+    (listener) => document?.state.subscribe(listener) ?? (() => {}),
+    () => document?.state.get().deleted ?? false,
+  );
+}
+
+/** The page instead of a document that cannot be shown, saying why. */
+function Unavailable({ title, body, message }: { title: string; body: string; message?: string | undefined }) {
+  return (
+    <main className="doc-page">
+      <div className="doc-toolbar">
+        <BackLink />
+      </div>
+      <div className="center-page" data-testid="document-unavailable">
+        <div className="card stack" role="alert">
+          <h1>{title}</h1>
+          {body && <p>{body}</p>}
+          {message && <p className="muted">{message}</p>}
+        </div>
+      </div>
+    </main>
+  );
+}
+
 function Header({
   document,
   name,
@@ -146,6 +172,10 @@ function Workspace({ name, session }: { name: string; session: SessionInfo }) {
     for (const peer of presence.peers) byId.set(peer.user.id, peer.user);
     return [...byId.values()];
   }, [presence.peers, session.user]);
+  const deleted = useDeleted(document);
+  if (deleted) {
+    return <Unavailable title="This document was deleted" body="Its owner deleted it while it was open here." />;
+  }
 
   return (
     <main className="doc-page">
@@ -222,26 +252,19 @@ function Workspace({ name, session }: { name: string; session: SessionInfo }) {
 export function DocumentPage({ api, name, session }: { api: Api; name: string; session: SessionInfo }) {
   const lookup = useLookup(api, useTandemConnection(), name);
   if (lookup.state === "found") return <Workspace name={name} session={session} />;
+  if (lookup.state === "loading") {
+    return (
+      <main className="doc-page">
+        <div className="doc-toolbar">
+          <BackLink />
+        </div>
+      </main>
+    );
+  }
   const text = {
-    loading: { title: "", body: "" },
     missing: { title: "No such document", body: "It may have been deleted, or the link is mistyped." },
     forbidden: { title: "No access", body: "Your access token does not include this document." },
     failed: { title: "Could not open the document", body: "" },
   }[lookup.state];
-  return (
-    <main className="doc-page">
-      <div className="doc-toolbar">
-        <BackLink />
-      </div>
-      {lookup.state !== "loading" && (
-        <div className="center-page" data-testid="document-unavailable">
-          <div className="card stack" role="alert">
-            <h1>{text.title}</h1>
-            {text.body && <p>{text.body}</p>}
-            {"message" in lookup && <p className="muted">{lookup.message}</p>}
-          </div>
-        </div>
-      )}
-    </main>
-  );
+  return <Unavailable {...text} message={lookup.message} />;
 }

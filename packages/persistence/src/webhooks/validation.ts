@@ -1,5 +1,6 @@
+import { DEFAULT_TENANT } from "../tenant.js";
 import { invalid, isStorableText } from "../validation.js";
-import { DEFAULT_TENANT, type NewWebhookSubscription, type OutgoingEvent } from "./store.js";
+import type { NewWebhookSubscription, OutgoingEvent } from "./store.js";
 
 const MAX_URL_LENGTH = 2048;
 const MAX_EVENTS = 32;

@@ -1,9 +1,10 @@
 import { DEFAULT_TENANT } from "@tandem/persistence";
 import { isRole, type PresentUser, parseDocumentName, permissionsOf, type Role } from "@tandem/protocol";
-import { errors, jwtVerify, SignJWT } from "jose";
+import { decodeJwt, errors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import { TandemServerError } from "../errors.js";
 import { type AccessMap, roleFor } from "./access.js";
+import { unscopeName } from "./tenant-names.js";
 
 /** Who is connected, as the server vouches for it (and stamps on their presence). */
 export interface Identity {
@@ -66,6 +67,20 @@ export interface Authenticator {
   readonly devMode: boolean;
   /** @throws TandemServerError `invalid-token` */
   authenticate(token: string): Promise<Identity>;
+  /**
+   * The tenant `token` says it is of, unverified ({@link DEFAULT_TENANT} when
+   * it says none, or cannot be read): enough to route the frames of a socket
+   * to that tenant's documents before its token is checked, never to grant
+   * anything, since `authenticate` then verifies the token and access is
+   * refused when its identity is of another tenant than the document.
+   */
+  claimedTenant(token: string): string;
+}
+
+/** The `tenant` claim of decoded token claims, when it is a valid tenant id. */
+function tenantClaim(claimed: unknown): string {
+  const found = tenant.safeParse((claimed as { tenant?: unknown } | null)?.tenant);
+  return found.success ? found.data : DEFAULT_TENANT;
 }
 
 /**
@@ -97,6 +112,13 @@ export function createAuthenticator(secret: string | undefined): Authenticator {
           tenant: result.data.tenant ?? DEFAULT_TENANT,
         };
       },
+      claimedTenant(token) {
+        try {
+          return tenantClaim(JSON.parse(token));
+        } catch {
+          return DEFAULT_TENANT;
+        }
+      },
     };
   }
   const key = new TextEncoder().encode(secret);
@@ -125,6 +147,13 @@ export function createAuthenticator(secret: string | undefined): Authenticator {
         expiresAt: (payload as { exp: number }).exp * 1000,
       };
     },
+    claimedTenant(token) {
+      try {
+        return tenantClaim(decodeJwt(token));
+      } catch {
+        return DEFAULT_TENANT;
+      }
+    },
   };
 }
 
@@ -149,9 +178,15 @@ export interface DocumentAccess {
 /**
  * The role `identity` has on `documentName` and whether it may write there;
  * `undefined` for no access. The one rule for the WebSocket and the REST API.
+ *
+ * `documentName` is the server's name (see `scopeName`): a document of
+ * another tenant is out of reach whatever the token's patterns say; on one
+ * of its own tenant they apply to the name its clients know.
  */
 export function accessTo(identity: Identity, documentName: string): DocumentAccess | undefined {
-  const role = roleFor(identity.access, documentName);
+  const { tenant: owner, name } = unscopeName(documentName);
+  if (owner !== identity.tenant) return undefined;
+  const role = roleFor(identity.access, name);
   if (role === undefined) return undefined;
   const permissions = permissionsOf(role);
   const canWrite = parseDocumentName(documentName).isComments ? permissions.writeComments : permissions.writeContent;

@@ -4,6 +4,7 @@ import type { Role } from "@tandem/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Identity } from "../auth/identity.js";
 import type { DurableLog } from "../extensions/durable-log.js";
+import type { ArchivedDocuments } from "./archived.js";
 import type { Deletions } from "./deletions.js";
 import { type DocumentQuery, DocumentService } from "./service.js";
 
@@ -33,10 +34,18 @@ describe("DocumentService.list with documents granted one by one", () => {
       await store.setMetadata(name, { title, createdBy });
     }
     // Listing reads the store and live presence only: no log, no deletions.
-    service = new DocumentService(store, new Hocuspocus(), {} as DurableLog, {} as Deletions, undefined, {
-      grantedTo: async (identity): Promise<Record<string, Role>> =>
-        identity.id === "ivy" ? { "spec/granted": "commenter" } : {},
-    });
+    service = new DocumentService(
+      store,
+      new Hocuspocus(),
+      {} as DurableLog,
+      {} as Deletions,
+      {} as ArchivedDocuments,
+      undefined,
+      {
+        grantedTo: async (identity): Promise<Record<string, Role>> =>
+          identity.id === "ivy" ? { "spec/granted": "commenter" } : {},
+      },
+    );
   });
   afterAll(() => store.close());
 

@@ -25,8 +25,10 @@ import {
 } from "@tandem/protocol";
 import * as Y from "yjs";
 import { accessTo, type Identity } from "../auth/identity.js";
+import { clientName, scopeListNames, scopeName } from "../auth/tenant-names.js";
 import type { DurableLog } from "../extensions/durable-log.js";
 import { editLive } from "../history/live-edit.js";
+import type { ArchivedDocuments } from "./archived.js";
 import type { Deletions } from "./deletions.js";
 import { type ListedMetadata, listedMetadataOf, storedMetadata } from "./metadata.js";
 import { newDocumentName } from "./names.js";
@@ -71,11 +73,11 @@ export interface MetadataChange {
  * service asks on every list, so a revoked grant disappears at once.
  */
 export interface DocumentGrants {
-  /** The names granted to `identity`, with the role each grant gives. */
+  /** The documents granted to `identity`, by their server names (see `scopeName`), with the role each grant gives. */
   grantedTo(identity: Identity): Promise<Readonly<Record<string, Role>>>;
 }
 
-const notFound = (name: string) => new PersistenceError("not-found", `no document named ${name}`);
+const notFound = (name: string) => new PersistenceError("not-found", `no document named ${clientName(name)}`);
 
 /** What the service tells others of (webhooks announce them), each once the change is stored. */
 export interface DocumentEvents {
@@ -90,6 +92,9 @@ export interface DocumentEvents {
  * owner, archiving, duplicating and deleting. Access is the caller's
  * concern (the routes decide it from the token before calling); a missing
  * document fails with `PersistenceError` `not-found`.
+ *
+ * Names taken are the server's (scoped by tenant, see `scopeName`); names
+ * in the summaries it returns are the ones the tenant's clients know.
  */
 export class DocumentService {
   constructor(
@@ -97,6 +102,7 @@ export class DocumentService {
     private readonly hocuspocus: Hocuspocus,
     private readonly durable: DurableLog,
     private readonly deletions: Deletions,
+    private readonly archive: ArchivedDocuments,
     private readonly events?: DocumentEvents,
     private readonly grants?: DocumentGrants,
   ) {}
@@ -109,12 +115,13 @@ export class DocumentService {
   summarize(info: DocumentInfo, identity: Identity, granted: Readonly<Record<string, Role>> = {}): DocumentSummary {
     const live = this.hocuspocus.documents.get(info.name);
     const metadata = (live && listedMetadataOf(live)) ?? info.metadata;
-    const kind = documentKindOf(info.name);
+    const name = clientName(info.name);
+    const kind = documentKindOf(name);
     // The name decides the kind: it cannot change, while `meta.kind` is whatever a client last wrote.
     const meta = documentMetaFrom({ ...metadata, kind });
     const archivedAt = info.metadata.archivedAt;
     return {
-      name: info.name,
+      name,
       title: listTitle(typeof metadata.title === "string" ? metadata.title : ""),
       kind,
       status: meta.status,
@@ -139,11 +146,12 @@ export class DocumentService {
   }
 
   /**
-   * One page of the ideas and specs `identity` may read. The token's access
-   * patterns and the documents granted to them one by one go into the query,
-   * so pages are full and never skip anything: any role reads, so a name is
-   * readable exactly when a pattern matches it or it was granted.
-   * "Shared with me" is every readable document its reader did not create.
+   * One page of the ideas and specs `identity` may read, of its tenant only.
+   * The token's access patterns and the documents granted to them one by
+   * one go into the query, so pages are full and never skip anything: any
+   * role reads, so a name is readable exactly when a pattern matches it or
+   * it was granted. "Shared with me" is every readable document its reader
+   * did not create.
    */
   async list(identity: Identity, query: DocumentQuery): Promise<DocumentPage> {
     const patterns = Object.entries(identity.access).flatMap(([pattern, role]) => (isRole(role) ? [pattern] : []));
@@ -152,11 +160,15 @@ export class DocumentService {
     if (query.status !== undefined) metadata.status = query.status;
     if (query.owner !== undefined) metadata.owner = query.owner;
     if (query.archived === false) metadata.archivedAt = null;
-    const found = await this.store.list({
+    const names = scopeListNames(identity.tenant, {
       prefixes: (query.kind ? [query.kind] : DocumentKinds).map((kind) => `${kind}/`),
       namePatterns: patterns,
-      names: Object.keys(granted),
       excludePatterns: ["*#comments"],
+    });
+    const found = await this.store.list({
+      ...names,
+      // Grants name documents as the server does: scoped, and so of the tenant they were made in.
+      names: Object.keys(granted),
       ...(query.q !== undefined ? { textContains: query.q } : {}),
       metadata,
       ...(query.shared ? { metadataNot: { createdBy: identity.id } } : {}),
@@ -179,7 +191,7 @@ export class DocumentService {
    * and, for a spec, its owner.
    */
   async create(identity: Identity, kind: DocumentKind, title: string, update: Uint8Array): Promise<DocumentSummary> {
-    const name = newDocumentName(kind);
+    const name = scopeName(identity.tenant, newDocumentName(kind));
     // Practically unreachable (see newDocumentName); refusing beats merging two documents into one.
     if ((await this.store.stat(name)) !== null)
       throw new PersistenceError("unavailable", "the generated name is taken");
@@ -262,7 +274,12 @@ export class DocumentService {
     return this.get(name, identity);
   }
 
-  /** Archives (hides from lists by default) or unarchives a document, as `identity` asks. */
+  /**
+   * Archives (hides from lists by default, read-only for everyone: see
+   * {@link ArchivedDocuments}) or unarchives a document, as `identity` asks.
+   * Connections open to it get their new scope: here before this resolves,
+   * on other instances when Redis brings them the news.
+   */
   async setArchived(name: string, archived: boolean, identity: Identity): Promise<DocumentSummary> {
     const by = identity.id;
     const info = await this.store.stat(name);
@@ -270,6 +287,7 @@ export class DocumentService {
     const already = typeof info.metadata.archivedAt === "string";
     if (archived !== already) {
       await this.store.setMetadata(name, { archivedAt: archived ? new Date().toISOString() : null });
+      await this.archive.changed(this.hocuspocus, name);
       if (archived) this.events?.archived(name, by);
     }
     return this.get(name, identity);
@@ -277,8 +295,8 @@ export class DocumentService {
 
   /** A new document of the same kind with the same title (or `title`) and body; comments are not copied. */
   async duplicate(identity: Identity, name: string, title: string | undefined): Promise<DocumentSummary> {
-    const kind = documentKindOf(name);
-    if (kind === null) throw new PersistenceError("invalid-argument", `${name} is not an idea or a spec`);
+    const kind = documentKindOf(clientName(name));
+    if (kind === null) throw new PersistenceError("invalid-argument", `${clientName(name)} is not an idea or a spec`);
     const content = await this.readContent(name);
     return this.createFrom(identity, kind, { title: title ?? content.title, content: content.content });
   }

@@ -20,6 +20,7 @@ import {
 import type { JSONContent } from "@tiptap/core";
 import * as Y from "yjs";
 import type { Identity } from "../auth/identity.js";
+import { clientName } from "../auth/tenant-names.js";
 import type { DurableLog } from "../extensions/durable-log.js";
 import { alignContent } from "./align.js";
 import { applyAlignment } from "./apply.js";
@@ -80,7 +81,7 @@ export class DocumentHistory {
 
   async listVersions(name: string): Promise<Omit<VersionList, "canEdit">> {
     const info = await this.store.stat(name);
-    if (info === null) throw notFound(`no document named ${name}`);
+    if (info === null) throw notFound(`no document named ${clientName(name)}`);
     const [versions, people] = await Promise.all([this.store.listVersions(name), this.people(name)]);
     return {
       versions: versions.map((version) => summaryOf(version, people)),
@@ -198,7 +199,7 @@ export class DocumentHistory {
         this.store.load(name, history),
         this.store.readAttribution(name),
       ]);
-      if (!found) throw notFound(`no document named ${name}`);
+      if (!found) throw notFound(`no document named ${clientName(name)}`);
       const before = await this.checkpoint(name, "before-revert", by);
       const view = revertedView(authorIndex(attribution), author, sinceState);
       const changed = await editLive(this.hocuspocus, this.durable, name, by.id, (copy) => {
@@ -230,13 +231,13 @@ export class DocumentHistory {
     const doc = new Y.Doc();
     if (ref === "current") {
       const { found } = await this.store.load(name, doc);
-      if (!found) throw notFound(`no document named ${name}`);
+      if (!found) throw notFound(`no document named ${clientName(name)}`);
       return { doc, version: null };
     }
     const [state, versions] = await Promise.all([this.store.readVersion(name, ref), this.store.listVersions(name)]);
     Y.applyUpdate(doc, state);
     const version = versions.find((candidate) => candidate.id === ref);
-    if (version === undefined) throw notFound(`no version ${ref} of ${name}`);
+    if (version === undefined) throw notFound(`no version ${ref} of ${clientName(name)}`);
     return { doc, version };
   }
 

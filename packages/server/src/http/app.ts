@@ -6,6 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { AuditRecorder } from "../audit/recorder.js";
 import type { Authenticator } from "../auth/identity.js";
+import type { ArchivedDocuments } from "../documents/archived.js";
 import type { DocumentService } from "../documents/service.js";
 import type { DocumentHistory } from "../history/service.js";
 import type { Logger } from "../logger.js";
@@ -33,7 +34,8 @@ export interface HostRouteTools {
   /**
    * Middleware that authenticates `Authorization: Bearer <token>` as the API
    * does (a JSON 401 otherwise) and leaves the caller in `c.get("identity")`;
-   * `accessTo(identity, documentName)` then says their role on a document.
+   * `accessTo(identity, scopeName(identity.tenant, name))` then says their
+   * role on the document its tenant knows as `name` (see docs/tenants.md).
    */
   readonly authenticated: MiddlewareHandler<ApiEnv>;
 }
@@ -58,6 +60,8 @@ export type HostRoutes = (app: TandemApp, tools: HostRouteTools) => void;
 export interface HttpAppContext {
   readonly store: TandemStore;
   readonly documents: DocumentService;
+  /** Which documents are archived, and so read-only. */
+  readonly archive: ArchivedDocuments;
   readonly authenticator: Authenticator;
   readonly history: DocumentHistory;
   readonly proposals: DocumentProposals;
@@ -137,9 +141,9 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
 
   mountReference(app);
   mountDocumentRoutes(app, context);
-  mountContentRoutes(app, context.documents);
-  mountHistoryRoutes(app, context.history, context.audit);
-  mountProposalRoutes(app, context.proposals);
+  mountContentRoutes(app, context.documents, context.audit);
+  mountHistoryRoutes(app, context.history, context.archive, context.audit);
+  mountProposalRoutes(app, context.proposals, context.archive);
   mountWebhookRoutes(app, context.webhooks, context.audit);
   mountAuditRoutes(app, { log: context.store.audit });
   mountCoreRoutes(app, context);

@@ -3,7 +3,7 @@ import { parseDocumentName, threadsOf } from "@tandem/protocol";
 import type * as Y from "yjs";
 import { relayedOrigin } from "../extensions/redis.js";
 import { type CommentEvent, commentEvents } from "./comment-events.js";
-import { tenantOfDocument, type WebhookOutbox } from "./outbox.js";
+import type { WebhookOutbox } from "./outbox.js";
 
 /** Edits of one document not yet announced by a `document.updated`. */
 interface Burst {
@@ -59,17 +59,13 @@ export function webhookEventSource(outbox: WebhookOutbox, debounceMs: number): W
     if (burst === undefined) return;
     clearTimeout(burst.timer);
     bursts.delete(documentName);
-    void outbox.emit(
-      "document.updated",
-      {
-        document: documentName,
-        editors: [...burst.editors].sort(),
-        updates: burst.updates,
-        firstEditAt: burst.firstAt.toISOString(),
-        lastEditAt: burst.lastAt.toISOString(),
-      },
-      tenantOfDocument(documentName),
-    );
+    void outbox.emit("document.updated", {
+      document: documentName,
+      editors: [...burst.editors].sort(),
+      updates: burst.updates,
+      firstEditAt: burst.firstAt.toISOString(),
+      lastEditAt: burst.lastAt.toISOString(),
+    });
   }
 
   function edited(documentName: string, author: string | undefined): void {
@@ -129,16 +125,11 @@ export function webhookEventSource(outbox: WebhookOutbox, debounceMs: number): W
       if (isComments) {
         const found = heldEvents.get(update);
         heldEvents.delete(update);
-        const tenant = tenantOfDocument(documentName);
-        for (const event of found ?? []) void outbox.emit(event.type, event.data as never, tenant);
+        for (const event of found ?? []) void outbox.emit(event.type, event.data as never);
         return;
       }
       if (fresh.delete(documentName)) {
-        void outbox.emit(
-          "document.created",
-          { document: documentName, createdBy: author ?? null, title: null },
-          tenantOfDocument(documentName),
-        );
+        void outbox.emit("document.created", { document: documentName, createdBy: author ?? null, title: null });
       }
       edited(documentName, author);
     },

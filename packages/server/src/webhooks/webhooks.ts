@@ -6,7 +6,7 @@ import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { DeliveryWorker } from "./delivery-worker.js";
 import { webhookEventSource } from "./event-source.js";
-import { tenantOfDocument, WebhookOutbox } from "./outbox.js";
+import { WebhookOutbox } from "./outbox.js";
 import type { WebhookApi } from "./routes.js";
 import { sendDelivery } from "./send.js";
 import { announcingVersions } from "./version-events.js";
@@ -62,15 +62,15 @@ export function createWebhooks(
     api: { store, allowPrivateAddresses: settings.webhookAllowPrivateAddresses },
     documentEvents: {
       created(name, createdBy, title) {
-        void outbox.emit("document.created", { document: name, createdBy, title }, tenantOfDocument(name));
+        void outbox.emit("document.created", { document: name, createdBy, title });
       },
       archived(name, by) {
-        void outbox.emit("document.archived", { document: name, by }, tenantOfDocument(name));
+        void outbox.emit("document.archived", { document: name, by });
       },
       deleted(name, by) {
         // An update announced after its document's deletion would name a document that no longer exists.
         source.forget(name);
-        void outbox.emit("document.deleted", { document: name, by }, tenantOfDocument(name));
+        void outbox.emit("document.deleted", { document: name, by });
       },
     },
     start: () => worker.start(),
