@@ -4,7 +4,13 @@ import type { Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Person, screenshot, waitTimeoutMs } from "./support/browser.js";
 import { useStage } from "./support/stage.js";
-import { createSpecByApi, openWithToken, waitForEditor } from "./support/tandem-page.js";
+import {
+  createSpecByApi,
+  openWithToken,
+  rewriteParagraph,
+  waitForEditor,
+  waitForSaved,
+} from "./support/tandem-page.js";
 
 const secret = "an-e2e-secret-that-is-long-enough-for-hs256";
 
@@ -138,6 +144,13 @@ describe("the document list on the standalone page", () => {
       .poll(async () => (await api<DocumentSummary>("GET", `/api/documents/${zeta}`)).body, { timeout: waitTimeoutMs })
       .toMatchObject({ priority: "high", targetDate: "2027-03-31", contributors: ["Ada", "Grace Hopper"] });
     expect(await olga.page.getByTestId("document-contributors").inputValue()).toBe("Ada, Grace Hopper");
+
+    // A word typed into the text is found from the list once the server has stored it (seconds later).
+    await rewriteParagraph(olga.page, "Summary", "Invoices reach every quetzal account.");
+    await waitForSaved(olga.page);
+    await olga.page.getByTestId("back-to-list").click();
+    await olga.page.getByTestId("library-search").fill("QUETZAL");
+    await expectTitles(olga.page, ["Zeta billing"]);
 
     const vic = await stage.cast.join("vic-details");
     await openWithToken(vic.page, stage.server.url, zeta, tokens.viewer);
