@@ -205,8 +205,9 @@ export interface DocumentSummary {
   /** ISO 8601 time it was archived (archived documents are left out of lists by default), or null. */
   readonly archivedAt: string | null;
   /**
-   * The caller's role on it (what the page offers: owners archive and
-   * delete), or null in answers that are not about a caller.
+   * The caller's role on it, which decides what a page offers (owners
+   * archive and delete); null only for a document the caller cannot reach,
+   * which no answer lists.
    */
   readonly role: Role | null;
   /** Whether the caller created it; "shared with me" lists the others. */

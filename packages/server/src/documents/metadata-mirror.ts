@@ -9,11 +9,10 @@ import { searchTextOf, textDigest } from "./search-text.js";
 const listedKeys = ["title", "kind", "status", "owner", "contributors", "targetDate", "priority"] as const;
 
 // No contributors and none recorded are the same, so that a document stored before specs had them is not rewritten.
+const normal = (value: unknown) => (Array.isArray(value) && value.length === 0 ? null : (value ?? null));
+
 function fingerprint(metadata: Partial<ListedMetadata>): string {
-  const value = (key: (typeof listedKeys)[number]) => metadata[key];
-  return JSON.stringify(
-    listedKeys.map((key) => (Array.isArray(value(key)) && value(key)?.length === 0 ? null : (value(key) ?? null))),
-  );
+  return JSON.stringify(listedKeys.map((key) => normal(metadata[key])));
 }
 
 /**
