@@ -95,6 +95,17 @@ describe("the document list on the standalone page", () => {
     await page.getByTestId("sort").selectOption("title");
     await expectTitles(page, ["Alpha launch", "Beta idea", "Gamma notes", "Zeta billing"]);
 
+    // The menu closes like a menu: on Escape, and on a press anywhere else.
+    const beta = await openActions(page, "Beta idea");
+    const betaMenuShown = () => beta.getByTestId("document-duplicate").isVisible();
+    await expect.poll(betaMenuShown, { timeout: waitTimeoutMs }).toBe(true);
+    await page.keyboard.press("Escape");
+    await expect.poll(betaMenuShown, { timeout: waitTimeoutMs }).toBe(false);
+    await openActions(page, "Beta idea");
+    await expect.poll(betaMenuShown, { timeout: waitTimeoutMs }).toBe(true);
+    await page.getByRole("heading", { name: "Documents" }).click();
+    await expect.poll(betaMenuShown, { timeout: waitTimeoutMs }).toBe(false);
+
     await (await openActions(page, "Alpha launch")).getByTestId("document-archive").click();
     await expectTitles(page, ["Beta idea", "Gamma notes", "Zeta billing"]);
     await page.getByTestId("view-archived").click();

@@ -1,5 +1,5 @@
 import { type DocumentSummary, MAX_TITLE_LENGTH } from "@tandem/protocol";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { Api } from "../api.js";
 
 /**
@@ -26,6 +26,16 @@ export function DocumentActions({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const menu = useRef<HTMLDetailsElement>(null);
+  // A native disclosure, closed like a menu: by Escape, or a press anywhere else (not on blur, which Safari
+  // sends before a click on a button inside lands).
+  useEffect(() => {
+    const close = (event: PointerEvent) => {
+      const details = menu.current;
+      if (details?.open && !details.contains(event.target as Node)) details.open = false;
+    };
+    window.document.addEventListener("pointerdown", close);
+    return () => window.document.removeEventListener("pointerdown", close);
+  }, []);
   if (!allowed.duplicate && !allowed.archive && !allowed.delete) return null;
   const title = document.title || "Untitled";
 
@@ -46,7 +56,13 @@ export function DocumentActions({
   const archived = document.archivedAt !== null;
   return (
     <div className="doc-row-actions">
-      <details className="row-menu" ref={menu}>
+      <details
+        className="row-menu"
+        ref={menu}
+        onKeyDown={(event) => {
+          if (event.key === "Escape") event.currentTarget.open = false;
+        }}
+      >
         <summary
           className="button button-ghost button-icon"
           aria-label={`Actions for ${title}`}
