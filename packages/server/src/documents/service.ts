@@ -69,8 +69,20 @@ export interface MetadataChange {
 
 /**
  * Documents granted to a person one at a time, beside the patterns of their
- * token (share links): `list` shows them too, with the role granted. The
- * service asks on every list, so a revoked grant disappears at once.
+ * token (share links): `list` shows them too, with the stronger of the
+ * token's role and the one granted, and under "shared with me" unless the
+ * person created them. The service asks on every list, so a revoked grant
+ * disappears at once.
+ *
+ * @example
+ * ```ts
+ * const grants: DocumentGrants = {
+ *   async grantedTo(identity) {
+ *     const found = await shareLinks.sharedWith(identity.tenant, identity.id);
+ *     return Object.fromEntries(found.map((grant) => [grant.document, grant.role]));
+ *   },
+ * };
+ * ```
  */
 export interface DocumentGrants {
   /** The documents granted to `identity`, by their server names (see `scopeName`), with the role each grant gives. */
