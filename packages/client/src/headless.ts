@@ -40,5 +40,6 @@ export type {
 } from "./provider/connection.js";
 export { TandemConnection } from "./provider/connection.js";
 export type { Access, DocumentState, DocumentUi, SyncState } from "./provider/document.js";
-export { TandemDocument } from "./provider/document.js";
+export { ACCESS_ENDED, TandemDocument } from "./provider/document.js";
 export type { RestServer } from "./rest.js";
+export { ShareClient } from "./sharing/client.js";

@@ -1,5 +1,8 @@
 import type { DocumentKind, DocumentPage, DocumentSummary, SpecPriority, SpecStatus } from "@tandem/protocol";
-import { callRest, documentPath, type RestServer } from "../rest.js";
+import { apiRequest, type RestServer } from "../rest.js";
+
+/** `/api/documents/<name>`, the name's slashes encoded, which the server never misreads. */
+const documentPath = (name: string) => `/api/documents/${encodeURIComponent(name)}`;
 
 /** What {@link DocumentsClient.list} asks for: `GET /api/documents`'s query (docs/api.md); all optional. */
 export interface DocumentListQuery {
@@ -52,30 +55,30 @@ export class DocumentsClient {
       if (value !== undefined) params.set(key, String(value));
     }
     const search = params.size > 0 ? `?${params}` : "";
-    return callRest(this.server, "GET", `/api/documents${search}`);
+    return apiRequest(this.server, `/api/documents${search}`);
   }
 
   get(name: string): Promise<DocumentSummary> {
-    return callRest(this.server, "GET", documentPath(name));
+    return apiRequest(this.server, documentPath(name));
   }
 
   /** Changes the title or a spec's details, as a live edit everyone with it open sees (editors and owners). */
   update(name: string, change: DocumentChange): Promise<DocumentSummary> {
-    return callRest(this.server, "PATCH", documentPath(name), change);
+    return apiRequest(this.server, documentPath(name), { method: "PATCH", body: change });
   }
 
   /** Archives (`true`) or unarchives a document (owners). */
   setArchived(name: string, archived: boolean): Promise<DocumentSummary> {
-    return callRest(this.server, "POST", `${documentPath(name)}/${archived ? "archive" : "unarchive"}`, {});
+    return apiRequest(this.server, `${documentPath(name)}/${archived ? "archive" : "unarchive"}`, { body: {} });
   }
 
   /** A new document of the same kind with the same body, titled `title` (by default the original's). */
   duplicate(name: string, title?: string): Promise<DocumentSummary> {
-    return callRest(this.server, "POST", `${documentPath(name)}/duplicate`, title === undefined ? {} : { title });
+    return apiRequest(this.server, `${documentPath(name)}/duplicate`, { body: title === undefined ? {} : { title } });
   }
 
   /** Deletes a document with its history and comments (owners). */
   remove(name: string): Promise<void> {
-    return callRest(this.server, "DELETE", documentPath(name));
+    return apiRequest(this.server, documentPath(name), { method: "DELETE" });
   }
 }

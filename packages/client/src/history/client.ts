@@ -7,7 +7,7 @@ import type {
   VersionSummary,
 } from "@tandem/protocol";
 import type { TandemConnection } from "../provider/connection.js";
-import { callRest, documentPath } from "../rest.js";
+import { apiRequest } from "../rest.js";
 
 /**
  * The history endpoints of a Tandem server (docs/history.md), called with the
@@ -53,8 +53,8 @@ export class HistoryClient {
     return this.request(name, "/authorship");
   }
 
-  /** GET, or POST with `body` as JSON. */
+  /** GET, or POST with `body` as JSON; the document name's slashes go encoded, which the server never misreads. */
   private request<T>(name: string, path: string, body?: unknown): Promise<T> {
-    return callRest(this.connection, body === undefined ? "GET" : "POST", `${documentPath(name)}${path}`, body);
+    return apiRequest(this.connection, `/api/documents/${encodeURIComponent(name)}${path}`, { body });
   }
 }

@@ -19,7 +19,6 @@ import {
   documentMetaFrom,
   isRole,
   listTitle,
-  type Role,
   type SpecPriority,
   type SpecStatus,
 } from "@tandem/protocol";
@@ -67,28 +66,6 @@ export interface MetadataChange {
   readonly priority?: SpecPriority | null | undefined;
 }
 
-/**
- * Documents granted to a person one at a time, beside the patterns of their
- * token (share links): `list` shows them too, with the stronger of the
- * token's role and the one granted, and under "shared with me" unless the
- * person created them. The service asks on every list, so a revoked grant
- * disappears at once.
- *
- * @example
- * ```ts
- * const grants: DocumentGrants = {
- *   async grantedTo(identity) {
- *     const found = await shareLinks.sharedWith(identity.tenant, identity.id);
- *     return Object.fromEntries(found.map((grant) => [grant.document, grant.role]));
- *   },
- * };
- * ```
- */
-export interface DocumentGrants {
-  /** The documents granted to `identity`, by their server names (see `scopeName`), with the role each grant gives. */
-  grantedTo(identity: Identity): Promise<Readonly<Record<string, Role>>>;
-}
-
 const notFound = (name: string) => new PersistenceError("not-found", `no document named ${clientName(name)}`);
 
 /** What the service tells others of (webhooks announce them), each once the change is stored. */
@@ -116,15 +93,14 @@ export class DocumentService {
     private readonly deletions: Deletions,
     private readonly archive: ArchivedDocuments,
     private readonly events?: DocumentEvents,
-    private readonly grants?: DocumentGrants,
   ) {}
 
   /**
    * A stored document as listed to `identity`: live title and metadata when
    * it is open here (fresher than the mirror), and their role on it (the
-   * token's, else what `granted` gives).
+   * token's, or a share link's when it grants more).
    */
-  summarize(info: DocumentInfo, identity: Identity, granted: Readonly<Record<string, Role>> = {}): DocumentSummary {
+  summarize(info: DocumentInfo, identity: Identity): DocumentSummary {
     const live = this.hocuspocus.documents.get(info.name);
     const metadata = (live && listedMetadataOf(live)) ?? info.metadata;
     const name = clientName(info.name);
@@ -144,8 +120,7 @@ export class DocumentService {
       updatedAt: info.updatedAt.toISOString(),
       present: presentIn(this.hocuspocus, info.name),
       archivedAt: typeof archivedAt === "string" ? archivedAt : null,
-      role:
-        accessTo(identity, info.name)?.role ?? (Object.hasOwn(granted, info.name) ? granted[info.name] : null) ?? null,
+      role: accessTo(identity, info.name)?.role ?? null,
       createdByYou: info.metadata.createdBy === identity.id,
     };
   }
@@ -159,15 +134,16 @@ export class DocumentService {
 
   /**
    * One page of the ideas and specs `identity` may read, of its tenant only.
-   * The token's access patterns and the documents granted to them one by
-   * one go into the query, so pages are full and never skip anything: any
-   * role reads, so a name is readable exactly when a pattern matches it or
-   * it was granted. "Shared with me" is every readable document its reader
-   * did not create.
+   * The token's access patterns and the documents shared with the caller
+   * through links (by their exact names) go into the query, so pages are
+   * full and never skip anything: any role reads, so a name is readable
+   * exactly when a pattern matches it or a link in force shares it. "Shared
+   * with me" is every readable document its reader did not create.
    */
   async list(identity: Identity, query: DocumentQuery): Promise<DocumentPage> {
     const patterns = Object.entries(identity.access).flatMap(([pattern, role]) => (isRole(role) ? [pattern] : []));
-    const granted = (await this.grants?.grantedTo(identity)) ?? {};
+    // Server names already (scoped), and only those whose link has not expired.
+    const shared = [...(identity.shared?.keys() ?? [])].filter((name) => accessTo(identity, name) !== undefined);
     const metadata: Record<string, MetadataScalar> = {};
     if (query.status !== undefined) metadata.status = query.status;
     if (query.owner !== undefined) metadata.owner = query.owner;
@@ -179,8 +155,7 @@ export class DocumentService {
     });
     const found = await this.store.list({
       ...names,
-      // Grants name documents as the server does: scoped, and so of the tenant they were made in.
-      names: Object.keys(granted),
+      names: shared,
       ...(query.q !== undefined ? { textContains: query.q } : {}),
       metadata,
       ...(query.shared ? { metadataNot: { createdBy: identity.id } } : {}),
@@ -192,7 +167,7 @@ export class DocumentService {
       offset: query.offset,
     });
     return {
-      documents: found.slice(0, query.limit).map((info) => this.summarize(info, identity, granted)),
+      documents: found.slice(0, query.limit).map((info) => this.summarize(info, identity)),
       nextOffset: found.length > query.limit ? query.offset + query.limit : null,
     };
   }
