@@ -43,9 +43,18 @@ describe("erasure and deletion on an open page", () => {
     expect(await sidebar.getByText("Ada Lovelace").count()).toBe(0);
     expect(await sidebar.getByText("Ada's own note").count()).toBe(0);
 
+    // The page keeps the document and its comments on the device…
+    const copies = async () =>
+      (
+        await grace.page.evaluate(async () => (await indexedDB.databases()).map((database) => database.name ?? ""))
+      ).filter((name) => name.includes(encodeURIComponent(document)));
+    await expect.poll(copies).toHaveLength(2);
+
     await api(tokens.root, "DELETE", `/api/documents/${document}`);
     const unavailable = grace.page.getByTestId("document-unavailable");
     await unavailable.waitFor();
     expect(await unavailable.getByRole("heading").textContent()).toBe("This document was deleted");
+    // …and not once it is deleted: the copy would open offline and bring the document back once online.
+    await expect.poll(copies).toEqual([]);
   });
 });
