@@ -5,8 +5,8 @@ import { arriveWithToken, createSpecByApi } from "./support/tandem-page.js";
 
 const secret = "an-e2e-secret-that-is-long-enough-for-hs256";
 
-/** What a page shows while it is open: a person erased from under it, then the document deleted from under it. */
-describe("erasure and deletion on an open page", () => {
+/** What a page shows while an owner acts on its document through the API: archive, erase a person, delete. */
+describe("an open page while an owner archives, erases and deletes", () => {
   const stage = useStage({ authSecret: secret });
   const tokens = { root: "", ada: "", grace: "" };
 
@@ -56,5 +56,20 @@ describe("erasure and deletion on an open page", () => {
     expect(await unavailable.getByRole("heading").textContent()).toBe("This document was deleted");
     // …and not once it is deleted: the copy would open offline and bring the document back once online.
     await expect.poll(copies).toEqual([]);
+  });
+
+  it("turns read-only while its document is archived, and editable again once unarchived", async () => {
+    const document = await createSpecByApi(stage.server.url, "Archived under her", tokens.root);
+    const grace = await arriveWithToken(stage, document, {
+      label: "grace-archive",
+      token: tokens.grace,
+      editable: true,
+    });
+    const editor = grace.page.getByTestId("collaborative-editor");
+    await api(tokens.root, "POST", `/api/documents/${document}/archive`, {});
+    await expect.poll(() => editor.getAttribute("data-editable")).toBe("false");
+    expect(await grace.page.getByTestId("read-only-note").textContent()).toBe("Read only");
+    await api(tokens.root, "POST", `/api/documents/${document}/unarchive`, {});
+    await expect.poll(() => editor.getAttribute("data-editable")).toBe("true");
   });
 });
