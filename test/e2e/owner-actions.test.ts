@@ -31,9 +31,14 @@ describe("an open page while an owner archives, erases and deletes", () => {
   it("shows an erased person's comment as a nameless placeholder, and a deleted document as deleted", async () => {
     const document = await createSpecByApi(stage.server.url, "Erased under her", tokens.root);
     await api(tokens.ada, "POST", `/api/documents/${document}/comments`, { quote: "Problem", body: "Ada's own note" });
+    await api(tokens.ada, "POST", `/api/documents/${document}/suggestions`, {
+      quote: "Summary",
+      proposal: { kind: "replace", text: "Overview" },
+    });
     const grace = await arriveWithToken(stage, document, { label: "grace", token: tokens.grace, editable: true });
     const sidebar = grace.page.locator("#comments-panel");
     await expect.poll(() => sidebar.getByTestId("comment-body").textContent()).toBe("Ada's own note");
+    await expect.poll(() => sidebar.getByTestId("suggestion-text").count()).toBe(1);
     expect(await sidebar.getByText("Ada Lovelace").count()).toBeGreaterThan(0);
 
     await api(tokens.root, "POST", "/api/people/ada/erase", {});
@@ -42,6 +47,9 @@ describe("an open page while an owner archives, erases and deletes", () => {
     expect(await sidebar.getByText("Deleted comment").isVisible()).toBe(true);
     expect(await sidebar.getByText("Ada Lovelace").count()).toBe(0);
     expect(await sidebar.getByText("Ada's own note").count()).toBe(0);
+    // Her proposed change is gone too, from the sidebar and from the text.
+    await expect.poll(() => sidebar.getByTestId("suggestion-text").count()).toBe(0);
+    expect(await grace.page.getByText("Overview").count()).toBe(0);
 
     // The page keeps the document and its comments on the device…
     const copies = async () =>

@@ -18,6 +18,7 @@ interface Export {
     readonly author: { name: string; color: string } | null;
     readonly profile: { name: string; color: string } | null;
     readonly comments: { body: string; quote: string; deleted: boolean }[];
+    readonly suggestions: { quote: string; proposal: unknown; status: string }[];
     readonly reactions: { emojis: string[] }[];
     readonly mentions: { author: string; body: string }[];
   }[];
@@ -85,6 +86,11 @@ describe("export and erasure of a person, through a real server and the client k
       body: "Ada's private thought",
     });
     expect(thread.status).toBe(201);
+    const proposed = await call("ada", "POST", `/api/documents/${name}/suggestions`, {
+      quote: "Friday",
+      proposal: { kind: "replace", text: "Monday at dawn" },
+    });
+    expect(proposed.status).toBe(201);
 
     const ada = await open("ada", name);
     const grace = await open("grace", name);
@@ -116,6 +122,7 @@ describe("export and erasure of a person, through a real server and the client k
       author: { name: "Ada Lovelace" },
       profile: { name: "Ada Lovelace" },
       comments: [{ body: "Ada's private thought", quote: "rocket", deleted: false }],
+      suggestions: [{ quote: "Friday", proposal: { kind: "replace", text: "Monday at dawn" }, status: "pending" }],
       reactions: [{ emojis: ["🎉"] }],
       mentions: [{ author: "grace", body: "@Ada Lovelace agreed" }],
     });
@@ -145,7 +152,8 @@ describe("export and erasure of a person, through a real server and the client k
     );
 
     // Stored: not in the comments document's bytes, nor in how the document's history shows its authors.
-    expect((await storedBytes(server.schema, `${name}#comments`)).includes("Ada's private thought")).toBe(false);
+    const stored = await storedBytes(server.schema, `${name}#comments`);
+    expect([stored.includes("Ada's private thought"), stored.includes("Monday at dawn")]).toEqual([false, false]);
     const authorship = await call<{ authors: { id: string; name: string }[] }>(
       "root",
       "GET",

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { CommentLimits } from "@tandem/protocol";
+import { CommentLimits, SuggestionStatuses } from "@tandem/protocol";
 import type { Context } from "hono";
 import type { AuditRecorder } from "../../audit/recorder.js";
 import type { PeopleService } from "../../people/service.js";
@@ -7,7 +7,7 @@ import { auditEntry, shown } from "./audit.js";
 import { type ApiEnv, callerAddress, jsonBody } from "./request.js";
 import { refuse, unwrap } from "./respond.js";
 import { errorResponses, json } from "./responses.js";
-import { emptyBody } from "./schemas.js";
+import { emptyBody, proposal } from "./schemas.js";
 import { fromStore } from "./store-result.js";
 
 /** Where the people endpoints live. */
@@ -50,6 +50,10 @@ const documentAboutPerson = z.object({
       }),
     )
     .readonly(),
+  suggestions: z
+    .array(z.object({ thread: z.string(), quote: z.string(), proposal, status: z.enum(SuggestionStatuses) }))
+    .readonly()
+    .openapi({ description: "The changes they proposed." }),
   reactions: z.array(z.object({ ...at, emojis: z.array(z.string()).readonly() })).readonly(),
   mentions: z
     .array(z.object({ ...at, author: z.string(), createdAt: z.string(), body: z.string() }))
@@ -94,7 +98,7 @@ const eraseRoute = createRoute({
   path: `${PEOPLE_PATH}/{id}/erase`,
   tags,
   security,
-  summary: "Erases a person: their comments, their name and colour, their presence",
+  summary: "Erases a person: their comments and suggestions, their name and colour, their presence",
   description:
     `${ownerOfAll} The body is \`{}\`. Their comments become deleted-comment placeholders, live; their name and ` +
     "colour leave every document's authorship and comments, and their name and address the audit log. The " +
