@@ -546,6 +546,33 @@ export function runDocumentStoreContract(name: string, setup: () => Promise<Cont
       ]);
     });
 
+    it("[DS26] an accepted suggestion's rows keep suggester and acceptor apart from the same author's own", async () => {
+      const ada = writer();
+      const server = writer();
+      await store.append("doc/acc", ada.insert("The fox"), { author: "ada" });
+      server.receive(ada);
+      // The server makes Cleo's proposal, accepted by Olga, in one row; Cleo's own typing is another.
+      await store.append("doc/acc", server.insert(" quick", 3), { author: "cleo", acceptedBy: "olga" });
+      await store.append("doc/acc", server.remove(0, 1), { author: "cleo", acceptedBy: "olga" });
+      await store.append("doc/acc", server.insert("!"), { author: "cleo" });
+      const expected = {
+        insertions: [
+          { client: ada.doc.clientID, clock: 0, length: 7, author: "ada" },
+          { client: server.doc.clientID, clock: 0, length: 6, author: "cleo", acceptedBy: "olga" },
+          { client: server.doc.clientID, clock: 6, length: 1, author: "cleo" },
+        ],
+        deletions: [{ client: ada.doc.clientID, clock: 0, length: 1, author: "cleo", acceptedBy: "olga" }],
+      };
+      const read = async () => {
+        const { insertions, deletions } = await store.readAttribution("doc/acc");
+        return { insertions, deletions };
+      };
+      expect(await read()).toEqual(expected);
+      await store.compact("doc/acc");
+      expect(await read()).toEqual(expected);
+      await rejectsWith(store.append("doc/acc", server.insert("?"), { acceptedBy: "olga" }), "invalid-argument");
+    });
+
     it("[DS19] close waits for appends in flight, then every call fails with closed", async () => {
       await store.ping();
       const w = writer();

@@ -1,6 +1,7 @@
 import type * as Y from "yjs";
 import type { AuthoredRange } from "./attribution.js";
 import type { AuditLog } from "./audit/store.js";
+import type { ShareLinkStore } from "./sharing/store.js";
 import type { WebhookStore } from "./webhooks/store.js";
 
 /** A JSON value, as stored in a document's metadata. */
@@ -115,6 +116,12 @@ export interface AppendOptions {
    * row, so that the edit and its attribution commit together.
    */
   readonly author?: string;
+  /**
+   * For an accepted suggestion that the server makes: the user id of whoever
+   * accepted it, while `author` is the suggester. Stored in the same row and
+   * kept through compaction (`AuthoredRange.acceptedBy`). Only with `author`.
+   */
+  readonly acceptedBy?: string;
   /**
    * The bytes were encoded by Yjs itself (a live document's `update` event,
    * which holds only what the document integrated), not received from anyone:
@@ -240,7 +247,7 @@ export interface DocumentStore {
   /** Merges `metadata` into the document's metadata (top-level keys replace), creating the document if needed. */
   setMetadata(name: string, metadata: DocumentMetadata): Promise<void>;
 
-  /** Deletes a document with its log, snapshot, versions and attribution. Returns whether it existed. */
+  /** Deletes a document with its log, snapshot, versions, attribution and share links. Returns whether it existed. */
   delete(name: string): Promise<boolean>;
 
   /**
@@ -291,9 +298,10 @@ export interface DocumentStore {
 /**
  * What `createPostgresStore` and `createPGliteStore` open: the documents and,
  * on the same database and connections, the webhook subscriptions with their
- * outbox, and the audit log. Closing the store closes all three.
+ * outbox, the audit log and the share links. Closing the store closes them all.
  */
 export interface TandemStore extends DocumentStore {
   readonly webhooks: WebhookStore;
   readonly audit: AuditLog;
+  readonly shareLinks: ShareLinkStore;
 }

@@ -24,6 +24,14 @@ export function isStorableText(text: string): boolean {
   return !text.includes("\u0000") && !/\p{Cs}/u.test(text);
 }
 
+/** A required string of 1 to `maxLength` characters, storable as Postgres text. */
+export function checkText(value: unknown, what: string, maxLength: number): string {
+  if (typeof value !== "string" || value === "" || value.length > maxLength || !isStorableText(value)) {
+    invalid(`${what} must be a string of 1 to ${maxLength} characters without NUL or unpaired surrogates`);
+  }
+  return value;
+}
+
 /** A document name: 1 to 512 characters, storable as Postgres text. */
 export function checkName(name: string): void {
   if (typeof name !== "string" || name.length === 0 || name.length > MAX_NAME_LENGTH) {
@@ -56,6 +64,8 @@ export function checkVersionOptions(options: CreateVersionOptions): void {
 export function checkAppendOptions(options: AppendOptions): void {
   if (typeof options !== "object" || options === null) invalid("append options must be an object");
   checkOptionalText(options.author, "an author", MAX_USER_ID_LENGTH);
+  checkOptionalText(options.acceptedBy, "an acceptor", MAX_USER_ID_LENGTH);
+  if (options.acceptedBy !== undefined && options.author === undefined) invalid("an acceptor needs an author");
 }
 
 /** An author's profile, as `recordAuthor` stores it. */

@@ -13,6 +13,8 @@ import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { PeopleService } from "../people/service.js";
 import type { DocumentProposals } from "../proposals/service.js";
+import { mountShareLinkRoutes, SHARE_LINKS_PATH } from "../sharing/routes.js";
+import type { ShareLinks } from "../sharing/service.js";
 import { mountWebhookRoutes, WEBHOOKS_PATH, type WebhookApi } from "../webhooks/routes.js";
 import { AUDIT_PATH, mountAuditRoutes } from "./api/audit.js";
 import { mountContentRoutes } from "./api/content.js";
@@ -77,6 +79,8 @@ export interface HttpAppContext {
   readonly staticDir: string | undefined;
   /** Webhook subscriptions and their deliveries. */
   readonly webhooks: WebhookApi;
+  /** Share links and who has access. */
+  readonly sharing: ShareLinks;
   /** Mounts a host's own routes, after Tandem's and before the page's files. */
   readonly hostRoutes?: HostRoutes | undefined;
 }
@@ -141,6 +145,7 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
     AUDIT_PATH,
     `${AUDIT_PATH}/*`,
     `${PEOPLE_PATH}/*`,
+    `${SHARE_LINKS_PATH}/*`,
   ])
     app.use(path, requireToken);
 
@@ -152,6 +157,7 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
   mountWebhookRoutes(app, context.webhooks, context.audit);
   mountAuditRoutes(app, { log: context.store.audit });
   mountPeopleRoutes(app, context.people, context.audit);
+  mountShareLinkRoutes(app, context.sharing, context.audit);
   mountCoreRoutes(app, context);
   context.hostRoutes?.(app, { authenticated: requireToken });
 
