@@ -101,4 +101,16 @@ export interface ShareLinkStore {
 
   /** The grants in force on one document: who has access through its links, oldest first. */
   grantsOn(tenant: string, document: string): Promise<ShareGrant[]>;
+
+  /**
+   * Every grant one user holds or held in `tenant` (of links revoked or
+   * expired too), oldest first: for exporting what is kept about a person.
+   */
+  grantsOf(tenant: string, userId: string): Promise<ShareGrant[]>;
+
+  /**
+   * Deletes every grant of one user in `tenant` (their user id and the name
+   * they had), for erasing a person. Resolves with how many there were.
+   */
+  forgetUser(tenant: string, userId: string): Promise<number>;
 }

@@ -66,6 +66,18 @@ const personExport = z
     person: z.string(),
     exportedAt: z.string(),
     documents: z.array(documentAboutPerson).readonly(),
+    links: z
+      .array(
+        z.object({
+          document: z.string(),
+          linkId: z.string(),
+          role: z.string(),
+          userName: z.string(),
+          since: z.string(),
+        }),
+      )
+      .readonly()
+      .openapi({ description: "The share links they opened, with the name they had then." }),
     audit: z.array(auditEntry).readonly().openapi({ description: "What they did, oldest first." }),
   })
   .openapi("PersonExport");
@@ -75,6 +87,7 @@ const erasure = z
     documents: z.number().int().openapi({ description: "Documents whose comments or authorship held them." }),
     comments: z.number().int().openapi({ description: "Their comments, now deleted-comment placeholders." }),
     auditEntries: z.number().int().openapi({ description: "Audit entries whose name and address were blanked." }),
+    shareGrants: z.number().int().openapi({ description: "Share-link grants deleted." }),
   })
   .openapi("Erasure");
 
