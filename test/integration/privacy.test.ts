@@ -18,9 +18,11 @@ interface Export {
     readonly author: { name: string; color: string } | null;
     readonly profile: { name: string; color: string } | null;
     readonly comments: { body: string; quote: string; deleted: boolean }[];
+    readonly suggestions: { quote: string; proposal: unknown; status: string }[];
     readonly reactions: { emojis: string[] }[];
     readonly mentions: { author: string; body: string }[];
   }[];
+  readonly links: { document: string; role: string; userName: string }[];
   readonly audit: { action: string; actor: string; document: string | null }[];
 }
 
@@ -85,6 +87,18 @@ describe("export and erasure of a person, through a real server and the client k
       body: "Ada's private thought",
     });
     expect(thread.status).toBe(201);
+    const proposed = await call("ada", "POST", `/api/documents/${name}/suggestions`, {
+      quote: "Friday",
+      proposal: { kind: "replace", text: "Monday at dawn" },
+    });
+    expect(proposed.status).toBe(201);
+
+    // Ada also opened a share link to it (her editor token needs none: the grant is kept all the same).
+    const link = await call<{ secret: string }>("root", "POST", `/api/documents/${name}/share-links`, {
+      role: "commenter",
+    });
+    expect(link.status).toBe(201);
+    expect((await call("ada", "POST", "/api/share-links/redeem", { secret: link.body.secret })).status).toBe(200);
 
     const ada = await open("ada", name);
     const grace = await open("grace", name);
@@ -116,21 +130,24 @@ describe("export and erasure of a person, through a real server and the client k
       author: { name: "Ada Lovelace" },
       profile: { name: "Ada Lovelace" },
       comments: [{ body: "Ada's private thought", quote: "rocket", deleted: false }],
+      suggestions: [{ quote: "Friday", proposal: { kind: "replace", text: "Monday at dawn" }, status: "pending" }],
       reactions: [{ emojis: ["🎉"] }],
       mentions: [{ author: "grace", body: "@Ada Lovelace agreed" }],
     });
+    expect(data.links).toMatchObject([{ document: name, role: "commenter", userName: "Ada Lovelace" }]);
     expect(data.audit.map((entry) => [entry.action, entry.actor, entry.document])).toEqual([
       ["document.imported", "ada", name],
+      ["share-link.used", "ada", name],
     ]);
 
-    const erased = await call<{ documents: number; comments: number; auditEntries: number }>(
+    const erased = await call<{ documents: number; comments: number; auditEntries: number; shareGrants: number }>(
       "root",
       "POST",
       "/api/people/ada/erase",
       {},
     );
     expect(erased.status).toBe(200);
-    expect(erased.body).toEqual({ documents: 1, comments: 1, auditEntries: 1 });
+    expect(erased.body).toEqual({ documents: 1, comments: 1, auditEntries: 2, shareGrants: 1 });
 
     // Grace, who had it open all along, sees the placeholder at once; her own words stay.
     await waitFor(() => threadOf(grace)?.comments[0]?.deleted === true, "grace sees the placeholder");
@@ -145,7 +162,8 @@ describe("export and erasure of a person, through a real server and the client k
     );
 
     // Stored: not in the comments document's bytes, nor in how the document's history shows its authors.
-    expect((await storedBytes(server.schema, `${name}#comments`)).includes("Ada's private thought")).toBe(false);
+    const stored = await storedBytes(server.schema, `${name}#comments`);
+    expect([stored.includes("Ada's private thought"), stored.includes("Monday at dawn")]).toEqual([false, false]);
     const authorship = await call<{ authors: { id: string; name: string }[] }>(
       "root",
       "GET",
@@ -166,6 +184,7 @@ describe("export and erasure of a person, through a real server and the client k
       "/api/audit?actor=ada",
     );
     expect(audit.body.entries.map((entry) => [entry.action, entry.actorName, entry.address])).toEqual([
+      ["share-link.used", null, null],
       ["document.imported", null, null],
     ]);
     const recorded = await call<{ entries: { action: string; details: unknown }[] }>(
@@ -174,7 +193,8 @@ describe("export and erasure of a person, through a real server and the client k
       "/api/audit?action=person.erased",
     );
     expect(recorded.body.entries).toHaveLength(1);
-    expect(recorded.body.entries[0]?.details).toEqual({ documents: 1, comments: 1, auditEntries: 1 });
+    expect(recorded.body.entries[0]?.details).toEqual({ documents: 1, comments: 1, auditEntries: 2, shareGrants: 1 });
+    expect((await call<Export>("root", "GET", "/api/people/ada/export")).body.links).toEqual([]);
     expect(JSON.stringify(recorded.body.entries).toLowerCase()).not.toContain("ada");
 
     // Erasing again finds nothing more to change.
@@ -182,6 +202,7 @@ describe("export and erasure of a person, through a real server and the client k
       documents: 0,
       comments: 0,
       auditEntries: 0,
+      shareGrants: 0,
     });
   });
 
@@ -218,6 +239,7 @@ describe("export and erasure of a person, through a real server and the client k
       documents: 1,
       comments: 1,
       auditEntries: 1,
+      shareGrants: 0,
     });
   });
 });

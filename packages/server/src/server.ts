@@ -219,7 +219,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       app = createHttpApp({
         store: opened,
         documents,
-        people: new PeopleService(opened, opened.audit, documents, instance, durable, opened.shareLinks),
+        people: new PeopleService(opened, opened.audit, opened.shareLinks, documents, instance, durable),
         authenticator,
         archive,
         history: new DocumentHistory(versioned, instance, durable),

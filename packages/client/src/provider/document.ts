@@ -193,6 +193,7 @@ export class TandemDocument {
     this.deniedReason = CloseCodes.DocumentDeleted.reason;
     // Detached, a provider neither answers the socket's reconnects nor sends edits.
     for (const provider of Object.values(this.providers)) provider.detach();
+    for (const local of Object.values(this.local ?? {})) local.discard();
   }
 
   /**

@@ -151,9 +151,23 @@ export class LocalCopy {
   }
 
   destroy(): void {
+    if (this.destroyed) return;
     this.destroyed = true;
     this.persistence.destroy().catch(() => {
       // It never opened: nothing to close.
+    });
+  }
+
+  /**
+   * Deletes the copy from this device (the document was deleted on the
+   * server): kept, it would open offline and, once online, send the deleted
+   * document back as a new one.
+   */
+  discard(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.persistence.clearData().catch((error: unknown) => {
+      console.warn("[tandem] could not delete the copy of a deleted document", error);
     });
   }
 }

@@ -149,20 +149,31 @@ export function runShareLinkStoreContract(name: string, setup: () => Promise<Sha
       expect(one.map((grant) => [grant.document, grant.role])).toEqual([[document, "commenter"]]);
     });
 
-    it("[SL8] forgetting a user deletes their grants in one tenant, and nobody else's", async () => {
-      const { secret } = await create();
-      const revoked = await create({ role: "viewer" });
+    it("[SL8] a person's grants, revoked links' too, are listed and forgotten within one tenant", async () => {
+      const person = { id: `erased-${sequence}`, name: "To Forget" };
+      const first = await create();
+      const second = await create({ document: `${document}-b` });
       const elsewhere = await create({ tenant: "acme" });
-      await store.redeem("default", secret, ada);
-      await store.redeem("default", revoked.secret, ada);
-      await store.revokeLink("default", document, revoked.link.id, "owner");
-      await store.redeem("default", secret, grace);
-      await store.redeem("acme", elsewhere.secret, ada);
-      expect(await store.forgetUser("default", "ada")).toBe(2);
-      expect(await store.sharedWith("default", "ada")).toEqual([]);
-      expect((await store.grantsOn("default", document)).map((grant) => grant.userId)).toEqual(["grace"]);
-      expect(await store.sharedWith("acme", "ada")).toHaveLength(1);
-      expect(await store.forgetUser("default", "ada")).toBe(0);
+      for (const [tenant, secret] of [
+        ["default", first.secret],
+        ["default", second.secret],
+        ["acme", elsewhere.secret],
+      ] as const) {
+        expect((await store.redeem(tenant, secret, person)).ok).toBe(true);
+      }
+      await store.redeem("default", first.secret, grace);
+      await store.revokeLink("default", document, first.link.id, "owner");
+      const held = await store.grantsOf("default", person.id);
+      expect(held.map((grant) => [grant.document, grant.userName])).toEqual([
+        [document, "To Forget"],
+        [`${document}-b`, "To Forget"],
+      ]);
+      expect(await store.forgetUser("default", person.id)).toBe(2);
+      expect(await store.grantsOf("default", person.id)).toEqual([]);
+      expect(await store.forgetUser("default", person.id)).toBe(0);
+      // Another tenant's user of the same id, and another user, keep theirs.
+      expect(await store.grantsOf("acme", person.id)).toHaveLength(1);
+      expect((await store.grantsOf("default", "grace")).map((grant) => grant.linkId)).toContain(first.link.id);
     });
   });
 }

@@ -39,10 +39,12 @@ const LINK_COLUMNS = "id, tenant, document_name, role, created_by, created_at, e
 // Judged on the database's clock, so that every instance agrees when a link expires.
 const IN_FORCE = "l.revoked_at IS NULL AND (l.expires_at IS NULL OR l.expires_at > now())";
 
-const GRANTS = `
+const ALL_GRANTS = `
   SELECT g.link_id, l.document_name, l.role, g.user_id, g.user_name, g.first_used_at, l.expires_at
   FROM tandem_share_grants g JOIN tandem_share_links l ON l.id = g.link_id
-  WHERE ${IN_FORCE} AND l.tenant = $1`;
+  WHERE l.tenant = $1`;
+
+const GRANTS = `${ALL_GRANTS} AND ${IN_FORCE}`;
 
 const MAX_SHARED = 1000;
 
@@ -176,6 +178,31 @@ export class SqlShareLinkStore implements ShareLinkStore {
     });
   }
 
+  grantsOf(tenant: string, userId: string): Promise<ShareGrant[]> {
+    return this.call("grantsOf", async () => {
+      checkId(tenant, "a tenant");
+      checkId(userId, "a user id");
+      const rows = await this.sql.query<GrantRow>(
+        `${ALL_GRANTS} AND g.user_id = $2 ORDER BY g.first_used_at, g.link_id`,
+        [tenant, userId],
+      );
+      return rows.map(toGrant);
+    });
+  }
+
+  forgetUser(tenant: string, userId: string): Promise<number> {
+    return this.call("forgetUser", async () => {
+      checkId(tenant, "a tenant");
+      checkId(userId, "a user id");
+      const rows = await this.sql.query<{ link_id: string }>(
+        `DELETE FROM tandem_share_grants g USING tandem_share_links l
+         WHERE l.id = g.link_id AND l.tenant = $1 AND g.user_id = $2 RETURNING g.link_id`,
+        [tenant, userId],
+      );
+      return rows.length;
+    });
+  }
+
   grantsOn(tenant: string, document: string): Promise<ShareGrant[]> {
     return this.call("grantsOn", async () => {
       checkDocument(tenant, document);
@@ -184,17 +211,6 @@ export class SqlShareLinkStore implements ShareLinkStore {
         [tenant, document],
       );
       return rows.map(toGrant);
-    });
-  }
-
-  forgetUser(tenant: string, userId: string): Promise<number> {
-    return this.call("forgetUser", async () => {
-      const rows = await this.sql.query(
-        `DELETE FROM tandem_share_grants g USING tandem_share_links l
-         WHERE l.id = g.link_id AND l.tenant = $1 AND g.user_id = $2 RETURNING g.link_id`,
-        [checkId(tenant, "a tenant"), checkId(userId, "a user id")],
-      );
-      return rows.length;
     });
   }
 }

@@ -103,8 +103,14 @@ export interface ShareLinkStore {
   grantsOn(tenant: string, document: string): Promise<ShareGrant[]>;
 
   /**
-   * Deletes every grant of one user in `tenant`, in force or not (erasing a
-   * person: a grant holds their name). Resolves with how many there were.
+   * Every grant one user holds or held in `tenant` (of links revoked or
+   * expired too), oldest first: for exporting what is kept about a person.
+   */
+  grantsOf(tenant: string, userId: string): Promise<ShareGrant[]>;
+
+  /**
+   * Deletes every grant of one user in `tenant` (their user id and the name
+   * they had), for erasing a person. Resolves with how many there were.
    */
   forgetUser(tenant: string, userId: string): Promise<number>;
 }

@@ -2,8 +2,11 @@ import {
   CommentFields,
   commentsOf,
   type PersonData,
+  type Proposal,
   peopleOf,
   readComment,
+  readSuggestion,
+  type SuggestionStatus,
   ThreadFields,
   threadsOf,
 } from "@tandem/protocol";
@@ -21,6 +24,14 @@ export interface OwnComment {
   readonly body: string;
   readonly mentions: readonly string[];
   readonly deleted: boolean;
+}
+
+/** A change the person proposed (a suggestion thread they started), with where it stands. */
+export interface OwnSuggestion {
+  readonly thread: string;
+  readonly quote: string;
+  readonly proposal: Proposal;
+  readonly status: SuggestionStatus;
 }
 
 /** The person's reactions to one comment (theirs or someone else's). */
@@ -45,19 +56,34 @@ export interface CommentsAbout {
   /** Their entry in `people`: the name and colour the comments show for them. */
   readonly profile: PersonData | null;
   readonly comments: readonly OwnComment[];
+  readonly suggestions: readonly OwnSuggestion[];
   readonly reactions: readonly OwnReaction[];
   readonly mentions: readonly MentionOf[];
 }
 
 const iso = (time: number) => new Date(time).toISOString();
 
+/** Every thread map of the document with its id and quote. */
+function* threadMaps(doc: Y.Doc): Generator<{ thread: string; quote: string; map: Y.Map<unknown> }> {
+  for (const [thread, map] of threadsOf(doc).entries()) {
+    if (!(map instanceof Y.Map)) continue;
+    const quote = map.get(ThreadFields.quote);
+    yield { thread, quote: typeof quote === "string" ? quote : "", map };
+  }
+}
+
+/** The suggestion threads `person` started. */
+function* suggestionsBy(doc: Y.Doc, person: string): Generator<{ thread: string; quote: string; map: Y.Map<unknown> }> {
+  for (const found of threadMaps(doc)) {
+    if (found.map.get(ThreadFields.createdBy) === person && found.map.has(ThreadFields.suggestion)) yield found;
+  }
+}
+
 /** Every comment map of the document with its thread's id and quote. */
 function* commentMaps(doc: Y.Doc): Generator<{ thread: string; quote: string; map: Y.Map<unknown> }> {
-  for (const [threadId, thread] of threadsOf(doc).entries()) {
-    if (!(thread instanceof Y.Map)) continue;
-    const quote = thread.get(ThreadFields.quote);
-    for (const map of commentsOf(thread)?.toArray() ?? []) {
-      if (map instanceof Y.Map) yield { thread: threadId, quote: typeof quote === "string" ? quote : "", map };
+  for (const { thread, quote, map: threadMap } of threadMaps(doc)) {
+    for (const map of commentsOf(threadMap)?.toArray() ?? []) {
+      if (map instanceof Y.Map) yield { thread, quote, map };
     }
   }
 }
@@ -93,12 +119,17 @@ export function commentsAbout(doc: Y.Doc, person: string): CommentsAbout {
     const emojis = [...comment.reactions].flatMap(([emoji, users]) => (users.includes(person) ? [emoji] : []));
     if (emojis.length > 0) reactions.push({ thread, comment: comment.id, emojis });
   }
-  return { profile: peopleOf(doc).get(person) ?? null, comments, reactions, mentions };
+  const suggestions = [...suggestionsBy(doc, person)].flatMap(({ thread, quote, map }) => {
+    const suggestion = readSuggestion(map);
+    return suggestion ? [{ thread, quote, proposal: suggestion.proposal, status: suggestion.status }] : [];
+  });
+  return { profile: peopleOf(doc).get(person) ?? null, comments, suggestions, reactions, mentions };
 }
 
 /** Whether {@link commentsAbout} finds anything. */
 export function holdsAnything(about: CommentsAbout): boolean {
-  return about.profile !== null || about.comments.length + about.reactions.length + about.mentions.length > 0;
+  const found = [about.comments, about.suggestions, about.reactions, about.mentions];
+  return about.profile !== null || found.some((list) => list.length > 0);
 }
 
 /**
@@ -107,8 +138,10 @@ export function holdsAnything(about: CommentsAbout): boolean {
  * is (`deleted`, empty body and mentions, as its author deleting it would
  * leave it, so replies keep their place), their reactions go, other comments'
  * mentions of them go (their words stay: they are the others'), and so does
- * their entry in `people` (name and colour). Returns how many of their
- * comments it emptied.
+ * their entry in `people` (name and colour). The changes they proposed go
+ * too: a suggestion thread they started loses its proposal and becomes a
+ * plain thread on its quote (a pending one no longer shows in the text).
+ * Returns how many of their comments it emptied.
  */
 export function eraseFromComments(doc: Y.Doc, person: string): number {
   let erased = 0;
@@ -140,6 +173,7 @@ export function eraseFromComments(doc: Y.Doc, person: string): number {
     const reactions = map.get(CommentFields.reactions);
     if (reactions instanceof Y.Map && reactions.has(person)) reactions.delete(person);
   }
+  for (const { map } of [...suggestionsBy(doc, person)]) map.delete(ThreadFields.suggestion);
   const people = peopleOf(doc);
   if (people.has(person)) people.delete(person);
   return erased;

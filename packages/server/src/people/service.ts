@@ -4,7 +4,7 @@ import { commentsDocumentName, type DocumentSummary } from "@tandem/protocol";
 import { removeAwarenessStates } from "y-protocols/awareness";
 import * as Y from "yjs";
 import type { Identity } from "../auth/identity.js";
-import { scopeName, tenantOfName } from "../auth/tenant-names.js";
+import { clientName, scopeName, tenantOfName } from "../auth/tenant-names.js";
 import type { DocumentService } from "../documents/service.js";
 import type { DurableLog } from "../extensions/durable-log.js";
 import { editLive } from "../history/live-edit.js";
@@ -24,8 +24,20 @@ export interface PersonExport {
   readonly person: string;
   readonly exportedAt: string;
   readonly documents: readonly DocumentAboutPerson[];
+  /** The share links they opened (their grants, kept with the name they had then), oldest first. */
+  readonly links: readonly SharedWithPerson[];
   /** Audit entries of what they did, oldest first. */
   readonly audit: readonly AuditEntry[];
+}
+
+/** A share link a person opened. */
+export interface SharedWithPerson {
+  readonly document: string;
+  readonly linkId: string;
+  readonly role: string;
+  /** Their name as their token gave it when they opened the link. */
+  readonly userName: string;
+  readonly since: string;
 }
 
 /** What an erasure changed. */
@@ -36,6 +48,8 @@ export interface ErasureResult {
   readonly comments: number;
   /** Audit entries whose name and address were blanked. */
   readonly auditEntries: number;
+  /** Share-link grants deleted (their access through links ends with them). */
+  readonly shareGrants: number;
 }
 
 /** Documents listed per query (the listing asks the store for one more, within its 1000). */
@@ -62,10 +76,10 @@ export class PeopleService {
   constructor(
     private readonly store: DocumentStore,
     private readonly audit: AuditLog,
+    private readonly shareLinks: ShareLinkStore,
     private readonly documents: DocumentService,
     private readonly hocuspocus: Hocuspocus,
     private readonly durable: DurableLog,
-    private readonly shareLinks: ShareLinkStore,
   ) {}
 
   async export(by: Identity, person: string): Promise<PersonExport> {
@@ -82,7 +96,14 @@ export class PeopleService {
         ...about,
       });
     }
-    return { person, exportedAt: new Date().toISOString(), documents, audit: await this.auditOf(by, person) };
+    const links = (await this.shareLinks.grantsOf(by.tenant, person)).map((grant) => ({
+      document: clientName(grant.document),
+      linkId: grant.linkId,
+      role: grant.role,
+      userName: grant.userName,
+      since: grant.grantedAt.toISOString(),
+    }));
+    return { person, exportedAt: new Date().toISOString(), documents, links, audit: await this.auditOf(by, person) };
   }
 
   async erase(by: Identity, person: string): Promise<ErasureResult> {
@@ -106,10 +127,9 @@ export class PeopleService {
       if (changed) documents++;
     }
     this.forgetPresence(by.tenant, person);
-    // Their share-link grants hold their name; the documents shared with them go with them.
-    await this.shareLinks.forgetUser(by.tenant, person);
+    const shareGrants = await this.shareLinks.forgetUser(by.tenant, person);
     const auditEntries = await this.audit.forget(person, by.tenant);
-    return { documents, comments, auditEntries };
+    return { documents, comments, auditEntries, shareGrants };
   }
 
   /** Every idea and spec `by` may list (of their tenant), archived or not, by the names their clients know. */

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { CommentLimits } from "@tandem/protocol";
+import { CommentLimits, SuggestionStatuses } from "@tandem/protocol";
 import type { Context } from "hono";
 import type { AuditRecorder } from "../../audit/recorder.js";
 import type { PeopleService } from "../../people/service.js";
@@ -7,7 +7,7 @@ import { auditEntry, shown } from "./audit.js";
 import { type ApiEnv, callerAddress, jsonBody } from "./request.js";
 import { refuse, unwrap } from "./respond.js";
 import { errorResponses, json } from "./responses.js";
-import { emptyBody } from "./schemas.js";
+import { emptyBody, proposal } from "./schemas.js";
 import { fromStore } from "./store-result.js";
 
 /** Where the people endpoints live. */
@@ -50,6 +50,10 @@ const documentAboutPerson = z.object({
       }),
     )
     .readonly(),
+  suggestions: z
+    .array(z.object({ thread: z.string(), quote: z.string(), proposal, status: z.enum(SuggestionStatuses) }))
+    .readonly()
+    .openapi({ description: "The changes they proposed." }),
   reactions: z.array(z.object({ ...at, emojis: z.array(z.string()).readonly() })).readonly(),
   mentions: z
     .array(z.object({ ...at, author: z.string(), createdAt: z.string(), body: z.string() }))
@@ -62,6 +66,18 @@ const personExport = z
     person: z.string(),
     exportedAt: z.string(),
     documents: z.array(documentAboutPerson).readonly(),
+    links: z
+      .array(
+        z.object({
+          document: z.string(),
+          linkId: z.string(),
+          role: z.string(),
+          userName: z.string(),
+          since: z.string(),
+        }),
+      )
+      .readonly()
+      .openapi({ description: "The share links they opened, with the name they had then." }),
     audit: z.array(auditEntry).readonly().openapi({ description: "What they did, oldest first." }),
   })
   .openapi("PersonExport");
@@ -71,6 +87,7 @@ const erasure = z
     documents: z.number().int().openapi({ description: "Documents whose comments or authorship held them." }),
     comments: z.number().int().openapi({ description: "Their comments, now deleted-comment placeholders." }),
     auditEntries: z.number().int().openapi({ description: "Audit entries whose name and address were blanked." }),
+    shareGrants: z.number().int().openapi({ description: "Share-link grants deleted." }),
   })
   .openapi("Erasure");
 
@@ -94,7 +111,7 @@ const eraseRoute = createRoute({
   path: `${PEOPLE_PATH}/{id}/erase`,
   tags,
   security,
-  summary: "Erases a person: their comments, their name and colour, their presence",
+  summary: "Erases a person: their comments and suggestions, their name and colour, their presence",
   description:
     `${ownerOfAll} The body is \`{}\`. Their comments become deleted-comment placeholders, live; their name and ` +
     "colour leave every document's authorship and comments, and their name and address the audit log. The " +

@@ -188,7 +188,7 @@ const suggestedText = z.string().min(1).max(CommentLimits.suggestionText);
 export const proposeCommentBody = z.strictObject({ ...quoted, body: commentBody }).openapi("ProposeComment");
 
 /** A proposed change, as `@tandem/protocol`'s `Proposal` (an insertion goes right after the quote). */
-const proposal = z
+export const proposal = z
   .discriminatedUnion("kind", [
     z.strictObject({ kind: z.literal("replace"), text: suggestedText }),
     z.strictObject({ kind: z.literal("insert"), text: suggestedText }),

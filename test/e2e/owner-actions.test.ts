@@ -5,8 +5,8 @@ import { arriveWithToken, createSpecByApi } from "./support/tandem-page.js";
 
 const secret = "an-e2e-secret-that-is-long-enough-for-hs256";
 
-/** What a page shows while it is open: a person erased from under it, then the document deleted from under it. */
-describe("erasure and deletion on an open page", () => {
+/** What a page shows while an owner acts on its document through the API: archive, erase a person, delete. */
+describe("an open page while an owner archives, erases and deletes", () => {
   const stage = useStage({ authSecret: secret });
   const tokens = { root: "", ada: "", grace: "" };
 
@@ -31,9 +31,14 @@ describe("erasure and deletion on an open page", () => {
   it("shows an erased person's comment as a nameless placeholder, and a deleted document as deleted", async () => {
     const document = await createSpecByApi(stage.server.url, "Erased under her", tokens.root);
     await api(tokens.ada, "POST", `/api/documents/${document}/comments`, { quote: "Problem", body: "Ada's own note" });
+    await api(tokens.ada, "POST", `/api/documents/${document}/suggestions`, {
+      quote: "Summary",
+      proposal: { kind: "replace", text: "Overview" },
+    });
     const grace = await arriveWithToken(stage, document, { label: "grace", token: tokens.grace, editable: true });
     const sidebar = grace.page.locator("#comments-panel");
     await expect.poll(() => sidebar.getByTestId("comment-body").textContent()).toBe("Ada's own note");
+    await expect.poll(() => sidebar.getByTestId("suggestion-text").count()).toBe(1);
     expect(await sidebar.getByText("Ada Lovelace").count()).toBeGreaterThan(0);
 
     await api(tokens.root, "POST", "/api/people/ada/erase", {});
@@ -42,10 +47,37 @@ describe("erasure and deletion on an open page", () => {
     expect(await sidebar.getByText("Deleted comment").isVisible()).toBe(true);
     expect(await sidebar.getByText("Ada Lovelace").count()).toBe(0);
     expect(await sidebar.getByText("Ada's own note").count()).toBe(0);
+    // Her proposed change is gone too, from the sidebar and from the text.
+    await expect.poll(() => sidebar.getByTestId("suggestion-text").count()).toBe(0);
+    expect(await grace.page.getByText("Overview").count()).toBe(0);
+
+    // The page keeps the document and its comments on the device…
+    const copies = async () =>
+      (
+        await grace.page.evaluate(async () => (await indexedDB.databases()).map((database) => database.name ?? ""))
+      ).filter((name) => name.includes(encodeURIComponent(document)));
+    await expect.poll(copies).toHaveLength(2);
 
     await api(tokens.root, "DELETE", `/api/documents/${document}`);
     const unavailable = grace.page.getByTestId("document-unavailable");
     await unavailable.waitFor();
     expect(await unavailable.getByRole("heading").textContent()).toBe("This document was deleted");
+    // …and not once it is deleted: the copy would open offline and bring the document back once online.
+    await expect.poll(copies).toEqual([]);
+  });
+
+  it("turns read-only while its document is archived, and editable again once unarchived", async () => {
+    const document = await createSpecByApi(stage.server.url, "Archived under her", tokens.root);
+    const grace = await arriveWithToken(stage, document, {
+      label: "grace-archive",
+      token: tokens.grace,
+      editable: true,
+    });
+    const editor = grace.page.getByTestId("collaborative-editor");
+    await api(tokens.root, "POST", `/api/documents/${document}/archive`, {});
+    await expect.poll(() => editor.getAttribute("data-editable")).toBe("false");
+    expect(await grace.page.getByTestId("read-only-note").textContent()).toBe("Read only");
+    await api(tokens.root, "POST", `/api/documents/${document}/unarchive`, {});
+    await expect.poll(() => editor.getAttribute("data-editable")).toBe("true");
   });
 });
