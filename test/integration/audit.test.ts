@@ -157,6 +157,25 @@ describe("the audit log, through a real server", () => {
     expect(entries[1]?.details).toEqual({ kind: "spec", duplicateOf: spec.name });
   });
 
+  it("records a document exported (format, comments) and one imported from Markdown", async () => {
+    // An idea: the export test below counts the specs created.
+    const idea = await post<DocumentSummary>("/api/documents", "eddie", { kind: "idea", title: "Exported" });
+    const path = `/api/documents/${encodeURIComponent(idea.name)}`;
+    expect((await get(`${path}/content?format=markdown&comments=true`, "eddie")).status).toBe(200);
+    const imported = await fetch(`${server.url}/api/documents/import?kind=idea`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${tokens.eddie}`, "content-type": "text/markdown" },
+      body: "# Brought in\n\nFrom a file.",
+    });
+    expect(imported.status).toBe(201);
+    const { name } = (await imported.json()) as DocumentSummary;
+    const { entries } = await page("?limit=2");
+    expect(entries.map((entry) => [entry.action, entry.actor, entry.document, entry.details])).toEqual([
+      ["document.imported", "eddie", name, { kind: "idea" }],
+      ["document.exported", "eddie", idea.name, { format: "markdown", comments: true }],
+    ]);
+  });
+
   it("records webhook subscriptions made and removed", async () => {
     const created = await post<{ id: string }>("/api/webhooks", "root", {
       url: "http://127.0.0.1:9/hook",

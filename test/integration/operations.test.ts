@@ -150,6 +150,21 @@ describe("operating the server", () => {
     );
     expect(bot.status).toBe(0);
     expect(await createAuthenticator(secret).authenticate(bot.stdout.trim())).toMatchObject({ program: true });
+    const tenant = spawnSync(
+      process.execPath,
+      [cli, "token", "--sub", "grace", "--name", "Grace", "--tenant", "acme", "--access", "*=owner"],
+      { env: { ...process.env, AUTH_SECRET: secret }, encoding: "utf8" },
+    );
+    expect(tenant.status).toBe(0);
+    expect(await createAuthenticator(secret).authenticate(tenant.stdout.trim())).toMatchObject({ tenant: "acme" });
+    expect(identity.tenant).toBe("default");
+    const badTenant = spawnSync(
+      process.execPath,
+      [cli, "token", "--sub", "grace", "--name", "Grace", "--tenant", "Acme!", "--access", "*=owner"],
+      { env: { ...process.env, AUTH_SECRET: secret }, encoding: "utf8" },
+    );
+    expect(badTenant.status).not.toBe(0);
+    expect(badTenant.stderr).toMatch(/tenant/);
   });
 
   it("prints the token command's help, and points to it when an option is missing", () => {

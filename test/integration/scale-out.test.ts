@@ -1,5 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { deriveStatus, TandemConnection } from "@tandem/client";
 import { createPostgresStore } from "@tandem/persistence";
+import type { DocumentSummary } from "@tandem/protocol";
+import { signToken } from "@tandem/server";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
@@ -10,6 +13,7 @@ import {
   metric,
   type RunningServer,
   startServer,
+  storedInfo,
   storedText,
   synced,
 } from "../support/server-harness.js";
@@ -24,6 +28,19 @@ describe("scale-out over Redis", () => {
     for (const server of servers) await server.close();
     await dropSchema(schema);
   });
+
+  /** Two instances with authentication on one Redis prefix of their own, and an owner's token for both. */
+  async function ownedPair() {
+    const redisPrefix = `tandem-test-${randomBytes(4).toString("hex")}`;
+    const authSecret = "a-test-secret-that-is-long-enough-for-hs256";
+    const [one, two] = [
+      await startServer({ databaseSchema: schema, redisUrl, redisPrefix, authSecret }),
+      await startServer({ databaseSchema: schema, redisUrl, redisPrefix, authSecret }),
+    ];
+    servers.push(one, two);
+    const token = await signToken(authSecret, { sub: "olga", name: "Olga", access: { "*": "owner" } }, "1h");
+    return { one, two, token, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } };
+  }
 
   it("clients on two instances converge on one document, each edit stored once, presence relayed", async () => {
     // A prefix of its own: other runs on the same Redis never hear this one.
@@ -93,5 +110,68 @@ describe("scale-out over Redis", () => {
       redis.disconnect();
     }
     await waitFor(() => reader.text.toString() === "committed elsewhere", "the instance catches up after reconnecting");
+  });
+
+  it("a document deleted through one instance is closed with document-deleted on the others; the client kit says so and stops syncing it", async () => {
+    const { one, two, token, headers } = await ownedPair();
+    const create = async (title: string) => {
+      const response = await fetch(`${one.url}/api/documents`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ kind: "spec", title }),
+      });
+      return ((await response.json()) as DocumentSummary).name;
+    };
+    const [doomed, kept] = [await create("Doomed"), await create("Kept")];
+
+    const connection = new TandemConnection({ url: two.wsUrl, token, user: { name: "Olga" } });
+    try {
+      const gone = connection.openDocument(doomed).document;
+      const other = connection.openDocument(kept).document;
+      await waitFor(() => [gone, other].every((document) => document.canEdit && document.state.get().synced), "open");
+
+      const deleted = await fetch(`${one.url}/api/documents/${encodeURIComponent(doomed)}`, {
+        method: "DELETE",
+        headers,
+      });
+      expect(deleted.status).toBe(204);
+      await waitFor(() => gone.state.get().deleted, "the client on the other instance is told");
+      expect(deriveStatus(connection.state.get(), gone.state.get())).toMatchObject({
+        kind: "deleted",
+        label: "This document was deleted",
+        closeCode: 4410,
+      });
+      expect(gone.canEdit).toBe(false);
+      await waitFor(() => !two.server.hocuspocus?.documents.has(doomed), "the other instance unloads it");
+
+      // An edit made now is not sent: the edit after it, on the same socket, is stored and the deleted document is not.
+      gone.fragment.push([new Y.XmlElement("paragraph")]);
+      other.fragment.push([new Y.XmlElement("paragraph")]);
+      await waitFor(() => other.state.get().unsyncedChanges === 0, "the other document's edit is acknowledged");
+      expect(await storedInfo(schema, doomed)).toBeNull();
+      expect(connection.state.get().phase).toBe("connected");
+    } finally {
+      connection.destroy();
+    }
+  });
+
+  it("archiving through one instance makes the document read-only on the others' open connections", async () => {
+    const { one, two, token, headers } = await ownedPair();
+    const created = await fetch(`${one.url}/api/documents`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ kind: "spec", title: "Archived elsewhere" }),
+    });
+    const { name } = (await created.json()) as DocumentSummary;
+    const elsewhere = connect(two.wsUrl, name, { token });
+    clients.push(elsewhere);
+    await synced(elsewhere);
+    expect(elsewhere.provider.authorizedScope).toBe("read-write");
+    const archive = (action: string) =>
+      fetch(`${one.url}/api/documents/${encodeURIComponent(name)}/${action}`, { method: "POST", headers, body: "{}" });
+    expect((await archive("archive")).status).toBe(200);
+    await waitFor(() => elsewhere.provider.authorizedScope === "readonly", "instance two applies the archive");
+    expect((await archive("unarchive")).status).toBe(200);
+    await waitFor(() => elsewhere.provider.authorizedScope === "read-write", "and the unarchive");
   });
 });

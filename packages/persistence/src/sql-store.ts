@@ -10,7 +10,11 @@ import { PersistenceError } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
 import { listQuery } from "./list-query.js";
 import { MergeThread } from "./merge-thread.js";
+import { SqlNotificationStore } from "./notifications/sql-store.js";
+import type { NotificationStore } from "./notifications/store.js";
 import { type ResolvedStoreOptions, resolveStoreOptions, type StoreOptions } from "./options.js";
+import { SqlShareLinkStore } from "./sharing/sql-store.js";
+import type { ShareLinkStore } from "./sharing/store.js";
 import type { HeldConnection, SqlClient } from "./sql-client.js";
 import { toPersistenceError } from "./sql-errors.js";
 import type {
@@ -18,6 +22,7 @@ import type {
   Attribution,
   AuthorProfile,
   CompactionResult,
+  CompactOptions,
   CreatedVersion,
   CreateVersionOptions,
   DocumentInfo,
@@ -31,7 +36,14 @@ import type {
 } from "./store.js";
 import { readStoredDocument, type StoredDocument } from "./stored-document.js";
 import { validateUpdate } from "./validate-update.js";
-import { checkAppendOptions, checkAuthorProfile, checkName, checkVersionOptions, metadataJson } from "./validation.js";
+import {
+  checkAppendOptions,
+  checkAuthorProfile,
+  checkName,
+  checkVersionOptions,
+  metadataJson,
+  searchableText,
+} from "./validation.js";
 import { SqlWebhookStore } from "./webhooks/sql-store.js";
 import type { WebhookStore } from "./webhooks/store.js";
 
@@ -115,12 +127,14 @@ function storedBytes({ snapshot, rows }: StoredDocument): number {
 
 /**
  * The one {@link DocumentStore} implementation, over any {@link SqlClient}:
- * Postgres and PGlite share every statement. Its webhook store and audit log
- * share the client and the lifecycle.
+ * Postgres and PGlite share every statement. Its webhook store, audit log and
+ * share links and notification inboxes share the client and the lifecycle.
  */
 export class SqlDocumentStore implements TandemStore {
   readonly webhooks: WebhookStore;
   readonly audit: AuditLog;
+  readonly shareLinks: ShareLinkStore;
+  readonly notifications: NotificationStore;
   private readonly options: ResolvedStoreOptions;
   private readonly groupCommit: GroupCommit;
   private readonly compactions: CompactionScheduler;
@@ -139,6 +153,8 @@ export class SqlDocumentStore implements TandemStore {
     this.options = resolveStoreOptions(options);
     this.webhooks = new SqlWebhookStore(sql, (doing, work) => this.call(doing, work));
     this.audit = new SqlAuditLog(sql, (doing, work) => this.call(doing, work));
+    this.shareLinks = new SqlShareLinkStore(sql, (doing, work) => this.call(doing, work));
+    this.notifications = new SqlNotificationStore(sql, (doing, work) => this.call(doing, work));
     this.commitConnection = sql.holdConnection?.();
     const commitSql = this.commitConnection ?? sql;
     this.groupCommit = new GroupCommit({
@@ -183,20 +199,23 @@ export class SqlDocumentStore implements TandemStore {
       checkName(name);
       checkAppendOptions(options);
       const author = options.author ?? null;
+      const acceptedBy = options.acceptedBy ?? null;
       if (options.encodedByYjs) {
-        await this.groupCommit.append(name, update, author);
+        await this.groupCommit.append(name, update, author, acceptedBy);
       } else {
         validateUpdate(update);
         // A copy: the caller may reuse its buffer, and the bytes stored must be the bytes validated.
-        await this.groupCommit.append(name, update.slice(), author);
+        await this.groupCommit.append(name, update.slice(), author, acceptedBy);
       }
       this.compactions.appended(name);
     });
   }
 
-  compact(name: string): Promise<CompactionResult> {
+  compact(name: string, options: CompactOptions = {}): Promise<CompactionResult> {
     return this.call("compact", async () => {
       checkName(name);
+      // Not shared with a queued compaction, which would keep what this one must drop; the lock orders the two.
+      if (options.discardDeleted === true) return this.compactNow(name, { discardDeleted: true });
       return this.compactions.compact(name);
     });
   }
@@ -228,6 +247,16 @@ export class SqlDocumentStore implements TandemStore {
     });
   }
 
+  setSearchText(name: string, text: string): Promise<void> {
+    return this.call("setSearchText", async () => {
+      checkName(name);
+      await this.sql.query("UPDATE tandem_documents SET search_text = $2 WHERE name = $1", [
+        name,
+        searchableText(text),
+      ]);
+    });
+  }
+
   delete(name: string): Promise<boolean> {
     return this.call("delete", async () => {
       checkName(name);
@@ -242,6 +271,8 @@ export class SqlDocumentStore implements TandemStore {
         await tx.query("DELETE FROM tandem_updates WHERE document_name = $1", [name]);
         await tx.query("DELETE FROM tandem_authorship WHERE document_name = $1", [name]);
         await tx.query("DELETE FROM tandem_authors WHERE document_name = $1", [name]);
+        // Its share links go too (their grants cascade): a document made later under the name is not theirs.
+        await tx.query("DELETE FROM tandem_share_links WHERE document_name = $1", [name]);
         return documents.length > 0;
       });
       this.compactions.forget(name);
@@ -320,6 +351,17 @@ export class SqlDocumentStore implements TandemStore {
          WHERE (tandem_authors.name, tandem_authors.color) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.color)`,
         [name, author.id, author.name, author.color],
       );
+    });
+  }
+
+  forgetAuthor(name: string, author: string): Promise<boolean> {
+    return this.call("forgetAuthor", async () => {
+      checkName(name);
+      const deleted = await this.sql.query<{ author: string }>(
+        "DELETE FROM tandem_authors WHERE document_name = $1 AND author = $2 RETURNING author",
+        [name, author],
+      );
+      return deleted.length > 0;
     });
   }
 
@@ -414,13 +456,16 @@ export class SqlDocumentStore implements TandemStore {
     return { unapplied, state };
   }
 
-  private async compactNow(name: string): Promise<CompactionResult> {
+  private async compactNow(name: string, { discardDeleted = false }: CompactOptions = {}): Promise<CompactionResult> {
     // The thread must be up before the transaction takes the document's lock
     // (on PGlite, the whole database): (re)starting it takes a while.
     await this.merging.start();
-    // Deleted content is kept, so that history can bring it back (docs/history.md).
-    const { unapplied, ...result } = await compactDocument(this.sql, name, (snapshot, rows) =>
-      this.merging.merge(snapshot, rows, { keepDeleted: true, attribute: true }),
+    // Deleted content is kept, so that history can bring it back (docs/history.md), unless an erasure says not to.
+    const { unapplied, ...result } = await compactDocument(
+      this.sql,
+      name,
+      (snapshot, rows) => this.merging.merge(snapshot, rows, { keepDeleted: !discardDeleted, attribute: true }),
+      { rewrite: discardDeleted },
     );
     this.reportUnapplied(name, unapplied);
     return result;

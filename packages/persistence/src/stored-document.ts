@@ -28,14 +28,15 @@ export interface StoredDocument {
 // does not promise it, so `readStoredDocument` checks it.
 const READ_SQL = `
   SELECT d.name IS NOT NULL AS found, encode(d.snapshot, 'base64') AS snapshot,
-         d.snapshot_encoding, d.last_author, l.data, l.lengths, l.encodings, l.seqs, l.authors
+         d.snapshot_encoding, d.last_author, l.data, l.lengths, l.encodings, l.seqs, l.authors, l.accepted_by
   FROM (
     SELECT encode(string_agg(data, ''::bytea), 'base64') AS data,
            string_agg(octet_length(data)::text, ',') AS lengths,
            string_agg(encoding::text, ',') AS encodings,
            string_agg(seq::text, ',') AS seqs,
-           json_agg(author) AS authors
-    FROM (SELECT seq, data, encoding, author FROM tandem_updates WHERE document_name = $1 ORDER BY seq) u
+           json_agg(author) AS authors,
+           json_agg(accepted_by) AS accepted_by
+    FROM (SELECT seq, data, encoding, author, accepted_by FROM tandem_updates WHERE document_name = $1 ORDER BY seq) u
   ) l
   LEFT JOIN tandem_documents d ON d.name = $1`;
 
@@ -50,10 +51,11 @@ interface ReadRow {
   encodings: string | null;
   seqs: string | null;
   authors: (string | null)[] | null;
+  accepted_by: (string | null)[] | null;
 }
 
 /** The log rows the aggregates hold, as views into one buffer, in seq order. */
-function logRows({ data, lengths, encodings, seqs, authors }: ReadRow): LogRow[] {
+function logRows({ data, lengths, encodings, seqs, authors, accepted_by: acceptors }: ReadRow): LogRow[] {
   if (data === null || lengths === null || encodings === null || seqs === null || authors === null) return [];
   const bytes = Buffer.from(data, "base64");
   const encodingList = encodings.split(",");
@@ -67,6 +69,7 @@ function logRows({ data, lengths, encodings, seqs, authors }: ReadRow): LogRow[]
       data: bytes.subarray(start, end),
       encoding: Number(encodingList[index]),
       author: authors[index] ?? null,
+      acceptedBy: acceptors?.[index] ?? null,
     });
     start = end;
   }

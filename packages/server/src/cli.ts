@@ -17,12 +17,16 @@ Prints a JWT signed with AUTH_SECRET (HS256), for the page's /#token=… link or
                       roles: owner, editor, commenter, viewer; '*' matches any run of characters
   --color #rrggbb     presence colour (default: derived from --sub)
   --program           the subject is a program (a bot, an assistant): presence labels it so
+  --tenant ID         the organisation it belongs to (lowercase letters, digits, inner hyphens);
+                      it then sees only that tenant's documents, webhooks and audit log (default: none,
+                      the default tenant)
   --expires DURATION  lifetime, e.g. 30m, 1h, 7d (default 12h)
   --auth-secret S     instead of AUTH_SECRET
 
 Examples:
   AUTH_SECRET=… tandem-server token --sub ada --name "Ada Lovelace" --access '*=editor'
-  AUTH_SECRET=… tandem-server token --sub reviewer --name "Spec reviewer" --program --access 'spec/*=commenter'`;
+  AUTH_SECRET=… tandem-server token --sub reviewer --name "Spec reviewer" --program --access 'spec/*=commenter'
+  AUTH_SECRET=… tandem-server token --sub grace --name "Grace Hopper" --tenant acme --access '*=owner'`;
 
 const help = `tandem-server: Tandem's collaboration server
 
@@ -59,6 +63,7 @@ async function printToken(argv: string[]): Promise<void> {
     name: { type: "string" },
     color: { type: "string" },
     program: { type: "boolean", default: false },
+    tenant: { type: "string" },
     access: { type: "string" },
     expires: { type: "string", default: "12h" },
     "auth-secret": { type: "string" },
@@ -76,6 +81,7 @@ async function printToken(argv: string[]): Promise<void> {
       name: values.name,
       access: parseAccessSpec(values.access),
       ...(values.color ? { color: values.color } : {}),
+      ...(values.tenant ? { tenant: values.tenant } : {}),
       program: flags.program === true,
     },
     values.expires,

@@ -2,6 +2,7 @@ export type { AccessMap } from "./auth/access.js";
 export { matchesPattern, parseAccessSpec, roleFor } from "./auth/access.js";
 export type { Authenticator, DocumentAccess, Identity } from "./auth/identity.js";
 export { accessTo, createAuthenticator, signToken } from "./auth/identity.js";
+export { scopeName, unscopeName } from "./auth/tenant-names.js";
 export type { ResolvedConfig, TandemServerConfig } from "./config.js";
 export { loadConfig, resolveConfig } from "./config.js";
 export type { TandemServerErrorCode } from "./errors.js";

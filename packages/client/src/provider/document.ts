@@ -1,5 +1,5 @@
 import type { HocuspocusProvider } from "@hocuspocus/provider";
-import { type AnchorPositions, DocumentFields } from "@tandem/protocol";
+import { type AnchorPositions, CloseCodes, DocumentFields } from "@tandem/protocol";
 import type { Awareness } from "y-protocols/awareness";
 import type * as Y from "yjs";
 import { releaseResolvedThread } from "../comments/active-thread.js";
@@ -36,9 +36,25 @@ export interface DocumentState extends SyncState {
   readonly contentAccess: Access;
   /** The comments: `read-write` for owners, editors and commenters. */
   readonly commentsAccess: Access;
-  /** Why the server refused this document, when it did. */
+  /**
+   * Why the server refused this document, when it did; {@link ACCESS_ENDED}
+   * when it ended access while the document was open.
+   */
   readonly deniedReason: string | null;
+  /**
+   * The server closed the document because it was deleted (the close reason
+   * `document-deleted`, 4410, on any instance): both halves are `denied` and
+   * detached from the socket, so no reconnect brings it back (an edit would
+   * otherwise create a new document under its name).
+   */
+  readonly deleted: boolean;
 }
+
+/**
+ * The `deniedReason` of a document whose access the server ended while it was
+ * open: a share link it was opened through was revoked or has expired.
+ */
+export const ACCESS_ENDED = "access ended: the share link was revoked or has expired";
 
 /** UI state shared by the components showing one document (editor, sidebar, avatars). */
 export interface DocumentUi {
@@ -89,6 +105,7 @@ export class TandemDocument {
   readonly ui: Value<DocumentUi>;
   private contentLoaded = false;
   private deniedReason: string | null = null;
+  private deleted = false;
   private readonly access = { content: "pending" as Access, comments: "pending" as Access };
   private readonly providers: Readonly<Record<Half, DocumentProvider>>;
   private readonly local: Readonly<Record<Half, LocalCopy>> | undefined;
@@ -122,6 +139,8 @@ export class TandemDocument {
       canWrite: () => this.access.comments === "read-write",
       canDecide: () => this.access.content === "read-write",
       contentReady: () => this.contentLoaded,
+      // The server makes an accepted change from the decision; the content provider must not send it too.
+      acceptedChangeOrigin: this.contentProvider,
     });
     this.stopReleasingResolved = releaseResolvedThread(this.commentsStore, this.ui, () => this.selectThread(null));
     this.watch(this.contentProvider, "content");
@@ -130,6 +149,7 @@ export class TandemDocument {
 
   private watch(provider: HocuspocusProvider, half: Half): void {
     provider.on("authenticated", ({ scope }: { scope: string }) => {
+      if (this.deleted) return;
       this.access[half] = scope === "read-write" ? "read-write" : "read-only";
       this.deniedReason = null;
       this.refresh();
@@ -146,7 +166,33 @@ export class TandemDocument {
       this.refresh();
     });
     provider.on("unsyncedChanges", () => this.refresh());
-    provider.on("close", () => this.refresh());
+    provider.on("close", ({ event }: { event?: { code?: number; reason?: string } }) => {
+      // Hocuspocus's per-document close carries the reason only (its code is 1000).
+      const deleted = CloseCodes.DocumentDeleted;
+      if (event?.reason === deleted.reason || event?.code === deleted.code) this.markDeleted();
+      else if (event?.reason === CloseCodes.Forbidden.reason) this.markEnded(half);
+      this.refresh();
+    });
+  }
+
+  /**
+   * The server ended this half's access while it was open (a share link was
+   * revoked or expired): per document, with the 4403 entry's reason, never retried.
+   */
+  private markEnded(half: Half): void {
+    this.access[half] = "denied";
+    this.deniedReason = ACCESS_ENDED;
+    this.providers[half].detach();
+  }
+
+  private markDeleted(): void {
+    if (this.deleted) return;
+    this.deleted = true;
+    this.access.content = "denied";
+    this.access.comments = "denied";
+    this.deniedReason = CloseCodes.DocumentDeleted.reason;
+    // Detached, a provider neither answers the socket's reconnects nor sends edits.
+    for (const provider of Object.values(this.providers)) provider.detach();
   }
 
   /**
@@ -166,6 +212,7 @@ export class TandemDocument {
       unsyncedChanges: this.pending("content") + this.pending("comments"),
       keptOnDevice: this.local !== undefined && !this.local.content.failed && !this.local.comments.failed,
       deniedReason: this.deniedReason,
+      deleted: this.deleted,
     };
   }
 

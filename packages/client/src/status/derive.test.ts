@@ -11,6 +11,7 @@ const editor: DocumentState = {
   unsyncedChanges: 0,
   keptOnDevice: false,
   deniedReason: null,
+  deleted: false,
 };
 
 describe("deriveStatus", () => {
@@ -55,6 +56,12 @@ describe("deriveStatus", () => {
       connected,
       { ...editor, contentAccess: "denied", deniedReason: "permission-denied" },
       "No access: permission-denied",
+    ],
+    [
+      "deleted",
+      connected,
+      { ...editor, contentAccess: "denied", deniedReason: "document-deleted", deleted: true },
+      "This document was deleted",
     ],
     ["connected", connected, null, "Connected"],
   ] as const)("%s: %s", (kind, connection, document, label) => {

@@ -1,3 +1,4 @@
+import { CloseCodes } from "@tandem/protocol";
 import type { ConnectionState } from "../provider/connection.js";
 import type { DocumentState, SyncState } from "../provider/document.js";
 
@@ -13,6 +14,8 @@ import type { DocumentState, SyncState } from "../provider/document.js";
  * - `unauthorized`: the session expired and no new token came;
  * - `forbidden`: the server refused access to the document, or closed the
  *   connection for a change the user may not make (someone else's comment);
+ * - `deleted`: the document was deleted (close reason `document-deleted`,
+ *   4410); it is not reconnected;
  * - `error`: the server closed the connection for good (the label says why).
  */
 export type StatusKind =
@@ -23,6 +26,7 @@ export type StatusKind =
   | "offline"
   | "unauthorized"
   | "forbidden"
+  | "deleted"
   | "error";
 
 /** The status of a connection, or of one document on it. */
@@ -36,7 +40,7 @@ export interface ConnectionStatusValue {
   readonly keptOnDevice: boolean;
   /** When offline: the time (ms since the epoch) of the next reconnect attempt; `null` while the browser has no network. */
   readonly retryAt: number | null;
-  /** The close code behind `offline`, `unauthorized`, `forbidden` and `error`. */
+  /** The close code behind `offline`, `unauthorized`, `forbidden`, `deleted` and `error`. */
   readonly closeCode: number | null;
   /** Whether the user can only read the document (a viewer, or a commenter on the text). */
   readonly readOnly: boolean;
@@ -79,6 +83,9 @@ export function deriveStatus(
   }
   if (connection.phase === "unauthorized") {
     return { ...base, kind: "unauthorized", label: `Session expired – sign in again${waiting}` };
+  }
+  if (document?.deleted === true) {
+    return { ...base, kind: "deleted", label: "This document was deleted", closeCode: CloseCodes.DocumentDeleted.code };
   }
   if (document?.contentAccess === "denied") {
     return {

@@ -1,7 +1,8 @@
 import type { SqlExecutor } from "../sql-client.js";
 import type { JsonValue } from "../store.js";
+import { DEFAULT_TENANT } from "../tenant.js";
 import { invalid } from "../validation.js";
-import { type AuditEntry, type AuditLog, type AuditQuery, DEFAULT_AUDIT_TENANT, type NewAuditEntry } from "./store.js";
+import type { AuditEntry, AuditLog, AuditQuery, NewAuditEntry } from "./store.js";
 import { checkNewEntry, checkQuery } from "./validation.js";
 
 interface EntryRow {
@@ -50,7 +51,7 @@ export class SqlAuditLog implements AuditLog {
         `INSERT INTO tandem_audit (tenant, action, actor, actor_name, document_name, address, details)
          VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING ${COLUMNS}`,
         [
-          entry.tenant ?? DEFAULT_AUDIT_TENANT,
+          entry.tenant ?? DEFAULT_TENANT,
           entry.action,
           entry.actor,
           entry.actorName ?? null,
@@ -80,7 +81,7 @@ export class SqlAuditLog implements AuditLog {
          ORDER BY id ${order === "asc" ? "ASC" : "DESC"}
          LIMIT $8`,
         [
-          query.tenant ?? DEFAULT_AUDIT_TENANT,
+          query.tenant ?? DEFAULT_TENANT,
           query.actor ?? null,
           query.document ?? null,
           query.action ?? null,
@@ -94,13 +95,17 @@ export class SqlAuditLog implements AuditLog {
     });
   }
 
-  forget(actor: string): Promise<number> {
+  forget(actor: string, tenant?: string): Promise<number> {
     return this.call("audit forget", async () => {
       if (typeof actor !== "string" || actor === "") invalid("actor must be a non-empty string");
+      if (tenant !== undefined && (typeof tenant !== "string" || tenant === "")) {
+        invalid("tenant must be a non-empty string");
+      }
       const rows = await this.sql.query<{ id: string }>(
         `UPDATE tandem_audit SET actor_name = NULL, address = NULL
-         WHERE actor = $1 AND (actor_name IS NOT NULL OR address IS NOT NULL) RETURNING id`,
-        [actor],
+         WHERE actor = $1 AND ($2::text IS NULL OR tenant = $2)
+           AND (actor_name IS NOT NULL OR address IS NOT NULL) RETURNING id`,
+        [actor, tenant ?? null],
       );
       return rows.length;
     });

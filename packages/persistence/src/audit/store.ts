@@ -1,7 +1,6 @@
 import type { JsonValue } from "../store.js";
 
-/** The tenant of every entry until tenants exist. */
-export const DEFAULT_AUDIT_TENANT = "default";
+import type { DEFAULT_TENANT } from "../tenant.js";
 
 /** One thing someone did, as {@link AuditLog.record} takes it. */
 export interface NewAuditEntry {
@@ -17,7 +16,7 @@ export interface NewAuditEntry {
   readonly address?: string | null;
   /** Anything else worth keeping (a version id, a reason), as a JSON object. No personal data: erasure does not touch it. */
   readonly details?: { readonly [key: string]: JsonValue };
-  /** Defaults to {@link DEFAULT_AUDIT_TENANT}. */
+  /** Defaults to {@link DEFAULT_TENANT}. */
   readonly tenant?: string;
 }
 
@@ -38,7 +37,7 @@ export interface AuditEntry {
 
 /** Which entries {@link AuditLog.query} returns. Every filter given must hold. */
 export interface AuditQuery {
-  /** Defaults to {@link DEFAULT_AUDIT_TENANT}. */
+  /** Defaults to {@link DEFAULT_TENANT}. */
   readonly tenant?: string;
   readonly actor?: string;
   readonly document?: string;
@@ -68,8 +67,8 @@ export interface AuditLog {
   query(query?: AuditQuery): Promise<AuditEntry[]>;
   /**
    * For erasing a person: blanks the actor name and address of every entry of
-   * `actor` (in every tenant), keeping what was done and when. Returns how
-   * many entries it changed.
+   * `actor` in `tenant` (in every tenant when not given), keeping what was
+   * done and when. Returns how many entries it changed.
    */
-  forget(actor: string): Promise<number>;
+  forget(actor: string, tenant?: string): Promise<number>;
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { isPersistenceError, type PersistenceErrorCode } from "../errors.js";
-import { type ClaimedDelivery, DEFAULT_TENANT, type OutgoingEvent, type WebhookStore } from "./store.js";
+import { DEFAULT_TENANT } from "../tenant.js";
+import type { ClaimedDelivery, OutgoingEvent, WebhookStore } from "./store.js";
 
 /** What a webhook contract run needs: a fresh store, a second one on the same database, and a way to dispose of them. */
 export interface WebhookContractSetup {

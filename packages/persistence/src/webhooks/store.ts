@@ -1,9 +1,4 @@
-/**
- * The tenant of everything until tenants exist: subscriptions are stored with
- * it and every query is scoped by a tenant already, so that tenants only need
- * to pass their own id.
- */
-export const DEFAULT_TENANT = "default";
+import type { DEFAULT_TENANT } from "../tenant.js";
 
 /** A webhook subscription, as listed (never with its secret). */
 export interface WebhookSubscription {

@@ -1,5 +1,6 @@
-import type { AuditLog, JsonValue } from "@tandem/persistence";
+import { type AuditLog, DEFAULT_TENANT, type JsonValue } from "@tandem/persistence";
 import type { Identity } from "../auth/identity.js";
+import { tenantOfName } from "../auth/tenant-names.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { RefusalWindow } from "./refusal-window.js";
@@ -17,14 +18,17 @@ export const AuditActions = [
   "document.archived", // recorded: POST …/archive
   "document.unarchived", // recorded: POST …/unarchive
   "document.deleted", // recorded: DELETE /api/documents/<name>
-  "document.exported",
-  "document.imported",
+  "document.exported", // recorded: GET …/content
+  "document.imported", // recorded: POST /api/documents/import
   "role.changed",
+  "share-link.created", // recorded: POST /api/documents/<name>/share-links
+  "share-link.revoked", // recorded: DELETE /api/documents/<name>/share-links/<id>
+  "share-link.used", // recorded: POST /api/share-links/redeem
   "webhook.created", // recorded: POST /api/webhooks
   "webhook.updated",
   "webhook.deleted", // recorded: DELETE /api/webhooks/<id>
-  "person.exported",
-  "person.erased",
+  "person.exported", // recorded: GET /api/people/<id>/export
+  "person.erased", // recorded: POST /api/people/<id>/erase
 ] as const;
 
 /** One of {@link AuditActions}. */
@@ -49,9 +53,15 @@ export function clientAddress(peer: string | undefined, forwardedFor: string | s
 /** Something someone did, for {@link AuditRecorder.record}. */
 export interface AuditEvent {
   readonly action: AuditAction;
-  /** Who did it; `null` when nobody was identified (a refused sign-in). */
-  readonly actor: Pick<Identity, "id" | "name"> | null;
-  /** The document it was done to, if any. */
+  /**
+   * Who did it; `null` when nobody was identified (a refused sign-in). The
+   * entry is their tenant's; one without an actor is the tenant of its
+   * document (a refused sign-in on the WebSocket: the tenant the token
+   * claimed, whose owners want to see attempts on their documents), or else
+   * the default tenant's, the operator's.
+   */
+  readonly actor: Pick<Identity, "id" | "name" | "tenant"> | null;
+  /** The document it was done to, if any: the server's name (see `scopeName`). */
   readonly document?: string;
   /** Where it came from (`callerAddress(c)` in a route, `session.address` on the WebSocket). */
   readonly from: ClientAddress;
@@ -91,6 +101,7 @@ export function auditRecorder(log: AuditLog, metrics: Metrics, logger: Logger): 
           document: document ?? null,
           address: from,
           details,
+          tenant: actor?.tenant ?? (document === undefined ? DEFAULT_TENANT : tenantOfName(document)),
         });
       } catch (error) {
         metrics.errors.inc({ code: "audit-failed" });

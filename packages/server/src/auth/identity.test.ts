@@ -40,6 +40,21 @@ describe("JWT authentication", () => {
     }
   });
 
+  it("reads the tenant a token claims without verifying it, for routing only", async () => {
+    const authenticator = createAuthenticator(secret);
+    const token = await signToken(secret, { sub: "u1", name: "Ada", tenant: "acme", access: {} });
+    expect(authenticator.claimedTenant(token)).toBe("acme");
+    expect(authenticator.claimedTenant(await signToken(secret, { sub: "u1", name: "Ada", access: {} }))).toBe(
+      "default",
+    );
+    // Unsigned, or claiming what is no tenant id: routed to the default tenant (and refused by authenticate).
+    const unsigned = new UnsecuredJWT({ tenant: "beta" }).encode();
+    expect(authenticator.claimedTenant(unsigned)).toBe("beta");
+    await refusal(unsigned, authenticator);
+    expect(authenticator.claimedTenant(new UnsecuredJWT({ tenant: "../x" }).encode())).toBe("default");
+    expect(authenticator.claimedTenant("garbage")).toBe("default");
+  });
+
   it("says a subject is a program when its token says so", async () => {
     const token = await signToken(secret, { sub: "bot", name: "Reviewer", program: true, access: {} });
     expect((await createAuthenticator(secret).authenticate(token)).program).toBe(true);
@@ -111,6 +126,13 @@ describe("dev mode", () => {
     await refusal(JSON.stringify({ name: "Ada", color: "red" }), dev);
     await refusal(JSON.stringify({ name: "Ada", program: "yes" }), dev);
     await refusal(JSON.stringify({ name: "Ada", tenant: "../acme" }), dev);
+  });
+
+  it("claims the tenant its JSON names", () => {
+    expect(dev.claimedTenant(JSON.stringify({ name: "Ada", tenant: "acme" }))).toBe("acme");
+    expect(dev.claimedTenant(JSON.stringify({ name: "Ada", tenant: "../acme" }))).toBe("default");
+    expect(dev.claimedTenant("")).toBe("default");
+    expect(dev.claimedTenant("null")).toBe("default");
   });
 });
 

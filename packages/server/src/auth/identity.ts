@@ -1,9 +1,11 @@
 import { DEFAULT_TENANT } from "@tandem/persistence";
 import { isRole, type PresentUser, parseDocumentName, permissionsOf, type Role } from "@tandem/protocol";
-import { errors, jwtVerify, SignJWT } from "jose";
+import { decodeJwt, errors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import { TandemServerError } from "../errors.js";
 import { type AccessMap, roleFor } from "./access.js";
+import { type SharedAccessMap, shareLinkInForce } from "./shared-access.js";
+import { unscopeName } from "./tenant-names.js";
 
 /** Who is connected, as the server vouches for it (and stamps on their presence). */
 export interface Identity {
@@ -23,8 +25,16 @@ export interface Identity {
    * (documents, comments, webhooks, audit entries) is its tenant's.
    */
   readonly tenant: string;
+  /** Where notification digests go: the token's optional `email` claim (see docs/notifications.md). */
+  readonly email?: string;
   /** When the token it came from expires, in milliseconds since the epoch; dev-mode identities do not expire. */
   readonly expiresAt?: number;
+  /**
+   * Roles share links add on single documents: the grants in force when the
+   * identity was authenticated (see `withShareLinks`). {@link accessTo}
+   * combines them with `access`.
+   */
+  readonly shared?: SharedAccessMap;
 }
 
 /** A tenant id: lowercase letters, digits and inner hyphens, as it appears in URLs, logs and Redis channels. */
@@ -41,6 +51,7 @@ const claims = z.object({
   color: color.optional(),
   program: z.boolean().optional(),
   tenant: tenant.optional(),
+  email: z.email().max(320).optional(),
   access: z.record(z.string().min(1).max(200), z.string().refine(isRole, "must be owner, editor, commenter or viewer")),
 });
 
@@ -50,6 +61,7 @@ const devToken = z.object({
   color: color.optional(),
   program: z.boolean().optional(),
   tenant: tenant.optional(),
+  email: z.email().max(320).optional(),
 });
 
 // A stable colour per user id, for tokens that do not carry one.
@@ -66,6 +78,20 @@ export interface Authenticator {
   readonly devMode: boolean;
   /** @throws TandemServerError `invalid-token` */
   authenticate(token: string): Promise<Identity>;
+  /**
+   * The tenant `token` says it is of, unverified ({@link DEFAULT_TENANT} when
+   * it says none, or cannot be read): enough to route the frames of a socket
+   * to that tenant's documents before its token is checked, never to grant
+   * anything, since `authenticate` then verifies the token and access is
+   * refused when its identity is of another tenant than the document.
+   */
+  claimedTenant(token: string): string;
+}
+
+/** The `tenant` claim of decoded token claims, when it is a valid tenant id. */
+function tenantClaim(claimed: unknown): string {
+  const found = tenant.safeParse((claimed as { tenant?: unknown } | null)?.tenant);
+  return found.success ? found.data : DEFAULT_TENANT;
 }
 
 /**
@@ -95,7 +121,15 @@ export function createAuthenticator(secret: string | undefined): Authenticator {
           access: { "*": "editor" },
           program: result.data.program === true,
           tenant: result.data.tenant ?? DEFAULT_TENANT,
+          ...(result.data.email ? { email: result.data.email } : {}),
         };
+      },
+      claimedTenant(token) {
+        try {
+          return tenantClaim(JSON.parse(token));
+        } catch {
+          return DEFAULT_TENANT;
+        }
       },
     };
   }
@@ -121,9 +155,17 @@ export function createAuthenticator(secret: string | undefined): Authenticator {
         access: access as AccessMap,
         program: result.data.program === true,
         tenant: result.data.tenant ?? DEFAULT_TENANT,
+        ...(result.data.email ? { email: result.data.email } : {}),
         // jose checked that `exp` is a number of seconds in the future.
         expiresAt: (payload as { exp: number }).exp * 1000,
       };
+    },
+    claimedTenant(token) {
+      try {
+        return tenantClaim(decodeJwt(token));
+      } catch {
+        return DEFAULT_TENANT;
+      }
     },
   };
 }
@@ -148,10 +190,18 @@ export interface DocumentAccess {
 
 /**
  * The role `identity` has on `documentName` and whether it may write there;
- * `undefined` for no access. The one rule for the WebSocket and the REST API.
+ * `undefined` for no access. The one rule for the WebSocket and the REST API:
+ * the token's role, raised by a share link in force on the document (a link
+ * never lowers a role).
+ *
+ * `documentName` is the server's name (see `scopeName`): a document of
+ * another tenant is out of reach whatever the token's patterns say; on one
+ * of its own tenant they apply to the name its clients know.
  */
 export function accessTo(identity: Identity, documentName: string): DocumentAccess | undefined {
-  const role = roleFor(identity.access, documentName);
+  const { tenant: owner, name } = unscopeName(documentName);
+  if (owner !== identity.tenant) return undefined;
+  const role = shareLinkInForce(identity, documentName)?.role ?? roleFor(identity.access, name);
   if (role === undefined) return undefined;
   const permissions = permissionsOf(role);
   const canWrite = parseDocumentName(documentName).isComments ? permissions.writeComments : permissions.writeContent;
@@ -171,12 +221,20 @@ export function accessTo(identity: Identity, documentName: string): DocumentAcce
  */
 export async function signToken(
   secret: string,
-  identity: { sub: string; name: string; color?: string; program?: boolean; tenant?: string; access: AccessMap },
+  identity: {
+    sub: string;
+    name: string;
+    color?: string;
+    program?: boolean;
+    tenant?: string;
+    email?: string;
+    access: AccessMap;
+  },
   expiresIn: string | number = "12h",
 ): Promise<string> {
   const checked = claims.safeParse(identity);
   if (!checked.success) throw new TandemServerError("invalid-config", `bad token claims: ${checked.error.message}`);
-  const { sub, name, color, program, tenant, access } = checked.data;
+  const { sub, name, color, program, tenant, email, access } = checked.data;
   try {
     return await new SignJWT({
       name,
@@ -184,6 +242,7 @@ export async function signToken(
       ...(color ? { color } : {}),
       ...(program ? { program } : {}),
       ...(tenant ? { tenant } : {}),
+      ...(email ? { email } : {}),
     })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject(sub)

@@ -5,7 +5,8 @@ import type { Unloads } from "./unloads.js";
 
 const closeEvent = { code: CloseCodes.DocumentDeleted.code, reason: CloseCodes.DocumentDeleted.reason };
 
-function closeAll(document: Document | undefined): void {
+/** Closes every connection to `document` with {@link CloseCodes.DocumentDeleted}. */
+export function closeAsDeleted(document: Document | undefined): void {
   for (const connection of document?.getConnections() ?? []) connection.close(closeEvent);
 }
 
@@ -20,8 +21,12 @@ function closeAll(document: Document | undefined): void {
  * append to a document whose log is being deleted), and one already past
  * that point is closed as soon as it has loaded.
  *
- * Other instances behind Redis are not told: a client connected to another
- * instance keeps its copy until it disconnects (see docs/api.md).
+ * Other instances behind Redis are told through `announce` (the relay's
+ * `publishDeleted`), before the store forgets the document: they close their
+ * connections to it the same way, and their unloads compact what they held
+ * before it is deleted here. (An edit one of them commits in that moment,
+ * after the delete started and before its socket closed, can outlive the
+ * deletion as a document of its own; docs/api.md says so.)
  */
 export class Deletions {
   private readonly gated = new Set<string>();
@@ -34,13 +39,14 @@ export class Deletions {
       if (this.gated.has(documentName)) throw new Error(`${documentName} is being deleted`);
     },
     afterLoadDocument: async ({ documentName, document }) => {
-      if (this.gated.has(documentName)) closeAll(document);
+      if (this.gated.has(documentName)) closeAsDeleted(document);
     },
   };
 
   constructor(
     private readonly store: DocumentStore,
     private readonly unloads: Unloads,
+    private readonly announce?: (name: string) => void,
   ) {}
 
   /** Deletes `name` and its comments; resolves with whether the store had it. */
@@ -48,7 +54,10 @@ export class Deletions {
     const names = [name, commentsDocumentName(name)];
     for (const each of names) this.gated.add(each);
     try {
-      for (const each of names) closeAll(hocuspocus.documents.get(each));
+      for (const each of names) {
+        closeAsDeleted(hocuspocus.documents.get(each));
+        this.announce?.(each);
+      }
       await this.unloads.whenUnloaded(hocuspocus, names);
       const [deleted] = await Promise.all(names.map((each) => this.store.delete(each)));
       return deleted === true;

@@ -2,6 +2,7 @@ import { Forbidden } from "@hocuspocus/common";
 import type { Extension } from "@hocuspocus/server";
 import type { AuditRecorder } from "../audit/recorder.js";
 import { type Authenticator, accessTo } from "../auth/identity.js";
+import type { ArchivedDocuments } from "../documents/archived.js";
 import { TandemServerError } from "../errors.js";
 import type { ConnectionContext } from "../protocol/socket-session.js";
 
@@ -24,9 +25,19 @@ import type { ConnectionContext } from "../protocol/socket-session.js";
  * empty document gets its initial structure), and a viewer must not be thrown
  * out, with a code that says "do not retry", for that.
  *
+ * The role is `accessTo`'s: the token's, raised by share links the person
+ * opened (the authenticator given is `withShareLinks`'s, which adds them).
+ * A link that stops working ends the connections it opened (`LiveShareLinks`).
+ *
+ * An archived document is read-only for every role (see {@link ArchivedDocuments}).
+ *
  * A refused token is recorded in the audit log (`sign-in.refused`).
  */
-export function authentication(authenticator: Authenticator, audit: AuditRecorder): Extension {
+export function authentication(
+  authenticator: Authenticator,
+  audit: AuditRecorder,
+  archive: ArchivedDocuments,
+): Extension {
   return {
     extensionName: "tandem-authentication",
 
@@ -54,11 +65,21 @@ export function authentication(authenticator: Authenticator, audit: AuditRecorde
         session.logger.info({ document: documentName, user: identity.id }, "no access to the document");
         throw Forbidden;
       }
-      connectionConfig.readOnly = !access.canWrite;
+      let archived = false;
+      try {
+        // Asked only of those who could write: a viewer's open costs no query.
+        archived = access.canWrite && (await archive.isArchived(documentName));
+      } catch (error) {
+        session.logger.error({ err: error, document: documentName }, "could not read whether the document is archived");
+        // The client retries with backoff; a permission-denied answer alone would stop it for good.
+        session.close("StorageUnavailable");
+        throw error;
+      }
+      connectionConfig.readOnly = !access.canWrite || archived;
       session.authenticated();
       if (identity.expiresAt !== undefined) session.expireAt(identity.expiresAt);
       session.logger.info(
-        { document: documentName, user: identity.id, role: access.role, readOnly: !access.canWrite },
+        { document: documentName, user: identity.id, role: access.role, readOnly: connectionConfig.readOnly, archived },
         "authenticated",
       );
       return { identity } satisfies Partial<ConnectionContext>;

@@ -9,10 +9,12 @@ import {
   type RedisTransactionOrigin,
 } from "@hocuspocus/server";
 import type { DocumentStore } from "@tandem/persistence";
+import { CloseCodes } from "@tandem/protocol";
 import { Redis, type RedisOptions } from "ioredis";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
+import { closeAsDeleted } from "../documents/deletions.js";
 import { TandemServerError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { MessageType } from "../protocol/frames.js";
@@ -44,9 +46,30 @@ export interface CommittedRelay {
    * either way, and instances that missed it load it with the document).
    */
   publishCommitted(documentName: string, update: Uint8Array): void;
+  /**
+   * Tells the other instances that `documentName` is being deleted: each
+   * closes its connections to it with `document-deleted` (4410), as the
+   * deleting instance does with its own.
+   */
+  publishDeleted(documentName: string): void;
+  /**
+   * Tells the other instances that who may write `documentName` changed (it
+   * was archived or unarchived): each calls its `onAccessChanged`.
+   */
+  publishAccessChanged(documentName: string): void;
 }
 
-function redisOptions(redisUrl: string): RedisOptions {
+/** What the relay does for the rest of the server when another instance says so. */
+export interface RelayOptions {
+  /** Another instance changed who may write `documentName` (see {@link CommittedRelay.publishAccessChanged}). */
+  readonly onAccessChanged?: (documentName: string) => void;
+}
+
+/** The payload of the stateless message that carries {@link CommittedRelay.publishAccessChanged}. */
+const ACCESS_CHANGED = "tandem:access-changed";
+
+/** ioredis options for a `redis://` or `rediss://` URL. */
+export function redisOptions(redisUrl: string): RedisOptions {
   const url = new URL(redisUrl);
   const db = url.pathname.slice(1);
   if (db !== "" && !/^\d+$/.test(db))
@@ -81,11 +104,17 @@ function redisOptions(redisUrl: string): RedisOptions {
  * after the read is published after the subscription, so it arrives; one
  * committed before is in the read. No instance asks another for its state.
  */
-export function redisRelay(redisUrl: string, prefix: string, store: DocumentStore, logger: Logger): CommittedRelay {
-  const options = redisOptions(redisUrl);
+export function redisRelay(
+  redisUrl: string,
+  prefix: string,
+  store: DocumentStore,
+  logger: Logger,
+  options: RelayOptions = {},
+): CommittedRelay {
+  const connection = redisOptions(redisUrl);
   const identifier = randomUUID();
-  const pub = new Redis({ ...options, connectionName: `${prefix}-publish` });
-  const sub = new Redis({ ...options, connectionName: `${prefix}-subscribe` });
+  const pub = new Redis({ ...connection, connectionName: `${prefix}-publish` });
+  const sub = new Redis({ ...connection, connectionName: `${prefix}-subscribe` });
   let instance: Hocuspocus | undefined;
   // Documents between their subscription and their arrival in instance.documents (while the store reads them).
   const loading = new Map<string, Document>();
@@ -122,6 +151,15 @@ export function redisRelay(redisUrl: string, prefix: string, store: DocumentStor
     const document = documentNamed(documentName);
     if (document === undefined) return;
     const type = decoding.readVarUint(reader);
+    if (type === MessageType.Close) {
+      // The only close an instance publishes; any other reason is not ours to act on.
+      if (decoding.readVarString(reader) === CloseCodes.DocumentDeleted.reason) closeAsDeleted(document);
+      return;
+    }
+    if (type === MessageType.Stateless) {
+      if (decoding.readVarString(reader) === ACCESS_CHANGED) options.onAccessChanged?.(documentName);
+      return;
+    }
     if (type === MessageType.Sync) {
       if (decoding.readVarUint(reader) !== SyncUpdate) return;
       const update = decoding.readVarUint8Array(reader);
@@ -242,6 +280,13 @@ export function redisRelay(redisUrl: string, prefix: string, store: DocumentStor
     extension,
     publishCommitted(documentName, update) {
       const message = new OutgoingMessage(documentName).createSyncMessage().writeUpdate(update);
+      publish(documentName, message.toUint8Array());
+    },
+    publishAccessChanged(documentName) {
+      publish(documentName, new OutgoingMessage(documentName).writeStateless(ACCESS_CHANGED).toUint8Array());
+    },
+    publishDeleted(documentName) {
+      const message = new OutgoingMessage(documentName).writeCloseMessage(CloseCodes.DocumentDeleted.reason);
       publish(documentName, message.toUint8Array());
     },
   };

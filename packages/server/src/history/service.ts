@@ -20,13 +20,14 @@ import {
 import type { JSONContent } from "@tiptap/core";
 import * as Y from "yjs";
 import type { Identity } from "../auth/identity.js";
+import { clientName } from "../auth/tenant-names.js";
 import type { DurableLog } from "../extensions/durable-log.js";
 import { alignContent } from "./align.js";
 import { applyAlignment } from "./apply.js";
 import { authorIndex } from "./author-index.js";
 import { readContent, textOf } from "./content-tree.js";
 import { editLive } from "./live-edit.js";
-import { renderDiff, renderTitle, renderTree } from "./render.js";
+import { type Credit, renderDiff, renderTitle, renderTree } from "./render.js";
 import { revertedView } from "./revert.js";
 
 /** A version by id, or the document as it is now. */
@@ -80,7 +81,7 @@ export class DocumentHistory {
 
   async listVersions(name: string): Promise<Omit<VersionList, "canEdit">> {
     const info = await this.store.stat(name);
-    if (info === null) throw notFound(`no document named ${name}`);
+    if (info === null) throw notFound(`no document named ${clientName(name)}`);
     const [versions, people] = await Promise.all([this.store.listVersions(name), this.people(name)]);
     return {
       versions: versions.map((version) => summaryOf(version, people)),
@@ -130,12 +131,16 @@ export class DocumentHistory {
     ]);
     try {
       const people = new People(attribution.authors);
-      const rendered = renderDiff(alignContent(readContent(from.doc), readContent(to.doc)), authorIndex(attribution));
+      const { acceptors, ...rendered } = renderDiff(
+        alignContent(readContent(from.doc), readContent(to.doc)),
+        authorIndex(attribution),
+      );
+      const authors = rendered.summary.flatMap(({ author }) => (author === null ? [] : [author]));
       return {
         from: summaryOf(from.version as VersionInfo, people),
         to: to.version && summaryOf(to.version, people),
         ...rendered,
-        authors: rendered.summary.flatMap(({ author }) => (author === null ? [] : [people.get(author)])),
+        authors: [...authors, ...acceptors.filter((id) => !authors.includes(id))].map((id) => people.get(id)),
       };
     } finally {
       from.doc.destroy();
@@ -151,10 +156,14 @@ export class DocumentHistory {
       const lookup = authorIndex(attribution);
       const tree = readContent(doc);
       const authors = new Set<string>();
-      const writtenBy = (id: Y.ID) => {
+      const writtenBy = (id: Y.ID): Credit => {
         const author = lookup.insertedBy(id);
-        if (author !== null) authors.add(author);
-        return author;
+        if (author === null) return { author };
+        authors.add(author);
+        const acceptedBy = lookup.acceptedBy?.(id, "inserted") ?? null;
+        if (acceptedBy === null) return { author };
+        authors.add(acceptedBy);
+        return { author, acceptedBy };
       };
       return {
         title: renderTitle(tree.title.chars, writtenBy),
@@ -198,7 +207,7 @@ export class DocumentHistory {
         this.store.load(name, history),
         this.store.readAttribution(name),
       ]);
-      if (!found) throw notFound(`no document named ${name}`);
+      if (!found) throw notFound(`no document named ${clientName(name)}`);
       const before = await this.checkpoint(name, "before-revert", by);
       const view = revertedView(authorIndex(attribution), author, sinceState);
       const changed = await editLive(this.hocuspocus, this.durable, name, by.id, (copy) => {
@@ -230,13 +239,13 @@ export class DocumentHistory {
     const doc = new Y.Doc();
     if (ref === "current") {
       const { found } = await this.store.load(name, doc);
-      if (!found) throw notFound(`no document named ${name}`);
+      if (!found) throw notFound(`no document named ${clientName(name)}`);
       return { doc, version: null };
     }
     const [state, versions] = await Promise.all([this.store.readVersion(name, ref), this.store.listVersions(name)]);
     Y.applyUpdate(doc, state);
     const version = versions.find((candidate) => candidate.id === ref);
-    if (version === undefined) throw notFound(`no version ${ref} of ${name}`);
+    if (version === undefined) throw notFound(`no version ${ref} of ${clientName(name)}`);
     return { doc, version };
   }
 

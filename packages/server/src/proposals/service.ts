@@ -17,6 +17,7 @@ import {
 } from "@tandem/protocol";
 import type * as Y from "yjs";
 import type { Identity } from "../auth/identity.js";
+import { clientName } from "../auth/tenant-names.js";
 import type { DurableLog } from "../extensions/durable-log.js";
 import { editLive } from "../history/live-edit.js";
 
@@ -126,7 +127,8 @@ export class DocumentProposals {
     write: (comments: Y.Doc, index: TextIndex, range: TextRange) => string,
   ): Promise<ProposalResult> {
     // A direct connection would create a document that does not exist.
-    if ((await this.store.stat(name)) === null) throw new PersistenceError("not-found", `no document named ${name}`);
+    if ((await this.store.stat(name)) === null)
+      throw new PersistenceError("not-found", `no document named ${clientName(name)}`);
     const content = await this.hocuspocus.openDirectConnection(name, {});
     try {
       const live = content.document;
@@ -137,7 +139,7 @@ export class DocumentProposals {
       if (!range)
         throw new PersistenceError(
           "not-found",
-          `the quote is not in ${name}${occurrence > 0 ? ` ${occurrence + 1} times` : ""}`,
+          `the quote is not in ${clientName(name)}${occurrence > 0 ? ` ${occurrence + 1} times` : ""}`,
         );
       let threadId = "";
       await editLive(this.hocuspocus, this.durable, commentsDocumentName(name), by.id, (comments) => {

@@ -57,7 +57,7 @@ describe("parseFrame", () => {
       encoding.writeVarString(e, "token");
       encoding.writeVarString(e, "4.8.0");
     });
-    expect(parseFrame(auth)).toEqual({ documentName: "spec/1#comments", type: MessageType.Auth });
+    expect(parseFrame(auth)).toEqual({ documentName: "spec/1#comments", type: MessageType.Auth, token: "token" });
     expect(parseFrame(frame("spec/1", MessageType.Close)).type).toBe(MessageType.Close);
   });
 

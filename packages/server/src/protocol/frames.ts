@@ -44,6 +44,8 @@ export interface Frame {
   readonly type: number;
   /** For sync messages: which one. */
   readonly sync?: "step1" | "step2" | "update";
+  /** For an auth message: the token it carries. */
+  readonly token?: string;
   /** For sync step 1: the client's state vector, checked to decode. */
   readonly stateVector?: Uint8Array;
   /** For sync step 2 and update messages: the Yjs update, checked to decode completely. */
@@ -144,9 +146,9 @@ export function parseFrame(data: Uint8Array): Frame {
       case MessageType.Auth: {
         const authType = decoding.readVarUint(decoder);
         if (authType !== AuthToken) throw new MalformedFrame(`unknown auth message ${authType}`);
-        decoding.readVarString(decoder); // the token
+        const token = decoding.readVarString(decoder);
         if (decoding.hasContent(decoder)) decoding.readVarString(decoder); // the provider's version
-        return { documentName, type };
+        return { documentName, type, token };
       }
       case MessageType.Stateless:
         decoding.readVarString(decoder);

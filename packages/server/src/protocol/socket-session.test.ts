@@ -32,6 +32,7 @@ function session(socket: WebSocket): SocketSession {
     unauthenticated: new UnauthenticatedBytes(1024),
     maxBufferedBytes: 1024,
     fragments: new FragmentPump(1024, 4096),
+    claimedTenant: () => "default",
     onClosed: () => {},
   });
 }

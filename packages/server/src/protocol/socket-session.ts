@@ -9,6 +9,7 @@ import type { Metrics } from "../metrics.js";
 import type { FragmentPump } from "./fragment-pump.js";
 import { describeOutbound, type Frame, isPong, MalformedFrame, parseFrame, stepOneStandIn } from "./frames.js";
 import { frameCost, Throttle } from "./rate-limit.js";
+import { SocketTenant, TooMuchBeforeTenant } from "./tenant-frames.js";
 import type { UnauthenticatedBytes } from "./unauthenticated-bytes.js";
 
 // Frames that passed validation, so hooks further down can read the parsed
@@ -74,6 +75,8 @@ export interface SocketSessionOptions {
   readonly maxBufferedBytes: number;
   /** Sends large messages in fragments (shared by every socket of the server). */
   readonly fragments: FragmentPump;
+  /** The tenant a token claims, unverified (`Authenticator.claimedTenant`): see {@link SocketTenant}. */
+  readonly claimedTenant: (token: string) => string;
   /** Called once, when the socket has closed. */
   readonly onClosed: (session: SocketSession) => void;
   /**
@@ -97,6 +100,7 @@ export class SocketSession {
   private readonly throttle: Throttle<Uint8Array>;
   private readonly metrics: Metrics;
   private client: ClientConnection | undefined;
+  private tenant: SocketTenant | undefined;
   private closing = false;
   private authTimer: NodeJS.Timeout | undefined;
   private cutOff: NodeJS.Timeout | undefined;
@@ -140,6 +144,8 @@ export class SocketSession {
    */
   start(hocuspocus: Hocuspocus, request: Request): void {
     const context: ConnectionContext = { session: this };
+    const { maxUnauthenticatedQueueSize: bytes, maxUnauthenticatedQueueMessages: messages } = hocuspocus.configuration;
+    this.tenant = new SocketTenant(this.options.claimedTenant, { bytes, messages });
     this.client = hocuspocus.handleConnection(this.asWebSocketLike(), request, context);
     this.metrics.connections.inc();
     // Hocuspocus checks its own authentication deadline only once per timeout
@@ -200,7 +206,7 @@ export class SocketSession {
     if (typeof client.getQueuedBytes !== "function") {
       throw new TypeError("Hocuspocus's ClientConnection no longer has getQueuedBytes");
     }
-    return client.getQueuedBytes();
+    return client.getQueuedBytes() + (this.tenant?.bytesHeld ?? 0);
   }
 
   /**
@@ -314,11 +320,13 @@ export class SocketSession {
       // A Pong costs its frame of the budget (above) but needs nothing else.
       if (isPong(bytes)) return;
       const frame = parseFrame(bytes);
-      // A sync step 1 is answered by the sync-answers extension, from an
-      // encoding joiners share; Hocuspocus gets a stand-in in its place.
-      const handed = frame.sync === "step1" ? stepOneStandIn(bytes) : bytes;
-      validated.set(handed, frame);
-      this.client?.handleMessage(handed);
+      for (const scoped of this.tenant?.admit({ bytes, frame }) ?? []) {
+        // A sync step 1 is answered by the sync-answers extension, from an
+        // encoding joiners share; Hocuspocus gets a stand-in in its place.
+        const handed = scoped.frame.sync === "step1" ? stepOneStandIn(scoped.bytes) : scoped.bytes;
+        validated.set(handed, scoped.frame);
+        this.client?.handleMessage(handed);
+      }
       // Hocuspocus queues a frame for a document that has not authenticated
       // yet; past the server-wide cap on such bytes, the socket that adds
       // more goes (new sockets are refused at the upgrade meanwhile).
@@ -341,6 +349,12 @@ export class SocketSession {
   }
 
   private refuse(error: unknown): void {
+    if (error instanceof TooMuchBeforeTenant) {
+      // What Hocuspocus does when too much waits for authentication (its ResetConnection).
+      this.logger.warn({ reason: error.message }, "too much sent before a token");
+      this.close("RateLimited");
+      return;
+    }
     if (error instanceof MalformedFrame) {
       this.logger.warn({ reason: error.message }, "malformed frame");
     } else {
@@ -360,9 +374,10 @@ export class SocketSession {
     this.options.onClosed(this);
   }
 
-  /** Sends one message, unless the socket is closing or its peer reads too slowly; counts it. */
-  private deliver(data: Uint8Array): void {
+  /** Sends one message (addressed as its clients know the document), unless the socket is closing or its peer reads too slowly; counts it. */
+  private deliver(scoped: Uint8Array): void {
     const { socket, metrics } = this;
+    const data = this.tenant?.outbound(scoped) ?? scoped;
     if (socket.readyState !== WebSocket.OPEN) return;
     // The cap leaves room for the largest message sent so far, so that a
     // joining client's sync step 2 of a document larger than the cap, and

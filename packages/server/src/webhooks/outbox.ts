@@ -1,18 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { DEFAULT_TENANT, type WebhookStore } from "@tandem/persistence";
+import type { WebhookStore } from "@tandem/persistence";
 import type { WebhookEventData, WebhookEventType } from "@tandem/protocol/webhooks";
 import type { Identity } from "../auth/identity.js";
+import { unscopeName } from "../auth/tenant-names.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-
-/**
- * The tenant a document belongs to. Tenants do not exist yet: everything is
- * {@link DEFAULT_TENANT}'s. When they come, this is where a document's name
- * (or its metadata) says whose it is.
- */
-export function tenantOfDocument(_documentName: string): string {
-  return DEFAULT_TENANT;
-}
 
 /** The tenant whose webhooks a caller manages: their token's. */
 export function tenantOfCaller(identity: Identity): string {
@@ -36,13 +28,17 @@ export class WebhookOutbox {
   ) {}
 
   /**
-   * Queues one event. Never rejects, since what caused it (an edit, a new
+   * Queues one event about the document `data.document` names (the
+   * server's name): for its tenant's subscribers, with the name its tenant's
+   * clients know in the body. Never rejects, since what caused it (an edit, a new
    * document) has happened either way: a failure is logged and counted
    * (`webhook-enqueue-failed`), and the event is not sent.
    */
-  emit<T extends WebhookEventType>(type: T, data: WebhookEventData[T], tenant: string): Promise<void> {
+  emit<T extends WebhookEventType>(type: T, data: WebhookEventData[T]): Promise<void> {
     const id = `msg_${randomUUID().replaceAll("-", "")}`;
-    const body = JSON.stringify({ type, timestamp: new Date().toISOString(), tenant, data });
+    const { tenant, name } = unscopeName(data.document);
+    const shown = { ...data, document: name };
+    const body = JSON.stringify({ type, timestamp: new Date().toISOString(), tenant, data: shown });
     const queuing = this.store.enqueue({ id, tenantId: tenant, type, body }).then(
       (deliveries) => {
         if (deliveries > 0) this.queued();

@@ -1,5 +1,5 @@
 import type { CreatedVersion, CreateVersionOptions, DocumentStore } from "@tandem/persistence";
-import { tenantOfDocument, type WebhookOutbox } from "./outbox.js";
+import type { WebhookOutbox } from "./outbox.js";
 
 /**
  * `store`, announcing `version.created` for every version its
@@ -11,21 +11,17 @@ export function announcingVersions(store: DocumentStore, outbox: WebhookOutbox):
   async function createVersion(name: string, options?: CreateVersionOptions): Promise<CreatedVersion> {
     const version = await store.createVersion(name, options);
     if (version.created) {
-      void outbox.emit(
-        "version.created",
-        {
-          document: name,
-          version: {
-            id: version.id,
-            kind: version.kind,
-            label: version.label,
-            createdBy: version.createdBy,
-            createdAt: version.createdAt.toISOString(),
-            authors: version.authors,
-          },
+      void outbox.emit("version.created", {
+        document: name,
+        version: {
+          id: version.id,
+          kind: version.kind,
+          label: version.label,
+          createdBy: version.createdBy,
+          createdAt: version.createdAt.toISOString(),
+          authors: version.authors,
         },
-        tenantOfDocument(name),
-      );
+      });
     }
     return version;
   }

@@ -5,8 +5,8 @@ import type { DocumentEvents } from "../documents/service.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { DeliveryWorker } from "./delivery-worker.js";
-import { webhookEventSource } from "./event-source.js";
-import { tenantOfDocument, WebhookOutbox } from "./outbox.js";
+import { type CommittedListener, webhookEventSource } from "./event-source.js";
+import { WebhookOutbox } from "./outbox.js";
 import type { WebhookApi } from "./routes.js";
 import { sendDelivery } from "./send.js";
 import { announcingVersions } from "./version-events.js";
@@ -32,12 +32,16 @@ export interface Webhooks {
   close(): Promise<void>;
 }
 
-/** Webhooks on `store`, with the settings' timeouts, retries and address policy. */
+/**
+ * Webhooks on `store`, with the settings' timeouts, retries and address
+ * policy; `listener` hears the same detected events (the notifications).
+ */
 export function createWebhooks(
   store: WebhookStore,
   settings: ResolvedConfig,
   logger: Logger,
   metrics: Metrics,
+  listener?: CommittedListener,
 ): Webhooks {
   const worker = new DeliveryWorker({
     store,
@@ -54,7 +58,7 @@ export function createWebhooks(
     metrics,
   });
   const outbox = new WebhookOutbox(store, () => worker.wake(), logger, metrics);
-  const source = webhookEventSource(outbox, settings.webhookDebounceMs);
+  const source = webhookEventSource(outbox, settings.webhookDebounceMs, listener);
   return {
     extension: source.extension,
     committed: (documentName, update, author) => source.committed(documentName, update, author),
@@ -62,15 +66,15 @@ export function createWebhooks(
     api: { store, allowPrivateAddresses: settings.webhookAllowPrivateAddresses },
     documentEvents: {
       created(name, createdBy, title) {
-        void outbox.emit("document.created", { document: name, createdBy, title }, tenantOfDocument(name));
+        void outbox.emit("document.created", { document: name, createdBy, title });
       },
       archived(name, by) {
-        void outbox.emit("document.archived", { document: name, by }, tenantOfDocument(name));
+        void outbox.emit("document.archived", { document: name, by });
       },
       deleted(name, by) {
         // An update announced after its document's deletion would name a document that no longer exists.
         source.forget(name);
-        void outbox.emit("document.deleted", { document: name, by }, tenantOfDocument(name));
+        void outbox.emit("document.deleted", { document: name, by });
       },
     },
     start: () => worker.start(),

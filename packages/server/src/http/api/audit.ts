@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AuditEntry, AuditLog, AuditQuery } from "@tandem/persistence";
-import { roleFor } from "../../auth/access.js";
-import type { Identity } from "../../auth/identity.js";
+import { accessTo, type Identity } from "../../auth/identity.js";
+import { clientName, scopeName } from "../../auth/tenant-names.js";
 import type { ApiEnv } from "./request.js";
 import { refuse, unwrap } from "./respond.js";
 import { errorResponses, json } from "./responses.js";
@@ -37,7 +37,8 @@ const pageQuery = filters.extend({
   limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ description: "At most this many (1–1000)." }),
 });
 
-const auditEntry = z
+/** An audit entry as the API shows it (also in a person's export). */
+export const auditEntry = z
   .object({
     id: z.string().openapi({ description: "Increases with every entry." }),
     at: z.string().openapi({ description: "ISO 8601 time it was recorded." }),
@@ -92,21 +93,22 @@ const exportRoute = createRoute({
   },
 });
 
-/** An entry as the API shows it. */
-function shown(entry: AuditEntry): z.infer<typeof auditEntry> {
-  const { tenant: _, at, ...rest } = entry;
-  return { ...rest, at: at.toISOString() };
+/** An entry as the API shows it: its document named as the caller's tenant knows it. */
+export function shown(entry: AuditEntry): z.infer<typeof auditEntry> {
+  const { tenant: _, at, document, ...rest } = entry;
+  return { ...rest, document: document === null ? null : clientName(document), at: at.toISOString() };
 }
 
 /**
- * Which entries `identity` may read. Owners read the entries of the documents
- * they own; entries of no document (refused sign-ins) only an owner of every
- * document (`"*": "owner"`). Asking for one document needs owning it.
+ * Which entries `identity` may read, of those of its tenant (the store is
+ * asked for no others). Owners read the entries of the documents they own;
+ * entries of no document (refused sign-ins) only an owner of every document
+ * (`"*": "owner"`). Asking for one document (its server name) needs owning it.
  */
 function readableBy(identity: Identity, document: string | undefined): (entry: AuditEntry) => boolean {
-  const owns = (name: string) => roleFor(identity.access, name) === "owner";
+  const owns = (name: string) => accessTo(identity, name)?.role === "owner";
   if (document !== undefined) {
-    if (!owns(document)) refuse("forbidden", `the audit log of ${document} is for its owners`);
+    if (!owns(document)) refuse("forbidden", `the audit log of ${clientName(document)} is for its owners`);
     return () => true;
   }
   if (!Object.values(identity.access).includes("owner")) refuse("forbidden", "the audit log is for owners");
@@ -114,10 +116,13 @@ function readableBy(identity: Identity, document: string | undefined): (entry: A
   return (entry) => (entry.document === null ? ownsAll : owns(entry.document));
 }
 
-function storeQuery(query: z.infer<typeof filters>): AuditQuery {
+/** The store's query for `query`, in `identity`'s tenant, and the server name of the document it asks about. */
+function storeQuery(identity: Identity, query: z.infer<typeof filters>): AuditQuery {
+  const document = query.document === undefined ? undefined : scopeName(identity.tenant, query.document);
   return {
+    tenant: identity.tenant,
     ...(query.actor ? { actor: query.actor } : {}),
-    ...(query.document ? { document: query.document } : {}),
+    ...(document ? { document } : {}),
     ...(query.action ? { action: query.action } : {}),
     ...(query.from ? { from: new Date(query.from) } : {}),
     ...(query.to ? { to: new Date(query.to) } : {}),
@@ -130,11 +135,12 @@ const EXPORT_PAGE = 1000;
 export function mountAuditRoutes(app: OpenAPIHono<ApiEnv>, context: AuditApiContext): void {
   app.openapi(pageRoute, async (c) => {
     const query = c.req.valid("query");
-    const readable = readableBy(c.get("identity"), query.document);
+    const asked = storeQuery(c.get("identity"), query);
+    const readable = readableBy(c.get("identity"), asked.document);
     const { cursor, limit } = query;
     const entries = unwrap(
       await fromStore(() =>
-        context.log.query({ ...storeQuery(query), order: "desc", limit, ...(cursor ? { after: cursor } : {}) }),
+        context.log.query({ ...asked, order: "desc", limit, ...(cursor ? { after: cursor } : {}) }),
       ),
     );
     // A full page may have more after it, even when the caller may read none of this one.
@@ -143,10 +149,10 @@ export function mountAuditRoutes(app: OpenAPIHono<ApiEnv>, context: AuditApiCont
   });
 
   app.openapi(exportRoute, async (c) => {
-    const query = c.req.valid("query");
-    const readable = readableBy(c.get("identity"), query.document);
+    const asked = storeQuery(c.get("identity"), c.req.valid("query"));
+    const readable = readableBy(c.get("identity"), asked.document);
     const pageAfter = (after: string | undefined) =>
-      context.log.query({ ...storeQuery(query), order: "asc", limit: EXPORT_PAGE, ...(after ? { after } : {}) });
+      context.log.query({ ...asked, order: "asc", limit: EXPORT_PAGE, ...(after ? { after } : {}) });
     // The first page is read before answering, so that a store that is down is a 503, not a cut-off 200.
     let entries: AuditEntry[] | undefined = unwrap(await fromStore(() => pageAfter(undefined)));
     const encoder = new TextEncoder();

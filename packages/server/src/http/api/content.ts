@@ -1,11 +1,13 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { fromMarkdown, TandemContentError, toHTML, toMarkdown } from "@tandem/content";
 import { bodyLimit } from "hono/body-limit";
+import type { AuditRecorder } from "../../audit/recorder.js";
+import { scopeName } from "../../auth/tenant-names.js";
 import type { DocumentService } from "../../documents/service.js";
 import { threadsAsContent } from "../../documents/threads.js";
 import { DOCUMENTS_PATH } from "./document-path.js";
 import { access, checkCanCreate } from "./documents.js";
-import type { ApiEnv } from "./request.js";
+import { type ApiEnv, callerAddress } from "./request.js";
 import { failureResponse, jsonHeaders, refuse, unwrap } from "./respond.js";
 import { documentExport, documentSummary, errorResponses, json, threadList } from "./responses.js";
 import { documentParams, exportQuery, importQuery } from "./schemas.js";
@@ -78,15 +80,22 @@ const markdownBody = bodyLimit({
  * Content in and out (see docs/api.md): exports in the formats of
  * `@tandem/content` (TipTap's own Markdown and HTML serializers), imports of
  * Markdown files as new documents, and the comment threads. Reading needs
- * any role on the document; importing, the right to create its kind.
+ * any role on the document; importing, the right to create its kind. Exports
+ * and imports are recorded in the audit log (data leaving or entering).
  */
-export function mountContentRoutes(app: OpenAPIHono<ApiEnv>, documents: DocumentService): void {
+export function mountContentRoutes(app: OpenAPIHono<ApiEnv>, documents: DocumentService, audit: AuditRecorder): void {
   app.openapi(exportRoute, async (c) => {
-    const { name } = c.req.valid("param");
-    access(c, name);
+    const { document: name } = access(c, c.req.valid("param").name);
     const { format, comments } = c.req.valid("query");
     const document = unwrap(await fromStore(() => documents.readContent(name)));
     const threads = comments ? unwrap(await fromStore(() => documents.readThreads(name))) : undefined;
+    await audit.record({
+      action: "document.exported",
+      actor: c.get("identity"),
+      document: name,
+      from: callerAddress(c),
+      details: { format, comments },
+    });
     if (format === "json") return c.json({ ...document, ...(threads ? { comments: threads } : {}) }, 200);
     const body = threads ? [...(document.content.content ?? []), ...threadsAsContent(threads)] : undefined;
     const withComments = body ? { ...document, content: { ...document.content, content: body } } : document;
@@ -111,12 +120,19 @@ export function mountContentRoutes(app: OpenAPIHono<ApiEnv>, documents: Document
       throw error;
     }
     const content = { ...parsed, title: title ?? (parsed.title.trim() || "Untitled") };
-    return c.json(unwrap(await fromStore(() => documents.createFrom(identity, kind, content))), 201);
+    const created = unwrap(await fromStore(() => documents.createFrom(identity, kind, content)));
+    await audit.record({
+      action: "document.imported",
+      actor: identity,
+      document: scopeName(identity.tenant, created.name),
+      from: callerAddress(c),
+      details: { kind },
+    });
+    return c.json(created, 201);
   });
 
   app.openapi(threadsRoute, async (c) => {
-    const { name } = c.req.valid("param");
-    access(c, name);
-    return c.json({ threads: unwrap(await fromStore(() => documents.readThreads(name))) }, 200);
+    const { document } = access(c, c.req.valid("param").name);
+    return c.json({ threads: unwrap(await fromStore(() => documents.readThreads(document))) }, 200);
   });
 }

@@ -9,6 +9,8 @@ import {
   type Identity,
   presentUserOf,
 } from "../../auth/identity.js";
+import { scopeName } from "../../auth/tenant-names.js";
+import type { ArchivedDocuments } from "../../documents/archived.js";
 import { newDocumentName } from "../../documents/names.js";
 import type { DocumentService } from "../../documents/service.js";
 import { templateUpdate } from "../../documents/templates.js";
@@ -22,13 +24,14 @@ import { fromStore } from "./store-result.js";
 /** What the documents API needs from the server. */
 export interface DocumentApiContext {
   readonly documents: DocumentService;
+  readonly archive: ArchivedDocuments;
   readonly authenticator: Authenticator;
   readonly audit: AuditRecorder;
 }
 
-/** Whether `identity` may create a document named `name`: editor or owner on it. */
+/** Whether `identity` may create a document its tenant's clients know as `name`: editor or owner on it. */
 export function canCreate(identity: Identity, name: string): boolean {
-  const role = accessTo(identity, name)?.role;
+  const role = accessTo(identity, scopeName(identity.tenant, name))?.role;
   return role === "owner" || role === "editor";
 }
 
@@ -39,12 +42,22 @@ export function checkCanCreate(identity: Identity, kind: (typeof DocumentKinds)[
   }
 }
 
+/** The caller's access to a document, and the document's name on the server. */
+export interface CallerAccess extends DocumentAccess {
+  /** The server's name of the document (see `scopeName`): what the services, the store and the audit log take. */
+  readonly document: string;
+}
+
 /**
- * The caller's access to `name`, at least `needs`: decided by the name alone,
- * before any lookup, so a 403 says nothing about whether the document exists.
+ * The caller's access to `name` (as the caller's tenant knows it), at least
+ * `needs`: decided by the name alone, before any lookup, so a 403 says
+ * nothing about whether the document exists. The name is scoped by the
+ * caller's tenant, so no name reaches another tenant's documents.
  */
-export function access(c: Context<ApiEnv>, name: string, needs: "read" | "write" | "owner" = "read"): DocumentAccess {
-  const found = accessTo(c.get("identity"), name);
+export function access(c: Context<ApiEnv>, name: string, needs: "read" | "write" | "owner" = "read"): CallerAccess {
+  const identity = c.get("identity");
+  const document = scopeName(identity.tenant, name);
+  const found = accessTo(identity, document);
   if (found === undefined) refuse("forbidden", `no access to ${name}`);
   if (needs === "write" && !found.canWrite) {
     refuse("forbidden", `this needs the editor or owner role on ${name} (yours: ${found.role})`);
@@ -52,7 +65,18 @@ export function access(c: Context<ApiEnv>, name: string, needs: "read" | "write"
   if (needs === "owner" && found.role !== "owner") {
     refuse("forbidden", `this needs the owner role on ${name} (yours: ${found.role})`);
   }
-  return found;
+  return { ...found, document };
+}
+
+/**
+ * Refuses a change to the content or comments of an archived document: every
+ * role is a viewer's until an owner unarchives it, on the WebSocket too.
+ * `document` is the name inside the server (tenant-scoped), `shown` the one the caller used.
+ */
+export async function refuseIfArchived(archive: ArchivedDocuments, document: string, shown: string): Promise<void> {
+  if (unwrap(await fromStore(() => archive.isArchived(document)))) {
+    refuse("forbidden", `${shown} is archived: it is read-only until an owner unarchives it`);
+  }
 }
 
 const tags = ["documents"];
@@ -107,8 +131,10 @@ const updateRoute = createRoute({
   path: one,
   tags,
   security,
-  summary: "Changes the title, status (specs) or owner (specs; null clears it)",
-  description: "Needs the editor or owner role. The change is an edit of the document that everyone sees live.",
+  summary: "Changes the title, or a spec's status, owner, contributors, target date or priority (null clears one)",
+  description:
+    "Needs the editor or owner role, and the document not archived. The change is an edit of the document that " +
+    "everyone sees live.",
   middleware: [jsonBody()] as const,
   request: { params: documentParams, body: jsonRequest(updateBody) },
   responses: { 200: json(documentSummary, "The document as changed."), ...changing },
@@ -132,8 +158,13 @@ const archiveRoute = (archived: boolean) =>
     path: `${one}/${archived ? "archive" : "unarchive"}`,
     tags,
     security,
-    summary: archived ? "Archives a document: lists leave it out by default" : "Unarchives a document",
-    description: "Needs the owner role. The body is `{}`.",
+    summary: archived
+      ? "Archives a document: lists leave it out by default, and it is read-only for everyone"
+      : "Unarchives a document",
+    description:
+      "Needs the owner role. The body is `{}`. While archived, every role is capped at viewer: the WebSocket " +
+      "applies nobody's updates (open connections are told their new scope at once) and the API refuses changes " +
+      "with 403.",
     middleware: [jsonBody()] as const,
     request: { params: documentParams, body: jsonRequest(emptyBody) },
     responses: { 200: json(documentSummary, "The document."), ...changing },
@@ -159,7 +190,7 @@ const duplicateRoute = createRoute({
  */
 export function mountDocumentRoutes(
   app: OpenAPIHono<ApiEnv>,
-  { documents, authenticator, audit }: DocumentApiContext,
+  { documents, archive, authenticator, audit }: DocumentApiContext,
 ): void {
   /** Records a change that succeeded in the audit log. */
   const audited = (c: Context<ApiEnv>, action: AuditAction, name: string, details?: { [key: string]: string }) =>
@@ -194,54 +225,55 @@ export function mountDocumentRoutes(
     // The template is its creator's text in the document's history; a spec is theirs to own.
     const update = templateUpdate({ kind, title, owner: identity.name, now: new Date() });
     const created = unwrap(await fromStore(() => documents.create(identity, kind, title, update)));
-    await audited(c, "document.created", created.name, { kind });
+    await audited(c, "document.created", scopeName(identity.tenant, created.name), { kind });
     return c.json(created, 201);
   });
 
   app.openapi(getRoute, async (c) => {
-    const { name } = c.req.valid("param");
-    access(c, name);
-    return c.json(unwrap(await fromStore(() => documents.get(name))), 200);
+    const { document } = access(c, c.req.valid("param").name);
+    return c.json(unwrap(await fromStore(() => documents.get(document, c.get("identity")))), 200);
   });
 
   app.openapi(updateRoute, async (c) => {
     const { name } = c.req.valid("param");
-    access(c, name, "write");
+    const { document } = access(c, name, "write");
+    await refuseIfArchived(archive, document, name);
     const change = c.req.valid("json");
-    if (documentKindOf(name) !== "spec" && (change.status !== undefined || change.owner !== undefined)) {
-      refuse("invalid-request", "only specs have a status and an owner");
+    const specOnly = (["status", "owner", "contributors", "targetDate", "priority"] as const).filter(
+      (field) => change[field] !== undefined,
+    );
+    if (documentKindOf(name) !== "spec" && specOnly.length > 0) {
+      refuse("invalid-request", `only specs have ${specOnly.join(", ")}`);
     }
-    return c.json(unwrap(await fromStore(() => documents.updateMetadata(c.get("identity"), name, change))), 200);
+    return c.json(unwrap(await fromStore(() => documents.updateMetadata(c.get("identity"), document, change))), 200);
   });
 
   app.openapi(deleteRoute, async (c) => {
-    const { name } = c.req.valid("param");
-    access(c, name, "owner");
-    unwrap(await fromStore(() => documents.delete(name, c.get("identity").id)));
-    await audited(c, "document.deleted", name);
+    const { document } = access(c, c.req.valid("param").name, "owner");
+    unwrap(await fromStore(() => documents.delete(document, c.get("identity").id)));
+    await audited(c, "document.deleted", document);
     return c.body(null, 204);
   });
 
   for (const archived of [true, false]) {
     app.openapi(archiveRoute(archived), async (c) => {
-      const { name } = c.req.valid("param");
-      access(c, name, "owner");
-      const changed = unwrap(await fromStore(() => documents.setArchived(name, archived, c.get("identity").id)));
-      await audited(c, archived ? "document.archived" : "document.unarchived", name);
+      const { document } = access(c, c.req.valid("param").name, "owner");
+      const changed = unwrap(await fromStore(() => documents.setArchived(document, archived, c.get("identity"))));
+      await audited(c, archived ? "document.archived" : "document.unarchived", document);
       return c.json(changed, 200);
     });
   }
 
   app.openapi(duplicateRoute, async (c) => {
     const { name } = c.req.valid("param");
-    access(c, name);
+    const { document } = access(c, name);
     const identity = c.get("identity");
     const kind = documentKindOf(name);
     if (kind === null) return refuse("invalid-request", `${name} is not an idea or a spec`);
     checkCanCreate(identity, kind);
     const { title } = c.req.valid("json");
-    const copy = unwrap(await fromStore(() => documents.duplicate(identity, name, title)));
-    await audited(c, "document.created", copy.name, { kind, duplicateOf: name });
+    const copy = unwrap(await fromStore(() => documents.duplicate(identity, document, title)));
+    await audited(c, "document.created", scopeName(identity.tenant, copy.name), { kind, duplicateOf: name });
     return c.json(copy, 201);
   });
 }

@@ -2,9 +2,10 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { JsonValue } from "@tandem/persistence";
 import type { Context } from "hono";
 import type { AuditAction, AuditRecorder } from "../../audit/recorder.js";
+import type { ArchivedDocuments } from "../../documents/archived.js";
 import type { DocumentHistory } from "../../history/service.js";
 import { DOCUMENTS_PATH } from "./document-path.js";
-import { access } from "./documents.js";
+import { access, refuseIfArchived } from "./documents.js";
 import { type ApiEnv, callerAddress, jsonBody } from "./request.js";
 import { refuse, unwrap } from "./respond.js";
 import {
@@ -119,28 +120,31 @@ const revertRoute = createRoute({
 });
 
 /** The history endpoints under `/api/documents/{name}/` (see docs/history.md and docs/api.md). */
-export function mountHistoryRoutes(app: OpenAPIHono<ApiEnv>, history: DocumentHistory, audit: AuditRecorder): void {
+export function mountHistoryRoutes(
+  app: OpenAPIHono<ApiEnv>,
+  history: DocumentHistory,
+  archive: ArchivedDocuments,
+  audit: AuditRecorder,
+): void {
   /** Records a change that succeeded in the audit log. */
   const audited = (c: Context<ApiEnv>, action: AuditAction, name: string, details: { [key: string]: JsonValue }) =>
     audit.record({ action, actor: c.get("identity"), document: name, from: callerAddress(c), details });
 
   app.openapi(listVersionsRoute, async (c) => {
-    const { name } = c.req.valid("param");
-    const { canWrite } = access(c, name);
+    const { document: name, canWrite } = access(c, c.req.valid("param").name);
     const list = unwrap(await fromStore(() => history.listVersions(name)));
     return c.json({ ...list, canEdit: canWrite }, 200);
   });
 
   app.openapi(createVersionRoute, async (c) => {
-    const { name } = c.req.valid("param");
-    access(c, name, "write");
+    const { document: name } = access(c, c.req.valid("param").name, "write");
     const { label } = c.req.valid("json");
     return c.json(unwrap(await fromStore(() => history.createVersion(name, label, c.get("identity")))), 201);
   });
 
   app.openapi(readVersionRoute, async (c) => {
-    const { name, version } = c.req.valid("param");
-    access(c, name);
+    const { name: asked, version } = c.req.valid("param");
+    const { document: name } = access(c, asked);
     if (c.req.valid("query").format === "markdown") {
       const markdown = unwrap(await fromStore(() => history.readMarkdown(name, version)));
       return c.body(markdown, 200, { "content-type": "text/markdown; charset=utf-8", "cache-control": "no-store" });
@@ -149,16 +153,16 @@ export function mountHistoryRoutes(app: OpenAPIHono<ApiEnv>, history: DocumentHi
   });
 
   app.openapi(restoreRoute, async (c) => {
-    const { name, version } = c.req.valid("param");
-    access(c, name, "write");
+    const { name: asked, version } = c.req.valid("param");
+    const { document: name } = access(c, asked, "write");
+    await refuseIfArchived(archive, name, asked);
     const restored = unwrap(await fromStore(() => history.restore(name, version, c.get("identity"))));
     await audited(c, "version.restored", name, { version });
     return c.json(restored, 200);
   });
 
   app.openapi(diffRoute, async (c) => {
-    const { name } = c.req.valid("param");
-    access(c, name);
+    const { document: name } = access(c, c.req.valid("param").name);
     const { from, to } = c.req.valid("query");
     if (from === "current" && to === "current") {
       refuse("invalid-request", "compare a version with the current document or another version");
@@ -167,14 +171,14 @@ export function mountHistoryRoutes(app: OpenAPIHono<ApiEnv>, history: DocumentHi
   });
 
   app.openapi(authorshipRoute, async (c) => {
-    const { name } = c.req.valid("param");
-    access(c, name);
+    const { document: name } = access(c, c.req.valid("param").name);
     return c.json(unwrap(await fromStore(() => history.authorship(name))), 200);
   });
 
   app.openapi(revertRoute, async (c) => {
-    const { name } = c.req.valid("param");
-    access(c, name, "write");
+    const asked = c.req.valid("param").name;
+    const { document: name } = access(c, asked, "write");
+    await refuseIfArchived(archive, name, asked);
     const { author, since } = c.req.valid("json");
     const reverted = unwrap(await fromStore(() => history.revert(name, author, since, c.get("identity"))));
     await audited(c, "document.reverted", name, {

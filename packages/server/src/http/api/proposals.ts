@@ -2,8 +2,11 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { commentsDocumentName } from "@tandem/protocol";
 import type { Context } from "hono";
 import { accessTo } from "../../auth/identity.js";
+import { scopeName } from "../../auth/tenant-names.js";
+import type { ArchivedDocuments } from "../../documents/archived.js";
 import type { DocumentProposals } from "../../proposals/service.js";
 import { DOCUMENTS_PATH } from "./document-path.js";
+import { refuseIfArchived } from "./documents.js";
 import { type ApiEnv, jsonBody } from "./request.js";
 import { refuse, unwrap } from "./respond.js";
 import { errorResponses, json, proposalResult } from "./responses.js";
@@ -42,13 +45,17 @@ const suggestionRoute = createRoute({
  * Commenting needs write access to the document's comments, by the rule the
  * WebSocket applies to `<name>#comments` (commenter, editor, owner), decided
  * by the name alone so that a 403 says nothing about whether it exists.
+ * Returns the server's name of the document.
  */
-function requireCommenter(c: Context<ApiEnv>, name: string): void {
-  const access = accessTo(c.get("identity"), commentsDocumentName(name));
+function requireCommenter(c: Context<ApiEnv>, name: string): string {
+  const identity = c.get("identity");
+  const document = scopeName(identity.tenant, name);
+  const access = accessTo(identity, commentsDocumentName(document));
   if (access === undefined) refuse("forbidden", `no access to ${name}`);
   if (!access.canWrite) {
     refuse("forbidden", `commenting on ${name} needs the commenter, editor or owner role (yours: ${access.role})`);
   }
+  return document;
 }
 
 /**
@@ -56,18 +63,24 @@ function requireCommenter(c: Context<ApiEnv>, name: string): void {
  * socket (see docs/programs.md). Reading a document as Markdown is
  * `GET …/versions/current?format=markdown`.
  */
-export function mountProposalRoutes(app: OpenAPIHono<ApiEnv>, proposals: DocumentProposals): void {
+export function mountProposalRoutes(
+  app: OpenAPIHono<ApiEnv>,
+  proposals: DocumentProposals,
+  archive: ArchivedDocuments,
+): void {
   app.openapi(commentRoute, async (c) => {
     const { name } = c.req.valid("param");
-    requireCommenter(c, name);
+    const document = requireCommenter(c, name);
+    await refuseIfArchived(archive, document, name);
     const input = c.req.valid("json");
-    return c.json(unwrap(await fromStore(() => proposals.comment(name, c.get("identity"), input))), 201);
+    return c.json(unwrap(await fromStore(() => proposals.comment(document, c.get("identity"), input))), 201);
   });
 
   app.openapi(suggestionRoute, async (c) => {
     const { name } = c.req.valid("param");
-    requireCommenter(c, name);
+    const document = requireCommenter(c, name);
+    await refuseIfArchived(archive, document, name);
     const input = c.req.valid("json");
-    return c.json(unwrap(await fromStore(() => proposals.suggest(name, c.get("identity"), input))), 201);
+    return c.json(unwrap(await fromStore(() => proposals.suggest(document, c.get("identity"), input))), 201);
   });
 }
