@@ -3,19 +3,19 @@ import { Encoding } from "./encoding.js";
 import { packUpdates, transferablesOf, unpackUpdates } from "./packed-updates.js";
 
 describe("packed updates", () => {
-  it("give back every row's bytes, encoding and author, empty rows included, without touching the rows", () => {
+  it("give back every row's bytes, encoding, author and acceptor, empty rows included, without touching the rows", () => {
     const rows = [
       { data: new Uint8Array([1, 2, 3]), encoding: Encoding.V1, author: "ada" },
       { data: new Uint8Array(), encoding: Encoding.V2, author: null },
       { data: new Uint8Array([4]), encoding: Encoding.V2 },
-      { data: new Uint8Array([9, 8, 7, 6, 5]).subarray(1, 3), encoding: Encoding.V1, author: "bob" },
+      { data: new Uint8Array([9, 8, 7, 6, 5]).subarray(1, 3), encoding: Encoding.V1, author: "bob", acceptedBy: "cy" },
     ];
     const packed = packUpdates(rows);
     expect(unpackUpdates(packed)).toEqual([
-      { data: new Uint8Array([1, 2, 3]), encoding: Encoding.V1, author: "ada" },
-      { data: new Uint8Array(), encoding: Encoding.V2, author: null },
-      { data: new Uint8Array([4]), encoding: Encoding.V2, author: null },
-      { data: new Uint8Array([8, 7]), encoding: Encoding.V1, author: "bob" },
+      { data: new Uint8Array([1, 2, 3]), encoding: Encoding.V1, author: "ada", acceptedBy: null },
+      { data: new Uint8Array(), encoding: Encoding.V2, author: null, acceptedBy: null },
+      { data: new Uint8Array([4]), encoding: Encoding.V2, author: null, acceptedBy: null },
+      { data: new Uint8Array([8, 7]), encoding: Encoding.V1, author: "bob", acceptedBy: "cy" },
     ]);
     expect(rows[3]?.data).toEqual(new Uint8Array([8, 7]));
   });

@@ -18,6 +18,8 @@ export interface PackedUpdates {
   readonly ends: Float64Array;
   readonly encodings: Uint8Array;
   readonly authors: readonly (string | null)[];
+  /** Who accepted each row's suggestion (`AuthoredUpdate.acceptedBy`); null for most. */
+  readonly acceptors: readonly (string | null)[];
 }
 
 /** Copies `rows` into one {@link PackedUpdates}; the rows themselves are left as they were. */
@@ -28,19 +30,21 @@ export function packUpdates(rows: readonly AuthoredUpdate[]): PackedUpdates {
   const ends = new Float64Array(rows.length);
   const encodings = new Uint8Array(rows.length);
   const authors: (string | null)[] = [];
+  const acceptors: (string | null)[] = [];
   let end = 0;
-  rows.forEach(({ data, encoding, author }, index) => {
+  rows.forEach(({ data, encoding, author, acceptedBy }, index) => {
     bytes.set(data, end);
     end += data.byteLength;
     ends[index] = end;
     encodings[index] = encoding;
     authors.push(author ?? null);
+    acceptors.push(acceptedBy ?? null);
   });
-  return { bytes, ends, encodings, authors };
+  return { bytes, ends, encodings, authors, acceptors };
 }
 
 /** The rows {@link packUpdates} packed, as views into its buffer. */
-export function unpackUpdates({ bytes, ends, encodings, authors }: PackedUpdates): AuthoredUpdate[] {
+export function unpackUpdates({ bytes, ends, encodings, authors, acceptors }: PackedUpdates): AuthoredUpdate[] {
   const rows: AuthoredUpdate[] = [];
   let start = 0;
   ends.forEach((end, index) => {
@@ -48,6 +52,7 @@ export function unpackUpdates({ bytes, ends, encodings, authors }: PackedUpdates
       data: bytes.subarray(start, end),
       encoding: encodings[index] as number,
       author: authors[index] ?? null,
+      acceptedBy: acceptors[index] ?? null,
     });
     start = end;
   });
