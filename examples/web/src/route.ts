@@ -1,8 +1,11 @@
-import { isValidDocumentName } from "@tandem/protocol";
+import { isValidDocumentName, shareSecretIn } from "@tandem/protocol";
 import { useSyncExternalStore } from "react";
 
-/** Where the page is: the document list, or one document (`#/d/spec/k3x9q2`). */
-export type Route = { readonly page: "list" } | { readonly page: "document"; readonly name: string };
+/** Where the page is: the document list, one document (`#/d/spec/k3x9q2`), or a share link being opened (`#/s/<secret>`). */
+export type Route =
+  | { readonly page: "list" }
+  | { readonly page: "document"; readonly name: string }
+  | { readonly page: "share"; readonly secret: string };
 
 /**
  * Reads the route from the hash. Hash routes keep every link working on any
@@ -10,6 +13,8 @@ export type Route = { readonly page: "list" } | { readonly page: "document"; rea
  * document's link shareable.
  */
 export function parseRoute(hash: string): Route {
+  const secret = shareSecretIn(hash);
+  if (secret !== undefined) return { page: "share", secret };
   const match = /^#\/d\/(.+)$/.exec(hash);
   if (match) {
     const name = safeDecode(match[1] ?? "");
@@ -47,7 +52,7 @@ export function useRoute(): Route {
   return parseRoute(hash);
 }
 
-/** Goes to `route`, adding a history entry. */
-export function navigate(route: Route): void {
+/** Goes to a document or the list, adding a history entry. */
+export function navigate(route: Exclude<Route, { page: "share" }>): void {
   window.location.hash = route.page === "document" ? documentHash(route.name) : "#/";
 }

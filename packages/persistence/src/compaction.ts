@@ -104,12 +104,14 @@ export interface CompactionOutcome extends CompactionResult {
  * seq: identity values become visible out of order) survive for the next load
  * or compaction. A failure or crash at any step rolls the transaction back and
  * leaves the snapshot and the log as they were: the document stays loadable
- * and complete.
+ * and complete. With `rewrite`, a snapshot is merged again even when the log
+ * is empty (for a merge that drops deleted content).
  */
 export async function compactDocument(
   sql: SqlClient,
   name: string,
   merge: (snapshot: StoredUpdate | null, rows: readonly LogRow[]) => Promise<MergedRows<LogRow>>,
+  { rewrite = false }: { readonly rewrite?: boolean } = {},
 ): Promise<CompactionOutcome> {
   return sql.transaction(async (tx) => {
     await lockDocument(tx, name);
@@ -124,7 +126,9 @@ export async function compactDocument(
        FROM tandem_updates WHERE document_name = $1 ORDER BY seq`,
       [name],
     );
-    if (rows.length === 0) return { foldedRows: 0, snapshotBytes: document.snapshot?.length ?? 0, unapplied: [] };
+    if (rows.length === 0 && (!rewrite || document.snapshot === null)) {
+      return { foldedRows: 0, snapshotBytes: document.snapshot?.length ?? 0, unapplied: [] };
+    }
 
     const snapshot =
       document.snapshot === null

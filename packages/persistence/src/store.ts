@@ -1,6 +1,7 @@
 import type * as Y from "yjs";
 import type { AuthoredRange } from "./attribution.js";
 import type { AuditLog } from "./audit/store.js";
+import type { ShareLinkStore } from "./sharing/store.js";
 import type { WebhookStore } from "./webhooks/store.js";
 
 /** A JSON value, as stored in a document's metadata. */
@@ -94,6 +95,18 @@ export interface CreateVersionOptions {
    * touched does not gather copies of itself.
    */
   readonly skipIfUnchanged?: boolean;
+}
+
+/** Options of {@link DocumentStore.compact}. */
+export interface CompactOptions {
+  /**
+   * Drop the content of deleted items instead of keeping it for history: for
+   * erasing (a person's deleted comments must not stay in the stored bytes).
+   * The snapshot is rewritten even when the log is empty, and the compaction
+   * does not wait to share one already queued. Later compactions keep what
+   * is deleted after it again.
+   */
+  readonly discardDeleted?: boolean;
 }
 
 /** Options of {@link DocumentStore.append}. */
@@ -223,7 +236,7 @@ export interface DocumentStore {
    * Folds the log into the snapshot under a per-document lock and deletes
    * exactly the rows it read. Safe to run while appends continue.
    */
-  compact(name: string): Promise<CompactionResult>;
+  compact(name: string, options?: CompactOptions): Promise<CompactionResult>;
 
   /** Documents, most recently updated first. */
   list(options?: ListOptions): Promise<DocumentInfo[]>;
@@ -234,7 +247,7 @@ export interface DocumentStore {
   /** Merges `metadata` into the document's metadata (top-level keys replace), creating the document if needed. */
   setMetadata(name: string, metadata: DocumentMetadata): Promise<void>;
 
-  /** Deletes a document with its log, snapshot, versions and attribution. Returns whether it existed. */
+  /** Deletes a document with its log, snapshot, versions, attribution and share links. Returns whether it existed. */
   delete(name: string): Promise<boolean>;
 
   /**
@@ -258,6 +271,13 @@ export interface DocumentStore {
   /** Records how `author` is shown in the document (upserted: the latest name and colour win). */
   recordAuthor(name: string, author: AuthorProfile): Promise<void>;
 
+  /**
+   * Forgets how `author` is shown in the document (their name and colour),
+   * for erasing a person; what they wrote stays attributed to their id.
+   * Returns whether there was a record.
+   */
+  forgetAuthor(name: string, author: string): Promise<boolean>;
+
   /** How the document's authors are shown, by id. */
   listAuthors(name: string): Promise<AuthorProfile[]>;
 
@@ -278,9 +298,10 @@ export interface DocumentStore {
 /**
  * What `createPostgresStore` and `createPGliteStore` open: the documents and,
  * on the same database and connections, the webhook subscriptions with their
- * outbox, and the audit log. Closing the store closes all three.
+ * outbox, the audit log and the share links. Closing the store closes them all.
  */
 export interface TandemStore extends DocumentStore {
   readonly webhooks: WebhookStore;
   readonly audit: AuditLog;
+  readonly shareLinks: ShareLinkStore;
 }

@@ -5,11 +5,20 @@ import { encodings } from "./0002-encodings.js";
 import { attribution } from "./0003-attribution.js";
 import { webhooks } from "./0005-webhooks.js";
 import { audit } from "./0006-audit.js";
+import { shareLinks } from "./0008-share-links.js";
 import { acceptedBy } from "./0011-accepted-by.js";
 import type { Migration } from "./migration.js";
 
 /** Every migration, in order. */
-export const migrations: readonly Migration[] = [initial, encodings, attribution, webhooks, audit, acceptedBy];
+export const migrations: readonly Migration[] = [
+  initial,
+  encodings,
+  attribution,
+  webhooks,
+  audit,
+  shareLinks,
+  acceptedBy,
+];
 
 // One fixed key for every Tandem instance on a database: instances starting at
 // once queue on this lock, so each migration runs exactly once and nobody sees
