@@ -28,7 +28,7 @@ export interface StoredDocument {
 // does not promise it, so `readStoredDocument` checks it.
 const READ_SQL = `
   SELECT d.name IS NOT NULL AS found, encode(d.snapshot, 'base64') AS snapshot,
-         d.snapshot_encoding, d.last_author, l.data, l.lengths, l.encodings, l.seqs, l.authors
+         d.snapshot_encoding, d.last_author, l.data, l.lengths, l.encodings, l.seqs, l.authors, l.accepted_by
   FROM (
     SELECT encode(string_agg(data, ''::bytea), 'base64') AS data,
            string_agg(octet_length(data)::text, ',') AS lengths,
