@@ -49,7 +49,7 @@ export interface ResolvedStoreOptions {
   readonly onBackgroundError: (error: PersistenceError) => void;
 }
 
-// Postgres allows 65535 parameters per statement; each row takes three, each document one.
+// Postgres allows 65535 parameters per statement; each row takes four, each document one.
 const MAX_BATCH_UPDATES = 10_000;
 
 function checkCount(value: number, what: string, min: number, max: number): number {

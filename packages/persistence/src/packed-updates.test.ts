@@ -8,14 +8,14 @@ describe("packed updates", () => {
       { data: new Uint8Array([1, 2, 3]), encoding: Encoding.V1, author: "ada", acceptedBy: "grace" },
       { data: new Uint8Array(), encoding: Encoding.V2, author: null },
       { data: new Uint8Array([4]), encoding: Encoding.V2 },
-      { data: new Uint8Array([9, 8, 7, 6, 5]).subarray(1, 3), encoding: Encoding.V1, author: "bob" },
+      { data: new Uint8Array([9, 8, 7, 6, 5]).subarray(1, 3), encoding: Encoding.V1, author: "bob", acceptedBy: "cy" },
     ];
     const packed = packUpdates(rows);
     expect(unpackUpdates(packed)).toEqual([
       { data: new Uint8Array([1, 2, 3]), encoding: Encoding.V1, author: "ada", acceptedBy: "grace" },
       { data: new Uint8Array(), encoding: Encoding.V2, author: null, acceptedBy: null },
       { data: new Uint8Array([4]), encoding: Encoding.V2, author: null, acceptedBy: null },
-      { data: new Uint8Array([8, 7]), encoding: Encoding.V1, author: "bob", acceptedBy: null },
+      { data: new Uint8Array([8, 7]), encoding: Encoding.V1, author: "bob", acceptedBy: "cy" },
     ]);
     expect(rows[3]?.data).toEqual(new Uint8Array([8, 7]));
   });

@@ -100,6 +100,23 @@ describe("matchAcceptedChange", () => {
     for (const change of cases) expect(matchAcceptedChange(body(content), thread(comments), change)).toBe("mismatch");
   });
 
+  it("does not match when applying it would also bring in other content that waited for it", () => {
+    propose({ kind: "replace", text: "bold" }, "brave");
+    const clientComments = replica(comments);
+    const clientContent = replica(content);
+    expect(acceptSuggestion(clientComments, body(clientContent), "s1", { id: "olga", at: 2 }).ok).toBe(true);
+    const change = readAcceptedChange(thread(clientComments)) as Uint8Array;
+    // Text typed after the accepted word, sent first: it waits in the server's document for the change.
+    let typed: Uint8Array = new Uint8Array();
+    clientContent.on("update", (update: Uint8Array) => {
+      typed = update;
+    });
+    textOf(clientContent).insert(10, " and more");
+    Y.applyUpdate(content, typed);
+    expect(content.store.pendingStructs).not.toBeNull();
+    expect(matchAcceptedChange(body(content), thread(comments), change)).toBe("mismatch");
+  });
+
   it("does not match once the quoted text changed", () => {
     propose({ kind: "replace", text: "bold" }, "brave");
     const change = acceptedChange();

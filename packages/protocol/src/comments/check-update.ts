@@ -141,7 +141,8 @@ function contentValue(item: Y.Item): Value {
  * - suggestions (see `suggestions.ts`) are created pending; only their author
  *   revises a pending one (its proposal, of the same kind, and its quote) or
  *   withdraws it; only a writer with `canDecide` accepts or rejects one; a
- *   decision is made once and names its writer;
+ *   decision is made once and names its writer; an acceptance alone may
+ *   record its `change` (bytes), and the verdict lists what it accepts;
  * - values have the documented types and sizes.
  *
  * An update that depends on changes the document does not have (a gap in a

@@ -8,7 +8,7 @@
  * ├─ threads: Y.Map<thread id, Y.Map>       one entry per thread, never removed
  * │   └─ thread: id, createdBy, createdAt, quote, contextBefore, contextAfter   (set once)
  * │              anchor, resolved, resolvedBy, resolvedAt                       (anyone with comment rights)
- * │              suggestion, status, decidedBy, decidedAt                       (suggestions only: suggestions.ts)
+ * │              suggestion, status, decidedBy, decidedAt, change               (suggestions only: suggestions.ts)
  * │              comments: Y.Array<Y.Map>                                       (append only)
  * │                 └─ comment: id, author, createdAt, reactions                (set once)
  * │                             body, mentions, editedAt, deleted               (its author only)

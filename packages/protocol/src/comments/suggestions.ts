@@ -8,12 +8,15 @@
  *         suggestion: Proposal     what to do there              (its author, while pending)
  *         status: pending → accepted | rejected | withdrawn       (once; see below)
  *         decidedBy, decidedAt     who moved it out of pending, and when
+ *         change                   an acceptance's change to the content, a Yjs update
  *         comments                 its discussion
  * ```
  *
  * The content document is never touched until an editor or owner accepts:
- * their client then makes exactly the proposed change ({@link acceptSuggestion})
- * and records the decision. Who may do what is checked by the server on
+ * their client then works out exactly the proposed change and records it
+ * with the decision ({@link acceptSuggestion}); the server makes it, credited
+ * to the suggester and the acceptor when it is the proposal (see
+ * `accepted-change.ts`). Who may do what is checked by the server on
  * every update ({@link checkCommentsUpdate}): anyone with comment rights may
  * propose (as themselves) and discuss; only the author may revise or
  * withdraw; only a writer with content rights may accept or reject; every

@@ -14,15 +14,7 @@ import type { DurableLog } from "../extensions/durable-log.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { changeLive, type LiveChange } from "./live-edit.js";
-
-/**
- * How long a change that builds on content the document lacks waits for it.
- * The acceptor's client sent that content (what they typed just before
- * accepting) on its content connection, whose messages the server handles
- * apart from the comments connection's, so it usually arrives within
- * milliseconds; meanwhile the acceptor's comments connection waits.
- */
-const WAIT_FOR_CONTENT_MS = 10_000;
+import { untilApplicable } from "./until-applicable.js";
 
 /** What {@link makeAcceptedChanges} needs of the server. */
 export interface AcceptedChangesContext {
@@ -45,8 +37,8 @@ export interface AcceptedChangesContext {
  *   client had sent it (they may write the content: the decision passed the
  *   comments check); its nesting is checked as any content update's is, and
  *   one that fails it is dropped;
- * - a change that builds on content the document lacks waits for it (up to
- *   {@link WAIT_FOR_CONTENT_MS}), then is matched; one the content holds
+ * - a change that builds on content the document lacks waits for it, for a
+ *   while ({@link untilApplicable}), then is matched; one the content holds
  *   already, or still cannot apply, is left to the acceptor's own sync,
  *   which carries it as their edit.
  *
@@ -131,52 +123,6 @@ function liveChange(
     default:
       return undefined;
   }
-}
-
-/**
- * Resolves once the live content holds everything `update` builds on, or
- * after {@link WAIT_FOR_CONTENT_MS}: checked on each change of the document,
- * which is kept loaded meanwhile.
- */
-async function untilApplicable(hocuspocus: Hocuspocus, contentName: string, update: Uint8Array): Promise<void> {
-  const connection = await hocuspocus.openDirectConnection(contentName, {});
-  try {
-    const live = connection.document;
-    if (live === null) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        live.off("update", check);
-        resolve();
-      };
-      const check = () => {
-        if (isApplicable(live, update)) done();
-      };
-      // Unreferenced: a server shutting down does not wait for it.
-      const timer = setTimeout(done, WAIT_FOR_CONTENT_MS).unref();
-      live.on("update", check);
-      check();
-    });
-  } finally {
-    await connection.disconnect();
-  }
-}
-
-// Whether `doc` has every item `update` refers to: no struct of it would wait.
-function isApplicable(doc: Y.Doc, update: Uint8Array): boolean {
-  const has = (id: Y.ID | null) => id === null || id.clock < Y.getState(doc.store, id.client);
-  const { structs, ds } = Y.decodeUpdate(update);
-  const own = new Set(structs.map((struct) => struct.id.client));
-  for (const struct of structs) {
-    if (!(struct instanceof Y.Item)) continue;
-    const parent = struct.parent instanceof Y.ID ? struct.parent : null;
-    for (const id of [struct.origin, struct.rightOrigin, parent])
-      if (id && !own.has(id.client) && !has(id)) return false;
-  }
-  for (const [client, ranges] of ds.clients) {
-    for (const { clock, len } of ranges) if (!own.has(client) && !has({ client, clock: clock + len - 1 })) return false;
-  }
-  return true;
 }
 
 async function recordSuggester(
