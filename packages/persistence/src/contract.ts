@@ -460,6 +460,46 @@ export function runDocumentStoreContract(name: string, setup: () => Promise<Cont
       expect(Y.createDocFromSnapshot(full, before).getText("t").toString()).toBe("keep all of this");
     });
 
+    it("[DS27] a compaction that discards deleted content leaves none of it in the stored bytes, log or snapshot", async () => {
+      const w = writer();
+      await store.append("doc/erase", w.insert("public secret-words"));
+      await store.compact("doc/erase");
+      await store.append("doc/erase", w.remove(6, 13));
+      // Folded with the content kept first (an unload does that): the snapshot alone still holds the words.
+      await store.compact("doc/erase");
+      const kept = new Y.Doc({ gc: false });
+      await store.load("doc/erase", kept);
+      const holds = (bytes: Uint8Array) => Buffer.from(bytes).includes("secret-words");
+      expect(holds(Y.encodeStateAsUpdate(kept))).toBe(true);
+      expect((await store.compact("doc/erase", { discardDeleted: true })).foldedRows).toBe(0);
+      const after = new Y.Doc({ gc: false });
+      await store.load("doc/erase", after);
+      expect(after.getText("t").toString()).toBe("public");
+      expect(holds(Y.encodeStateAsUpdate(after))).toBe(false);
+      // Editing goes on from it.
+      await store.append("doc/erase", w.insert("!"));
+      expect(await loadText(store, "doc/erase")).toBe("public!");
+      expect(await store.compact("doc/unknown-erase", { discardDeleted: true })).toEqual({
+        foldedRows: 0,
+        snapshotBytes: 0,
+      });
+    });
+
+    it("[DS28] forgetAuthor removes one author's name and colour from one document", async () => {
+      await store.append("doc/forget", writer().insert("a"), { author: "ada" });
+      await store.append("doc/forget-too", writer().insert("b"), { author: "ada" });
+      for (const name of ["doc/forget", "doc/forget-too"]) {
+        await store.recordAuthor(name, { id: "ada", name: "Ada", color: "#0090ff" });
+      }
+      await store.recordAuthor("doc/forget", { id: "grace", name: "Grace", color: "#8e4ec6" });
+      expect(await store.forgetAuthor("doc/forget", "ada")).toBe(true);
+      expect(await store.forgetAuthor("doc/forget", "ada")).toBe(false);
+      expect(await store.listAuthors("doc/forget")).toEqual([{ id: "grace", name: "Grace", color: "#8e4ec6" }]);
+      expect(await store.listAuthors("doc/forget-too")).toEqual([{ id: "ada", name: "Ada", color: "#0090ff" }]);
+      // What she wrote is still hers, by id.
+      expect((await store.readAttribution("doc/forget")).insertions.map((range) => range.author)).toEqual(["ada"]);
+    });
+
     it("[DS23] authors: the latest name and colour of each, and who edited last", async () => {
       const w = writer();
       await store.append("doc/people", w.insert("a"), { author: "ada" });
@@ -504,6 +544,33 @@ export function runDocumentStoreContract(name: string, setup: () => Promise<Cont
         [v2.id, "auto"],
         [v1.id, "named"],
       ]);
+    });
+
+    it("[DS26] an accepted suggestion's rows keep suggester and acceptor apart from the same author's own", async () => {
+      const ada = writer();
+      const server = writer();
+      await store.append("doc/acc", ada.insert("The fox"), { author: "ada" });
+      server.receive(ada);
+      // The server makes Cleo's proposal, accepted by Olga, in one row; Cleo's own typing is another.
+      await store.append("doc/acc", server.insert(" quick", 3), { author: "cleo", acceptedBy: "olga" });
+      await store.append("doc/acc", server.remove(0, 1), { author: "cleo", acceptedBy: "olga" });
+      await store.append("doc/acc", server.insert("!"), { author: "cleo" });
+      const expected = {
+        insertions: [
+          { client: ada.doc.clientID, clock: 0, length: 7, author: "ada" },
+          { client: server.doc.clientID, clock: 0, length: 6, author: "cleo", acceptedBy: "olga" },
+          { client: server.doc.clientID, clock: 6, length: 1, author: "cleo" },
+        ],
+        deletions: [{ client: ada.doc.clientID, clock: 0, length: 1, author: "cleo", acceptedBy: "olga" }],
+      };
+      const read = async () => {
+        const { insertions, deletions } = await store.readAttribution("doc/acc");
+        return { insertions, deletions };
+      };
+      expect(await read()).toEqual(expected);
+      await store.compact("doc/acc");
+      expect(await read()).toEqual(expected);
+      await rejectsWith(store.append("doc/acc", server.insert("?"), { acceptedBy: "olga" }), "invalid-argument");
     });
 
     it("[DS19] close waits for appends in flight, then every call fails with closed", async () => {

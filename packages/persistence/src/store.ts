@@ -97,6 +97,18 @@ export interface CreateVersionOptions {
   readonly skipIfUnchanged?: boolean;
 }
 
+/** Options of {@link DocumentStore.compact}. */
+export interface CompactOptions {
+  /**
+   * Drop the content of deleted items instead of keeping it for history: for
+   * erasing (a person's deleted comments must not stay in the stored bytes).
+   * The snapshot is rewritten even when the log is empty, and the compaction
+   * does not wait to share one already queued. Later compactions keep what
+   * is deleted after it again.
+   */
+  readonly discardDeleted?: boolean;
+}
+
 /** Options of {@link DocumentStore.append}. */
 export interface AppendOptions {
   /**
@@ -104,6 +116,12 @@ export interface AppendOptions {
    * row, so that the edit and its attribution commit together.
    */
   readonly author?: string;
+  /**
+   * For an accepted suggestion that the server makes: the user id of whoever
+   * accepted it, while `author` is the suggester. Stored in the same row and
+   * kept through compaction (`AuthoredRange.acceptedBy`). Only with `author`.
+   */
+  readonly acceptedBy?: string;
   /**
    * The bytes were encoded by Yjs itself (a live document's `update` event,
    * which holds only what the document integrated), not received from anyone:
@@ -218,7 +236,7 @@ export interface DocumentStore {
    * Folds the log into the snapshot under a per-document lock and deletes
    * exactly the rows it read. Safe to run while appends continue.
    */
-  compact(name: string): Promise<CompactionResult>;
+  compact(name: string, options?: CompactOptions): Promise<CompactionResult>;
 
   /** Documents, most recently updated first. */
   list(options?: ListOptions): Promise<DocumentInfo[]>;
@@ -252,6 +270,13 @@ export interface DocumentStore {
 
   /** Records how `author` is shown in the document (upserted: the latest name and colour win). */
   recordAuthor(name: string, author: AuthorProfile): Promise<void>;
+
+  /**
+   * Forgets how `author` is shown in the document (their name and colour),
+   * for erasing a person; what they wrote stays attributed to their id.
+   * Returns whether there was a record.
+   */
+  forgetAuthor(name: string, author: string): Promise<boolean>;
 
   /** How the document's authors are shown, by id. */
   listAuthors(name: string): Promise<AuthorProfile[]>;

@@ -56,6 +56,8 @@ export function checkVersionOptions(options: CreateVersionOptions): void {
 export function checkAppendOptions(options: AppendOptions): void {
   if (typeof options !== "object" || options === null) invalid("append options must be an object");
   checkOptionalText(options.author, "an author", MAX_USER_ID_LENGTH);
+  checkOptionalText(options.acceptedBy, "an acceptor", MAX_USER_ID_LENGTH);
+  if (options.acceptedBy !== undefined && options.author === undefined) invalid("an acceptor needs an author");
 }
 
 /** An author's profile, as `recordAuthor` stores it. */

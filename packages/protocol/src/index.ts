@@ -1,9 +1,11 @@
 export type { CloseCode, CloseCodeName, RetryPolicy } from "./close-codes.js";
 export { CloseCodes, closeCodeFor } from "./close-codes.js";
+export type { ChangeMatch } from "./comments/accepted-change.js";
+export { matchAcceptedChange, readAcceptedChange } from "./comments/accepted-change.js";
 export type { AnchorState, AnchorText, ResolvedAnchor, TextRange } from "./comments/anchors.js";
 export { anchorFor, CONTEXT_LENGTH, pointAnchorFor, resolveAnchor } from "./comments/anchors.js";
-export { applyProposal } from "./comments/apply-proposal.js";
-export type { CommentsUpdateVerdict, CommentsWriter } from "./comments/check-update.js";
+export { applyProposal, proposalChange } from "./comments/apply-proposal.js";
+export type { AcceptedSuggestion, CommentsUpdateVerdict, CommentsWriter } from "./comments/check-update.js";
 export { checkCommentsUpdate } from "./comments/check-update.js";
 export type {
   AnchorPositions,

@@ -28,6 +28,7 @@ import { LiveDocuments } from "./live-documents.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { createNotifications, type Notifications } from "./notifications/notifications.js";
+import { PeopleService } from "./people/service.js";
 import { DocumentProposals } from "./proposals/service.js";
 import { createCollabEndpoint } from "./protocol/collab-endpoint.js";
 import { FRAGMENT_BYTES, FRAGMENT_BYTES_PER_TURN, FragmentPump } from "./protocol/fragment-pump.js";
@@ -167,7 +168,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       deletions.extension,
       authentication(authenticator, audit, archive),
       presenceIdentity(),
-      commentsGuard(metrics),
+      commentsGuard({ store: opened, metrics, logger, durable }),
       nestingGuard(metrics),
       durable.extension,
       metadataMirror(opened, metrics, logger),
@@ -199,15 +200,17 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         },
       );
       hocuspocus = instance;
+      const documents = new DocumentService(opened, instance, durable, deletions, archive, {
+        ...hooks.documentEvents,
+        deleted(name, by) {
+          hooks.documentEvents.deleted(name, by);
+          inbox.deleted(name);
+        },
+      });
       app = createHttpApp({
         store: opened,
-        documents: new DocumentService(opened, instance, durable, deletions, archive, {
-          ...hooks.documentEvents,
-          deleted(name, by) {
-            hooks.documentEvents.deleted(name, by);
-            inbox.deleted(name);
-          },
-        }),
+        documents,
+        people: new PeopleService(opened, opened.audit, documents, instance, durable),
         authenticator,
         archive,
         history: new DocumentHistory(versioned, instance, durable),

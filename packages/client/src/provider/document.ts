@@ -130,6 +130,8 @@ export class TandemDocument {
       canWrite: () => this.access.comments === "read-write",
       canDecide: () => this.access.content === "read-write",
       contentReady: () => this.contentLoaded,
+      // The server makes an accepted change from the decision; the content provider must not send it too.
+      acceptedChangeOrigin: this.contentProvider,
     });
     this.stopReleasingResolved = releaseResolvedThread(this.commentsStore, this.ui, () => this.selectThread(null));
     this.watch(this.contentProvider, "content");

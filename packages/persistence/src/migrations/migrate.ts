@@ -6,10 +6,19 @@ import { attribution } from "./0003-attribution.js";
 import { webhooks } from "./0005-webhooks.js";
 import { audit } from "./0006-audit.js";
 import { notifications } from "./0007-notifications.js";
+import { acceptedBy } from "./0011-accepted-by.js";
 import type { Migration } from "./migration.js";
 
 /** Every migration, in order. */
-export const migrations: readonly Migration[] = [initial, encodings, attribution, webhooks, audit, notifications];
+export const migrations: readonly Migration[] = [
+  initial,
+  encodings,
+  attribution,
+  webhooks,
+  audit,
+  notifications,
+  acceptedBy,
+];
 
 // One fixed key for every Tandem instance on a database: instances starting at
 // once queue on this lock, so each migration runs exactly once and nobody sees

@@ -24,8 +24,8 @@ export const AuditActions = [
   "webhook.created", // recorded: POST /api/webhooks
   "webhook.updated",
   "webhook.deleted", // recorded: DELETE /api/webhooks/<id>
-  "person.exported",
-  "person.erased",
+  "person.exported", // recorded: GET /api/people/<id>/export
+  "person.erased", // recorded: POST /api/people/<id>/erase
 ] as const;
 
 /** One of {@link AuditActions}. */

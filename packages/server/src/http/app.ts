@@ -13,6 +13,7 @@ import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { Notifications } from "../notifications/notifications.js";
 import { INBOX_PATH } from "../notifications/routes.js";
+import type { PeopleService } from "../people/service.js";
 import type { DocumentProposals } from "../proposals/service.js";
 import { mountWebhookRoutes, WEBHOOKS_PATH, type WebhookApi } from "../webhooks/routes.js";
 import { AUDIT_PATH, mountAuditRoutes } from "./api/audit.js";
@@ -20,6 +21,7 @@ import { mountContentRoutes } from "./api/content.js";
 import { DOCUMENTS_PATH, routingPath } from "./api/document-path.js";
 import { mountDocumentRoutes } from "./api/documents.js";
 import { mountHistoryRoutes } from "./api/history.js";
+import { mountPeopleRoutes, PEOPLE_PATH } from "./api/people.js";
 import { mountProposalRoutes } from "./api/proposals.js";
 import { type ApiEnv, authenticated } from "./api/request.js";
 import { type ApiErrorCode, failureResponse } from "./api/respond.js";
@@ -67,6 +69,8 @@ export interface HttpAppContext {
   readonly authenticator: Authenticator;
   readonly history: DocumentHistory;
   readonly proposals: DocumentProposals;
+  /** Export and erasure of a person. */
+  readonly people: PeopleService;
   readonly audit: AuditRecorder;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -142,6 +146,7 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
     `${AUDIT_PATH}/*`,
     INBOX_PATH,
     `${INBOX_PATH}/*`,
+    `${PEOPLE_PATH}/*`,
   ])
     app.use(path, requireToken);
 
@@ -153,6 +158,7 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
   mountWebhookRoutes(app, context.webhooks, context.audit);
   mountAuditRoutes(app, { log: context.store.audit });
   context.notifications.mount(app);
+  mountPeopleRoutes(app, context.people, context.audit);
   mountCoreRoutes(app, context);
   context.hostRoutes?.(app, { authenticated: requireToken });
 
