@@ -123,6 +123,11 @@ describe("export and erasure of a person, through a real server and the client k
       ["document.imported", "ada", name],
     ]);
 
+    // Grace's reply mentions Ada: a notification in Ada's inbox, which the erasure deletes.
+    await waitFor(
+      async () => (await call<{ unread: number }>("ada", "GET", "/api/inbox/unread")).body.unread === 1,
+      "ada's notification of the mention",
+    );
     const erased = await call<{ documents: number; comments: number; auditEntries: number }>(
       "root",
       "POST",
@@ -130,7 +135,7 @@ describe("export and erasure of a person, through a real server and the client k
       {},
     );
     expect(erased.status).toBe(200);
-    expect(erased.body).toEqual({ documents: 1, comments: 1, auditEntries: 1 });
+    expect(erased.body).toEqual({ documents: 1, comments: 1, auditEntries: 1, notifications: 1 });
 
     // Grace, who had it open all along, sees the placeholder at once; her own words stay.
     await waitFor(() => threadOf(grace)?.comments[0]?.deleted === true, "grace sees the placeholder");
@@ -174,7 +179,7 @@ describe("export and erasure of a person, through a real server and the client k
       "/api/audit?action=person.erased",
     );
     expect(recorded.body.entries).toHaveLength(1);
-    expect(recorded.body.entries[0]?.details).toEqual({ documents: 1, comments: 1, auditEntries: 1 });
+    expect(recorded.body.entries[0]?.details).toEqual({ documents: 1, comments: 1, auditEntries: 1, notifications: 1 });
     expect(JSON.stringify(recorded.body.entries).toLowerCase()).not.toContain("ada");
 
     // Erasing again finds nothing more to change.
@@ -182,6 +187,7 @@ describe("export and erasure of a person, through a real server and the client k
       documents: 0,
       comments: 0,
       auditEntries: 0,
+      notifications: 0,
     });
   });
 
@@ -218,6 +224,7 @@ describe("export and erasure of a person, through a real server and the client k
       documents: 1,
       comments: 1,
       auditEntries: 1,
+      notifications: 0,
     });
   });
 });

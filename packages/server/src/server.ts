@@ -210,7 +210,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       app = createHttpApp({
         store: opened,
         documents,
-        people: new PeopleService(opened, opened.audit, documents, instance, durable),
+        people: new PeopleService(opened, opened.audit, documents, instance, durable, opened.notifications),
         authenticator,
         archive,
         history: new DocumentHistory(versioned, instance, durable),

@@ -1,5 +1,5 @@
 import type { Hocuspocus } from "@hocuspocus/server";
-import type { AuditEntry, AuditLog, AuthorProfile, DocumentStore } from "@tandem/persistence";
+import type { AuditEntry, AuditLog, AuthorProfile, DocumentStore, NotificationStore } from "@tandem/persistence";
 import { commentsDocumentName, type DocumentSummary } from "@tandem/protocol";
 import { removeAwarenessStates } from "y-protocols/awareness";
 import * as Y from "yjs";
@@ -36,6 +36,8 @@ export interface ErasureResult {
   readonly comments: number;
   /** Audit entries whose name and address were blanked. */
   readonly auditEntries: number;
+  /** Notifications of theirs deleted, and of others' they caused blanked (docs/notifications.md). */
+  readonly notifications: number;
 }
 
 /** Documents listed per query (the listing asks the store for one more, within its 1000). */
@@ -55,7 +57,9 @@ const AUDIT_PAGE = 1000;
  * then compacts it dropping deleted content, so the erased text is in
  * neither the log nor the snapshot. It removes their name and colour from
  * each document's authorship and their presence from the documents open
- * here, and blanks their name and address in the audit log.
+ * here, and blanks their name and address in the audit log. Their inbox,
+ * follows, address and email settings are deleted, and the notifications
+ * they caused lose their name and words.
  */
 export class PeopleService {
   constructor(
@@ -64,6 +68,7 @@ export class PeopleService {
     private readonly documents: DocumentService,
     private readonly hocuspocus: Hocuspocus,
     private readonly durable: DurableLog,
+    private readonly notifications: NotificationStore,
   ) {}
 
   async export(by: Identity, person: string): Promise<PersonExport> {
@@ -105,7 +110,8 @@ export class PeopleService {
     }
     this.forgetPresence(by.tenant, person);
     const auditEntries = await this.audit.forget(person, by.tenant);
-    return { documents, comments, auditEntries };
+    const notifications = await this.notifications.forgetPerson({ tenant: by.tenant, userId: person });
+    return { documents, comments, auditEntries, notifications };
   }
 
   /** Every idea and spec `by` may list (of their tenant), archived or not, by the names their clients know. */

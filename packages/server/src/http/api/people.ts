@@ -71,6 +71,10 @@ const erasure = z
     documents: z.number().int().openapi({ description: "Documents whose comments or authorship held them." }),
     comments: z.number().int().openapi({ description: "Their comments, now deleted-comment placeholders." }),
     auditEntries: z.number().int().openapi({ description: "Audit entries whose name and address were blanked." }),
+    notifications: z
+      .number()
+      .int()
+      .openapi({ description: "Their notifications deleted, and the ones they caused in others' inboxes blanked." }),
   })
   .openapi("Erasure");
 
