@@ -3,6 +3,7 @@ import type { SessionInfo } from "@tandem/protocol";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError, createApi } from "./api.js";
 import { DocumentPage } from "./document/DocumentPage.js";
+import { OpenShareLink } from "./document/OpenShareLink.js";
 import {
   devToken,
   forgetIdentity,
@@ -205,6 +206,8 @@ export function App() {
         </header>
         {route.page === "document" ? (
           <DocumentPage key={route.name} api={api} name={route.name} thread={route.thread} session={session} />
+        ) : route.page === "share" ? (
+          <OpenShareLink key={route.secret} secret={route.secret} />
         ) : (
           <DocumentList api={api} session={session} />
         )}

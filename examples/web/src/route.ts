@@ -1,14 +1,15 @@
-import { isValidDocumentName } from "@tandem/protocol";
+import { isValidDocumentName, shareSecretIn } from "@tandem/protocol";
 import { useSyncExternalStore } from "react";
 
 /**
- * Where the page is: the document list, or one document (`#/d/spec/k3x9q2`),
+ * Where the page is: the document list, one document (`#/d/spec/k3x9q2`),
  * optionally at a comment thread (`#/d/spec/k3x9q2?thread=t1`, where a
- * notification leads).
+ * notification leads), or a share link being opened (`#/s/<secret>`).
  */
 export type Route =
   | { readonly page: "list" }
-  | { readonly page: "document"; readonly name: string; readonly thread?: string };
+  | { readonly page: "document"; readonly name: string; readonly thread?: string }
+  | { readonly page: "share"; readonly secret: string };
 
 /**
  * Reads the route from the hash. Hash routes keep every link working on any
@@ -16,6 +17,8 @@ export type Route =
  * document's link shareable.
  */
 export function parseRoute(hash: string): Route {
+  const secret = shareSecretIn(hash);
+  if (secret !== undefined) return { page: "share", secret };
   const match = /^#\/d\/([^?]+)(?:\?thread=([^&]+))?$/.exec(hash);
   if (match) {
     const name = safeDecode(match[1] ?? "");
@@ -56,7 +59,7 @@ export function useRoute(): Route {
   return parseRoute(hash);
 }
 
-/** Goes to `route`, adding a history entry. */
-export function navigate(route: Route): void {
+/** Goes to a document (perhaps at a thread) or the list, adding a history entry. */
+export function navigate(route: Exclude<Route, { page: "share" }>): void {
   window.location.hash = route.page === "document" ? documentHash(route.name, route.thread) : "#/";
 }

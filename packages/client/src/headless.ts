@@ -38,4 +38,5 @@ export type {
 } from "./provider/connection.js";
 export { TandemConnection } from "./provider/connection.js";
 export type { Access, DocumentState, DocumentUi, SyncState } from "./provider/document.js";
-export { TandemDocument } from "./provider/document.js";
+export { ACCESS_ENDED, TandemDocument } from "./provider/document.js";
+export { ShareClient } from "./sharing/client.js";

@@ -53,11 +53,13 @@ export type {
   Thread,
 } from "./headless.js";
 export {
+  ACCESS_ENDED,
   createCommentsStore,
   DEFAULT_IDLE_AFTER_MS,
   isTandemClientError,
   PresenceTracker,
   resolveUser,
+  ShareClient,
   TandemClientError,
   TandemConnection,
   TandemDocument,
@@ -93,6 +95,11 @@ export type { BackoffOptions } from "./provider/reconnect-policy.js";
 export { DEFAULT_BACKOFF } from "./provider/reconnect-policy.js";
 export type { TandemProviderProps } from "./provider/TandemProvider.js";
 export { TandemProvider, useTandemConnection, useTandemDocument } from "./provider/TandemProvider.js";
+export { copyText } from "./sharing/copy.js";
+export type { SharePanelProps } from "./sharing/SharePanel.js";
+export { SharePanel } from "./sharing/SharePanel.js";
+export type { SharingState } from "./sharing/useSharing.js";
+export { useShareClient, useSharing } from "./sharing/useSharing.js";
 export type { ConnectionStatusProps } from "./status/ConnectionStatus.js";
 export { ConnectionStatus } from "./status/ConnectionStatus.js";
 export type { ConnectionStatusValue, StatusKind } from "./status/derive.js";

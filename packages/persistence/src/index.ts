@@ -22,6 +22,16 @@ export { backupPGlite, restorePGlite } from "./pglite-backup.js";
 export type { PostgresStoreOptions } from "./postgres.js";
 export { createPostgresStore } from "./postgres.js";
 export type {
+  NewShareLink,
+  Redemption,
+  ShareGrant,
+  ShareLink,
+  ShareLinkStore,
+  ShareLinkUser,
+  ShareRole,
+} from "./sharing/store.js";
+export { ShareRoles } from "./sharing/store.js";
+export type {
   AppendOptions,
   Attribution,
   AuthorProfile,

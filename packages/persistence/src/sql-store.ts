@@ -13,6 +13,8 @@ import { MergeThread } from "./merge-thread.js";
 import { SqlNotificationStore } from "./notifications/sql-store.js";
 import type { NotificationStore } from "./notifications/store.js";
 import { type ResolvedStoreOptions, resolveStoreOptions, type StoreOptions } from "./options.js";
+import { SqlShareLinkStore } from "./sharing/sql-store.js";
+import type { ShareLinkStore } from "./sharing/store.js";
 import type { HeldConnection, SqlClient } from "./sql-client.js";
 import { toPersistenceError } from "./sql-errors.js";
 import type {
@@ -119,11 +121,12 @@ function storedBytes({ snapshot, rows }: StoredDocument): number {
 /**
  * The one {@link DocumentStore} implementation, over any {@link SqlClient}:
  * Postgres and PGlite share every statement. Its webhook store, audit log and
- * notification store share the client and the lifecycle.
+ * share links and notification inboxes share the client and the lifecycle.
  */
 export class SqlDocumentStore implements TandemStore {
   readonly webhooks: WebhookStore;
   readonly audit: AuditLog;
+  readonly shareLinks: ShareLinkStore;
   readonly notifications: NotificationStore;
   private readonly options: ResolvedStoreOptions;
   private readonly groupCommit: GroupCommit;
@@ -143,6 +146,7 @@ export class SqlDocumentStore implements TandemStore {
     this.options = resolveStoreOptions(options);
     this.webhooks = new SqlWebhookStore(sql, (doing, work) => this.call(doing, work));
     this.audit = new SqlAuditLog(sql, (doing, work) => this.call(doing, work));
+    this.shareLinks = new SqlShareLinkStore(sql, (doing, work) => this.call(doing, work));
     this.notifications = new SqlNotificationStore(sql, (doing, work) => this.call(doing, work));
     this.commitConnection = sql.holdConnection?.();
     const commitSql = this.commitConnection ?? sql;
@@ -250,6 +254,8 @@ export class SqlDocumentStore implements TandemStore {
         await tx.query("DELETE FROM tandem_updates WHERE document_name = $1", [name]);
         await tx.query("DELETE FROM tandem_authorship WHERE document_name = $1", [name]);
         await tx.query("DELETE FROM tandem_authors WHERE document_name = $1", [name]);
+        // Its share links go too (their grants cascade): a document made later under the name is not theirs.
+        await tx.query("DELETE FROM tandem_share_links WHERE document_name = $1", [name]);
         return documents.length > 0;
       });
       this.compactions.forget(name);

@@ -2,6 +2,7 @@ import type * as Y from "yjs";
 import type { AuthoredRange } from "./attribution.js";
 import type { AuditLog } from "./audit/store.js";
 import type { NotificationStore } from "./notifications/store.js";
+import type { ShareLinkStore } from "./sharing/store.js";
 import type { WebhookStore } from "./webhooks/store.js";
 
 /** A JSON value, as stored in a document's metadata. */
@@ -247,7 +248,7 @@ export interface DocumentStore {
   /** Merges `metadata` into the document's metadata (top-level keys replace), creating the document if needed. */
   setMetadata(name: string, metadata: DocumentMetadata): Promise<void>;
 
-  /** Deletes a document with its log, snapshot, versions and attribution. Returns whether it existed. */
+  /** Deletes a document with its log, snapshot, versions, attribution and share links. Returns whether it existed. */
   delete(name: string): Promise<boolean>;
 
   /**
@@ -298,10 +299,11 @@ export interface DocumentStore {
 /**
  * What `createPostgresStore` and `createPGliteStore` open: the documents and,
  * on the same database and connections, the webhook subscriptions with their
- * outbox, the audit log, and the notification inboxes. Closing the store closes them all.
+ * outbox, the audit log, the share links and the notification inboxes. Closing the store closes them all.
  */
 export interface TandemStore extends DocumentStore {
   readonly webhooks: WebhookStore;
   readonly audit: AuditLog;
+  readonly shareLinks: ShareLinkStore;
   readonly notifications: NotificationStore;
 }

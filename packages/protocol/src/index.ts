@@ -114,4 +114,14 @@ export type {
 } from "./inbox.js";
 export type { Permissions, Role } from "./roles.js";
 export { isRole, permissionsOf, Roles } from "./roles.js";
+export type {
+  AccessInfo,
+  CreatedShareLink,
+  RedeemedShareLink,
+  SharedDocument,
+  ShareLinkInfo,
+  ShareLinkStatus,
+  ShareRole,
+} from "./sharing.js";
+export { SHARE_LINK_ROUTE, ShareRoles, shareLinkUrl, shareSecretIn } from "./sharing.js";
 export { defaultUserColor, isUserColor, userColorOf } from "./users.js";

@@ -4,6 +4,7 @@ import type { Extension, Hocuspocus } from "@hocuspocus/server";
 import type { TandemStore } from "@tandem/persistence";
 import { auditRecorder, clientAddress } from "./audit/recorder.js";
 import { createAuthenticator } from "./auth/identity.js";
+import { withShareLinks } from "./auth/shared-access.js";
 import { defaultStaticDir, resolveConfig, type TandemServerConfig } from "./config.js";
 import { ArchivedDocuments } from "./documents/archived.js";
 import { Deletions } from "./documents/deletions.js";
@@ -34,6 +35,8 @@ import { createCollabEndpoint } from "./protocol/collab-endpoint.js";
 import { FRAGMENT_BYTES, FRAGMENT_BYTES_PER_TURN, FragmentPump } from "./protocol/fragment-pump.js";
 import { SocketSession } from "./protocol/socket-session.js";
 import { UnauthenticatedBytes } from "./protocol/unauthenticated-bytes.js";
+import { LiveShareLinks } from "./sharing/live-links.js";
+import { ShareLinks } from "./sharing/service.js";
 import { openStore } from "./storage.js";
 import { createWebhooks, type Webhooks } from "./webhooks/webhooks.js";
 
@@ -85,7 +88,7 @@ function urlOf(host: string, port: number): string {
 export function createTandemServer(config: TandemServerConfig = {}): TandemServer {
   const settings = resolveConfig(config);
   const logger = config.logger ?? createLogger(settings.logLevel);
-  const authenticator = createAuthenticator(settings.authSecret);
+  const tokens = createAuthenticator(settings.authSecret);
   const httpServer = createServer();
   const sessions = new Set<SocketSession>();
   let hocuspocus: Hocuspocus | undefined;
@@ -131,7 +134,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         unauthenticated,
         maxBufferedBytes: settings.maxBufferedBytes,
         fragments,
-        claimedTenant: (token) => authenticator.claimedTenant(token),
+        claimedTenant: (token) => tokens.claimedTenant(token),
         onClosed: (ended) => sessions.delete(ended),
         acknowledge: (from, address, send) => durable?.acknowledge(from, address, send),
       });
@@ -164,6 +167,8 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     });
     const deletions = new Deletions(opened, unloads, (name) => relay?.publishDeleted(name));
     const archive = new ArchivedDocuments(opened, (name) => relay?.publishAccessChanged(name));
+    // The token says who someone is; share links they opened add roles on single documents.
+    const authenticator = withShareLinks(tokens, opened.shareLinks);
     const extensions: Extension[] = [
       deletions.extension,
       authentication(authenticator, audit, archive),
@@ -181,6 +186,10 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     ];
     let instance: Hocuspocus | undefined;
     try {
+      const redis =
+        settings.redisUrl === undefined ? undefined : { url: settings.redisUrl, prefix: settings.redisPrefix };
+      const liveLinks = new LiveShareLinks(() => hocuspocus, logger, redis);
+      extensions.push(liveLinks.extension);
       if (settings.redisUrl !== undefined) {
         relay = redisRelay(settings.redisUrl, settings.redisPrefix, opened, logger, {
           onAccessChanged: (name) => {
@@ -210,12 +219,21 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       app = createHttpApp({
         store: opened,
         documents,
-        people: new PeopleService(opened, opened.audit, documents, instance, durable, opened.notifications),
+        people: new PeopleService(
+          opened,
+          opened.audit,
+          documents,
+          instance,
+          durable,
+          opened.shareLinks,
+          opened.notifications,
+        ),
         authenticator,
         archive,
         history: new DocumentHistory(versioned, instance, durable),
         proposals: new DocumentProposals(opened, instance, durable),
         webhooks: hooks.api,
+        sharing: new ShareLinks(opened.shareLinks, instance, liveLinks),
         notifications: inbox,
         audit,
         metrics,
@@ -242,14 +260,14 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         await opened.close().catch((closeError: unknown) => logger.error({ err: closeError }, "store close failed"));
       throw error;
     }
-    if (authenticator.devMode) {
+    if (tokens.devMode) {
       logger.warn("AUTH_SECRET is not set: DEV MODE, anyone can connect as an editor under any name they send");
     }
     const { port } = httpServer.address() as AddressInfo;
     const url = urlOf(settings.host, port);
     inbox.start(url);
     logger.info(
-      { url, storage: opened.kind, redis: settings.redisUrl !== undefined, devMode: authenticator.devMode },
+      { url, storage: opened.kind, redis: settings.redisUrl !== undefined, devMode: tokens.devMode },
       "listening",
     );
     return { url, port, storage: opened.kind };

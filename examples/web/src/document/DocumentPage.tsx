@@ -1,4 +1,5 @@
 import {
+  ACCESS_ENDED,
   CollaborativeEditor,
   CommentsSidebar,
   ConnectionStatus,
@@ -18,6 +19,7 @@ import { type Api, ApiError } from "../api.js";
 import { kindLabels } from "../ui/labels.js";
 import { StrokeIcon, ToolbarButton } from "../ui/ToolbarButton.js";
 import { MetaFields } from "./MetaFields.js";
+import { LinkEnded } from "./OpenShareLink.js";
 import { ShareButton } from "./ShareButton.js";
 import { TitleField } from "./TitleField.js";
 
@@ -93,6 +95,14 @@ function useCanEdit(document: TandemDocument): boolean | undefined {
   return state.contentAccess === "read-write";
 }
 
+/** Whether the server ended this person's access while the document was open (their share link stopped working). */
+function useAccessEnded(document: TandemDocument | null): boolean {
+  return useSyncExternalStore(
+    (listener) => document?.state.subscribe(listener) ?? (() => {}),
+    () => document?.state.get().deniedReason === ACCESS_ENDED,
+  );
+}
+
 /** Whether the server said the document was deleted while it was open (close reason `document-deleted`). */
 function useDeleted(document: TandemDocument | null): boolean {
   return useSyncExternalStore(
@@ -151,6 +161,7 @@ function Header({
 function Workspace({ name, thread, session }: { name: string; thread: string | undefined; session: SessionInfo }) {
   const document = useTandemDocument(name);
   const presence = usePresence(name);
+  const accessEnded = useAccessEnded(document);
   const [commentsOpen, setCommentsOpen] = useState(false);
   const [historyOpen, setHistoryOpen] = useState(false);
   const [editor, setEditor] = useState<Editor | null>(null);
@@ -179,7 +190,7 @@ function Workspace({ name, thread, session }: { name: string; thread: string | u
   if (deleted) {
     return <Unavailable title="This document was deleted" body="Its owner deleted it while it was open here." />;
   }
-
+  if (accessEnded) return <LinkEnded />;
   return (
     <main className="doc-page">
       <div className="doc-toolbar">

@@ -6,8 +6,8 @@ import type {
   VersionList,
   VersionSummary,
 } from "@tandem/protocol";
-import { apiRequest } from "../provider/api-request.js";
 import type { TandemConnection } from "../provider/connection.js";
+import { apiRequest } from "../rest.js";
 
 /**
  * The history endpoints of a Tandem server (docs/history.md), called with the
@@ -55,6 +55,6 @@ export class HistoryClient {
 
   /** GET, or POST with `body` as JSON; the document name's slashes go encoded, which the server never misreads. */
   private request<T>(name: string, path: string, body?: unknown): Promise<T> {
-    return apiRequest<T>(this.connection, `/api/documents/${encodeURIComponent(name)}${path}`, body);
+    return apiRequest(this.connection, `/api/documents/${encodeURIComponent(name)}${path}`, { body });
   }
 }

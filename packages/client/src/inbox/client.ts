@@ -1,6 +1,6 @@
 import type { InboxEmailMode, InboxPage, InboxSettings } from "@tandem/protocol";
-import { apiRequest, authorization } from "../provider/api-request.js";
 import type { TandemConnection } from "../provider/connection.js";
+import { apiRequest, authorization } from "../rest.js";
 
 const FIRST_RETRY_MS = 1000;
 const LAST_RETRY_MS = 30_000;
@@ -33,11 +33,11 @@ export class InboxClient {
 
   /** Marks notifications read; resolves with the unread count after. */
   async markRead(ids: readonly string[]): Promise<number> {
-    return (await apiRequest<{ unread: number }>(this.connection, "/api/inbox/read", { ids })).unread;
+    return (await apiRequest<{ unread: number }>(this.connection, "/api/inbox/read", { body: { ids } })).unread;
   }
 
   async markAllRead(): Promise<number> {
-    return (await apiRequest<{ unread: number }>(this.connection, "/api/inbox/read-all", {})).unread;
+    return (await apiRequest<{ unread: number }>(this.connection, "/api/inbox/read-all", { body: {} })).unread;
   }
 
   async isFollowing(document: string): Promise<boolean> {
@@ -46,7 +46,7 @@ export class InboxClient {
   }
 
   async setFollowing(document: string, following: boolean): Promise<void> {
-    await apiRequest(this.connection, "/api/inbox/following", { document, following }, "PUT");
+    await apiRequest(this.connection, "/api/inbox/following", { method: "PUT", body: { document, following } });
   }
 
   settings(): Promise<InboxSettings> {
@@ -54,7 +54,7 @@ export class InboxClient {
   }
 
   setEmailMode(emailMode: InboxEmailMode): Promise<InboxSettings> {
-    return apiRequest(this.connection, "/api/inbox/settings", { emailMode }, "PUT");
+    return apiRequest(this.connection, "/api/inbox/settings", { method: "PUT", body: { emailMode } });
   }
 
   /**

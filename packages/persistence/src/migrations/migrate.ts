@@ -6,6 +6,7 @@ import { attribution } from "./0003-attribution.js";
 import { webhooks } from "./0005-webhooks.js";
 import { audit } from "./0006-audit.js";
 import { notifications } from "./0007-notifications.js";
+import { shareLinks } from "./0008-share-links.js";
 import { acceptedBy } from "./0011-accepted-by.js";
 import type { Migration } from "./migration.js";
 
@@ -17,6 +18,7 @@ export const migrations: readonly Migration[] = [
   webhooks,
   audit,
   notifications,
+  shareLinks,
   acceptedBy,
 ];
 

@@ -4,6 +4,7 @@ import { decodeJwt, errors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import { TandemServerError } from "../errors.js";
 import { type AccessMap, roleFor } from "./access.js";
+import { type SharedAccessMap, shareLinkInForce } from "./shared-access.js";
 import { unscopeName } from "./tenant-names.js";
 
 /** Who is connected, as the server vouches for it (and stamps on their presence). */
@@ -28,6 +29,12 @@ export interface Identity {
   readonly email?: string;
   /** When the token it came from expires, in milliseconds since the epoch; dev-mode identities do not expire. */
   readonly expiresAt?: number;
+  /**
+   * Roles share links add on single documents: the grants in force when the
+   * identity was authenticated (see `withShareLinks`). {@link accessTo}
+   * combines them with `access`.
+   */
+  readonly shared?: SharedAccessMap;
 }
 
 /** A tenant id: lowercase letters, digits and inner hyphens, as it appears in URLs, logs and Redis channels. */
@@ -183,7 +190,9 @@ export interface DocumentAccess {
 
 /**
  * The role `identity` has on `documentName` and whether it may write there;
- * `undefined` for no access. The one rule for the WebSocket and the REST API.
+ * `undefined` for no access. The one rule for the WebSocket and the REST API:
+ * the token's role, raised by a share link in force on the document (a link
+ * never lowers a role).
  *
  * `documentName` is the server's name (see `scopeName`): a document of
  * another tenant is out of reach whatever the token's patterns say; on one
@@ -192,7 +201,7 @@ export interface DocumentAccess {
 export function accessTo(identity: Identity, documentName: string): DocumentAccess | undefined {
   const { tenant: owner, name } = unscopeName(documentName);
   if (owner !== identity.tenant) return undefined;
-  const role = roleFor(identity.access, name);
+  const role = shareLinkInForce(identity, documentName)?.role ?? roleFor(identity.access, name);
   if (role === undefined) return undefined;
   const permissions = permissionsOf(role);
   const canWrite = parseDocumentName(documentName).isComments ? permissions.writeComments : permissions.writeContent;

@@ -115,10 +115,13 @@ export class DocumentService {
    * One page of the ideas and specs `identity` may read, of its tenant only.
    * The token's access patterns go into the query, so pages are full and
    * never skip anything: any role reads, so a name is readable exactly when
-   * a pattern matches it.
+   * a pattern matches it. Documents shared with the caller through links are
+   * listed by their exact names (document names never hold `*`).
    */
   async list(identity: Identity, query: DocumentQuery): Promise<DocumentPage> {
     const patterns = Object.entries(identity.access).flatMap(([pattern, role]) => (isRole(role) ? [pattern] : []));
+    // Shared documents are keyed by the server's name; the patterns are the tenant's names, scoped below.
+    patterns.push(...[...(identity.shared?.keys() ?? [])].map(clientName));
     const metadata: Record<string, MetadataScalar> = {};
     if (query.status !== undefined) metadata.status = query.status;
     if (query.owner !== undefined) metadata.owner = query.owner;

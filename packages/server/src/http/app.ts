@@ -15,6 +15,8 @@ import type { Notifications } from "../notifications/notifications.js";
 import { INBOX_PATH } from "../notifications/routes.js";
 import type { PeopleService } from "../people/service.js";
 import type { DocumentProposals } from "../proposals/service.js";
+import { mountShareLinkRoutes, SHARE_LINKS_PATH } from "../sharing/routes.js";
+import type { ShareLinks } from "../sharing/service.js";
 import { mountWebhookRoutes, WEBHOOKS_PATH, type WebhookApi } from "../webhooks/routes.js";
 import { AUDIT_PATH, mountAuditRoutes } from "./api/audit.js";
 import { mountContentRoutes } from "./api/content.js";
@@ -79,6 +81,8 @@ export interface HttpAppContext {
   readonly staticDir: string | undefined;
   /** Webhook subscriptions and their deliveries. */
   readonly webhooks: WebhookApi;
+  /** Share links and who has access. */
+  readonly sharing: ShareLinks;
   /** Inboxes, their live stream and the unsubscribe link. */
   readonly notifications: Pick<Notifications, "mount">;
   /** Mounts a host's own routes, after Tandem's and before the page's files. */
@@ -144,9 +148,10 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
     `${WEBHOOKS_PATH}/*`,
     AUDIT_PATH,
     `${AUDIT_PATH}/*`,
+    `${PEOPLE_PATH}/*`,
+    `${SHARE_LINKS_PATH}/*`,
     INBOX_PATH,
     `${INBOX_PATH}/*`,
-    `${PEOPLE_PATH}/*`,
   ])
     app.use(path, requireToken);
 
@@ -157,8 +162,9 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
   mountProposalRoutes(app, context.proposals, context.archive);
   mountWebhookRoutes(app, context.webhooks, context.audit);
   mountAuditRoutes(app, { log: context.store.audit });
-  context.notifications.mount(app);
   mountPeopleRoutes(app, context.people, context.audit);
+  mountShareLinkRoutes(app, context.sharing, context.audit);
+  context.notifications.mount(app);
   mountCoreRoutes(app, context);
   context.hostRoutes?.(app, { authenticated: requireToken });
 

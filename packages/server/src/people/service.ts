@@ -1,5 +1,12 @@
 import type { Hocuspocus } from "@hocuspocus/server";
-import type { AuditEntry, AuditLog, AuthorProfile, DocumentStore, NotificationStore } from "@tandem/persistence";
+import type {
+  AuditEntry,
+  AuditLog,
+  AuthorProfile,
+  DocumentStore,
+  NotificationStore,
+  ShareLinkStore,
+} from "@tandem/persistence";
 import { commentsDocumentName, type DocumentSummary } from "@tandem/protocol";
 import { removeAwarenessStates } from "y-protocols/awareness";
 import * as Y from "yjs";
@@ -57,9 +64,9 @@ const AUDIT_PAGE = 1000;
  * then compacts it dropping deleted content, so the erased text is in
  * neither the log nor the snapshot. It removes their name and colour from
  * each document's authorship and their presence from the documents open
- * here, and blanks their name and address in the audit log. Their inbox,
- * follows, address and email settings are deleted, and the notifications
- * they caused lose their name and words.
+ * here, deletes their share-link grants, and blanks their name and address
+ * in the audit log. Their inbox, follows, address and email settings are
+ * deleted, and the notifications they caused lose their name and words.
  */
 export class PeopleService {
   constructor(
@@ -68,6 +75,7 @@ export class PeopleService {
     private readonly documents: DocumentService,
     private readonly hocuspocus: Hocuspocus,
     private readonly durable: DurableLog,
+    private readonly shareLinks: ShareLinkStore,
     private readonly notifications: NotificationStore,
   ) {}
 
@@ -109,6 +117,8 @@ export class PeopleService {
       if (changed) documents++;
     }
     this.forgetPresence(by.tenant, person);
+    // Their share-link grants hold their name; the documents shared with them go with them.
+    await this.shareLinks.forgetUser(by.tenant, person);
     const auditEntries = await this.audit.forget(person, by.tenant);
     const notifications = await this.notifications.forgetPerson({ tenant: by.tenant, userId: person });
     return { documents, comments, auditEntries, notifications };

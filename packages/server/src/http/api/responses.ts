@@ -163,7 +163,7 @@ const errorAnswer = (description: string) => json(apiError, description);
 
 /** The error answers every authenticated route may give, plus `extra`. */
 export function errorResponses(
-  ...extra: ("invalid-request" | "forbidden" | "not-found" | "payload-too-large" | "unsupported-media-type")[]
+  ...extra: ("invalid-request" | "forbidden" | "not-found" | "gone" | "payload-too-large" | "unsupported-media-type")[]
 ) {
   const answers = {
     401: errorAnswer("No valid bearer token."),
@@ -177,6 +177,7 @@ const descriptions = {
   "invalid-request": "The input is not valid; the message says what is wrong.",
   forbidden: "The token's roles do not allow this.",
   "not-found": "No such document (or version).",
+  gone: "The share link was revoked or has expired.",
   "payload-too-large": "The body is too large.",
   "unsupported-media-type": "The body is not of a type this endpoint reads.",
 } as const;

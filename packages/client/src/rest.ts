@@ -1,6 +1,6 @@
 import type { ApiErrorBody } from "@tandem/protocol";
-import { TandemClientError } from "../errors.js";
-import type { TandemConnection } from "./connection.js";
+import { TandemClientError, type TandemClientErrorCode } from "./errors.js";
+import type { TandemConnection } from "./provider/connection.js";
 
 /** A header value is bytes: the dev-mode JSON token's non-ASCII characters go as JSON escapes. */
 const asciiToken = (token: string) =>
@@ -11,32 +11,39 @@ export function authorization(connection: TandemConnection): Record<string, stri
   return { authorization: `Bearer ${asciiToken(connection.bearerToken)}` };
 }
 
+const codes: Partial<Record<number, TandemClientErrorCode>> = { 403: "read-only", 404: "not-found", 410: "gone" };
+
 /**
  * Calls the REST API of the connection's server with its token: GET, or
- * `method` (POST by default) with `body` as JSON. A 403 is `read-only`, a 404
- * `not-found`, anything else that failed `unavailable`.
+ * `method` with `body` as JSON. Resolves with the JSON answer (`undefined`
+ * for a 204).
+ *
+ * @throws TandemClientError `read-only` (403), `not-found` (404), `gone`
+ * (410), or `unavailable` (unreachable, or any other failure).
  */
 export async function apiRequest<T>(
   connection: TandemConnection,
   path: string,
-  body?: unknown,
-  method = body === undefined ? "GET" : "POST",
+  options: { readonly method?: string; readonly body?: unknown } = {},
 ): Promise<T> {
   const headers = authorization(connection);
-  if (body !== undefined) headers["content-type"] = "application/json";
+  if (options.body !== undefined) headers["content-type"] = "application/json";
   let response: Response;
   try {
     response = await fetch(`${connection.httpUrl}${path}`, {
-      method,
+      method: options.method ?? (options.body === undefined ? "GET" : "POST"),
       headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     });
   } catch (error) {
     throw new TandemClientError("unavailable", `the server cannot be reached: ${String(error)}`, { cause: error });
   }
+  if (response.status === 204) return undefined as T;
   const answer = (await response.json().catch(() => undefined)) as T | ApiErrorBody | undefined;
   if (response.ok && answer !== undefined) return answer as T;
   const error = (answer as ApiErrorBody | undefined)?.error;
-  const code = response.status === 403 ? "read-only" : response.status === 404 ? "not-found" : "unavailable";
-  throw new TandemClientError(code, error?.message ?? `the server answered ${response.status}`);
+  throw new TandemClientError(
+    codes[response.status] ?? "unavailable",
+    error?.message ?? `the server answered ${response.status}`,
+  );
 }
