@@ -22,6 +22,12 @@ interface Export {
     readonly mentions: { author: string; body: string }[];
   }[];
   readonly audit: { action: string; actor: string; document: string | null }[];
+  readonly notifications: {
+    email: string | null;
+    emailMode: string;
+    following: string[];
+    inbox: { kind: string; document: string; actor: string | null }[];
+  };
 }
 
 /** The stored bytes of a document as a `gc: false` load gives them: everything the store still holds. */
@@ -128,6 +134,11 @@ describe("export and erasure of a person, through a real server and the client k
       async () => (await call<{ unread: number }>("ada", "GET", "/api/inbox/unread")).body.unread === 1,
       "ada's notification of the mention",
     );
+    const withInbox = await call<Export>("root", "GET", "/api/people/ada/export");
+    expect(withInbox.body.notifications.inbox.map(({ kind, document, actor }) => [kind, document, actor])).toEqual([
+      ["mention", name, "grace"],
+    ]);
+    expect(withInbox.body.notifications.following).toEqual([name]);
     const erased = await call<{ documents: number; comments: number; auditEntries: number }>(
       "root",
       "POST",
@@ -181,6 +192,9 @@ describe("export and erasure of a person, through a real server and the client k
     expect(recorded.body.entries).toHaveLength(1);
     expect(recorded.body.entries[0]?.details).toEqual({ documents: 1, comments: 1, auditEntries: 1, notifications: 1 });
     expect(JSON.stringify(recorded.body.entries).toLowerCase()).not.toContain("ada");
+
+    const afterwards = await call<Export>("root", "GET", "/api/people/ada/export");
+    expect(afterwards.body.notifications).toEqual({ email: null, emailMode: "all", following: [], inbox: [] });
 
     // Erasing again finds nothing more to change.
     expect((await call("root", "POST", "/api/people/ada/erase", {})).body).toEqual({

@@ -113,6 +113,8 @@ export function runNotificationStoreContract(name: string, setup: () => Promise<
       await store.setFollowing(bob, "spec/1", true);
       expect(await store.followers(tenant, "spec/1")).toEqual(["ada", "bob"]);
       expect(await store.followers(`${tenant}-other`, "spec/1")).toEqual([]);
+      await store.setFollowing(bob, "spec/2", false);
+      expect(await store.followedBy(bob)).toEqual(["spec/1"]);
     });
 
     it("[NT4] records people, finds them by id or name, and keeps their email mode", async () => {

@@ -240,6 +240,18 @@ export class SqlNotificationStore implements NotificationStore {
     });
   }
 
+  followedBy(person: Person): Promise<string[]> {
+    return this.call("followedBy", async () => {
+      const { tenant, userId } = checkPerson(person);
+      const rows = await this.sql.query<{ document_name: string }>(
+        `SELECT document_name FROM tandem_notification_follows
+         WHERE tenant = $1 AND user_id = $2 AND following ORDER BY document_name`,
+        [tenant, userId],
+      );
+      return rows.map((row) => row.document_name);
+    });
+  }
+
   followers(tenant: string, document: string): Promise<string[]> {
     return this.call("followers", async () => {
       checkName(document);

@@ -138,6 +138,9 @@ export interface NotificationStore {
   /** Whether a person follows a document: true, false, or null when they never chose nor were made to. */
   isFollowing(person: Person, document: string): Promise<boolean | null>;
 
+  /** The documents a person follows (for their export). */
+  followedBy(person: Person): Promise<string[]>;
+
   /** Who follows a document. */
   followers(tenant: string, document: string): Promise<string[]>;
 

@@ -33,6 +33,25 @@ export interface PersonExport {
   readonly documents: readonly DocumentAboutPerson[];
   /** Audit entries of what they did, oldest first. */
   readonly audit: readonly AuditEntry[];
+  readonly notifications: NotificationsAboutPerson;
+}
+
+/** What the notifications hold about a person (docs/notifications.md), in their export. */
+export interface NotificationsAboutPerson {
+  readonly email: string | null;
+  readonly emailMode: string;
+  /** Documents they follow. */
+  readonly following: readonly string[];
+  /** Their inbox, newest first. */
+  readonly inbox: readonly {
+    readonly kind: string;
+    readonly document: string;
+    readonly threadId: string | null;
+    readonly actor: string | null;
+    readonly excerpt: string | null;
+    readonly createdAt: string;
+    readonly readAt: string | null;
+  }[];
 }
 
 /** What an erasure changed. */
@@ -93,7 +112,13 @@ export class PeopleService {
         ...about,
       });
     }
-    return { person, exportedAt: new Date().toISOString(), documents, audit: await this.auditOf(by, person) };
+    return {
+      person,
+      exportedAt: new Date().toISOString(),
+      documents,
+      audit: await this.auditOf(by, person),
+      notifications: await this.notificationsOf({ tenant: by.tenant, userId: person }),
+    };
   }
 
   async erase(by: Identity, person: string): Promise<ErasureResult> {
@@ -122,6 +147,34 @@ export class PeopleService {
     const auditEntries = await this.audit.forget(person, by.tenant);
     const notifications = await this.notifications.forgetPerson({ tenant: by.tenant, userId: person });
     return { documents, comments, auditEntries, notifications };
+  }
+
+  /** Their email settings, follows and whole inbox, a page at a time. */
+  private async notificationsOf(person: { tenant: string; userId: string }): Promise<NotificationsAboutPerson> {
+    const profile = await this.notifications.person(person);
+    const inbox: NotificationsAboutPerson["inbox"][number][] = [];
+    for (let before: string | undefined; ; ) {
+      const page = await this.notifications.list(person, { limit: 200, ...(before ? { before } : {}) });
+      for (const { kind, document, threadId, actor, excerpt, createdAt, readAt } of page) {
+        inbox.push({
+          kind,
+          document,
+          threadId,
+          actor,
+          excerpt,
+          createdAt: createdAt.toISOString(),
+          readAt: readAt?.toISOString() ?? null,
+        });
+      }
+      before = page.at(-1)?.id;
+      if (page.length < 200 || before === undefined) break;
+    }
+    return {
+      email: profile?.email ?? null,
+      emailMode: profile?.emailMode ?? "all",
+      following: await this.notifications.followedBy(person),
+      inbox,
+    };
   }
 
   /** Every idea and spec `by` may list (of their tenant), archived or not, by the names their clients know. */

@@ -63,6 +63,26 @@ const personExport = z
     exportedAt: z.string(),
     documents: z.array(documentAboutPerson).readonly(),
     audit: z.array(auditEntry).readonly().openapi({ description: "What they did, oldest first." }),
+    notifications: z
+      .object({
+        email: z.string().nullable(),
+        emailMode: z.string(),
+        following: z.array(z.string()).readonly(),
+        inbox: z
+          .array(
+            z.object({
+              kind: z.string(),
+              document: z.string(),
+              threadId: z.string().nullable(),
+              actor: z.string().nullable(),
+              excerpt: z.string().nullable(),
+              createdAt: z.string(),
+              readAt: z.string().nullable(),
+            }),
+          )
+          .readonly(),
+      })
+      .openapi({ description: "Their email settings, the documents they follow and their inbox." }),
   })
   .openapi("PersonExport");
 
