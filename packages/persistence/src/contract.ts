@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { isPersistenceError, type PersistenceErrorCode } from "./errors.js";
-import type { DocumentStore } from "./store.js";
+import { type DocumentStore, MAX_SEARCH_TEXT_LENGTH } from "./store.js";
 
 /** What a contract run needs from an implementation: a fresh, empty store and a way to dispose of it. */
 export interface ContractSetup {
@@ -278,6 +278,50 @@ export function runDocumentStoreContract(name: string, setup: () => Promise<Cont
       ]) {
         await rejectsWith(store.list(bad), "invalid-argument");
       }
+    });
+
+    it("[DS29] searches titles and kept text, within names, and filters by differing metadata", async () => {
+      const w = writer();
+      const documents = [
+        ["spec/a", { title: "Offline mode", createdBy: "ada" }, "We keep edits in IndexedDB."],
+        ["spec/b", { title: "Search", createdBy: "grace" }, "Ranking by BM25, maybe 50% of the time_"],
+        ["idea/c", { title: "Sync" }, "Edits merge offline with Yjs."],
+      ] as const;
+      for (const [name, metadata, text] of documents) {
+        await store.append(name, w.insert(name));
+        await store.setMetadata(name, metadata);
+        await store.setSearchText(name, text);
+      }
+      const names = async (options: Parameters<DocumentStore["list"]>[0]) =>
+        (await store.list(options)).map((info) => info.name).sort();
+      expect(await names({ textContains: "indexeddb" })).toEqual(["spec/a"]);
+      // The title or the text, in any case.
+      expect(await names({ textContains: "OFFLINE" })).toEqual(["idea/c", "spec/a"]);
+      expect(await names({ textContains: "50% of the time_" })).toEqual(["spec/b"]);
+      expect(await names({ textContains: "%" })).toEqual(["spec/b"]);
+      expect(await names({ textContains: "nowhere" })).toEqual([]);
+      // Access narrows the search: patterns and literal names together.
+      expect(await names({ textContains: "edits", namePatterns: ["spec/*"] })).toEqual(["spec/a"]);
+      expect(await names({ textContains: "edits", namePatterns: [], names: ["idea/c"] })).toEqual(["idea/c"]);
+      expect(await names({ namePatterns: ["spec/b"], names: ["idea/c", "idea/*"] })).toEqual(["idea/c", "spec/b"]);
+      expect(await names({ names: [] })).toEqual([]);
+      // Absent metadata differs from any value.
+      expect(await names({ metadataNot: { createdBy: "ada" } })).toEqual(["idea/c", "spec/b"]);
+      expect(await names({ metadataNot: { createdBy: null } })).toEqual(["spec/a", "spec/b"]);
+      // The text is replaced, does not move "last edited", and is kept only for stored documents.
+      const before = (await store.stat("spec/a"))?.updatedAt;
+      await store.setSearchText("spec/a", "Now about CRDTs\u0000 and \ud800 lone halves");
+      expect((await store.stat("spec/a"))?.updatedAt).toEqual(before);
+      expect(await names({ textContains: "indexeddb" })).toEqual([]);
+      expect(await names({ textContains: "crdts  and" })).toEqual(["spec/a"]);
+      await store.setSearchText("never/stored", "ghost");
+      expect(await store.stat("never/stored")).toBeNull();
+      await store.setSearchText("spec/b", "x".repeat(MAX_SEARCH_TEXT_LENGTH + 10));
+      expect(await names({ textContains: "x".repeat(200) })).toEqual(["spec/b"]);
+      for (const bad of [{ textContains: 7 as never }, { names: "idea/c" as never }, { metadataNot: [] as never }]) {
+        await rejectsWith(store.list(bad), "invalid-argument");
+      }
+      await rejectsWith(store.setSearchText("spec/a", 5 as never), "invalid-argument");
     });
 
     it("[DS12] setMetadata creates an empty document and keeps JSON values as they are", async () => {

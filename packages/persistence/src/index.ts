@@ -51,7 +51,7 @@ export type {
   VersionInfo,
   VersionKind,
 } from "./store.js";
-export { VersionKinds } from "./store.js";
+export { MAX_SEARCH_TEXT_LENGTH, VersionKinds } from "./store.js";
 export { DEFAULT_TENANT } from "./tenant.js";
 export type { DecodedUpdate } from "./validate-update.js";
 export { validateUpdate } from "./validate-update.js";

@@ -36,7 +36,14 @@ import type {
 } from "./store.js";
 import { readStoredDocument, type StoredDocument } from "./stored-document.js";
 import { validateUpdate } from "./validate-update.js";
-import { checkAppendOptions, checkAuthorProfile, checkName, checkVersionOptions, metadataJson } from "./validation.js";
+import {
+  checkAppendOptions,
+  checkAuthorProfile,
+  checkName,
+  checkVersionOptions,
+  metadataJson,
+  searchableText,
+} from "./validation.js";
 import { SqlWebhookStore } from "./webhooks/sql-store.js";
 import type { WebhookStore } from "./webhooks/store.js";
 
@@ -237,6 +244,16 @@ export class SqlDocumentStore implements TandemStore {
          ON CONFLICT (name) DO UPDATE SET metadata = tandem_documents.metadata || EXCLUDED.metadata, updated_at = now()`,
         [name, metadataJson(metadata)],
       );
+    });
+  }
+
+  setSearchText(name: string, text: string): Promise<void> {
+    return this.call("setSearchText", async () => {
+      checkName(name);
+      await this.sql.query("UPDATE tandem_documents SET search_text = $2 WHERE name = $1", [
+        name,
+        searchableText(text),
+      ]);
     });
   }
 

@@ -156,6 +156,9 @@ export interface Attribution {
   readonly lastEditedBy: string | null;
 }
 
+/** How much of a document's text {@link DocumentStore.setSearchText} keeps: a long book, in characters. */
+export const MAX_SEARCH_TEXT_LENGTH = 1_000_000;
+
 /** What {@link DocumentStore.list} sorts by. */
 export type ListSort = "updatedAt" | "createdAt" | "title";
 
@@ -177,12 +180,26 @@ export interface ListOptions {
    * patterns of a token's access claim). An empty list matches nothing.
    */
   readonly namePatterns?: readonly string[];
+  /**
+   * Names readable besides those `namePatterns` match (each taken
+   * literally): with either given, a document is listed when its name
+   * matches a pattern or is one of these. For grants of single documents,
+   * such as share links.
+   */
+  readonly names?: readonly string[];
   /** Leaves out names matching any of these patterns (as in `namePatterns`). */
   readonly excludePatterns?: readonly string[];
   /** Only documents whose `title` metadata contains this text, case-insensitively. */
   readonly titleContains?: string;
+  /**
+   * Only documents whose `title` metadata or search text (see
+   * {@link DocumentStore.setSearchText}) contains this text, case-insensitively.
+   */
+  readonly textContains?: string;
   /** Only documents whose metadata has each of these values; `null` means absent or null. */
   readonly metadata?: Readonly<Record<string, MetadataScalar>>;
+  /** Only documents whose metadata differs from each of these values; absent differs from anything but `null`. */
+  readonly metadataNot?: Readonly<Record<string, MetadataScalar>>;
   /** Only documents whose metadata has each of these keys, not null. */
   readonly withMetadata?: readonly string[];
   /** Default `updatedAt`; `title` sorts by the `title` metadata, case-insensitively. */
@@ -247,6 +264,16 @@ export interface DocumentStore {
 
   /** Merges `metadata` into the document's metadata (top-level keys replace), creating the document if needed. */
   setMetadata(name: string, metadata: DocumentMetadata): Promise<void>;
+
+  /**
+   * Keeps `text`, the document's body as plain text, for
+   * {@link ListOptions.textContains}. Replaces what was kept; does not move
+   * `updatedAt` (the text follows edits already counted); leaves a document
+   * never stored alone. Characters Postgres cannot store (NUL, unpaired
+   * surrogates) become spaces, and only the first
+   * {@link MAX_SEARCH_TEXT_LENGTH} characters are kept.
+   */
+  setSearchText(name: string, text: string): Promise<void>;
 
   /** Deletes a document with its log, snapshot, versions, attribution and share links. Returns whether it existed. */
   delete(name: string): Promise<boolean>;

@@ -73,20 +73,26 @@ export type {
   DocumentSummary,
   PresentUser,
   SessionInfo,
+  SpecPriority,
   SpecStatus,
 } from "./documents.js";
 export {
+  contributorsText,
   DocumentFields,
   DocumentKinds,
   documentKindOf,
   documentMetaFrom,
+  isCalendarDate,
   isDocumentKind,
+  isSpecPriority,
   isSpecStatus,
   listTitle,
+  MAX_CONTRIBUTORS,
   MAX_OWNER_LENGTH,
   MAX_TITLE_LENGTH,
   metaFieldsOf,
   PLACEHOLDER_ATTRIBUTE,
+  SpecPriorities,
   SpecStatuses,
 } from "./documents.js";
 export type {

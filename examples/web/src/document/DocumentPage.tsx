@@ -21,6 +21,7 @@ import { StrokeIcon, ToolbarButton } from "../ui/ToolbarButton.js";
 import { MetaFields } from "./MetaFields.js";
 import { LinkEnded } from "./OpenShareLink.js";
 import { ShareButton } from "./ShareButton.js";
+import { SpecDetails } from "./SpecDetails.js";
 import { TitleField } from "./TitleField.js";
 
 type Lookup =
@@ -154,6 +155,7 @@ function Header({
         onEnter={onTitleEnter}
       />
       <MetaFields doc={document.content} name={name} readOnly={canEdit !== true} people={people} />
+      <SpecDetails doc={document.content} name={name} readOnly={canEdit !== true} />
     </>
   );
 }

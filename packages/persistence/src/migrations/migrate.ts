@@ -7,6 +7,7 @@ import { webhooks } from "./0005-webhooks.js";
 import { audit } from "./0006-audit.js";
 import { notifications } from "./0007-notifications.js";
 import { shareLinks } from "./0008-share-links.js";
+import { searchText } from "./0010-search-text.js";
 import { acceptedBy } from "./0011-accepted-by.js";
 import type { Migration } from "./migration.js";
 
@@ -19,6 +20,7 @@ export const migrations: readonly Migration[] = [
   audit,
   notifications,
   shareLinks,
+  searchText,
   acceptedBy,
 ];
 

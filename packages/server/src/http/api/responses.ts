@@ -1,5 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import { type ContentNode, type ContentText, DocumentKinds, SpecStatuses } from "@tandem/protocol";
+import {
+  type ContentNode,
+  type ContentText,
+  DocumentKinds,
+  Roles,
+  SpecPriorities,
+  SpecStatuses,
+} from "@tandem/protocol";
 import { type ApiErrorCode, ApiErrors } from "./respond.js";
 
 /**
@@ -38,9 +45,16 @@ export const documentSummary = z
     kind: z.enum(DocumentKinds).nullable(),
     status: z.enum(SpecStatuses).nullable(),
     owner: z.string().nullable(),
+    contributors: list(z.string()).openapi({ description: "Specs: who works on it, by name (empty for ideas)." }),
+    targetDate: z.string().nullable().openapi({ description: "Specs: `YYYY-MM-DD`, or null." }),
+    priority: z.enum(SpecPriorities).nullable(),
     updatedAt: z.string().openapi({ description: "ISO 8601 time of the last stored edit." }),
     present: list(person).openapi({ description: "People with the document open on this instance." }),
     archivedAt: z.string().nullable().openapi({ description: "When it was archived; null when it is not." }),
+    role: z.enum(Roles).nullable().openapi({ description: "The caller's role on it: owners archive and delete." }),
+    createdByYou: z
+      .boolean()
+      .openapi({ description: "Whether the caller created it (`shared=true` lists the others)." }),
   })
   .openapi("DocumentSummary");
 
