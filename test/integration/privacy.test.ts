@@ -24,6 +24,12 @@ interface Export {
   }[];
   readonly links: { document: string; role: string; userName: string }[];
   readonly audit: { action: string; actor: string; document: string | null }[];
+  readonly notifications: {
+    email: string | null;
+    emailMode: string;
+    following: string[];
+    inbox: { kind: string; document: string; actor: string | null }[];
+  };
 }
 
 /** The stored bytes of a document as a `gc: false` load gives them: everything the store still holds. */
@@ -140,14 +146,25 @@ describe("export and erasure of a person, through a real server and the client k
       ["share-link.used", "ada", name],
     ]);
 
-    const erased = await call<{ documents: number; comments: number; auditEntries: number; shareGrants: number }>(
-      "root",
-      "POST",
-      "/api/people/ada/erase",
-      {},
+    // Grace's reply mentions Ada: a notification in Ada's inbox, which the erasure deletes.
+    await waitFor(
+      async () => (await call<{ unread: number }>("ada", "GET", "/api/inbox/unread")).body.unread === 1,
+      "ada's notification of the mention",
     );
+    const withInbox = await call<Export>("root", "GET", "/api/people/ada/export");
+    expect(withInbox.body.notifications.inbox.map(({ kind, document, actor }) => [kind, document, actor])).toEqual([
+      ["mention", name, "grace"],
+    ]);
+    expect(withInbox.body.notifications.following).toEqual([name]);
+    const erased = await call<{
+      documents: number;
+      comments: number;
+      auditEntries: number;
+      shareGrants: number;
+      notifications: number;
+    }>("root", "POST", "/api/people/ada/erase", {});
     expect(erased.status).toBe(200);
-    expect(erased.body).toEqual({ documents: 1, comments: 1, auditEntries: 2, shareGrants: 1 });
+    expect(erased.body).toEqual({ documents: 1, comments: 1, auditEntries: 2, shareGrants: 1, notifications: 1 });
 
     // Grace, who had it open all along, sees the placeholder at once; her own words stay.
     await waitFor(() => threadOf(grace)?.comments[0]?.deleted === true, "grace sees the placeholder");
@@ -193,9 +210,18 @@ describe("export and erasure of a person, through a real server and the client k
       "/api/audit?action=person.erased",
     );
     expect(recorded.body.entries).toHaveLength(1);
-    expect(recorded.body.entries[0]?.details).toEqual({ documents: 1, comments: 1, auditEntries: 2, shareGrants: 1 });
+    expect(recorded.body.entries[0]?.details).toEqual({
+      documents: 1,
+      comments: 1,
+      auditEntries: 2,
+      shareGrants: 1,
+      notifications: 1,
+    });
     expect((await call<Export>("root", "GET", "/api/people/ada/export")).body.links).toEqual([]);
     expect(JSON.stringify(recorded.body.entries).toLowerCase()).not.toContain("ada");
+
+    const afterwards = await call<Export>("root", "GET", "/api/people/ada/export");
+    expect(afterwards.body.notifications).toEqual({ email: null, emailMode: "all", following: [], inbox: [] });
 
     // Erasing again finds nothing more to change.
     expect((await call("root", "POST", "/api/people/ada/erase", {})).body).toEqual({
@@ -203,6 +229,7 @@ describe("export and erasure of a person, through a real server and the client k
       comments: 0,
       auditEntries: 0,
       shareGrants: 0,
+      notifications: 0,
     });
   });
 
@@ -240,6 +267,7 @@ describe("export and erasure of a person, through a real server and the client k
       comments: 1,
       auditEntries: 1,
       shareGrants: 0,
+      notifications: 0,
     });
   });
 });

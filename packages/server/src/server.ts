@@ -219,7 +219,15 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       app = createHttpApp({
         store: opened,
         documents,
-        people: new PeopleService(opened, opened.audit, opened.shareLinks, documents, instance, durable),
+        people: new PeopleService(
+          opened,
+          opened.audit,
+          opened.shareLinks,
+          documents,
+          instance,
+          durable,
+          opened.notifications,
+        ),
         authenticator,
         archive,
         history: new DocumentHistory(versioned, instance, durable),

@@ -113,6 +113,8 @@ export function runNotificationStoreContract(name: string, setup: () => Promise<
       await store.setFollowing(bob, "spec/1", true);
       expect(await store.followers(tenant, "spec/1")).toEqual(["ada", "bob"]);
       expect(await store.followers(`${tenant}-other`, "spec/1")).toEqual([]);
+      await store.setFollowing(bob, "spec/2", false);
+      expect(await store.followedBy(bob)).toEqual(["spec/1"]);
     });
 
     it("[NT4] records people, finds them by id or name, and keeps their email mode", async () => {
@@ -220,6 +222,23 @@ export function runNotificationStoreContract(name: string, setup: () => Promise<
       expect(await store.list(bob)).toEqual([]);
       expect(await store.isFollowing(ada, "spec/1")).toBeNull();
       expect(await store.list({ tenant: `${tenant}-other`, userId: "ada" })).toHaveLength(1);
+    });
+
+    it("[NT11] forgetting a person deletes their inbox, follows and settings, and blanks what they wrote in others'", async () => {
+      await withEmail(ada);
+      await store.setFollowing(ada, "spec/1", true);
+      await store.add([note(), note({ recipient: "bob", actor: "ada", actorName: "Ada", excerpt: "@Bob secret" })], 0);
+      await store.add([note({ recipient: "bob", actor: "carol", actorName: "Carol", excerpt: "kept" })], 0);
+      expect(await store.forgetPerson(ada)).toBe(2);
+      expect(await store.list(ada)).toEqual([]);
+      expect(await store.person(ada)).toBeUndefined();
+      expect(await store.isFollowing(ada, "spec/1")).toBeNull();
+      expect((await store.list(bob)).map(({ actor, actorName, excerpt }) => ({ actor, actorName, excerpt }))).toEqual([
+        { actor: "carol", actorName: "Carol", excerpt: "kept" },
+        { actor: "ada", actorName: null, excerpt: null },
+      ]);
+      // Nothing left to email them.
+      expect((await store.claimDigests(100, 60_000)).map((batch) => batch.person.userId)).not.toContain("ada");
     });
 
     it("[NT9] malformed input is refused with invalid-argument", async () => {

@@ -181,6 +181,27 @@ export class SqlNotificationStore implements NotificationStore {
     });
   }
 
+  forgetPerson(person: Person): Promise<number> {
+    return this.call("forgetPerson", async () => {
+      const { tenant, userId } = checkPerson(person);
+      const params = [tenant, userId];
+      return this.sql.transaction(async (tx) => {
+        const own = await tx.query(
+          "DELETE FROM tandem_notifications WHERE tenant = $1 AND recipient = $2 RETURNING id",
+          params,
+        );
+        const caused = await tx.query(
+          `UPDATE tandem_notifications SET actor_name = NULL, excerpt = NULL
+           WHERE tenant = $1 AND actor = $2 AND (actor_name IS NOT NULL OR excerpt IS NOT NULL) RETURNING id`,
+          params,
+        );
+        await tx.query("DELETE FROM tandem_notification_follows WHERE tenant = $1 AND user_id = $2", params);
+        await tx.query("DELETE FROM tandem_notification_people WHERE tenant = $1 AND user_id = $2", params);
+        return own.length + caused.length;
+      });
+    });
+  }
+
   setFollowing(person: Person, document: string, following: boolean): Promise<void> {
     return this.call("setFollowing", async () => {
       const { tenant, userId } = checkPerson(person);
@@ -216,6 +237,18 @@ export class SqlNotificationStore implements NotificationStore {
         [tenant, document, userId],
       );
       return row?.following ?? null;
+    });
+  }
+
+  followedBy(person: Person): Promise<string[]> {
+    return this.call("followedBy", async () => {
+      const { tenant, userId } = checkPerson(person);
+      const rows = await this.sql.query<{ document_name: string }>(
+        `SELECT document_name FROM tandem_notification_follows
+         WHERE tenant = $1 AND user_id = $2 AND following ORDER BY document_name`,
+        [tenant, userId],
+      );
+      return rows.map((row) => row.document_name);
     });
   }
 

@@ -121,6 +121,14 @@ export interface NotificationStore {
    */
   forgetDocument(tenant: string, document: string): Promise<string[]>;
 
+  /**
+   * For erasing a person (docs/privacy.md): deletes their inbox, follows,
+   * address and settings, and blanks their name and words (the excerpt) in
+   * the notifications they caused in others' inboxes, keeping what happened.
+   * Returns how many notifications were deleted or blanked.
+   */
+  forgetPerson(person: Person): Promise<number>;
+
   /** Follows or unfollows a document explicitly; a later {@link followByDefault} does not undo it. */
   setFollowing(person: Person, document: string, following: boolean): Promise<void>;
 
@@ -129,6 +137,9 @@ export interface NotificationStore {
 
   /** Whether a person follows a document: true, false, or null when they never chose nor were made to. */
   isFollowing(person: Person, document: string): Promise<boolean | null>;
+
+  /** The documents a person follows (for their export). */
+  followedBy(person: Person): Promise<string[]>;
 
   /** Who follows a document. */
   followers(tenant: string, document: string): Promise<string[]>;

@@ -16,7 +16,7 @@ import { errorResponses, json } from "../http/api/responses.js";
 import { fromStore } from "../http/api/store-result.js";
 import type { InboxSignal } from "./live.js";
 import { titlesOf } from "./titles.js";
-import { maySee } from "./visibility.js";
+import { accessSnapshot, mayRead } from "./visibility.js";
 
 /** Where the inbox's endpoints live. */
 export const INBOX_PATH = "/api/inbox";
@@ -179,7 +179,7 @@ const personOf = (identity: Identity) => ({ tenant: identity.tenant, userId: ide
 export async function unreadCount(store: NotificationStore, identity: Identity): Promise<number> {
   let count = 0;
   for (const [document, unreadHere] of await store.unreadByDocument(personOf(identity))) {
-    if (maySee(identity.access, document)) count += unreadHere;
+    if (mayRead(identity, document)) count += unreadHere;
   }
   return count;
 }
@@ -197,7 +197,7 @@ export function recordingCaller(store: NotificationStore) {
           ...personOf(identity),
           name: identity.name,
           email: identity.email ?? null,
-          access: identity.access,
+          access: accessSnapshot(identity),
         }),
       ),
     );
@@ -222,7 +222,7 @@ export function mountInboxRoutes(app: OpenAPIHono<ApiEnv>, api: InboxApi): void 
       ),
     );
     const nextBefore = listed.length === limit ? (listed.at(-1)?.id ?? null) : null;
-    const visible = listed.filter((each) => maySee(identity.access, each.document));
+    const visible = listed.filter((each) => mayRead(identity, each.document));
     const titles = await titlesOf(
       documents,
       identity.tenant,

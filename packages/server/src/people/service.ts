@@ -1,5 +1,12 @@
 import type { Hocuspocus } from "@hocuspocus/server";
-import type { AuditEntry, AuditLog, AuthorProfile, DocumentStore, ShareLinkStore } from "@tandem/persistence";
+import type {
+  AuditEntry,
+  AuditLog,
+  AuthorProfile,
+  DocumentStore,
+  NotificationStore,
+  ShareLinkStore,
+} from "@tandem/persistence";
 import { commentsDocumentName, type DocumentSummary } from "@tandem/protocol";
 import { removeAwarenessStates } from "y-protocols/awareness";
 import * as Y from "yjs";
@@ -28,6 +35,25 @@ export interface PersonExport {
   readonly links: readonly SharedWithPerson[];
   /** Audit entries of what they did, oldest first. */
   readonly audit: readonly AuditEntry[];
+  readonly notifications: NotificationsAboutPerson;
+}
+
+/** What the notifications hold about a person (docs/notifications.md), in their export. */
+export interface NotificationsAboutPerson {
+  readonly email: string | null;
+  readonly emailMode: string;
+  /** Documents they follow. */
+  readonly following: readonly string[];
+  /** Their inbox, newest first. */
+  readonly inbox: readonly {
+    readonly kind: string;
+    readonly document: string;
+    readonly threadId: string | null;
+    readonly actor: string | null;
+    readonly excerpt: string | null;
+    readonly createdAt: string;
+    readonly readAt: string | null;
+  }[];
 }
 
 /** A share link a person opened. */
@@ -50,6 +76,8 @@ export interface ErasureResult {
   readonly auditEntries: number;
   /** Share-link grants deleted (their access through links ends with them). */
   readonly shareGrants: number;
+  /** Notifications of theirs deleted, and of others' they caused blanked (docs/notifications.md). */
+  readonly notifications: number;
 }
 
 /** Documents listed per query (the listing asks the store for one more, within its 1000). */
@@ -70,7 +98,8 @@ const AUDIT_PAGE = 1000;
  * neither the log nor the snapshot. It removes their name and colour from
  * each document's authorship and their presence from the documents open
  * here, deletes their share-link grants, and blanks their name and address
- * in the audit log.
+ * in the audit log. Their inbox, follows, address and email settings are
+ * deleted, and the notifications they caused lose their name and words.
  */
 export class PeopleService {
   constructor(
@@ -80,6 +109,7 @@ export class PeopleService {
     private readonly documents: DocumentService,
     private readonly hocuspocus: Hocuspocus,
     private readonly durable: DurableLog,
+    private readonly notifications: NotificationStore,
   ) {}
 
   async export(by: Identity, person: string): Promise<PersonExport> {
@@ -103,7 +133,14 @@ export class PeopleService {
       userName: grant.userName,
       since: grant.grantedAt.toISOString(),
     }));
-    return { person, exportedAt: new Date().toISOString(), documents, links, audit: await this.auditOf(by, person) };
+    return {
+      person,
+      exportedAt: new Date().toISOString(),
+      documents,
+      links,
+      audit: await this.auditOf(by, person),
+      notifications: await this.notificationsOf({ tenant: by.tenant, userId: person }),
+    };
   }
 
   async erase(by: Identity, person: string): Promise<ErasureResult> {
@@ -129,7 +166,36 @@ export class PeopleService {
     this.forgetPresence(by.tenant, person);
     const shareGrants = await this.shareLinks.forgetUser(by.tenant, person);
     const auditEntries = await this.audit.forget(person, by.tenant);
-    return { documents, comments, auditEntries, shareGrants };
+    const notifications = await this.notifications.forgetPerson({ tenant: by.tenant, userId: person });
+    return { documents, comments, auditEntries, shareGrants, notifications };
+  }
+
+  /** Their email settings, follows and whole inbox, a page at a time. */
+  private async notificationsOf(person: { tenant: string; userId: string }): Promise<NotificationsAboutPerson> {
+    const profile = await this.notifications.person(person);
+    const inbox: NotificationsAboutPerson["inbox"][number][] = [];
+    for (let before: string | undefined; ; ) {
+      const page = await this.notifications.list(person, { limit: 200, ...(before ? { before } : {}) });
+      for (const { kind, document, threadId, actor, excerpt, createdAt, readAt } of page) {
+        inbox.push({
+          kind,
+          document,
+          threadId,
+          actor,
+          excerpt,
+          createdAt: createdAt.toISOString(),
+          readAt: readAt?.toISOString() ?? null,
+        });
+      }
+      before = page.at(-1)?.id;
+      if (page.length < 200 || before === undefined) break;
+    }
+    return {
+      email: profile?.email ?? null,
+      emailMode: profile?.emailMode ?? "all",
+      following: await this.notifications.followedBy(person),
+      inbox,
+    };
   }
 
   /** Every idea and spec `by` may list (of their tenant), archived or not, by the names their clients know. */

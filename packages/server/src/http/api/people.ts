@@ -79,6 +79,26 @@ const personExport = z
       .readonly()
       .openapi({ description: "The share links they opened, with the name they had then." }),
     audit: z.array(auditEntry).readonly().openapi({ description: "What they did, oldest first." }),
+    notifications: z
+      .object({
+        email: z.string().nullable(),
+        emailMode: z.string(),
+        following: z.array(z.string()).readonly(),
+        inbox: z
+          .array(
+            z.object({
+              kind: z.string(),
+              document: z.string(),
+              threadId: z.string().nullable(),
+              actor: z.string().nullable(),
+              excerpt: z.string().nullable(),
+              createdAt: z.string(),
+              readAt: z.string().nullable(),
+            }),
+          )
+          .readonly(),
+      })
+      .openapi({ description: "Their email settings, the documents they follow and their inbox." }),
   })
   .openapi("PersonExport");
 
@@ -88,6 +108,10 @@ const erasure = z
     comments: z.number().int().openapi({ description: "Their comments, now deleted-comment placeholders." }),
     auditEntries: z.number().int().openapi({ description: "Audit entries whose name and address were blanked." }),
     shareGrants: z.number().int().openapi({ description: "Share-link grants deleted." }),
+    notifications: z
+      .number()
+      .int()
+      .openapi({ description: "Their notifications deleted, and the ones they caused in others' inboxes blanked." }),
   })
   .openapi("Erasure");
 
