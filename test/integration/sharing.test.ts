@@ -202,6 +202,17 @@ describe("share links", () => {
     await waitFor(() => reader.heard.closes.includes("forbidden"), "acme's reader closed on the other instance");
   });
 
+  it("erasing a person deletes their grants: what was shared with them is no longer theirs", async () => {
+    const link = await createLink(owner, { role: "commenter" });
+    const erin = await token("erin", {});
+    expect((await redeem(erin, link.body.secret)).status).toBe(200);
+    const operator = await token("operator", { "*": "owner" });
+    expect((await apiCall(one.url, "POST", "/api/people/erin/erase", operator, {})).status).toBe(200);
+    const shared = await apiCall<{ documents: unknown[] }>(two.url, "GET", "/api/share-links/shared-with-me", erin);
+    expect(shared.body.documents).toEqual([]);
+    expect((await apiCall(two.url, "GET", `/api/documents/${name}`, erin)).status).toBe(403);
+  });
+
   it("deleting a document deletes its links", async () => {
     const created = await apiCall<DocumentSummary>(one.url, "POST", "/api/documents", owner, {
       kind: "spec",

@@ -1,4 +1,4 @@
-import { clearLocalData, TandemProvider } from "@tandem/client";
+import { clearLocalData, Inbox, TandemProvider } from "@tandem/client";
 import type { SessionInfo } from "@tandem/protocol";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError, createApi } from "./api.js";
@@ -18,7 +18,7 @@ import {
 } from "./identity.js";
 import { DocumentList } from "./list/DocumentList.js";
 import { ProfileDialog } from "./ProfileDialog.js";
-import { useRoute } from "./route.js";
+import { navigate, useRoute } from "./route.js";
 import { SignOutButton } from "./SignOutButton.js";
 import { Avatar } from "./ui/Avatar.js";
 import { ThemeToggle } from "./ui/ThemeToggle.js";
@@ -174,6 +174,15 @@ export function App() {
             <span>Tandem</span>
           </a>
           <div className="topbar-end">
+            <Inbox
+              onOpen={(notification) =>
+                navigate({
+                  page: "document",
+                  name: notification.document,
+                  ...(notification.threadId ? { thread: notification.threadId } : {}),
+                })
+              }
+            />
             <ThemeToggle />
             {session.devMode ? (
               <button
@@ -196,7 +205,7 @@ export function App() {
           </div>
         </header>
         {route.page === "document" ? (
-          <DocumentPage key={route.name} api={api} name={route.name} session={session} />
+          <DocumentPage key={route.name} api={api} name={route.name} thread={route.thread} session={session} />
         ) : route.page === "share" ? (
           <OpenShareLink key={route.secret} secret={route.secret} />
         ) : (

@@ -83,6 +83,13 @@ export {
   useVersionContent,
   useVersions,
 } from "./history/useHistory.js";
+export { InboxClient } from "./inbox/client.js";
+export type { InboxProps } from "./inbox/Inbox.js";
+export { describeNotification, Inbox } from "./inbox/Inbox.js";
+export type { FollowingState } from "./inbox/useFollowing.js";
+export { useFollowing } from "./inbox/useFollowing.js";
+export type { InboxState } from "./inbox/useInbox.js";
+export { useInbox } from "./inbox/useInbox.js";
 export type { PresenceAvatarsProps } from "./presence/PresenceAvatars.js";
 export { PresenceAvatars } from "./presence/PresenceAvatars.js";
 export { usePresence } from "./presence/usePresence.js";

@@ -16,6 +16,11 @@ export interface RestServer {
 const asciiToken = (token: string) =>
   token.replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
+/** The `Authorization` header of a server's token; none for an empty token (dev mode's anonymous editor). */
+export function authorization(server: RestServer): Record<string, string> {
+  return server.bearerToken === "" ? {} : { authorization: `Bearer ${asciiToken(server.bearerToken)}` };
+}
+
 const codes: Partial<Record<number, TandemClientErrorCode>> = {
   400: "invalid-argument",
   403: "read-only",
@@ -37,8 +42,7 @@ export async function apiRequest<T>(
   path: string,
   options: { readonly method?: string; readonly body?: unknown } = {},
 ): Promise<T> {
-  const headers: Record<string, string> = {};
-  if (server.bearerToken !== "") headers.authorization = `Bearer ${asciiToken(server.bearerToken)}`;
+  const headers = authorization(server);
   if (options.body !== undefined) headers["content-type"] = "application/json";
   let response: Response;
   try {

@@ -2,6 +2,18 @@ export type { AuthoredRange, IdRange } from "./attribution.js";
 export type { AuditEntry, AuditLog, AuditQuery, NewAuditEntry } from "./audit/store.js";
 export type { PersistenceErrorCode } from "./errors.js";
 export { isPersistenceError, PersistenceError } from "./errors.js";
+export type {
+  DigestBatch,
+  EmailMode,
+  InboxQuery,
+  NewNotification,
+  Notification,
+  NotificationKind,
+  NotificationStore,
+  Person,
+  PersonProfile,
+} from "./notifications/store.js";
+export { EmailModes, NotificationKinds } from "./notifications/store.js";
 export type { CommitBatch, StoreOptions } from "./options.js";
 export type { PGliteStoreOptions } from "./pglite.js";
 export { createPGliteStore } from "./pglite.js";

@@ -10,6 +10,8 @@ import { PersistenceError } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
 import { listQuery } from "./list-query.js";
 import { MergeThread } from "./merge-thread.js";
+import { SqlNotificationStore } from "./notifications/sql-store.js";
+import type { NotificationStore } from "./notifications/store.js";
 import { type ResolvedStoreOptions, resolveStoreOptions, type StoreOptions } from "./options.js";
 import { SqlShareLinkStore } from "./sharing/sql-store.js";
 import type { ShareLinkStore } from "./sharing/store.js";
@@ -126,12 +128,13 @@ function storedBytes({ snapshot, rows }: StoredDocument): number {
 /**
  * The one {@link DocumentStore} implementation, over any {@link SqlClient}:
  * Postgres and PGlite share every statement. Its webhook store, audit log and
- * share links share the client and the lifecycle.
+ * share links and notification inboxes share the client and the lifecycle.
  */
 export class SqlDocumentStore implements TandemStore {
   readonly webhooks: WebhookStore;
   readonly audit: AuditLog;
   readonly shareLinks: ShareLinkStore;
+  readonly notifications: NotificationStore;
   private readonly options: ResolvedStoreOptions;
   private readonly groupCommit: GroupCommit;
   private readonly compactions: CompactionScheduler;
@@ -151,6 +154,7 @@ export class SqlDocumentStore implements TandemStore {
     this.webhooks = new SqlWebhookStore(sql, (doing, work) => this.call(doing, work));
     this.audit = new SqlAuditLog(sql, (doing, work) => this.call(doing, work));
     this.shareLinks = new SqlShareLinkStore(sql, (doing, work) => this.call(doing, work));
+    this.notifications = new SqlNotificationStore(sql, (doing, work) => this.call(doing, work));
     this.commitConnection = sql.holdConnection?.();
     const commitSql = this.commitConnection ?? sql;
     this.groupCommit = new GroupCommit({

@@ -1,6 +1,7 @@
 import type * as Y from "yjs";
 import type { AuthoredRange } from "./attribution.js";
 import type { AuditLog } from "./audit/store.js";
+import type { NotificationStore } from "./notifications/store.js";
 import type { ShareLinkStore } from "./sharing/store.js";
 import type { WebhookStore } from "./webhooks/store.js";
 
@@ -325,10 +326,11 @@ export interface DocumentStore {
 /**
  * What `createPostgresStore` and `createPGliteStore` open: the documents and,
  * on the same database and connections, the webhook subscriptions with their
- * outbox, the audit log and the share links. Closing the store closes them all.
+ * outbox, the audit log, the share links and the notification inboxes. Closing the store closes them all.
  */
 export interface TandemStore extends DocumentStore {
   readonly webhooks: WebhookStore;
   readonly audit: AuditLog;
   readonly shareLinks: ShareLinkStore;
+  readonly notifications: NotificationStore;
 }

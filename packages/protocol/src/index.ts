@@ -111,6 +111,13 @@ export type {
   VersionList,
   VersionSummary,
 } from "./history.js";
+export type {
+  InboxEmailMode,
+  InboxNotification,
+  InboxNotificationKind,
+  InboxPage,
+  InboxSettings,
+} from "./inbox.js";
 export type { Permissions, Role } from "./roles.js";
 export { isRole, permissionsOf, Roles } from "./roles.js";
 export type {

@@ -28,6 +28,7 @@ import { shutDown } from "./lifecycle/shutdown.js";
 import { LiveDocuments } from "./live-documents.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
+import { createNotifications, type Notifications } from "./notifications/notifications.js";
 import { PeopleService } from "./people/service.js";
 import { DocumentProposals } from "./proposals/service.js";
 import { createCollabEndpoint } from "./protocol/collab-endpoint.js";
@@ -102,6 +103,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   let store: TandemStore | undefined;
   let durable: DurableLog | undefined;
   let webhooks: Webhooks | undefined;
+  let notifications: Notifications | undefined;
   let listening: Promise<{ url: string; port: number; storage: string }> | undefined;
   let closing: Promise<void> | undefined;
 
@@ -146,7 +148,9 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     const ownsStore = config.store === undefined;
     const opened = config.store ?? (await openStore(settings, metrics, logger));
     store = opened;
-    const hooks = createWebhooks(opened.webhooks, settings, logger, metrics);
+    const inbox = createNotifications(opened.notifications, opened, settings, logger, metrics);
+    notifications = inbox;
+    const hooks = createWebhooks(opened.webhooks, settings, logger, metrics, inbox.listener);
     webhooks = hooks;
     // History makes versions through it, so that each new one is announced.
     const versioned = hooks.announcingVersions(opened);
@@ -182,8 +186,9 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     ];
     let instance: Hocuspocus | undefined;
     try {
-      const redis = settings.redisUrl && { url: settings.redisUrl, prefix: settings.redisPrefix };
-      const liveLinks = new LiveShareLinks(() => hocuspocus, logger, redis || undefined);
+      const redis =
+        settings.redisUrl === undefined ? undefined : { url: settings.redisUrl, prefix: settings.redisPrefix };
+      const liveLinks = new LiveShareLinks(() => hocuspocus, logger, redis);
       extensions.push(liveLinks.extension);
       if (settings.redisUrl !== undefined) {
         relay = redisRelay(settings.redisUrl, settings.redisPrefix, opened, logger, {
@@ -204,17 +209,24 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         },
       );
       hocuspocus = instance;
-      const documents = new DocumentService(opened, instance, durable, deletions, archive, hooks.documentEvents);
+      const documents = new DocumentService(opened, instance, durable, deletions, archive, {
+        ...hooks.documentEvents,
+        deleted(name, by) {
+          hooks.documentEvents.deleted(name, by);
+          inbox.deleted(name);
+        },
+      });
       app = createHttpApp({
         store: opened,
         documents,
-        people: new PeopleService(opened, opened.audit, documents, instance, durable),
+        people: new PeopleService(opened, opened.audit, documents, instance, durable, opened.shareLinks),
         authenticator,
         archive,
         history: new DocumentHistory(versioned, instance, durable),
         proposals: new DocumentProposals(opened, instance, durable),
         webhooks: hooks.api,
         sharing: new ShareLinks(opened.shareLinks, instance, liveLinks),
+        notifications: inbox,
         audit,
         metrics,
         logger,
@@ -245,6 +257,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     }
     const { port } = httpServer.address() as AddressInfo;
     const url = urlOf(settings.host, port);
+    inbox.start(url);
     logger.info(
       { url, storage: opened.kind, redis: settings.redisUrl !== undefined, devMode: tokens.devMode },
       "listening",
@@ -260,6 +273,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       sessions,
       unloads,
       webhooks,
+      notifications,
       ownedStore: config.store === undefined ? store : undefined,
       timeoutMs: settings.shutdownTimeoutMs,
       logger,

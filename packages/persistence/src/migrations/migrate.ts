@@ -5,6 +5,7 @@ import { encodings } from "./0002-encodings.js";
 import { attribution } from "./0003-attribution.js";
 import { webhooks } from "./0005-webhooks.js";
 import { audit } from "./0006-audit.js";
+import { notifications } from "./0007-notifications.js";
 import { shareLinks } from "./0008-share-links.js";
 import { searchText } from "./0010-search-text.js";
 import { acceptedBy } from "./0011-accepted-by.js";
@@ -17,6 +18,7 @@ export const migrations: readonly Migration[] = [
   attribution,
   webhooks,
   audit,
+  notifications,
   shareLinks,
   searchText,
   acceptedBy,

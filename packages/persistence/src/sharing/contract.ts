@@ -148,5 +148,21 @@ export function runShareLinkStoreContract(name: string, setup: () => Promise<Sha
       const one = await store.sharedWith("default", "ada", document);
       expect(one.map((grant) => [grant.document, grant.role])).toEqual([[document, "commenter"]]);
     });
+
+    it("[SL8] forgetting a user deletes their grants in one tenant, and nobody else's", async () => {
+      const { secret } = await create();
+      const revoked = await create({ role: "viewer" });
+      const elsewhere = await create({ tenant: "acme" });
+      await store.redeem("default", secret, ada);
+      await store.redeem("default", revoked.secret, ada);
+      await store.revokeLink("default", document, revoked.link.id, "owner");
+      await store.redeem("default", secret, grace);
+      await store.redeem("acme", elsewhere.secret, ada);
+      expect(await store.forgetUser("default", "ada")).toBe(2);
+      expect(await store.sharedWith("default", "ada")).toEqual([]);
+      expect((await store.grantsOn("default", document)).map((grant) => grant.userId)).toEqual(["grace"]);
+      expect(await store.sharedWith("acme", "ada")).toHaveLength(1);
+      expect(await store.forgetUser("default", "ada")).toBe(0);
+    });
   });
 }

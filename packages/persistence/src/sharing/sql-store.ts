@@ -186,4 +186,15 @@ export class SqlShareLinkStore implements ShareLinkStore {
       return rows.map(toGrant);
     });
   }
+
+  forgetUser(tenant: string, userId: string): Promise<number> {
+    return this.call("forgetUser", async () => {
+      const rows = await this.sql.query(
+        `DELETE FROM tandem_share_grants g USING tandem_share_links l
+         WHERE l.id = g.link_id AND l.tenant = $1 AND g.user_id = $2 RETURNING g.link_id`,
+        [checkId(tenant, "a tenant"), checkId(userId, "a user id")],
+      );
+      return rows.length;
+    });
+  }
 }

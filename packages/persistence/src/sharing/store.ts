@@ -101,4 +101,10 @@ export interface ShareLinkStore {
 
   /** The grants in force on one document: who has access through its links, oldest first. */
   grantsOn(tenant: string, document: string): Promise<ShareGrant[]>;
+
+  /**
+   * Deletes every grant of one user in `tenant`, in force or not (erasing a
+   * person: a grant holds their name). Resolves with how many there were.
+   */
+  forgetUser(tenant: string, userId: string): Promise<number>;
 }

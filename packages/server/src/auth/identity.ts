@@ -25,6 +25,8 @@ export interface Identity {
    * (documents, comments, webhooks, audit entries) is its tenant's.
    */
   readonly tenant: string;
+  /** Where notification digests go: the token's optional `email` claim (see docs/notifications.md). */
+  readonly email?: string;
   /** When the token it came from expires, in milliseconds since the epoch; dev-mode identities do not expire. */
   readonly expiresAt?: number;
   /**
@@ -49,6 +51,7 @@ const claims = z.object({
   color: color.optional(),
   program: z.boolean().optional(),
   tenant: tenant.optional(),
+  email: z.email().max(320).optional(),
   access: z.record(z.string().min(1).max(200), z.string().refine(isRole, "must be owner, editor, commenter or viewer")),
 });
 
@@ -58,6 +61,7 @@ const devToken = z.object({
   color: color.optional(),
   program: z.boolean().optional(),
   tenant: tenant.optional(),
+  email: z.email().max(320).optional(),
 });
 
 // A stable colour per user id, for tokens that do not carry one.
@@ -117,6 +121,7 @@ export function createAuthenticator(secret: string | undefined): Authenticator {
           access: { "*": "editor" },
           program: result.data.program === true,
           tenant: result.data.tenant ?? DEFAULT_TENANT,
+          ...(result.data.email ? { email: result.data.email } : {}),
         };
       },
       claimedTenant(token) {
@@ -150,6 +155,7 @@ export function createAuthenticator(secret: string | undefined): Authenticator {
         access: access as AccessMap,
         program: result.data.program === true,
         tenant: result.data.tenant ?? DEFAULT_TENANT,
+        ...(result.data.email ? { email: result.data.email } : {}),
         // jose checked that `exp` is a number of seconds in the future.
         expiresAt: (payload as { exp: number }).exp * 1000,
       };
@@ -215,12 +221,20 @@ export function accessTo(identity: Identity, documentName: string): DocumentAcce
  */
 export async function signToken(
   secret: string,
-  identity: { sub: string; name: string; color?: string; program?: boolean; tenant?: string; access: AccessMap },
+  identity: {
+    sub: string;
+    name: string;
+    color?: string;
+    program?: boolean;
+    tenant?: string;
+    email?: string;
+    access: AccessMap;
+  },
   expiresIn: string | number = "12h",
 ): Promise<string> {
   const checked = claims.safeParse(identity);
   if (!checked.success) throw new TandemServerError("invalid-config", `bad token claims: ${checked.error.message}`);
-  const { sub, name, color, program, tenant, access } = checked.data;
+  const { sub, name, color, program, tenant, email, access } = checked.data;
   try {
     return await new SignJWT({
       name,
@@ -228,6 +242,7 @@ export async function signToken(
       ...(color ? { color } : {}),
       ...(program ? { program } : {}),
       ...(tenant ? { tenant } : {}),
+      ...(email ? { email } : {}),
     })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject(sub)

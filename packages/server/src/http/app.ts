@@ -11,6 +11,8 @@ import type { DocumentService } from "../documents/service.js";
 import type { DocumentHistory } from "../history/service.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
+import type { Notifications } from "../notifications/notifications.js";
+import { INBOX_PATH } from "../notifications/routes.js";
 import type { PeopleService } from "../people/service.js";
 import type { DocumentProposals } from "../proposals/service.js";
 import { mountShareLinkRoutes, SHARE_LINKS_PATH } from "../sharing/routes.js";
@@ -81,6 +83,8 @@ export interface HttpAppContext {
   readonly webhooks: WebhookApi;
   /** Share links and who has access. */
   readonly sharing: ShareLinks;
+  /** Inboxes, their live stream and the unsubscribe link. */
+  readonly notifications: Pick<Notifications, "mount">;
   /** Mounts a host's own routes, after Tandem's and before the page's files. */
   readonly hostRoutes?: HostRoutes | undefined;
 }
@@ -146,6 +150,8 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
     `${AUDIT_PATH}/*`,
     `${PEOPLE_PATH}/*`,
     `${SHARE_LINKS_PATH}/*`,
+    INBOX_PATH,
+    `${INBOX_PATH}/*`,
   ])
     app.use(path, requireToken);
 
@@ -158,6 +164,7 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
   mountAuditRoutes(app, { log: context.store.audit });
   mountPeopleRoutes(app, context.people, context.audit);
   mountShareLinkRoutes(app, context.sharing, context.audit);
+  context.notifications.mount(app);
   mountCoreRoutes(app, context);
   context.hostRoutes?.(app, { authenticated: requireToken });
 

@@ -1,5 +1,5 @@
 import type { Hocuspocus } from "@hocuspocus/server";
-import type { AuditEntry, AuditLog, AuthorProfile, DocumentStore } from "@tandem/persistence";
+import type { AuditEntry, AuditLog, AuthorProfile, DocumentStore, ShareLinkStore } from "@tandem/persistence";
 import { commentsDocumentName, type DocumentSummary } from "@tandem/protocol";
 import { removeAwarenessStates } from "y-protocols/awareness";
 import * as Y from "yjs";
@@ -55,7 +55,8 @@ const AUDIT_PAGE = 1000;
  * then compacts it dropping deleted content, so the erased text is in
  * neither the log nor the snapshot. It removes their name and colour from
  * each document's authorship and their presence from the documents open
- * here, and blanks their name and address in the audit log.
+ * here, deletes their share-link grants, and blanks their name and address
+ * in the audit log.
  */
 export class PeopleService {
   constructor(
@@ -64,6 +65,7 @@ export class PeopleService {
     private readonly documents: DocumentService,
     private readonly hocuspocus: Hocuspocus,
     private readonly durable: DurableLog,
+    private readonly shareLinks: ShareLinkStore,
   ) {}
 
   async export(by: Identity, person: string): Promise<PersonExport> {
@@ -104,6 +106,8 @@ export class PeopleService {
       if (changed) documents++;
     }
     this.forgetPresence(by.tenant, person);
+    // Their share-link grants hold their name; the documents shared with them go with them.
+    await this.shareLinks.forgetUser(by.tenant, person);
     const auditEntries = await this.audit.forget(person, by.tenant);
     return { documents, comments, auditEntries };
   }
