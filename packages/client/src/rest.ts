@@ -16,7 +16,7 @@ export interface RestServer {
 const asciiToken = (token: string) =>
   token.replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
-/** The `Authorization` header of a server's token; none for an empty token (dev mode's anonymous editor). */
+/** The `Authorization` header of `server`'s token; none for an empty token. */
 export function authorization(server: RestServer): Record<string, string> {
   return server.bearerToken === "" ? {} : { authorization: `Bearer ${asciiToken(server.bearerToken)}` };
 }
