@@ -195,6 +195,16 @@ describe("share links", () => {
     expect(reader.heard.scope).toBe("readonly");
     const listed = await apiCall<{ documents: { name: string }[] }>(two.url, "GET", "/api/documents", roadRunner);
     expect(listed.body.documents.map((each) => each.name)).toEqual([acmeDocument]);
+    // Found by a search too, with the link's role, and shared with them (they did not create it).
+    const shared = await apiCall<{ documents: DocumentSummary[] }>(
+      two.url,
+      "GET",
+      "/api/documents?shared=true&q=ACME",
+      roadRunner,
+    );
+    expect(shared.body.documents.map((each) => [each.name, each.role, each.createdByYou])).toEqual([
+      [acmeDocument, "viewer", false],
+    ]);
 
     expect((await apiCall(one.url, "DELETE", `${links(acmeDocument)}/${link.body.link.id}`, acmeOwner)).status).toBe(
       204,

@@ -305,6 +305,9 @@ export function runDocumentStoreContract(name: string, setup: () => Promise<Cont
       expect(await names({ textContains: "edits", namePatterns: [], names: ["idea/c"] })).toEqual(["idea/c"]);
       expect(await names({ namePatterns: ["spec/b"], names: ["idea/c", "idea/*"] })).toEqual(["idea/c", "spec/b"]);
       expect(await names({ names: [] })).toEqual([]);
+      // A person may have many documents shared with them, one name each.
+      const many = [...Array.from({ length: 2000 }, (_, i) => `spec/shared-${i}`), "spec/b"];
+      expect(await names({ namePatterns: [], names: many })).toEqual(["spec/b"]);
       // Absent metadata differs from any value.
       expect(await names({ metadataNot: { createdBy: "ada" } })).toEqual(["idea/c", "spec/b"]);
       expect(await names({ metadataNot: { createdBy: null } })).toEqual(["spec/a", "spec/b"]);
@@ -318,7 +321,12 @@ export function runDocumentStoreContract(name: string, setup: () => Promise<Cont
       expect(await store.stat("never/stored")).toBeNull();
       await store.setSearchText("spec/b", "x".repeat(MAX_SEARCH_TEXT_LENGTH + 10));
       expect(await names({ textContains: "x".repeat(200) })).toEqual(["spec/b"]);
-      for (const bad of [{ textContains: 7 as never }, { names: "idea/c" as never }, { metadataNot: [] as never }]) {
+      for (const bad of [
+        { textContains: 7 as never },
+        { names: "idea/c" as never },
+        { names: Array.from({ length: 10_001 }, () => "x") },
+        { metadataNot: [] as never },
+      ]) {
         await rejectsWith(store.list(bad), "invalid-argument");
       }
       await rejectsWith(store.setSearchText("spec/a", 5 as never), "invalid-argument");

@@ -6,6 +6,8 @@ const DEFAULT_LIST_LIMIT = 100;
 const MAX_LIST_LIMIT = 1000;
 /** A token names a few patterns; a list of thousands is a mistake, or an attempt to make the query slow. */
 const MAX_PATTERNS = 100;
+/** Names granted one by one (share links) can be many more: each is one exact comparison. */
+const MAX_NAMES = 10_000;
 const MAX_FILTER_KEYS = 20;
 
 function invalid(message: string): never {
@@ -53,10 +55,14 @@ export function listQuery(options: ListOptions): { clauses: string; params: unkn
   checkText(prefix, "prefix");
   where.push(`d.name LIKE ${param(`${literal(prefix)}%`)}`);
 
-  const patterns = (list: readonly string[] | undefined, what: string, toLike: (text: string) => string) => {
+  const patterns = (
+    list: readonly string[] | undefined,
+    what: string,
+    toLike: (text: string) => string,
+    max = MAX_PATTERNS,
+  ) => {
     if (list === undefined) return undefined;
-    if (!Array.isArray(list) || list.length > MAX_PATTERNS)
-      invalid(`${what} must be an array of at most ${MAX_PATTERNS}`);
+    if (!Array.isArray(list) || list.length > max) invalid(`${what} must be an array of at most ${max}`);
     for (const each of list) checkText(each, `each of ${what}`);
     return param(list.map(toLike));
   };
@@ -64,7 +70,7 @@ export function listQuery(options: ListOptions): { clauses: string; params: unkn
   const prefixes = patterns(options.prefixes, "prefixes", (text) => `${literal(text)}%`);
   if (prefixes !== undefined) where.push(`d.name LIKE ANY(${prefixes}::text[])`);
   const included = patterns(options.namePatterns, "namePatterns", globToLike);
-  const exact = patterns(options.names, "names", (name) => name);
+  const exact = patterns(options.names, "names", (name) => name, MAX_NAMES);
   const readable = [
     ...(included === undefined ? [] : [`d.name LIKE ANY(${included}::text[])`]),
     ...(exact === undefined ? [] : [`d.name = ANY(${exact}::text[])`]),

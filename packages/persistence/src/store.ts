@@ -184,7 +184,7 @@ export interface ListOptions {
    * Names readable besides those `namePatterns` match (each taken
    * literally): with either given, a document is listed when its name
    * matches a pattern or is one of these. For grants of single documents,
-   * such as share links.
+   * such as share links; at most 10,000.
    */
   readonly names?: readonly string[];
   /** Leaves out names matching any of these patterns (as in `namePatterns`). */
