@@ -18,6 +18,7 @@ export {
   CommentFields,
   CommentLimits,
   CommentsRoots,
+  checkCommentBody,
   commentsOf,
   createCommentMap,
   createThreadMap,

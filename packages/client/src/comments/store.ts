@@ -5,6 +5,7 @@ import {
   type CommentData,
   CommentFields,
   CommentLimits,
+  checkCommentBody,
   commentsOf,
   createCommentMap,
   createThreadMap,
@@ -368,12 +369,9 @@ export function createCommentsStore(options: CommentsStoreOptions): CommentsStor
   };
 
   const cleanBody = (body: string): string => {
-    const trimmed = body.trim();
-    if (trimmed === "") throw new TandemClientError("invalid-argument", "a comment needs some text");
-    if (trimmed.length > CommentLimits.body) {
-      throw new TandemClientError("invalid-argument", `a comment is at most ${CommentLimits.body} characters`);
-    }
-    return trimmed;
+    const checked = checkCommentBody(body);
+    if (!checked.ok) throw new TandemClientError("invalid-argument", checked.reason);
+    return checked.body;
   };
 
   const threadMap = (threadId: string): Y.Map<unknown> => {

@@ -91,6 +91,27 @@ export const CommentLimits = {
   markAttributesJson: 2_000,
 } as const;
 
+/**
+ * A comment's text as it is stored: trimmed, then 1 to
+ * {@link CommentLimits.body} characters. The client kit and the server's
+ * REST proposals both check with this, so a comment one accepts the other
+ * accepts too; each throws its own package's error with `reason`.
+ *
+ * @example
+ * const checked = checkCommentBody("  Looks good. ");
+ * if (checked.ok) write(checked.body); // "Looks good."
+ */
+export function checkCommentBody(
+  body: string,
+): { readonly ok: true; readonly body: string } | { readonly ok: false; readonly reason: string } {
+  const trimmed = body.trim();
+  if (trimmed === "") return { ok: false, reason: "a comment needs some text" };
+  if (trimmed.length > CommentLimits.body) {
+    return { ok: false, reason: `a comment is at most ${CommentLimits.body} characters` };
+  }
+  return { ok: true, body: trimmed };
+}
+
 /** A user as the comments document records them in `people`, for names and @mentions. */
 export interface PersonData {
   readonly name: string;

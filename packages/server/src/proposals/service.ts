@@ -2,7 +2,7 @@ import type { Hocuspocus } from "@hocuspocus/server";
 import { type DocumentStore, PersistenceError } from "@tandem/persistence";
 import {
   anchorFor,
-  CommentLimits,
+  checkCommentBody,
   commentsDocumentName,
   commentsOf,
   createCommentMap,
@@ -35,7 +35,7 @@ export interface ProposedComment extends QuotedRange {
 /** A suggestion to make on a quoted range (an insertion goes right after the quote). */
 export interface ProposedSuggestion extends QuotedRange {
   readonly proposal: Proposal;
-  /** Its first comment, explaining it. */
+  /** Its first comment, explaining it; blank is none. */
   readonly comment?: string;
 }
 
@@ -45,6 +45,12 @@ export interface ProposalResult {
 }
 
 const invalid = (message: string) => new PersistenceError("invalid-argument", message);
+
+function commentBody(text: string): string {
+  const checked = checkCommentBody(text);
+  if (!checked.ok) throw invalid(checked.reason);
+  return checked.body;
+}
 
 /**
  * Comments and suggestions on a quoted range, made over REST for someone
@@ -70,10 +76,7 @@ export class DocumentProposals {
 
   /** Starts a comment thread on the quoted text. */
   async comment(name: string, by: Identity, input: ProposedComment): Promise<ProposalResult> {
-    const body = input.body.trim();
-    if (body === "" || body.length > CommentLimits.body) {
-      throw invalid(`a comment needs 1 to ${CommentLimits.body} characters`);
-    }
+    const body = commentBody(input.body);
     return this.propose(name, by, input, (comments, index, range) => {
       const anchor = anchorFor(index, range);
       if (!anchor) throw invalid("the quote holds no text to comment on");
@@ -96,10 +99,8 @@ export class DocumentProposals {
 
   /** Proposes a change to the quoted text as a pending suggestion; the text is not touched. */
   async suggest(name: string, by: Identity, input: ProposedSuggestion): Promise<ProposalResult> {
-    const body = input.comment?.trim();
-    if (body !== undefined && body.length > CommentLimits.body) {
-      throw invalid(`a comment is at most ${CommentLimits.body} characters`);
-    }
+    // No text is no comment, as the client kit's `suggest` has it.
+    const body = input.comment?.trim() ? commentBody(input.comment) : undefined;
     return this.propose(name, by, input, (comments, index, quoted) => {
       const range = input.proposal.kind === "insert" ? { from: quoted.to, to: quoted.to } : quoted;
       const outcome = proposeSuggestion(comments, index.fragment, {
