@@ -24,6 +24,14 @@ export function isStorableText(text: string): boolean {
   return !text.includes("\u0000") && !/\p{Cs}/u.test(text);
 }
 
+/** A required string of 1 to `maxLength` characters, storable as Postgres text. */
+export function checkText(value: unknown, what: string, maxLength: number): string {
+  if (typeof value !== "string" || value === "" || value.length > maxLength || !isStorableText(value)) {
+    invalid(`${what} must be a string of 1 to ${maxLength} characters without NUL or unpaired surrogates`);
+  }
+  return value;
+}
+
 /** A document name: 1 to 512 characters, storable as Postgres text. */
 export function checkName(name: string): void {
   if (typeof name !== "string" || name.length === 0 || name.length > MAX_NAME_LENGTH) {

@@ -1,5 +1,5 @@
 import { DEFAULT_TENANT } from "../tenant.js";
-import { invalid, isStorableText } from "../validation.js";
+import { checkText, invalid, isStorableText } from "../validation.js";
 import type { NewWebhookSubscription, OutgoingEvent } from "./store.js";
 
 const MAX_URL_LENGTH = 2048;
@@ -10,13 +10,6 @@ const MAX_DESCRIPTION_LENGTH = 500;
 const MAX_ID_LENGTH = 200;
 const DEFAULT_DELIVERY_LIST = 50;
 const MAX_DELIVERY_LIST = 500;
-
-function checkText(value: unknown, what: string, maxLength: number): string {
-  if (typeof value !== "string" || value === "" || value.length > maxLength || !isStorableText(value)) {
-    invalid(`${what} must be a string of 1 to ${maxLength} characters without NUL or unpaired surrogates`);
-  }
-  return value;
-}
 
 /** A tenant id (default {@link DEFAULT_TENANT}). */
 export function tenantOf(tenantId: string | undefined): string {
