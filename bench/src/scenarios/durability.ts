@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { seededRandom } from "../../../test/support/random.js";
 import { connectProvider, type ProviderClient } from "../clients/providers.js";
 import {
@@ -18,8 +19,6 @@ import { replayed } from "../traces.js";
 import type { ScenarioContext } from "./context.js";
 import { botConfigs } from "./load-metrics.js";
 import { seedHocuspocus, seedTandem } from "./seed.js";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface WalResult {
   readonly edits: number;
