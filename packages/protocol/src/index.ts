@@ -15,6 +15,7 @@ export type {
 } from "./comments/model.js";
 export {
   AUTHOR_EDITABLE_COMMENT_FIELDS,
+  addThread,
   CommentFields,
   CommentLimits,
   CommentsRoots,

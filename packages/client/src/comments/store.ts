@@ -1,6 +1,7 @@
 import {
   type AnchorPositions,
   acceptSuggestion,
+  addThread,
   anchorFor,
   type CommentData,
   CommentFields,
@@ -8,7 +9,6 @@ import {
   checkCommentBody,
   commentsOf,
   createCommentMap,
-  createThreadMap,
   decodeAnchor,
   encodeAnchor,
   type Proposal,
@@ -455,17 +455,11 @@ export function createCommentsStore(options: CommentsStoreOptions): CommentsStor
       const createdAt = now();
       const mentions = mentionIds(text);
       doc.transact(() => {
-        const map = createThreadMap({
-          id,
-          createdBy: user.id,
-          createdAt,
-          anchor: anchor.positions,
-          quote: anchor.quote,
-          contextBefore: anchor.contextBefore,
-          contextAfter: anchor.contextAfter,
-        });
-        threads.set(id, map);
-        commentsOf(map)?.push([createCommentMap({ id: createId(), author: user.id, createdAt, body: text, mentions })]);
+        addThread(
+          doc,
+          { id, createdBy: user.id, createdAt, anchor: anchor.positions, ...anchor },
+          { id: createId(), author: user.id, createdAt, body: text, mentions },
+        );
         recordPresenceIn();
       }, store);
       return id;

@@ -277,6 +277,27 @@ export function createCommentMap(comment: NewComment): Y.Map<unknown> {
   return map;
 }
 
+/**
+ * Adds a thread to a comments document under its id, with `first` as its
+ * first comment (a suggestion may come without one), and returns its map.
+ * Call it inside a transaction, with anything else the thread needs, so
+ * that it arrives whole: the server checks a new thread in one update.
+ *
+ * @example
+ * ```ts
+ * doc.transact(() => {
+ *   addThread(doc, { id, createdBy: "ada", createdAt: Date.now(), anchor: at.positions, ...at },
+ *     { id: commentId, author: "ada", createdAt: Date.now(), body: "Why?", mentions: [] });
+ * });
+ * ```
+ */
+export function addThread(doc: Y.Doc, thread: NewThread, first?: NewComment): Y.Map<unknown> {
+  const map = createThreadMap(thread);
+  threadsOf(doc).set(thread.id, map);
+  if (first) commentsOf(map)?.push([createCommentMap(first)]);
+  return map;
+}
+
 const isString = (value: unknown): value is string => typeof value === "string";
 const isFiniteNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
 

@@ -1,19 +1,16 @@
 import type { Hocuspocus } from "@hocuspocus/server";
 import { type DocumentStore, PersistenceError } from "@tandem/persistence";
 import {
+  addThread,
   anchorFor,
   checkCommentBody,
   commentsDocumentName,
-  commentsOf,
-  createCommentMap,
-  createThreadMap,
   DocumentFields,
   type Proposal,
   proposeSuggestion,
   recordPerson,
   TextIndex,
   type TextRange,
-  threadsOf,
 } from "@tandem/protocol";
 import type * as Y from "yjs";
 import type { Identity } from "../auth/identity.js";
@@ -82,17 +79,11 @@ export class DocumentProposals {
       if (!anchor) throw invalid("the quote holds no text to comment on");
       const threadId = crypto.randomUUID();
       const createdAt = Date.now();
-      const thread = createThreadMap({
-        id: threadId,
-        createdBy: by.id,
-        createdAt,
-        anchor: anchor.positions,
-        ...anchor,
-      });
-      threadsOf(comments).set(threadId, thread);
-      commentsOf(thread)?.push([
-        createCommentMap({ id: crypto.randomUUID(), author: by.id, createdAt, body, mentions: [] }),
-      ]);
+      addThread(
+        comments,
+        { id: threadId, createdBy: by.id, createdAt, anchor: anchor.positions, ...anchor },
+        { id: crypto.randomUUID(), author: by.id, createdAt, body, mentions: [] },
+      );
       return threadId;
     });
   }
