@@ -13,6 +13,7 @@ import {
 import { signToken } from "@tandem/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import { apiCall } from "../support/api.js";
 import { rewrite, textAfter } from "../support/content.js";
 import { dropSchema } from "../support/postgres.js";
 import { type Client, connect, type RunningServer, startServer, storedDoc, synced } from "../support/server-harness.js";
@@ -36,21 +37,8 @@ describe("programs as collaborators, through the real server", () => {
   const clients: Client[] = [];
   const agents: Collaborator[] = [];
 
-  const api = async <T>(path: string, who: Who, json?: unknown): Promise<{ status: number; body: T }> => {
-    const response = await fetch(`${server.url}${path}`, {
-      method: json === undefined ? "GET" : "POST",
-      headers: {
-        authorization: `Bearer ${tokens[who]}`,
-        ...(json === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: json === undefined ? undefined : JSON.stringify(json),
-    });
-    const type = response.headers.get("content-type") ?? "";
-    return {
-      status: response.status,
-      body: (type.startsWith("application/json") ? await response.json() : await response.text()) as T,
-    };
-  };
+  const api = <T>(path: string, who: Who, json?: unknown) =>
+    apiCall<T>(server.url, json === undefined ? "GET" : "POST", path, tokens[who], json);
   const documentPath = (name: string) => `/api/documents/${encodeURIComponent(name)}`;
 
   /** A new spec whose Summary Ada has written, with Ada still in it. */
