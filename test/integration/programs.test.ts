@@ -1,5 +1,6 @@
 import { type Collaborator, isTandemAgentError, joinDocument } from "@tandem/agent";
 import {
+  CommentLimits,
   commentsDocumentName,
   type DocumentAuthorship,
   DocumentFields,
@@ -181,6 +182,9 @@ describe("programs as collaborators, through the real server", () => {
       refusal = error;
     }
     expect(isTandemAgentError(refusal, "forbidden")).toBe(true);
+    // A comment is checked by the rule the client kit and REST share, before anything is written.
+    const overlong = { comment: "x".repeat(CommentLimits.body + 1) };
+    expect(() => critic.suggest("TBD", { kind: "delete" }, overlong)).toThrow(/at most/);
     const threadId = critic.comment("TBD", "Who sets the launch date, and by when?");
     const suggestionId = critic.suggest(
       "TBD",
@@ -280,6 +284,10 @@ describe("programs as collaborators, through the real server", () => {
     expect((await post("comments", "critic", { quote: "TBD", occurrence: 2, body: "Hm." })).status).toBe(404);
     expect((await post("suggestions", "critic", { quote: "TBD", proposal: { kind: "rewrite" } })).status).toBe(400);
     expect((await post("comments", "critic", { quote: "TBD", body: " " })).status).toBe(400);
+    const overlong = "x".repeat(CommentLimits.body + 1);
+    expect(
+      await post("suggestions", "critic", { quote: "TBD", proposal: { kind: "delete" }, comment: overlong }),
+    ).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/at most/) } } });
     // An editor program may too (the role, not being a program, decides).
     expect((await post("comments", "reviewer", { quote: "Rollout", body: "Fine." })).status).toBe(201);
   });
