@@ -95,6 +95,22 @@ describe("suggestions on the standalone page", () => {
     }
     await waitForSaved(olga.page);
     await screenshot(cora.page, "suggestions-decided");
+
+    // In the history's "who wrote what", the accepted text is Cora's, accepted by Olga.
+    await olga.page.getByTestId("toggle-history").click();
+    await olga.page.getByTestId("history-authorship").click();
+    const accepted = olga.page
+      .getByTestId("history-authorship-view")
+      .locator(".tandem-change.is-authored[data-accepted-by-id]");
+    await expect
+      .poll(
+        () =>
+          accepted.evaluateAll((runs) =>
+            runs.map((run) => [run.textContent, run.getAttribute("data-author-id"), run.getAttribute("title")]),
+          ),
+        { timeout: waitTimeoutMs },
+      )
+      .toEqual([["two", "cora", "Written by Cora, accepted by Olga"]]);
   });
 
   it("an owner who switches Suggesting on proposes instead of editing, and can withdraw it", async () => {

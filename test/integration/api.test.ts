@@ -1,8 +1,6 @@
+import { contentSchema } from "@tandem/content";
 import { DocumentFields, type DocumentSummary, type SessionInfo } from "@tandem/protocol";
 import { signToken } from "@tandem/server";
-import { getSchema } from "@tiptap/core";
-import { TaskItem, TaskList } from "@tiptap/extension-list";
-import { StarterKit } from "@tiptap/starter-kit";
 import { yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as Y from "yjs";
@@ -43,8 +41,8 @@ function errorCode(answer: Answer): string | undefined {
   return (answer.body as { error?: { code?: string } }).error?.code;
 }
 
-// The schema of the page's editor: StarterKit with task lists (the nodes the templates use).
-const schema = getSchema([StarterKit, TaskList, TaskItem]);
+// The schema of the page's editor: StarterKit, task lists and tables (the nodes the templates use).
+const schema = contentSchema();
 
 function headingsOf(doc: Y.Doc): string[] {
   const root = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(DocumentFields.content), schema);
@@ -158,6 +156,7 @@ describe("documents API with AUTH_SECRET", () => {
       "h3 Non-goals",
       "h2 Milestones",
       "h2 Open questions",
+      "h2 Decision log",
       "h2 Success metrics",
     ]);
     const root = yXmlFragmentToProseMirrorRootNode(ada.doc.getXmlFragment(DocumentFields.content), schema);
@@ -176,6 +175,27 @@ describe("documents API with AUTH_SECRET", () => {
     expect(milestones).toHaveLength(4);
     for (const milestone of milestones) expect(milestone).toMatchObject({ checked: false, date: true });
     expect(milestones[0]?.text).toMatch(/^\d{4}-\d\d-\d\d Design reviewed$/);
+    // The decision log: a table with its header row and one empty row to fill in.
+    const tables: string[][][] = [];
+    root.descendants((node) => {
+      if (node.type.name !== "table") return true;
+      const rows: string[][] = [];
+      node.forEach((row) => {
+        const cells: string[] = [];
+        row.forEach((cell) => {
+          cells.push(`${cell.type.name} ${cell.textContent}`.trim());
+        });
+        rows.push(cells);
+      });
+      tables.push(rows);
+      return false;
+    });
+    expect(tables).toEqual([
+      [
+        ["tableHeader Decision", "tableHeader Options considered", "tableHeader Outcome", "tableHeader Date"],
+        ["tableCell", "tableCell", "tableCell", "tableCell"],
+      ],
+    ]);
   });
 
   it("creates an idea from its template", async () => {

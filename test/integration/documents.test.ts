@@ -1,6 +1,8 @@
+import { DocumentsClient, isTandemClientError } from "@tandem/client";
 import { DocumentFields, type DocumentPage, type DocumentSummary } from "@tandem/protocol";
 import { signToken } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
 import { type ApiAnswer, apiCall } from "../support/api.js";
 import { dropSchema } from "../support/postgres.js";
 import {
@@ -16,7 +18,15 @@ import { waitFor } from "../support/wait.js";
 
 const secret = "a-test-secret-that-is-long-enough-for-hs256";
 
-describe("documents through the REST API: list, change, archive, duplicate, delete", () => {
+/** Appends a paragraph holding `text` to a document's body, as an editor's client writes it. */
+function typeParagraph(doc: Y.Doc, text: string): void {
+  const paragraph = new Y.XmlElement("paragraph");
+  paragraph.insert(0, [new Y.XmlText(text)]);
+  const body = doc.getXmlFragment(DocumentFields.content);
+  body.insert(body.length, [paragraph]);
+}
+
+describe("documents through the REST API: list, search, change, archive, duplicate, delete", () => {
   let server: RunningServer;
   const clients: Client[] = [];
   const tokens: Record<string, string> = {};
@@ -29,6 +39,11 @@ describe("documents through the REST API: list, change, archive, duplicate, dele
     return answer.body;
   };
   const names = (page: ApiAnswer<DocumentPage>) => page.body.documents.map((document) => document.name);
+  const search = async (who: string, query: string) => {
+    const page = await call<DocumentPage>(who, "GET", `/api/documents?${query}`);
+    expect(page.status).toBe(200);
+    return names(page);
+  };
 
   beforeAll(async () => {
     server = await startServer({ authSecret: secret });
@@ -205,5 +220,133 @@ describe("documents through the REST API: list, change, archive, duplicate, dele
     expect(reader.closeCodes).toEqual([]);
     expect(other.provider.isSynced).toBe(true);
     expect((await call("owner", "GET", `/api/documents/${kept.name}`)).status).toBe(200);
+  });
+
+  it("finds a document by a word typed into its text, once stored, and never one the caller cannot read", async () => {
+    const spec = await create("owner", "spec", "Storage plan");
+    const idea = await create("editor", "idea", "Quiet hours");
+    const writerA = connect(server.wsUrl, spec.name, { token: tokens.owner });
+    const writerB = connect(server.wsUrl, idea.name, { token: tokens.editor });
+    clients.push(writerA, writerB);
+    await Promise.all([synced(writerA), synced(writerB)]);
+    typeParagraph(writerA.doc, "We shard by tenant with Zanzibar-style checks.");
+    typeParagraph(writerB.doc, "Mute zanzibar alerts at night.");
+
+    await waitFor(
+      async () => (await search("owner", "q=zanzibar")).length === 2,
+      "both documents found by a word in their text",
+    );
+    expect((await search("owner", "q=ZANZIBAR-STYLE")).sort()).toEqual([spec.name]);
+    expect(await search("owner", "q=zanzibar&kind=idea")).toEqual([idea.name]);
+    tokens.ideas ??= await signToken(secret, { sub: "ivy", name: "Ivy", access: { "idea/*": "viewer" } });
+    // Ivy reads ideas only: the spec's text matches, and still never shows.
+    expect(await search("ideas", "q=zanzibar")).toEqual([idea.name]);
+    // The title still counts, and a placeholder is not text.
+    expect(await search("owner", "q=storage%20plan")).toEqual([spec.name]);
+    expect(await search("owner", "q=What%20hurts%20today")).toEqual([]);
+
+    // A document imported or copied is searchable before anyone opens it.
+    const imported = await fetch(`${server.url}/api/documents/import?kind=spec`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${tokens.editor}`, "content-type": "text/markdown" },
+      body: "# Billing\n\nInvoices go out on the first quokka of the month.\n",
+    });
+    expect(imported.status).toBe(201);
+    const { name: billing } = (await imported.json()) as DocumentSummary;
+    expect(await search("editor", "q=quokka")).toEqual([billing]);
+    const copy = await call<DocumentSummary>("owner", "POST", `/api/documents/${billing}/duplicate`, { title: "Copy" });
+    expect((await search("editor", "q=quokka")).sort()).toEqual([billing, copy.body.name].sort());
+  });
+
+  it("lists as shared with me what the caller can read but did not create, with the caller's role", async () => {
+    const mine = await create("owner", "spec", "Olga's own");
+    const theirs = await create("editor", "spec", "Ed's");
+    const adaShared = await search("owner", "shared=true");
+    expect(adaShared).toContain(theirs.name);
+    expect(adaShared).not.toContain(mine.name);
+    expect(await search("editor", "shared=true")).toContain(mine.name);
+    expect(await search("editor", "shared=true")).not.toContain(theirs.name);
+    tokens.ideas ??= await signToken(secret, { sub: "ivy", name: "Ivy", access: { "idea/*": "viewer" } });
+    expect(await search("ideas", "shared=true&kind=spec")).toEqual([]);
+
+    const asOlga = await call<DocumentSummary>("owner", "GET", `/api/documents/${mine.name}`);
+    expect(asOlga.body).toMatchObject({ role: "owner", createdByYou: true });
+    const asEd = await call<DocumentSummary>("editor", "GET", `/api/documents/${mine.name}`);
+    expect(asEd.body).toMatchObject({ role: "editor", createdByYou: false });
+    expect((await call("owner", "GET", "/api/documents?shared=maybe")).status).toBe(400);
+  });
+
+  it("keeps a spec's contributors, target date and priority, validated, in the document for everyone", async () => {
+    const spec = await create("owner", "spec", "Launch");
+    const watcher = connect(server.wsUrl, spec.name, { token: tokens.editor });
+    clients.push(watcher);
+    await synced(watcher);
+    const changed = await call<DocumentSummary>("editor", "PATCH", `/api/documents/${spec.name}`, {
+      contributors: ["Ed", "Ada Lovelace"],
+      targetDate: "2027-03-31",
+      priority: "high",
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({
+      contributors: ["Ed", "Ada Lovelace"],
+      targetDate: "2027-03-31",
+      priority: "high",
+    });
+    const meta = watcher.doc.getMap(DocumentFields.meta);
+    await waitFor(() => meta.get("priority") === "high", "the watcher sees the priority");
+    expect(meta.get("contributors")).toBe("Ed, Ada Lovelace");
+    expect(meta.get("targetDate")).toBe("2027-03-31");
+
+    const cleared = await call<DocumentSummary>("owner", "PATCH", `/api/documents/${spec.name}`, {
+      contributors: [],
+      targetDate: null,
+      priority: null,
+    });
+    expect(cleared.body).toMatchObject({ contributors: [], targetDate: null, priority: null });
+
+    for (const bad of [
+      { targetDate: "2027-02-30" },
+      { targetDate: "31/03/2027" },
+      { priority: "asap" },
+      { contributors: ["A, B"] },
+      { contributors: ["Ada", "Ada"] },
+      { contributors: Array.from({ length: 21 }, (_, i) => `P${i}`) },
+      { contributors: "Ada" },
+    ]) {
+      const answer = await call<{ error: { code: string } }>("owner", "PATCH", `/api/documents/${spec.name}`, bad);
+      expect(answer.status, JSON.stringify(bad)).toBe(400);
+    }
+    const idea = await create("owner", "idea", "No details");
+    const onIdea = await call<{ error: { message: string } }>("owner", "PATCH", `/api/documents/${idea.name}`, {
+      priority: "low",
+    });
+    expect(onIdea.status).toBe(400);
+    expect(onIdea.body.error.message).toMatch(/only specs have priority/);
+    const byViewer = await call("viewer", "PATCH", `/api/documents/${spec.name}`, { priority: "low" });
+    expect(byViewer.status).toBe(403);
+  });
+
+  it("is called from the client kit's DocumentsClient, whose errors say what went wrong", async () => {
+    const olga = new DocumentsClient({ httpUrl: server.url, bearerToken: tokens.owner ?? "" });
+    const vic = new DocumentsClient({ httpUrl: server.url, bearerToken: tokens.viewer ?? "" });
+    const spec = await create("owner", "spec", "Through the kit");
+    const changed = await olga.update(spec.name, { priority: "urgent", contributors: ["Olga"] });
+    expect(changed).toMatchObject({ priority: "urgent", contributors: ["Olga"], role: "owner" });
+    const found = await olga.list({ q: "through the KIT", kind: "spec", sort: "title", order: "asc", limit: 5 });
+    expect(found.documents.map((document) => document.name)).toEqual([spec.name]);
+    expect((await vic.list({ q: "through the kit", shared: true })).documents).toHaveLength(1);
+    expect((await olga.setArchived(spec.name, true)).archivedAt).not.toBeNull();
+    expect((await olga.list({ q: "through the kit" })).documents).toEqual([]);
+    expect((await olga.list({ q: "through the kit", archived: "all" })).documents).toHaveLength(1);
+    expect((await olga.setArchived(spec.name, false)).archivedAt).toBeNull();
+    const copy = await olga.duplicate(spec.name);
+    expect(copy.title).toBe("Through the kit");
+
+    await expect(vic.remove(copy.name)).rejects.toSatisfy((error) => isTandemClientError(error, "read-only"));
+    await expect(olga.update(spec.name, { targetDate: "2027-02-30" })).rejects.toSatisfy((error) =>
+      isTandemClientError(error, "invalid-argument"),
+    );
+    await olga.remove(copy.name);
+    await expect(olga.get(copy.name)).rejects.toSatisfy((error) => isTandemClientError(error, "not-found"));
   });
 });

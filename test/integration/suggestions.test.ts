@@ -19,6 +19,7 @@ import { signToken } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { dropSchema } from "../support/postgres.js";
+import * as harness from "../support/server-harness.js";
 import { type Client, connect, type RunningServer, startServer, storedDoc, synced } from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
 
@@ -106,6 +107,19 @@ describe("suggestions over real providers", () => {
     return id;
   };
 
+  /** Who wrote each run of the document's text, as the history's "who wrote what" says. */
+  const authorship = async (name: string): Promise<ContentText[]> => {
+    const response = await fetch(`${server.url}/api/documents/${encodeURIComponent(name)}/authorship`, {
+      headers: { authorization: `Bearer ${tokens.get("olga")}` },
+    });
+    const answer = (await response.json()) as DocumentAuthorship;
+    return (answer.content.content ?? []).flatMap((block) => (block as ContentNode).content ?? []) as ContentText[];
+  };
+  const creditOf = (runs: readonly ContentText[], text: string) => {
+    const run = runs.find((candidate) => candidate.text.includes(text));
+    return run && [run.author, run.acceptedBy];
+  };
+
   beforeAll(async () => {
     server = await startServer({ authSecret: secret });
     for (const person of Object.keys(roles) as Person[]) {
@@ -147,16 +161,29 @@ describe("suggestions over real providers", () => {
     await waitFor(() => threadsOf(owner.comments.doc).has(insert), "the owner receives the suggestions");
     const olga = { id: "olga", at: Date.now() };
     for (const id of [replace, bold, insert]) {
-      expect(acceptSuggestion(owner.comments.doc, fragment(owner.content.doc), id, olga)).toEqual({
-        ok: true,
-        threadId: id,
-      });
+      // As the client kit does: the change travels with the decision, and the content provider does not send it.
+      const outcome = acceptSuggestion(
+        owner.comments.doc,
+        fragment(owner.content.doc),
+        id,
+        olga,
+        undefined,
+        owner.content.provider,
+      );
+      expect(outcome).toEqual({ ok: true, threadId: id });
     }
     expect(rejectSuggestion(owner.comments.doc, remove, olga).ok).toBe(true);
-    await Promise.all([owner.content.acknowledged(), owner.comments.acknowledged()]);
+    // One write: once the decisions are acknowledged, their changes are stored too.
+    await owner.comments.acknowledged();
 
     const expected = "The slow brown fox.\nIt jumps. Twice";
     expect(textOf(await storedDoc(server.schema, name))).toBe(expected);
+    const runs = await authorship(name);
+    expect([creditOf(runs, "slow"), creditOf(runs, "Twice"), creditOf(runs, "fox")]).toEqual([
+      ["cleo", "olga"],
+      ["cleo", "olga"],
+      ["olga", undefined],
+    ]);
     await waitFor(() => textOf(cleo.content.doc) === expected, "the commenter sees the accepted changes");
     expect(paragraph(cleo.content.doc, 0).toDelta()).toEqual([
       { insert: "The slow " },
@@ -242,7 +269,7 @@ describe("suggestions over real providers", () => {
     expect(threadsOf(await storedDoc(server.schema, `${name}#comments`)).has(second)).toBe(false);
   });
 
-  it("keeps a suggestion anchored through concurrent edits around it, detaches it when its text is deleted, and attributes an accepted change to its acceptor", async () => {
+  it("keeps a suggestion anchored through concurrent edits around it, detaches it when its text is deleted, and credits an accepted change to its suggester and its acceptor", async () => {
     const { name, owner } = await documentWith(["alpha beta gamma delta"]);
     const cleo = await join(name, "cleo");
     const eddie = await join(name, "eddie");
@@ -278,21 +305,96 @@ describe("suggestions over real providers", () => {
     expect(acceptSuggestion(owner.comments.doc, fragment(owner.content.doc), doomed, { id: "olga", at: 1 }).ok).toBe(
       false,
     );
-    // The editor accepts: the change is theirs in history, and the thread names the suggester and the acceptor.
+    // The editor accepts: the change is the suggester's, accepted by the editor, in history, and the thread names both.
     await waitFor(() => threadsOf(eddie.comments.doc).has(kept), "the editor has the suggestion");
-    expect(acceptSuggestion(eddie.comments.doc, fragment(eddie.content.doc), kept, { id: "eddie", at: 1 }).ok).toBe(
-      true,
-    );
-    await Promise.all([eddie.content.acknowledged(), eddie.comments.acknowledged()]);
+    const by = { id: "eddie", at: 1 };
+    expect(
+      acceptSuggestion(eddie.comments.doc, fragment(eddie.content.doc), kept, by, undefined, eddie.content.provider).ok,
+    ).toBe(true);
+    await eddie.comments.acknowledged();
     expect(textOf(await storedDoc(server.schema, name))).toBe("zero alpha and BETA delta epsilon");
-    const response = await fetch(`${server.url}/api/documents/${encodeURIComponent(name)}/authorship`, {
-      headers: { authorization: `Bearer ${tokens.get("olga")}` },
-    });
-    const authorship = (await response.json()) as DocumentAuthorship;
-    const runs = (authorship.content.content ?? []).flatMap((block) => (block as ContentNode).content ?? []);
-    const authorOf = (text: string) => (runs as ContentText[]).find((run) => run.text.includes(text))?.author;
-    expect([authorOf("BETA"), authorOf("alpha"), authorOf("epsilon")]).toEqual(["eddie", "olga", "eddie"]);
+    const runs = await authorship(name);
+    expect([creditOf(runs, "BETA"), creditOf(runs, "alpha"), creditOf(runs, "epsilon")]).toEqual([
+      ["cleo", "eddie"],
+      ["olga", undefined],
+      ["eddie", undefined],
+    ]);
     const decided = threadsOf(await storedDoc(server.schema, `${name}#comments`)).get(kept);
     expect([decided?.get(ThreadFields.createdBy), decided?.get(ThreadFields.decidedBy)]).toEqual(["cleo", "eddie"]);
+  });
+
+  it("credits a change that builds on the acceptor's typing, when that typing arrives after the decision", async () => {
+    const { name } = await documentWith(["The plan is fine."]);
+    const cleo = await join(name, "cleo");
+    const id = propose(cleo, "", { kind: "insert", text: " indeed" }, "The plan is fine".length);
+    await cleo.comments.acknowledged();
+    const eddie = await join(name, "eddie");
+    await waitFor(() => threadsOf(eddie.comments.doc).has(id), "the editor has the suggestion");
+
+    // On the editor's device, offline: typing right after the suggestion's point, then accepting it, so that
+    // the change builds on the typing (it goes before it); the decision reaches the server first, the typing after.
+    const copy = (doc: Y.Doc) => {
+      const kept = new Y.Doc();
+      Y.applyUpdate(kept, Y.encodeStateAsUpdate(doc));
+      return kept;
+    };
+    const typed = copy(eddie.content.doc);
+    paragraph(typed, 0).insert("The plan is fine".length, "!!");
+    const decided = copy(eddie.comments.doc);
+    const by = { id: "eddie", at: Date.now() };
+    expect(acceptSuggestion(decided, fragment(copy(typed)), id, by).ok).toBe(true);
+    const comments = open(`${name}#comments`, "eddie", decided);
+    const waiting = () => harness.metric(server.url, "tandem_accepted_changes_waiting");
+    await waitFor(async () => (await waiting()) === 1, "the change waits for the typing it builds on");
+    const content = open(name, "eddie", typed);
+    await Promise.all([content.acknowledged(), comments.acknowledged()]);
+    expect(await waiting()).toBe(0);
+
+    expect(textOf(await storedDoc(server.schema, name))).toBe("The plan is fine indeed!!.");
+    const runs = await authorship(name);
+    expect([creditOf(runs, "!!"), creditOf(runs, "indeed")]).toEqual([
+      ["eddie", undefined],
+      ["cleo", "eddie"],
+    ]);
+  });
+
+  it("never credits the suggester with a change that is not their proposal", async () => {
+    const { name } = await documentWith(["The plan is fine."]);
+    const cleo = await join(name, "cleo");
+    const eddie = await join(name, "eddie");
+    const id = propose(cleo, "fine", { kind: "replace", text: "good" });
+    await cleo.comments.acknowledged();
+    await waitFor(() => threadsOf(eddie.comments.doc).has(id), "the editor has the suggestion");
+
+    // A modified client accepts with a change of its own, hoping to pass it off as the commenter's writing.
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(eddie.content.doc));
+    let forged: Uint8Array | undefined;
+    copy.on("update", (update: Uint8Array) => {
+      forged = update;
+    });
+    copy.transact(() => {
+      paragraph(copy, 0).delete(12, 4);
+      paragraph(copy, 0).insert(12, "good");
+      paragraph(copy, 0).insert(0, "Cleo says: ");
+    });
+    const map = threadsOf(eddie.comments.doc).get(id) as Y.Map<unknown>;
+    eddie.comments.doc.transact(() => {
+      map.set(ThreadFields.status, "accepted");
+      map.set(ThreadFields.decidedBy, "eddie");
+      map.set(ThreadFields.decidedAt, Date.now());
+      map.set(ThreadFields.change, forged);
+    });
+    await eddie.comments.acknowledged();
+
+    // The editor may write the content, so the change is made, but as the editor's own edit.
+    expect(textOf(await storedDoc(server.schema, name))).toBe("Cleo says: The plan is good.");
+    const runs = await authorship(name);
+    expect([creditOf(runs, "Cleo says"), creditOf(runs, "good")]).toEqual([
+      ["eddie", undefined],
+      ["eddie", undefined],
+    ]);
+    expect(runs.some((run) => run.author === "cleo" || run.acceptedBy !== undefined)).toBe(false);
+    expect(eddie.comments.closeCodes).toEqual([]);
   });
 });

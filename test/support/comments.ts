@@ -60,11 +60,18 @@ export function startThread(doc: Y.Doc, author: Commenter, threadId: string, bod
   });
 }
 
-/** Adds a reply to a thread, as the client kit does. */
-export function replyTo(doc: Y.Doc, author: Commenter, threadId: string, commentId: string, body: string): void {
+/** Adds a reply to a thread, mentioning the user ids in `mentions`, as the client kit does. */
+export function replyTo(
+  doc: Y.Doc,
+  author: Commenter,
+  threadId: string,
+  commentId: string,
+  body: string,
+  mentions: string[] = [],
+): void {
   doc.transact(() => {
     commentsOf(threadMap(doc, threadId))?.push([
-      createCommentMap({ id: commentId, author: author.id, createdAt: Date.now(), body, mentions: [] }),
+      createCommentMap({ id: commentId, author: author.id, createdAt: Date.now(), body, mentions }),
     ]);
     peopleOf(doc).set(author.id, { name: author.name, color: author.color });
   });

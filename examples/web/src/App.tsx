@@ -1,8 +1,9 @@
-import { clearLocalData, TandemProvider } from "@tandem/client";
+import { clearLocalData, Inbox, TandemProvider } from "@tandem/client";
 import type { SessionInfo } from "@tandem/protocol";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError, createApi } from "./api.js";
 import { DocumentPage } from "./document/DocumentPage.js";
+import { OpenShareLink } from "./document/OpenShareLink.js";
 import {
   devToken,
   forgetIdentity,
@@ -17,7 +18,7 @@ import {
 } from "./identity.js";
 import { DocumentList } from "./list/DocumentList.js";
 import { ProfileDialog } from "./ProfileDialog.js";
-import { useRoute } from "./route.js";
+import { navigate, useRoute } from "./route.js";
 import { SignOutButton } from "./SignOutButton.js";
 import { Avatar } from "./ui/Avatar.js";
 import { ThemeToggle } from "./ui/ThemeToggle.js";
@@ -173,6 +174,15 @@ export function App() {
             <span>Tandem</span>
           </a>
           <div className="topbar-end">
+            <Inbox
+              onOpen={(notification) =>
+                navigate({
+                  page: "document",
+                  name: notification.document,
+                  ...(notification.threadId ? { thread: notification.threadId } : {}),
+                })
+              }
+            />
             <ThemeToggle />
             {session.devMode ? (
               <button
@@ -195,7 +205,9 @@ export function App() {
           </div>
         </header>
         {route.page === "document" ? (
-          <DocumentPage key={route.name} api={api} name={route.name} session={session} />
+          <DocumentPage key={route.name} api={api} name={route.name} thread={route.thread} session={session} />
+        ) : route.page === "share" ? (
+          <OpenShareLink key={route.secret} secret={route.secret} />
         ) : (
           <DocumentList api={api} session={session} />
         )}

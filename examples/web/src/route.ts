@@ -1,8 +1,15 @@
-import { isValidDocumentName } from "@tandem/protocol";
+import { isValidDocumentName, shareSecretIn } from "@tandem/protocol";
 import { useSyncExternalStore } from "react";
 
-/** Where the page is: the document list, or one document (`#/d/spec/k3x9q2`). */
-export type Route = { readonly page: "list" } | { readonly page: "document"; readonly name: string };
+/**
+ * Where the page is: the document list, one document (`#/d/spec/k3x9q2`),
+ * optionally at a comment thread (`#/d/spec/k3x9q2?thread=t1`, where a
+ * notification leads), or a share link being opened (`#/s/<secret>`).
+ */
+export type Route =
+  | { readonly page: "list" }
+  | { readonly page: "document"; readonly name: string; readonly thread?: string }
+  | { readonly page: "share"; readonly secret: string };
 
 /**
  * Reads the route from the hash. Hash routes keep every link working on any
@@ -10,10 +17,14 @@ export type Route = { readonly page: "list" } | { readonly page: "document"; rea
  * document's link shareable.
  */
 export function parseRoute(hash: string): Route {
-  const match = /^#\/d\/(.+)$/.exec(hash);
+  const secret = shareSecretIn(hash);
+  if (secret !== undefined) return { page: "share", secret };
+  const match = /^#\/d\/([^?]+)(?:\?thread=([^&]+))?$/.exec(hash);
   if (match) {
     const name = safeDecode(match[1] ?? "");
-    if (name !== undefined && isValidDocumentName(name)) return { page: "document", name };
+    const thread = match[2] === undefined ? undefined : safeDecode(match[2]);
+    if (name !== undefined && isValidDocumentName(name))
+      return { page: "document", name, ...(thread ? { thread } : {}) };
   }
   return { page: "list" };
 }
@@ -26,9 +37,10 @@ function safeDecode(text: string): string | undefined {
   }
 }
 
-/** The hash of a document's page. Slashes stay readable: `#/d/spec/k3x9q2`. */
-export function documentHash(name: string): string {
-  return `#/d/${name.split("/").map(encodeURIComponent).join("/")}`;
+/** The hash of a document's page (at a thread). Slashes stay readable: `#/d/spec/k3x9q2`. */
+export function documentHash(name: string, thread?: string): string {
+  const at = thread === undefined ? "" : `?thread=${encodeURIComponent(thread)}`;
+  return `#/d/${name.split("/").map(encodeURIComponent).join("/")}${at}`;
 }
 
 /** The full link to a document, for sharing. */
@@ -47,7 +59,7 @@ export function useRoute(): Route {
   return parseRoute(hash);
 }
 
-/** Goes to `route`, adding a history entry. */
-export function navigate(route: Route): void {
-  window.location.hash = route.page === "document" ? documentHash(route.name) : "#/";
+/** Goes to a document (perhaps at a thread) or the list, adding a history entry. */
+export function navigate(route: Exclude<Route, { page: "share" }>): void {
+  window.location.hash = route.page === "document" ? documentHash(route.name, route.thread) : "#/";
 }

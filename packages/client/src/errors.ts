@@ -6,6 +6,7 @@
  * - `invalid-argument`: an empty comment, an empty or unknown selection, a malformed option.
  * - `destroyed`: the connection or document was already closed.
  * - `unavailable`: the server could not be reached, or could not answer a request (its message says why).
+ * - `gone`: a share link was revoked or has expired.
  * - `conflict`: a suggestion can no longer be changed or applied: it was decided already, or its text is gone or changed.
  */
 export type TandemClientErrorCode =
@@ -15,7 +16,8 @@ export type TandemClientErrorCode =
   | "invalid-argument"
   | "destroyed"
   | "unavailable"
-  | "conflict";
+  | "conflict"
+  | "gone";
 
 /** The one error class of `@tandem/client`. */
 export class TandemClientError extends Error {

@@ -23,6 +23,8 @@ export type {
   Thread,
 } from "./comments/store.js";
 export { createCommentsStore } from "./comments/store.js";
+export type { DocumentChange, DocumentListQuery } from "./documents/client.js";
+export { DocumentsClient } from "./documents/client.js";
 export type { TandemClientErrorCode } from "./errors.js";
 export { isTandemClientError, TandemClientError } from "./errors.js";
 export type { TandemUser, TandemUserInput } from "./identity.js";
@@ -38,4 +40,6 @@ export type {
 } from "./provider/connection.js";
 export { TandemConnection } from "./provider/connection.js";
 export type { Access, DocumentState, DocumentUi, SyncState } from "./provider/document.js";
-export { TandemDocument } from "./provider/document.js";
+export { ACCESS_ENDED, TandemDocument } from "./provider/document.js";
+export type { RestServer } from "./rest.js";
+export { ShareClient } from "./sharing/client.js";

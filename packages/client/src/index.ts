@@ -30,7 +30,9 @@ export type {
   CommentsStoreOptions,
   ConnectionPhase,
   ConnectionState,
+  DocumentChange,
   DocumentLease,
+  DocumentListQuery,
   DocumentState,
   DocumentUi,
   NewSuggestionInput,
@@ -42,6 +44,7 @@ export type {
   Proposal,
   Reaction,
   ResolvedAnchor,
+  RestServer,
   Suggestion,
   SuggestionStatus,
   SyncState,
@@ -53,11 +56,14 @@ export type {
   Thread,
 } from "./headless.js";
 export {
+  ACCESS_ENDED,
   createCommentsStore,
   DEFAULT_IDLE_AFTER_MS,
+  DocumentsClient,
   isTandemClientError,
   PresenceTracker,
   resolveUser,
+  ShareClient,
   TandemClientError,
   TandemConnection,
   TandemDocument,
@@ -77,6 +83,13 @@ export {
   useVersionContent,
   useVersions,
 } from "./history/useHistory.js";
+export { InboxClient } from "./inbox/client.js";
+export type { InboxProps } from "./inbox/Inbox.js";
+export { describeNotification, Inbox } from "./inbox/Inbox.js";
+export type { FollowingState } from "./inbox/useFollowing.js";
+export { useFollowing } from "./inbox/useFollowing.js";
+export type { InboxState } from "./inbox/useInbox.js";
+export { useInbox } from "./inbox/useInbox.js";
 export type { PresenceAvatarsProps } from "./presence/PresenceAvatars.js";
 export { PresenceAvatars } from "./presence/PresenceAvatars.js";
 export { usePresence } from "./presence/usePresence.js";
@@ -86,6 +99,11 @@ export type { BackoffOptions } from "./provider/reconnect-policy.js";
 export { DEFAULT_BACKOFF } from "./provider/reconnect-policy.js";
 export type { TandemProviderProps } from "./provider/TandemProvider.js";
 export { TandemProvider, useTandemConnection, useTandemDocument } from "./provider/TandemProvider.js";
+export { copyText } from "./sharing/copy.js";
+export type { SharePanelProps } from "./sharing/SharePanel.js";
+export { SharePanel } from "./sharing/SharePanel.js";
+export type { SharingState } from "./sharing/useSharing.js";
+export { useShareClient, useSharing } from "./sharing/useSharing.js";
 export type { ConnectionStatusProps } from "./status/ConnectionStatus.js";
 export { ConnectionStatus } from "./status/ConnectionStatus.js";
 export type { ConnectionStatusValue, StatusKind } from "./status/derive.js";

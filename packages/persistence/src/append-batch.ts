@@ -12,24 +12,28 @@ interface LogRow {
   readonly name: string;
   readonly data: Uint8Array;
   readonly author: string | null;
+  readonly acceptedBy: string | null;
 }
 
 /**
  * The rows of one batch: appends to the same document by the same author
  * are merged into one row per short run of small updates, which saves a row
  * header, an index entry and their WAL per keystroke under load. A row has
- * one author, so appends of different authors are never merged. Arrival
- * order is kept.
+ * one author (and acceptor), so appends of different authors are never
+ * merged. Arrival order is kept.
  */
 function rowsOf(batch: readonly QueuedAppend[]): LogRow[] {
-  const runs = new Map<string, { name: string; author: string | null; runs: Uint8Array[][] }>();
-  for (const { name, update, author } of batch) {
-    // JSON keeps the two parts apart whatever characters they hold.
-    const key = JSON.stringify([name, author]);
+  const runs = new Map<
+    string,
+    { name: string; author: string | null; acceptedBy: string | null; runs: Uint8Array[][] }
+  >();
+  for (const { name, update, author, acceptedBy } of batch) {
+    // JSON keeps the parts apart whatever characters they hold.
+    const key = JSON.stringify([name, author, acceptedBy]);
     let documentRuns = runs.get(key)?.runs;
     if (documentRuns === undefined) {
       documentRuns = [];
-      runs.set(key, { name, author, runs: documentRuns });
+      runs.set(key, { name, author, acceptedBy, runs: documentRuns });
     }
     // A run of two or more holds only small updates, so its first one tells.
     const last = documentRuns.at(-1);
@@ -40,9 +44,9 @@ function rowsOf(batch: readonly QueuedAppend[]): LogRow[] {
     }
   }
   const rows: LogRow[] = [];
-  for (const { name, author, runs: documentRuns } of runs.values()) {
+  for (const { name, author, acceptedBy, runs: documentRuns } of runs.values()) {
     for (const run of documentRuns) {
-      for (const data of merged(run)) rows.push({ name, data, author });
+      for (const data of merged(run)) rows.push({ name, data, author, acceptedBy });
     }
   }
   return rows;
@@ -97,11 +101,11 @@ export async function writeBatch(sql: SqlExecutor, batch: readonly QueuedAppend[
        WHERE tandem_documents.updated_at < now() - interval '1 second'
        RETURNING 1
      )
-     INSERT INTO tandem_updates (document_name, data, encoding, author)
-     SELECT name, data, ${Encoding.V1}, author
-     FROM (VALUES ${rows.map((_, i) => `($${first + 3 * i}::text, $${first + 3 * i + 1}::bytea, $${first + 3 * i + 2}::text)`).join(", ")}) AS batch (name, data, author)
+     INSERT INTO tandem_updates (document_name, data, encoding, author, accepted_by)
+     SELECT name, data, ${Encoding.V1}, author, accepted_by
+     FROM (VALUES ${rows.map((_, i) => `($${first + 4 * i}::text, $${first + 4 * i + 1}::bytea, $${first + 4 * i + 2}::text, $${first + 4 * i + 3}::text)`).join(", ")}) AS batch (name, data, author, accepted_by)
      WHERE (SELECT count(*) FROM documents) >= 0`,
-    [...names, ...rows.flatMap((row) => [row.name, row.data, row.author])],
+    [...names, ...rows.flatMap((row) => [row.name, row.data, row.author, row.acceptedBy])],
     names.length <= MAX_PREPARED_SHAPE && rows.length <= MAX_PREPARED_SHAPE
       ? `tandem_append_${names.length}_${rows.length}`
       : undefined,

@@ -11,6 +11,11 @@ export interface IdRange {
 export interface AuthoredRange extends IdRange {
   /** The user id of the author, as the server's token named them. */
   readonly author: string;
+  /**
+   * For an accepted suggestion the server made: the user id of whoever
+   * accepted it (`author` is the suggester). Absent for everything else.
+   */
+  readonly acceptedBy?: string;
 }
 
 /** Insertions and deletions, each a list of authored id ranges. */
@@ -24,30 +29,38 @@ export interface AuthoredUpdate {
   readonly data: Uint8Array;
   readonly encoding: number;
   readonly author?: string | null;
+  /** Who accepted the suggestion the update makes (see {@link AuthoredRange.acceptedBy}); null or absent: nobody. */
+  readonly acceptedBy?: string | null;
 }
 
+// Who a range is credited to, as one sortable key.
+const creditOf = (range: AuthoredRange) => JSON.stringify([range.author, range.acceptedBy ?? null]);
+
 /**
- * Sorts ranges by author, client and clock and merges those of one author
- * and client that touch or overlap: a person typing sends one update per
- * keystroke, each a range right after the last, and they fold into one.
+ * Sorts ranges by author (and acceptor), client and clock and merges those
+ * of one author and client that touch or overlap: a person typing sends one
+ * update per keystroke, each a range right after the last, and they fold
+ * into one.
  */
 export function coalesce(ranges: readonly AuthoredRange[]): AuthoredRange[] {
-  const sorted = [...ranges].sort(
-    (a, b) => (a.author < b.author ? -1 : a.author > b.author ? 1 : 0) || a.client - b.client || a.clock - b.clock,
-  );
+  const sorted = ranges
+    .map((range) => ({ range, credit: creditOf(range) }))
+    .sort(
+      (a, b) =>
+        (a.credit < b.credit ? -1 : a.credit > b.credit ? 1 : 0) ||
+        a.range.client - b.range.client ||
+        a.range.clock - b.range.clock,
+    );
   const merged: AuthoredRange[] = [];
-  for (const range of sorted) {
+  let lastCredit: string | undefined;
+  for (const { range, credit } of sorted) {
     const last = merged.at(-1);
-    if (
-      last &&
-      last.author === range.author &&
-      last.client === range.client &&
-      range.clock <= last.clock + last.length
-    ) {
+    if (last && lastCredit === credit && last.client === range.client && range.clock <= last.clock + last.length) {
       const end = Math.max(last.clock + last.length, range.clock + range.length);
       merged[merged.length - 1] = { ...last, length: end - last.clock };
     } else {
       merged.push(range);
+      lastCredit = credit;
     }
   }
   return merged;
@@ -80,6 +93,7 @@ function notYetDeleted(doc: Y.Doc, client: number, clock: number, length: number
 /** What one row adds to a document, worked out before the row is applied. */
 export interface RowChanges {
   readonly author: string;
+  readonly acceptedBy?: string;
   readonly insertions: IdRange[];
   readonly deletions: IdRange[];
 }
@@ -99,8 +113,16 @@ export class AttributionRecorder {
   private readonly insertions: AuthoredRange[] = [];
   private readonly deletions: AuthoredRange[] = [];
 
-  /** What an update by `author`, decoded, would add to `doc`; call it just before applying the update. */
-  examine(doc: Y.Doc, author: string, { structs, ds }: ReturnType<typeof Y.decodeUpdate>): RowChanges {
+  /**
+   * What an update by `author` (accepted by `acceptedBy`, for a suggestion),
+   * decoded, would add to `doc`; call it just before applying the update.
+   */
+  examine(
+    doc: Y.Doc,
+    author: string,
+    { structs, ds }: ReturnType<typeof Y.decodeUpdate>,
+    acceptedBy?: string,
+  ): RowChanges {
     const insertions: IdRange[] = [];
     for (const struct of structs) {
       // GC structs stand for content already deleted and Skip structs for gaps: neither is new writing.
@@ -113,13 +135,14 @@ export class AttributionRecorder {
     for (const [client, items] of ds.clients) {
       for (const { clock, len } of items) deletions.push(...notYetDeleted(doc, client, clock, len));
     }
-    return { author, insertions, deletions };
+    return { author, ...(acceptedBy === undefined ? {} : { acceptedBy }), insertions, deletions };
   }
 
   /** Keeps what {@link examine} found, once the row applied. */
-  record(changes: RowChanges): void {
-    for (const range of changes.insertions) this.insertions.push({ ...range, author: changes.author });
-    for (const range of changes.deletions) this.deletions.push({ ...range, author: changes.author });
+  record({ author, acceptedBy, insertions, deletions }: RowChanges): void {
+    const credit = acceptedBy === undefined ? { author } : { author, acceptedBy };
+    for (const range of insertions) this.insertions.push({ ...range, ...credit });
+    for (const range of deletions) this.deletions.push({ ...range, ...credit });
   }
 
   result(): AuthoredRanges {

@@ -164,8 +164,12 @@ describe.each(backends)("compaction on $name", (backend) => {
     const record = async <Row>(rows: Promise<Row[]>, text: string) => {
       const result = await rows;
       if (/^\s*SELECT[\s\S]*FROM tandem_updates/.test(text)) {
-        const seqs = result.map((row) => (row as { seq?: unknown }).seq).filter((seq) => seq !== null);
-        seqsRead.push(seqs.map(String));
+        // Row by row (compaction) or aggregated, one comma-separated list (a load).
+        const seqs = result.flatMap((row) => {
+          const { seq, seqs } = row as { seq?: unknown; seqs?: string };
+          return seqs === undefined ? [String(seq)] : seqs.split(",");
+        });
+        seqsRead.push(seqs);
       }
       return result;
     };

@@ -26,6 +26,8 @@ export interface LogRow {
   readonly encoding: number;
   /** The user id it was appended with, or null. */
   readonly author: string | null;
+  /** Who accepted the suggestion it makes, or null (see migration 0011). */
+  readonly acceptedBy: string | null;
 }
 
 /** Authorship rows: `action` 1 for insertions, 2 for deletions (see migration 0003). */
@@ -39,8 +41,8 @@ async function writeAuthorship(tx: SqlExecutor, name: string, ranges: AuthoredRa
   ];
   if (rows.length === 0) return;
   await tx.query(
-    `INSERT INTO tandem_authorship (document_name, action, client, clock, length, author)
-     SELECT $1, * FROM unnest($2::smallint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[])`,
+    `INSERT INTO tandem_authorship (document_name, action, client, clock, length, author, accepted_by)
+     SELECT $1, * FROM unnest($2::smallint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::text[])`,
     [
       name,
       rows.map((row) => row.action),
@@ -48,14 +50,23 @@ async function writeAuthorship(tx: SqlExecutor, name: string, ranges: AuthoredRa
       rows.map((row) => row.clock),
       rows.map((row) => row.length),
       rows.map((row) => row.author),
+      rows.map((row) => row.acceptedBy ?? null),
     ],
   );
 }
 
 /** Reads a document's folded authorship. */
 export async function readAuthorship(sql: SqlExecutor, name: string): Promise<AuthoredRanges> {
-  const rows = await sql.query<{ action: number; client: string; clock: string; length: string; author: string }>(
-    "SELECT action, client, clock, length, author FROM tandem_authorship WHERE document_name = $1",
+  const rows = await sql.query<{
+    action: number;
+    client: string;
+    clock: string;
+    length: string;
+    author: string;
+    acceptedBy: string | null;
+  }>(
+    `SELECT action, client, clock, length, author, accepted_by AS "acceptedBy"
+     FROM tandem_authorship WHERE document_name = $1`,
     [name],
   );
   const ranges = {
@@ -68,6 +79,7 @@ export async function readAuthorship(sql: SqlExecutor, name: string): Promise<Au
       clock: Number(row.clock),
       length: Number(row.length),
       author: row.author,
+      ...(row.acceptedBy === null ? {} : { acceptedBy: row.acceptedBy }),
     };
     (row.action === AuthorshipAction.insertion ? ranges.insertions : ranges.deletions).push(range);
   }
@@ -92,12 +104,14 @@ export interface CompactionOutcome extends CompactionResult {
  * seq: identity values become visible out of order) survive for the next load
  * or compaction. A failure or crash at any step rolls the transaction back and
  * leaves the snapshot and the log as they were: the document stays loadable
- * and complete.
+ * and complete. With `rewrite`, a snapshot is merged again even when the log
+ * is empty (for a merge that drops deleted content).
  */
 export async function compactDocument(
   sql: SqlClient,
   name: string,
   merge: (snapshot: StoredUpdate | null, rows: readonly LogRow[]) => Promise<MergedRows<LogRow>>,
+  { rewrite = false }: { readonly rewrite?: boolean } = {},
 ): Promise<CompactionOutcome> {
   return sql.transaction(async (tx) => {
     await lockDocument(tx, name);
@@ -108,10 +122,13 @@ export async function compactDocument(
     if (document === undefined) return { foldedRows: 0, snapshotBytes: 0, unapplied: [] };
     const rows = await tx.query<LogRow>(
       // In seq order: Yjs integrates updates fastest in the order they were made.
-      "SELECT seq, data, encoding, author FROM tandem_updates WHERE document_name = $1 ORDER BY seq",
+      `SELECT seq, data, encoding, author, accepted_by AS "acceptedBy"
+       FROM tandem_updates WHERE document_name = $1 ORDER BY seq`,
       [name],
     );
-    if (rows.length === 0) return { foldedRows: 0, snapshotBytes: document.snapshot?.length ?? 0, unapplied: [] };
+    if (rows.length === 0 && (!rewrite || document.snapshot === null)) {
+      return { foldedRows: 0, snapshotBytes: document.snapshot?.length ?? 0, unapplied: [] };
+    }
 
     const snapshot =
       document.snapshot === null

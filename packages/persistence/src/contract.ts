@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { isPersistenceError, type PersistenceErrorCode } from "./errors.js";
-import type { DocumentStore } from "./store.js";
+import { type DocumentStore, MAX_SEARCH_TEXT_LENGTH } from "./store.js";
 
 /** What a contract run needs from an implementation: a fresh, empty store and a way to dispose of it. */
 export interface ContractSetup {
@@ -280,6 +280,50 @@ export function runDocumentStoreContract(name: string, setup: () => Promise<Cont
       }
     });
 
+    it("[DS29] searches titles and kept text, within names, and filters by differing metadata", async () => {
+      const w = writer();
+      const documents = [
+        ["spec/a", { title: "Offline mode", createdBy: "ada" }, "We keep edits in IndexedDB."],
+        ["spec/b", { title: "Search", createdBy: "grace" }, "Ranking by BM25, maybe 50% of the time_"],
+        ["idea/c", { title: "Sync" }, "Edits merge offline with Yjs."],
+      ] as const;
+      for (const [name, metadata, text] of documents) {
+        await store.append(name, w.insert(name));
+        await store.setMetadata(name, metadata);
+        await store.setSearchText(name, text);
+      }
+      const names = async (options: Parameters<DocumentStore["list"]>[0]) =>
+        (await store.list(options)).map((info) => info.name).sort();
+      expect(await names({ textContains: "indexeddb" })).toEqual(["spec/a"]);
+      // The title or the text, in any case.
+      expect(await names({ textContains: "OFFLINE" })).toEqual(["idea/c", "spec/a"]);
+      expect(await names({ textContains: "50% of the time_" })).toEqual(["spec/b"]);
+      expect(await names({ textContains: "%" })).toEqual(["spec/b"]);
+      expect(await names({ textContains: "nowhere" })).toEqual([]);
+      // Access narrows the search: patterns and literal names together.
+      expect(await names({ textContains: "edits", namePatterns: ["spec/*"] })).toEqual(["spec/a"]);
+      expect(await names({ textContains: "edits", namePatterns: [], names: ["idea/c"] })).toEqual(["idea/c"]);
+      expect(await names({ namePatterns: ["spec/b"], names: ["idea/c", "idea/*"] })).toEqual(["idea/c", "spec/b"]);
+      expect(await names({ names: [] })).toEqual([]);
+      // Absent metadata differs from any value.
+      expect(await names({ metadataNot: { createdBy: "ada" } })).toEqual(["idea/c", "spec/b"]);
+      expect(await names({ metadataNot: { createdBy: null } })).toEqual(["spec/a", "spec/b"]);
+      // The text is replaced, does not move "last edited", and is kept only for stored documents.
+      const before = (await store.stat("spec/a"))?.updatedAt;
+      await store.setSearchText("spec/a", "Now about CRDTs\u0000 and \ud800 lone halves");
+      expect((await store.stat("spec/a"))?.updatedAt).toEqual(before);
+      expect(await names({ textContains: "indexeddb" })).toEqual([]);
+      expect(await names({ textContains: "crdts  and" })).toEqual(["spec/a"]);
+      await store.setSearchText("never/stored", "ghost");
+      expect(await store.stat("never/stored")).toBeNull();
+      await store.setSearchText("spec/b", "x".repeat(MAX_SEARCH_TEXT_LENGTH + 10));
+      expect(await names({ textContains: "x".repeat(200) })).toEqual(["spec/b"]);
+      for (const bad of [{ textContains: 7 as never }, { names: "idea/c" as never }, { metadataNot: [] as never }]) {
+        await rejectsWith(store.list(bad), "invalid-argument");
+      }
+      await rejectsWith(store.setSearchText("spec/a", 5 as never), "invalid-argument");
+    });
+
     it("[DS12] setMetadata creates an empty document and keeps JSON values as they are", async () => {
       const metadata = { title: "Ünïcode 😀", n: 1.5, flags: [true, null], nested: { a: "b" } };
       await store.setMetadata("doc/meta", metadata);
@@ -460,6 +504,46 @@ export function runDocumentStoreContract(name: string, setup: () => Promise<Cont
       expect(Y.createDocFromSnapshot(full, before).getText("t").toString()).toBe("keep all of this");
     });
 
+    it("[DS27] a compaction that discards deleted content leaves none of it in the stored bytes, log or snapshot", async () => {
+      const w = writer();
+      await store.append("doc/erase", w.insert("public secret-words"));
+      await store.compact("doc/erase");
+      await store.append("doc/erase", w.remove(6, 13));
+      // Folded with the content kept first (an unload does that): the snapshot alone still holds the words.
+      await store.compact("doc/erase");
+      const kept = new Y.Doc({ gc: false });
+      await store.load("doc/erase", kept);
+      const holds = (bytes: Uint8Array) => Buffer.from(bytes).includes("secret-words");
+      expect(holds(Y.encodeStateAsUpdate(kept))).toBe(true);
+      expect((await store.compact("doc/erase", { discardDeleted: true })).foldedRows).toBe(0);
+      const after = new Y.Doc({ gc: false });
+      await store.load("doc/erase", after);
+      expect(after.getText("t").toString()).toBe("public");
+      expect(holds(Y.encodeStateAsUpdate(after))).toBe(false);
+      // Editing goes on from it.
+      await store.append("doc/erase", w.insert("!"));
+      expect(await loadText(store, "doc/erase")).toBe("public!");
+      expect(await store.compact("doc/unknown-erase", { discardDeleted: true })).toEqual({
+        foldedRows: 0,
+        snapshotBytes: 0,
+      });
+    });
+
+    it("[DS28] forgetAuthor removes one author's name and colour from one document", async () => {
+      await store.append("doc/forget", writer().insert("a"), { author: "ada" });
+      await store.append("doc/forget-too", writer().insert("b"), { author: "ada" });
+      for (const name of ["doc/forget", "doc/forget-too"]) {
+        await store.recordAuthor(name, { id: "ada", name: "Ada", color: "#0090ff" });
+      }
+      await store.recordAuthor("doc/forget", { id: "grace", name: "Grace", color: "#8e4ec6" });
+      expect(await store.forgetAuthor("doc/forget", "ada")).toBe(true);
+      expect(await store.forgetAuthor("doc/forget", "ada")).toBe(false);
+      expect(await store.listAuthors("doc/forget")).toEqual([{ id: "grace", name: "Grace", color: "#8e4ec6" }]);
+      expect(await store.listAuthors("doc/forget-too")).toEqual([{ id: "ada", name: "Ada", color: "#0090ff" }]);
+      // What she wrote is still hers, by id.
+      expect((await store.readAttribution("doc/forget")).insertions.map((range) => range.author)).toEqual(["ada"]);
+    });
+
     it("[DS23] authors: the latest name and colour of each, and who edited last", async () => {
       const w = writer();
       await store.append("doc/people", w.insert("a"), { author: "ada" });
@@ -504,6 +588,33 @@ export function runDocumentStoreContract(name: string, setup: () => Promise<Cont
         [v2.id, "auto"],
         [v1.id, "named"],
       ]);
+    });
+
+    it("[DS26] an accepted suggestion's rows keep suggester and acceptor apart from the same author's own", async () => {
+      const ada = writer();
+      const server = writer();
+      await store.append("doc/acc", ada.insert("The fox"), { author: "ada" });
+      server.receive(ada);
+      // The server makes Cleo's proposal, accepted by Olga, in one row; Cleo's own typing is another.
+      await store.append("doc/acc", server.insert(" quick", 3), { author: "cleo", acceptedBy: "olga" });
+      await store.append("doc/acc", server.remove(0, 1), { author: "cleo", acceptedBy: "olga" });
+      await store.append("doc/acc", server.insert("!"), { author: "cleo" });
+      const expected = {
+        insertions: [
+          { client: ada.doc.clientID, clock: 0, length: 7, author: "ada" },
+          { client: server.doc.clientID, clock: 0, length: 6, author: "cleo", acceptedBy: "olga" },
+          { client: server.doc.clientID, clock: 6, length: 1, author: "cleo" },
+        ],
+        deletions: [{ client: ada.doc.clientID, clock: 0, length: 1, author: "cleo", acceptedBy: "olga" }],
+      };
+      const read = async () => {
+        const { insertions, deletions } = await store.readAttribution("doc/acc");
+        return { insertions, deletions };
+      };
+      expect(await read()).toEqual(expected);
+      await store.compact("doc/acc");
+      expect(await read()).toEqual(expected);
+      await rejectsWith(store.append("doc/acc", server.insert("?"), { acceptedBy: "olga" }), "invalid-argument");
     });
 
     it("[DS19] close waits for appends in flight, then every call fails with closed", async () => {

@@ -34,9 +34,11 @@ function applyOne(doc: Y.Doc, { data, encoding }: StoredUpdate): void {
 }
 
 /** What a row would add to `doc`, for `recorder`; nothing for a row without author. */
-function examine(recorder: AttributionRecorder | undefined, doc: Y.Doc, { data, encoding, author }: AuthoredUpdate) {
+function examine(recorder: AttributionRecorder | undefined, doc: Y.Doc, row: AuthoredUpdate) {
+  const { data, encoding, author, acceptedBy } = row;
   if (recorder === undefined || author === undefined || author === null) return undefined;
-  return recorder.examine(doc, author, encoding === Encoding.V2 ? Y.decodeUpdateV2(data) : Y.decodeUpdate(data));
+  const decoded = encoding === Encoding.V2 ? Y.decodeUpdateV2(data) : Y.decodeUpdate(data);
+  return recorder.examine(doc, author, decoded, acceptedBy ?? undefined);
 }
 
 /**

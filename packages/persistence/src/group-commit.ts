@@ -8,6 +8,8 @@ export interface QueuedAppend {
   readonly update: Uint8Array;
   /** Who sent it (a user id), stored in the same row; null when unknown. */
   readonly author: string | null;
+  /** Who accepted the suggestion it makes (see `AppendOptions.acceptedBy`); null for anything else. */
+  readonly acceptedBy: string | null;
 }
 
 /** What a batch writer reports about the rows it wrote. */
@@ -72,7 +74,12 @@ export class GroupCommit {
    * batch failed, or at once with `overloaded` if it does not fit in
    * `maxQueuedBytes` (unless nothing else is pending).
    */
-  append(name: string, update: Uint8Array, author: string | null = null): Promise<void> {
+  append(
+    name: string,
+    update: Uint8Array,
+    author: string | null = null,
+    acceptedBy: string | null = null,
+  ): Promise<void> {
     const pending = this.pendingBytes + update.length;
     if (pending > this.options.maxQueuedBytes && this.pendingBytes > 0) {
       return Promise.reject(
@@ -84,7 +91,7 @@ export class GroupCommit {
     }
     this.pendingBytes = pending;
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ name, update, author, resolve, reject });
+      this.queue.push({ name, update, author, acceptedBy, resolve, reject });
       this.draining ??= this.drainAfterThisTurn();
     });
   }

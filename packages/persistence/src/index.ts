@@ -2,6 +2,18 @@ export type { AuthoredRange, IdRange } from "./attribution.js";
 export type { AuditEntry, AuditLog, AuditQuery, NewAuditEntry } from "./audit/store.js";
 export type { PersistenceErrorCode } from "./errors.js";
 export { isPersistenceError, PersistenceError } from "./errors.js";
+export type {
+  DigestBatch,
+  EmailMode,
+  InboxQuery,
+  NewNotification,
+  Notification,
+  NotificationKind,
+  NotificationStore,
+  Person,
+  PersonProfile,
+} from "./notifications/store.js";
+export { EmailModes, NotificationKinds } from "./notifications/store.js";
 export type { CommitBatch, StoreOptions } from "./options.js";
 export type { PGliteStoreOptions } from "./pglite.js";
 export { createPGliteStore } from "./pglite.js";
@@ -10,10 +22,21 @@ export { backupPGlite, restorePGlite } from "./pglite-backup.js";
 export type { PostgresStoreOptions } from "./postgres.js";
 export { createPostgresStore } from "./postgres.js";
 export type {
+  NewShareLink,
+  Redemption,
+  ShareGrant,
+  ShareLink,
+  ShareLinkStore,
+  ShareLinkUser,
+  ShareRole,
+} from "./sharing/store.js";
+export { ShareRoles } from "./sharing/store.js";
+export type {
   AppendOptions,
   Attribution,
   AuthorProfile,
   CompactionResult,
+  CompactOptions,
   CreatedVersion,
   CreateVersionOptions,
   DocumentInfo,
@@ -28,7 +51,7 @@ export type {
   VersionInfo,
   VersionKind,
 } from "./store.js";
-export { VersionKinds } from "./store.js";
+export { MAX_SEARCH_TEXT_LENGTH, VersionKinds } from "./store.js";
 export { DEFAULT_TENANT } from "./tenant.js";
 export type { DecodedUpdate } from "./validate-update.js";
 export { validateUpdate } from "./validate-update.js";

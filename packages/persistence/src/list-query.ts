@@ -1,5 +1,5 @@
 import { PersistenceError } from "./errors.js";
-import type { ListOptions, ListSort } from "./store.js";
+import type { ListOptions, ListSort, MetadataScalar } from "./store.js";
 import { isStorableText, MAX_NAME_LENGTH } from "./validation.js";
 
 const DEFAULT_LIST_LIMIT = 100;
@@ -64,7 +64,12 @@ export function listQuery(options: ListOptions): { clauses: string; params: unkn
   const prefixes = patterns(options.prefixes, "prefixes", (text) => `${literal(text)}%`);
   if (prefixes !== undefined) where.push(`d.name LIKE ANY(${prefixes}::text[])`);
   const included = patterns(options.namePatterns, "namePatterns", globToLike);
-  if (included !== undefined) where.push(`d.name LIKE ANY(${included}::text[])`);
+  const exact = patterns(options.names, "names", (name) => name);
+  const readable = [
+    ...(included === undefined ? [] : [`d.name LIKE ANY(${included}::text[])`]),
+    ...(exact === undefined ? [] : [`d.name = ANY(${exact}::text[])`]),
+  ];
+  if (readable.length > 0) where.push(`(${readable.join(" OR ")})`);
   const excluded = patterns(options.excludePatterns, "excludePatterns", globToLike);
   if (excluded !== undefined) where.push(`NOT d.name LIKE ANY(${excluded}::text[])`);
 
@@ -73,21 +78,32 @@ export function listQuery(options: ListOptions): { clauses: string; params: unkn
     where.push(`COALESCE(d.metadata ->> 'title', '') ILIKE ${param(`%${literal(options.titleContains)}%`)}`);
   }
 
-  const filters = Object.entries(options.metadata ?? {});
-  if (typeof options.metadata !== "object" && options.metadata !== undefined) invalid("metadata must be an object");
-  if (filters.length > MAX_FILTER_KEYS) invalid(`metadata may filter on at most ${MAX_FILTER_KEYS} keys`);
-  for (const [key, value] of filters) {
-    checkText(key, "a metadata key", 100);
-    if (value === null) {
-      const k = param(key);
-      where.push(`(d.metadata -> ${k} IS NULL OR d.metadata -> ${k} = 'null'::jsonb)`);
-    } else if (["string", "number", "boolean"].includes(typeof value)) {
-      if (typeof value === "string") checkText(value, `metadata.${key}`, 1000);
-      where.push(`d.metadata -> ${param(key)} = ${param(JSON.stringify(value))}::jsonb`);
-    } else {
-      invalid(`metadata.${key} must be a string, a number, a boolean or null`);
-    }
+  if (options.textContains !== undefined) {
+    checkText(options.textContains, "textContains");
+    const text = param(`%${literal(options.textContains)}%`);
+    where.push(`(COALESCE(d.metadata ->> 'title', '') ILIKE ${text} OR d.search_text ILIKE ${text})`);
   }
+
+  const matches = (key: string, value: MetadataScalar, what: string) => {
+    checkText(key, "a metadata key", 100);
+    const k = param(key);
+    if (value === null) return `(d.metadata -> ${k} IS NULL OR d.metadata -> ${k} = 'null'::jsonb)`;
+    if (!["string", "number", "boolean"].includes(typeof value)) {
+      invalid(`${what}.${key} must be a string, a number, a boolean or null`);
+    }
+    if (typeof value === "string") checkText(value, `${what}.${key}`, 1000);
+    return `COALESCE(d.metadata -> ${k} = ${param(JSON.stringify(value))}::jsonb, false)`;
+  };
+  const filters = (what: "metadata" | "metadataNot") => {
+    const given = options[what];
+    if (given === undefined) return [];
+    if (typeof given !== "object" || given === null || Array.isArray(given)) invalid(`${what} must be an object`);
+    const entries = Object.entries(given);
+    if (entries.length > MAX_FILTER_KEYS) invalid(`${what} may filter on at most ${MAX_FILTER_KEYS} keys`);
+    return entries.map(([key, value]) => matches(key, value, what));
+  };
+  for (const clause of filters("metadata")) where.push(clause);
+  for (const clause of filters("metadataNot")) where.push(`NOT ${clause}`);
 
   const present = options.withMetadata ?? [];
   if (!Array.isArray(present) || present.length > MAX_FILTER_KEYS) {

@@ -36,8 +36,8 @@ function ownRows<Row>(rows: readonly Row[], unapplied: MergedState["unapplied"])
 }
 
 /** A detached copy of `bytes`, exactly their size, so that it can be transferred and cannot be changed meanwhile. */
-function copyOf({ data, encoding, author }: AuthoredUpdate): AuthoredUpdate {
-  return { data: new Uint8Array(data), encoding, author: author ?? null };
+function copyOf({ data, encoding, author, acceptedBy }: AuthoredUpdate): AuthoredUpdate {
+  return { data: new Uint8Array(data), encoding, author: author ?? null, acceptedBy: acceptedBy ?? null };
 }
 
 /** A merge's outcome for its caller: what the thread found, with the caller's own rows that did not apply. */

@@ -10,7 +10,11 @@ import { PersistenceError } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
 import { listQuery } from "./list-query.js";
 import { MergeThread } from "./merge-thread.js";
+import { SqlNotificationStore } from "./notifications/sql-store.js";
+import type { NotificationStore } from "./notifications/store.js";
 import { type ResolvedStoreOptions, resolveStoreOptions, type StoreOptions } from "./options.js";
+import { SqlShareLinkStore } from "./sharing/sql-store.js";
+import type { ShareLinkStore } from "./sharing/store.js";
 import type { HeldConnection, SqlClient } from "./sql-client.js";
 import { toPersistenceError } from "./sql-errors.js";
 import type {
@@ -18,6 +22,7 @@ import type {
   Attribution,
   AuthorProfile,
   CompactionResult,
+  CompactOptions,
   CreatedVersion,
   CreateVersionOptions,
   DocumentInfo,
@@ -29,8 +34,16 @@ import type {
   VersionInfo,
   VersionKind,
 } from "./store.js";
+import { readStoredDocument, type StoredDocument } from "./stored-document.js";
 import { validateUpdate } from "./validate-update.js";
-import { checkAppendOptions, checkAuthorProfile, checkName, checkVersionOptions, metadataJson } from "./validation.js";
+import {
+  checkAppendOptions,
+  checkAuthorProfile,
+  checkName,
+  checkVersionOptions,
+  metadataJson,
+  searchableText,
+} from "./validation.js";
 import { SqlWebhookStore } from "./webhooks/sql-store.js";
 import type { WebhookStore } from "./webhooks/store.js";
 
@@ -96,39 +109,6 @@ const INFO_SELECT = `
 const VERSION_COLUMNS =
   "id, document_name, kind, label, created_by, created_at, authors, octet_length(state) AS size_bytes";
 
-// One statement, so that the snapshot and the log come from one database
-// snapshot: a compaction committing in between can neither hide rows nor show
-// them twice. All rows are read, never "seq above x": identity values become
-// visible at commit, out of order. The document row (kind 0) comes first, then
-// the log in seq order, which is the order Yjs integrates fastest (a numeric
-// order: sorted as text, a 100k-row log takes minutes instead of a second).
-// The document row's author is the last author compaction kept.
-const LOAD_SQL = `
-  SELECT 0 AS kind, snapshot AS data, snapshot_encoding AS encoding, NULL::bigint AS seq, last_author AS author
-  FROM tandem_documents WHERE name = $1
-  UNION ALL
-  SELECT 1 AS kind, data, encoding, seq, author
-  FROM tandem_updates WHERE document_name = $1
-  ORDER BY kind, seq`;
-
-/** The document row (kind 0: its snapshot, perhaps null) or a log row (kind 1). */
-interface LoadRow {
-  kind: number;
-  data: Uint8Array | null;
-  encoding: number | null;
-  seq: LogRow["seq"] | null;
-  author: string | null;
-}
-
-/** The stored state of a document: its snapshot and log rows, as one consistent read. */
-interface StoredDocument {
-  readonly found: boolean;
-  readonly snapshot: StoredUpdate | null;
-  readonly rows: readonly LogRow[];
-  /** The author of the newest row that has one, else the last one compaction kept. */
-  readonly lastAuthor: string | null;
-}
-
 /** A version's id: identity values only; anything else names no version. */
 const isVersionId = (id: string) => /^[1-9]\d{0,17}$/.test(String(id));
 
@@ -147,12 +127,14 @@ function storedBytes({ snapshot, rows }: StoredDocument): number {
 
 /**
  * The one {@link DocumentStore} implementation, over any {@link SqlClient}:
- * Postgres and PGlite share every statement. Its webhook store and audit log
- * share the client and the lifecycle.
+ * Postgres and PGlite share every statement. Its webhook store, audit log and
+ * share links and notification inboxes share the client and the lifecycle.
  */
 export class SqlDocumentStore implements TandemStore {
   readonly webhooks: WebhookStore;
   readonly audit: AuditLog;
+  readonly shareLinks: ShareLinkStore;
+  readonly notifications: NotificationStore;
   private readonly options: ResolvedStoreOptions;
   private readonly groupCommit: GroupCommit;
   private readonly compactions: CompactionScheduler;
@@ -171,6 +153,8 @@ export class SqlDocumentStore implements TandemStore {
     this.options = resolveStoreOptions(options);
     this.webhooks = new SqlWebhookStore(sql, (doing, work) => this.call(doing, work));
     this.audit = new SqlAuditLog(sql, (doing, work) => this.call(doing, work));
+    this.shareLinks = new SqlShareLinkStore(sql, (doing, work) => this.call(doing, work));
+    this.notifications = new SqlNotificationStore(sql, (doing, work) => this.call(doing, work));
     this.commitConnection = sql.holdConnection?.();
     const commitSql = this.commitConnection ?? sql;
     this.groupCommit = new GroupCommit({
@@ -199,7 +183,7 @@ export class SqlDocumentStore implements TandemStore {
   load(name: string, target: Y.Doc): Promise<LoadResult> {
     return this.call("load", async () => {
       checkName(name);
-      const stored = await this.read(name);
+      const stored = await readStoredDocument(this.sql, name);
       const { unapplied, state } =
         storedBytes(stored) < SLICED_LOAD_BYTES
           ? { unapplied: applyStoredUpdates(target, stored.snapshot, stored.rows), state: undefined }
@@ -215,20 +199,23 @@ export class SqlDocumentStore implements TandemStore {
       checkName(name);
       checkAppendOptions(options);
       const author = options.author ?? null;
+      const acceptedBy = options.acceptedBy ?? null;
       if (options.encodedByYjs) {
-        await this.groupCommit.append(name, update, author);
+        await this.groupCommit.append(name, update, author, acceptedBy);
       } else {
         validateUpdate(update);
         // A copy: the caller may reuse its buffer, and the bytes stored must be the bytes validated.
-        await this.groupCommit.append(name, update.slice(), author);
+        await this.groupCommit.append(name, update.slice(), author, acceptedBy);
       }
       this.compactions.appended(name);
     });
   }
 
-  compact(name: string): Promise<CompactionResult> {
+  compact(name: string, options: CompactOptions = {}): Promise<CompactionResult> {
     return this.call("compact", async () => {
       checkName(name);
+      // Not shared with a queued compaction, which would keep what this one must drop; the lock orders the two.
+      if (options.discardDeleted === true) return this.compactNow(name, { discardDeleted: true });
       return this.compactions.compact(name);
     });
   }
@@ -260,6 +247,16 @@ export class SqlDocumentStore implements TandemStore {
     });
   }
 
+  setSearchText(name: string, text: string): Promise<void> {
+    return this.call("setSearchText", async () => {
+      checkName(name);
+      await this.sql.query("UPDATE tandem_documents SET search_text = $2 WHERE name = $1", [
+        name,
+        searchableText(text),
+      ]);
+    });
+  }
+
   delete(name: string): Promise<boolean> {
     return this.call("delete", async () => {
       checkName(name);
@@ -274,6 +271,8 @@ export class SqlDocumentStore implements TandemStore {
         await tx.query("DELETE FROM tandem_updates WHERE document_name = $1", [name]);
         await tx.query("DELETE FROM tandem_authorship WHERE document_name = $1", [name]);
         await tx.query("DELETE FROM tandem_authors WHERE document_name = $1", [name]);
+        // Its share links go too (their grants cascade): a document made later under the name is not theirs.
+        await tx.query("DELETE FROM tandem_share_links WHERE document_name = $1", [name]);
         return documents.length > 0;
       });
       this.compactions.forget(name);
@@ -285,7 +284,7 @@ export class SqlDocumentStore implements TandemStore {
     return this.call("createVersion", async () => {
       checkName(name);
       checkVersionOptions(options);
-      const stored = await this.read(name);
+      const stored = await readStoredDocument(this.sql, name);
       if (!stored.found) throw new PersistenceError("not-found", `document ${name} does not exist`);
       const [previous] = await this.sql.query<VersionRow & StoredUpdate>(
         `SELECT ${VERSION_COLUMNS}, state AS data, encoding FROM tandem_versions
@@ -355,6 +354,17 @@ export class SqlDocumentStore implements TandemStore {
     });
   }
 
+  forgetAuthor(name: string, author: string): Promise<boolean> {
+    return this.call("forgetAuthor", async () => {
+      checkName(name);
+      const deleted = await this.sql.query<{ author: string }>(
+        "DELETE FROM tandem_authors WHERE document_name = $1 AND author = $2 RETURNING author",
+        [name, author],
+      );
+      return deleted.length > 0;
+    });
+  }
+
   listAuthors(name: string): Promise<AuthorProfile[]> {
     return this.call("listAuthors", async () => {
       checkName(name);
@@ -368,7 +378,7 @@ export class SqlDocumentStore implements TandemStore {
       // The log first, then the folded authorship: a compaction committing in
       // between moves rows from the one to the other, so they are seen twice
       // (harmless: the same ranges, coalesced) rather than not at all.
-      const stored = await this.read(name);
+      const stored = await readStoredDocument(this.sql, name);
       const [folded, authors] = await Promise.all([readAuthorship(this.sql, name), this.authorsOf(name)]);
       // Only authored rows add attribution; without any, the snapshot need not be applied at all.
       const authored = stored.rows.some((row) => row.author !== null);
@@ -446,25 +456,16 @@ export class SqlDocumentStore implements TandemStore {
     return { unapplied, state };
   }
 
-  private async read(name: string): Promise<StoredDocument> {
-    const rows = await this.sql.query<LoadRow>(LOAD_SQL, [name]);
-    const first = rows[0];
-    const found = first?.kind === 0;
-    const snapshot =
-      found && first.data !== null ? { data: first.data, encoding: first.encoding ?? Encoding.V2 } : null;
-    // Every column of a log row but its author is NOT NULL.
-    const log = (found ? rows.slice(1) : rows) as LogRow[];
-    const lastAuthor = log.findLast((row) => row.author !== null)?.author ?? (found ? first.author : null);
-    return { found, snapshot, rows: log, lastAuthor };
-  }
-
-  private async compactNow(name: string): Promise<CompactionResult> {
+  private async compactNow(name: string, { discardDeleted = false }: CompactOptions = {}): Promise<CompactionResult> {
     // The thread must be up before the transaction takes the document's lock
     // (on PGlite, the whole database): (re)starting it takes a while.
     await this.merging.start();
-    // Deleted content is kept, so that history can bring it back (docs/history.md).
-    const { unapplied, ...result } = await compactDocument(this.sql, name, (snapshot, rows) =>
-      this.merging.merge(snapshot, rows, { keepDeleted: true, attribute: true }),
+    // Deleted content is kept, so that history can bring it back (docs/history.md), unless an erasure says not to.
+    const { unapplied, ...result } = await compactDocument(
+      this.sql,
+      name,
+      (snapshot, rows) => this.merging.merge(snapshot, rows, { keepDeleted: !discardDeleted, attribute: true }),
+      { rewrite: discardDeleted },
     );
     this.reportUnapplied(name, unapplied);
     return result;

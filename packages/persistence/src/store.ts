@@ -1,6 +1,8 @@
 import type * as Y from "yjs";
 import type { AuthoredRange } from "./attribution.js";
 import type { AuditLog } from "./audit/store.js";
+import type { NotificationStore } from "./notifications/store.js";
+import type { ShareLinkStore } from "./sharing/store.js";
 import type { WebhookStore } from "./webhooks/store.js";
 
 /** A JSON value, as stored in a document's metadata. */
@@ -96,6 +98,18 @@ export interface CreateVersionOptions {
   readonly skipIfUnchanged?: boolean;
 }
 
+/** Options of {@link DocumentStore.compact}. */
+export interface CompactOptions {
+  /**
+   * Drop the content of deleted items instead of keeping it for history: for
+   * erasing (a person's deleted comments must not stay in the stored bytes).
+   * The snapshot is rewritten even when the log is empty, and the compaction
+   * does not wait to share one already queued. Later compactions keep what
+   * is deleted after it again.
+   */
+  readonly discardDeleted?: boolean;
+}
+
 /** Options of {@link DocumentStore.append}. */
 export interface AppendOptions {
   /**
@@ -103,6 +117,12 @@ export interface AppendOptions {
    * row, so that the edit and its attribution commit together.
    */
   readonly author?: string;
+  /**
+   * For an accepted suggestion that the server makes: the user id of whoever
+   * accepted it, while `author` is the suggester. Stored in the same row and
+   * kept through compaction (`AuthoredRange.acceptedBy`). Only with `author`.
+   */
+  readonly acceptedBy?: string;
   /**
    * The bytes were encoded by Yjs itself (a live document's `update` event,
    * which holds only what the document integrated), not received from anyone:
@@ -136,6 +156,9 @@ export interface Attribution {
   readonly lastEditedBy: string | null;
 }
 
+/** How much of a document's text {@link DocumentStore.setSearchText} keeps: a long book, in characters. */
+export const MAX_SEARCH_TEXT_LENGTH = 1_000_000;
+
 /** What {@link DocumentStore.list} sorts by. */
 export type ListSort = "updatedAt" | "createdAt" | "title";
 
@@ -157,12 +180,26 @@ export interface ListOptions {
    * patterns of a token's access claim). An empty list matches nothing.
    */
   readonly namePatterns?: readonly string[];
+  /**
+   * Names readable besides those `namePatterns` match (each taken
+   * literally): with either given, a document is listed when its name
+   * matches a pattern or is one of these. For grants of single documents,
+   * such as share links.
+   */
+  readonly names?: readonly string[];
   /** Leaves out names matching any of these patterns (as in `namePatterns`). */
   readonly excludePatterns?: readonly string[];
   /** Only documents whose `title` metadata contains this text, case-insensitively. */
   readonly titleContains?: string;
+  /**
+   * Only documents whose `title` metadata or search text (see
+   * {@link DocumentStore.setSearchText}) contains this text, case-insensitively.
+   */
+  readonly textContains?: string;
   /** Only documents whose metadata has each of these values; `null` means absent or null. */
   readonly metadata?: Readonly<Record<string, MetadataScalar>>;
+  /** Only documents whose metadata differs from each of these values; absent differs from anything but `null`. */
+  readonly metadataNot?: Readonly<Record<string, MetadataScalar>>;
   /** Only documents whose metadata has each of these keys, not null. */
   readonly withMetadata?: readonly string[];
   /** Default `updatedAt`; `title` sorts by the `title` metadata, case-insensitively. */
@@ -217,7 +254,7 @@ export interface DocumentStore {
    * Folds the log into the snapshot under a per-document lock and deletes
    * exactly the rows it read. Safe to run while appends continue.
    */
-  compact(name: string): Promise<CompactionResult>;
+  compact(name: string, options?: CompactOptions): Promise<CompactionResult>;
 
   /** Documents, most recently updated first. */
   list(options?: ListOptions): Promise<DocumentInfo[]>;
@@ -228,7 +265,17 @@ export interface DocumentStore {
   /** Merges `metadata` into the document's metadata (top-level keys replace), creating the document if needed. */
   setMetadata(name: string, metadata: DocumentMetadata): Promise<void>;
 
-  /** Deletes a document with its log, snapshot, versions and attribution. Returns whether it existed. */
+  /**
+   * Keeps `text`, the document's body as plain text, for
+   * {@link ListOptions.textContains}. Replaces what was kept; does not move
+   * `updatedAt` (the text follows edits already counted); leaves a document
+   * never stored alone. Characters Postgres cannot store (NUL, unpaired
+   * surrogates) become spaces, and only the first
+   * {@link MAX_SEARCH_TEXT_LENGTH} characters are kept.
+   */
+  setSearchText(name: string, text: string): Promise<void>;
+
+  /** Deletes a document with its log, snapshot, versions, attribution and share links. Returns whether it existed. */
   delete(name: string): Promise<boolean>;
 
   /**
@@ -252,6 +299,13 @@ export interface DocumentStore {
   /** Records how `author` is shown in the document (upserted: the latest name and colour win). */
   recordAuthor(name: string, author: AuthorProfile): Promise<void>;
 
+  /**
+   * Forgets how `author` is shown in the document (their name and colour),
+   * for erasing a person; what they wrote stays attributed to their id.
+   * Returns whether there was a record.
+   */
+  forgetAuthor(name: string, author: string): Promise<boolean>;
+
   /** How the document's authors are shown, by id. */
   listAuthors(name: string): Promise<AuthorProfile[]>;
 
@@ -272,9 +326,11 @@ export interface DocumentStore {
 /**
  * What `createPostgresStore` and `createPGliteStore` open: the documents and,
  * on the same database and connections, the webhook subscriptions with their
- * outbox, and the audit log. Closing the store closes all three.
+ * outbox, the audit log, the share links and the notification inboxes. Closing the store closes them all.
  */
 export interface TandemStore extends DocumentStore {
   readonly webhooks: WebhookStore;
   readonly audit: AuditLog;
+  readonly shareLinks: ShareLinkStore;
+  readonly notifications: NotificationStore;
 }

@@ -4,6 +4,7 @@ import {
   type AuthorProfile,
   type CreateVersionOptions,
   type DocumentMetadata,
+  MAX_SEARCH_TEXT_LENGTH,
   VersionKinds,
 } from "./store.js";
 
@@ -22,6 +23,20 @@ export function invalid(message: string): never {
 // Both would also fail a whole group-commit batch, so they are refused here.
 export function isStorableText(text: string): boolean {
   return !text.includes("\u0000") && !/\p{Cs}/u.test(text);
+}
+
+/**
+ * A document's text as `setSearchText` keeps it: cut to its first
+ * {@link MAX_SEARCH_TEXT_LENGTH} characters, then NUL and unpaired surrogates
+ * (a cut may make one) become spaces. Text is not refused like a name: it is
+ * whatever people typed, and only ever searched.
+ */
+export function searchableText(text: string): string {
+  if (typeof text !== "string") invalid("search text must be a string");
+  return text
+    .slice(0, MAX_SEARCH_TEXT_LENGTH)
+    .replaceAll("\u0000", " ")
+    .replace(/\p{Cs}/gu, " ");
 }
 
 /** A required string of 1 to `maxLength` characters, storable as Postgres text. */
@@ -64,6 +79,8 @@ export function checkVersionOptions(options: CreateVersionOptions): void {
 export function checkAppendOptions(options: AppendOptions): void {
   if (typeof options !== "object" || options === null) invalid("append options must be an object");
   checkOptionalText(options.author, "an author", MAX_USER_ID_LENGTH);
+  checkOptionalText(options.acceptedBy, "an acceptor", MAX_USER_ID_LENGTH);
+  if (options.acceptedBy !== undefined && options.author === undefined) invalid("an acceptor needs an author");
 }
 
 /** An author's profile, as `recordAuthor` stores it. */

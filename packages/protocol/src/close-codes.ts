@@ -24,6 +24,8 @@ export const CloseCodes = {
    * document that edits or deletes someone else's comment, writes as someone
    * else, or breaks the comments layout. (A document the token has no access
    * to is refused for that document alone, without closing the socket.)
+   * Also sent per document, as the reason of Hocuspocus's close message, when
+   * a share link that gave the connection its role is revoked or expires.
    */
   Forbidden: { code: 4403, reason: "forbidden", retry: "never" },
   /**

@@ -5,11 +5,14 @@
  * own Y.Doc, so it is collaborative like the text:
  *
  * - `title` (Y.Text): the title, edited live by everyone;
- * - `meta` (Y.Map): `kind`, and for specs `status` and `owner`;
+ * - `meta` (Y.Map): `kind`, and for specs `status`, `owner`, `contributors`,
+ *   `targetDate` and `priority`;
  * - `default` (Y.XmlFragment): the rich-text body, TipTap's Collaboration field.
  *
  * See docs/standalone-page.md.
  */
+
+import type { Role } from "./roles.js";
 
 /** Names of the shared types in a document's Y.Doc. */
 export const DocumentFields = {
@@ -40,6 +43,15 @@ export const SpecStatuses = ["draft", "in-review", "approved", "shipped", "archi
 /** One of {@link SpecStatuses}. */
 export type SpecStatus = (typeof SpecStatuses)[number];
 
+/** How urgent a spec is, least first. */
+export const SpecPriorities = ["low", "medium", "high", "urgent"] as const;
+
+/** One of {@link SpecPriorities}. */
+export type SpecPriority = (typeof SpecPriorities)[number];
+
+/** Most contributors a spec lists. */
+export const MAX_CONTRIBUTORS = 20;
+
 /** Longest title kept in the list (the Y.Text itself is not cut). */
 export const MAX_TITLE_LENGTH = 200;
 
@@ -53,6 +65,16 @@ export interface DocumentMeta {
   readonly status: SpecStatus | null;
   /** A person's name, free text; null when unset. */
   readonly owner: string | null;
+  /**
+   * Specs only: who works on it, by name, in the order written. The map
+   * holds them as one string, names separated by commas (a string is all
+   * `metaFieldsOf` reads; see {@link contributorsText}).
+   */
+  readonly contributors: readonly string[];
+  /** Specs only: `YYYY-MM-DD`, a real calendar day; null when unset or invalid. */
+  readonly targetDate: string | null;
+  /** Specs only; null when unset or unknown. */
+  readonly priority: SpecPriority | null;
 }
 
 /** Whether `value` is one of {@link DocumentKinds}; for untrusted input. */
@@ -65,6 +87,34 @@ export function isSpecStatus(value: unknown): value is SpecStatus {
   return typeof value === "string" && (SpecStatuses as readonly string[]).includes(value);
 }
 
+/** Whether `value` is one of {@link SpecPriorities}; for untrusted input. */
+export function isSpecPriority(value: unknown): value is SpecPriority {
+  return typeof value === "string" && (SpecPriorities as readonly string[]).includes(value);
+}
+
+/** Whether `value` is a calendar day written `YYYY-MM-DD` (2026-02-30 is not). */
+export function isCalendarDate(value: unknown): value is string {
+  if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const day = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(value);
+}
+
+/** Contributors as the `meta` map holds them: one string, names separated by commas. */
+export function contributorsText(names: readonly string[]): string {
+  return names.join(", ");
+}
+
+/**
+ * Names from {@link contributorsText} (or an array of names, as list metadata
+ * keeps them): one line each, cut like owners, no duplicates, at most
+ * {@link MAX_CONTRIBUTORS}.
+ */
+function contributorsFrom(value: unknown): string[] {
+  const given = typeof value === "string" ? value.split(",") : Array.isArray(value) ? value.slice(0, 100) : [];
+  const names = given.flatMap((name) => (typeof name === "string" ? [oneLine(name, MAX_OWNER_LENGTH)] : []));
+  return [...new Set(names.filter((name) => name !== ""))].slice(0, MAX_CONTRIBUTORS);
+}
+
 /** The kind a document name says it is (`spec/abc` is a spec), or null. */
 export function documentKindOf(name: string): DocumentKind | null {
   const prefix = name.slice(0, name.indexOf("/"));
@@ -73,22 +123,27 @@ export function documentKindOf(name: string): DocumentKind | null {
 
 /**
  * Validates what a document's `meta` map holds (as plain values, e.g. from
- * `Y.Map#toJSON()`): any client can write anything there, so unknown kinds and
- * statuses become null and the owner is cut to {@link MAX_OWNER_LENGTH}.
+ * `Y.Map#toJSON()`): any client can write anything there, so unknown kinds,
+ * statuses, priorities and dates become null, and the owner and contributors
+ * are cut to {@link MAX_OWNER_LENGTH}. Only specs have the fields after `owner`.
  */
 export function documentMetaFrom(raw: unknown): DocumentMeta {
   const record = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
   const kind = isDocumentKind(record.kind) ? record.kind : null;
   const owner = typeof record.owner === "string" ? oneLine(record.owner, MAX_OWNER_LENGTH) : "";
+  const spec = kind === "spec";
   return {
     kind,
-    status: kind === "spec" && isSpecStatus(record.status) ? record.status : null,
+    status: spec && isSpecStatus(record.status) ? record.status : null,
     owner: owner === "" ? null : owner,
+    contributors: spec ? contributorsFrom(record.contributors) : [],
+    targetDate: spec && isCalendarDate(record.targetDate) ? record.targetDate : null,
+    priority: spec && isSpecPriority(record.priority) ? record.priority : null,
   };
 }
 
 /** The keys of a document's `meta` map that {@link documentMetaFrom} reads. */
-const metaKeys = ["kind", "status", "owner"] as const;
+const metaKeys = ["kind", "status", "owner", "contributors", "targetDate", "priority"] as const;
 
 /**
  * The string fields of a document's `meta` map (a `Y.Map`, or anything with
@@ -137,12 +192,26 @@ export interface DocumentSummary {
   readonly kind: DocumentKind | null;
   readonly status: SpecStatus | null;
   readonly owner: string | null;
+  /** Specs only (empty for ideas): who works on it. */
+  readonly contributors: readonly string[];
+  /** Specs only: `YYYY-MM-DD`, or null. */
+  readonly targetDate: string | null;
+  /** Specs only, or null. */
+  readonly priority: SpecPriority | null;
   /** ISO 8601 time of the last stored edit. */
   readonly updatedAt: string;
   /** People with the document open on this server instance, one entry per person. */
   readonly present: readonly PresentUser[];
   /** ISO 8601 time it was archived (archived documents are left out of lists by default), or null. */
   readonly archivedAt: string | null;
+  /**
+   * The caller's role on it, which decides what a page offers (owners
+   * archive and delete); null only for a document the caller cannot reach,
+   * which no answer lists.
+   */
+  readonly role: Role | null;
+  /** Whether the caller created it; "shared with me" lists the others. */
+  readonly createdByYou: boolean;
 }
 
 /** `GET /api/documents`: one page of documents. */

@@ -57,6 +57,11 @@ export interface ContentText {
   readonly change?: ChangeKind;
   /** With a change: who made it. In an authorship view (no change): who wrote the text. */
   readonly author?: string | null;
+  /**
+   * When the text (or its deletion, or formatting) came from an accepted
+   * suggestion: who accepted it, while `author` proposed it.
+   */
+  readonly acceptedBy?: string;
 }
 
 /** An attribute of a node whose value changed: its value before, and who changed it. */
@@ -96,7 +101,7 @@ export interface DocumentDiff {
   readonly to: VersionSummary | null;
   readonly title: readonly ContentText[];
   readonly content: ContentNode;
-  /** Everyone with a change in this diff (the legend), in `summary` order. */
+  /** Everyone with a change in this diff (the legend), in `summary` order, then anyone who only accepted suggestions. */
   readonly authors: readonly HistoryAuthor[];
   /** One line per person, most changes first. */
   readonly summary: readonly AuthorChanges[];
@@ -114,6 +119,7 @@ export interface VersionContent {
 export interface DocumentAuthorship {
   readonly title: readonly ContentText[];
   readonly content: ContentNode;
+  /** Everyone who wrote text in it, or accepted a suggestion that did. */
   readonly authors: readonly HistoryAuthor[];
   readonly lastEditedBy: HistoryAuthor | null;
 }

@@ -1,9 +1,11 @@
 export type { CloseCode, CloseCodeName, RetryPolicy } from "./close-codes.js";
 export { CloseCodes, closeCodeFor } from "./close-codes.js";
+export type { ChangeMatch } from "./comments/accepted-change.js";
+export { matchAcceptedChange, readAcceptedChange } from "./comments/accepted-change.js";
 export type { AnchorState, AnchorText, ResolvedAnchor, TextRange } from "./comments/anchors.js";
 export { anchorFor, CONTEXT_LENGTH, pointAnchorFor, resolveAnchor } from "./comments/anchors.js";
-export { applyProposal } from "./comments/apply-proposal.js";
-export type { CommentsUpdateVerdict, CommentsWriter } from "./comments/check-update.js";
+export { applyProposal, proposalChange } from "./comments/apply-proposal.js";
+export type { AcceptedSuggestion, CommentsUpdateVerdict, CommentsWriter } from "./comments/check-update.js";
 export { checkCommentsUpdate } from "./comments/check-update.js";
 export type {
   AnchorPositions,
@@ -73,20 +75,26 @@ export type {
   DocumentSummary,
   PresentUser,
   SessionInfo,
+  SpecPriority,
   SpecStatus,
 } from "./documents.js";
 export {
+  contributorsText,
   DocumentFields,
   DocumentKinds,
   documentKindOf,
   documentMetaFrom,
+  isCalendarDate,
   isDocumentKind,
+  isSpecPriority,
   isSpecStatus,
   listTitle,
+  MAX_CONTRIBUTORS,
   MAX_OWNER_LENGTH,
   MAX_TITLE_LENGTH,
   metaFieldsOf,
   PLACEHOLDER_ATTRIBUTE,
+  SpecPriorities,
   SpecStatuses,
 } from "./documents.js";
 export type {
@@ -105,6 +113,23 @@ export type {
   VersionList,
   VersionSummary,
 } from "./history.js";
+export type {
+  InboxEmailMode,
+  InboxNotification,
+  InboxNotificationKind,
+  InboxPage,
+  InboxSettings,
+} from "./inbox.js";
 export type { Permissions, Role } from "./roles.js";
 export { isRole, permissionsOf, Roles } from "./roles.js";
+export type {
+  AccessInfo,
+  CreatedShareLink,
+  RedeemedShareLink,
+  SharedDocument,
+  ShareLinkInfo,
+  ShareLinkStatus,
+  ShareRole,
+} from "./sharing.js";
+export { SHARE_LINK_ROUTE, ShareRoles, shareLinkUrl, shareSecretIn } from "./sharing.js";
 export { defaultUserColor, isUserColor, userColorOf } from "./users.js";

@@ -59,6 +59,11 @@ export const configSchema = z.object({
   webhookRetryBaseMs: positiveInt.default(30_000),
   webhookDebounceMs: positiveInt.default(30_000),
   webhookPollMs: positiveInt.default(1000),
+  smtpUrl: url(["smtp:", "smtps:"]).optional(),
+  mailFrom: z.string().min(3).max(320).optional(),
+  publicUrl: url(["http:", "https:"]).optional(),
+  digestDelayMs: positiveInt.default(5 * 60_000),
+  digestPollMs: positiveInt.default(10_000),
 });
 
 /**
@@ -130,6 +135,11 @@ const settings = {
   webhookRetryBaseMs: ["WEBHOOK_RETRY_BASE_MS", "webhook-retry-base-ms"],
   webhookDebounceMs: ["WEBHOOK_DEBOUNCE_MS", "webhook-debounce-ms"],
   webhookPollMs: ["WEBHOOK_POLL_MS", "webhook-poll-ms"],
+  smtpUrl: ["SMTP_URL", "smtp-url"],
+  mailFrom: ["MAIL_FROM", "mail-from"],
+  publicUrl: ["PUBLIC_URL", "public-url"],
+  digestDelayMs: ["DIGEST_DELAY_MS", "digest-delay-ms"],
+  digestPollMs: ["DIGEST_POLL_MS", "digest-poll-ms"],
 } as const satisfies Record<keyof ResolvedConfig, readonly [string, string]>;
 
 /** `--help` text for the server's settings. */

@@ -57,6 +57,11 @@ export function createMetrics(documentsLoaded: () => number, unauthenticatedByte
       help: "Updates waiting for their commit (their clients wait for the acknowledgment)",
       registers: [registry],
     }),
+    acceptedChangesWaiting: new Gauge({
+      name: "tandem_accepted_changes_waiting",
+      help: "Accepted suggestions' changes waiting for content they build on (their acceptors' comments wait)",
+      registers: [registry],
+    }),
     appendSeconds: new Histogram({
       name: "tandem_append_seconds",
       help: "Time from receiving an update to its commit",

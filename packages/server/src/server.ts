@@ -4,6 +4,7 @@ import type { Extension, Hocuspocus } from "@hocuspocus/server";
 import type { TandemStore } from "@tandem/persistence";
 import { auditRecorder, clientAddress } from "./audit/recorder.js";
 import { createAuthenticator } from "./auth/identity.js";
+import { withShareLinks } from "./auth/shared-access.js";
 import { defaultStaticDir, resolveConfig, type TandemServerConfig } from "./config.js";
 import { ArchivedDocuments } from "./documents/archived.js";
 import { Deletions } from "./documents/deletions.js";
@@ -27,11 +28,15 @@ import { shutDown } from "./lifecycle/shutdown.js";
 import { LiveDocuments } from "./live-documents.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
+import { createNotifications, type Notifications } from "./notifications/notifications.js";
+import { PeopleService } from "./people/service.js";
 import { DocumentProposals } from "./proposals/service.js";
 import { createCollabEndpoint } from "./protocol/collab-endpoint.js";
 import { FRAGMENT_BYTES, FRAGMENT_BYTES_PER_TURN, FragmentPump } from "./protocol/fragment-pump.js";
 import { SocketSession } from "./protocol/socket-session.js";
 import { UnauthenticatedBytes } from "./protocol/unauthenticated-bytes.js";
+import { LiveShareLinks } from "./sharing/live-links.js";
+import { ShareLinks } from "./sharing/service.js";
 import { openStore } from "./storage.js";
 import { createWebhooks, type Webhooks } from "./webhooks/webhooks.js";
 
@@ -83,7 +88,7 @@ function urlOf(host: string, port: number): string {
 export function createTandemServer(config: TandemServerConfig = {}): TandemServer {
   const settings = resolveConfig(config);
   const logger = config.logger ?? createLogger(settings.logLevel);
-  const authenticator = createAuthenticator(settings.authSecret);
+  const tokens = createAuthenticator(settings.authSecret);
   const httpServer = createServer();
   const sessions = new Set<SocketSession>();
   let hocuspocus: Hocuspocus | undefined;
@@ -98,6 +103,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
   let store: TandemStore | undefined;
   let durable: DurableLog | undefined;
   let webhooks: Webhooks | undefined;
+  let notifications: Notifications | undefined;
   let listening: Promise<{ url: string; port: number; storage: string }> | undefined;
   let closing: Promise<void> | undefined;
 
@@ -128,7 +134,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         unauthenticated,
         maxBufferedBytes: settings.maxBufferedBytes,
         fragments,
-        claimedTenant: (token) => authenticator.claimedTenant(token),
+        claimedTenant: (token) => tokens.claimedTenant(token),
         onClosed: (ended) => sessions.delete(ended),
         acknowledge: (from, address, send) => durable?.acknowledge(from, address, send),
       });
@@ -142,7 +148,9 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     const ownsStore = config.store === undefined;
     const opened = config.store ?? (await openStore(settings, metrics, logger));
     store = opened;
-    const hooks = createWebhooks(opened.webhooks, settings, logger, metrics);
+    const inbox = createNotifications(opened.notifications, opened, settings, logger, metrics);
+    notifications = inbox;
+    const hooks = createWebhooks(opened.webhooks, settings, logger, metrics, inbox.listener);
     webhooks = hooks;
     // History makes versions through it, so that each new one is announced.
     const versioned = hooks.announcingVersions(opened);
@@ -159,11 +167,13 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     });
     const deletions = new Deletions(opened, unloads, (name) => relay?.publishDeleted(name));
     const archive = new ArchivedDocuments(opened, (name) => relay?.publishAccessChanged(name));
+    // The token says who someone is; share links they opened add roles on single documents.
+    const authenticator = withShareLinks(tokens, opened.shareLinks);
     const extensions: Extension[] = [
       deletions.extension,
       authentication(authenticator, audit, archive),
       presenceIdentity(),
-      commentsGuard(metrics),
+      commentsGuard({ store: opened, metrics, logger, durable }),
       nestingGuard(metrics),
       durable.extension,
       metadataMirror(opened, metrics, logger),
@@ -176,6 +186,10 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     ];
     let instance: Hocuspocus | undefined;
     try {
+      const redis =
+        settings.redisUrl === undefined ? undefined : { url: settings.redisUrl, prefix: settings.redisPrefix };
+      const liveLinks = new LiveShareLinks(() => hocuspocus, logger, redis);
+      extensions.push(liveLinks.extension);
       if (settings.redisUrl !== undefined) {
         relay = redisRelay(settings.redisUrl, settings.redisPrefix, opened, logger, {
           onAccessChanged: (name) => {
@@ -195,14 +209,24 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         },
       );
       hocuspocus = instance;
+      const documents = new DocumentService(opened, instance, durable, deletions, archive, {
+        ...hooks.documentEvents,
+        deleted(name, by) {
+          hooks.documentEvents.deleted(name, by);
+          inbox.deleted(name);
+        },
+      });
       app = createHttpApp({
         store: opened,
-        documents: new DocumentService(opened, instance, durable, deletions, archive, hooks.documentEvents),
+        documents,
+        people: new PeopleService(opened, opened.audit, documents, instance, durable, opened.shareLinks),
         authenticator,
         archive,
         history: new DocumentHistory(versioned, instance, durable),
         proposals: new DocumentProposals(opened, instance, durable),
         webhooks: hooks.api,
+        sharing: new ShareLinks(opened.shareLinks, instance, liveLinks),
+        notifications: inbox,
         audit,
         metrics,
         logger,
@@ -228,13 +252,14 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
         await opened.close().catch((closeError: unknown) => logger.error({ err: closeError }, "store close failed"));
       throw error;
     }
-    if (authenticator.devMode) {
+    if (tokens.devMode) {
       logger.warn("AUTH_SECRET is not set: DEV MODE, anyone can connect as an editor under any name they send");
     }
     const { port } = httpServer.address() as AddressInfo;
     const url = urlOf(settings.host, port);
+    inbox.start(url);
     logger.info(
-      { url, storage: opened.kind, redis: settings.redisUrl !== undefined, devMode: authenticator.devMode },
+      { url, storage: opened.kind, redis: settings.redisUrl !== undefined, devMode: tokens.devMode },
       "listening",
     );
     return { url, port, storage: opened.kind };
@@ -248,6 +273,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       sessions,
       unloads,
       webhooks,
+      notifications,
       ownedStore: config.store === undefined ? store : undefined,
       timeoutMs: settings.shutdownTimeoutMs,
       logger,

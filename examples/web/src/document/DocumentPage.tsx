@@ -1,4 +1,5 @@
 import {
+  ACCESS_ENDED,
   CollaborativeEditor,
   CommentsSidebar,
   ConnectionStatus,
@@ -6,6 +7,7 @@ import {
   PresenceAvatars,
   type TandemConnection,
   type TandemDocument,
+  useFollowing,
   usePresence,
   useTandemConnection,
   useTandemDocument,
@@ -17,7 +19,9 @@ import { type Api, ApiError } from "../api.js";
 import { kindLabels } from "../ui/labels.js";
 import { StrokeIcon, ToolbarButton } from "../ui/ToolbarButton.js";
 import { MetaFields } from "./MetaFields.js";
+import { LinkEnded } from "./OpenShareLink.js";
 import { ShareButton } from "./ShareButton.js";
+import { SpecDetails } from "./SpecDetails.js";
 import { TitleField } from "./TitleField.js";
 
 type Lookup =
@@ -92,6 +96,14 @@ function useCanEdit(document: TandemDocument): boolean | undefined {
   return state.contentAccess === "read-write";
 }
 
+/** Whether the server ended this person's access while the document was open (their share link stopped working). */
+function useAccessEnded(document: TandemDocument | null): boolean {
+  return useSyncExternalStore(
+    (listener) => document?.state.subscribe(listener) ?? (() => {}),
+    () => document?.state.get().deniedReason === ACCESS_ENDED,
+  );
+}
+
 /** Whether the server said the document was deleted while it was open (close reason `document-deleted`). */
 function useDeleted(document: TandemDocument | null): boolean {
   return useSyncExternalStore(
@@ -143,13 +155,15 @@ function Header({
         onEnter={onTitleEnter}
       />
       <MetaFields doc={document.content} name={name} readOnly={canEdit !== true} people={people} />
+      <SpecDetails doc={document.content} name={name} readOnly={canEdit !== true} />
     </>
   );
 }
 
-function Workspace({ name, session }: { name: string; session: SessionInfo }) {
+function Workspace({ name, thread, session }: { name: string; thread: string | undefined; session: SessionInfo }) {
   const document = useTandemDocument(name);
   const presence = usePresence(name);
+  const accessEnded = useAccessEnded(document);
   const [commentsOpen, setCommentsOpen] = useState(false);
   const [historyOpen, setHistoryOpen] = useState(false);
   const [editor, setEditor] = useState<Editor | null>(null);
@@ -165,6 +179,10 @@ function Workspace({ name, session }: { name: string; session: SessionInfo }) {
       last = ui;
     });
   }, [document]);
+  // Arriving from a notification: that thread, selected (which opens the comments) and its text in view.
+  useEffect(() => {
+    if (document && thread) document.selectThread(thread, { reveal: true });
+  }, [document, thread]);
   const people = useMemo<PresentUser[]>(() => {
     const byId = new Map<string, PresentUser>([[session.user.id, session.user]]);
     for (const peer of presence.peers) byId.set(peer.user.id, peer.user);
@@ -174,7 +192,7 @@ function Workspace({ name, session }: { name: string; session: SessionInfo }) {
   if (deleted) {
     return <Unavailable title="This document was deleted" body="Its owner deleted it while it was open here." />;
   }
-
+  if (accessEnded) return <LinkEnded />;
   return (
     <main className="doc-page">
       <div className="doc-toolbar">
@@ -199,6 +217,7 @@ function Workspace({ name, session }: { name: string; session: SessionInfo }) {
           data-testid="toggle-history"
           onClick={() => setHistoryOpen((open) => !open)}
         />
+        <FollowButton name={name} />
         <ShareButton name={name} />
       </div>
       {historyOpen ? (
@@ -246,10 +265,37 @@ function Workspace({ name, session }: { name: string; session: SessionInfo }) {
   );
 }
 
+/** Follows or unfollows the document: a follower is told when a spec's status changes (docs/notifications.md). */
+function FollowButton({ name }: { name: string }) {
+  const { following, setFollowing } = useFollowing(name);
+  if (following === null) return null;
+  return (
+    <ToolbarButton
+      className={following ? "follow-toggle is-active" : "follow-toggle"}
+      label={following ? "Following" : "Follow"}
+      icon={<StrokeIcon path="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12Zm10 3a3 3 0 1 0 0-6 3 3 0 0 0 0 6Z" />}
+      aria-pressed={following}
+      data-testid="toggle-follow"
+      onClick={() => void setFollowing(!following).catch(() => {})}
+    />
+  );
+}
+
 /** One document: title, status and owner, the editor, who is here, and the comments. */
-export function DocumentPage({ api, name, session }: { api: Api; name: string; session: SessionInfo }) {
+export function DocumentPage({
+  api,
+  name,
+  thread,
+  session,
+}: {
+  api: Api;
+  name: string;
+  /** The comment thread to open, when a notification led here. */
+  thread?: string | undefined;
+  session: SessionInfo;
+}) {
   const lookup = useLookup(api, useTandemConnection(), name);
-  if (lookup.state === "found") return <Workspace name={name} session={session} />;
+  if (lookup.state === "found") return <Workspace name={name} thread={thread} session={session} />;
   if (lookup.state === "loading") {
     return (
       <main className="doc-page">

@@ -1,14 +1,14 @@
 import { MAX_OWNER_LENGTH, type PresentUser, type SpecStatus, SpecStatuses } from "@tandem/protocol";
-import { useEffect, useId, useRef, useState } from "react";
+import { useId } from "react";
 import type * as Y from "yjs";
+import { CommitInput } from "../ui/CommitInput.js";
 import { statusLabels } from "../ui/labels.js";
 import { setMetaField, useMeta } from "./use-meta.js";
 
 /**
  * A spec's status and owner, stored in the document's `meta` map so everyone
  * sees changes at once (and the list shows them). The owner is committed on
- * blur or Enter rather than per keystroke: it is one value, and a half-typed
- * name should not flash on everyone's screen or in the list.
+ * blur or Enter (see {@link CommitInput}).
  */
 export function MetaFields({
   doc,
@@ -23,28 +23,12 @@ export function MetaFields({
   people: readonly PresentUser[];
 }) {
   const meta = useMeta(doc, name);
-  const [owner, setOwner] = useState(meta.owner ?? "");
-  const [editingOwner, setEditingOwner] = useState(false);
-  const cancelled = useRef(false);
   const statusId = useId();
   const ownerId = useId();
   const peopleId = useId();
 
-  useEffect(() => {
-    if (!editingOwner) setOwner(meta.owner ?? "");
-  }, [meta.owner, editingOwner]);
-
   if (meta.kind !== "spec") return null;
   const status = meta.status ?? "draft";
-  const commitOwner = () => {
-    setEditingOwner(false);
-    if (cancelled.current) {
-      cancelled.current = false;
-      setOwner(meta.owner ?? "");
-      return;
-    }
-    setMetaField(doc, "owner", owner.trim());
-  };
 
   return (
     <div className="meta-fields">
@@ -67,25 +51,16 @@ export function MetaFields({
       </div>
       <div className="meta-field">
         <label htmlFor={ownerId}>Owner</label>
-        <input
+        <CommitInput
           id={ownerId}
           className="owner-input"
           data-testid="document-owner"
-          value={owner}
+          value={meta.owner ?? ""}
+          onCommit={(owner) => setMetaField(doc, "owner", owner)}
           placeholder="Nobody yet"
           maxLength={MAX_OWNER_LENGTH}
           list={peopleId}
           readOnly={readOnly}
-          onFocus={() => setEditingOwner(true)}
-          onChange={(event) => setOwner(event.target.value)}
-          onBlur={commitOwner}
-          onKeyDown={(event) => {
-            if (event.key === "Enter") event.currentTarget.blur();
-            if (event.key === "Escape") {
-              cancelled.current = true;
-              event.currentTarget.blur();
-            }
-          }}
         />
         <datalist id={peopleId}>
           {people.map((person) => (

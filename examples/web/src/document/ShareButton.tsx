@@ -1,32 +1,16 @@
+import { copyText, SharePanel } from "@tandem/client";
 import { useEffect, useState } from "react";
 import { documentLink } from "../route.js";
+import { Dialog } from "../ui/Dialog.js";
 
 /**
- * Copies `text`. The Clipboard API needs a secure context (https or
- * localhost); opened over plain http on a LAN address, the page falls back
- * to the older selection-based copy.
+ * Copies the document's link (never the token: the page removed it from the
+ * address when it loaded), for people who have access already; and opens the
+ * Share dialog, where owners make links that give others a role.
  */
-async function copy(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    const field = document.createElement("textarea");
-    field.value = text;
-    field.setAttribute("readonly", "");
-    field.style.position = "fixed";
-    field.style.opacity = "0";
-    document.body.append(field);
-    field.select();
-    const copied = document.execCommand("copy");
-    field.remove();
-    return copied;
-  }
-}
-
-/** Copies the document's link (never the token: the page removed it from the address when it loaded). */
 export function ShareButton({ name }: { name: string }) {
   const [message, setMessage] = useState<string>();
+  const [sharing, setSharing] = useState(false);
   useEffect(() => {
     if (message === undefined) return;
     const timer = window.setTimeout(() => setMessage(undefined), 2200);
@@ -35,7 +19,7 @@ export function ShareButton({ name }: { name: string }) {
 
   const share = async () => {
     const link = documentLink(name);
-    setMessage((await copy(link)) ? "Link copied" : `Copy this link: ${link}`);
+    setMessage((await copyText(link)) ? "Link copied" : `Copy this link: ${link}`);
   };
 
   return (
@@ -57,6 +41,16 @@ export function ShareButton({ name }: { name: string }) {
         </svg>
         <span className="hide-on-phone">Copy link</span>
       </button>
+      <button type="button" className="button" data-testid="share-open" onClick={() => setSharing(true)}>
+        Share
+      </button>
+      <Dialog open={sharing} onClose={() => setSharing(false)} label="Share">
+        <SharePanel
+          document={name}
+          onClose={() => setSharing(false)}
+          linkBase={`${window.location.origin}${window.location.pathname}`}
+        />
+      </Dialog>
       <output className={message ? "toast" : "visually-hidden"} aria-live="polite" data-testid="share-status">
         {message ?? ""}
       </output>

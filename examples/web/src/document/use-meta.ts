@@ -3,7 +3,7 @@ import { useCallback, useSyncExternalStore } from "react";
 import type * as Y from "yjs";
 
 /**
- * The document's `meta` map (kind, status, owner), validated, re-rendering
+ * The document's `meta` map (kind, status, owner, a spec's details), validated, re-rendering
  * when anyone changes it. The kind comes from the name, like the list's.
  */
 export function useMeta(doc: Y.Doc, name: string): DocumentMeta {
@@ -21,7 +21,11 @@ export function useMeta(doc: Y.Doc, name: string): DocumentMeta {
 }
 
 /** Sets one field of the document's `meta` map. */
-export function setMetaField(doc: Y.Doc, field: "status" | "owner", value: string | null): void {
+export function setMetaField(
+  doc: Y.Doc,
+  field: "status" | "owner" | "contributors" | "targetDate" | "priority",
+  value: string | null,
+): void {
   const meta = doc.getMap(DocumentFields.meta);
   if (value === null || value === "") meta.delete(field);
   else if (meta.get(field) !== value) meta.set(field, value);

@@ -7,7 +7,7 @@ import { Dialog } from "../ui/Dialog.js";
 const copy: Record<DocumentKind, { heading: string; hint: string; placeholder: string }> = {
   spec: {
     heading: "New roadmap spec",
-    hint: "Starts with Summary, Problem, Goals and non-goals, Milestones, Open questions and Success metrics.",
+    hint: "Starts with Summary, Problem, Goals and non-goals, Milestones, Open questions, a Decision log and Success metrics.",
     placeholder: "e.g. Offline mode for the mobile app",
   },
   idea: {

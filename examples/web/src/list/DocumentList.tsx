@@ -1,20 +1,23 @@
 import type { DocumentKind, DocumentSummary, SessionInfo } from "@tandem/protocol";
-import { useState } from "react";
-import type { Api } from "../api.js";
+import { type ReactNode, useMemo, useState } from "react";
+import type { Api, ListQuery } from "../api.js";
 import { documentHash, navigate } from "../route.js";
 import { AvatarStack } from "../ui/Avatar.js";
 import { kindLabels, statusLabels } from "../ui/labels.js";
 import { fullTime, timeAgo } from "../ui/time.js";
 import { CreateDialog } from "./CreateDialog.js";
+import { DeleteDialog } from "./DeleteDialog.js";
+import { DocumentActions } from "./DocumentActions.js";
+import { LibraryFilters } from "./LibraryFilters.js";
 import { useDocuments } from "./use-documents.js";
 
-const filters: { kind: DocumentKind | undefined; label: string; testId: string }[] = [
-  { kind: undefined, label: "All", testId: "filter-all" },
-  { kind: "spec", label: "Specs", testId: "filter-spec" },
-  { kind: "idea", label: "Ideas", testId: "filter-idea" },
-];
+const emptyTitles: Record<ListQuery["view"], string> = {
+  active: "Nothing here yet",
+  shared: "Nothing shared with you yet",
+  archived: "Nothing archived",
+};
 
-function DocumentRow({ document }: { document: DocumentSummary }) {
+function DocumentRow({ document, actions }: { document: DocumentSummary; actions: ReactNode }) {
   const title = document.title || `Untitled ${document.kind ?? "document"}`;
   return (
     <li className="doc-row" data-testid="document-item" data-document-name={document.name}>
@@ -44,16 +47,23 @@ function DocumentRow({ document }: { document: DocumentSummary }) {
           <AvatarStack users={document.present} />
         </span>
       </a>
+      {actions}
     </li>
   );
 }
 
 /** The home page: every idea and spec the person may read, and buttons to start new ones. */
 export function DocumentList({ api, session }: { api: Api; session: SessionInfo }) {
-  const [kind, setKind] = useState<DocumentKind>();
+  const [query, setQuery] = useState<ListQuery>({ sort: "updatedAt", view: "active" });
   const [creating, setCreating] = useState<DocumentKind>();
-  const { documents, error } = useDocuments(api, kind);
+  const [deleting, setDeleting] = useState<DocumentSummary>();
+  const { documents, error, refresh } = useDocuments(api, query);
   const can = (which: DocumentKind) => session.canCreate.includes(which);
+  const filtered = query.q !== undefined || query.status !== undefined || query.owner !== undefined;
+  // Owners seen in any list so far, to suggest in the owner filter (a filtered list shows only one).
+  const [owners, setOwners] = useState<readonly string[]>([]);
+  const seen = useMemo(() => documents?.flatMap((document) => (document.owner ? [document.owner] : [])), [documents]);
+  if (seen?.some((owner) => !owners.includes(owner))) setOwners([...new Set([...owners, ...seen])].sort());
 
   return (
     <main className="list-page">
@@ -83,19 +93,7 @@ export function DocumentList({ api, session }: { api: Api; session: SessionInfo 
         )}
       </div>
 
-      <fieldset className="segmented" aria-label="Show">
-        {filters.map((filter) => (
-          <button
-            key={filter.label}
-            type="button"
-            aria-pressed={kind === filter.kind}
-            data-testid={filter.testId}
-            onClick={() => setKind(filter.kind)}
-          >
-            {filter.label}
-          </button>
-        ))}
-      </fieldset>
+      <LibraryFilters query={query} onChange={setQuery} owners={owners} />
 
       {error && (
         <p className="banner banner-error" role="alert">
@@ -105,22 +103,51 @@ export function DocumentList({ api, session }: { api: Api; session: SessionInfo 
       {documents === undefined && !error && <p className="muted list-empty">Loading…</p>}
       {documents?.length === 0 && (
         <div className="list-empty" data-testid="document-list-empty">
-          <p className="list-empty-title">{kind ? `No ${kind}s yet` : "Nothing here yet"}</p>
+          <p className="list-empty-title">
+            {filtered
+              ? "Nothing matches"
+              : query.kind && query.view === "active"
+                ? `No ${query.kind}s yet`
+                : emptyTitles[query.view]}
+          </p>
           <p className="muted">
-            {session.canCreate.length > 0
-              ? "Start a spec for something on the roadmap, or jot down an idea. Share the link and write it together."
-              : "Documents shared with you will show up here."}
+            {filtered
+              ? "Try other words or fewer filters."
+              : session.canCreate.length > 0 && query.view === "active"
+                ? "Start a spec for something on the roadmap, or jot down an idea. Share the link and write it together."
+                : "Documents shared with you will show up here."}
           </p>
         </div>
       )}
       {documents !== undefined && documents.length > 0 && (
         <ul className="doc-list" data-testid="document-list" aria-label="Documents">
           {documents.map((document) => (
-            <DocumentRow key={document.name} document={document} />
+            <DocumentRow
+              key={document.name}
+              document={document}
+              actions={
+                <DocumentActions
+                  api={api}
+                  document={document}
+                  canCreateKind={document.kind !== null && can(document.kind)}
+                  onDone={() => void refresh()}
+                  onDelete={setDeleting}
+                />
+              }
+            />
           ))}
         </ul>
       )}
 
+      <DeleteDialog
+        api={api}
+        document={deleting}
+        onClose={() => setDeleting(undefined)}
+        onDeleted={() => {
+          setDeleting(undefined);
+          void refresh();
+        }}
+      />
       <CreateDialog
         kind={creating}
         api={api}

@@ -1,6 +1,6 @@
-import type { DocumentKind, DocumentSummary } from "@tandem/protocol";
-import { useCallback, useEffect, useState } from "react";
-import type { Api } from "../api.js";
+import type { DocumentSummary } from "@tandem/protocol";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { Api, ListQuery } from "../api.js";
 
 const REFRESH_MS = 5000;
 
@@ -8,18 +8,23 @@ const REFRESH_MS = 5000;
  * The document list, refreshed every few seconds while the page is visible:
  * titles, statuses and who is in each document change while you look at it.
  */
-export function useDocuments(api: Api, kind: DocumentKind | undefined) {
+export function useDocuments(api: Api, query: ListQuery) {
   const [documents, setDocuments] = useState<DocumentSummary[]>();
   const [error, setError] = useState<string>();
+  const latest = useRef(query);
+  latest.current = query;
 
   const refresh = useCallback(async () => {
     try {
-      setDocuments(await api.list(kind));
+      const found = await api.list(query);
+      // An answer to a query the person has since changed must not replace the newer one's.
+      if (latest.current !== query) return;
+      setDocuments(found);
       setError(undefined);
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      if (latest.current === query) setError(failure instanceof Error ? failure.message : String(failure));
     }
-  }, [api, kind]);
+  }, [api, query]);
 
   useEffect(() => {
     void refresh();

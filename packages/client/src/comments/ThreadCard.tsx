@@ -28,7 +28,13 @@ const detachedLabel = {
 } as const;
 
 function CommentBody({ comment }: { readonly comment: Comment }): ReactNode {
-  if (comment.deleted) return <p className="tandem-comment__body is-deleted">This comment was deleted.</p>;
+  if (comment.deleted) {
+    return (
+      <p className="tandem-comment__body is-deleted" data-testid="comment-deleted">
+        This comment was deleted.
+      </p>
+    );
+  }
   return (
     <p className="tandem-comment__body" data-testid="comment-body">
       {splitMentions(comment.body, comment.mentions).map((part, index) =>
@@ -61,11 +67,18 @@ function CommentView(props: {
       className="tandem-comment"
       data-testid="comment"
       data-comment-id={comment.id}
-      data-author-id={comment.author.id}
+      data-author-id={comment.deleted ? undefined : comment.author.id}
     >
       <div className="tandem-comment__header">
-        <Avatar user={comment.author} small />
-        <span className="tandem-comment__author">{comment.author.name}</span>
+        {/* A deleted comment is a placeholder: it keeps the thread's shape, not who wrote it (a person erased has no name left). */}
+        {comment.deleted ? (
+          <span className="tandem-comment__author is-deleted">Deleted comment</span>
+        ) : (
+          <>
+            <Avatar user={comment.author} small />
+            <span className="tandem-comment__author">{comment.author.name}</span>
+          </>
+        )}
         <time className="tandem-comment__time" dateTime={new Date(comment.createdAt).toISOString()}>
           {timeAgo(comment.createdAt)}
           {comment.editedAt !== null && !comment.deleted ? " (edited)" : ""}

@@ -113,6 +113,14 @@ export interface CommentsStoreOptions {
    * their quote may be written back. Defaults to always.
    */
   readonly contentReady?: () => boolean;
+  /**
+   * The transaction origin an accepted suggestion's change is applied to the
+   * local content with: the content's provider, so that it does not send the
+   * change as the acceptor's own edit. The change travels with the decision,
+   * and the server makes it, credited to the suggester and the acceptor
+   * (docs/suggestions.md). Defaults to the store itself.
+   */
+  readonly acceptedChangeOrigin?: unknown;
   /** Clock, for tests. */
   readonly now?: () => number;
   /** Id generator, for tests. */
@@ -435,6 +443,7 @@ export function createCommentsStore(options: CommentsStoreOptions): CommentsStor
   };
 
   const actor = () => ({ id: user.id, at: now() });
+  const acceptedChangeOrigin = () => options.acceptedChangeOrigin ?? store;
 
   const store: CommentsStore = {
     user,
@@ -589,7 +598,7 @@ export function createCommentsStore(options: CommentsStoreOptions): CommentsStor
 
     acceptSuggestion(threadId) {
       requireDecider();
-      check(acceptSuggestion(doc, content, threadId, actor(), store));
+      check(acceptSuggestion(doc, content, threadId, actor(), store, acceptedChangeOrigin()));
     },
 
     rejectSuggestion(threadId) {
@@ -611,7 +620,7 @@ export function createCommentsStore(options: CommentsStoreOptions): CommentsStor
       for (const thread of pending) {
         const outcome =
           decision === "accept"
-            ? acceptSuggestion(doc, content, thread.id, actor(), store)
+            ? acceptSuggestion(doc, content, thread.id, actor(), store, acceptedChangeOrigin())
             : rejectSuggestion(doc, thread.id, actor(), store);
         if (outcome.ok) decided++;
       }

@@ -1,6 +1,7 @@
 import { isSafeLinkHref } from "@tandem/content";
 import type { ContentMark, ContentNode, ContentText, HistoryAuthor } from "@tandem/protocol";
 import type { CSSProperties, ReactNode } from "react";
+import { describeCredit } from "./describe.js";
 
 /** Colours and names of the people a view shows changes of; an unknown author is drawn in the muted colour. */
 export type AuthorsById = ReadonlyMap<string, HistoryAuthor>;
@@ -14,9 +15,16 @@ function authorStyle(context: ViewContext, author: string | null | undefined): C
   return color ? ({ "--tandem-author-color": color } as CSSProperties) : undefined;
 }
 
-function authorTitle(context: ViewContext, change: string, author: string | null | undefined): string {
-  const name = author ? (context.authors.get(author)?.name ?? author) : "someone";
-  return `${change[0]?.toUpperCase()}${change.slice(1)} by ${name}`;
+function nameOf(context: ViewContext, id: string | null | undefined): string {
+  return id ? (context.authors.get(id)?.name ?? id) : "someone";
+}
+
+function authorTitle(context: ViewContext, change: string, author: string | null | undefined, acceptedBy?: string) {
+  return describeCredit(
+    change,
+    nameOf(context, author),
+    acceptedBy === undefined ? undefined : nameOf(context, acceptedBy),
+  );
 }
 
 function withMark(mark: ContentMark, inner: ReactNode): ReactNode {
@@ -56,8 +64,9 @@ function TextRun({ run, context }: { readonly run: ContentText; readonly context
       <span
         className="tandem-change is-authored"
         data-author-id={run.author ?? ""}
+        data-accepted-by-id={run.acceptedBy}
         style={authorStyle(context, run.author)}
-        title={authorTitle(context, "written", run.author)}
+        title={authorTitle(context, "written", run.author, run.acceptedBy)}
       >
         {marked}
       </span>
@@ -68,8 +77,9 @@ function TextRun({ run, context }: { readonly run: ContentText; readonly context
     "data-testid": "diff-change",
     "data-change": run.change,
     "data-author-id": run.author ?? "",
+    "data-accepted-by-id": run.acceptedBy,
     style: authorStyle(context, run.author),
-    title: authorTitle(context, run.change, run.author),
+    title: authorTitle(context, run.change, run.author, run.acceptedBy),
   };
   if (run.change === "inserted") return <ins {...props}>{marked}</ins>;
   if (run.change === "deleted") return <del {...props}>{marked}</del>;

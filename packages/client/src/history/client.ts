@@ -1,5 +1,4 @@
 import type {
-  ApiErrorBody,
   DocumentAuthorship,
   DocumentDiff,
   HistoryChangeResult,
@@ -7,12 +6,8 @@ import type {
   VersionList,
   VersionSummary,
 } from "@tandem/protocol";
-import { TandemClientError } from "../errors.js";
 import type { TandemConnection } from "../provider/connection.js";
-
-/** A header value is bytes: the dev-mode JSON token's non-ASCII characters go as JSON escapes. */
-const asciiToken = (token: string) =>
-  token.replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+import { apiRequest } from "../rest.js";
 
 /**
  * The history endpoints of a Tandem server (docs/history.md), called with the
@@ -59,24 +54,7 @@ export class HistoryClient {
   }
 
   /** GET, or POST with `body` as JSON; the document name's slashes go encoded, which the server never misreads. */
-  private async request<T>(name: string, path: string, body?: unknown): Promise<T> {
-    const url = `${this.connection.httpUrl}/api/documents/${encodeURIComponent(name)}${path}`;
-    const headers: Record<string, string> = { authorization: `Bearer ${asciiToken(this.connection.bearerToken)}` };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: body === undefined ? "GET" : "POST",
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch (error) {
-      throw new TandemClientError("unavailable", `the server cannot be reached: ${String(error)}`, { cause: error });
-    }
-    const answer = (await response.json().catch(() => undefined)) as T | ApiErrorBody | undefined;
-    if (response.ok && answer !== undefined) return answer as T;
-    const error = (answer as ApiErrorBody | undefined)?.error;
-    const code = response.status === 403 ? "read-only" : response.status === 404 ? "not-found" : "unavailable";
-    throw new TandemClientError(code, error?.message ?? `the server answered ${response.status}`);
+  private request<T>(name: string, path: string, body?: unknown): Promise<T> {
+    return apiRequest(this.connection, `/api/documents/${encodeURIComponent(name)}${path}`, { body });
   }
 }

@@ -1,6 +1,6 @@
 import type { VersionSummary } from "@tandem/protocol";
 import { describe, expect, it } from "vitest";
-import { byDay, describeChanges, versionTitle } from "./describe.js";
+import { byDay, describeChanges, describeCredit, versionTitle } from "./describe.js";
 
 const version = (id: string, createdAt: string, extra: Partial<VersionSummary> = {}): VersionSummary => ({
   id,
@@ -13,6 +13,12 @@ const version = (id: string, createdAt: string, extra: Partial<VersionSummary> =
 });
 
 describe("how history is described", () => {
+  it("credits an accepted suggestion to its suggester and its acceptor", () => {
+    expect(describeCredit("written", "Ada")).toBe("Written by Ada");
+    expect(describeCredit("written", "Ada", "Bo")).toBe("Written by Ada, accepted by Bo");
+    expect(describeCredit("deleted", "Ada", "Bo")).toBe("Deleted by Ada, accepted by Bo");
+  });
+
   it("groups versions, newest first, by the local day they were made on", () => {
     const now = new Date(2026, 11, 4, 15, 0);
     const at = (day: number, hour: number) => new Date(2026, 11, day, hour).toISOString();

@@ -13,6 +13,16 @@ export function versionTitle(version: VersionSummary): string {
   }
 }
 
+/**
+ * Who a run of text is credited to, for its tooltip: "Written by Ada", or for
+ * an accepted suggestion "Written by Ada, accepted by Bo" (`change` is
+ * "written", "inserted", "deleted" or "formatted").
+ */
+export function describeCredit(change: string, author: string, acceptor?: string): string {
+  const credit = `${change[0]?.toUpperCase()}${change.slice(1)} by ${author}`;
+  return acceptor === undefined ? credit : `${credit}, accepted by ${acceptor}`;
+}
+
 const plural = (count: number, one: string) => `${count} ${one}${count === 1 ? "" : "s"}`;
 
 /** One person's share of a diff in words: "added 1 paragraph and 5 words, deleted 3 words". */

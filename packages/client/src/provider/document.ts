@@ -36,7 +36,10 @@ export interface DocumentState extends SyncState {
   readonly contentAccess: Access;
   /** The comments: `read-write` for owners, editors and commenters. */
   readonly commentsAccess: Access;
-  /** Why the server refused this document, when it did. */
+  /**
+   * Why the server refused this document, when it did; {@link ACCESS_ENDED}
+   * when it ended access while the document was open.
+   */
   readonly deniedReason: string | null;
   /**
    * The server closed the document because it was deleted (the close reason
@@ -46,6 +49,12 @@ export interface DocumentState extends SyncState {
    */
   readonly deleted: boolean;
 }
+
+/**
+ * The `deniedReason` of a document whose access the server ended while it was
+ * open: a share link it was opened through was revoked or has expired.
+ */
+export const ACCESS_ENDED = "access ended: the share link was revoked or has expired";
 
 /** UI state shared by the components showing one document (editor, sidebar, avatars). */
 export interface DocumentUi {
@@ -130,6 +139,8 @@ export class TandemDocument {
       canWrite: () => this.access.comments === "read-write",
       canDecide: () => this.access.content === "read-write",
       contentReady: () => this.contentLoaded,
+      // The server makes an accepted change from the decision; the content provider must not send it too.
+      acceptedChangeOrigin: this.contentProvider,
     });
     this.stopReleasingResolved = releaseResolvedThread(this.commentsStore, this.ui, () => this.selectThread(null));
     this.watch(this.contentProvider, "content");
@@ -159,8 +170,19 @@ export class TandemDocument {
       // Hocuspocus's per-document close carries the reason only (its code is 1000).
       const deleted = CloseCodes.DocumentDeleted;
       if (event?.reason === deleted.reason || event?.code === deleted.code) this.markDeleted();
+      else if (event?.reason === CloseCodes.Forbidden.reason) this.markEnded(half);
       this.refresh();
     });
+  }
+
+  /**
+   * The server ended this half's access while it was open (a share link was
+   * revoked or expired): per document, with the 4403 entry's reason, never retried.
+   */
+  private markEnded(half: Half): void {
+    this.access[half] = "denied";
+    this.deniedReason = ACCESS_ENDED;
+    this.providers[half].detach();
   }
 
   private markDeleted(): void {

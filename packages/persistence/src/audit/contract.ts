@@ -114,5 +114,15 @@ export function runAuditLogContract(name: string, setup: () => Promise<AuditCont
       expect(after).toEqual({ ...theirs, actorName: null, address: null });
       expect((await context.log.query({ tenant, actor: "kept" }))[0]).toEqual(other);
     });
+
+    it("[AL6] forget in one tenant leaves the same user id of another tenant alone", async () => {
+      const actor = `erased-${randomUUID()}`;
+      const elsewhere = `${tenant}-other`;
+      await context.log.record(entry({ actor, actorName: "Here" }));
+      const theirs = await context.log.record(entry({ actor, actorName: "Elsewhere", tenant: elsewhere }));
+      expect(await context.log.forget(actor, tenant)).toBe(1);
+      expect((await context.log.query({ tenant: elsewhere, actor }))[0]).toEqual(theirs);
+      expect((await context.log.query({ tenant, actor }))[0]).toMatchObject({ actorName: null, address: null });
+    });
   });
 }

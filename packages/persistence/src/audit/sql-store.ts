@@ -95,13 +95,17 @@ export class SqlAuditLog implements AuditLog {
     });
   }
 
-  forget(actor: string): Promise<number> {
+  forget(actor: string, tenant?: string): Promise<number> {
     return this.call("audit forget", async () => {
       if (typeof actor !== "string" || actor === "") invalid("actor must be a non-empty string");
+      if (tenant !== undefined && (typeof tenant !== "string" || tenant === "")) {
+        invalid("tenant must be a non-empty string");
+      }
       const rows = await this.sql.query<{ id: string }>(
         `UPDATE tandem_audit SET actor_name = NULL, address = NULL
-         WHERE actor = $1 AND (actor_name IS NOT NULL OR address IS NOT NULL) RETURNING id`,
-        [actor],
+         WHERE actor = $1 AND ($2::text IS NULL OR tenant = $2)
+           AND (actor_name IS NOT NULL OR address IS NOT NULL) RETURNING id`,
+        [actor, tenant ?? null],
       );
       return rows.length;
     });

@@ -67,8 +67,8 @@ export interface AuditLog {
   query(query?: AuditQuery): Promise<AuditEntry[]>;
   /**
    * For erasing a person: blanks the actor name and address of every entry of
-   * `actor` (in every tenant), keeping what was done and when. Returns how
-   * many entries it changed.
+   * `actor` in `tenant` (in every tenant when not given), keeping what was
+   * done and when. Returns how many entries it changed.
    */
-  forget(actor: string): Promise<number>;
+  forget(actor: string, tenant?: string): Promise<number>;
 }

@@ -5,10 +5,24 @@ import { encodings } from "./0002-encodings.js";
 import { attribution } from "./0003-attribution.js";
 import { webhooks } from "./0005-webhooks.js";
 import { audit } from "./0006-audit.js";
+import { notifications } from "./0007-notifications.js";
+import { shareLinks } from "./0008-share-links.js";
+import { searchText } from "./0010-search-text.js";
+import { acceptedBy } from "./0011-accepted-by.js";
 import type { Migration } from "./migration.js";
 
 /** Every migration, in order. */
-export const migrations: readonly Migration[] = [initial, encodings, attribution, webhooks, audit];
+export const migrations: readonly Migration[] = [
+  initial,
+  encodings,
+  attribution,
+  webhooks,
+  audit,
+  notifications,
+  shareLinks,
+  searchText,
+  acceptedBy,
+];
 
 // One fixed key for every Tandem instance on a database: instances starting at
 // once queue on this lock, so each migration runs exactly once and nobody sees

@@ -1,7 +1,7 @@
 import * as Y from "yjs";
 import type { TextRange } from "./anchors.js";
 import type { Proposal } from "./suggestions.js";
-import type { TextIndex } from "./text-index.js";
+import { TextIndex } from "./text-index.js";
 
 /**
  * Makes a proposed change to the content, exactly: the range is the
@@ -53,6 +53,42 @@ export function applyProposal(index: TextIndex, range: TextRange, proposal: Prop
       }, origin);
       return true;
   }
+}
+
+/**
+ * The change {@link applyProposal} would make at `range` of `content` (a root
+ * fragment of its document), as a Yjs update, made on a copy of the
+ * document under a Yjs client id of its own, so that the change's new items
+ * are all of one client nobody else writes with. The document is not
+ * touched; `undefined` when the change cannot be placed.
+ */
+export function proposalChange(content: Y.XmlFragment, range: TextRange, proposal: Proposal): Uint8Array | undefined {
+  const doc = content.doc;
+  const name = doc ? rootName(doc, content) : undefined;
+  if (!doc || name === undefined) return undefined;
+  const copy = copyOfDoc(doc);
+  try {
+    let change: Uint8Array | undefined;
+    copy.on("update", (update: Uint8Array) => {
+      change = update;
+    });
+    return applyProposal(new TextIndex(copy.getXmlFragment(name)), range, proposal) ? change : undefined;
+  } finally {
+    copy.destroy();
+  }
+}
+
+/** A copy of `doc`'s state in a new Y.Doc, which picks a client id of its own. */
+export function copyOfDoc(doc: Y.Doc): Y.Doc {
+  const copy = new Y.Doc();
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+  return copy;
+}
+
+/** The name `type` has as a root of `doc`, or `undefined` when it is not one. */
+export function rootName(doc: Y.Doc, type: Y.XmlFragment): string | undefined {
+  for (const [name, root] of doc.share) if ((root as unknown) === type) return name;
+  return undefined;
 }
 
 // Last piece first, so that the offsets of the earlier ones still hold.

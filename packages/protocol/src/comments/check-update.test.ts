@@ -3,6 +3,7 @@ import * as Y from "yjs";
 import { type CommentsWriter, checkCommentsUpdate } from "./check-update.js";
 import {
   CommentFields,
+  CommentLimits,
   commentsOf,
   createCommentMap,
   createThreadMap,
@@ -356,6 +357,13 @@ describe("checkCommentsUpdate on suggestions", () => {
       expect(outcome.ok).toBe(true);
     });
   const suggestion = (doc: Y.Doc, id = "s1") => thread(doc, id);
+  // A new suggestion of Cleo's with one more field set in the same update, as a modified client could.
+  const proposeWith = (id: string, field: string, value: unknown) =>
+    world.edit(cleo, (doc) => {
+      const range = { from: 0, to: 5 };
+      proposeSuggestion(doc, text, { id, author: "cleo", createdAt: 1, range, proposal: { kind: "delete" } });
+      suggestion(doc, id).set(field, value);
+    });
   // Writes a decision's fields directly, as a modified client could.
   const forceDecision = (map: Y.Map<unknown>, status: string, by: string, at: number) => {
     map.set(ThreadFields.status, status);
@@ -391,10 +399,47 @@ describe("checkCommentsUpdate on suggestions", () => {
     ).toEqual({ ok: true });
     expect(world.edit(cleo, (doc) => withdrawSuggestion(doc, "s3", { id: "cleo", at: 2 }))).toEqual({ ok: true });
     expect(world.edit(olga, (doc) => rejectSuggestion(doc, "s2", { id: "olga", at: 3 }))).toEqual({ ok: true });
-    expect(world.edit(olga, (doc) => acceptSuggestion(doc, text, "s1", { id: "olga", at: 4 }))).toEqual({ ok: true });
+    expect(world.edit(olga, (doc) => acceptSuggestion(doc, text, "s1", { id: "olga", at: 4 }))).toMatchObject({
+      ok: true,
+      accepted: [{ threadId: "s1", suggester: "cleo", change: expect.any(Uint8Array) }],
+    });
     expect(text.toString()).toBe("<paragraph>hello world</paragraph>");
     expect(readSuggestion(suggestion(world.server, "s2"))).toMatchObject({ status: "rejected", decidedBy: "olga" });
     expect(readSuggestion(suggestion(world.server, "s3"))).toMatchObject({ status: "withdrawn", decidedBy: "cleo" });
+  });
+
+  it("lets an acceptance alone record a change, as bytes within the limit", () => {
+    propose(cleo);
+    propose(cleo, "cleo", "s2", { kind: "insert", text: "," });
+    const change = new Uint8Array([1, 2, 3]);
+    refused(
+      world.edit(olga, (doc) => {
+        rejectSuggestion(doc, "s1", { id: "olga", at: 2 });
+        suggestion(doc).set(ThreadFields.change, change);
+      }),
+      /only an acceptance records a change/,
+    );
+    refused(
+      world.edit(olga, (doc) => {
+        forceDecision(suggestion(doc), "accepted", "olga", 2);
+        suggestion(doc).set(ThreadFields.change, "not bytes");
+      }),
+      /bad change/,
+    );
+    refused(
+      world.edit(olga, (doc) => {
+        forceDecision(suggestion(doc), "accepted", "olga", 2);
+        suggestion(doc).set(ThreadFields.change, new Uint8Array(CommentLimits.changeBytes + 1));
+      }),
+      /bad change/,
+    );
+    refused(proposeWith("s3", ThreadFields.change, change), /a new suggestion is pending/);
+    expect(
+      world.edit(olga, (doc) => {
+        forceDecision(suggestion(doc, "s2"), "accepted", "olga", 2);
+        suggestion(doc, "s2").set(ThreadFields.change, change);
+      }),
+    ).toMatchObject({ ok: true, accepted: [{ threadId: "s2", suggester: "cleo", change }] });
   });
 
   it("refuses a commenter accepting or rejecting, even their own", () => {
@@ -442,19 +487,7 @@ describe("checkCommentsUpdate on suggestions", () => {
       world.edit(cleo, (doc) => suggestion(doc).set(ThreadFields.suggestion, { kind: "delete" })),
       /already rejected/,
     );
-    refused(
-      world.edit(cleo, (doc) => {
-        proposeSuggestion(doc, text, {
-          id: "s2",
-          author: "cleo",
-          createdAt: 1,
-          range: { from: 0, to: 5 },
-          proposal: { kind: "delete" },
-        });
-        suggestion(doc, "s2").set(ThreadFields.status, "accepted");
-      }),
-      /a new suggestion is pending/,
-    );
+    refused(proposeWith("s2", ThreadFields.status, "accepted"), /a new suggestion is pending/);
     startThread(world, cleo, "t1");
     refused(
       world.edit(olga, (doc) => forceDecision(thread(doc), "accepted", "olga", 3)),

@@ -23,8 +23,28 @@ import {
 } from "./model.js";
 import { isSuggestionStatus, parseProposal, readSuggestion } from "./suggestions.js";
 
-/** The outcome of {@link checkCommentsUpdate}. */
-export type CommentsUpdateVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+/**
+ * A suggestion an update accepts, with the change the acceptor recorded (see
+ * `acceptSuggestion`): what the server makes of it is up to the matching rule
+ * (`matchAcceptedChange`), which needs the content document.
+ */
+export interface AcceptedSuggestion {
+  readonly threadId: string;
+  /** Who proposed it (the thread's `createdBy`). */
+  readonly suggester: string;
+  /** The thread as it is before the update: still pending, with its anchor, quote and proposal. */
+  readonly thread: Y.Map<unknown>;
+  /** The recorded change, a Yjs update for the content; absent when the decision carries none. */
+  readonly change?: Uint8Array;
+}
+
+/**
+ * The outcome of {@link checkCommentsUpdate}; an allowed update that accepts
+ * suggestions lists them in `accepted`.
+ */
+export type CommentsUpdateVerdict =
+  | { readonly ok: true; readonly accepted?: readonly AcceptedSuggestion[] }
+  | { readonly ok: false; readonly reason: string };
 
 /** Who sends an update, as the server knows them from their token. */
 export interface CommentsWriter {
@@ -56,6 +76,7 @@ const DECISION_FIELDS: ReadonlySet<string> = new Set([
   ThreadFields.status,
   ThreadFields.decidedBy,
   ThreadFields.decidedAt,
+  ThreadFields.change,
 ]);
 
 // One struct of the update or of the document, and whether it is new.
@@ -149,8 +170,9 @@ export function checkCommentsUpdate(
     return { ok: false, reason: "the update does not decode" };
   }
   try {
-    new UpdateCheck(doc, typeof writer === "string" ? { id: writer } : writer).run(decoded.structs, decoded.ds);
-    return { ok: true };
+    const check = new UpdateCheck(doc, typeof writer === "string" ? { id: writer } : writer);
+    check.run(decoded.structs, decoded.ds);
+    return check.accepted.length === 0 ? { ok: true } : { ok: true, accepted: check.accepted };
   } catch (error) {
     if (error instanceof Refusal) return { ok: false, reason: error.message };
     // Yjs throws on structurally impossible references; that is a refusal too, never a crash.
@@ -168,6 +190,8 @@ class UpdateCheck {
   private readonly newComments = new Map<Y.Item, Map<string, Value>>();
   // Suggestion fields written on existing threads, per thread item.
   private readonly suggestionChanges = new Map<Y.Item, Map<string, Value>>();
+  /** The suggestions the update accepts. */
+  readonly accepted: AcceptedSuggestion[] = [];
 
   constructor(
     private readonly doc: Y.Doc,
@@ -441,6 +465,9 @@ class UpdateCheck {
       case ThreadFields.decidedAt:
         if (plain !== null && !isFiniteNumber(plain)) refuse("bad decidedAt");
         return;
+      case ThreadFields.change:
+        if (value.kind !== "binary" || value.value.length > CommentLimits.changeBytes) refuse("bad change");
+        return;
       default:
         refuse(`threads have no field ${field}`);
     }
@@ -510,7 +537,11 @@ class UpdateCheck {
       }
       return;
     }
-    if (plain(ThreadFields.status) !== "pending" || plain(ThreadFields.decidedBy) !== null) {
+    if (
+      plain(ThreadFields.status) !== "pending" ||
+      plain(ThreadFields.decidedBy) !== null ||
+      fields.has(ThreadFields.change)
+    ) {
       refuse("a new suggestion is pending");
     }
     this.checkQuoteFits(proposal.kind, plain(ThreadFields.quote));
@@ -560,6 +591,17 @@ class UpdateCheck {
     }
     if (plain(ThreadFields.decidedBy) !== this.writer.id || !isFiniteNumber(plain(ThreadFields.decidedAt))) {
       refuse("a decision names its writer and time");
+    }
+    const change = changes.get(ThreadFields.change);
+    if (change !== undefined && status !== "accepted") refuse("only an acceptance records a change");
+    if (status === "accepted" && isString(author)) {
+      const threadId = map.get(ThreadFields.id);
+      this.accepted.push({
+        threadId: isString(threadId) ? threadId : "",
+        suggester: author,
+        thread: map,
+        ...(change?.kind === "binary" ? { change: change.value } : {}),
+      });
     }
   }
 

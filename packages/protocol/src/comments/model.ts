@@ -43,6 +43,7 @@ export const ThreadFields = {
   status: "status",
   decidedBy: "decidedBy",
   decidedAt: "decidedAt",
+  change: "change",
   comments: "comments",
 } as const;
 
@@ -89,6 +90,8 @@ export const CommentLimits = {
   suggestionText: 10_000,
   markName: 64,
   markAttributesJson: 2_000,
+  /** Bytes of an accepted suggestion's change (a Yjs update): the proposed text, its item ids and the deletions. */
+  changeBytes: 64_000,
 } as const;
 
 /**

@@ -21,7 +21,7 @@
  */
 import * as Y from "yjs";
 import { anchorFor, pointAnchorFor, resolveAnchor, type TextRange } from "./anchors.js";
-import { applyProposal } from "./apply-proposal.js";
+import { proposalChange } from "./apply-proposal.js";
 import {
   addThread,
   CommentLimits,
@@ -297,7 +297,18 @@ export function locateSuggestion(
 ): { readonly ok: true; readonly range: TextRange; readonly index: TextIndex } | Failure {
   const found = pendingSuggestion(comments, threadId);
   if ("error" in found) return found.error;
-  const { thread } = found;
+  return locateThread(found.thread, content);
+}
+
+/**
+ * Where a thread's text is in `content` now, whatever its status (see
+ * {@link locateSuggestion}): `detached` when it is gone, `text-changed` when
+ * it is no longer its quote.
+ */
+export function locateThread(
+  thread: ThreadData,
+  content: Y.XmlFragment,
+): { readonly ok: true; readonly range: TextRange; readonly index: TextIndex } | Failure {
   const index = new TextIndex(content);
   const stored = thread.anchor ? decodeAnchor(thread.anchor) : undefined;
   const anchor = resolveAnchor(index, stored, thread);
@@ -312,11 +323,19 @@ export function locateSuggestion(
 }
 
 /**
- * Accepts a pending suggestion: makes exactly the proposed change to the
- * content (one transaction of the content document, with `origin`), then
- * records the decision (one transaction of the comments document). Only a
- * writer with content rights can: the server refuses the content change and
- * the decision from anyone else. Nothing is written when it fails.
+ * Accepts a pending suggestion: works out exactly the proposed change to the
+ * content (a Yjs update, made on a copy under a client id of its own), then
+ * records the decision with that change in one transaction of the comments
+ * document (with `origin`), then applies the change to the local content
+ * (with `contentOrigin`, `origin` unless given). Only a writer with content
+ * rights can: the server refuses the decision from anyone else.
+ *
+ * The server makes the change from the decision, for everyone, and credits it
+ * to the suggester, accepted by the acceptor, once it has checked that the
+ * change is the proposal (see `accepted-change.ts`). A client connected
+ * through a provider should therefore pass the content's provider as
+ * `contentOrigin`, so that the provider does not also send the change as the
+ * acceptor's own edit. Nothing is written when it fails.
  */
 export function acceptSuggestion(
   comments: Y.Doc,
@@ -324,15 +343,20 @@ export function acceptSuggestion(
   threadId: string,
   actor: SuggestionActor,
   origin?: unknown,
+  contentOrigin: unknown = origin,
 ): SuggestionOutcome {
   const located = locateSuggestion(comments, content, threadId);
   if (!located.ok) return located;
   const found = pendingSuggestion(comments, threadId);
   if ("error" in found) return found.error;
-  if (!applyProposal(located.index, located.range, found.suggestion.proposal, origin)) {
-    return failure("no-text", "there is no text to apply the suggestion to there");
-  }
-  comments.transact(() => decide(found.map, "accepted", actor), origin);
+  const change = proposalChange(content, located.range, found.suggestion.proposal);
+  if (!change || !content.doc) return failure("no-text", "there is no text to apply the suggestion to there");
+  if (change.length > CommentLimits.changeBytes) return failure("invalid", "the change is too large to record");
+  comments.transact(() => {
+    decide(found.map, "accepted", actor);
+    found.map.set(ThreadFields.change, change);
+  }, origin);
+  Y.applyUpdate(content.doc, change, contentOrigin);
   return { ok: true, threadId };
 }
 

@@ -21,11 +21,14 @@ export const AuditActions = [
   "document.exported", // recorded: GET …/content
   "document.imported", // recorded: POST /api/documents/import
   "role.changed",
+  "share-link.created", // recorded: POST /api/documents/<name>/share-links
+  "share-link.revoked", // recorded: DELETE /api/documents/<name>/share-links/<id>
+  "share-link.used", // recorded: POST /api/share-links/redeem
   "webhook.created", // recorded: POST /api/webhooks
   "webhook.updated",
   "webhook.deleted", // recorded: DELETE /api/webhooks/<id>
-  "person.exported",
-  "person.erased",
+  "person.exported", // recorded: GET /api/people/<id>/export
+  "person.erased", // recorded: POST /api/people/<id>/erase
 ] as const;
 
 /** One of {@link AuditActions}. */

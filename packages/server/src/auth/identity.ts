@@ -4,6 +4,7 @@ import { decodeJwt, errors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import { TandemServerError } from "../errors.js";
 import { type AccessMap, roleFor } from "./access.js";
+import { type SharedAccessMap, shareLinkInForce } from "./shared-access.js";
 import { unscopeName } from "./tenant-names.js";
 
 /** Who is connected, as the server vouches for it (and stamps on their presence). */
@@ -24,8 +25,16 @@ export interface Identity {
    * (documents, comments, webhooks, audit entries) is its tenant's.
    */
   readonly tenant: string;
+  /** Where notification digests go: the token's optional `email` claim (see docs/notifications.md). */
+  readonly email?: string;
   /** When the token it came from expires, in milliseconds since the epoch; dev-mode identities do not expire. */
   readonly expiresAt?: number;
+  /**
+   * Roles share links add on single documents: the grants in force when the
+   * identity was authenticated (see `withShareLinks`). {@link accessTo}
+   * combines them with `access`.
+   */
+  readonly shared?: SharedAccessMap;
 }
 
 /** A tenant id: lowercase letters, digits and inner hyphens, as it appears in URLs, logs and Redis channels. */
@@ -42,6 +51,7 @@ const claims = z.object({
   color: color.optional(),
   program: z.boolean().optional(),
   tenant: tenant.optional(),
+  email: z.email().max(320).optional(),
   access: z.record(z.string().min(1).max(200), z.string().refine(isRole, "must be owner, editor, commenter or viewer")),
 });
 
@@ -51,6 +61,7 @@ const devToken = z.object({
   color: color.optional(),
   program: z.boolean().optional(),
   tenant: tenant.optional(),
+  email: z.email().max(320).optional(),
 });
 
 // A stable colour per user id, for tokens that do not carry one.
@@ -110,6 +121,7 @@ export function createAuthenticator(secret: string | undefined): Authenticator {
           access: { "*": "editor" },
           program: result.data.program === true,
           tenant: result.data.tenant ?? DEFAULT_TENANT,
+          ...(result.data.email ? { email: result.data.email } : {}),
         };
       },
       claimedTenant(token) {
@@ -143,6 +155,7 @@ export function createAuthenticator(secret: string | undefined): Authenticator {
         access: access as AccessMap,
         program: result.data.program === true,
         tenant: result.data.tenant ?? DEFAULT_TENANT,
+        ...(result.data.email ? { email: result.data.email } : {}),
         // jose checked that `exp` is a number of seconds in the future.
         expiresAt: (payload as { exp: number }).exp * 1000,
       };
@@ -177,7 +190,9 @@ export interface DocumentAccess {
 
 /**
  * The role `identity` has on `documentName` and whether it may write there;
- * `undefined` for no access. The one rule for the WebSocket and the REST API.
+ * `undefined` for no access. The one rule for the WebSocket and the REST API:
+ * the token's role, raised by a share link in force on the document (a link
+ * never lowers a role).
  *
  * `documentName` is the server's name (see `scopeName`): a document of
  * another tenant is out of reach whatever the token's patterns say; on one
@@ -186,7 +201,7 @@ export interface DocumentAccess {
 export function accessTo(identity: Identity, documentName: string): DocumentAccess | undefined {
   const { tenant: owner, name } = unscopeName(documentName);
   if (owner !== identity.tenant) return undefined;
-  const role = roleFor(identity.access, name);
+  const role = shareLinkInForce(identity, documentName)?.role ?? roleFor(identity.access, name);
   if (role === undefined) return undefined;
   const permissions = permissionsOf(role);
   const canWrite = parseDocumentName(documentName).isComments ? permissions.writeComments : permissions.writeContent;
@@ -206,12 +221,20 @@ export function accessTo(identity: Identity, documentName: string): DocumentAcce
  */
 export async function signToken(
   secret: string,
-  identity: { sub: string; name: string; color?: string; program?: boolean; tenant?: string; access: AccessMap },
+  identity: {
+    sub: string;
+    name: string;
+    color?: string;
+    program?: boolean;
+    tenant?: string;
+    email?: string;
+    access: AccessMap;
+  },
   expiresIn: string | number = "12h",
 ): Promise<string> {
   const checked = claims.safeParse(identity);
   if (!checked.success) throw new TandemServerError("invalid-config", `bad token claims: ${checked.error.message}`);
-  const { sub, name, color, program, tenant, access } = checked.data;
+  const { sub, name, color, program, tenant, email, access } = checked.data;
   try {
     return await new SignJWT({
       name,
@@ -219,6 +242,7 @@ export async function signToken(
       ...(color ? { color } : {}),
       ...(program ? { program } : {}),
       ...(tenant ? { tenant } : {}),
+      ...(email ? { email } : {}),
     })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject(sub)

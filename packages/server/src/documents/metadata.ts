@@ -1,3 +1,4 @@
+import type { DocumentMetadata } from "@tandem/persistence";
 import { DocumentFields, type DocumentMeta, documentMetaFrom, listTitle, metaFieldsOf } from "@tandem/protocol";
 import type * as Y from "yjs";
 
@@ -17,4 +18,9 @@ export function listedMetadataOf(doc: Y.Doc): ListedMetadata | null {
   if (!doc.share.has(DocumentFields.title) && !doc.share.has(DocumentFields.meta)) return null;
   const meta = documentMetaFrom(metaFieldsOf(doc.getMap(DocumentFields.meta)));
   return { title: listTitle(doc.getText(DocumentFields.title).toString()), ...meta };
+}
+
+/** Listed metadata as the store keeps it (JSON; the contributors' array copied, as the store's type is mutable). */
+export function storedMetadata(listed: ListedMetadata): DocumentMetadata {
+  return { ...listed, contributors: [...listed.contributors] };
 }

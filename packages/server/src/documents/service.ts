@@ -9,6 +9,7 @@ import {
 } from "@tandem/persistence";
 import {
   commentsDocumentName,
+  contributorsText,
   DocumentFields,
   type DocumentKind,
   DocumentKinds,
@@ -18,30 +19,34 @@ import {
   documentMetaFrom,
   isRole,
   listTitle,
+  type SpecPriority,
   type SpecStatus,
 } from "@tandem/protocol";
 import * as Y from "yjs";
-import type { Identity } from "../auth/identity.js";
+import { accessTo, type Identity } from "../auth/identity.js";
 import { clientName, scopeListNames, scopeName } from "../auth/tenant-names.js";
 import type { DurableLog } from "../extensions/durable-log.js";
 import { editLive } from "../history/live-edit.js";
 import type { ArchivedDocuments } from "./archived.js";
 import type { Deletions } from "./deletions.js";
-import { listedMetadataOf } from "./metadata.js";
+import { type ListedMetadata, listedMetadataOf, storedMetadata } from "./metadata.js";
 import { newDocumentName } from "./names.js";
 import { newDocumentUpdate } from "./new-document.js";
 import { presentIn } from "./presence.js";
+import { searchTextOf } from "./search-text.js";
 import { type ThreadView, threadViews } from "./threads.js";
 
 /** How `list` narrows and orders. */
 export interface DocumentQuery {
   readonly kind?: DocumentKind | undefined;
-  /** Title contains, case-insensitively. */
+  /** Title or text contains, case-insensitively. */
   readonly q?: string | undefined;
   readonly status?: SpecStatus | undefined;
   readonly owner?: string | undefined;
   /** `false` (the default): active documents; `true`: archived ones; `all`: both. */
   readonly archived: boolean | "all";
+  /** Only documents the caller did not create ("shared with me"). */
+  readonly shared?: boolean | undefined;
   readonly sort: ListSort;
   readonly order: "asc" | "desc";
   readonly limit: number;
@@ -53,6 +58,12 @@ export interface MetadataChange {
   readonly title?: string | undefined;
   readonly status?: SpecStatus | undefined;
   readonly owner?: string | null | undefined;
+  /** Replaces the list; empty clears it. */
+  readonly contributors?: readonly string[] | undefined;
+  /** `YYYY-MM-DD`; null clears it. */
+  readonly targetDate?: string | null | undefined;
+  /** Null clears it. */
+  readonly priority?: SpecPriority | null | undefined;
 }
 
 const notFound = (name: string) => new PersistenceError("not-found", `no document named ${clientName(name)}`);
@@ -84,8 +95,12 @@ export class DocumentService {
     private readonly events?: DocumentEvents,
   ) {}
 
-  /** A stored document as listed: live title and metadata when it is open here (fresher than the mirror). */
-  summarize(info: DocumentInfo): DocumentSummary {
+  /**
+   * A stored document as listed to `identity`: live title and metadata when
+   * it is open here (fresher than the mirror), and their role on it (the
+   * token's, or a share link's when it grants more).
+   */
+  summarize(info: DocumentInfo, identity: Identity): DocumentSummary {
     const live = this.hocuspocus.documents.get(info.name);
     const metadata = (live && listedMetadataOf(live)) ?? info.metadata;
     const name = clientName(info.name);
@@ -99,26 +114,36 @@ export class DocumentService {
       kind,
       status: meta.status,
       owner: meta.owner,
+      contributors: meta.contributors,
+      targetDate: meta.targetDate,
+      priority: meta.priority,
       updatedAt: info.updatedAt.toISOString(),
       present: presentIn(this.hocuspocus, info.name),
       archivedAt: typeof archivedAt === "string" ? archivedAt : null,
+      role: accessTo(identity, info.name)?.role ?? null,
+      createdByYou: info.metadata.createdBy === identity.id,
     };
   }
 
-  async get(name: string): Promise<DocumentSummary> {
+  /** One document, as listed to `identity`. */
+  async get(name: string, identity: Identity): Promise<DocumentSummary> {
     const info = await this.store.stat(name);
     if (info === null) throw notFound(name);
-    return this.summarize(info);
+    return this.summarize(info, identity);
   }
 
   /**
    * One page of the ideas and specs `identity` may read, of its tenant only.
-   * The token's access patterns go into the query, so pages are full and
-   * never skip anything: any role reads, so a name is readable exactly when
-   * a pattern matches it.
+   * The token's access patterns and the documents shared with the caller
+   * through links (by their exact names) go into the query, so pages are
+   * full and never skip anything: any role reads, so a name is readable
+   * exactly when a pattern matches it or a link in force shares it. "Shared
+   * with me" is every readable document its reader did not create.
    */
   async list(identity: Identity, query: DocumentQuery): Promise<DocumentPage> {
     const patterns = Object.entries(identity.access).flatMap(([pattern, role]) => (isRole(role) ? [pattern] : []));
+    // Server names already (scoped), and only those whose link has not expired.
+    const shared = [...(identity.shared?.keys() ?? [])].filter((name) => accessTo(identity, name) !== undefined);
     const metadata: Record<string, MetadataScalar> = {};
     if (query.status !== undefined) metadata.status = query.status;
     if (query.owner !== undefined) metadata.owner = query.owner;
@@ -130,8 +155,10 @@ export class DocumentService {
     });
     const found = await this.store.list({
       ...names,
-      ...(query.q !== undefined ? { titleContains: query.q } : {}),
+      names: shared,
+      ...(query.q !== undefined ? { textContains: query.q } : {}),
       metadata,
+      ...(query.shared ? { metadataNot: { createdBy: identity.id } } : {}),
       withMetadata: query.archived === true ? ["archivedAt"] : [],
       sort: query.sort,
       order: query.order,
@@ -140,7 +167,7 @@ export class DocumentService {
       offset: query.offset,
     });
     return {
-      documents: found.slice(0, query.limit).map((info) => this.summarize(info)),
+      documents: found.slice(0, query.limit).map((info) => this.summarize(info, identity)),
       nextOffset: found.length > query.limit ? query.offset + query.limit : null,
     };
   }
@@ -157,13 +184,15 @@ export class DocumentService {
       throw new PersistenceError("unavailable", "the generated name is taken");
     await this.store.append(name, update, { author: identity.id });
     await this.store.recordAuthor(name, { id: identity.id, name: identity.name, color: identity.color });
+    // What the list shows, read from the new document as the mirror will read it (so opening it changes nothing).
+    const { listed, text } = readNew(update);
     await this.store.setMetadata(name, {
-      title: listTitle(title),
-      kind,
-      status: kind === "spec" ? "draft" : null,
-      owner: kind === "spec" ? identity.name : null,
+      ...(listed ? storedMetadata(listed) : { title: listTitle(title), kind }),
+      createdBy: identity.id,
     });
-    const created = await this.get(name);
+    // A copy or an import is searchable before anyone opens it (the mirror keeps it up to date from then on).
+    if (text) await this.store.setSearchText(name, text);
+    const created = await this.get(name, identity);
     this.events?.created(name, identity.id, title);
     return created;
   }
@@ -209,7 +238,7 @@ export class DocumentService {
    */
   async updateMetadata(identity: Identity, name: string, change: MetadataChange): Promise<DocumentSummary> {
     if ((await this.store.stat(name)) === null) throw notFound(name);
-    let listed: ReturnType<typeof listedMetadataOf> = null;
+    let listed: ListedMetadata | null = null;
     await editLive(this.hocuspocus, this.durable, name, identity.id, (doc) => {
       if (change.title !== undefined) {
         const title = doc.getText(DocumentFields.title);
@@ -218,21 +247,28 @@ export class DocumentService {
       }
       const meta = doc.getMap<string>(DocumentFields.meta);
       if (change.status !== undefined) meta.set("status", change.status);
-      if (change.owner === null) meta.delete("owner");
-      else if (change.owner !== undefined) meta.set("owner", change.owner);
+      const set = (key: string, value: string | null | undefined) => {
+        if (value === null) meta.delete(key);
+        else if (value !== undefined) meta.set(key, value);
+      };
+      set("owner", change.owner);
+      set("contributors", change.contributors && contributorsText(change.contributors));
+      set("targetDate", change.targetDate);
+      set("priority", change.priority);
       listed = listedMetadataOf(doc);
     });
-    if (listed !== null) await this.store.setMetadata(name, { ...(listed as object) });
-    return this.get(name);
+    if (listed !== null) await this.store.setMetadata(name, storedMetadata(listed));
+    return this.get(name, identity);
   }
 
   /**
    * Archives (hides from lists by default, read-only for everyone: see
-   * {@link ArchivedDocuments}) or unarchives a document, as `by` (a user id)
-   * asks. Connections open to it get their new scope: here before this
-   * resolves, on other instances when Redis brings them the news.
+   * {@link ArchivedDocuments}) or unarchives a document, as `identity` asks.
+   * Connections open to it get their new scope: here before this resolves,
+   * on other instances when Redis brings them the news.
    */
-  async setArchived(name: string, archived: boolean, by: string | null = null): Promise<DocumentSummary> {
+  async setArchived(name: string, archived: boolean, identity: Identity): Promise<DocumentSummary> {
+    const by = identity.id;
     const info = await this.store.stat(name);
     if (info === null) throw notFound(name);
     const already = typeof info.metadata.archivedAt === "string";
@@ -241,7 +277,7 @@ export class DocumentService {
       await this.archive.changed(this.hocuspocus, name);
       if (archived) this.events?.archived(name, by);
     }
-    return this.get(name);
+    return this.get(name, identity);
   }
 
   /** A new document of the same kind with the same title (or `title`) and body; comments are not copied. */
@@ -256,5 +292,16 @@ export class DocumentService {
   async delete(name: string, by: string | null = null): Promise<void> {
     if (!(await this.deletions.delete(this.hocuspocus, name))) throw notFound(name);
     this.events?.deleted(name, by);
+  }
+}
+
+/** The listed metadata and the plain text of a new document, from its first update. */
+function readNew(update: Uint8Array): { listed: ListedMetadata | null; text: string | null } {
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, update);
+    return { listed: listedMetadataOf(doc), text: searchTextOf(doc) };
+  } finally {
+    doc.destroy();
   }
 }

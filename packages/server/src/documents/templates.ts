@@ -36,6 +36,21 @@ const tasks = (...items: JSONContent[][]): JSONContent => ({
   content: items.map((inline) => ({ type: "taskItem", attrs: { checked: false }, content: [paragraph(...inline)] })),
 });
 
+/** A table with a header row and one empty row, each of its cells saying what goes there. */
+const promptTable = (columns: readonly (readonly [header: string, placeholder: string])[]): JSONContent => ({
+  type: "table",
+  content: [
+    {
+      type: "tableRow",
+      content: columns.map(([header]) => ({ type: "tableHeader", content: [paragraph(text(header))] })),
+    },
+    {
+      type: "tableRow",
+      content: columns.map(([, placeholder]) => ({ type: "tableCell", content: [prompt(placeholder)] })),
+    },
+  ],
+});
+
 /** `YYYY-MM-DD` of `from` plus `weeks`, in UTC. */
 function weeksFrom(from: Date, weeks: number): string {
   return new Date(from.getTime() + weeks * 7 * 24 * 3600 * 1000).toISOString().slice(0, 10);
@@ -61,6 +76,13 @@ function specBody(now: Date): JSONContent[] {
     ),
     heading(2, "Open questions"),
     promptList("What we do not know yet, and who can answer it."),
+    heading(2, "Decision log"),
+    promptTable([
+      ["Decision", "What we decided"],
+      ["Options considered", "What we weighed, and why not the others"],
+      ["Outcome", "What came of it"],
+      ["Date", "YYYY-MM-DD"],
+    ]),
     heading(2, "Success metrics"),
     promptList("Metric: today's baseline → target, measured how, by when."),
   ];

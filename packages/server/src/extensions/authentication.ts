@@ -25,6 +25,10 @@ import type { ConnectionContext } from "../protocol/socket-session.js";
  * empty document gets its initial structure), and a viewer must not be thrown
  * out, with a code that says "do not retry", for that.
  *
+ * The role is `accessTo`'s: the token's, raised by share links the person
+ * opened (the authenticator given is `withShareLinks`'s, which adds them).
+ * A link that stops working ends the connections it opened (`LiveShareLinks`).
+ *
  * An archived document is read-only for every role (see {@link ArchivedDocuments}).
  *
  * A refused token is recorded in the audit log (`sign-in.refused`).

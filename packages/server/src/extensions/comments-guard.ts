@@ -1,9 +1,22 @@
-import type { Extension } from "@hocuspocus/server";
+import type { Extension, Hocuspocus } from "@hocuspocus/server";
+import type { DocumentStore } from "@tandem/persistence";
 import { checkCommentsUpdate, parseDocumentName, permissionsOf } from "@tandem/protocol";
 import { accessTo } from "../auth/identity.js";
 import { TandemServerError } from "../errors.js";
+import { makeAcceptedChanges } from "../history/accepted-changes.js";
+import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { type ConnectionContext, frameOf } from "../protocol/socket-session.js";
+import type { DurableLog } from "./durable-log.js";
+
+/** What {@link commentsGuard} needs. */
+export interface CommentsGuardOptions {
+  readonly store: DocumentStore;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** Where the changes of accepted suggestions are made and stored. */
+  readonly durable: DurableLog;
+}
 
 /**
  * Comment ownership. Commenters and up may write a `#comments` document, but
@@ -15,6 +28,12 @@ import { type ConnectionContext, frameOf } from "../protocol/socket-session.js";
  * rights may propose one, only its author revise or withdraw it, and only a
  * role that may write the content (editor, owner) accept or reject it. The
  * user id and the role come from the token, never from the update.
+ *
+ * An update that accepts suggestions carries each one's change to the
+ * content: the server makes it, credited to the suggester and the acceptor
+ * when it is exactly the proposal (see `makeAcceptedChanges`), before the
+ * decision is applied, so the two land together and nobody sees a decision
+ * without its change.
  *
  * The check runs in `beforeHandleMessage` with a priority above the default
  * (100) of the other extensions, so it runs before the durable log appends:
@@ -30,10 +49,15 @@ import { type ConnectionContext, frameOf } from "../protocol/socket-session.js";
  * relayed from other instances through Redis do not pass through here; their
  * own instance checked them.
  */
-export function commentsGuard(metrics: Metrics): Extension {
+export function commentsGuard({ store, metrics, logger, durable }: CommentsGuardOptions): Extension {
+  let hocuspocus: Hocuspocus | undefined;
   return {
     extensionName: "tandem-comments-guard",
     priority: 200,
+
+    async onConfigure({ instance }) {
+      hocuspocus = instance;
+    },
 
     async beforeHandleMessage({ update: bytes, connection, document, documentName, context }) {
       const update = frameOf(bytes)?.update;
@@ -49,7 +73,14 @@ export function commentsGuard(metrics: Metrics): Extension {
             canDecide: permissionsOf(accessTo(identity, documentName)?.role ?? "viewer").writeContent,
           })
         : { ok: false as const, reason: "the connection has no identity" };
-      if (verdict.ok) return;
+      if (verdict.ok) {
+        if (verdict.accepted && identity && hocuspocus) {
+          const contentName = parseDocumentName(documentName).content;
+          const context = { hocuspocus, store, durable, metrics, logger };
+          await makeAcceptedChanges(context, contentName, identity.id, verdict.accepted);
+        }
+        return;
+      }
       metrics.errors.inc({ code: "comments-update-refused" });
       session.logger.warn(
         { document: documentName, user: identity?.id, reason: verdict.reason },

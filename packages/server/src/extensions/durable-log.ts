@@ -47,27 +47,42 @@ function appendFailure(error: unknown): [string, CloseCodeName] {
 
 /**
  * The context of a Hocuspocus direct connection that edits a live document
- * on someone's behalf (history's restore and revert): what its transactions
- * integrate is stored with `author` as its author.
+ * on someone's behalf (history's restore and revert, an accepted
+ * suggestion): what its transactions integrate is stored with `author` as
+ * its author, and `acceptedBy` as who accepted it.
  */
 export interface AuthoredEditContext {
   /** The user id the edit is made for. */
   readonly author: string;
+  /** For an accepted suggestion the server checked and made: who accepted it (`author` proposed it). */
+  readonly acceptedBy?: string;
+}
+
+/** Who a stored update is credited to. */
+interface Credit {
+  readonly author?: string;
+  readonly acceptedBy?: string;
 }
 
 /**
  * Who made what a transaction on a live document integrated: the user whose
  * token opened the connection it came from (only writers' updates are
  * applied), whether it was a keystroke or a sync step 2 carrying what a
- * client typed offline; or the person a direct connection edits for. Unknown
- * for anything else, such as this instance's pending content that a relayed
- * update let integrate.
+ * client typed offline; or the person a direct connection edits for (with
+ * who accepted it, for an accepted suggestion). Unknown for anything else,
+ * such as this instance's pending content that a relayed update let
+ * integrate.
  */
-function authorOf(origin: unknown): string | undefined {
-  if (!isTransactionOrigin(origin)) return undefined;
-  if (origin.source === "connection") return (origin.connection.context as Partial<ConnectionContext>).identity?.id;
-  if (origin.source === "local") return (origin.context as Partial<AuthoredEditContext> | undefined)?.author;
-  return undefined;
+function creditOf(origin: unknown): Credit {
+  if (!isTransactionOrigin(origin)) return {};
+  if (origin.source === "connection") {
+    const author = (origin.connection.context as Partial<ConnectionContext>).identity?.id;
+    return author === undefined ? {} : { author };
+  }
+  if (origin.source !== "local") return {};
+  const { author, acceptedBy } = (origin.context ?? {}) as Partial<AuthoredEditContext>;
+  if (author === undefined) return {};
+  return acceptedBy === undefined ? { author } : { author, acceptedBy };
 }
 
 /** The durable log: a Hocuspocus extension, and the gate every acknowledgment passes. */
@@ -112,7 +127,7 @@ export interface DurableLogOptions {
  * transaction added, so a sync step 2 stores only what the server lacked, an
  * update that cannot integrate yet stores nothing, and nothing is decoded
  * again on the way to the store. Each append carries its author, from the
- * transaction's origin (see {@link authorOf}), in the same row
+ * transaction's origin (see {@link creditOf}), in the same row
  * (docs/history.md). The append starts in that event, before
  * Hocuspocus broadcasts the update or sends its acknowledgment, so the
  * acknowledgment, held by the socket until the document's durable watermark
@@ -160,18 +175,18 @@ export function durableLog({ store, metrics, logger, onCommitted }: DurableLogOp
     document: Document,
     ledger: AcknowledgmentLedger,
     update: Uint8Array,
-    author: string | undefined,
+    credit: Credit,
   ) {
     const append = ledger.begin();
     const started = performance.now();
     metrics.appendsInFlight.inc();
-    store.append(documentName, update, { encodedByYjs: true, author }).then(
+    store.append(documentName, update, { encodedByYjs: true, ...credit }).then(
       () => {
         metrics.appendsInFlight.dec();
         metrics.updatesIn.inc();
         metrics.appendSeconds.observe((performance.now() - started) / 1000);
         ledger.committed(append);
-        onCommitted?.(documentName, update, author);
+        onCommitted?.(documentName, update, credit.author);
       },
       (error: unknown) => {
         metrics.appendsInFlight.dec();
@@ -206,7 +221,7 @@ export function durableLog({ store, metrics, logger, onCommitted }: DurableLogOp
       document.on("update", (update: Uint8Array, origin: unknown) => {
         // Committed on the instance it came from; a reset document stores nothing more.
         if (origin === relayedOrigin || documents?.isDropped(document)) return;
-        appendIntegrated(documentName, document, ledger, update, authorOf(origin));
+        appendIntegrated(documentName, document, ledger, update, creditOf(origin));
         ledger.integrated(document);
       });
     },

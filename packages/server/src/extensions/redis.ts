@@ -68,7 +68,8 @@ export interface RelayOptions {
 /** The payload of the stateless message that carries {@link CommittedRelay.publishAccessChanged}. */
 const ACCESS_CHANGED = "tandem:access-changed";
 
-function redisOptions(redisUrl: string): RedisOptions {
+/** ioredis options for a `redis://` or `rediss://` URL. */
+export function redisOptions(redisUrl: string): RedisOptions {
   const url = new URL(redisUrl);
   const db = url.pathname.slice(1);
   if (db !== "" && !/^\d+$/.test(db))

@@ -17,12 +17,10 @@ function byClient(ranges: readonly AuthoredRange[]): Map<number, ClientRanges> {
   return grouped;
 }
 
-/** The author of the range holding `clock`, or null. Ranges of one author never overlap; of two, either may be found. */
-function find(ranges: ClientRanges | undefined, clock: number): string | null {
-  if (ranges === undefined) return null;
-  return (
-    rangeHolding(ranges, clock, (range) => ({ from: range.clock, to: range.clock + range.length }))?.author ?? null
-  );
+/** The range holding `clock`, if any. Ranges of one author never overlap; of two, either may be found. */
+function find(ranges: ClientRanges | undefined, clock: number): AuthoredRange | undefined {
+  if (ranges === undefined) return undefined;
+  return rangeHolding(ranges, clock, (range) => ({ from: range.clock, to: range.clock + range.length }));
 }
 
 /** Looks up who inserted and who deleted an item, from a document's attribution (`store.readAttribution`). */
@@ -33,7 +31,9 @@ export function authorIndex(attribution: {
   const insertions = byClient(attribution.insertions);
   const deletions = byClient(attribution.deletions);
   return {
-    insertedBy: (id: Y.ID) => find(insertions.get(id.client), id.clock),
-    deletedBy: (id: Y.ID) => find(deletions.get(id.client), id.clock),
+    insertedBy: (id: Y.ID) => find(insertions.get(id.client), id.clock)?.author ?? null,
+    deletedBy: (id: Y.ID) => find(deletions.get(id.client), id.clock)?.author ?? null,
+    acceptedBy: (id: Y.ID, change: "inserted" | "deleted") =>
+      find((change === "inserted" ? insertions : deletions).get(id.client), id.clock)?.acceptedBy ?? null,
   };
 }

@@ -8,6 +8,14 @@ import { changedKeys, stableJson } from "./values.js";
 export interface AuthorLookup {
   insertedBy(id: Y.ID): string | null;
   deletedBy(id: Y.ID): string | null;
+  /** Who accepted the suggestion whose change inserted or deleted the item; null for anything else. */
+  acceptedBy?(id: Y.ID, change: "inserted" | "deleted"): string | null;
+}
+
+/** Who a run of text is credited to: its author, and who accepted it when it was a suggestion. */
+export interface Credit {
+  readonly author: string | null;
+  readonly acceptedBy?: string;
 }
 
 // The blocks a summary counts as paragraphs: the schema's text blocks.
@@ -33,22 +41,22 @@ function marksOf(values: Readonly<Record<string, unknown>>): ContentMark[] | und
   return marks.length > 0 ? marks : undefined;
 }
 
-function textRun(text: string, marks: Marks, change?: ChangeKind, author?: string | null): ContentText {
-  const pmMarks = marksOf(marks.values);
+function textRun(text: string, view: CharView): ContentText {
+  const pmMarks = marksOf(view.char.marks.values);
   return {
     type: "text",
     text,
     ...(pmMarks ? { marks: pmMarks } : {}),
-    ...(change ? { change } : {}),
-    ...(author !== undefined ? { author } : {}),
+    ...(view.change ? { change: view.change } : {}),
+    ...(view.author !== undefined ? { author: view.author } : {}),
+    ...(view.acceptedBy !== undefined ? { acceptedBy: view.acceptedBy } : {}),
   };
 }
 
 /** A character and what the diff says of it. */
-interface CharView {
+interface CharView extends Partial<Credit> {
   readonly char: TreeChar;
   readonly change?: ChangeKind;
-  readonly author?: string | null;
 }
 
 // Formatting compared by value: the same marks set by different format items are different objects.
@@ -71,14 +79,15 @@ function runs(chars: readonly CharView[]): ContentText[] {
       last &&
       (last.view.char.marks === view.char.marks || marksKey(last.view.char.marks) === marksKey(view.char.marks)) &&
       last.view.change === view.change &&
-      last.view.author === view.author
+      last.view.author === view.author &&
+      last.view.acceptedBy === view.acceptedBy
     ) {
       last.text += view.char.text;
     } else {
       out.push({ text: view.char.text, view });
     }
   }
-  return out.map(({ text, view }) => textRun(text, view.char.marks, view.change, view.author));
+  return out.map(({ text, view }) => textRun(text, view));
 }
 
 /** Counts one diff's changes per author. */
@@ -114,18 +123,28 @@ class Tally {
 /** Renders what the diff says of a run of characters, and counts the words of inserted and deleted text. */
 class DiffRenderer {
   readonly tally = new Tally();
+  /** Everyone who accepted a suggestion whose change is in the diff. */
+  readonly acceptors = new Set<string>();
 
   constructor(private readonly lookup: AuthorLookup) {}
+
+  /** Who inserted or deleted an item, and who accepted it when it was a suggestion. */
+  private creditOf(id: Y.ID, change: "inserted" | "deleted"): Credit {
+    const author = change === "inserted" ? this.lookup.insertedBy(id) : this.lookup.deletedBy(id);
+    const acceptedBy = author === null ? null : (this.lookup.acceptedBy?.(id, change) ?? null);
+    if (acceptedBy === null) return { author };
+    this.acceptors.add(acceptedBy);
+    return { author, acceptedBy };
+  }
 
   chars(steps: readonly CharStep[]): ContentText[] {
     const views = steps.map((step): CharView => {
       if (step.op === "insert")
-        return { char: step.new, change: "inserted", author: this.lookup.insertedBy(step.new.id) };
-      if (step.op === "delete")
-        return { char: step.old, change: "deleted", author: this.lookup.deletedBy(step.old.id) };
+        return { char: step.new, change: "inserted", ...this.creditOf(step.new.id, "inserted") };
+      if (step.op === "delete") return { char: step.old, change: "deleted", ...this.creditOf(step.old.id, "deleted") };
       const changed = changedKeys(step.old.marks.values, step.new.marks.values);
       if (changed.length === 0) return { char: step.new };
-      return { char: step.new, change: "formatted", author: this.formattedBy(step.old.marks, step.new.marks, changed) };
+      return { char: step.new, change: "formatted", ...this.formattedBy(step.old.marks, step.new.marks, changed) };
     });
     const rendered = runs(views);
     for (const run of rendered) {
@@ -138,23 +157,23 @@ class DiffRenderer {
   }
 
   /** Whoever set the new formatting, or else removed the old. */
-  private formattedBy(old: Marks, next: Marks, keys: readonly string[]): string | null {
+  private formattedBy(old: Marks, next: Marks, keys: readonly string[]): Credit {
     for (const key of keys) {
       const set = next.sources[key];
-      const author = set ? this.lookup.insertedBy(set) : null;
-      if (author !== null) return author;
+      const setter = set ? this.creditOf(set, "inserted") : undefined;
+      if (setter && setter.author !== null) return setter;
       const removed = old.sources[key];
-      const remover = removed ? this.lookup.deletedBy(removed) : null;
-      if (remover !== null) return remover;
+      const remover = removed ? this.creditOf(removed, "deleted") : undefined;
+      if (remover && remover.author !== null) return remover;
     }
-    return null;
+    return { author: null };
   }
 
   /** A whole node only one side has, every run of it marked with the change. */
   whole(node: TreeNode, change: "inserted" | "deleted"): (ContentNode | ContentText)[] {
     const by = (id: Y.ID) => (change === "inserted" ? this.lookup.insertedBy(id) : this.lookup.deletedBy(id));
     if (node.kind === "text") {
-      const views = node.chars.map((char) => ({ char, change, author: by(char.id) }));
+      const views = node.chars.map((char) => ({ char, change, ...this.creditOf(char.id, change) }));
       return this.countWords(runs(views), change);
     }
     const author = node.id ? by(node.id) : null;
@@ -203,11 +222,11 @@ function element(
 export function renderDiff(
   alignment: ContentAlignment,
   lookup: AuthorLookup,
-): { title: ContentText[]; content: ContentNode; summary: AuthorChanges[] } {
+): { title: ContentText[]; content: ContentNode; summary: AuthorChanges[]; acceptors: string[] } {
   const renderer = new DiffRenderer(lookup);
   const title = renderer.chars(alignment.title.chars);
   const [content] = renderer.node(alignment.body) as [ContentNode];
-  return { title, content, summary: renderer.tally.summary() };
+  return { title, content, summary: renderer.tally.summary(), acceptors: [...renderer.acceptors].sort() };
 }
 
 /**
@@ -215,15 +234,15 @@ export function renderDiff(
  * wrote it (the authorship view); without, it is plain ProseMirror JSON, what
  * TipTap's `setContent` takes.
  */
-export function renderTree(node: TreeElement, writtenBy?: (id: Y.ID) => string | null): ContentNode {
+export function renderTree(node: TreeElement, writtenBy?: (id: Y.ID) => Credit): ContentNode {
   const content = node.children.flatMap((child): (ContentNode | ContentText)[] => {
     if (child.kind === "element") return [renderTree(child, writtenBy)];
-    return runs(child.chars.map((char) => (writtenBy ? { char, author: writtenBy(char.id) } : { char })));
+    return runs(child.chars.map((char) => (writtenBy ? { char, ...writtenBy(char.id) } : { char })));
   });
   return element(node, content, {});
 }
 
 /** A title's characters as text runs, with who wrote each when `writtenBy` is given. */
-export function renderTitle(chars: readonly TreeChar[], writtenBy?: (id: Y.ID) => string | null): ContentText[] {
-  return runs(chars.map((char) => (writtenBy ? { char, author: writtenBy(char.id) } : { char })));
+export function renderTitle(chars: readonly TreeChar[], writtenBy?: (id: Y.ID) => Credit): ContentText[] {
+  return runs(chars.map((char) => (writtenBy ? { char, ...writtenBy(char.id) } : { char })));
 }

@@ -27,7 +27,7 @@ import { applyAlignment } from "./apply.js";
 import { authorIndex } from "./author-index.js";
 import { readContent, textOf } from "./content-tree.js";
 import { editLive } from "./live-edit.js";
-import { renderDiff, renderTitle, renderTree } from "./render.js";
+import { type Credit, renderDiff, renderTitle, renderTree } from "./render.js";
 import { revertedView } from "./revert.js";
 
 /** A version by id, or the document as it is now. */
@@ -131,12 +131,16 @@ export class DocumentHistory {
     ]);
     try {
       const people = new People(attribution.authors);
-      const rendered = renderDiff(alignContent(readContent(from.doc), readContent(to.doc)), authorIndex(attribution));
+      const { acceptors, ...rendered } = renderDiff(
+        alignContent(readContent(from.doc), readContent(to.doc)),
+        authorIndex(attribution),
+      );
+      const authors = rendered.summary.flatMap(({ author }) => (author === null ? [] : [author]));
       return {
         from: summaryOf(from.version as VersionInfo, people),
         to: to.version && summaryOf(to.version, people),
         ...rendered,
-        authors: rendered.summary.flatMap(({ author }) => (author === null ? [] : [people.get(author)])),
+        authors: [...authors, ...acceptors.filter((id) => !authors.includes(id))].map((id) => people.get(id)),
       };
     } finally {
       from.doc.destroy();
@@ -152,10 +156,14 @@ export class DocumentHistory {
       const lookup = authorIndex(attribution);
       const tree = readContent(doc);
       const authors = new Set<string>();
-      const writtenBy = (id: Y.ID) => {
+      const writtenBy = (id: Y.ID): Credit => {
         const author = lookup.insertedBy(id);
-        if (author !== null) authors.add(author);
-        return author;
+        if (author === null) return { author };
+        authors.add(author);
+        const acceptedBy = lookup.acceptedBy?.(id, "inserted") ?? null;
+        if (acceptedBy === null) return { author };
+        authors.add(acceptedBy);
+        return { author, acceptedBy };
       };
       return {
         title: renderTitle(tree.title.chars, writtenBy),

@@ -11,13 +11,19 @@ import type { DocumentService } from "../documents/service.js";
 import type { DocumentHistory } from "../history/service.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
+import type { Notifications } from "../notifications/notifications.js";
+import { INBOX_PATH } from "../notifications/routes.js";
+import type { PeopleService } from "../people/service.js";
 import type { DocumentProposals } from "../proposals/service.js";
+import { mountShareLinkRoutes, SHARE_LINKS_PATH } from "../sharing/routes.js";
+import type { ShareLinks } from "../sharing/service.js";
 import { mountWebhookRoutes, WEBHOOKS_PATH, type WebhookApi } from "../webhooks/routes.js";
 import { AUDIT_PATH, mountAuditRoutes } from "./api/audit.js";
 import { mountContentRoutes } from "./api/content.js";
 import { DOCUMENTS_PATH, routingPath } from "./api/document-path.js";
 import { mountDocumentRoutes } from "./api/documents.js";
 import { mountHistoryRoutes } from "./api/history.js";
+import { mountPeopleRoutes, PEOPLE_PATH } from "./api/people.js";
 import { mountProposalRoutes } from "./api/proposals.js";
 import { type ApiEnv, authenticated } from "./api/request.js";
 import { type ApiErrorCode, failureResponse } from "./api/respond.js";
@@ -65,6 +71,8 @@ export interface HttpAppContext {
   readonly authenticator: Authenticator;
   readonly history: DocumentHistory;
   readonly proposals: DocumentProposals;
+  /** Export and erasure of a person. */
+  readonly people: PeopleService;
   readonly audit: AuditRecorder;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -73,6 +81,10 @@ export interface HttpAppContext {
   readonly staticDir: string | undefined;
   /** Webhook subscriptions and their deliveries. */
   readonly webhooks: WebhookApi;
+  /** Share links and who has access. */
+  readonly sharing: ShareLinks;
+  /** Inboxes, their live stream and the unsubscribe link. */
+  readonly notifications: Pick<Notifications, "mount">;
   /** Mounts a host's own routes, after Tandem's and before the page's files. */
   readonly hostRoutes?: HostRoutes | undefined;
 }
@@ -136,6 +148,10 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
     `${WEBHOOKS_PATH}/*`,
     AUDIT_PATH,
     `${AUDIT_PATH}/*`,
+    `${PEOPLE_PATH}/*`,
+    `${SHARE_LINKS_PATH}/*`,
+    INBOX_PATH,
+    `${INBOX_PATH}/*`,
   ])
     app.use(path, requireToken);
 
@@ -146,6 +162,9 @@ export function createHttpApp(context: HttpAppContext): TandemApp {
   mountProposalRoutes(app, context.proposals, context.archive);
   mountWebhookRoutes(app, context.webhooks, context.audit);
   mountAuditRoutes(app, { log: context.store.audit });
+  mountPeopleRoutes(app, context.people, context.audit);
+  mountShareLinkRoutes(app, context.sharing, context.audit);
+  context.notifications.mount(app);
   mountCoreRoutes(app, context);
   context.hostRoutes?.(app, { authenticated: requireToken });
 

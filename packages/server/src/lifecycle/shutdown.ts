@@ -4,6 +4,7 @@ import type { DocumentStore } from "@tandem/persistence";
 import type { Unloads } from "../documents/unloads.js";
 import { TandemServerError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import type { Notifications } from "../notifications/notifications.js";
 import type { SocketSession } from "../protocol/socket-session.js";
 import type { Webhooks } from "../webhooks/webhooks.js";
 
@@ -29,6 +30,7 @@ export interface RunningParts {
   readonly sessions: Iterable<SocketSession>;
   readonly unloads: Unloads;
   readonly webhooks: Webhooks | undefined;
+  readonly notifications: Notifications | undefined;
   /** The store, when the server opened it (one the caller passed is the caller's to close). */
   readonly ownedStore: DocumentStore | undefined;
   readonly timeoutMs: number;
@@ -39,7 +41,7 @@ export interface RunningParts {
  * Shuts a server down (see `TandemServer.close`): stops accepting, closes
  * every socket with 4503 once the messages in flight are taken, waits for
  * documents to unload (compacting their logs), lets extensions let go,
- * closes the webhooks, then the store it opened, which flushes pending
+ * closes the webhooks and notifications, then the store it opened, which flushes pending
  * appends. Each wait is bounded by `timeoutMs`.
  *
  * @throws TandemServerError `shutdown-failed` when the store could not flush in time or failed to.
@@ -69,6 +71,7 @@ export async function shutDown(parts: RunningParts): Promise<void> {
   httpServer.closeAllConnections();
   // Pending announcements are queued and attempts under way recorded while the store is open.
   if (parts.webhooks) await settlesWithin(parts.webhooks.close(), timeoutMs);
+  if (parts.notifications) await settlesWithin(parts.notifications.close(), timeoutMs);
   const store = parts.ownedStore;
   if (store) {
     let failure: unknown;

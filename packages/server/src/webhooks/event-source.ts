@@ -3,6 +3,7 @@ import { parseDocumentName, threadsOf } from "@tandem/protocol";
 import type * as Y from "yjs";
 import { relayedOrigin } from "../extensions/redis.js";
 import { type CommentEvent, commentEvents } from "./comment-events.js";
+import { type MetaChange, metaChanges, metaOf } from "./meta-changes.js";
 import type { WebhookOutbox } from "./outbox.js";
 
 /** Edits of one document not yet announced by a `document.updated`. */
@@ -14,8 +15,29 @@ interface Burst {
   timer: NodeJS.Timeout | undefined;
 }
 
-// Where a comments transaction's events wait for the update that carries them (Yjs hands user code `meta` for this).
+// Where a transaction's events wait for the update that carries them (Yjs hands user code `meta` for this).
 const COMMENT_EVENTS = Symbol("tandem-webhook-comment-events");
+const META_CHANGES = Symbol("tandem-webhook-meta-changes");
+
+/** What a committed update carried, held until it is committed. */
+interface Held {
+  readonly document: Y.Doc;
+  readonly comments: readonly CommentEvent[];
+  readonly meta: readonly MetaChange[];
+}
+
+/**
+ * Who else hears of what the event source finds, once committed (the
+ * notifications): the same detection serves webhooks and inboxes.
+ */
+export interface CommittedListener {
+  /** Comment events of a `#comments` document; `document` is its live Y.Doc. */
+  comments(documentName: string, events: readonly CommentEvent[], document: Y.Doc, author: string | undefined): void;
+  /** A spec's status or owner changed in a content document. */
+  metaChanged(documentName: string, changes: readonly MetaChange[], document: Y.Doc, author: string | undefined): void;
+  /** A content document's edit by `author` was committed. */
+  edited(documentName: string, author: string | undefined): void;
+}
 
 /** Events found in live documents, queued once the updates that carry them are committed. */
 export interface WebhookEventSource {
@@ -46,12 +68,17 @@ export interface WebhookEventSource {
  *   failed) announces nothing.
  *
  * Updates relayed from other instances announce nothing here: the instance
- * that committed them does.
+ * that committed them does. A `listener` hears the same comment events, and
+ * the status and owner changes of specs, on the same terms (the notifications).
  */
-export function webhookEventSource(outbox: WebhookOutbox, debounceMs: number): WebhookEventSource {
+export function webhookEventSource(
+  outbox: WebhookOutbox,
+  debounceMs: number,
+  listener?: CommittedListener,
+): WebhookEventSource {
   const bursts = new Map<string, Burst>();
   const fresh = new Set<string>();
-  const heldEvents = new WeakMap<Uint8Array, readonly CommentEvent[]>();
+  const heldEvents = new WeakMap<Uint8Array, Held>();
   const maxBurstMs = debounceMs * 10;
 
   function announce(documentName: string): void {
@@ -91,16 +118,30 @@ export function webhookEventSource(outbox: WebhookOutbox, debounceMs: number): W
     burst.timer.unref();
   }
 
+  function holdOnUpdate(document: Y.Doc): void {
+    document.on("update", (update: Uint8Array, _origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
+      const comments = (transaction.meta.get(COMMENT_EVENTS) as readonly CommentEvent[] | undefined) ?? [];
+      const meta = (transaction.meta.get(META_CHANGES) as readonly MetaChange[] | undefined) ?? [];
+      if (comments.length > 0 || meta.length > 0) heldEvents.set(update, { document, comments, meta });
+    });
+  }
+
   function watchComments(document: Y.Doc, content: string): void {
     threadsOf(document).observeDeep((events, transaction) => {
       if (transaction.origin === relayedOrigin) return;
       const found = commentEvents(document, content, events);
       if (found.length > 0) transaction.meta.set(COMMENT_EVENTS, found);
     });
-    document.on("update", (update: Uint8Array, _origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
-      const found = transaction.meta.get(COMMENT_EVENTS) as readonly CommentEvent[] | undefined;
-      if (found !== undefined) heldEvents.set(update, found);
+    holdOnUpdate(document);
+  }
+
+  function watchMeta(document: Y.Doc): void {
+    metaOf(document).observe((event, transaction) => {
+      if (transaction.origin === relayedOrigin) return;
+      const found = metaChanges(event);
+      if (found.length > 0) transaction.meta.set(META_CHANGES, found);
     });
+    holdOnUpdate(document);
   }
 
   const extension: Extension = {
@@ -110,7 +151,10 @@ export function webhookEventSource(outbox: WebhookOutbox, debounceMs: number): W
     async afterLoadDocument({ documentName, document }) {
       const { content, isComments } = parseDocumentName(documentName);
       if (isComments) watchComments(document, content);
-      else if (document.store.clients.size === 0) fresh.add(documentName);
+      else {
+        if (listener !== undefined) watchMeta(document);
+        if (document.store.clients.size === 0) fresh.add(documentName);
+      }
     },
 
     async afterUnloadDocument({ documentName }) {
@@ -122,12 +166,16 @@ export function webhookEventSource(outbox: WebhookOutbox, debounceMs: number): W
     extension,
     committed(documentName, update, author) {
       const { isComments } = parseDocumentName(documentName);
+      const held = heldEvents.get(update);
+      heldEvents.delete(update);
       if (isComments) {
-        const found = heldEvents.get(update);
-        heldEvents.delete(update);
-        for (const event of found ?? []) void outbox.emit(event.type, event.data as never);
+        for (const event of held?.comments ?? []) void outbox.emit(event.type, event.data as never);
+        if (held !== undefined) listener?.comments(documentName, held.comments, held.document, author);
         return;
       }
+      if (held !== undefined && held.meta.length > 0)
+        listener?.metaChanged(documentName, held.meta, held.document, author);
+      listener?.edited(documentName, author);
       if (fresh.delete(documentName)) {
         void outbox.emit("document.created", { document: documentName, createdBy: author ?? null, title: null });
       }

@@ -5,7 +5,7 @@ import type { DocumentEvents } from "../documents/service.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { DeliveryWorker } from "./delivery-worker.js";
-import { webhookEventSource } from "./event-source.js";
+import { type CommittedListener, webhookEventSource } from "./event-source.js";
 import { WebhookOutbox } from "./outbox.js";
 import type { WebhookApi } from "./routes.js";
 import { sendDelivery } from "./send.js";
@@ -32,12 +32,16 @@ export interface Webhooks {
   close(): Promise<void>;
 }
 
-/** Webhooks on `store`, with the settings' timeouts, retries and address policy. */
+/**
+ * Webhooks on `store`, with the settings' timeouts, retries and address
+ * policy; `listener` hears the same detected events (the notifications).
+ */
 export function createWebhooks(
   store: WebhookStore,
   settings: ResolvedConfig,
   logger: Logger,
   metrics: Metrics,
+  listener?: CommittedListener,
 ): Webhooks {
   const worker = new DeliveryWorker({
     store,
@@ -54,7 +58,7 @@ export function createWebhooks(
     metrics,
   });
   const outbox = new WebhookOutbox(store, () => worker.wake(), logger, metrics);
-  const source = webhookEventSource(outbox, settings.webhookDebounceMs);
+  const source = webhookEventSource(outbox, settings.webhookDebounceMs, listener);
   return {
     extension: source.extension,
     committed: (documentName, update, author) => source.committed(documentName, update, author),

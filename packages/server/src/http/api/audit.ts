@@ -37,7 +37,8 @@ const pageQuery = filters.extend({
   limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ description: "At most this many (1–1000)." }),
 });
 
-const auditEntry = z
+/** An audit entry as the API shows it (also in a person's export). */
+export const auditEntry = z
   .object({
     id: z.string().openapi({ description: "Increases with every entry." }),
     at: z.string().openapi({ description: "ISO 8601 time it was recorded." }),
@@ -93,7 +94,7 @@ const exportRoute = createRoute({
 });
 
 /** An entry as the API shows it: its document named as the caller's tenant knows it. */
-function shown(entry: AuditEntry): z.infer<typeof auditEntry> {
+export function shown(entry: AuditEntry): z.infer<typeof auditEntry> {
   const { tenant: _, at, document, ...rest } = entry;
   return { ...rest, document: document === null ? null : clientName(document), at: at.toISOString() };
 }

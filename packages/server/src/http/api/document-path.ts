@@ -5,7 +5,7 @@ export const DOCUMENTS_PATH = "/api/documents";
 
 /** What may follow a document's name: its sub-resources, as the routes name them. */
 const RESOURCE =
-  /^\/(?:versions(?:\/[^/]+(?:\/restore)?)?|diff|revert|authorship|archive|unarchive|duplicate|content|comments|suggestions)$/;
+  /^\/(?:versions(?:\/[^/]+(?:\/restore)?)?|diff|revert|authorship|archive|unarchive|duplicate|content|comments|suggestions|share-links(?:\/[^/]+)?|access)$/;
 
 /**
  * The path Hono routes a request by: as usual, but with the document name

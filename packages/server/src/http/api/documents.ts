@@ -131,7 +131,7 @@ const updateRoute = createRoute({
   path: one,
   tags,
   security,
-  summary: "Changes the title, status (specs) or owner (specs; null clears it)",
+  summary: "Changes the title, or a spec's status, owner, contributors, target date or priority (null clears one)",
   description:
     "Needs the editor or owner role, and the document not archived. The change is an edit of the document that " +
     "everyone sees live.",
@@ -231,7 +231,7 @@ export function mountDocumentRoutes(
 
   app.openapi(getRoute, async (c) => {
     const { document } = access(c, c.req.valid("param").name);
-    return c.json(unwrap(await fromStore(() => documents.get(document))), 200);
+    return c.json(unwrap(await fromStore(() => documents.get(document, c.get("identity")))), 200);
   });
 
   app.openapi(updateRoute, async (c) => {
@@ -239,8 +239,11 @@ export function mountDocumentRoutes(
     const { document } = access(c, name, "write");
     await refuseIfArchived(archive, document, name);
     const change = c.req.valid("json");
-    if (documentKindOf(name) !== "spec" && (change.status !== undefined || change.owner !== undefined)) {
-      refuse("invalid-request", "only specs have a status and an owner");
+    const specOnly = (["status", "owner", "contributors", "targetDate", "priority"] as const).filter(
+      (field) => change[field] !== undefined,
+    );
+    if (documentKindOf(name) !== "spec" && specOnly.length > 0) {
+      refuse("invalid-request", `only specs have ${specOnly.join(", ")}`);
     }
     return c.json(unwrap(await fromStore(() => documents.updateMetadata(c.get("identity"), document, change))), 200);
   });
@@ -255,7 +258,7 @@ export function mountDocumentRoutes(
   for (const archived of [true, false]) {
     app.openapi(archiveRoute(archived), async (c) => {
       const { document } = access(c, c.req.valid("param").name, "owner");
-      const changed = unwrap(await fromStore(() => documents.setArchived(document, archived, c.get("identity").id)));
+      const changed = unwrap(await fromStore(() => documents.setArchived(document, archived, c.get("identity"))));
       await audited(c, archived ? "document.archived" : "document.unarchived", document);
       return c.json(changed, 200);
     });

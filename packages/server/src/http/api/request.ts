@@ -6,6 +6,7 @@ import { type AuditRecorder, type ClientAddress, clientAddress } from "../../aud
 import type { Authenticator, Identity } from "../../auth/identity.js";
 import { TandemServerError } from "../../errors.js";
 import { type ApiResult, fail, failureResponse } from "./respond.js";
+import { fromStore } from "./store-result.js";
 
 /** What the API's middleware leaves for its handlers: the caller, authenticated. */
 export interface ApiEnv {
@@ -29,7 +30,8 @@ export async function authenticateHeader(
     return fail("unauthorized", "the Authorization header must be 'Bearer <token>'");
   if (token === undefined && !authenticator.devMode) return fail("unauthorized", "a bearer token is required");
   try {
-    return { ok: true, value: await authenticator.authenticate(token ?? "") };
+    // The authenticator reads the caller's share-link grants: a store that is down is a 503, not a 500.
+    return await fromStore(() => authenticator.authenticate(token ?? ""));
   } catch (error) {
     if (error instanceof TandemServerError && error.code === "invalid-token")
       return fail("unauthorized", error.message);
@@ -55,18 +57,22 @@ export function callerAddress(c: Context): ClientAddress {
 
 /**
  * Authenticates every request it sees (see {@link authenticateHeader}); a
- * failure is a 401, recorded in the audit log (`sign-in.refused`) first.
+ * refused token is a 401, recorded in the audit log (`sign-in.refused`)
+ * first; a store that cannot be read is a 503.
  */
 export function authenticated(authenticator: Authenticator, audit: AuditRecorder) {
   return createMiddleware<ApiEnv>(async (c, next) => {
     const identity = await authenticateHeader(c.req.header("authorization"), authenticator);
     if (!identity.ok) {
-      await audit.record({
-        action: "sign-in.refused",
-        actor: null,
-        from: callerAddress(c),
-        details: { via: "http", reason: identity.failure.message.slice(0, 200) },
-      });
+      // A refused token, not a store that could not be read.
+      if (identity.failure.code === "unauthorized") {
+        await audit.record({
+          action: "sign-in.refused",
+          actor: null,
+          from: callerAddress(c),
+          details: { via: "http", reason: identity.failure.message.slice(0, 200) },
+        });
+      }
       return failureResponse(identity.failure);
     }
     c.set("identity", identity.value);

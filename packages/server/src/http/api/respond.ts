@@ -11,6 +11,7 @@ export const ApiErrors = {
   forbidden: 403,
   "not-found": 404,
   "method-not-allowed": 405,
+  gone: 410,
   "payload-too-large": 413,
   "unsupported-media-type": 415,
   internal: 500,

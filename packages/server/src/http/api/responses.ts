@@ -1,5 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import { type ContentNode, type ContentText, DocumentKinds, SpecStatuses } from "@tandem/protocol";
+import {
+  type ContentNode,
+  type ContentText,
+  DocumentKinds,
+  Roles,
+  SpecPriorities,
+  SpecStatuses,
+} from "@tandem/protocol";
 import { type ApiErrorCode, ApiErrors } from "./respond.js";
 
 /**
@@ -38,9 +45,16 @@ export const documentSummary = z
     kind: z.enum(DocumentKinds).nullable(),
     status: z.enum(SpecStatuses).nullable(),
     owner: z.string().nullable(),
+    contributors: list(z.string()).openapi({ description: "Specs: who works on it, by name (empty for ideas)." }),
+    targetDate: z.string().nullable().openapi({ description: "Specs: `YYYY-MM-DD`, or null." }),
+    priority: z.enum(SpecPriorities).nullable(),
     updatedAt: z.string().openapi({ description: "ISO 8601 time of the last stored edit." }),
     present: list(person).openapi({ description: "People with the document open on this instance." }),
     archivedAt: z.string().nullable().openapi({ description: "When it was archived; null when it is not." }),
+    role: z.enum(Roles).nullable().openapi({ description: "The caller's role on it: owners archive and delete." }),
+    createdByYou: z
+      .boolean()
+      .openapi({ description: "Whether the caller created it (`shared=true` lists the others)." }),
   })
   .openapi("DocumentSummary");
 
@@ -163,7 +177,7 @@ const errorAnswer = (description: string) => json(apiError, description);
 
 /** The error answers every authenticated route may give, plus `extra`. */
 export function errorResponses(
-  ...extra: ("invalid-request" | "forbidden" | "not-found" | "payload-too-large" | "unsupported-media-type")[]
+  ...extra: ("invalid-request" | "forbidden" | "not-found" | "gone" | "payload-too-large" | "unsupported-media-type")[]
 ) {
   const answers = {
     401: errorAnswer("No valid bearer token."),
@@ -177,6 +191,7 @@ const descriptions = {
   "invalid-request": "The input is not valid; the message says what is wrong.",
   forbidden: "The token's roles do not allow this.",
   "not-found": "No such document (or version).",
+  gone: "The share link was revoked or has expired.",
   "payload-too-large": "The body is too large.",
   "unsupported-media-type": "The body is not of a type this endpoint reads.",
 } as const;

@@ -2,10 +2,13 @@ import { z } from "@hono/zod-openapi";
 import {
   CommentLimits,
   DocumentKinds,
+  isCalendarDate,
   isValidDocumentName,
+  MAX_CONTRIBUTORS,
   MAX_OWNER_LENGTH,
   MAX_TITLE_LENGTH,
   parseDocumentName,
+  SpecPriorities,
   SpecStatuses,
 } from "@tandem/protocol";
 
@@ -38,7 +41,13 @@ export const documentParams = z.object({
 /** Query of `GET /api/documents`. Unknown parameters are ignored. */
 export const listQuery = z.object({
   kind: z.enum(DocumentKinds).optional().openapi({ description: "Only documents of this kind." }),
-  q: z.string().trim().min(1).max(200).optional().openapi({ description: "Only titles containing this (any case)." }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: "Only documents whose title or text contains this (any case)." }),
   status: z.enum(SpecStatuses).optional().openapi({ description: "Only specs with this status." }),
   owner: z.string().trim().min(1).max(MAX_OWNER_LENGTH).optional().openapi({ description: "Only this owner's specs." }),
   archived: z
@@ -46,6 +55,11 @@ export const listQuery = z.object({
     .default("false")
     .transform((value) => (value === "all" ? "all" : value === "true"))
     .openapi({ description: "`false` (default): active documents; `true`: archived ones; `all`: both." }),
+  shared: z
+    .enum(["false", "true"])
+    .default("false")
+    .transform((value) => value === "true")
+    .openapi({ description: "`true`: only documents the caller did not create (shared with them)." }),
   sort: z.enum(["updatedAt", "createdAt", "title"]).default("updatedAt").openapi({ description: "What to sort by." }),
   order: z.enum(["asc", "desc"]).default("desc").openapi({ description: "Default `desc`: newest (or Z) first." }),
   limit: z.coerce.number().int().min(1).max(200).default(100).openapi({ description: "At most this many (1–200)." }),
@@ -66,8 +80,24 @@ export const updateBody = z
     title: oneLine(MAX_TITLE_LENGTH).optional(),
     status: z.enum(SpecStatuses).optional(),
     owner: oneLine(MAX_OWNER_LENGTH).nullable().optional(),
+    contributors: z
+      .array(oneLine(MAX_OWNER_LENGTH).refine((name) => !name.includes(","), "must not contain a comma"))
+      .max(MAX_CONTRIBUTORS, `at most ${MAX_CONTRIBUTORS} contributors`)
+      .refine((names) => new Set(names).size === names.length, "must not repeat a name")
+      .optional()
+      .openapi({ description: "Who works on the spec, by name; replaces the list, `[]` clears it." }),
+    targetDate: z
+      .string()
+      .refine(isCalendarDate, "must be a calendar day, YYYY-MM-DD")
+      .nullable()
+      .optional()
+      .openapi({ description: "`YYYY-MM-DD`; null clears it.", example: "2027-03-31" }),
+    priority: z.enum(SpecPriorities).nullable().optional(),
   })
-  .refine((body) => Object.keys(body).length > 0, "say what to change: title, status or owner")
+  .refine(
+    (body) => Object.keys(body).length > 0,
+    "say what to change: title, status, owner, contributors, targetDate or priority",
+  )
   .openapi("UpdateDocument");
 
 /** Query of `GET /api/documents/{name}/content`. */
