@@ -1,16 +1,11 @@
-import { PersistenceError } from "./errors.js";
 import type { ListOptions, ListSort, MetadataScalar } from "./store.js";
-import { isStorableText, MAX_NAME_LENGTH } from "./validation.js";
+import { invalid, isStorableText, MAX_NAME_LENGTH } from "./validation.js";
 
 const DEFAULT_LIST_LIMIT = 100;
 const MAX_LIST_LIMIT = 1000;
 /** A token names a few patterns; a list of thousands is a mistake, or an attempt to make the query slow. */
 const MAX_PATTERNS = 100;
 const MAX_FILTER_KEYS = 20;
-
-function invalid(message: string): never {
-  throw new PersistenceError("invalid-argument", message);
-}
 
 /** LIKE wildcards in literal text are escaped (backslash is Postgres' default LIKE escape). */
 const literal = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
