@@ -1,5 +1,6 @@
 import { type Collaborator, isTandemAgentError, joinDocument } from "@tandem/agent";
 import {
+  CommentLimits,
   commentsDocumentName,
   type DocumentAuthorship,
   DocumentFields,
@@ -13,6 +14,7 @@ import {
 import { signToken } from "@tandem/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import { apiCall } from "../support/api.js";
 import { rewrite, textAfter } from "../support/content.js";
 import { dropSchema } from "../support/postgres.js";
 import { type Client, connect, type RunningServer, startServer, storedDoc, synced } from "../support/server-harness.js";
@@ -36,21 +38,8 @@ describe("programs as collaborators, through the real server", () => {
   const clients: Client[] = [];
   const agents: Collaborator[] = [];
 
-  const api = async <T>(path: string, who: Who, json?: unknown): Promise<{ status: number; body: T }> => {
-    const response = await fetch(`${server.url}${path}`, {
-      method: json === undefined ? "GET" : "POST",
-      headers: {
-        authorization: `Bearer ${tokens[who]}`,
-        ...(json === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: json === undefined ? undefined : JSON.stringify(json),
-    });
-    const type = response.headers.get("content-type") ?? "";
-    return {
-      status: response.status,
-      body: (type.startsWith("application/json") ? await response.json() : await response.text()) as T,
-    };
-  };
+  const api = <T>(path: string, who: Who, json?: unknown) =>
+    apiCall<T>(server.url, json === undefined ? "GET" : "POST", path, tokens[who], json);
   const documentPath = (name: string) => `/api/documents/${encodeURIComponent(name)}`;
 
   /** A new spec whose Summary Ada has written, with Ada still in it. */
@@ -193,6 +182,9 @@ describe("programs as collaborators, through the real server", () => {
       refusal = error;
     }
     expect(isTandemAgentError(refusal, "forbidden")).toBe(true);
+    // A comment is checked by the rule the client kit and REST share, before anything is written.
+    const overlong = { comment: "x".repeat(CommentLimits.body + 1) };
+    expect(() => critic.suggest("TBD", { kind: "delete" }, overlong)).toThrow(/at most/);
     const threadId = critic.comment("TBD", "Who sets the launch date, and by when?");
     const suggestionId = critic.suggest(
       "TBD",
@@ -292,6 +284,10 @@ describe("programs as collaborators, through the real server", () => {
     expect((await post("comments", "critic", { quote: "TBD", occurrence: 2, body: "Hm." })).status).toBe(404);
     expect((await post("suggestions", "critic", { quote: "TBD", proposal: { kind: "rewrite" } })).status).toBe(400);
     expect((await post("comments", "critic", { quote: "TBD", body: " " })).status).toBe(400);
+    const overlong = "x".repeat(CommentLimits.body + 1);
+    expect(
+      await post("suggestions", "critic", { quote: "TBD", proposal: { kind: "delete" }, comment: overlong }),
+    ).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/at most/) } } });
     // An editor program may too (the role, not being a program, decides).
     expect((await post("comments", "reviewer", { quote: "Rollout", body: "Fine." })).status).toBe(201);
   });

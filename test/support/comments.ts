@@ -1,8 +1,8 @@
 import {
+  addThread,
   CommentFields,
   commentsOf,
   createCommentMap,
-  createThreadMap,
   peopleOf,
   ThreadFields,
   threadsOf,
@@ -42,19 +42,20 @@ export function commentMap(doc: Y.Doc, threadId: string, index: number): Y.Map<u
  */
 export function startThread(doc: Y.Doc, author: Commenter, threadId: string, body: string): void {
   doc.transact(() => {
-    const thread = createThreadMap({
-      id: threadId,
-      createdBy: author.id,
-      createdAt: Date.now(),
-      anchor,
-      quote: "quoted text",
-      contextBefore: "",
-      contextAfter: "",
-    });
-    threadsOf(doc).set(threadId, thread);
-    commentsOf(thread)?.push([
-      createCommentMap({ id: `${threadId}-1`, author: author.id, createdAt: Date.now(), body, mentions: [] }),
-    ]);
+    const createdAt = Date.now();
+    addThread(
+      doc,
+      {
+        id: threadId,
+        createdBy: author.id,
+        createdAt,
+        anchor,
+        quote: "quoted text",
+        contextBefore: "",
+        contextAfter: "",
+      },
+      { id: `${threadId}-1`, author: author.id, createdAt, body, mentions: [] },
+    );
     peopleOf(doc).set(author.id, { name: author.name, color: author.color });
   });
 }

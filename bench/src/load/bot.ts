@@ -138,11 +138,6 @@ export class Bot {
     this.socket?.send(message);
   }
 
-  /** Updates sent but not yet acknowledged (Hocuspocus protocol only). */
-  get pendingAcks(): number {
-    return this.unacknowledged.length - this.unacknowledgedHead;
-  }
-
   close(): void {
     this.socket?.close();
   }

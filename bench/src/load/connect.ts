@@ -28,7 +28,7 @@ export async function connectBots(
 }
 
 /** Tells each bot how many others share its document, for the ledger's expected deliveries. */
-export function setReceivers(bots: readonly Bot[]): void {
+function setReceivers(bots: readonly Bot[]): void {
   const perDocument = new Map<string, number>();
   for (const bot of bots) perDocument.set(bot.config.documentName, (perDocument.get(bot.config.documentName) ?? 0) + 1);
   for (const bot of bots) bot.receivers = (perDocument.get(bot.config.documentName) ?? 1) - 1;

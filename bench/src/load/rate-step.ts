@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Contender } from "../contenders/index.js";
 import { cpuMicros, memory, ownCpuMicros, postgresCpuMicros } from "../measure/process.js";
 import type { Bot } from "./bot.js";
@@ -48,8 +49,6 @@ export interface RateStepResult {
   /** Bots the server disconnected during the step. */
   readonly disconnected: number;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Drives `bots` open-loop at `rate` sends/s (`listeners`, by default the same

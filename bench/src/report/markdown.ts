@@ -7,7 +7,7 @@ import { linePlot } from "./svg.js";
 
 const root = join(import.meta.dirname, "..", "..", "..");
 /** Where results are saved, one JSON file per scenario. */
-export const resultsDir = join(root, "bench", "results");
+const resultsDir = join(root, "bench", "results");
 const docsDir = join(root, "docs");
 const plotsDir = join(docsDir, "benchmarks");
 const analysisFile = join(import.meta.dirname, "analysis.md");

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { seededRandom } from "../../../test/support/random.js";
 import { connectProvider, type ProviderClient } from "../clients/providers.js";
 import {
   type Contender,
@@ -17,20 +19,6 @@ import { replayed } from "../traces.js";
 import type { ScenarioContext } from "./context.js";
 import { botConfigs } from "./load-metrics.js";
 import { seedHocuspocus, seedTandem } from "./seed.js";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A small seeded PRNG (mulberry32), so a run's kill times can be repeated from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface WalResult {
   readonly edits: number;
@@ -177,7 +165,8 @@ async function killTrial(name: ContenderName, killAfterMs: number): Promise<Kill
  */
 export async function durability(context: ScenarioContext): Promise<ScenarioOutcome> {
   const seed = Number(process.env.BENCH_SEED ?? Date.now() % 1_000_000);
-  const next = random(seed);
+  // Seeded, so a run's kill times can be repeated from its seed.
+  const next = seededRandom(seed);
   const trials = context.smoke ? 1 : 3;
   const paper = await replayed("automerge-paper", context.smoke ? 2000 : undefined);
   const values: ScenarioOutcome["values"] = {};

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { allContenders, contenderLabels, withContender } from "../contenders/index.js";
 import type { Bot } from "../load/bot.js";
 import { connectBots } from "../load/connect.js";
@@ -10,8 +11,6 @@ const KB = 1024;
 const MB = 1024 * 1024;
 /** y-protocols renews a client's presence every 15 s; an idle editor sends nothing else. */
 const PRESENCE_RENEWAL_MS = 15_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * 4. Idle: 10,000 connected clients over 1,000 documents, each with its

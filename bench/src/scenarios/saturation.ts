@@ -19,7 +19,7 @@ function commonRate(series: Partial<Record<string, readonly RatePoint[]>>): numb
 }
 
 /** The table of a ramp: the highest sustained rate, and what the server looked like there. */
-export function rampMetrics(common: number | undefined): Metric[] {
+function rampMetrics(common: number | undefined): Metric[] {
   return [
     {
       key: "highest",
@@ -61,7 +61,7 @@ export function rampMetrics(common: number | undefined): Metric[] {
 }
 
 /** Runs a ramp per contender over `documents` × `perDocument` bots and shapes it as a record. */
-export async function rampScenario(
+async function rampScenario(
   context: ScenarioContext,
   shape: { documents: number; perDocument: number; rates: readonly number[] },
 ): Promise<ScenarioOutcome> {

@@ -8,6 +8,7 @@ import {
 } from "@tandem/client/headless";
 import { type DocumentContent, readDocumentContent, toMarkdown } from "@tandem/content";
 import {
+  checkCommentBody,
   type Proposal,
   proposeSuggestion,
   type SuggestionErrorCode,
@@ -280,7 +281,8 @@ export class Collaborator {
    * it. The text is not touched. Its caret selects the quote.
    *
    * @returns the suggestion's thread id.
-   * @throws TandemAgentError `forbidden` for a viewer, `not-found`, `invalid-argument` for a malformed proposal.
+   * @throws TandemAgentError `forbidden` for a viewer, `not-found`, `invalid-argument` for a malformed proposal
+   * or a comment over `CommentLimits.body` (a blank one is none).
    *
    * @example
    * ```ts
@@ -329,7 +331,10 @@ export class Collaborator {
 
   /** Writes a pending suggestion at `range` (a point for an insertion); its caret goes there. */
   private propose(index: TextIndex, range: TextRange, proposal: Proposal, comment: string | undefined): string {
-    const body = comment?.trim();
+    // Blank is no comment, as for the client kit's `suggest` and the REST proposals.
+    const checked = comment?.trim() ? checkCommentBody(comment) : undefined;
+    if (checked && !checked.ok) throw new TandemAgentError("invalid-argument", checked.reason);
+    const body = checked?.body;
     const outcome = proposeSuggestion(
       this.document.comments,
       this.document.fragment,

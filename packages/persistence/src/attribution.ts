@@ -71,7 +71,7 @@ export function coalesce(ranges: readonly AuthoredRange[]): AuthoredRange[] {
  * does not hold as deleted: present and alive, or not there at all (an item
  * inserted and deleted by the same update, or one still to arrive).
  */
-export function notYetDeleted(doc: Y.Doc, client: number, clock: number, length: number): IdRange[] {
+function notYetDeleted(doc: Y.Doc, client: number, clock: number, length: number): IdRange[] {
   const ranges: IdRange[] = [];
   const end = clock + length;
   const state = Y.getState(doc.store, client);

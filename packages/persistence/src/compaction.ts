@@ -35,7 +35,7 @@ export interface LogRow {
 const AuthorshipAction = { insertion: 1, deletion: 2 } as const;
 
 /** Writes attributed id ranges into `tandem_authorship`, in one statement. */
-export async function writeAuthorship(tx: SqlExecutor, name: string, ranges: AuthoredRanges): Promise<void> {
+async function writeAuthorship(tx: SqlExecutor, name: string, ranges: AuthoredRanges): Promise<void> {
   const rows = [
     ...ranges.insertions.map((range) => ({ ...range, action: AuthorshipAction.insertion })),
     ...ranges.deletions.map((range) => ({ ...range, action: AuthorshipAction.deletion })),

@@ -1,6 +1,5 @@
-import { PersistenceError } from "./errors.js";
 import type { ListOptions, ListSort, MetadataScalar } from "./store.js";
-import { isStorableText, MAX_NAME_LENGTH } from "./validation.js";
+import { invalid, isStorableText, MAX_NAME_LENGTH } from "./validation.js";
 
 const DEFAULT_LIST_LIMIT = 100;
 const MAX_LIST_LIMIT = 1000;
@@ -9,10 +8,6 @@ const MAX_PATTERNS = 100;
 /** Names granted one by one (share links) can be many more: each is one exact comparison. */
 const MAX_NAMES = 10_000;
 const MAX_FILTER_KEYS = 20;
-
-function invalid(message: string): never {
-  throw new PersistenceError("invalid-argument", message);
-}
 
 /** LIKE wildcards in literal text are escaped (backslash is Postgres' default LIKE escape). */
 const literal = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);

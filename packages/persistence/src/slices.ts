@@ -10,7 +10,7 @@ type Struct = ReturnType<typeof Y.decodeUpdate>["structs"][number];
  * in the isolation benchmark's 8 MB load; a quarter of that keeps each turn
  * to about 10–20 ms.
  */
-export const STRUCTS_PER_SLICE = 500;
+const STRUCTS_PER_SLICE = 500;
 /** Content per slice (characters, array entries): large pastes make few structs, each to be copied whole. */
 const CONTENT_PER_SLICE = 16 * 1024;
 

@@ -17,9 +17,11 @@ export type {
 } from "./comments/model.js";
 export {
   AUTHOR_EDITABLE_COMMENT_FIELDS,
+  addThread,
   CommentFields,
   CommentLimits,
   CommentsRoots,
+  checkCommentBody,
   commentsOf,
   createCommentMap,
   createThreadMap,

@@ -65,7 +65,7 @@ function buildHighlights(state: EditorState, document: TandemDocument): Decorati
  * threads or the content (deferred to a microtask, because those changes
  * arrive while the editor is itself dispatching).
  */
-export function commentHighlightsPlugin(document: TandemDocument): Plugin<DecorationSet> {
+function commentHighlightsPlugin(document: TandemDocument): Plugin<DecorationSet> {
   return new Plugin<DecorationSet>({
     key,
     state: {

@@ -1,13 +1,14 @@
 import {
   type AnchorPositions,
   acceptSuggestion,
+  addThread,
   anchorFor,
   type CommentData,
   CommentFields,
   CommentLimits,
+  checkCommentBody,
   commentsOf,
   createCommentMap,
-  createThreadMap,
   decodeAnchor,
   encodeAnchor,
   type Proposal,
@@ -376,12 +377,9 @@ export function createCommentsStore(options: CommentsStoreOptions): CommentsStor
   };
 
   const cleanBody = (body: string): string => {
-    const trimmed = body.trim();
-    if (trimmed === "") throw new TandemClientError("invalid-argument", "a comment needs some text");
-    if (trimmed.length > CommentLimits.body) {
-      throw new TandemClientError("invalid-argument", `a comment is at most ${CommentLimits.body} characters`);
-    }
-    return trimmed;
+    const checked = checkCommentBody(body);
+    if (!checked.ok) throw new TandemClientError("invalid-argument", checked.reason);
+    return checked.body;
   };
 
   const threadMap = (threadId: string): Y.Map<unknown> => {
@@ -466,17 +464,11 @@ export function createCommentsStore(options: CommentsStoreOptions): CommentsStor
       const createdAt = now();
       const mentions = mentionIds(text);
       doc.transact(() => {
-        const map = createThreadMap({
-          id,
-          createdBy: user.id,
-          createdAt,
-          anchor: anchor.positions,
-          quote: anchor.quote,
-          contextBefore: anchor.contextBefore,
-          contextAfter: anchor.contextAfter,
-        });
-        threads.set(id, map);
-        commentsOf(map)?.push([createCommentMap({ id: createId(), author: user.id, createdAt, body: text, mentions })]);
+        addThread(
+          doc,
+          { id, createdBy: user.id, createdAt, anchor: anchor.positions, ...anchor },
+          { id: createId(), author: user.id, createdAt, body: text, mentions },
+        );
         recordPresenceIn();
       }, store);
       return id;

@@ -191,7 +191,7 @@ const key = new PluginKey("tandemSuggesting");
  * What cannot be suggested (a new block, a list) is dropped, and said so
  * through `onRefused`.
  */
-export function suggestingPlugin(document: TandemDocument, onRefused: (reason: string) => void): Plugin {
+function suggestingPlugin(document: TandemDocument, onRefused: (reason: string) => void): Plugin {
   let view: EditorView | undefined;
   return new Plugin({
     key,

@@ -1,4 +1,4 @@
-import { invalid, isStorableText } from "../validation.js";
+import { checkText, invalid } from "../validation.js";
 import type { AuditQuery, NewAuditEntry } from "./store.js";
 
 const ACTION = /^[a-z][a-z-]*(\.[a-z][a-z-]*)+$/;
@@ -7,12 +7,10 @@ const MAX_DETAILS_BYTES = 8 * 1024;
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 
-function checkText(what: string, value: unknown, nullable: boolean): void {
+/** An optional field: absent (or null where `nullable`), else storable text of 1 to 512 characters. */
+function checkField(what: string, value: unknown, nullable: boolean): void {
   if (value === undefined || (nullable && value === null)) return;
-  if (typeof value !== "string" || value === "" || value.length > MAX_TEXT) {
-    invalid(`${what} must be a string of 1 to ${MAX_TEXT} characters`);
-  }
-  if (!isStorableText(value)) invalid(`${what} has a NUL or an unpaired surrogate`);
+  checkText(value, what, MAX_TEXT);
 }
 
 export function checkNewEntry(entry: NewAuditEntry): void {
@@ -20,11 +18,11 @@ export function checkNewEntry(entry: NewAuditEntry): void {
     invalid(`action must look like noun.verb (lower case): ${String(entry.action).slice(0, 100)}`);
   }
   if (entry.actor === undefined) invalid("actor is required (null when unknown)");
-  checkText("actor", entry.actor, true);
-  checkText("actorName", entry.actorName, true);
-  checkText("document", entry.document, true);
-  checkText("address", entry.address, true);
-  checkText("tenant", entry.tenant, false);
+  checkField("actor", entry.actor, true);
+  checkField("actorName", entry.actorName, true);
+  checkField("document", entry.document, true);
+  checkField("address", entry.address, true);
+  checkField("tenant", entry.tenant, false);
   const details = entry.details ?? {};
   if (typeof details !== "object" || details === null || Array.isArray(details)) {
     invalid("details must be a JSON object");
@@ -36,7 +34,7 @@ export function checkNewEntry(entry: NewAuditEntry): void {
 }
 
 export function checkQuery(query: AuditQuery): { limit: number; order: "asc" | "desc" } {
-  for (const key of ["tenant", "actor", "document", "action"] as const) checkText(key, query[key], false);
+  for (const key of ["tenant", "actor", "document", "action"] as const) checkField(key, query[key], false);
   for (const key of ["from", "to"] as const) {
     const value = query[key];
     if (value !== undefined && !(value instanceof Date && Number.isFinite(value.getTime()))) {

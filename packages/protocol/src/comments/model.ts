@@ -94,6 +94,27 @@ export const CommentLimits = {
   changeBytes: 64_000,
 } as const;
 
+/**
+ * A comment's text as it is stored: trimmed, then 1 to
+ * {@link CommentLimits.body} characters. The client kit and the server's
+ * REST proposals both check with this, so a comment one accepts the other
+ * accepts too; each throws its own package's error with `reason`.
+ *
+ * @example
+ * const checked = checkCommentBody("  Looks good. ");
+ * if (checked.ok) write(checked.body); // "Looks good."
+ */
+export function checkCommentBody(
+  body: string,
+): { readonly ok: true; readonly body: string } | { readonly ok: false; readonly reason: string } {
+  const trimmed = body.trim();
+  if (trimmed === "") return { ok: false, reason: "a comment needs some text" };
+  if (trimmed.length > CommentLimits.body) {
+    return { ok: false, reason: `a comment is at most ${CommentLimits.body} characters` };
+  }
+  return { ok: true, body: trimmed };
+}
+
 /** A user as the comments document records them in `people`, for names and @mentions. */
 export interface PersonData {
   readonly name: string;
@@ -256,6 +277,27 @@ export function createCommentMap(comment: NewComment): Y.Map<unknown> {
   map.set(CommentFields.editedAt, null);
   map.set(CommentFields.deleted, false);
   map.set(CommentFields.reactions, new Y.Map<string[]>());
+  return map;
+}
+
+/**
+ * Adds a thread to a comments document under its id, with `first` as its
+ * first comment (a suggestion may come without one), and returns its map.
+ * Call it inside a transaction, with anything else the thread needs, so
+ * that it arrives whole: the server checks a new thread in one update.
+ *
+ * @example
+ * ```ts
+ * doc.transact(() => {
+ *   addThread(doc, { id, createdBy: "ada", createdAt: Date.now(), anchor: at.positions, ...at },
+ *     { id: commentId, author: "ada", createdAt: Date.now(), body: "Why?", mentions: [] });
+ * });
+ * ```
+ */
+export function addThread(doc: Y.Doc, thread: NewThread, first?: NewComment): Y.Map<unknown> {
+  const map = createThreadMap(thread);
+  threadsOf(doc).set(thread.id, map);
+  if (first) commentsOf(map)?.push([createCommentMap(first)]);
   return map;
 }
 

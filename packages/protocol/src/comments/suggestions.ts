@@ -26,10 +26,8 @@ import * as Y from "yjs";
 import { anchorFor, pointAnchorFor, resolveAnchor, type TextRange } from "./anchors.js";
 import { proposalChange } from "./apply-proposal.js";
 import {
+  addThread,
   CommentLimits,
-  commentsOf,
-  createCommentMap,
-  createThreadMap,
   decodeAnchor,
   encodeAnchor,
   readThread,
@@ -210,26 +208,17 @@ export function proposeSuggestion(
   const anchor = anchorOf(new TextIndex(content), input.range, proposal);
   if (!anchor) return failure("no-text", "there is no text to anchor the suggestion to there");
   if (anchor.quote.length > CommentLimits.quote) return failure("invalid", "the text to change is too long");
-  const threads = threadsOf(comments);
-  if (threads.has(input.id)) return failure("invalid", `thread ${input.id} already exists`);
+  if (threadsOf(comments).has(input.id)) return failure("invalid", `thread ${input.id} already exists`);
   comments.transact(() => {
-    const map = createThreadMap({
-      id: input.id,
-      createdBy: input.author,
-      createdAt: input.createdAt,
-      anchor: anchor.positions,
-      quote: anchor.quote,
-      contextBefore: anchor.contextBefore,
-      contextAfter: anchor.contextAfter,
-    });
+    const map = addThread(
+      comments,
+      { id: input.id, createdBy: input.author, createdAt: input.createdAt, anchor: anchor.positions, ...anchor },
+      input.comment && { ...input.comment, author: input.author, createdAt: input.createdAt },
+    );
     setProposal(map, proposal);
     map.set(ThreadFields.status, "pending");
     map.set(ThreadFields.decidedBy, null);
     map.set(ThreadFields.decidedAt, null);
-    threads.set(input.id, map);
-    if (input.comment) {
-      commentsOf(map)?.push([createCommentMap({ ...input.comment, author: input.author, createdAt: input.createdAt })]);
-    }
   }, origin);
   return { ok: true, threadId: input.id };
 }

@@ -4,6 +4,8 @@
  * Every body is one {@link WebhookEvent} as JSON.
  */
 
+import type { VersionKind } from "../history.js";
+
 /** Every event type a subscription may ask for. */
 export const WebhookEventTypes = [
   "document.created",
@@ -104,7 +106,7 @@ export interface VersionCreatedData {
   readonly document: string;
   readonly version: {
     readonly id: string;
-    readonly kind: "named" | "auto" | "before-restore" | "before-revert";
+    readonly kind: VersionKind;
     readonly label: string | null;
     readonly createdBy: string | null;
     readonly createdAt: string;

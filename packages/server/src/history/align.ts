@@ -334,14 +334,14 @@ function zipByShape(old: readonly TreeNode[], next: readonly TreeNode[]): Pairin
 }
 
 /** Aligns the characters of two texts. */
-export function alignChars(old: readonly TreeChar[], next: readonly TreeChar[]): CharStep[] {
+function alignChars(old: readonly TreeChar[], next: readonly TreeChar[]): CharStep[] {
   // The text must agree too (charAnchors checks it): Yjs turns both halves of a surrogate pair into U+FFFD when
   // an edit splits them, so one id can stand for an emoji in an older state and for "\uFFFD" in a newer one.
   return pairAround(old, next, charAnchors(old, next), charGap);
 }
 
 /** Aligns the children of two elements, recursively. */
-export function alignNodes(old: readonly TreeNode[], next: readonly TreeNode[]): NodeStep[] {
+function alignNodes(old: readonly TreeNode[], next: readonly TreeNode[]): NodeStep[] {
   const anchors = idAnchors(
     old,
     next,

@@ -1,19 +1,16 @@
 import type { Hocuspocus } from "@hocuspocus/server";
 import { type DocumentStore, PersistenceError } from "@tandem/persistence";
 import {
+  addThread,
   anchorFor,
-  CommentLimits,
+  checkCommentBody,
   commentsDocumentName,
-  commentsOf,
-  createCommentMap,
-  createThreadMap,
   DocumentFields,
   type Proposal,
   proposeSuggestion,
   recordPerson,
   TextIndex,
   type TextRange,
-  threadsOf,
 } from "@tandem/protocol";
 import type * as Y from "yjs";
 import type { Identity } from "../auth/identity.js";
@@ -35,7 +32,7 @@ export interface ProposedComment extends QuotedRange {
 /** A suggestion to make on a quoted range (an insertion goes right after the quote). */
 export interface ProposedSuggestion extends QuotedRange {
   readonly proposal: Proposal;
-  /** Its first comment, explaining it. */
+  /** Its first comment, explaining it; blank is none. */
   readonly comment?: string;
 }
 
@@ -45,6 +42,12 @@ export interface ProposalResult {
 }
 
 const invalid = (message: string) => new PersistenceError("invalid-argument", message);
+
+function commentBody(text: string): string {
+  const checked = checkCommentBody(text);
+  if (!checked.ok) throw invalid(checked.reason);
+  return checked.body;
+}
 
 /**
  * Comments and suggestions on a quoted range, made over REST for someone
@@ -70,36 +73,25 @@ export class DocumentProposals {
 
   /** Starts a comment thread on the quoted text. */
   async comment(name: string, by: Identity, input: ProposedComment): Promise<ProposalResult> {
-    const body = input.body.trim();
-    if (body === "" || body.length > CommentLimits.body) {
-      throw invalid(`a comment needs 1 to ${CommentLimits.body} characters`);
-    }
+    const body = commentBody(input.body);
     return this.propose(name, by, input, (comments, index, range) => {
       const anchor = anchorFor(index, range);
       if (!anchor) throw invalid("the quote holds no text to comment on");
       const threadId = crypto.randomUUID();
       const createdAt = Date.now();
-      const thread = createThreadMap({
-        id: threadId,
-        createdBy: by.id,
-        createdAt,
-        anchor: anchor.positions,
-        ...anchor,
-      });
-      threadsOf(comments).set(threadId, thread);
-      commentsOf(thread)?.push([
-        createCommentMap({ id: crypto.randomUUID(), author: by.id, createdAt, body, mentions: [] }),
-      ]);
+      addThread(
+        comments,
+        { id: threadId, createdBy: by.id, createdAt, anchor: anchor.positions, ...anchor },
+        { id: crypto.randomUUID(), author: by.id, createdAt, body, mentions: [] },
+      );
       return threadId;
     });
   }
 
   /** Proposes a change to the quoted text as a pending suggestion; the text is not touched. */
   async suggest(name: string, by: Identity, input: ProposedSuggestion): Promise<ProposalResult> {
-    const body = input.comment?.trim();
-    if (body !== undefined && body.length > CommentLimits.body) {
-      throw invalid(`a comment is at most ${CommentLimits.body} characters`);
-    }
+    // No text is no comment, as the client kit's `suggest` has it.
+    const body = input.comment?.trim() ? commentBody(input.comment) : undefined;
     return this.propose(name, by, input, (comments, index, quoted) => {
       const range = input.proposal.kind === "insert" ? { from: quoted.to, to: quoted.to } : quoted;
       const outcome = proposeSuggestion(comments, index.fragment, {

@@ -1,8 +1,8 @@
 import {
+  addThread,
   CommentFields,
   commentsOf,
   createCommentMap,
-  createThreadMap,
   peopleOf,
   ThreadFields,
   threadsOf,
@@ -38,23 +38,21 @@ function watched() {
 const comment = (id: string, mentions: string[] = [], body = `body of ${id}`) =>
   createCommentMap({ id, author: "ada", createdAt: 0, body, mentions });
 
+/** Starts thread `id` by ada on "q", its first comment `c1` mentioning `mentions`. */
+const startThread = (doc: Y.Doc, id: string, mentions: string[]) =>
+  addThread(
+    doc,
+    { id, createdBy: "ada", createdAt: 0, anchor, quote: "q", contextBefore: "", contextAfter: "" },
+    { id: "c1", author: "ada", createdAt: 0, body: "body of c1", mentions },
+  );
+
 describe("commentEvents", () => {
   it("a new thread: comment.created for its first comment, and a mention.created per person it mentions", () => {
     const { doc, eventsOf } = watched();
     const events = eventsOf(() => {
       peopleOf(doc).set("ada", { name: "Ada", color: "#0090ff" });
       peopleOf(doc).set("grace", { name: "Grace", color: "#46a758" });
-      const thread = createThreadMap({
-        id: "t1",
-        createdBy: "ada",
-        createdAt: 0,
-        anchor,
-        quote: "q",
-        contextBefore: "",
-        contextAfter: "",
-      });
-      threadsOf(doc).set("t1", thread);
-      commentsOf(thread)?.push([comment("c1", ["grace", "grace", "bob"])]);
+      startThread(doc, "t1", ["grace", "grace", "bob"]);
     });
     expect(events.map((event) => event.type)).toEqual(["comment.created", "mention.created", "mention.created"]);
     expect(events[0]?.data).toMatchObject({
@@ -77,20 +75,7 @@ describe("commentEvents", () => {
 
   it("a reply, an edit adding a mention, a resolution; nothing for reactions, re-resolving or deleted comments", () => {
     const { doc, eventsOf } = watched();
-    eventsOf(() => {
-      const thread = createThreadMap({
-        id: "t1",
-        createdBy: "ada",
-        createdAt: 0,
-        anchor,
-        quote: "q",
-        contextBefore: "",
-        contextAfter: "",
-      });
-      threadsOf(doc).set("t1", thread);
-      commentsOf(thread)?.push([comment("c1", ["grace"])]);
-    });
-    const thread = threadsOf(doc).get("t1") as Y.Map<unknown>;
+    const thread = startThread(doc, "t1", ["grace"]);
     const replies = commentsOf(thread) as Y.Array<Y.Map<unknown>>;
     expect(eventsOf(() => replies.push([comment("c2")])).map((event) => [event.type, event.data])).toEqual([
       [

@@ -28,7 +28,7 @@ const MAX_IN_FLIGHT = 16;
 const LEASE_MARGIN_MS = 30_000;
 
 /** How long delivered and failed deliveries are kept, with their attempts, for the deliveries API. */
-export const FINISHED_RETENTION_MS = 30 * 24 * 3600_000;
+const FINISHED_RETENTION_MS = 30 * 24 * 3600_000;
 
 const PRUNE_EVERY_MS = 3600_000;
 

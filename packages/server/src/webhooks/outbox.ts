@@ -1,15 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { WebhookStore } from "@tandem/persistence";
 import type { WebhookEventData, WebhookEventType } from "@tandem/protocol/webhooks";
-import type { Identity } from "../auth/identity.js";
 import { unscopeName } from "../auth/tenant-names.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-
-/** The tenant whose webhooks a caller manages: their token's. */
-export function tenantOfCaller(identity: Identity): string {
-  return identity.tenant;
-}
 
 /**
  * Queues events for webhook subscribers: each becomes a JSON body (the

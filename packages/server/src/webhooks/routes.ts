@@ -9,7 +9,6 @@ import { failureResponse, refuse, unwrap } from "../http/api/respond.js";
 import { errorResponses, json } from "../http/api/responses.js";
 import { fromStore } from "../http/api/store-result.js";
 import { checkWebhookUrl } from "./address-policy.js";
-import { tenantOfCaller } from "./outbox.js";
 
 /** What the webhook API needs. */
 export interface WebhookApi {
@@ -179,7 +178,7 @@ export function mountWebhookRoutes(app: OpenAPIHono<ApiEnv>, api: WebhookApi, au
   for (const path of [WEBHOOKS_PATH, `${WEBHOOKS_PATH}/*`]) app.use(path, ownersOnly);
 
   app.openapi(listRoute, async (c) => {
-    const listed = unwrap(await fromStore(() => api.store.listSubscriptions(tenantOfCaller(c.get("identity")))));
+    const listed = unwrap(await fromStore(() => api.store.listSubscriptions(c.get("identity").tenant)));
     return c.json({ webhooks: listed.map(subscriptionJson) }, 200);
   });
 
@@ -192,7 +191,7 @@ export function mountWebhookRoutes(app: OpenAPIHono<ApiEnv>, api: WebhookApi, au
     const created = unwrap(
       await fromStore(() =>
         api.store.createSubscription({
-          tenantId: tenantOfCaller(identity),
+          tenantId: identity.tenant,
           url: url.url,
           events: input.events,
           secret,
@@ -212,7 +211,7 @@ export function mountWebhookRoutes(app: OpenAPIHono<ApiEnv>, api: WebhookApi, au
 
   app.openapi(deleteRoute, async (c) => {
     const { id } = c.req.valid("param");
-    const deleted = unwrap(await fromStore(() => api.store.deleteSubscription(id, tenantOfCaller(c.get("identity")))));
+    const deleted = unwrap(await fromStore(() => api.store.deleteSubscription(id, c.get("identity").tenant)));
     if (!deleted) refuse("not-found", `no webhook ${id}`);
     await audit.record({
       action: "webhook.deleted",
@@ -226,7 +225,7 @@ export function mountWebhookRoutes(app: OpenAPIHono<ApiEnv>, api: WebhookApi, au
   app.openapi(deliveriesRoute, async (c) => {
     const { id } = c.req.valid("param");
     const { limit } = c.req.valid("query");
-    const tenantId = tenantOfCaller(c.get("identity"));
+    const tenantId = c.get("identity").tenant;
     const known = unwrap(await fromStore(() => api.store.listSubscriptions(tenantId)));
     if (!known.some((each) => each.id === id)) refuse("not-found", `no webhook ${id}`);
     const deliveries = unwrap(await fromStore(() => api.store.listDeliveries(id, { tenantId, limit })));

@@ -181,7 +181,9 @@ const quoted = {
     .openapi({ description: "Which occurrence of the quote, from 0, when it occurs more than once." }),
 };
 
-const commentBody = z.string().trim().min(1, "must not be empty").max(CommentLimits.body);
+// The rule for a comment's text is the proposals service's (`checkCommentBody`, shared with the
+// client kit): the service is a library API too, so it cannot rely on this schema.
+const commentBody = z.string().openapi({ description: `1 to ${CommentLimits.body} characters, once trimmed.` });
 const suggestedText = z.string().min(1).max(CommentLimits.suggestionText);
 
 /** Body of `POST /api/documents/{name}/comments`: a thread on the quoted text. */
