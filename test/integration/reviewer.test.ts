@@ -71,7 +71,7 @@ describe("the example reviewer against a real server", () => {
     );
     expect(insertions.sort()).toEqual(
       [
-        "This spec covers problem, goals and non-goals, milestones, open questions and success metrics.",
+        "This spec covers problem, goals and non-goals, milestones, open questions, decision log and success metrics.",
         "What outcome tells us we are done?",
         "What might people expect that we will not do now?",
         "What do we not know yet, and who can answer it?",
