@@ -1,5 +1,5 @@
 import type { ListOptions, ListSort, MetadataScalar } from "./store.js";
-import { invalid, isStorableText, MAX_NAME_LENGTH } from "./validation.js";
+import { checkShortText, invalid, MAX_NAME_LENGTH } from "./validation.js";
 
 const DEFAULT_LIST_LIMIT = 100;
 const MAX_LIST_LIMIT = 1000;
@@ -12,10 +12,8 @@ const MAX_FILTER_KEYS = 20;
 /** LIKE wildcards in literal text are escaped (backslash is Postgres' default LIKE escape). */
 const literal = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
-function checkText(value: unknown, what: string, max = MAX_NAME_LENGTH): asserts value is string {
-  if (typeof value !== "string" || value.length > max || !isStorableText(value)) {
-    invalid(`${what} must be a string of at most ${max} characters`);
-  }
+function checkText(value: unknown, what: string, max = MAX_NAME_LENGTH): void {
+  checkShortText(value, what, max);
 }
 
 function checkCount(value: number, what: string, min: number, max: number): void {

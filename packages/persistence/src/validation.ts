@@ -47,6 +47,23 @@ export function checkText(value: unknown, what: string, maxLength: number): stri
   return value;
 }
 
+/** A string of at most `maxLength` characters (empty allowed), storable as Postgres text. */
+export function checkShortText(value: unknown, what: string, maxLength: number): string {
+  if (typeof value !== "string" || value.length > maxLength || !isStorableText(value)) {
+    invalid(`${what} must be a string of at most ${maxLength} characters without NUL or unpaired surrogates`);
+  }
+  return value;
+}
+
+/**
+ * An id a caller gives (a tenant's, a user's, a link's, a subscription's, an
+ * event's): 1 to 512 characters of storable text, as a user id is everywhere
+ * the store keeps one.
+ */
+export function checkId(value: unknown, what: string): string {
+  return checkText(value, what, MAX_USER_ID_LENGTH);
+}
+
 /** A document name: 1 to 512 characters, storable as Postgres text. */
 export function checkName(name: string): void {
   if (typeof name !== "string" || name.length === 0 || name.length > MAX_NAME_LENGTH) {
@@ -56,10 +73,7 @@ export function checkName(name: string): void {
 }
 
 function checkOptionalText(value: unknown, what: string, maxLength: number): void {
-  if (value === undefined) return;
-  if (typeof value !== "string" || value.length > maxLength || !isStorableText(value)) {
-    invalid(`${what} must be a string of at most ${maxLength} characters without NUL or unpaired surrogates`);
-  }
+  if (value !== undefined) checkShortText(value, what, maxLength);
 }
 
 /** The options of `createVersion`. */

@@ -1,6 +1,6 @@
 import type { SqlClient } from "../sql-client.js";
-import { checkName } from "../validation.js";
-import { checkClaimLimit, checkDelay, checkId } from "../webhooks/validation.js";
+import { checkId, checkName } from "../validation.js";
+import { checkClaimLimit, checkDelay } from "../webhooks/validation.js";
 import type {
   DigestBatch,
   EmailMode,

@@ -1,5 +1,4 @@
-import { checkName, invalid, isStorableText } from "../validation.js";
-import { checkId } from "../webhooks/validation.js";
+import { checkId, checkName, checkShortText, invalid, isStorableText } from "../validation.js";
 import {
   type EmailMode,
   EmailModes,
@@ -19,11 +18,7 @@ const MAX_PAGE = 200;
 const MAX_BATCH = 1000;
 
 function optionalText(value: unknown, what: string, maxLength: number): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== "string" || value.length > maxLength || !isStorableText(value)) {
-    invalid(`${what} must be a string of at most ${maxLength} characters without NUL or unpaired surrogates`);
-  }
-  return value;
+  return value === undefined || value === null ? null : checkShortText(value, what, maxLength);
 }
 
 /** A person: a tenant and a user id, each storable text of 1 to 200 characters. */

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { SqlClient } from "../sql-client.js";
-import { invalid } from "../validation.js";
+import { checkId, invalid } from "../validation.js";
 import type {
   NewShareLink,
   Redemption,
@@ -10,7 +10,7 @@ import type {
   ShareLinkUser,
   ShareRole,
 } from "./store.js";
-import { checkDocument, checkId, checkNewLink, checkUser, isWellFormedSecret } from "./validation.js";
+import { checkDocument, checkNewLink, checkUser, isWellFormedSecret } from "./validation.js";
 
 interface LinkRow {
   id: string;

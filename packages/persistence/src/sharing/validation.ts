@@ -1,16 +1,10 @@
-import { checkName, checkText, invalid } from "../validation.js";
+import { checkId, checkName, checkText, invalid } from "../validation.js";
 import { type NewShareLink, type ShareLinkUser, ShareRoles } from "./store.js";
 
-const MAX_ID_LENGTH = 512;
 const MAX_USER_NAME_LENGTH = 200;
 
 /** A link's secret as `createLink` makes them: 32 bytes in base64url. */
 const SECRET = /^[A-Za-z0-9_-]{43}$/;
-
-/** A tenant id, a user id or a link id. */
-export function checkId(value: unknown, what: string): string {
-  return checkText(value, what, MAX_ID_LENGTH);
-}
 
 /** A document name and its tenant. */
 export function checkDocument(tenant: unknown, document: unknown): void {

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { SqlClient } from "../sql-client.js";
+import { checkId } from "../validation.js";
 import type {
   AttemptOutcome,
   ClaimedDelivery,
@@ -14,7 +15,6 @@ import {
   checkClaimLimit,
   checkDelay,
   checkEvent,
-  checkId,
   checkSubscription,
   deliveryListLimit,
   tenantOf,

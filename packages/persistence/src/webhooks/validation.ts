@@ -1,5 +1,5 @@
 import { DEFAULT_TENANT } from "../tenant.js";
-import { checkText, invalid, isStorableText } from "../validation.js";
+import { checkId, checkText, invalid, isStorableText } from "../validation.js";
 import type { NewWebhookSubscription, OutgoingEvent } from "./store.js";
 
 const MAX_URL_LENGTH = 2048;
@@ -7,18 +7,12 @@ const MAX_EVENTS = 32;
 const MAX_TYPE_LENGTH = 100;
 const MAX_SECRET_LENGTH = 200;
 const MAX_DESCRIPTION_LENGTH = 500;
-const MAX_ID_LENGTH = 200;
 const DEFAULT_DELIVERY_LIST = 50;
 const MAX_DELIVERY_LIST = 500;
 
 /** A tenant id (default {@link DEFAULT_TENANT}). */
 export function tenantOf(tenantId: string | undefined): string {
-  return checkText(tenantId ?? DEFAULT_TENANT, "a tenant id", MAX_ID_LENGTH);
-}
-
-/** An id given by a caller (a subscription's, an event's): any storable text of up to 200 characters. */
-export function checkId(id: unknown, what: string): string {
-  return checkText(id, what, MAX_ID_LENGTH);
+  return checkId(tenantId ?? DEFAULT_TENANT, "a tenant id");
 }
 
 /** A subscription as `createSubscription` stores it. */
@@ -34,7 +28,7 @@ export function checkSubscription(subscription: NewWebhookSubscription): void {
   if (subscription.description !== undefined) {
     checkText(subscription.description, "a description", MAX_DESCRIPTION_LENGTH);
   }
-  if (subscription.createdBy !== undefined) checkText(subscription.createdBy, "createdBy", MAX_ID_LENGTH);
+  if (subscription.createdBy !== undefined) checkId(subscription.createdBy, "createdBy");
 }
 
 /** An event as `enqueue` queues it. */
