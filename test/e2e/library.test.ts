@@ -3,7 +3,7 @@ import { signToken } from "@tandem/server";
 import type { Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Person, screenshot, waitTimeoutMs } from "./support/browser.js";
-import { useStage } from "./support/stage.js";
+import { E2E_SECRET as secret, useStage } from "./support/stage.js";
 import {
   createSpecByApi,
   openWithToken,
@@ -11,8 +11,6 @@ import {
   waitForEditor,
   waitForSaved,
 } from "./support/tandem-page.js";
-
-const secret = "an-e2e-secret-that-is-long-enough-for-hs256";
 
 /** The titles the list shows, top to bottom. */
 const titles = (page: Page) => page.getByTestId("document-item").locator(".doc-row-title").allTextContents();

@@ -1,7 +1,7 @@
 import { signToken } from "@tandem/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { screenshot, waitTimeoutMs } from "./support/browser.js";
-import { useStage } from "./support/stage.js";
+import { E2E_SECRET as secret, useStage } from "./support/stage.js";
 import {
   arriveWithToken,
   createSpecByApi,
@@ -9,8 +9,6 @@ import {
   rewriteParagraph,
   selectPhrase,
 } from "./support/tandem-page.js";
-
-const secret = "an-e2e-secret-that-is-long-enough-for-hs256";
 
 /** The bell in the page's top bar, with people who have tokens (so each is who their token says). */
 describe("notifications on the standalone page", () => {

@@ -1,9 +1,7 @@
 import { signToken } from "@tandem/server";
 import { beforeAll, describe, expect, it } from "vitest";
-import { useStage } from "./support/stage.js";
+import { E2E_SECRET as secret, useStage } from "./support/stage.js";
 import { arriveWithToken, createSpecByApi } from "./support/tandem-page.js";
-
-const secret = "an-e2e-secret-that-is-long-enough-for-hs256";
 
 /** What a page shows while an owner acts on its document through the API: archive, erase a person, delete. */
 describe("an open page while an owner archives, erases and deletes", () => {

@@ -2,10 +2,8 @@ import { type Collaborator, joinDocument } from "@tandem/agent";
 import { signToken } from "@tandem/server";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { screenshot, waitTimeoutMs } from "./support/browser.js";
-import { useStage } from "./support/stage.js";
+import { E2E_SECRET as secret, useStage } from "./support/stage.js";
 import { arriveWithToken, createSpecByApi, editorText, rewriteParagraph } from "./support/tandem-page.js";
-
-const secret = "an-e2e-secret-that-is-long-enough-for-hs256";
 
 /** A program in the page of a person: labelled as a program in the avatar stack and on its caret. */
 describe("a program on the standalone page", () => {

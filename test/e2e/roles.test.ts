@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { signToken } from "@tandem/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Person, waitTimeoutMs } from "./support/browser.js";
-import { useStage } from "./support/stage.js";
+import { E2E_SECRET as secret, useStage } from "./support/stage.js";
 import {
   arriveWithToken,
   createSpecByApi,
@@ -16,8 +16,6 @@ import {
   textWithoutCarets,
   waitForEditor,
 } from "./support/tandem-page.js";
-
-const secret = "an-e2e-secret-that-is-long-enough-for-hs256";
 
 /** People arrive with tokens from a server with AUTH_SECRET, so each has the role the token grants. */
 describe("roles on the standalone page", () => {

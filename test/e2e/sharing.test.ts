@@ -1,7 +1,7 @@
 import { signToken } from "@tandem/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { screenshot, waitTimeoutMs } from "./support/browser.js";
-import { useStage } from "./support/stage.js";
+import { E2E_SECRET as secret, useStage } from "./support/stage.js";
 import {
   arriveWithToken,
   createSpecByApi,
@@ -12,8 +12,6 @@ import {
   textWithoutCarets,
   waitForEditor,
 } from "./support/tandem-page.js";
-
-const secret = "an-e2e-secret-that-is-long-enough-for-hs256";
 
 /** An owner shares a spec with a commenter link, and revokes it while the other person has it open. */
 describe("sharing on the standalone page", () => {

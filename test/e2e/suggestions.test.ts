@@ -1,7 +1,7 @@
 import { signToken } from "@tandem/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { screenshot, waitTimeoutMs } from "./support/browser.js";
-import { useStage } from "./support/stage.js";
+import { E2E_SECRET as secret, useStage } from "./support/stage.js";
 import {
   arriveWithToken,
   createSpecByApi,
@@ -12,8 +12,6 @@ import {
   textWithoutCarets,
   waitForSaved,
 } from "./support/tandem-page.js";
-
-const secret = "an-e2e-secret-that-is-long-enough-for-hs256";
 
 describe("suggestions on the standalone page", () => {
   const stage = useStage({ authSecret: secret });

@@ -5,6 +5,9 @@ import { type RunningServer, startServer } from "../../support/server-harness.js
 import { Cast, launchBrowser } from "./browser.js";
 
 /** What a browser test works with: its server, and the people in its browser. */
+/** The AUTH_SECRET of the browser tests that sign tokens (HS256 wants at least 32 characters). */
+export const E2E_SECRET = "an-e2e-secret-that-is-long-enough-for-hs256";
+
 export interface Stage {
   readonly server: RunningServer;
   readonly cast: Cast;
