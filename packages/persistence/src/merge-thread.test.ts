@@ -1,10 +1,22 @@
 import { execFile } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { Encoding, mergeStoredUpdates } from "./encoding.js";
 import { MergeThread } from "./merge-thread.js";
 import { typist } from "./testing/documents.js";
+
+/** The nice value of each of this process's threads (Linux), by thread id. */
+function threadNiceValues(): Map<string, number> {
+  const values = new Map<string, number>();
+  for (const tid of readdirSync("/proc/self/task")) {
+    // Field 19 of stat is the nice value; fields are counted past the command name's closing parenthesis.
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+    values.set(tid, Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]));
+  }
+  return values;
+}
 
 function storedDocument() {
   const writer = typist(7);
@@ -46,6 +58,19 @@ describe("MergeThread", () => {
     const merged = await thread.merge(snapshot, rows);
     expect(merged.state).toEqual(mergeStoredUpdates(snapshot, rows).state);
     await thread.close();
+  });
+
+  it.runIf(process.platform === "linux")("runs at a lower priority than the thread that serves clients", async () => {
+    const before = threadNiceValues();
+    const own = before.get(String(process.pid)) ?? 0;
+    const thread = new MergeThread();
+    try {
+      await thread.start();
+      const started = [...threadNiceValues()].filter(([tid]) => !before.has(tid)).map(([, nice]) => nice);
+      expect(started).toContain(Math.min(19, own + 10));
+    } finally {
+      await thread.close();
+    }
   });
 
   it("does not keep the process alive while idle", async () => {
