@@ -33,7 +33,7 @@ describe.each(backends)("compaction on $name", (backend) => {
     const before = faults.statements;
     await store.compact(sample.name);
     const steps = faults.statements - before;
-    // Lock, read the snapshot and the log, write the snapshot, delete the rows read.
+    // Lock, read the snapshot and the log, delete the rows read, write the snapshot.
     expect(steps).toBe(4);
 
     for (let step = 0; step < steps; step++) {
@@ -225,6 +225,34 @@ describe.each(backends)("compaction on $name", (backend) => {
     expect((await store.stat(name))?.pendingUpdates).toBe(1);
     expect(errors).toHaveLength(2);
     expect(await loadText(store, name)).toBe(writer.text.toString());
+    await store.close();
+  });
+});
+
+describe("compaction on Postgres beside appends", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await postgres.open();
+  });
+  afterAll(async () => {
+    await db.dispose();
+  });
+
+  it("appends to the document commit while its compaction runs, up to its last statement", async () => {
+    const faults = faultySql(db.client());
+    const store = new SqlDocumentStore(db.kind, faults.client, { compactAfterRows: 0 });
+    const { name } = await documentWithSnapshotAndLog(store);
+    const writer = typist(9);
+    // The compaction's fourth and last statement (see the first test), held: everything before it has run.
+    const start = faults.statements;
+    const held = faults.holdNext(() => faults.statements === start + 4);
+    const compaction = store.compact(name);
+    await held.reached;
+    // A row lock taken earlier in the compaction's transaction would hold this append until its commit.
+    for (const update of writer.type(3)) await store.append(name, update);
+    held.release();
+    expect((await compaction).foldedRows).toBe(30);
+    expect((await store.stat(name))?.pendingUpdates).toBe(3);
     await store.close();
   });
 });

@@ -129,17 +129,20 @@ export async function compactDocument(
     const foldedRows = rows.filter((row) => !kept.has(row));
     const folded = foldedRows.map((row) => String(row.seq));
     const lastAuthor = foldedRows.findLast((row) => row.author !== null)?.author ?? null;
-    await tx.query(
-      `UPDATE tandem_documents SET snapshot = $2, snapshot_encoding = $3, snapshot_bytes = $4,
-         last_author = COALESCE($5, last_author) WHERE name = $1`,
-      [name, state, Encoding.V2, state.length, lastAuthor],
-    );
     if (attribution) await writeAuthorship(tx, name, attribution);
     // The seqs as one comma-separated text: `pg` escapes an array parameter element by element, which for
     // 100,000 rows held the event loop for tens of milliseconds.
     await tx.query(
       "DELETE FROM tandem_updates WHERE document_name = $1 AND seq = ANY(string_to_array($2, ',')::bigint[])",
       [name, folded.join(",")],
+    );
+    // Last: this locks the document's row until the commit, and every append
+    // batch that touches the document waits for that lock (the batch's upsert),
+    // so it is held for this statement and the commit only.
+    await tx.query(
+      `UPDATE tandem_documents SET snapshot = $2, snapshot_encoding = $3, snapshot_bytes = $4,
+         last_author = COALESCE($5, last_author) WHERE name = $1`,
+      [name, state, Encoding.V2, state.length, lastAuthor],
     );
     return { foldedRows: folded.length, snapshotBytes: state.length, unapplied };
   });
