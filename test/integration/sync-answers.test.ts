@@ -1,11 +1,21 @@
 import { createPostgresStore } from "@tandem/persistence";
+import { signToken } from "@tandem/server";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { databaseUrl, dropSchema } from "../support/postgres.js";
 import { authFrame, frame, openRawSocket, type RawSocket } from "../support/raw-socket.js";
-import { type Client, connect, metric, type RunningServer, startServer, synced } from "../support/server-harness.js";
+import {
+  type Client,
+  connect,
+  metric,
+  type RunningServer,
+  startServer,
+  storedInfo,
+  storedText,
+  synced,
+} from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
 
 const Sync = 0;
@@ -170,5 +180,82 @@ describe("sync step 1 answers are encoded once per document state and shared by 
     } finally {
       rejoined.destroy();
     }
+  });
+});
+
+describe("a joiner's sync step 2 that holds nothing is acknowledged, and neither applied nor stored", () => {
+  const secret = "a-secret-for-the-join-tests-long-enough!!";
+  let server: RunningServer;
+  const clients: Client[] = [];
+  const open = async (name: string, sub: string, role: "editor" | "viewer", doc?: Y.Doc) => {
+    const token = await signToken(secret, { sub, name: sub, access: { "spec/*": role } });
+    const client = connect(server.wsUrl, name, { token, ...(doc ? { doc } : {}) });
+    clients.push(client);
+    return client;
+  };
+  /** Counts the positive SyncStatus messages (acknowledgments) a client receives. */
+  const countAcknowledgments = (client: Client) => {
+    const counted = { acknowledgments: 0 };
+    client.provider.on("message", ({ event }: { event: { data: ArrayBuffer } }) => {
+      const decoder = decoding.createDecoder(new Uint8Array(event.data));
+      decoding.readVarString(decoder);
+      if (decoding.readVarUint(decoder) === 8 && decoding.readVarInt(decoder) === 1) counted.acknowledgments++;
+    });
+    return counted;
+  };
+  const storedRows = async (name: string) => (await storedInfo(server.schema, name))?.pendingUpdates ?? 0;
+
+  beforeAll(async () => {
+    server = await startServer({ authSecret: secret });
+  });
+  afterAll(async () => {
+    for (const client of clients) client.destroy();
+    await server.close();
+    await dropSchema(server.schema);
+  });
+
+  it("new editors and viewers each get the acknowledgment of their step 2; the log gains nothing", async () => {
+    const writer = await open("spec/joins", "writer", "editor");
+    await synced(writer);
+    writer.text.insert(0, "Before the joiners. ");
+    await writer.acknowledged();
+    const rows = await storedRows("spec/joins");
+    const updatesIn = await metric(server.url, "tandem_updates_in_total");
+    // Hocuspocus would apply each editor's empty step 2 in a transaction of its own.
+    const live = server.server.hocuspocus?.documents.get("spec/joins");
+    let transactions = 0;
+    live?.on("afterTransaction", () => transactions++);
+
+    const joiners = await Promise.all(
+      ["editor", "editor", "viewer", "viewer"].map((role, i) =>
+        open("spec/joins", `joiner-${i}`, role as "editor" | "viewer"),
+      ),
+    );
+    const counts = joiners.map(countAcknowledgments);
+    for (const joiner of joiners) await synced(joiner);
+    await waitFor(() => counts.every((count) => count.acknowledgments === 1), "every joiner's step 2 acknowledged");
+    for (const joiner of joiners) expect(joiner.text.toString()).toBe("Before the joiners. ");
+    expect(live).toBeDefined();
+    expect(transactions).toBe(0);
+    expect(await storedRows("spec/joins")).toBe(rows);
+    expect(await metric(server.url, "tandem_updates_in_total")).toBe(updatesIn);
+  });
+
+  it("an editor's step 2 carrying what it typed offline is still applied, stored and acknowledged", async () => {
+    const writer = await open("spec/offline-join", "writer", "editor");
+    await synced(writer);
+    writer.text.insert(0, "Online. ");
+    await writer.acknowledged();
+    const offline = new Y.Doc();
+    Y.applyUpdate(offline, Y.encodeStateAsUpdate(writer.doc));
+    offline.getText("t").insert(offline.getText("t").length, "Typed offline.");
+
+    const rejoined = await open("spec/offline-join", "rejoined", "editor", offline);
+    const count = countAcknowledgments(rejoined);
+    await synced(rejoined);
+    await waitFor(() => count.acknowledgments >= 1, "the offline step 2 acknowledged");
+    await waitFor(() => writer.text.toString() === "Online. Typed offline.", "the writer receives the offline edit");
+    // Acknowledged means committed: the store holds it, read by a store of its own.
+    expect(await storedText(server.schema, "spec/offline-join")).toBe("Online. Typed offline.");
   });
 });

@@ -3,7 +3,7 @@ import { Encoding, type StoredUpdate, type UnappliedRow } from "./encoding.js";
 import type { MergedRows } from "./merge-thread.js";
 import type { SqlClient, SqlExecutor } from "./sql-client.js";
 import type { CompactionResult } from "./store.js";
-import { readStoredDocument } from "./stored-document.js";
+import { readStoredDocumentIn } from "./stored-document.js";
 
 // The class half of the two-key advisory lock keeps document locks apart from
 // other users of advisory locks on the same database (the one-key migration
@@ -116,7 +116,7 @@ export async function compactDocument(
 ): Promise<CompactionOutcome> {
   return sql.transaction(async (tx) => {
     await lockDocument(tx, name);
-    const { found, snapshot, rows } = await readStoredDocument(tx, name);
+    const { found, snapshot, rows } = await readStoredDocumentIn(tx, name);
     if (!found) return { foldedRows: 0, snapshotBytes: 0, unapplied: [] };
     if (rows.length === 0 && (!rewrite || snapshot === null)) {
       return { foldedRows: 0, snapshotBytes: snapshot?.data.byteLength ?? 0, unapplied: [] };

@@ -176,6 +176,36 @@ export function runDocumentStoreContract(name: string, setup: () => Promise<Cont
       expect(text).toHaveLength(150);
     });
 
+    it("[DS30] a snapshot larger than a megabyte loads whole, also while compactions replace it", async () => {
+      // Letters from a fixed sequence, so that the snapshot is as large as the text (Yjs keeps strings as they are).
+      let seed = 7;
+      const letters = (length: number) =>
+        Array.from({ length }, () => {
+          seed = (seed * 1103515245 + 12345) % 2147483648;
+          return String.fromCharCode(97 + (seed % 26));
+        }).join("");
+      const w = writer();
+      for (let i = 0; i < 3; i++) await store.append("doc/large", w.insert(letters(512 * 1024)));
+      const base = w.text.toString();
+      await store.compact("doc/large");
+      expect((await store.stat("doc/large"))?.sizeBytes).toBeGreaterThan(1.5 * 1024 * 1024);
+      expect(await loadText(store, "doc/large")).toBe(base);
+
+      const loads: Promise<string>[] = [];
+      const work: Promise<unknown>[] = [];
+      for (let round = 0; round < 4; round++) {
+        work.push(store.append("doc/large", w.insert("k")), store.compact("doc/large"));
+        loads.push(loadText(store, "doc/large"));
+      }
+      await Promise.all(work);
+      // Each load is one state of the document: the text and some of the keystrokes, never a mix of two snapshots.
+      for (const text of await Promise.all(loads)) {
+        expect(text.startsWith(base)).toBe(true);
+        expect(text.slice(base.length)).toMatch(/^k{0,4}$/);
+      }
+      expect(await loadText(store, "doc/large")).toBe(`${base}kkkk`);
+    });
+
     it("[DS10] stat reports the log, the size and the times", async () => {
       const w = writer();
       await store.append("doc/s", w.insert("abc"));

@@ -1,6 +1,6 @@
 import type { LogRow } from "./compaction.js";
 import { Encoding, type StoredUpdate } from "./encoding.js";
-import type { SqlExecutor } from "./sql-client.js";
+import type { SqlClient, SqlExecutor } from "./sql-client.js";
 
 /** The stored state of a document: its snapshot and log rows, as one consistent read. */
 export interface StoredDocument {
@@ -26,8 +26,14 @@ export interface StoredDocument {
 // order, so the n-th entries of each belong together; the subquery's order
 // (the primary key's) is the one Postgres feeds them in practice, but SQL
 // does not promise it, so `readStoredDocument` checks it.
+//
+// A snapshot larger than SNAPSHOT_PIECE_BYTES is left out of the statement
+// and read in pieces of that size instead: `pg` parses a field in one go, and
+// an 8 MB snapshot was one turn of the event loop of 80-210 ms, during which
+// no other document's edit got through.
 const READ_SQL = `
-  SELECT d.name IS NOT NULL AS found, encode(d.snapshot, 'base64') AS snapshot,
+  SELECT d.name IS NOT NULL AS found, octet_length(d.snapshot) AS snapshot_bytes,
+         CASE WHEN octet_length(d.snapshot) <= $2 THEN encode(d.snapshot, 'base64') END AS snapshot,
          d.snapshot_encoding, d.last_author, l.data, l.lengths, l.encodings, l.seqs, l.authors, l.accepted_by
   FROM (
     SELECT encode(string_agg(data, ''::bytea), 'base64') AS data,
@@ -42,6 +48,9 @@ const READ_SQL = `
 
 interface ReadRow {
   found: boolean;
+  /** A number from `pg`, perhaps a bigint or a string from other clients: only ever passed to Number. */
+  snapshot_bytes: number | string | null;
+  /** As base64; null when there is none, or when it is larger than a piece. */
   snapshot: string | null;
   snapshot_encoding: number | null;
   last_author: string | null;
@@ -91,15 +100,77 @@ function inSeqOrder(rows: LogRow[]): LogRow[] {
   return rows;
 }
 
-/** Reads a document's snapshot and log in one statement (see {@link StoredDocument}). */
-export async function readStoredDocument(sql: SqlExecutor, name: string): Promise<StoredDocument> {
-  const [row] = await sql.query<ReadRow>(READ_SQL, [name]);
+/** The most bytes of a snapshot read in one statement (one turn of `pg` parsing, about 2 ms here). */
+export const SNAPSHOT_PIECE_BYTES = 1024 * 1024;
+
+const PIECE_SQL = `SELECT encode(substring(snapshot from $2 for $3), 'base64') AS piece FROM tandem_documents WHERE name = $1`;
+
+/**
+ * The snapshot of `bytes` bytes, read piece by piece into one buffer, each
+ * piece a statement of its own, so that `pg` parses one piece per turn.
+ */
+async function readSnapshotInPieces(sql: SqlExecutor, name: string, bytes: number): Promise<Buffer> {
+  const snapshot = Buffer.allocUnsafe(bytes);
+  for (let offset = 0; offset < bytes; offset += SNAPSHOT_PIECE_BYTES) {
+    const [row] = await sql.query<{ piece: string | null }>(PIECE_SQL, [name, offset + 1, SNAPSHOT_PIECE_BYTES]);
+    const expected = Math.min(SNAPSHOT_PIECE_BYTES, bytes - offset);
+    if (row?.piece == null || snapshot.write(row.piece, offset, "base64") !== expected) {
+      throw new Error("the snapshot changed while it was read in pieces");
+    }
+  }
+  return snapshot;
+}
+
+async function readRow(sql: SqlExecutor, name: string): Promise<ReadRow> {
+  const [row] = await sql.query<ReadRow>(READ_SQL, [name, SNAPSHOT_PIECE_BYTES]);
   if (row === undefined) throw new Error("the log's aggregates returned no row");
+  return row;
+}
+
+/** The bytes of the snapshot the statement left out for being larger than a piece (0: it left none out). */
+function leftOut(row: ReadRow): number {
+  return row.snapshot === null && row.snapshot_bytes !== null ? Number(row.snapshot_bytes) : 0;
+}
+
+/** The snapshot the statement held, decoded (null: it has none, or left it out). */
+function inlineSnapshot(row: ReadRow): Buffer | null {
+  return row.snapshot === null ? null : Buffer.from(row.snapshot, "base64");
+}
+
+function storedDocument(row: ReadRow, snapshotData: Uint8Array | null): StoredDocument {
   const rows = logRows(row);
   const snapshot =
-    row.snapshot === null
-      ? null
-      : { data: Buffer.from(row.snapshot, "base64"), encoding: row.snapshot_encoding ?? Encoding.V2 };
+    snapshotData === null ? null : { data: snapshotData, encoding: row.snapshot_encoding ?? Encoding.V2 };
   const lastAuthor = rows.findLast((log) => log.author !== null)?.author ?? (row.found ? row.last_author : null);
   return { found: row.found, snapshot, rows, lastAuthor };
+}
+
+/**
+ * Reads a document's snapshot and log as one consistent state, through `sql`,
+ * in which the snapshot must not change between statements: a transaction
+ * that holds the document's lock (compaction, the only writer of snapshots,
+ * takes it), or a REPEATABLE READ one. A snapshot larger than
+ * {@link SNAPSHOT_PIECE_BYTES} is read in pieces.
+ */
+export async function readStoredDocumentIn(sql: SqlExecutor, name: string): Promise<StoredDocument> {
+  const row = await readRow(sql, name);
+  const bytes = leftOut(row);
+  return storedDocument(row, bytes > 0 ? await readSnapshotInPieces(sql, name, bytes) : inlineSnapshot(row));
+}
+
+/**
+ * Reads a document's snapshot and log as one consistent state (see
+ * {@link StoredDocument}): in one statement, unless the snapshot is larger
+ * than {@link SNAPSHOT_PIECE_BYTES}; then the read is made again, the
+ * snapshot in pieces, in one REPEATABLE READ transaction, so that every piece
+ * and the log come from one database snapshot even if a compaction replaces
+ * the snapshot meanwhile.
+ */
+export async function readStoredDocument(sql: SqlClient, name: string): Promise<StoredDocument> {
+  const row = await readRow(sql, name);
+  if (leftOut(row) === 0) return storedDocument(row, inlineSnapshot(row));
+  return sql.transaction(async (tx) => {
+    await tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    return readStoredDocumentIn(tx, name);
+  });
 }

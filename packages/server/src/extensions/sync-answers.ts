@@ -2,12 +2,23 @@ import type { Extension } from "@hocuspocus/server";
 import * as encoding from "lib0/encoding";
 import { encodedStateVector, encodedUpdate } from "../documents/encoded-state.js";
 import type { Metrics } from "../metrics.js";
-import { isStepOneStandIn, MessageType } from "../protocol/frames.js";
+import { isStandIn, MessageType } from "../protocol/frames.js";
 import { frameOf } from "../protocol/socket-session.js";
 
 /** y-protocols sync sub-messages. */
 const SyncStep1 = 0;
 const SyncStep2 = 1;
+/** Hocuspocus's SyncStatus message, server to client. */
+const SyncStatus = 8;
+
+/** Hocuspocus's acknowledgment of an applied sync step 2 or update. */
+function appliedMessage(address: string): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarString(encoder, address);
+  encoding.writeVarUint(encoder, SyncStatus);
+  encoding.writeVarUint(encoder, 1);
+  return encoding.toUint8Array(encoder);
+}
 
 /**
  * A sync message: its head encoded, then the payload copied once into a
@@ -47,14 +58,23 @@ function stepTwoMessage(address: string, update: Uint8Array): Uint8Array {
  * on the event loop. Here a document's state is encoded once per state and
  * state vector (see encoded-state), and so is its state vector.
  *
- * The SocketSession hands Hocuspocus a stand-in for each step 1 (see
- * `stepOneStandIn`) that passes through Hocuspocus's per-connection queue, so
- * this hook runs exactly where Hocuspocus would have answered: after every
- * earlier message of the connection, once it is authenticated and its document
+ * It also acknowledges every sync step 2 that holds nothing (what a joining
+ * client sends back), as Hocuspocus would after applying it (a writer) or
+ * after finding it in a `Y.snapshot` of the whole document (a read-only
+ * connection): an empty update changes nothing and is held by every state,
+ * so there is nothing to apply, check or store. The acknowledgment still
+ * waits, like any other, for what the document holds to be committed (the
+ * durable log holds it).
+ *
+ * The SocketSession hands Hocuspocus a stand-in for each such frame (see
+ * `standIn`) that passes through Hocuspocus's per-connection queue, so this
+ * hook runs exactly where Hocuspocus would have answered: after every earlier
+ * message of the connection, once it is authenticated and its document
  * loaded. It sends what Hocuspocus sends, in its order: the `beforeSync`
- * hooks run, then the server's own sync step 1, then the sync step 2 answer.
- * It must be the last `beforeHandleMessage` hook, so that a hook that refuses
- * the message (by throwing) keeps it unanswered.
+ * hooks run, then, for a step 1, the server's own sync step 1 and then the
+ * sync step 2 answer; for a step 2, the acknowledgment. It must be the last
+ * `beforeHandleMessage` hook, so that a hook that refuses the message (by
+ * throwing) keeps it unanswered.
  */
 export function syncAnswers(metrics: Metrics): Extension {
   return {
@@ -63,19 +83,24 @@ export function syncAnswers(metrics: Metrics): Extension {
     priority: 1,
 
     async beforeHandleMessage({ update: bytes, connection, document, documentName, context, instance }) {
-      if (!isStepOneStandIn(bytes)) return;
+      if (!isStandIn(bytes)) return;
       const frame = frameOf(bytes);
-      if (frame?.stateVector === undefined) return;
+      const payload = frame?.stateVector ?? frame?.update;
+      if (frame === undefined || payload === undefined) return;
       await instance.hooks("beforeSync", {
         clientsCount: document.getConnectionsCount(),
         context,
         document,
         documentName,
         connection,
-        type: SyncStep1,
-        payload: frame.stateVector,
+        type: frame.sync === "step1" ? SyncStep1 : SyncStep2,
+        payload,
       });
       const address = connection.messageAddress;
+      if (frame.stateVector === undefined) {
+        connection.send(appliedMessage(address));
+        return;
+      }
       connection.send(syncMessage(address, SyncStep1, encodedStateVector(document)));
       const answer = encodedUpdate(document, frame.stateVector);
       metrics.syncAnswers.inc({ state: answer.encoded ? "encoded" : "shared" });

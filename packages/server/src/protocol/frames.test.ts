@@ -4,12 +4,14 @@ import { Awareness, encodeAwarenessUpdate } from "y-protocols/awareness";
 import * as Y from "yjs";
 import {
   describeOutbound,
+  holdsNothing,
+  isAnsweredByTandem,
   isPong,
-  isStepOneStandIn,
+  isStandIn,
   MalformedFrame,
   MessageType,
   parseFrame,
-  stepOneStandIn,
+  standIn,
 } from "./frames.js";
 
 function frame(address: string, type: number, body: (encoder: encoding.Encoder) => void = () => {}): Uint8Array {
@@ -108,10 +110,35 @@ describe("helpers", () => {
       encoding.writeVarUint(e, 0);
       encoding.writeVarUint8Array(e, Y.encodeStateVector(new Y.Doc()));
     });
-    const standIn = stepOneStandIn(step1);
-    expect(standIn).toEqual(frame("spec/1\0abc123", MessageType.QueryAwareness));
-    expect(isStepOneStandIn(standIn)).toBe(true);
-    expect(isStepOneStandIn(step1)).toBe(false);
+    expect(isAnsweredByTandem(parseFrame(step1))).toBe(true);
+    const made = standIn(step1);
+    expect(made).toEqual(frame("spec/1\0abc123", MessageType.QueryAwareness));
+    expect(isStandIn(made)).toBe(true);
+    expect(isStandIn(step1)).toBe(false);
+  });
+
+  it("answer a sync step 2 that holds nothing, and leave one that holds content to Hocuspocus", () => {
+    const stepTwo = (bytes: Uint8Array) =>
+      parseFrame(
+        frame("spec/1", MessageType.Sync, (e) => {
+          encoding.writeVarUint(e, 1);
+          encoding.writeVarUint8Array(e, bytes);
+        }),
+      );
+    const empty = stepTwo(Y.encodeStateAsUpdate(new Y.Doc()));
+    expect(empty.decoded && holdsNothing(empty.decoded)).toBe(true);
+    expect(isAnsweredByTandem(empty)).toBe(true);
+    const content = stepTwo(update());
+    expect(content.decoded && holdsNothing(content.decoded)).toBe(false);
+    expect(isAnsweredByTandem(content)).toBe(false);
+    // Deletions alone are content too: a rejoining client may send only what it deleted offline.
+    const doc = new Y.Doc();
+    doc.getText("t").insert(0, "ab");
+    const before = Y.encodeStateVector(doc);
+    doc.getText("t").delete(0, 1);
+    const deletion = stepTwo(Y.encodeStateAsUpdate(doc, before));
+    expect(deletion.decoded?.structs).toHaveLength(0);
+    expect(isAnsweredByTandem(deletion)).toBe(false);
   });
 
   it("recognise a Pong, outbound updates and acknowledgments", () => {

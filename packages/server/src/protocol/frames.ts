@@ -167,27 +167,48 @@ export function parseFrame(data: Uint8Array): Frame {
 }
 
 /**
- * What Hocuspocus is handed in place of a sync step 1, which Tandem answers
- * itself (see the sync-answers extension): the same address with a
- * QueryAwareness message, which Hocuspocus v4 queues, passes through its
- * message hooks in order, and then does nothing with on a socket connection
- * (it answers QueryAwareness only on its `reply` path, which sockets do not
- * use). So the answer keeps its place among the connection's messages.
+ * Whether `update` holds nothing: no structs and no deletions. A new client's
+ * sync step 2 (its answer to the server's step 1) is such an update.
  */
-export function stepOneStandIn(data: Uint8Array): Uint8Array {
+export function holdsNothing(update: DecodedUpdate): boolean {
+  return update.structs.length === 0 && update.ds.clients.size === 0;
+}
+
+/**
+ * Whether Tandem answers `frame` itself (see the sync-answers extension)
+ * instead of Hocuspocus: a sync step 1, which Hocuspocus would answer with an
+ * encoding of the whole document per client, and a sync step 2 that holds
+ * nothing, which Hocuspocus would apply in a transaction of its own (a writer)
+ * or check against a `Y.snapshot` of the whole document (a read-only
+ * connection), once per joining client, to acknowledge it either way.
+ */
+export function isAnsweredByTandem(frame: Frame): boolean {
+  if (frame.sync === "step1") return true;
+  return frame.sync === "step2" && frame.decoded !== undefined && holdsNothing(frame.decoded);
+}
+
+/**
+ * What Hocuspocus is handed in place of a frame Tandem answers itself (see
+ * {@link isAnsweredByTandem}): the same address with a QueryAwareness
+ * message, which Hocuspocus v4 queues, passes through its message hooks in
+ * order, and then does nothing with on a socket connection (it answers
+ * QueryAwareness only on its `reply` path, which sockets do not use). So the
+ * answer keeps its place among the connection's messages.
+ */
+export function standIn(data: Uint8Array): Uint8Array {
   const decoder = decoding.createDecoder(data);
   decoding.readVarString(decoder);
-  const standIn = new Uint8Array(decoder.pos + 1);
-  standIn.set(data.subarray(0, decoder.pos));
-  standIn[decoder.pos] = MessageType.QueryAwareness;
-  standIns.add(standIn);
-  return standIn;
+  const made = new Uint8Array(decoder.pos + 1);
+  made.set(data.subarray(0, decoder.pos));
+  made[decoder.pos] = MessageType.QueryAwareness;
+  standIns.add(made);
+  return made;
 }
 
 const standIns = new WeakSet<Uint8Array>();
 
-/** Whether Hocuspocus is handling a stand-in made by {@link stepOneStandIn} (a step 1 it must not answer itself). */
-export function isStepOneStandIn(data: Uint8Array): boolean {
+/** Whether Hocuspocus is handling a stand-in made by {@link standIn} (a frame it must not answer itself). */
+export function isStandIn(data: Uint8Array): boolean {
   return standIns.has(data);
 }
 

@@ -7,7 +7,15 @@ import type { Identity } from "../auth/identity.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { FragmentPump } from "./fragment-pump.js";
-import { describeOutbound, type Frame, isPong, MalformedFrame, parseFrame, stepOneStandIn } from "./frames.js";
+import {
+  describeOutbound,
+  type Frame,
+  isAnsweredByTandem,
+  isPong,
+  MalformedFrame,
+  parseFrame,
+  standIn,
+} from "./frames.js";
 import { frameCost, Throttle } from "./rate-limit.js";
 import { SocketTenant, TooMuchBeforeTenant } from "./tenant-frames.js";
 import type { UnauthenticatedBytes } from "./unauthenticated-bytes.js";
@@ -321,9 +329,9 @@ export class SocketSession {
       if (isPong(bytes)) return;
       const frame = parseFrame(bytes);
       for (const scoped of this.tenant?.admit({ bytes, frame }) ?? []) {
-        // A sync step 1 is answered by the sync-answers extension, from an
-        // encoding joiners share; Hocuspocus gets a stand-in in its place.
-        const handed = scoped.frame.sync === "step1" ? stepOneStandIn(scoped.bytes) : scoped.bytes;
+        // A sync step 1 (and a step 2 that holds nothing) is answered by the
+        // sync-answers extension; Hocuspocus gets a stand-in in its place.
+        const handed = isAnsweredByTandem(scoped.frame) ? standIn(scoped.bytes) : scoped.bytes;
         validated.set(handed, scoped.frame);
         this.client?.handleMessage(handed);
       }
