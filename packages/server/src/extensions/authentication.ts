@@ -78,7 +78,7 @@ export function authentication(
       connectionConfig.readOnly = !access.canWrite || archived;
       session.authenticated();
       if (identity.expiresAt !== undefined) session.expireAt(identity.expiresAt);
-      session.logger.info(
+      session.info(
         { document: documentName, user: identity.id, role: access.role, readOnly: connectionConfig.readOnly, archived },
         "authenticated",
       );

@@ -7,7 +7,7 @@ import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { type CollabEndpoint, createCollabEndpoint } from "../protocol/collab-endpoint.js";
 import { FRAGMENT_BYTES, FRAGMENT_BYTES_PER_TURN, FragmentPump } from "../protocol/fragment-pump.js";
-import { SocketSession } from "../protocol/socket-session.js";
+import { SocketSession, type SocketSessionOptions } from "../protocol/socket-session.js";
 import type { UnauthenticatedBytes } from "../protocol/unauthenticated-bytes.js";
 
 /** What the collaboration endpoint needs of the server around it. */
@@ -34,6 +34,21 @@ export function collabSockets(context: CollabSocketsContext): CollabEndpoint {
   const { settings, logger, metrics, unauthenticated } = context;
   // One for every socket: large messages leave in fragments, a bounded number of bytes per turn.
   const fragments = new FragmentPump(FRAGMENT_BYTES, FRAGMENT_BYTES_PER_TURN);
+  // One for every socket too: a session keeps a reference, not a copy with closures of its own.
+  const sessionOptions: SocketSessionOptions = {
+    logger,
+    metrics,
+    maxBytesPerSecond: settings.maxBytesPerSecond,
+    maxBurstBytes: settings.maxBurstBytes,
+    maxThrottledMs: settings.maxThrottledMs,
+    authTimeoutMs: settings.authTimeoutMs,
+    unauthenticated,
+    maxBufferedBytes: settings.maxBufferedBytes,
+    fragments,
+    claimedTenant: (token) => context.tokens.claimedTenant(token),
+    onClosed: (ended) => context.sessions.delete(ended),
+    acknowledge: (from, address, send) => context.durable()?.acknowledge(from, address, send),
+  };
   return createCollabEndpoint({
     maxMessageBytes: settings.maxMessageBytes,
     accepting() {
@@ -48,21 +63,8 @@ export function collabSockets(context: CollabSocketsContext): CollabEndpoint {
     onSocket(socket, request, upgrade) {
       const instance = context.accepting();
       if (!instance) return; // not reachable: accepting() said there is one
-      const session = new SocketSession(socket, {
-        logger,
-        address: clientAddress(upgrade.socket.remoteAddress, upgrade.headers["x-forwarded-for"]),
-        metrics,
-        maxBytesPerSecond: settings.maxBytesPerSecond,
-        maxBurstBytes: settings.maxBurstBytes,
-        maxThrottledMs: settings.maxThrottledMs,
-        authTimeoutMs: settings.authTimeoutMs,
-        unauthenticated,
-        maxBufferedBytes: settings.maxBufferedBytes,
-        fragments,
-        claimedTenant: (token) => context.tokens.claimedTenant(token),
-        onClosed: (ended) => context.sessions.delete(ended),
-        acknowledge: (from, address, send) => context.durable()?.acknowledge(from, address, send),
-      });
+      const address = clientAddress(upgrade.socket.remoteAddress, upgrade.headers["x-forwarded-for"]);
+      const session = new SocketSession(socket, address, sessionOptions);
       context.sessions.add(session);
       session.start(instance, request);
     },

@@ -78,11 +78,14 @@ export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndp
     clientTracking: false,
     WebSocket: GuardedWebSocket,
   });
+  // Node removes its own error listener from an upgraded socket; without one,
+  // a reset from the peer would be an uncaught exception. One listener for
+  // every socket: a closure made inside handleUpgrade would share its scope,
+  // and so keep each open socket's upgrade request (headers and all) alive.
+  const onSocketError = (error: Error) => options.logger.debug({ err: error }, "upgrade socket error");
   return {
     handleUpgrade(request, socket, head) {
-      // Node removes its own error listener from an upgraded socket; without
-      // one, a reset from the peer would be an uncaught exception.
-      socket.on("error", (error) => options.logger.debug({ err: error }, "upgrade socket error"));
+      socket.on("error", onSocketError);
       try {
         if (requestPath(request.url) !== COLLAB_PATH) {
           refuse(socket, "404 Not Found");

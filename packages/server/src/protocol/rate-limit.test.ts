@@ -49,17 +49,20 @@ describe("Throttle", () => {
   function throttle(maxThrottledMs = 60_000) {
     const delivered: number[] = [];
     const events: string[] = [];
-    const subject = new Throttle<number>({
-      perSecond: 10,
-      burst: 20,
-      cost: (message: number) => (message >= 1_000 ? message / 1_000 : 1),
-      maxThrottledMs,
-      pause: () => events.push("pause"),
-      resume: () => events.push("resume"),
-      deliver: (message) => delivered.push(message),
-      onSustained: () => events.push("sustained"),
-      now: () => Date.now(),
-    });
+    const subject = new Throttle<number, string[]>(
+      {
+        perSecond: 10,
+        burst: 20,
+        cost: (message: number) => (message >= 1_000 ? message / 1_000 : 1),
+        maxThrottledMs,
+        pause: (log) => log.push("pause"),
+        resume: (log) => log.push("resume"),
+        deliver: (_, message) => delivered.push(message),
+        onSustained: (log) => log.push("sustained"),
+        now: () => Date.now(),
+      },
+      events,
+    );
     return { subject, delivered, events };
   }
 

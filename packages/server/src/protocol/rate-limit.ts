@@ -6,6 +6,9 @@
  */
 export const FRAME_COST_BYTES = 512;
 
+/** The clock buckets read unless given another: one function for all of them, not a closure each. */
+const monotonicNow = (): number => performance.now();
+
 /** What a frame of `byteLength` bytes costs of a connection's budget. */
 export function frameCost(byteLength: number): number {
   return byteLength + FRAME_COST_BYTES;
@@ -28,7 +31,7 @@ export class RateLimiter {
     private readonly perSecond: number,
     /** The most tokens the bucket holds: the largest burst that passes at once. */
     readonly capacity: number,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = monotonicNow,
   ) {
     this.tokens = this.capacity;
     this.last = now();
@@ -72,8 +75,12 @@ export class RateLimiter {
   }
 }
 
-/** Settings and effects of a {@link Throttle}. */
-export interface ThrottleOptions<T> {
+/**
+ * Settings and effects of a {@link Throttle}. One object serves every
+ * throttle of a server: each effect is told which throttle's `subject` it is
+ * for, so that an idle connection does not carry closures of its own.
+ */
+export interface ThrottleOptions<T, S> {
   /** Budget a second on average (bytes, each message counted at {@link frameCost}). */
   readonly perSecond: number;
   /** The most budget saved up: a burst this large passes at once. */
@@ -83,18 +90,18 @@ export interface ThrottleOptions<T> {
   /** How long a client may be held back without a break before {@link onSustained} is called. */
   readonly maxThrottledMs: number;
   /** Stops reading the client's socket, so that TCP pushes back on the sender. */
-  readonly pause: () => void;
+  readonly pause: (subject: S) => void;
   /** Reads the client's socket again. */
-  readonly resume: () => void;
+  readonly resume: (subject: S) => void;
   /** Handles one message; called in the order the messages arrived. */
-  readonly deliver: (message: T) => void;
+  readonly deliver: (subject: S, message: T) => void;
   /**
    * Called once, instead of holding any more, when the client has been held
    * back for `maxThrottledMs` without a break; the throttle is stopped.
    */
-  readonly onSustained: () => void;
+  readonly onSustained: (subject: S) => void;
   /** Called each time the socket is paused (for the metric). */
-  readonly onPause?: () => void;
+  readonly onPause?: (subject: S) => void;
   readonly now?: () => number;
 }
 
@@ -113,7 +120,7 @@ export interface ThrottleOptions<T> {
  * catching up on thousands of edits passes in seconds; one that keeps its
  * socket full for a minute is a loop or a flood.
  */
-export class Throttle<T> {
+export class Throttle<T, S> {
   private readonly bucket: RateLimiter;
   private readonly now: () => number;
   private held: T[] = [];
@@ -125,8 +132,12 @@ export class Throttle<T> {
   /** When the current stretch of being held back began; undefined while the client keeps within its budget. */
   private throttledSince: number | undefined;
 
-  constructor(private readonly options: ThrottleOptions<T>) {
-    this.now = options.now ?? (() => performance.now());
+  /** `subject` is what the effects in `options` are called with: the connection this throttle paces. */
+  constructor(
+    private readonly options: ThrottleOptions<T, S>,
+    private readonly subject: S,
+  ) {
+    this.now = options.now ?? monotonicNow;
     this.bucket = new RateLimiter(options.perSecond, options.burst, this.now);
   }
 
@@ -141,7 +152,7 @@ export class Throttle<T> {
     this.endStretchIfRested();
     const cost = this.options.cost(message);
     if (this.held.length === 0 && this.bucket.take(cost)) {
-      this.options.deliver(message);
+      this.options.deliver(this.subject, message);
       return;
     }
     this.held.push(message);
@@ -173,13 +184,13 @@ export class Throttle<T> {
     this.throttledSince ??= this.now();
     if (this.now() - this.throttledSince >= this.options.maxThrottledMs) {
       this.stop();
-      this.options.onSustained();
+      this.options.onSustained(this.subject);
       return;
     }
     if (!this.paused) {
       this.paused = true;
-      this.options.pause();
-      this.options.onPause?.();
+      this.options.pause(this.subject);
+      this.options.onPause?.(this.subject);
     }
     this.schedule();
   }
@@ -212,7 +223,7 @@ export class Throttle<T> {
       if (!this.bucket.take(cost)) break;
       this.held.shift();
       this.heldCost -= cost;
-      this.options.deliver(message);
+      this.options.deliver(this.subject, message);
     }
     if (this.stopped) return;
     // Read again once nothing is held and pings and pongs are paid for.
@@ -221,6 +232,6 @@ export class Throttle<T> {
       return;
     }
     this.paused = false;
-    this.options.resume();
+    this.options.resume(this.subject);
   }
 }

@@ -18,9 +18,8 @@ function fakeSocket() {
 }
 
 function session(socket: WebSocket): SocketSession {
-  return new SocketSession(socket, {
+  return new SocketSession(socket, "127.0.0.1", {
     logger: createLogger("silent"),
-    address: "127.0.0.1",
     metrics: createMetrics(
       () => 0,
       () => 0,

@@ -16,7 +16,7 @@ import {
   parseFrame,
   standIn,
 } from "./frames.js";
-import { frameCost, Throttle } from "./rate-limit.js";
+import { frameCost, Throttle, type ThrottleOptions } from "./rate-limit.js";
 import { SocketTenant, TooMuchBeforeTenant } from "./tenant-frames.js";
 import type { UnauthenticatedBytes } from "./unauthenticated-bytes.js";
 
@@ -60,14 +60,26 @@ const hocuspocusCloses: Record<number, CloseCodeName> = {
  */
 const CLOSE_GRACE_MS = 5_000;
 
+/**
+ * `text` as one flat string. V8 builds crypto.randomUUID()'s result as a rope
+ * of a dozen pieces, about 480 bytes of heap against 56 for the flat string,
+ * which an idle connection would hold for its life. V8 flattens a string in
+ * place (the rope's pieces are freed, and every holder of it gains), as
+ * `normalize` does.
+ */
+function flatten(text: string): string {
+  return text.normalize();
+}
+
 /** The longest delay setTimeout takes; a longer one fires at once. */
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
-/** Settings of a {@link SocketSession}. */
+/**
+ * Settings of a {@link SocketSession}: one object for every socket of a
+ * server (what differs per socket is passed to the constructor).
+ */
 export interface SocketSessionOptions {
   readonly logger: Logger;
-  /** Where the socket came from, for the audit log. */
-  readonly address: ClientAddress;
   readonly metrics: Metrics;
   /** The connection's pace in bytes a second, each frame counted at {@link frameCost}: faster senders are paused (see {@link Throttle}). */
   readonly maxBytesPerSecond: number;
@@ -101,11 +113,20 @@ export interface SocketSessionOptions {
  * One collaboration WebSocket: the boundary where every inbound byte is
  * checked before Hocuspocus sees it, and the one place that closes the socket,
  * always with a code from the table in @tandem/protocol.
+ *
+ * An idle server holds thousands of these, so a session allocates little of
+ * its own: its socket listeners and its throttle's effects are functions
+ * shared by every session (static members below), not closures per socket.
  */
 export class SocketSession {
-  readonly id = randomUUID();
+  /** The session of each socket, for the socket listeners every session shares. */
+  private static readonly bySocket = new WeakMap<WebSocket, SocketSession>();
+  /** The throttle settings and effects of each server's sessions, made once per {@link SocketSessionOptions}. */
+  private static readonly pacings = new WeakMap<SocketSessionOptions, ThrottleOptions<Uint8Array, SocketSession>>();
+
+  readonly id = flatten(randomUUID());
   private childLogger: Logger | undefined;
-  private readonly throttle: Throttle<Uint8Array>;
+  private readonly throttle: Throttle<Uint8Array, SocketSession>;
   private readonly metrics: Metrics;
   private client: ClientConnection | undefined;
   private tenant: SocketTenant | undefined;
@@ -125,26 +146,94 @@ export class SocketSession {
   private outbox: Uint8Array[] | undefined;
   private outboxBytes = 0;
 
+  /** `address` is where the socket came from, for the audit log. */
   constructor(
     private readonly socket: WebSocket,
+    readonly address: ClientAddress,
     private readonly options: SocketSessionOptions,
   ) {
     this.metrics = options.metrics;
-    this.throttle = new Throttle<Uint8Array>({
-      perSecond: options.maxBytesPerSecond,
-      burst: options.maxBurstBytes,
-      cost: (bytes) => frameCost(bytes.byteLength),
-      maxThrottledMs: options.maxThrottledMs,
-      pause: () => socket.pause(),
-      resume: () => socket.resume(),
-      deliver: (bytes) => this.handle(bytes),
-      onSustained: () => {
-        this.logger.warn({ ms: options.maxThrottledMs }, "over the message rate limit for too long");
-        this.close("RateLimited");
-      },
-      onPause: () => this.metrics.throttled.inc(),
-    });
+    this.throttle = new Throttle<Uint8Array, SocketSession>(SocketSession.pacing(options), this);
   }
+
+  private static pacing(options: SocketSessionOptions): ThrottleOptions<Uint8Array, SocketSession> {
+    let pacing = SocketSession.pacings.get(options);
+    if (pacing === undefined) {
+      pacing = {
+        perSecond: options.maxBytesPerSecond,
+        burst: options.maxBurstBytes,
+        cost: (bytes) => frameCost(bytes.byteLength),
+        maxThrottledMs: options.maxThrottledMs,
+        pause: (session) => session.socket.pause(),
+        resume: (session) => session.socket.resume(),
+        deliver: (session, bytes) => session.handle(bytes),
+        onSustained: (session) => {
+          session.logger.warn({ ms: options.maxThrottledMs }, "over the message rate limit for too long");
+          session.close("RateLimited");
+        },
+        onPause: (session) => session.metrics.throttled.inc(),
+      };
+      SocketSession.pacings.set(options, pacing);
+    }
+    return pacing;
+  }
+
+  /** The socket listeners, shared by every session: EventEmitter calls them with the socket as `this`. */
+  private static readonly listeners = {
+    message(this: WebSocket, data: RawData, isBinary: boolean): void {
+      SocketSession.bySocket.get(this)?.receive(data, isBinary);
+    },
+    // ws answers pings and swallows pongs itself; a flood of them costs as much as one of messages.
+    pingOrPong(this: WebSocket, data: Buffer): void {
+      SocketSession.bySocket.get(this)?.charge(data.byteLength);
+    },
+    close(this: WebSocket, code: number, reason: Buffer): void {
+      SocketSession.bySocket.get(this)?.ended(code, reason.toString());
+    },
+    error(this: WebSocket, error: Error & { code?: string }): void {
+      const session = SocketSession.bySocket.get(this);
+      if (session === undefined) return;
+      // ws refused a frame from its header (an oversized one: GuardedWebSocket
+      // turned its 1009 into 4413) or the peer broke the WebSocket protocol; ws
+      // closes the socket itself.
+      if (error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+        session.closing = true;
+        session.metrics.errors.inc({ code: String(CloseCodes.MessageTooLarge.code) });
+      }
+      // Too many fragments (or buffered chunks) in one message: ws closes with 1008.
+      if (error.code === "WS_ERR_TOO_MANY_BUFFERED_PARTS") session.metrics.errors.inc({ code: "1008" });
+      session.logger.info({ err: error }, "socket error");
+    },
+  };
+
+  /**
+   * What Hocuspocus writes to: acknowledgments wait for their commit, sends
+   * are counted, its own closes mapped onto the table. A class, so that each
+   * connection's is one small object rather than an object and three closures.
+   */
+  private static readonly HocuspocusSide = class implements WebSocketLike {
+    constructor(private readonly session: SocketSession) {}
+
+    get readyState(): number {
+      return this.session.socket.readyState;
+    }
+
+    send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+      const { session } = this;
+      if (session.socket.readyState !== WebSocket.OPEN) return;
+      const bytes = data as Uint8Array;
+      const { acknowledge } = session.options;
+      const acknowledged = acknowledge && describeOutbound(bytes).acknowledges;
+      if (acknowledged) acknowledge(session, acknowledged, () => session.deliver(bytes));
+      else session.deliver(bytes);
+    }
+
+    close(code?: number): void {
+      const name = code === undefined ? undefined : hocuspocusCloses[code];
+      if (name === undefined) this.session.logger.warn({ code }, "Hocuspocus closed with a code outside the table");
+      this.session.close(name ?? "MalformedMessage");
+    }
+  };
 
   /**
    * Hands the socket to Hocuspocus. From here on every inbound frame is
@@ -154,7 +243,11 @@ export class SocketSession {
     const context: ConnectionContext = { session: this };
     const { maxUnauthenticatedQueueSize: bytes, maxUnauthenticatedQueueMessages: messages } = hocuspocus.configuration;
     this.tenant = new SocketTenant(this.options.claimedTenant, { bytes, messages });
-    this.client = hocuspocus.handleConnection(this.asWebSocketLike(), request, context);
+    this.client = hocuspocus.handleConnection(new SocketSession.HocuspocusSide(this), request, context);
+    // Hocuspocus names the connection with a randomUUID() of its own, which
+    // its connection objects and hook payloads share: flattened in place.
+    const { socketId } = this.client as unknown as { socketId?: unknown };
+    if (typeof socketId === "string") flatten(socketId);
     this.metrics.connections.inc();
     // Hocuspocus checks its own authentication deadline only once per timeout
     // period, so a socket could linger unauthenticated for up to twice as long.
@@ -162,34 +255,28 @@ export class SocketSession {
       this.logger.info({ ms: this.options.authTimeoutMs }, "no authentication in time");
       this.close("Timeout");
     }, this.options.authTimeoutMs).unref();
-    this.socket.on("message", (data: RawData, isBinary: boolean) => this.receive(data, isBinary));
-    // ws answers pings and swallows pongs itself; a flood of them costs as much as one of messages.
-    this.socket.on("ping", (data: Buffer) => this.charge(data.byteLength));
-    this.socket.on("pong", (data: Buffer) => this.charge(data.byteLength));
-    this.socket.on("close", (code: number, reason: Buffer) => this.ended(code, reason.toString()));
-    this.socket.on("error", (error: Error & { code?: string }) => {
-      // ws refused a frame from its header (an oversized one: GuardedWebSocket
-      // turned its 1009 into 4413) or the peer broke the WebSocket protocol; ws
-      // closes the socket itself.
-      if (error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
-        this.closing = true;
-        this.metrics.errors.inc({ code: String(CloseCodes.MessageTooLarge.code) });
-      }
-      // Too many fragments (or buffered chunks) in one message: ws closes with 1008.
-      if (error.code === "WS_ERR_TOO_MANY_BUFFERED_PARTS") this.metrics.errors.inc({ code: "1008" });
-      this.logger.info({ err: error }, "socket error");
-    });
-  }
-
-  /** Where the socket came from. */
-  get address(): ClientAddress {
-    return this.options.address;
+    SocketSession.bySocket.set(this.socket, this);
+    this.socket.on("message", SocketSession.listeners.message);
+    this.socket.on("ping", SocketSession.listeners.pingOrPong);
+    this.socket.on("pong", SocketSession.listeners.pingOrPong);
+    this.socket.on("close", SocketSession.listeners.close);
+    this.socket.on("error", SocketSession.listeners.error);
   }
 
   /** This socket's logger, made when first used: an idle connection that never logs does not pay for one. */
   get logger(): Logger {
     this.childLogger ??= this.options.logger.child({ socket: this.id });
     return this.childLogger;
+  }
+
+  /**
+   * Logs `message` at info level with the socket's id, as {@link logger}
+   * would, without making the child logger: every connection writes such a
+   * line when it authenticates, and most never write another.
+   */
+  info(fields: Record<string, unknown>, message: string): void {
+    if (this.childLogger) this.childLogger.info(fields, message);
+    else this.options.logger.info({ socket: this.id, ...fields }, message);
   }
 
   /** Whether the socket is closing or closed; nothing more is accepted from it. */
@@ -200,6 +287,8 @@ export class SocketSession {
   /** Records that a document on this socket authenticated, which lifts the authentication deadline. */
   authenticated(): void {
     clearTimeout(this.authTimer);
+    // Dropped, not just cleared: a cleared timer kept in the field would stay for the connection's life.
+    this.authTimer = undefined;
   }
 
   /**
@@ -440,28 +529,5 @@ export class SocketSession {
         return;
       }
     }
-  }
-
-  /** What Hocuspocus writes to: acknowledgments wait for their commit, sends are counted, its own closes mapped onto the table. */
-  private asWebSocketLike(): WebSocketLike {
-    const { socket } = this;
-    const { acknowledge } = this.options;
-    return {
-      get readyState() {
-        return socket.readyState;
-      },
-      send: (data) => {
-        if (socket.readyState !== WebSocket.OPEN) return;
-        const bytes = data as Uint8Array;
-        const acknowledged = acknowledge && describeOutbound(bytes).acknowledges;
-        if (acknowledged) acknowledge(this, acknowledged, () => this.deliver(bytes));
-        else this.deliver(bytes);
-      },
-      close: (code) => {
-        const name = code === undefined ? undefined : hocuspocusCloses[code];
-        if (name === undefined) this.logger.warn({ code }, "Hocuspocus closed with a code outside the table");
-        this.close(name ?? "MalformedMessage");
-      },
-    };
   }
 }
