@@ -11,6 +11,7 @@ import type { FragmentPump } from "./fragment-pump.js";
 import { describeOutbound, type Frame, isPong, MalformedFrame, parseFrame, stepOneStandIn } from "./frames.js";
 import { frameCost, Throttle } from "./rate-limit.js";
 import { SocketTenant, TooMuchBeforeTenant } from "./tenant-frames.js";
+import { TurnSlicer } from "./turn-slicer.js";
 import type { UnauthenticatedBytes } from "./unauthenticated-bytes.js";
 
 // Frames that passed validation, so hooks further down can read the parsed
@@ -67,6 +68,15 @@ const CLOSE_GRACE_MS = 5_000;
 /** The longest delay setTimeout takes; a longer one fires at once. */
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
+/**
+ * The most frames of one socket handed to Hocuspocus in one event-loop turn
+ * (see {@link TurnSlicer}): a few milliseconds of applying small updates.
+ */
+const FRAMES_PER_TURN = 32;
+
+/** Who holds a socket's reading paused: its rate budget, or frames waiting for a later turn. */
+type PauseReason = "throttle" | "slicer";
+
 /** Settings of a {@link SocketSession}. */
 export interface SocketSessionOptions {
   readonly logger: Logger;
@@ -110,6 +120,9 @@ export class SocketSession {
   readonly id = randomUUID();
   private childLogger: Logger | undefined;
   private readonly throttle: Throttle<Uint8Array>;
+  private readonly slicer: TurnSlicer<Uint8Array>;
+  /** Why reading is paused; the socket is read again once nothing holds it. */
+  private readonly pausedBy = new Set<PauseReason>();
   private readonly metrics: Metrics;
   private client: ClientConnection | undefined;
   private tenant: SocketTenant | undefined;
@@ -141,15 +154,30 @@ export class SocketSession {
       burst: options.maxBurstBytes,
       cost: (bytes) => frameCost(bytes.byteLength),
       maxThrottledMs: options.maxThrottledMs,
-      pause: () => socket.pause(),
-      resume: () => socket.resume(),
-      deliver: (bytes) => this.handle(bytes),
+      pause: () => this.pauseFor("throttle"),
+      resume: () => this.resumeFor("throttle"),
+      deliver: (bytes) => this.slicer.admit(bytes),
       onSustained: () => {
         this.logger.warn({ ms: options.maxThrottledMs }, "over the message rate limit for too long");
         this.close("RateLimited");
       },
       onPause: () => this.metrics.throttled.inc(),
     });
+    this.slicer = new TurnSlicer<Uint8Array>({
+      perTurn: FRAMES_PER_TURN,
+      deliver: (bytes) => this.handle(bytes),
+      pause: () => this.pauseFor("slicer"),
+      resume: () => this.resumeFor("slicer"),
+    });
+  }
+
+  private pauseFor(reason: PauseReason): void {
+    if (this.pausedBy.size === 0) this.socket.pause();
+    this.pausedBy.add(reason);
+  }
+
+  private resumeFor(reason: PauseReason): void {
+    if (this.pausedBy.delete(reason) && this.pausedBy.size === 0) this.socket.resume();
   }
 
   /**
@@ -263,8 +291,8 @@ export class SocketSession {
     if (this.closing) return;
     this.closing = true;
     this.clearTimers();
-    const wasPaused = this.throttle.isPaused;
-    this.throttle.stop();
+    const wasPaused = this.pausedBy.size > 0;
+    this.stopReceiving();
     const { code, reason } = CloseCodes[name];
     this.metrics.errors.inc({ code: String(code) });
     this.logger.info({ code, reason }, "closing connection");
@@ -291,6 +319,12 @@ export class SocketSession {
     this.socket.once("close", () => clearTimeout(cutOff));
   }
 
+  /** Drops what the throttle and the slicer hold: nothing more from this socket is handled. */
+  private stopReceiving(): void {
+    this.throttle.stop();
+    this.slicer.stop();
+  }
+
   private clearTimers(): void {
     clearTimeout(this.expiryTimer);
     clearTimeout(this.authTimer);
@@ -310,7 +344,10 @@ export class SocketSession {
     this.cutOffAfterGrace();
   }
 
-  /** Every inbound frame: a binary one is paced by the throttle, which hands it to {@link handle}. */
+  /**
+   * Every inbound frame: a binary one is paced by the throttle, which hands
+   * it to the slicer, which hands it to {@link handle}.
+   */
   private receive(data: RawData, isBinary: boolean): void {
     try {
       if (this.closing) return;
@@ -380,7 +417,7 @@ export class SocketSession {
   private ended(code: number, reason: string): void {
     this.closing = true;
     this.clearTimers();
-    this.throttle.stop();
+    this.stopReceiving();
     this.options.unauthenticated.forget(this);
     this.metrics.connections.dec();
     this.logger.debug({ code, reason }, "socket closed");
