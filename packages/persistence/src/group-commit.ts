@@ -16,8 +16,6 @@ export interface QueuedAppend {
 export interface WrittenBatch {
   readonly rows: number;
   readonly bytes: number;
-  /** Log rows written per document name. */
-  readonly rowsPerDocument: ReadonlyMap<string, number>;
 }
 
 interface Waiter extends QueuedAppend {
@@ -166,8 +164,7 @@ export class GroupCommit {
       }
       this.options.onBatchCommitted({
         updates: batch.length,
-        rows: written.rows,
-        bytes: written.bytes,
+        ...written,
         seconds: (performance.now() - started) / 1000,
       });
       return;

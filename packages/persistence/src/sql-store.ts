@@ -158,11 +158,7 @@ export class SqlDocumentStore implements TandemStore {
     this.commitConnection = sql.holdConnection?.();
     const commitSql = this.commitConnection ?? sql;
     this.groupCommit = new GroupCommit({
-      write: async (batch) => {
-        const written = await writeBatch(commitSql, batch);
-        for (const [name, rows] of written.rowsPerDocument) this.compactions.wrote(name, rows);
-        return written;
-      },
+      write: (batch) => writeBatch(commitSql, batch),
       maxBatchUpdates: this.options.maxBatchUpdates,
       maxQueuedBytes: this.options.maxQueuedBytes,
       onBatchCommitted: this.options.onBatchCommitted,
@@ -211,6 +207,7 @@ export class SqlDocumentStore implements TandemStore {
         // A copy: the caller may reuse its buffer, and the bytes stored must be the bytes validated.
         await this.groupCommit.append(name, update.slice(), author, acceptedBy);
       }
+      this.compactions.appended(name);
     });
   }
 
