@@ -6,7 +6,7 @@ import { TandemServerError } from "../errors.js";
 import type { LiveDocuments } from "../live-documents.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-import { type Frame, holdsNothing } from "../protocol/frames.js";
+import type { Frame } from "../protocol/frames.js";
 import { type ConnectionContext, frameOf, type SocketSession } from "../protocol/socket-session.js";
 import { AcknowledgmentLedger, isIntegrated } from "./acknowledgments.js";
 import { relayedOrigin } from "./redis.js";
@@ -233,14 +233,7 @@ export function durableLog({ store, metrics, logger, onCommitted }: DurableLogOp
       // reset) would go on filling the live document. Thrown, the queue is dropped.
       if (session.isClosed) throw new TandemServerError("closed", "the connection is closed");
       const frame = frameOf(bytes);
-      if (frame?.decoded === undefined || connection.readOnly) return;
-      // An update that holds nothing (a joiner's sync step 2) is integrated
-      // whatever the document holds: its acknowledgment has nothing to wait
-      // for but what is in flight, so it is not checked.
-      if (holdsNothing(frame.decoded)) {
-        handling.get(session)?.delete(connection.messageAddress);
-        return;
-      }
+      if (frame?.update === undefined || connection.readOnly) return;
       let frames = handling.get(session);
       if (frames === undefined) {
         frames = new Map();

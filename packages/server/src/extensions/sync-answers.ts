@@ -1,4 +1,4 @@
-import type { Extension } from "@hocuspocus/server";
+import { type Extension, OutgoingMessage } from "@hocuspocus/server";
 import * as encoding from "lib0/encoding";
 import { encodedStateVector, encodedUpdate } from "../documents/encoded-state.js";
 import type { Metrics } from "../metrics.js";
@@ -8,17 +8,6 @@ import { frameOf } from "../protocol/socket-session.js";
 /** y-protocols sync sub-messages. */
 const SyncStep1 = 0;
 const SyncStep2 = 1;
-/** Hocuspocus's SyncStatus message, server to client. */
-const SyncStatus = 8;
-
-/** Hocuspocus's acknowledgment of an applied sync step 2 or update. */
-function appliedMessage(address: string): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarString(encoder, address);
-  encoding.writeVarUint(encoder, SyncStatus);
-  encoding.writeVarUint(encoder, 1);
-  return encoding.toUint8Array(encoder);
-}
 
 /**
  * A sync message: its head encoded, then the payload copied once into a
@@ -98,7 +87,7 @@ export function syncAnswers(metrics: Metrics): Extension {
       });
       const address = connection.messageAddress;
       if (frame.stateVector === undefined) {
-        connection.send(appliedMessage(address));
+        connection.send(new OutgoingMessage(address).writeSyncStatus(true).toUint8Array());
         return;
       }
       connection.send(syncMessage(address, SyncStep1, encodedStateVector(document)));
