@@ -149,13 +149,21 @@ export class DeliveryLedger {
     if (this.inWindow(at)) this.presenceSentInWindow++;
   }
 
-  /** Records that the observer saw `client`'s awareness state `clock` at `at` (the first time only). */
+  /**
+   * Records that the observer saw `client`'s awareness state `clock` at `at`,
+   * and with it every earlier state of that client it has not seen: a server
+   * that batches presence sends only a client's latest state (a generator
+   * that catches up sends several at once), and the watcher is then up to
+   * date with all of them. Each counts once.
+   */
   presenceSeen(client: number, clock: number, at: number): void {
-    const sentAt = this.presenceTimes.get(client, clock);
-    if (sentAt === 0 || !this.inWindow(sentAt)) return;
-    this.presence.add(at - sentAt);
-    // One observer per document, so no other thread needs this time again.
-    this.presenceTimes.set(client, clock, 0);
+    for (let earlier = clock; earlier >= 0; earlier--) {
+      const sentAt = this.presenceTimes.get(client, earlier);
+      if (sentAt === 0) return;
+      if (this.inWindow(sentAt)) this.presence.add(at - sentAt);
+      // One observer per document, so no other thread needs this time again.
+      this.presenceTimes.set(client, earlier, 0);
+    }
   }
 
   /** Records the acknowledgment of a send made at `sentAt`. */
