@@ -174,4 +174,44 @@ describe("presence identity is stamped by the server", () => {
     ada.destroy();
     await waitFor(() => stateOf(bob, ada.doc.clientID) === undefined, "ada's presence goes with her");
   });
+
+  it("hands a client id to the connection that holds it now, and frees it when that one goes", async () => {
+    const ada = open("spec/reclaim", token("ada", "Ada"));
+    const bob = open("spec/reclaim", token("bob", "Bob"));
+    await Promise.all([synced(ada), synced(bob)]);
+    ada.provider.setAwarenessField("cursor", 1);
+    await waitFor(() => stateOf(bob, ada.doc.clientID)?.cursor === 1, "bob sees ada's first cursor");
+    // Ada's id moves to her new connection: her old one is gone, the new one must hold it from now on.
+    ada.socket.webSocket?.close();
+    await waitFor(() => ada.closeCodes.length === 1 && ada.provider.isSynced, "ada is back");
+    ada.provider.setAwarenessField("cursor", 2);
+    await waitFor(() => stateOf(bob, ada.doc.clientID)?.cursor === 2, "bob sees ada's cursor after the reconnect");
+
+    const eve = await openRawSocket(server.wsUrl);
+    sockets.push(eve);
+    eve.send(
+      frame("spec/reclaim", Auth, (e) => {
+        encoding.writeVarUint(e, 0);
+        encoding.writeVarString(e, token("eve", "Eve"));
+      }),
+    );
+    const adaId = ada.doc.clientID;
+    const eveId = 4_200_000_001;
+    eve.send(
+      awarenessFrame("spec/reclaim", [
+        [adaId, 1_000_000, { cursor: 666 }],
+        [eveId, 1, { cursor: 3 }],
+      ]),
+    );
+    await waitFor(() => stateOf(bob, eveId) !== undefined, "bob sees eve's own state");
+    expect(stateOf(bob, adaId)).toMatchObject({ cursor: 2, user: { id: "ada" } });
+
+    // Once ada has left, nobody holds her id: a new claim to it is not refused on her behalf.
+    clients.splice(clients.indexOf(ada), 1);
+    ada.destroy();
+    await waitFor(() => stateOf(bob, adaId) === undefined, "ada's presence goes with her");
+    eve.send(awarenessFrame("spec/reclaim", [[adaId, 2_000_000, { cursor: 7 }]]));
+    await waitFor(() => stateOf(bob, adaId)?.cursor === 7, "bob sees eve's state under the freed id");
+    expect(stateOf(bob, adaId)?.user).toMatchObject({ id: "eve" });
+  });
 });

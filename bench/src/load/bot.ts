@@ -9,6 +9,7 @@ import {
   type WireProtocol,
 } from "../wire/protocols.js";
 import { RawWebSocket } from "../wire/websocket.js";
+import { now } from "./clock.js";
 import type { DeliveryLedger } from "./ledger.js";
 
 /** Where and how a bot connects. */
@@ -19,6 +20,12 @@ export interface BotConfig {
   readonly documentName: string;
   /** Display name in presence. */
   readonly name: string;
+  /**
+   * The Yjs client id of the bot's document (default: random). Bots spread
+   * over several generator threads get consecutive ones, so that one shared
+   * table of send times serves them all (see `SharedSendTimes`).
+   */
+  readonly clientID?: number;
 }
 
 const TYPED = "The quick brown fox jumps over the lazy dog while five people edit one paragraph together. ";
@@ -41,7 +48,7 @@ export class Bot {
   /** Updates sent, and their bytes (the Yjs update alone, without framing). */
   sent = 0;
   sentBytes = 0;
-  /** When the bot finished its first sync (performance.now()), once it did. */
+  /** When the bot finished its first sync (on the clock of `now`), once it did. */
   syncedAt: number | undefined;
   /** Size of the sync step 2 that synced it. */
   syncBytes = 0;
@@ -65,6 +72,7 @@ export class Bot {
   readonly synced: Promise<void>;
 
   constructor(readonly config: BotConfig) {
+    if (config.clientID !== undefined) this.doc.clientID = config.clientID;
     this.doc.on("update", (update: Uint8Array) => {
       this.lastUpdate = update;
     });
@@ -99,7 +107,7 @@ export class Bot {
     this.text.insert(clock, TYPED[clock % TYPED.length] as string);
     const update = this.lastUpdate;
     if (update === undefined || this.socket === undefined) return;
-    const at = performance.now();
+    const at = now();
     const acknowledged = this.config.protocol.name === "hocuspocus";
     if (acknowledged) this.unacknowledged.push(at);
     this.ledger?.sent(this.clientID, clock, at, this.receivers, acknowledged);
@@ -129,7 +137,7 @@ export class Bot {
     encoding.writeVarUint(encoder, this.clientID);
     encoding.writeVarUint(encoder, ++this.awarenessClock);
     encoding.writeVarString(encoder, JSON.stringify(state));
-    this.ledger?.presenceSent(this.clientID, this.awarenessClock, performance.now());
+    this.ledger?.presenceSent(this.clientID, this.awarenessClock, now());
     this.socket.send(this.config.protocol.awareness(this.config.documentName, encoding.toUint8Array(encoder)));
   }
 
@@ -155,7 +163,7 @@ export class Bot {
         return;
       case Inbound.SyncStep2:
         if (this.syncedAt === undefined) {
-          this.syncedAt = performance.now();
+          this.syncedAt = now();
           this.syncBytes = message.payload.length;
           this.resolveSynced?.();
         } else {
@@ -175,13 +183,13 @@ export class Bot {
           this.unacknowledged.splice(0, this.unacknowledgedHead);
           this.unacknowledgedHead = 0;
         }
-        if (!Number.isNaN(sentAt) && message.applied) this.ledger?.acknowledged(sentAt, performance.now());
+        if (!Number.isNaN(sentAt) && message.applied) this.ledger?.acknowledged(sentAt, now());
         return;
       }
       case Inbound.Awareness: {
         const ledger = this.ledger;
         if (!this.observesPresence || ledger === undefined) return;
-        const at = performance.now();
+        const at = now();
         forEachAwarenessClock(message.payload, (client, clock) => ledger.presenceSeen(client, clock, at));
         return;
       }
@@ -197,7 +205,7 @@ export class Bot {
   private delivered(update: Uint8Array): void {
     const ledger = this.ledger;
     if (ledger === undefined || !readUpdateHead(update, this.head)) return;
-    const at = performance.now();
+    const at = now();
     if (this.head.clients === 1 && this.head.structs === 1) {
       // y-websocket echoes a client's own updates back to it.
       if (this.head.client !== this.clientID) ledger.delivered(this.head.client, this.head.clock, at);

@@ -1,17 +1,85 @@
 import { Samples } from "./samples.js";
 
-/** When each of one client's sends left, indexed by the Yjs clock of its insertion. */
-class SendLog {
-  times = new Float64Array(1024);
+/** When each client's sends left (ms, 0: unknown), by the Yjs or awareness clock of the send. */
+interface SendTimes {
+  get(client: number, clock: number): number;
+  set(client: number, clock: number, at: number): void;
+}
 
-  set(clock: number, at: number): void {
-    if (clock >= this.times.length) {
-      const bigger = new Float64Array(Math.max(clock + 1, this.times.length * 2));
-      bigger.set(this.times);
-      this.times = bigger;
-    }
-    this.times[clock] = at;
+/** Send times of any clients, in growable per-client logs (one generator thread). */
+class LocalSendTimes implements SendTimes {
+  private readonly logs = new Map<number, Float64Array>();
+
+  get(client: number, clock: number): number {
+    return this.logs.get(client)?.[clock] ?? 0;
   }
+
+  set(client: number, clock: number, at: number): void {
+    let times = this.logs.get(client);
+    if (times === undefined || clock >= times.length) {
+      const bigger = new Float64Array(Math.max(clock + 1, (times?.length ?? 512) * 2));
+      if (times !== undefined) bigger.set(times);
+      times = bigger;
+      this.logs.set(client, times);
+    }
+    times[clock] = at;
+  }
+}
+
+/**
+ * Send times in memory every generator thread sees: one row of `clocks`
+ * entries for each of `clients` consecutive client ids from `firstClient`.
+ * The sender writes, whichever thread receives reads; fixed in size, so a
+ * send beyond its row is an error, never silently dropped.
+ */
+export class SharedSendTimes implements SendTimes {
+  private readonly times: Float64Array;
+
+  constructor(
+    readonly buffer: SharedArrayBuffer,
+    readonly firstClient: number,
+    readonly clocks: number,
+  ) {
+    this.times = new Float64Array(buffer);
+  }
+
+  static create(firstClient: number, clients: number, clocks: number): SharedSendTimes {
+    return new SharedSendTimes(new SharedArrayBuffer(clients * clocks * 8), firstClient, clocks);
+  }
+
+  private slot(client: number, clock: number): number {
+    const row = client - this.firstClient;
+    return row >= 0 && clock < this.clocks ? row * this.clocks + clock : -1;
+  }
+
+  get(client: number, clock: number): number {
+    const slot = this.slot(client, clock);
+    return slot >= 0 && slot < this.times.length ? (this.times[slot] as number) : 0;
+  }
+
+  set(client: number, clock: number, at: number): void {
+    const slot = this.slot(client, clock);
+    if (slot < 0 || slot >= this.times.length)
+      throw new Error(`no room for send ${client}:${clock} in the shared send times`);
+    this.times[slot] = at;
+  }
+}
+
+/** Where a threaded ledger keeps send times: a {@link SharedSendTimes} each for updates and presence. */
+export interface SharedLedgerMemory {
+  readonly updates: SharedSendTimes;
+  readonly presence: SharedSendTimes;
+}
+
+/** A ledger's counts: summed over the ledgers of several generator threads, they are the measurement's. */
+export interface LedgerCounts {
+  sentInWindow: number;
+  expectedDeliveries: number;
+  deliveredInWindow: number;
+  expectedAcks: number;
+  acks: number;
+  presenceSentInWindow: number;
+  presenceSeen: number;
 }
 
 /**
@@ -21,8 +89,8 @@ class SendLog {
  * ones that never arrive are reported as missing.
  */
 export class DeliveryLedger {
-  private readonly logs = new Map<number, SendLog>();
-  private readonly presenceLogs = new Map<number, SendLog>();
+  private readonly updateTimes: SendTimes;
+  private readonly presenceTimes: SendTimes;
   private windowStart = Number.POSITIVE_INFINITY;
   private windowEnd = Number.POSITIVE_INFINITY;
   /** Delivery latency: one client sends, another receives (ms). */
@@ -36,6 +104,12 @@ export class DeliveryLedger {
   deliveredInWindow = 0;
   expectedAcks = 0;
   presenceSentInWindow = 0;
+
+  /** Send times in this thread only, or (`shared`) in memory the ledgers of other generator threads share. */
+  constructor(shared?: SharedLedgerMemory) {
+    this.updateTimes = shared?.updates ?? new LocalSendTimes();
+    this.presenceTimes = shared?.presence ?? new LocalSendTimes();
+  }
 
   /** Starts counting sends from now. */
   openWindow(at: number): void {
@@ -53,12 +127,7 @@ export class DeliveryLedger {
 
   /** Records that `client` sent the insertion with clock `clock` at `at`, for `receivers` others to receive. */
   sent(client: number, clock: number, at: number, receivers: number, acknowledged: boolean): void {
-    let log = this.logs.get(client);
-    if (log === undefined) {
-      log = new SendLog();
-      this.logs.set(client, log);
-    }
-    log.set(clock, at);
+    this.updateTimes.set(client, clock, at);
     if (this.inWindow(at)) {
       this.sentInWindow++;
       this.expectedDeliveries += receivers;
@@ -68,30 +137,33 @@ export class DeliveryLedger {
 
   /** Records that the insertion (`client`, `clock`) arrived at another client at `at`. */
   delivered(client: number, clock: number, at: number): void {
-    const sentAt = this.logs.get(client)?.times[clock];
-    if (sentAt === undefined || sentAt === 0 || !this.inWindow(sentAt)) return;
+    const sentAt = this.updateTimes.get(client, clock);
+    if (sentAt === 0 || !this.inWindow(sentAt)) return;
     this.delivery.add(at - sentAt);
     this.deliveredInWindow++;
   }
 
   /** Records that `client` published its awareness state with clock `clock` at `at`. */
   presenceSent(client: number, clock: number, at: number): void {
-    let log = this.presenceLogs.get(client);
-    if (log === undefined) {
-      log = new SendLog();
-      this.presenceLogs.set(client, log);
-    }
-    log.set(clock, at);
+    this.presenceTimes.set(client, clock, at);
     if (this.inWindow(at)) this.presenceSentInWindow++;
   }
 
-  /** Records that the observer saw `client`'s awareness state `clock` at `at` (the first time only). */
+  /**
+   * Records that the observer saw `client`'s awareness state `clock` at `at`,
+   * and with it every earlier state of that client it has not seen: a server
+   * that batches presence sends only a client's latest state (a generator
+   * that catches up sends several at once), and the watcher is then up to
+   * date with all of them. Each counts once.
+   */
   presenceSeen(client: number, clock: number, at: number): void {
-    const log = this.presenceLogs.get(client);
-    const sentAt = log?.times[clock];
-    if (log === undefined || sentAt === undefined || sentAt === 0 || !this.inWindow(sentAt)) return;
-    this.presence.add(at - sentAt);
-    log.times[clock] = 0;
+    for (let earlier = clock; earlier >= 0; earlier--) {
+      const sentAt = this.presenceTimes.get(client, earlier);
+      if (sentAt === 0) return;
+      if (this.inWindow(sentAt)) this.presence.add(at - sentAt);
+      // One observer per document, so no other thread needs this time again.
+      this.presenceTimes.set(client, earlier, 0);
+    }
   }
 
   /** Records the acknowledgment of a send made at `sentAt`. */
@@ -99,11 +171,16 @@ export class DeliveryLedger {
     if (this.inWindow(sentAt)) this.ack.add(at - sentAt);
   }
 
-  get missingDeliveries(): number {
-    return Math.max(0, this.expectedDeliveries - this.deliveredInWindow);
-  }
-
-  get missingAcks(): number {
-    return Math.max(0, this.expectedAcks - this.ack.length);
+  /** This ledger's counts so far (see {@link LedgerCounts}). */
+  get counts(): LedgerCounts {
+    return {
+      sentInWindow: this.sentInWindow,
+      expectedDeliveries: this.expectedDeliveries,
+      deliveredInWindow: this.deliveredInWindow,
+      expectedAcks: this.expectedAcks,
+      acks: this.ack.length,
+      presenceSentInWindow: this.presenceSentInWindow,
+      presenceSeen: this.presence.length,
+    };
   }
 }

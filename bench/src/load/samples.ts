@@ -14,6 +14,16 @@ export class Samples {
     this.sorted = undefined;
   }
 
+  /** Adds every value of `values` (another thread's samples, say). */
+  addAll(values: Float64Array): void {
+    for (const value of values) this.add(value);
+  }
+
+  /** A copy of the samples, in the order added. */
+  values(): Float64Array {
+    return this.data.slice(0, this.count);
+  }
+
   get length(): number {
     return this.count;
   }

@@ -4,7 +4,11 @@ import { readdirSync, readFileSync } from "node:fs";
 const MICROS_PER_TICK = 10_000;
 
 function statFields(pid: number): string[] {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return statFieldsAt(`/proc/${pid}/stat`);
+}
+
+function statFieldsAt(path: string): string[] {
+  const stat = readFileSync(path, "utf8");
   // The command name may contain spaces and parentheses; the fields start after the last ")".
   return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
 }
@@ -43,6 +47,12 @@ export function postgresCpuMicros(): number {
     }
   }
   return ticks * MICROS_PER_TICK;
+}
+
+/** CPU time the calling thread has used so far, in microseconds (a worker thread's own, unlike {@link ownCpuMicros}). */
+export function threadCpuMicros(): number {
+  const fields = statFieldsAt("/proc/thread-self/stat");
+  return (Number(fields[11]) + Number(fields[12])) * MICROS_PER_TICK;
 }
 
 /** CPU time this process has used so far, in microseconds. */

@@ -213,7 +213,8 @@ export async function writeReport(order: readonly string[]): Promise<void> {
 Tandem's server (acknowledgments durable on Postgres) against stock Hocuspocus v4 with @hocuspocus/extension-database
 storing to the same Postgres (its default 2 s debounce), and the y-websocket reference server (in memory), in the same
 run on the same machine. Each server runs as a child process pinned to core 0 (\`taskset -c 0\`); the load generator runs
-on core 1. Postgres is shared and not pinned; its CPU is reported separately.
+on core 1, except in the presence and crowd scenarios, whose generator needs more than a core (see there). Postgres is
+shared and not pinned; its CPU is reported separately.
 
 - **Command:** \`pnpm bench\` (every scenario) or \`pnpm bench <scenario>…\`; \`pnpm bench --smoke\` runs all of them at
   tiny scale. Raw results: \`bench/results/<scenario>.json\`.

@@ -1,5 +1,13 @@
-import { allContenders, type ContenderName, contenderLabels, withContender } from "../contenders/index.js";
+import {
+  allContenders,
+  type Contender,
+  type ContenderName,
+  contenderLabels,
+  withContender,
+} from "../contenders/index.js";
+import type { BotConfig } from "../load/bot.js";
 import { connectBots } from "../load/connect.js";
+import { GeneratorThreads } from "../load/generator-threads.js";
 import { type RateStepOptions, type RateStepResult, runRateStep } from "../load/rate-step.js";
 import type { Metric, ScenarioOutcome, Target } from "../report/record.js";
 import type { ScenarioContext } from "./context.js";
@@ -43,6 +51,11 @@ export interface OneDocumentLoad {
   readonly step: Pick<RateStepOptions, "warmupMs" | "measureMs" | "drainMs">;
   /** Clients connected at once (the default suits tens of clients; a crowd joins in smaller waves). */
   readonly wave?: number;
+  /**
+   * Generate the load from one thread per core ({@link GeneratorThreads}),
+   * for loads whose deliveries one thread cannot read.
+   */
+  readonly threaded?: boolean;
 }
 
 /**
@@ -59,26 +72,48 @@ export async function runOneDocument(
   for (const name of context.contenders ?? allContenders) {
     results[name] = await withContender(name, async (contender) => {
       const configs = botConfigs(contender, 1, load.clients + (load.observer ? 1 : 0));
-      const bots = await connectBots(configs, load.wave);
-      try {
-        const senders = load.observer ? bots.slice(0, -1) : bots;
-        const observer = load.observer ? bots.at(-1) : undefined;
-        if (observer) observer.observesPresence = true;
-        for (const bot of senders) bot.sendAwareness();
-        const result = await runRateStep(
-          contender,
-          senders,
-          { rate: load.rate, sends: load.sends, ...load.step },
-          bots,
-        );
-        context.log(`${contenderLabels[name]}: ${describe(result)}`);
-        return result;
-      } finally {
-        for (const bot of bots) bot.destroy();
-      }
+      const step = { rate: load.rate, sends: load.sends, ...load.step };
+      const result = load.threaded
+        ? await threadedStep(contender, configs, load, step)
+        : await singleThreadStep(contender, configs, load, step);
+      context.log(`${contenderLabels[name]}: ${describe(result)}`);
+      return result;
     });
   }
   return results;
+}
+
+async function singleThreadStep(
+  contender: Contender,
+  configs: readonly BotConfig[],
+  load: OneDocumentLoad,
+  step: RateStepOptions,
+): Promise<RateStepResult> {
+  const bots = await connectBots(configs, load.wave);
+  try {
+    const senders = load.observer ? bots.slice(0, -1) : bots;
+    const observer = load.observer ? bots.at(-1) : undefined;
+    if (observer) observer.observesPresence = true;
+    for (const bot of senders) bot.sendAwareness();
+    return await runRateStep(contender, senders, step, bots);
+  } finally {
+    for (const bot of bots) bot.destroy();
+  }
+}
+
+async function threadedStep(
+  contender: Contender,
+  configs: readonly BotConfig[],
+  load: OneDocumentLoad,
+  step: RateStepOptions,
+): Promise<RateStepResult> {
+  const generator = await GeneratorThreads.connect(configs, load.observer ?? false, load.wave ?? 100);
+  try {
+    await generator.publishPresence();
+    return await generator.runStep(contender, step);
+  } finally {
+    await generator.destroy();
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { connectProvider } from "../clients/providers.js";
 import { allContenders, type Contender, contenderLabels, withContender } from "../contenders/index.js";
 import { Bot } from "../load/bot.js";
+import { now } from "../load/clock.js";
 import { withDeadline } from "../load/connect.js";
 import { Samples } from "../load/samples.js";
 import type { ScenarioOutcome } from "../report/record.js";
@@ -33,7 +34,7 @@ async function storm(contender: Contender, clients: number): Promise<Storm> {
         name: `joiner ${i}`,
       }),
   );
-  const started = performance.now();
+  const started = now();
   try {
     await Promise.all(bots.map((bot) => bot.open()));
     await withDeadline(Promise.all(bots.map((bot) => bot.synced)), Date.now() + 120_000, `${clients} joiners to sync`);

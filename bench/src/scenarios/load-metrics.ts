@@ -1,4 +1,4 @@
-import type { Contender, ContenderName } from "../contenders/index.js";
+import { type Contender, type ContenderName, contenderLabels } from "../contenders/index.js";
 import type { BotConfig } from "../load/bot.js";
 import type { RateStepResult } from "../load/rate-step.js";
 
@@ -60,4 +60,29 @@ export function stepValuesOf(
     values[name] = stepValues(result);
   }
   return values;
+}
+
+/**
+ * A generator more than this late (p99, ms) was not sending on its schedule:
+ * a tenth of the second between one client's sends in the crowd scenarios.
+ */
+const LAG_LIMIT_MS = 100;
+
+/**
+ * A note for each contender whose step the generator could not drive as
+ * intended (below 95% of the offered rate, or late by more than
+ * {@link LAG_LIMIT_MS} at p99): its numbers measure less load than the
+ * scenario names, and the report must say so.
+ */
+export function generatorNotes(results: Partial<Record<ContenderName, RateStepResult>>, what: string): string[] {
+  const notes: string[] = [];
+  for (const [name, result] of Object.entries(results) as [ContenderName, RateStepResult][]) {
+    if (result.sentRate >= result.offeredRate * 0.95 && result.generatorLagP99 <= LAG_LIMIT_MS) continue;
+    notes.push(
+      `**The generator fell behind against ${contenderLabels[name]}:** it sent ${Math.round(result.sentRate).toLocaleString("en")} of ` +
+        `${result.offeredRate.toLocaleString("en")} ${what}/s, ${result.generatorLagP99.toFixed(0)} ms late at p99 ` +
+        `(its busiest thread at ${(result.generatorCpuShare * 100).toFixed(0)}% of a core): that column measures less than the scenario's load.`,
+    );
+  }
+  return notes;
 }

@@ -184,7 +184,8 @@ export class RawWebSocket {
       if (this.closed) return;
     }
     if (offset < data.length) {
-      const rest = Buffer.from(data.subarray(offset));
+      // A view, not a copy: every read hands out a buffer of its own, which nothing reuses.
+      const rest = data.subarray(offset);
       this.pending = [rest];
       this.pendingBytes = rest.length;
     } else {
@@ -198,7 +199,8 @@ export class RawWebSocket {
       case OPCODE_TEXT:
       case OPCODE_CONTINUATION:
         if (!fin) {
-          this.fragments.push(Buffer.from(payload));
+          // A view of the read buffer, which stays ours (see `receive`).
+          this.fragments.push(payload);
           return;
         }
         if (this.fragments.length > 0) {

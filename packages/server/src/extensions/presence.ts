@@ -1,4 +1,4 @@
-import type { Connection, Extension } from "@hocuspocus/server";
+import type { Connection, Document, Extension } from "@hocuspocus/server";
 import { presentUserOf } from "../auth/identity.js";
 import type { ConnectionContext } from "../protocol/socket-session.js";
 import { frameOf } from "../protocol/socket-session.js";
@@ -25,6 +25,14 @@ export const MAX_AWARENESS_CLIENTS_PER_CONNECTION = 4;
  * still loaded would otherwise hold no ids (and leave a ghost behind when it
  * goes); the hook adds them itself.
  *
+ * Finding who else holds an id must not cost a look at every connection: at
+ * 1,000 clients moving their cursors once a second that was a million checks
+ * a second. A per-document index from client id to the connection that holds
+ * it answers instead; every id enters a client set through this hook, which
+ * records it there, and a connection's entries go when it closes. The index
+ * only points: an owner counts only while its live client set still has the
+ * id, so an entry left behind can never refuse anybody.
+ *
  * States relayed from other instances through Redis were stamped by the
  * instance their client is connected to and pass through untouched.
  */
@@ -34,6 +42,39 @@ export function presenceIdentity(): Extension {
   // beforeHandleMessage before it applies the frame, so the ids recorded here
   // are those of the frame that beforeHandleAwareness then sees.
   const inFlight = new WeakMap<Connection, ReadonlySet<number>>();
+  // Per document: which connection holds each awareness client id (see above).
+  const owners = new WeakMap<Document, Map<number, Connection>>();
+  // Connections whose close already clears their entries.
+  const indexed = new WeakSet<Connection>();
+
+  /** Whether a connection other than `connection` holds `clientId` now. */
+  const heldByOther = (
+    document: Document,
+    index: Map<number, Connection>,
+    connection: Connection,
+    clientId: number,
+  ) => {
+    const owner = index.get(clientId);
+    return owner !== undefined && owner !== connection && document.getClients(owner).has(clientId);
+  };
+
+  /** Records that `connection` holds `clientId`, and forgets its ids when it closes. */
+  const record = (
+    index: Map<number, Connection>,
+    connection: Connection,
+    own: ReadonlySet<number>,
+    clientId: number,
+  ) => {
+    index.set(clientId, connection);
+    if (indexed.has(connection)) return;
+    indexed.add(connection);
+    // Hocuspocus drops the connection's entry on close but leaves the set
+    // itself as it was, so `own` still names the ids to forget. One that has
+    // moved to another connection since is that connection's, and stays.
+    connection.onClose(() => {
+      for (const clientId of own) if (index.get(clientId) === connection) index.delete(clientId);
+    });
+  };
 
   return {
     extensionName: "tandem-presence-identity",
@@ -49,19 +90,21 @@ export function presenceIdentity(): Extension {
       const sent = inFlight.get(connection);
       inFlight.delete(connection);
       const own = document.getClients(connection);
+      let index = owners.get(document);
+      if (index === undefined) {
+        index = new Map();
+        owners.set(document, index);
+      }
       for (const [clientId, state] of states) {
-        // Hocuspocus decodes the frame into a scratch Awareness, whose own
-        // local state shows up here too: only ids the client sent are real.
         const held = own.has(clientId);
-        const heldByOther =
-          !held &&
-          document.getConnections().some((other) => other !== connection && document.getClients(other).has(clientId));
         const refused =
           !identity ||
-          // Ids the frame did not carry, and those whose state is over MAX_AWARENESS_STATE_BYTES (frames.ts).
+          // Ids the frame did not carry (Hocuspocus decodes the frame into a
+          // scratch Awareness, whose own local state shows up here too), and
+          // those whose state is over MAX_AWARENESS_STATE_BYTES (frames.ts).
           !sent?.has(clientId) ||
-          heldByOther ||
-          (!held && own.size >= MAX_AWARENESS_CLIENTS_PER_CONNECTION) ||
+          (!held &&
+            (own.size >= MAX_AWARENESS_CLIENTS_PER_CONNECTION || heldByOther(document, index, connection, clientId))) ||
           // A presence state is an object; y-protocols would pass a bare number or string along.
           typeof state !== "object" ||
           state === null ||
@@ -70,7 +113,10 @@ export function presenceIdentity(): Extension {
           states.delete(clientId);
           continue;
         }
-        own.add(clientId);
+        if (!held) {
+          own.add(clientId);
+          record(index, connection, own, clientId);
+        }
         // The server vouches for who this is; whatever the client claimed is replaced.
         states.set(clientId, { ...state, user: presentUserOf(identity) });
       }
