@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createAuthenticator } from "@tandem/server";
 import { afterAll, describe, expect, it } from "vitest";
 import { databaseUrl, dropSchema, freshSchemaName } from "../support/postgres.js";
@@ -77,6 +78,9 @@ describe("operating the server", () => {
     const schema = freshSchemaName("term");
     schemas.push(schema);
     const server = await startServerProcess({ DATABASE_SCHEMA: schema });
+    // The process node started, started again by itself with the young generation's size (node-flags.ts):
+    // the same pid, so the signals below reach the server.
+    expect(readFileSync(`/proc/${server.child.pid}/cmdline`, "utf8").split("\0")).toContain("--max-semi-space-size=8");
     // What tools parse, and what people read.
     const logged = server.stdout.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(logged.find((entry) => entry.msg === "listening")).toMatchObject({ url: server.url, storage: "postgres" });

@@ -1,3 +1,5 @@
+// First: it may start the process again with the node flags the server needs (see node-flags.ts).
+import "./restart-with-node-flags.js";
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { parseAccessSpec } from "./auth/access.js";
 import { signToken } from "./auth/identity.js";
