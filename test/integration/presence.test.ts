@@ -1,3 +1,4 @@
+import type { Extension } from "@hocuspocus/server";
 import * as encoding from "lib0/encoding";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { dropSchema } from "../support/postgres.js";
@@ -29,7 +30,26 @@ function stateOf(observer: Client, clientId: number): Record<string, unknown> | 
   return observer.provider.awareness?.getStates().get(clientId);
 }
 
-describe("presence identity is stamped by the server", () => {
+/**
+ * A host extension that hooks awareness: with one, every awareness frame
+ * goes Hocuspocus' way (through its hooks) instead of the presence
+ * extension's short way, and both must stamp and refuse alike.
+ */
+function awarenessWatcher(seen: number[]): Extension {
+  return {
+    extensionName: "host-awareness-watcher",
+    async beforeHandleAwareness({ states, connection }) {
+      if (connection) seen.push(...states.keys());
+    },
+  };
+}
+
+const hostSaw: number[] = [];
+
+describe.each([
+  { way: "the short way", extensions: [] },
+  { way: "Hocuspocus' way, for a host extension that hooks awareness", extensions: [awarenessWatcher(hostSaw)] },
+])("presence identity is stamped by the server ($way)", ({ extensions }) => {
   let server: RunningServer;
   const clients: Client[] = [];
   const sockets: RawSocket[] = [];
@@ -40,7 +60,7 @@ describe("presence identity is stamped by the server", () => {
   };
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ extensions });
   });
   afterEach(() => {
     for (const client of clients.splice(0)) client.destroy();
@@ -58,6 +78,8 @@ describe("presence identity is stamped by the server", () => {
     ada.provider.setAwarenessField("user", { id: "bob", name: "Bob (really)", color: "#000000" });
     ada.provider.setAwarenessField("cursor", 7);
     await waitFor(() => stateOf(bob, ada.doc.clientID)?.cursor === 7, "bob sees ada's cursor");
+    // The host's hook saw the frames exactly when it was there to see them.
+    expect(hostSaw.includes(ada.doc.clientID)).toBe(extensions.length > 0);
     expect(stateOf(bob, ada.doc.clientID)?.user).toEqual({ id: "ada", name: "Ada", color: "#0090ff" });
   });
 

@@ -1,4 +1,5 @@
 import type { Document, Hocuspocus } from "@hocuspocus/server";
+import { dropAwarenessHookListener, hearsAwarenessUpdates } from "./documents/awareness-hook.js";
 import { UnloadableHocuspocus } from "./documents/unloadable-hocuspocus.js";
 
 /**
@@ -11,9 +12,21 @@ import { UnloadableHocuspocus } from "./documents/unloadable-hocuspocus.js";
  * acknowledged. Hocuspocus unloads a document only some time after its last
  * connection has closed (after the messages in flight and the unload hooks),
  * and in that time a new connection would join the very same document.
+ *
+ * Where no extension hears `onAwarenessUpdate`, a loaded document does not
+ * build that hook's payload on every presence change (see
+ * {@link dropAwarenessHookListener}).
  */
 export class LiveDocuments extends UnloadableHocuspocus {
   private readonly dropped = new WeakSet<Document>();
+  private readonly awarenessHeard: boolean;
+
+  constructor(...args: ConstructorParameters<typeof UnloadableHocuspocus>) {
+    // Before Hocuspocus adds the configuration's own (no-op) hooks to the extensions.
+    const heard = hearsAwarenessUpdates(args[0] ?? {});
+    super(...args);
+    this.awarenessHeard = heard;
+  }
 
   /**
    * Takes `document` out of the live documents now; the caller has closed
@@ -41,6 +54,12 @@ export class LiveDocuments extends UnloadableHocuspocus {
       if (this.documents.get(name) === existing) this.documents.delete(name);
     }
     return super.createDocument(...args);
+  }
+
+  override async loadDocument(...args: Parameters<Hocuspocus["loadDocument"]>): Promise<Document> {
+    const document = await super.loadDocument(...args);
+    if (!this.awarenessHeard) dropAwarenessHookListener(document);
+    return document;
   }
 
   /**

@@ -91,6 +91,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     sessions,
     accepting: () => (closing === undefined ? live?.instance : undefined),
     durable: () => live?.durable,
+    presence: () => live?.presence,
   });
 
   async function start(): Promise<{ url: string; port: number; storage: string }> {

@@ -3,6 +3,7 @@ import { clientAddress } from "../audit/recorder.js";
 import type { Authenticator } from "../auth/identity.js";
 import type { ResolvedConfig } from "../config.js";
 import type { DurableLog } from "../extensions/durable-log.js";
+import type { Presence } from "../extensions/presence.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { type CollabEndpoint, createCollabEndpoint } from "../protocol/collab-endpoint.js";
@@ -24,6 +25,8 @@ export interface CollabSocketsContext {
   readonly accepting: () => Hocuspocus | undefined;
   /** The durable log that holds acknowledgments until their content is committed. */
   readonly durable: () => DurableLog | undefined;
+  /** The short way for awareness frames, when the live documents allow it. */
+  readonly presence: () => Presence | undefined;
 }
 
 /**
@@ -48,6 +51,7 @@ export function collabSockets(context: CollabSocketsContext): CollabEndpoint {
     claimedTenant: (token) => context.tokens.claimedTenant(token),
     onClosed: (ended) => context.sessions.delete(ended),
     acknowledge: (from, address, send) => context.durable()?.acknowledge(from, address, send),
+    publishPresence: (from, address, awareness) => context.presence()?.publish(from, address, awareness) ?? false,
   };
   return createCollabEndpoint({
     maxMessageBytes: settings.maxMessageBytes,

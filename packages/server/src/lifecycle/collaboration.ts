@@ -13,7 +13,7 @@ import { broadcastWindow } from "../extensions/broadcast-window.js";
 import { commentsGuard } from "../extensions/comments-guard.js";
 import { type DurableLog, durableLog } from "../extensions/durable-log.js";
 import { nestingGuard } from "../extensions/nesting-guard.js";
-import { presenceIdentity } from "../extensions/presence.js";
+import { type Presence, presenceIdentity } from "../extensions/presence.js";
 import { type CommittedRelay, redisRelay } from "../extensions/redis.js";
 import { syncAnswers } from "../extensions/sync-answers.js";
 import { historyExtension } from "../history/extension.js";
@@ -40,6 +40,12 @@ export interface CollaborationContext {
 export interface Collaboration {
   readonly instance: Hocuspocus;
   readonly durable: DurableLog;
+  /**
+   * The short way for a client's own awareness frames; undefined when the
+   * host's extensions hook into messages or awareness, which must then see
+   * every frame.
+   */
+  readonly presence: Presence | undefined;
   readonly webhooks: Webhooks;
   readonly notifications: Notifications;
   readonly audit: AuditRecorder;
@@ -82,10 +88,11 @@ export function startCollaboration(store: TandemStore, context: CollaborationCon
   const authenticator = withShareLinks(context.tokens, store.shareLinks);
   const redis = settings.redisUrl === undefined ? undefined : { url: settings.redisUrl, prefix: settings.redisPrefix };
   const liveLinks = new LiveShareLinks(() => instance, logger, redis);
+  const presence = presenceIdentity();
   const extensions: Extension[] = [
     deletions.extension,
     authentication(authenticator, audit, archive),
-    presenceIdentity(),
+    presence.extension,
     commentsGuard({ store, metrics, logger, durable }),
     nestingGuard(metrics),
     durable.extension,
@@ -113,5 +120,20 @@ export function startCollaboration(store: TandemStore, context: CollaborationCon
     metrics.errors.inc({ code: "hook-failed" });
     logger.error({ err: error, hook }, "a document hook failed; the document unloads anyway");
   });
-  return { instance, durable, webhooks, notifications, audit, authenticator, deletions, archive, liveLinks, versioned };
+  const hostSeesAwareness = context.hostExtensions.some(
+    (host) => host.beforeHandleMessage || host.afterHandleMessage || host.beforeHandleAwareness,
+  );
+  return {
+    instance,
+    durable,
+    presence: hostSeesAwareness ? undefined : presence,
+    webhooks,
+    notifications,
+    audit,
+    authenticator,
+    deletions,
+    archive,
+    liveLinks,
+    versioned,
+  };
 }

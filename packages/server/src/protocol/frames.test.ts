@@ -63,14 +63,15 @@ describe("parseFrame", () => {
     expect(parseFrame(frame("spec/1", MessageType.Close)).type).toBe(MessageType.Close);
   });
 
-  it("reports the awareness client ids an awareness frame sets", () => {
+  it("reports the states an awareness frame sets, parsed, with their clocks", () => {
     const doc = new Y.Doc();
     const awareness = new Awareness(doc);
     awareness.setLocalStateField("cursor", 3);
+    awareness.setLocalStateField("cursor", 4);
     const bytes = frame("spec/1", MessageType.Awareness, (e) =>
       encoding.writeVarUint8Array(e, encodeAwarenessUpdate(awareness, [doc.clientID])),
     );
-    expect(parseFrame(bytes).awarenessClients).toEqual(new Set([doc.clientID]));
+    expect(parseFrame(bytes).awareness).toEqual(new Map([[doc.clientID, { clock: 2, state: { cursor: 4 } }]]));
     awareness.destroy();
   });
 

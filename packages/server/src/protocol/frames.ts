@@ -53,11 +53,20 @@ export interface Frame {
   /** The structs and delete set of {@link update}, from that check (so nobody decodes it again). */
   readonly decoded?: DecodedUpdate;
   /**
-   * For awareness messages: the awareness client ids the frame sets or
-   * removes, but for those whose state is over {@link MAX_AWARENESS_STATE_BYTES}
-   * (the presence extension drops a state whose id is not here).
+   * For awareness messages: the states the frame sets (null: removes), by
+   * awareness client id, parsed, but for those whose state is over
+   * {@link MAX_AWARENESS_STATE_BYTES} (the presence extension drops a state
+   * whose id is not here).
    */
-  readonly awarenessClients?: ReadonlySet<number>;
+  readonly awareness?: ReadonlyMap<number, AwarenessEntry>;
+}
+
+/** One client's entry in an awareness message. */
+export interface AwarenessEntry {
+  /** y-protocols' clock: a receiver keeps the state with the highest. */
+  readonly clock: number;
+  /** The parsed JSON state; null removes the client's state. */
+  readonly state: unknown;
 }
 
 export type { DecodedUpdate };
@@ -99,19 +108,19 @@ function readUpdate(decoder: decoding.Decoder): { update: Uint8Array; decoded: D
   }
 }
 
-function readAwareness(decoder: decoding.Decoder): Set<number> {
+function readAwareness(decoder: decoding.Decoder): Map<number, AwarenessEntry> {
   const inner = decoding.createDecoder(decoding.readVarUint8Array(decoder));
-  const clients = new Set<number>();
+  const entries = new Map<number, AwarenessEntry>();
   const count = decoding.readVarUint(inner);
   for (let i = 0; i < count; i++) {
     const clientId = decoding.readVarUint(inner);
-    decoding.readVarUint(inner); // clock
+    const clock = decoding.readVarUint(inner);
     const stateBytes = decoding.peekVarUint(inner);
     // y-protocols JSON.parses each state while applying; a bad one must fail here instead.
-    JSON.parse(decoding.readVarString(inner));
-    if (stateBytes <= MAX_AWARENESS_STATE_BYTES) clients.add(clientId);
+    const state: unknown = JSON.parse(decoding.readVarString(inner));
+    if (stateBytes <= MAX_AWARENESS_STATE_BYTES) entries.set(clientId, { clock, state });
   }
-  return clients;
+  return entries;
 }
 
 /**
@@ -142,7 +151,7 @@ export function parseFrame(data: Uint8Array): Frame {
         throw new MalformedFrame(`unknown sync step ${step}`);
       }
       case MessageType.Awareness:
-        return { documentName, type, awarenessClients: readAwareness(decoder) };
+        return { documentName, type, awareness: readAwareness(decoder) };
       case MessageType.Auth: {
         const authType = decoding.readVarUint(decoder);
         if (authType !== AuthToken) throw new MalformedFrame(`unknown auth message ${authType}`);
@@ -213,6 +222,11 @@ export function isStandIn(data: Uint8Array): boolean {
 }
 
 /** Whether a frame is the provider's one-byte Pong, which carries no document and needs no answer. */
+/** The address a message starts with (a document name, perhaps followed by `\0` and a session id). */
+export function addressOf(data: Uint8Array): string {
+  return decoding.readVarString(decoding.createDecoder(data));
+}
+
 export function isPong(data: Uint8Array): boolean {
   return data.length === 1 && data[0] === MessageType.Pong;
 }

@@ -8,6 +8,8 @@ import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { FragmentPump } from "./fragment-pump.js";
 import {
+  type AwarenessEntry,
+  addressOf,
   describeOutbound,
   type Frame,
   isAnsweredByTandem,
@@ -107,6 +109,16 @@ export interface SocketSessionOptions {
    * go at once.
    */
   readonly acknowledge?: (session: SocketSession, address: string, send: () => void) => void;
+  /**
+   * Offered each awareness frame (its states, parsed) before Hocuspocus: true
+   * when the presence extension applied it itself, so Hocuspocus must not.
+   * Without it, every frame goes to Hocuspocus.
+   */
+  readonly publishPresence?: (
+    session: SocketSession,
+    address: string,
+    awareness: ReadonlyMap<number, AwarenessEntry>,
+  ) => boolean;
 }
 
 /**
@@ -418,6 +430,8 @@ export class SocketSession {
       if (isPong(bytes)) return;
       const frame = parseFrame(bytes);
       for (const scoped of this.tenant?.admit({ bytes, frame }) ?? []) {
+        const { awareness } = scoped.frame;
+        if (awareness && this.options.publishPresence?.(this, addressOf(scoped.bytes), awareness)) continue;
         // A sync step 1 (and a step 2 that holds nothing) is answered by the
         // sync-answers extension; Hocuspocus gets a stand-in in its place.
         const handed = isAnsweredByTandem(scoped.frame) ? standIn(scoped.bytes) : scoped.bytes;
