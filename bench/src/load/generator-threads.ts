@@ -77,8 +77,9 @@ const FIRST_CLIENT = 1;
 /**
  * Every core of the machine. The server under test is pinned to core 0 and
  * the main generator thread to core 1 (run.ts), but one core cannot read what
- * a server sends to a thousand clients: the threads may use both, and take
- * from core 0 only what the server leaves idle there when core 1 is full.
+ * a server sends to a thousand clients: the threads may use both, and, at a
+ * lower priority than the server (nice 10), take from core 0 only what the
+ * server leaves idle there.
  */
 const cores = `0-${availableParallelism() - 1}`;
 

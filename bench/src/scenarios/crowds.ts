@@ -8,7 +8,7 @@ const WAVE = 50;
 
 /** Where the generator runs, for the setup lines: the same for every contender. */
 const GENERATOR =
-  "the generator runs one thread per core, each holding a share of the clients and of the schedule (one thread cannot read what a server sends a crowd); the server is pinned to core 0, the generator's main thread to core 1, and its sending threads may use both cores, so they take from core 0 what the server leaves idle there: server CPU is the server's own, but latency includes sharing core 0 with the generator";
+  "the generator runs one thread per core, each holding a share of the clients and of the schedule (one thread cannot read what a server sends a crowd); the server is pinned to core 0, the generator's main thread to core 1, and its sending threads may use both cores at a lower priority (nice 10), so they take from core 0 what the server leaves idle there: server CPU is the server's own, but latency includes sharing core 0 with the generator";
 
 function windows(context: ScenarioContext) {
   return context.smoke
