@@ -145,11 +145,14 @@ describe("documents through the REST API: list, search, change, archive, duplica
     );
     editor.text.insert(editor.text.length, " during");
     await waitFor(() => editor.refusedWrites() > 0, "the edit is refused");
-    // A new connection, even the owner's, is read-only too.
-    const owner = connect(server.wsUrl, spec.name, { token: tokens.owner });
-    clients.push(owner);
-    await synced(owner);
-    expect(owner.provider.authorizedScope).toBe("readonly");
+    // A new connection, even the owner's, is read-only too; so are clients joining together (they share one check).
+    const joiners = ["owner", "editor", "owner", "editor"].map((who) =>
+      connect(server.wsUrl, spec.name, { token: tokens[who] ?? "" }),
+    );
+    clients.push(...joiners);
+    await Promise.all(joiners.map(synced));
+    expect(joiners.map((joiner) => joiner.provider.authorizedScope)).toEqual(Array(4).fill("readonly"));
+    const owner = joiners[0] as Client;
     expect(owner.text.toString()).toBe("before");
     const refused = [
       await call("owner", "PATCH", path, { title: "Thawed?" }),

@@ -120,7 +120,7 @@ describe("sync step 1 answers are encoded once per document state and shared by 
     const big = connect(server.wsUrl, "spec/big");
     try {
       await synced(big);
-      // 2 MB: 32 fragments, a few per turn of the event loop.
+      // 2 MB: larger than a turn's budget, so in fragments over several turns of the event loop.
       big.text.insert(0, "0123456789abcdef".repeat(128 * 1024));
       await big.acknowledged();
       let typing = true;

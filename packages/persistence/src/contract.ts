@@ -222,6 +222,19 @@ export function runDocumentStoreContract(name: string, setup: () => Promise<Cont
       expect(await store.stat("doc/s")).toMatchObject({ pendingUpdates: 0, sizeBytes: expect.any(Number) });
     });
 
+    it("[DS31] metadata reads what setMetadata merged, without the log; null for a document never stored", async () => {
+      expect(await store.metadata("doc/m")).toBeNull();
+      const w = writer();
+      await store.append("doc/m", w.insert("abc"));
+      expect(await store.metadata("doc/m")).toEqual({});
+      await store.setMetadata("doc/m", { title: "Plan", archivedAt: "2026-12-04T00:00:00.000Z" });
+      await store.setMetadata("doc/m", { archivedAt: null });
+      expect(await store.metadata("doc/m")).toEqual({ title: "Plan", archivedAt: null });
+      expect(await store.metadata("doc/m")).toEqual((await store.stat("doc/m"))?.metadata);
+      await store.delete("doc/m");
+      expect(await store.metadata("doc/m")).toBeNull();
+    });
+
     it("[DS11] lists documents newest first, with metadata, filtered by a literal prefix, limited", async () => {
       const w = writer();
       await store.append("idea/1", w.insert("a"));

@@ -236,6 +236,17 @@ export class SqlDocumentStore implements TandemStore {
     });
   }
 
+  metadata(name: string): Promise<DocumentMetadata | null> {
+    return this.call("metadata", async () => {
+      checkName(name);
+      const [row] = await this.sql.query<{ metadata: DocumentMetadata }>(
+        "SELECT metadata FROM tandem_documents WHERE name = $1",
+        [name],
+      );
+      return row?.metadata ?? null;
+    });
+  }
+
   setMetadata(name: string, metadata: DocumentMetadata): Promise<void> {
     return this.call("setMetadata", async () => {
       checkName(name);

@@ -262,6 +262,13 @@ export interface DocumentStore {
   /** One document's info, or null if it was never stored. */
   stat(name: string): Promise<DocumentInfo | null>;
 
+  /**
+   * One document's metadata, or null if it was never stored: what
+   * {@link stat} reports as `metadata`, without counting the document's log,
+   * for callers that ask often (every client that opens a document).
+   */
+  metadata(name: string): Promise<DocumentMetadata | null>;
+
   /** Merges `metadata` into the document's metadata (top-level keys replace), creating the document if needed. */
   setMetadata(name: string, metadata: DocumentMetadata): Promise<void>;
 

@@ -19,16 +19,39 @@ import type { ConnectionContext } from "../protocol/socket-session.js";
  * turns read-only or editable without reconnecting.
  */
 export class ArchivedDocuments {
+  /**
+   * Reads in flight, per content document. The clients of a join storm ask
+   * together, and one read answers them all: fifty queries queued in the pool
+   * would delay each other and the document's own load behind them.
+   */
+  private readonly reading = new Map<string, Promise<boolean>>();
+
   /** `announce` tells the other instances (the Redis relay's `publishAccessChanged`). */
   constructor(
     private readonly store: DocumentStore,
     private readonly announce?: (name: string) => void,
   ) {}
 
-  /** Whether `name` (a content or comments document) belongs to an archived document. */
-  async isArchived(name: string): Promise<boolean> {
-    const info = await this.store.stat(parseDocumentName(name).content);
-    return typeof info?.metadata.archivedAt === "string";
+  /**
+   * Whether `name` (a content or comments document) belongs to an archived
+   * document. Callers that ask while a read of the same document is in flight
+   * share its answer; a change of the archive ({@link reapply}) starts a
+   * fresh read, so nothing asked after it gets an answer read before it.
+   */
+  isArchived(name: string): Promise<boolean> {
+    const content = parseDocumentName(name).content;
+    const inFlight = this.reading.get(content);
+    if (inFlight !== undefined) return inFlight;
+    const read = this.read(content).finally(() => {
+      if (this.reading.get(content) === read) this.reading.delete(content);
+    });
+    this.reading.set(content, read);
+    return read;
+  }
+
+  private async read(content: string): Promise<boolean> {
+    const metadata = await this.store.metadata(content);
+    return typeof metadata?.archivedAt === "string";
   }
 
   /** After `name` was archived or unarchived: {@link reapply} here, and tell the other instances. */
@@ -45,6 +68,8 @@ export class ArchivedDocuments {
    */
   async reapply(hocuspocus: Hocuspocus, name: string): Promise<void> {
     const content = parseDocumentName(name).content;
+    // Not a read in flight, which may have started before the change: the next ones share this one.
+    this.reading.delete(content);
     const archived = await this.isArchived(content);
     for (const each of [content, commentsDocumentName(content)]) {
       for (const connection of hocuspocus.documents.get(each)?.getConnections() ?? []) {

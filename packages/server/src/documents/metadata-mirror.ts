@@ -71,8 +71,9 @@ export function metadataMirror(store: DocumentStore, metrics: Metrics, logger: L
       if (parseDocumentName(documentName).isComments) return;
       // Reconciles a mirror write that was lost (a crash inside the debounce, a failed write).
       try {
-        const info = await store.stat(documentName);
-        if (info) mirrored.set(document, fingerprint(info.metadata as Partial<ListedMetadata>));
+        // Not `stat`, which counts the log: this read delays every client waiting for the load.
+        const metadata = await store.metadata(documentName);
+        if (metadata) mirrored.set(document, fingerprint(metadata as Partial<ListedMetadata>));
       } catch (error) {
         logger.error({ err: error, document: documentName }, "could not read document metadata");
         return;

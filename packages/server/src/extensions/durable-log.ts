@@ -2,6 +2,7 @@ import { type Document, type Extension, isTransactionOrigin } from "@hocuspocus/
 import { type DocumentStore, isPersistenceError } from "@tandem/persistence";
 import type { CloseCodeName } from "@tandem/protocol";
 import { shareLoadedState } from "../documents/encoded-state.js";
+import { withoutUpdateEvents } from "../documents/quiet-load.js";
 import { TandemServerError } from "../errors.js";
 import type { LiveDocuments } from "../live-documents.js";
 import type { Logger } from "../logger.js";
@@ -205,7 +206,7 @@ export function durableLog({ store, metrics, logger, onCommitted }: DurableLogOp
     async onLoadDocument({ documentName, document, context }) {
       const started = performance.now();
       try {
-        const { logRows, state } = await store.load(documentName, document);
+        const { logRows, state } = await withoutUpdateEvents(document, () => store.load(documentName, document));
         if (state !== undefined) shareLoadedState(document, state);
         logger.debug({ document: documentName, logRows, ms: performance.now() - started }, "document loaded");
       } catch (error) {

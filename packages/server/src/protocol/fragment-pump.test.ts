@@ -16,23 +16,26 @@ function message(name: string, bytes: number, log: string[], turn: { value: numb
 }
 
 describe("FragmentPump", () => {
-  it("sends messages in fragments, round-robin, about its budget a turn, and says when each is done", async () => {
+  it("sends messages one after another, about its budget a turn, whole when they fit, and says when each is done", async () => {
     const pump = new FragmentPump(10, 20);
     const log: string[] = [];
     const turn = { value: 0 };
     const a = message("a", 25, log, turn);
     const b = message("b", 12, log, turn);
+    const c = message("c", 15, log, turn);
     pump.send(a.outbound);
     pump.send(b.outbound);
+    pump.send(c.outbound);
     expect(log).toEqual([]); // nothing in the turn that sent them
-    for (turn.value = 1; turn.value <= 2; turn.value++) await nextTurn();
-    // A turn writes fragments until it has spent its budget: the last may go past it.
-    expect(log).toEqual(["1 a:10", "1 b:10", "2 a:10", "2 b:2:fin", "2 a:5:fin"]);
-    expect([...a.done, ...b.done]).toEqual(["a", "b"]);
+    for (turn.value = 1; turn.value <= 3; turn.value++) await nextTurn();
+    // a is larger than a turn's budget: fragments. Its rest, then b, fit in the next turn: whole.
+    // c does not fit in what is left (3): a fragment, past the budget; its rest next turn.
+    expect(log).toEqual(["1 a:10", "1 a:10", "2 a:5:fin", "2 b:12:fin", "2 c:10", "3 c:5:fin"]);
+    expect([...a.done, ...b.done, ...c.done]).toEqual(["a", "b", "c"]);
   });
 
   it("drops the message of a socket that closed, and carries on with the others", async () => {
-    const pump = new FragmentPump(10, 100);
+    const pump = new FragmentPump(10, 20);
     const log: string[] = [];
     const turn = { value: 0 };
     let open = true;
@@ -49,8 +52,8 @@ describe("FragmentPump", () => {
     });
     const other = message("other", 30, log, turn);
     pump.send(other.outbound);
-    await nextTurn();
-    expect(log).toEqual(["closing:10", "0 other:10", "0 other:10", "0 other:10:fin"]);
+    for (turn.value = 1; turn.value <= 2; turn.value++) await nextTurn();
+    expect(log).toEqual(["closing:10", "1 other:10", "2 other:20:fin"]);
     expect([...done, ...other.done]).toEqual(["closing", "other"]);
   });
 });
