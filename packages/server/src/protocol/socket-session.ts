@@ -88,7 +88,6 @@ function flatten(text: string): string {
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 /**
-/**
  * The most frames of one socket handed to Hocuspocus in one event-loop turn
  * (see {@link TurnSlicer}): a few milliseconds of applying small updates.
  */
