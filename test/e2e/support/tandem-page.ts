@@ -144,7 +144,14 @@ export async function waitForEditor(page: Page, editable: boolean): Promise<void
  */
 export async function rewriteParagraph(page: Page, heading: string, text: string): Promise<void> {
   // Not a triple click: on an empty line Chromium selects from the heading above into the next block.
-  await selectInEditor(paragraphAfter(page, heading), null);
+  await paragraphAfter(page, heading).evaluate((paragraph) => {
+    (paragraph.closest("[contenteditable]") as HTMLElement | null)?.focus();
+    const range = paragraph.ownerDocument.createRange();
+    range.selectNodeContents(paragraph);
+    const selection = paragraph.ownerDocument.getSelection();
+    selection?.removeAllRanges();
+    selection?.addRange(range);
+  });
   await page.keyboard.insertText(text);
 }
 
@@ -153,48 +160,27 @@ export async function rewriteParagraph(page: Page, heading: string, text: string
  * editor picks up as its own selection (as it does a drag with the mouse).
  */
 export async function selectPhrase(within: Locator, phrase: string): Promise<void> {
-  await selectInEditor(within, phrase);
-}
-
-/**
- * Sets the DOM selection to the first `phrase` in one text node of `element`
- * (or, for null, to all of its content), and resolves once ProseMirror has
- * taken it as its own. ProseMirror reads a DOM selection on its
- * selectionchange event, which fires later; until then its own selection is
- * the previous one, and whatever redraws the editor meanwhile (another
- * person's caret or edit arriving) writes that back to the DOM, so a key
- * typed right after lands there: in a new document, at the start of the
- * first empty paragraph, where y-tiptap puts the selection when the content
- * loads. (Two people rewriting two paragraphs at once ended with both texts
- * in the first one.)
- */
-function selectInEditor(element: Locator, phrase: string | null): Promise<void> {
-  return element.evaluate((node, wanted) => {
-    (node.closest("[contenteditable]") as HTMLElement | null)?.focus();
-    const range = node.ownerDocument.createRange();
-    if (wanted === null) {
-      range.selectNodeContents(node);
-    } else {
-      const walker = node.ownerDocument.createTreeWalker(node, NodeFilter.SHOW_TEXT);
-      let text = walker.nextNode();
-      for (; text; text = walker.nextNode()) {
-        const start = text.textContent?.indexOf(wanted) ?? -1;
-        if (start < 0) continue;
-        range.setStart(text, start);
-        range.setEnd(text, start + wanted.length);
-        break;
-      }
-      if (!text) throw new Error(`"${wanted}" is not in one text node of the element`);
+  await within.evaluate((element, wanted) => {
+    (element.closest("[contenteditable]") as HTMLElement | null)?.focus();
+    const walker = element.ownerDocument.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const start = node.textContent?.indexOf(wanted) ?? -1;
+      if (start < 0) continue;
+      const range = element.ownerDocument.createRange();
+      range.setStart(node, start);
+      range.setEnd(node, start + wanted.length);
+      const selection = element.ownerDocument.getSelection();
+      // ProseMirror reads a DOM selection on its selectionchange event, which fires later: typing before it
+      // arrives types over the editor's previous selection. Resolve once the event has come and been handled.
+      const noticed = new Promise<void>((resolve) =>
+        element.ownerDocument.addEventListener("selectionchange", () => requestAnimationFrame(() => resolve()), {
+          once: true,
+        }),
+      );
+      selection?.removeAllRanges();
+      selection?.addRange(range);
+      return noticed;
     }
-    // Resolve once the event has come and been handled (a frame later).
-    const noticed = new Promise<void>((resolve) =>
-      node.ownerDocument.addEventListener("selectionchange", () => requestAnimationFrame(() => resolve()), {
-        once: true,
-      }),
-    );
-    const selection = node.ownerDocument.getSelection();
-    selection?.removeAllRanges();
-    selection?.addRange(range);
-    return noticed;
+    throw new Error(`"${wanted}" is not in one text node of the element`);
   }, phrase);
 }
