@@ -113,6 +113,13 @@ describe.each([
       rewriteParagraph(grace.page, "Problem", "grace-before "),
     ]);
     await Promise.all([saved(ada), saved(grace)]);
+    // Checked before the restart too, so that text in the wrong place is not blamed on it.
+    for (const person of [ada, grace]) {
+      expect([
+        await textWithoutCarets(paragraphAfter(person.page, "Summary")),
+        await textWithoutCarets(paragraphAfter(person.page, "Problem")),
+      ]).toEqual(["ada-before ", "grace-before "]);
+    }
 
     // Kill the server while both type (a key every 20 ms: the typing spans the
     // restart), and start it again on the same port.

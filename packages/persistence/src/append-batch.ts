@@ -110,5 +110,7 @@ export async function writeBatch(sql: SqlExecutor, batch: readonly QueuedAppend[
       ? `tandem_append_${names.length}_${rows.length}`
       : undefined,
   );
-  return { rows: rows.length, bytes: rows.reduce((sum, row) => sum + row.data.length, 0) };
+  const rowsPerDocument = new Map<string, number>();
+  for (const { name } of rows) rowsPerDocument.set(name, (rowsPerDocument.get(name) ?? 0) + 1);
+  return { rows: rows.length, bytes: rows.reduce((sum, row) => sum + row.data.length, 0), rowsPerDocument };
 }

@@ -136,6 +136,19 @@ describe.each(backends)("compaction on $name", (backend) => {
     await manual.close();
   });
 
+  it("counts the threshold in log rows: appends merged into one row count once", async () => {
+    const name = uniqueName("auto-rows");
+    const writer = typist();
+    const store = new SqlDocumentStore(db.kind, db.client(), { compactAfterRows: 10 });
+    // Appended together, 30 small appends of one author share a batch and are stored as one row.
+    await Promise.all(writer.type(30).map((update) => store.append(name, update)));
+    await store.close();
+    const check = new SqlDocumentStore(db.kind, db.client(), { compactAfterRows: 0 });
+    expect((await check.stat(name))?.pendingUpdates).toBe(1);
+    expect(await loadText(check, name)).toBe(writer.text.toString());
+    await check.close();
+  });
+
   it("reports a failed background compaction to onBackgroundError, and the document stays complete", async () => {
     const name = uniqueName("auto-fail");
     const faults = faultySql(db.client());

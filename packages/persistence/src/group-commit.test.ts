@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { databaseUrl, dropSchema, freshSchemaName } from "../../../test/support/postgres.js";
 import { isPersistenceError } from "./errors.js";
-import { GroupCommit, type QueuedAppend } from "./group-commit.js";
+import { GroupCommit, type QueuedAppend, type WrittenBatch } from "./group-commit.js";
 import { migrate } from "./migrations/migrate.js";
 import type { CommitBatch } from "./options.js";
 import { createPgClient } from "./pg-client.js";
@@ -277,14 +277,20 @@ describe("GroupCommit's memory bound", () => {
     const written: string[] = [];
     const pending: (() => void)[] = [];
     const write = (batch: readonly QueuedAppend[]) =>
-      new Promise<{ rows: number; bytes: number }>((resolve, reject) =>
+      new Promise<WrittenBatch>((resolve, reject) =>
         pending.push(() => {
           if (batch.some((append) => append.name === "fails")) {
             reject(Object.assign(new Error("value too long"), { code: "22001" }));
             return;
           }
           written.push(...batch.map((append) => append.name));
-          resolve({ rows: batch.length, bytes: batch.reduce((sum, append) => sum + append.update.length, 0) });
+          const rowsPerDocument = new Map<string, number>();
+          for (const { name } of batch) rowsPerDocument.set(name, (rowsPerDocument.get(name) ?? 0) + 1);
+          resolve({
+            rows: batch.length,
+            bytes: batch.reduce((sum, append) => sum + append.update.length, 0),
+            rowsPerDocument,
+          });
         }),
       );
     /** Resolves once a transaction is being written (the group commit took its batch). */

@@ -16,6 +16,8 @@ export interface QueuedAppend {
 export interface WrittenBatch {
   readonly rows: number;
   readonly bytes: number;
+  /** Log rows written per document name. */
+  readonly rowsPerDocument: ReadonlyMap<string, number>;
 }
 
 interface Waiter extends QueuedAppend {
@@ -164,7 +166,8 @@ export class GroupCommit {
       }
       this.options.onBatchCommitted({
         updates: batch.length,
-        ...written,
+        rows: written.rows,
+        bytes: written.bytes,
         seconds: (performance.now() - started) / 1000,
       });
       return;

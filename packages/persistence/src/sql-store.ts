@@ -158,7 +158,11 @@ export class SqlDocumentStore implements TandemStore {
     this.commitConnection = sql.holdConnection?.();
     const commitSql = this.commitConnection ?? sql;
     this.groupCommit = new GroupCommit({
-      write: (batch) => writeBatch(commitSql, batch),
+      write: async (batch) => {
+        const written = await writeBatch(commitSql, batch);
+        for (const [name, rows] of written.rowsPerDocument) this.compactions.wrote(name, rows);
+        return written;
+      },
       maxBatchUpdates: this.options.maxBatchUpdates,
       maxQueuedBytes: this.options.maxQueuedBytes,
       onBatchCommitted: this.options.onBatchCommitted,
@@ -207,7 +211,6 @@ export class SqlDocumentStore implements TandemStore {
         // A copy: the caller may reuse its buffer, and the bytes stored must be the bytes validated.
         await this.groupCommit.append(name, update.slice(), author, acceptedBy);
       }
-      this.compactions.appended(name);
     });
   }
 

@@ -66,7 +66,11 @@ export function historyExtension(
     const now = Date.now();
     const entry = activity.get(documentName) ?? { since: now, timer: undefined };
     activity.set(documentName, entry);
-    clearTimeout(entry.timer);
+    // Restarting the pending timer, not a new timer per change: a fast writer changes a document thousands of times a second.
+    if (entry.timer !== undefined) {
+      entry.timer.refresh();
+      return;
+    }
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
       // A burst too short for a version keeps counting from its start; the next one may complete it.

@@ -115,6 +115,8 @@ export class NotificationProducer implements CommittedListener {
   edited(documentName: string, author: string | undefined): void {
     if (author === undefined) return;
     const { tenant, name } = unscopeName(documentName);
+    // Checked here too, not only in followByDefault: this runs for every committed update, and the follow is nearly always known.
+    if (this.follows(tenant, name, author)) return;
     this.track(documentName, () => this.followByDefault(tenant, name, [author]));
   }
 
@@ -153,8 +155,13 @@ export class NotificationProducer implements CommittedListener {
       : [];
   }
 
+  /** Whether this process already made `userId` follow the document. */
+  private follows(tenant: string, documentName: string, userId: string): boolean {
+    return this.followed.has(JSON.stringify([tenant, documentName, userId]));
+  }
+
   private async followByDefault(tenant: string, documentName: string, userIds: readonly string[]): Promise<void> {
-    const fresh = userIds.filter((userId) => !this.followed.has(JSON.stringify([tenant, documentName, userId])));
+    const fresh = userIds.filter((userId) => !this.follows(tenant, documentName, userId));
     if (fresh.length === 0) return;
     await this.store.followByDefault(tenant, documentName, fresh);
     if (this.followed.size > MAX_REMEMBERED_FOLLOWS) this.followed.clear();

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Duplex } from "node:stream";
 import type { Hocuspocus, WebSocketLike } from "@hocuspocus/server";
 import { type CloseCodeName, CloseCodes } from "@tandem/protocol";
 import { type RawData, WebSocket } from "ws";
@@ -20,6 +21,7 @@ import {
 } from "./frames.js";
 import { frameCost, Throttle, type ThrottleOptions } from "./rate-limit.js";
 import { SocketTenant, TooMuchBeforeTenant } from "./tenant-frames.js";
+import { TurnSlicer, type TurnSlicerOptions } from "./turn-slicer.js";
 import type { UnauthenticatedBytes } from "./unauthenticated-bytes.js";
 
 // Frames that passed validation, so hooks further down can read the parsed
@@ -40,6 +42,17 @@ export interface ConnectionContext {
 }
 
 type ClientConnection = ReturnType<Hocuspocus["handleConnection"]>;
+
+/**
+ * The TCP stream under a ws socket, which ws keeps as `_socket` and does not
+ * expose otherwise; undefined if ws no longer does (writes then go uncorked).
+ */
+function streamOf(socket: WebSocket): Pick<Duplex, "cork" | "uncork"> | undefined {
+  const stream = (socket as unknown as { _socket?: Partial<Duplex> })._socket;
+  return typeof stream?.cork === "function" && typeof stream.uncork === "function"
+    ? (stream as Pick<Duplex, "cork" | "uncork">)
+    : undefined;
+}
 
 /**
  * The close events Hocuspocus sends on its own (see @hocuspocus/common
@@ -75,6 +88,16 @@ function flatten(text: string): string {
 
 /** The longest delay setTimeout takes; a longer one fires at once. */
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * The most frames of one socket handed to Hocuspocus in one event-loop turn
+ * (see {@link TurnSlicer}): a few milliseconds of applying small updates.
+ */
+const FRAMES_PER_TURN = 32;
+
+/** Who holds a socket's reading paused (bits of `pausedBy`): its rate budget, or frames waiting for a later turn. */
+const PausedBy = { throttle: 1, slicer: 2 } as const;
+type PauseReason = (typeof PausedBy)[keyof typeof PausedBy];
 
 /**
  * Settings of a {@link SocketSession}: one object for every socket of a
@@ -139,6 +162,9 @@ export class SocketSession {
   readonly id = flatten(randomUUID());
   private childLogger: Logger | undefined;
   private readonly throttle: Throttle<Uint8Array, SocketSession>;
+  private readonly slicer: TurnSlicer<Uint8Array, SocketSession>;
+  /** Why reading is paused (bits of {@link PausedBy}); the socket is read again once nothing holds it. */
+  private pausedBy = 0;
   private readonly metrics: Metrics;
   private client: ClientConnection | undefined;
   private tenant: SocketTenant | undefined;
@@ -157,6 +183,8 @@ export class SocketSession {
    */
   private outbox: Uint8Array[] | undefined;
   private outboxBytes = 0;
+  /** Whether the socket's writes are held until the current tick's work is done (see {@link corkUntilTicked}). */
+  private corked = false;
 
   /** `address` is where the socket came from, for the audit log. */
   constructor(
@@ -166,6 +194,26 @@ export class SocketSession {
   ) {
     this.metrics = options.metrics;
     this.throttle = new Throttle<Uint8Array, SocketSession>(SocketSession.pacing(options), this);
+    this.slicer = new TurnSlicer<Uint8Array, SocketSession>(SocketSession.slicing, this);
+  }
+
+  /** How every session's frames are cut into turns (see {@link TurnSlicer}). */
+  private static readonly slicing: TurnSlicerOptions<Uint8Array, SocketSession> = {
+    perTurn: FRAMES_PER_TURN,
+    deliver: (session, bytes) => session.handle(bytes),
+    pause: (session) => session.pauseFor(PausedBy.slicer),
+    resume: (session) => session.resumeFor(PausedBy.slicer),
+  };
+
+  private pauseFor(reason: PauseReason): void {
+    if (this.pausedBy === 0) this.socket.pause();
+    this.pausedBy |= reason;
+  }
+
+  private resumeFor(reason: PauseReason): void {
+    if ((this.pausedBy & reason) === 0) return;
+    this.pausedBy &= ~reason;
+    if (this.pausedBy === 0) this.socket.resume();
   }
 
   private static pacing(options: SocketSessionOptions): ThrottleOptions<Uint8Array, SocketSession> {
@@ -176,9 +224,9 @@ export class SocketSession {
         burst: options.maxBurstBytes,
         cost: (bytes) => frameCost(bytes.byteLength),
         maxThrottledMs: options.maxThrottledMs,
-        pause: (session) => session.socket.pause(),
-        resume: (session) => session.socket.resume(),
-        deliver: (session, bytes) => session.handle(bytes),
+        pause: (session) => session.pauseFor(PausedBy.throttle),
+        resume: (session) => session.resumeFor(PausedBy.throttle),
+        deliver: (session, bytes) => session.slicer.admit(bytes),
         onSustained: (session) => {
           session.logger.warn({ ms: options.maxThrottledMs }, "over the message rate limit for too long");
           session.close("RateLimited");
@@ -235,9 +283,12 @@ export class SocketSession {
       if (session.socket.readyState !== WebSocket.OPEN) return;
       const bytes = data as Uint8Array;
       const { acknowledge } = session.options;
-      const acknowledged = acknowledge && describeOutbound(bytes).acknowledges;
-      if (acknowledged) acknowledge(session, acknowledged, () => session.deliver(bytes));
-      else session.deliver(bytes);
+      const outbound = describeOutbound(bytes);
+      if (acknowledge && outbound.acknowledges !== undefined) {
+        acknowledge(session, outbound.acknowledges, () => session.deliver(bytes, false));
+      } else {
+        session.deliver(bytes, outbound.carriesUpdate);
+      }
     }
 
     close(code?: number): void {
@@ -358,8 +409,8 @@ export class SocketSession {
     if (this.closing) return;
     this.closing = true;
     this.clearTimers();
-    const wasPaused = this.throttle.isPaused;
-    this.throttle.stop();
+    const wasPaused = this.pausedBy !== 0;
+    this.stopReceiving();
     const { code, reason } = CloseCodes[name];
     this.metrics.errors.inc({ code: String(code) });
     this.logger.info({ code, reason }, "closing connection");
@@ -386,6 +437,12 @@ export class SocketSession {
     this.socket.once("close", () => clearTimeout(cutOff));
   }
 
+  /** Drops what the throttle and the slicer hold: nothing more from this socket is handled. */
+  private stopReceiving(): void {
+    this.throttle.stop();
+    this.slicer.stop();
+  }
+
   private clearTimers(): void {
     clearTimeout(this.expiryTimer);
     clearTimeout(this.authTimer);
@@ -405,7 +462,10 @@ export class SocketSession {
     this.cutOffAfterGrace();
   }
 
-  /** Every inbound frame: a binary one is paced by the throttle, which hands it to {@link handle}. */
+  /**
+   * Every inbound frame: a binary one is paced by the throttle, which hands
+   * it to the slicer, which hands it to {@link handle}.
+   */
   private receive(data: RawData, isBinary: boolean): void {
     try {
       if (this.closing) return;
@@ -477,7 +537,7 @@ export class SocketSession {
   private ended(code: number, reason: string): void {
     this.closing = true;
     this.clearTimers();
-    this.throttle.stop();
+    this.stopReceiving();
     this.options.unauthenticated.forget(this);
     this.metrics.connections.dec();
     this.logger.debug({ code, reason }, "socket closed");
@@ -485,8 +545,12 @@ export class SocketSession {
     this.options.onClosed(this);
   }
 
-  /** Sends one message (addressed as its clients know the document), unless the socket is closing or its peer reads too slowly; counts it. */
-  private deliver(scoped: Uint8Array): void {
+  /**
+   * Sends one message (addressed as its clients know the document), unless
+   * the socket is closing or its peer reads too slowly; counts it, as an
+   * update if it `carriesUpdate`.
+   */
+  private deliver(scoped: Uint8Array, carriesUpdate: boolean): void {
     const { socket, metrics } = this;
     const data = this.tenant?.outbound(scoped) ?? scoped;
     if (socket.readyState !== WebSocket.OPEN) return;
@@ -500,13 +564,32 @@ export class SocketSession {
     if (data.byteLength > this.largestSent) this.largestSent = data.byteLength;
     metrics.messagesOut.inc();
     metrics.bytesOut.inc(data.byteLength);
-    if (describeOutbound(data).carriesUpdate) metrics.updatesOut.inc();
+    if (carriesUpdate) metrics.updatesOut.inc();
+    this.corkUntilTicked();
     if (this.outbox !== undefined) {
       this.outbox.push(data);
       this.outboxBytes += data.byteLength;
     } else {
       this.transmit(data);
     }
+  }
+
+  /**
+   * Holds this socket's writes until the work of the current tick is done,
+   * then writes them with one system call: the acknowledgments one commit
+   * releases (hundreds, for a fast writer's batch) go out together instead of
+   * one write each.
+   */
+  private corkUntilTicked(): void {
+    if (this.corked) return;
+    const stream = streamOf(this.socket);
+    if (stream === undefined) return;
+    stream.cork();
+    this.corked = true;
+    process.nextTick(() => {
+      this.corked = false;
+      stream.uncork();
+    });
   }
 
   /**

@@ -112,10 +112,13 @@ export function webhookEventSource(
       announce(documentName);
       return;
     }
-    clearTimeout(burst.timer);
-    burst.timer = setTimeout(() => announce(documentName), debounceMs);
-    // A pending announcement must not keep the process alive; shutdown flushes it.
-    burst.timer.unref();
+    // Restarting the burst's one timer, not a new timer per committed update: a fast writer commits thousands a second.
+    if (burst.timer !== undefined) burst.timer.refresh();
+    else {
+      burst.timer = setTimeout(() => announce(documentName), debounceMs);
+      // A pending announcement must not keep the process alive; shutdown flushes it.
+      burst.timer.unref();
+    }
   }
 
   function holdOnUpdate(document: Y.Doc): void {
