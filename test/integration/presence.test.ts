@@ -71,6 +71,24 @@ describe.each([
     await dropSchema(server.schema);
   });
 
+  /**
+   * Ada and Bob in `name`, Ada's cursor at 1; then a network drop, after
+   * which Ada's provider reconnects on its own to the document Bob keeps
+   * loaded and moves her cursor to 2, which Bob sees.
+   */
+  async function reconnectedAda(name: string): Promise<{ ada: Client; bob: Client }> {
+    const ada = open(name, token("ada", "Ada"));
+    const bob = open(name, token("bob", "Bob"));
+    await Promise.all([synced(ada), synced(bob)]);
+    ada.provider.setAwarenessField("cursor", 1);
+    await waitFor(() => stateOf(bob, ada.doc.clientID)?.cursor === 1, "bob sees ada's first cursor");
+    ada.socket.webSocket?.close();
+    await waitFor(() => ada.closeCodes.length === 1 && ada.provider.isSynced, "ada is back");
+    ada.provider.setAwarenessField("cursor", 2);
+    await waitFor(() => stateOf(bob, ada.doc.clientID)?.cursor === 2, "bob sees ada's cursor after the reconnect");
+    return { ada, bob };
+  }
+
   it("replaces whatever user a client claims with the one from its token", async () => {
     const ada = open("spec/stamp", token("ada", "Ada", "#0090ff"));
     const bob = open("spec/stamp", token("bob", "Bob"));
@@ -179,17 +197,7 @@ describe.each([
   });
 
   it("keeps a reconnected client's presence working, and leaves no ghost when it goes", async () => {
-    const ada = open("spec/reconnect", token("ada", "Ada"));
-    const bob = open("spec/reconnect", token("bob", "Bob"));
-    await Promise.all([synced(ada), synced(bob)]);
-    ada.provider.setAwarenessField("cursor", 1);
-    await waitFor(() => stateOf(bob, ada.doc.clientID)?.cursor === 1, "bob sees ada's first cursor");
-
-    // A network drop: the provider reconnects on its own, to the document Bob keeps loaded.
-    ada.socket.webSocket?.close();
-    await waitFor(() => ada.closeCodes.length === 1 && ada.provider.isSynced, "ada is back");
-    ada.provider.setAwarenessField("cursor", 2);
-    await waitFor(() => stateOf(bob, ada.doc.clientID)?.cursor === 2, "bob sees ada's cursor after the reconnect");
+    const { ada, bob } = await reconnectedAda("spec/reconnect");
     expect(stateOf(bob, ada.doc.clientID)?.user).toMatchObject({ id: "ada" });
 
     clients.splice(clients.indexOf(ada), 1);
@@ -198,16 +206,8 @@ describe.each([
   });
 
   it("hands a client id to the connection that holds it now, and frees it when that one goes", async () => {
-    const ada = open("spec/reclaim", token("ada", "Ada"));
-    const bob = open("spec/reclaim", token("bob", "Bob"));
-    await Promise.all([synced(ada), synced(bob)]);
-    ada.provider.setAwarenessField("cursor", 1);
-    await waitFor(() => stateOf(bob, ada.doc.clientID)?.cursor === 1, "bob sees ada's first cursor");
     // Ada's id moves to her new connection: her old one is gone, the new one must hold it from now on.
-    ada.socket.webSocket?.close();
-    await waitFor(() => ada.closeCodes.length === 1 && ada.provider.isSynced, "ada is back");
-    ada.provider.setAwarenessField("cursor", 2);
-    await waitFor(() => stateOf(bob, ada.doc.clientID)?.cursor === 2, "bob sees ada's cursor after the reconnect");
+    const { ada, bob } = await reconnectedAda("spec/reclaim");
 
     const eve = await openRawSocket(server.wsUrl);
     sockets.push(eve);
