@@ -71,6 +71,19 @@ describe.each([
     await dropSchema(server.schema);
   });
 
+  /** Eve on a raw socket of her own, authenticated for `name`: she can send frames no provider would. */
+  async function rawEve(name: string): Promise<RawSocket> {
+    const eve = await openRawSocket(server.wsUrl);
+    sockets.push(eve);
+    eve.send(
+      frame(name, Auth, (e) => {
+        encoding.writeVarUint(e, 0);
+        encoding.writeVarString(e, token("eve", "Eve"));
+      }),
+    );
+    return eve;
+  }
+
   /**
    * Ada and Bob in `name`, Ada's cursor at 1; then a network drop, after
    * which Ada's provider reconnects on its own to the document Bob keeps
@@ -124,15 +137,8 @@ describe.each([
     bob.provider.setAwarenessField("cursor", 1);
     await waitFor(() => stateOf(ada, bob.doc.clientID)?.cursor === 1, "ada sees bob's cursor");
 
-    const eve = await openRawSocket(server.wsUrl);
-    sockets.push(eve);
+    const eve = await rawEve("spec/impersonate");
     const eveClientId = 4_000_000_001;
-    eve.send(
-      frame("spec/impersonate", Auth, (e) => {
-        encoding.writeVarUint(e, 0);
-        encoding.writeVarString(e, token("eve", "Eve"));
-      }),
-    );
     // One frame: a state under Bob's client id (a far higher clock, so a naive server would take it) and one of her own.
     eve.send(
       awarenessFrame("spec/impersonate", [
@@ -175,14 +181,7 @@ describe.each([
   it("relays at most 4 awareness states per connection", async () => {
     const ada = open("spec/many-states", token("ada", "Ada"));
     await synced(ada);
-    const eve = await openRawSocket(server.wsUrl);
-    sockets.push(eve);
-    eve.send(
-      frame("spec/many-states", Auth, (e) => {
-        encoding.writeVarUint(e, 0);
-        encoding.writeVarString(e, token("eve", "Eve"));
-      }),
-    );
+    const eve = await rawEve("spec/many-states");
     const ids = [4_100_000_001, 4_100_000_002, 4_100_000_003, 4_100_000_004, 4_100_000_005, 4_100_000_006];
     eve.send(
       awarenessFrame(
@@ -209,14 +208,7 @@ describe.each([
     // Ada's id moves to her new connection: her old one is gone, the new one must hold it from now on.
     const { ada, bob } = await reconnectedAda("spec/reclaim");
 
-    const eve = await openRawSocket(server.wsUrl);
-    sockets.push(eve);
-    eve.send(
-      frame("spec/reclaim", Auth, (e) => {
-        encoding.writeVarUint(e, 0);
-        encoding.writeVarString(e, token("eve", "Eve"));
-      }),
-    );
+    const eve = await rawEve("spec/reclaim");
     const adaId = ada.doc.clientID;
     const eveId = 4_200_000_001;
     eve.send(

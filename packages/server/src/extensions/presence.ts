@@ -43,7 +43,11 @@ export const MAX_AWARENESS_CLIENTS_PER_CONNECTION = 4;
  * their cursors once a second, most of the server's work. Frames of a
  * connection Hocuspocus has not yet established, and every frame when the
  * host's extensions hook into messages or awareness, go Hocuspocus' way and
- * get the same checks in `beforeHandleAwareness`.
+ * get the same checks in `beforeHandleAwareness`. The short way does not
+ * queue behind a sync message of the same connection that Hocuspocus is
+ * still applying: a cursor may then reach the others a moment before the
+ * text it points into, which their editors resolve when the text arrives,
+ * as they do for any cursor whose text they lack.
  *
  * States relayed from other instances through Redis were stamped by the
  * instance their client is connected to and pass through untouched.
