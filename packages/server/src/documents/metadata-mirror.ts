@@ -29,19 +29,50 @@ function fingerprint(metadata: Partial<ListedMetadata>): string {
  * is logged and counted, and retried at the next change or load, because the
  * document itself (not the mirror) is the source of truth. Throwing instead
  * would keep Hocuspocus from unloading the document, and retry nothing.
+ *
+ * A load's reconciliation (see `afterLoadDocument`) is started, not awaited:
+ * Hocuspocus answers none of a loading document's clients until every
+ * `afterLoadDocument` hook has returned, and this one reads the store, may
+ * write it twice and turns the whole body into text. The mirror's work on a
+ * document runs one call after another, so that a store cannot overtake the
+ * load's reconciliation, nor an earlier store still writing.
  */
 export function metadataMirror(store: DocumentStore, metrics: Metrics, logger: Logger): Extension {
   // What the store holds for each live document, as far as this instance knows.
   const mirrored = new WeakMap<Document, string>();
   // A digest of the search text the store holds for each live document.
   const searchable = new WeakMap<Document, string>();
+  // The last of each live document's mirror calls, which the next one waits for.
+  const queued = new WeakMap<Document, Promise<void>>();
 
-  async function mirror(documentName: string, document: Document): Promise<void> {
-    if (parseDocumentName(documentName).isComments) return;
+  /** Runs `work` once the document's earlier mirror calls are done (none of them rejects). */
+  function serially(document: Document, work: () => Promise<void>): Promise<void> {
+    const next = (queued.get(document) ?? Promise.resolve()).then(work);
+    queued.set(document, next);
+    return next;
+  }
+
+  function failed(documentName: string, error: unknown): void {
+    // A server shutting down closes the store under the last flush; the next load reconciles.
+    if (isPersistenceError(error, "closed")) return;
+    metrics.errors.inc({ code: "metadata-mirror-failed" });
+    logger.error({ err: error, document: documentName }, "could not mirror document metadata; retrying on next change");
+  }
+
+  /** The document's listed metadata as it is now; undefined (reported) when it cannot be read from what clients wrote. */
+  function listed(documentName: string, document: Document): ListedMetadata | null | undefined {
     try {
-      // Inside the try too: the metadata is read from what clients wrote.
-      const metadata = listedMetadataOf(document);
-      if (metadata === null) return;
+      return listedMetadataOf(document);
+    } catch (error) {
+      failed(documentName, error);
+      return undefined;
+    }
+  }
+
+  /** Writes `metadata` (the document's, when the mirror was called) and the body's text, if they changed. */
+  async function mirror(documentName: string, document: Document, metadata: ListedMetadata | null): Promise<void> {
+    if (metadata === null) return;
+    try {
       const next = fingerprint(metadata);
       if (mirrored.get(document) !== next) {
         await store.setMetadata(documentName, storedMetadata(metadata));
@@ -54,14 +85,23 @@ export function metadataMirror(store: DocumentStore, metrics: Metrics, logger: L
       await store.setSearchText(documentName, text);
       searchable.set(document, digest);
     } catch (error) {
-      // A server shutting down closes the store under the last flush; the next load reconciles.
-      if (isPersistenceError(error, "closed")) return;
-      metrics.errors.inc({ code: "metadata-mirror-failed" });
-      logger.error(
-        { err: error, document: documentName },
-        "could not mirror document metadata; retrying on next change",
-      );
+      failed(documentName, error);
     }
+  }
+
+  /** Repairs a mirror write that was lost (a crash inside the debounce, a failed write), and writes the search text. */
+  async function reconcile(documentName: string, document: Document, metadata: ListedMetadata | null): Promise<void> {
+    try {
+      // Not `stat`, which counts the log.
+      const stored = await store.metadata(documentName);
+      if (stored) mirrored.set(document, fingerprint(stored as Partial<ListedMetadata>));
+    } catch (error) {
+      // A server shutting down closes the store under a load's reconciliation; the next load does it.
+      if (isPersistenceError(error, "closed")) return;
+      logger.error({ err: error, document: documentName }, "could not read document metadata");
+      return;
+    }
+    await mirror(documentName, document, metadata);
   }
 
   return {
@@ -69,20 +109,20 @@ export function metadataMirror(store: DocumentStore, metrics: Metrics, logger: L
 
     async afterLoadDocument({ documentName, document }) {
       if (parseDocumentName(documentName).isComments) return;
-      // Reconciles a mirror write that was lost (a crash inside the debounce, a failed write).
-      try {
-        // Not `stat`, which counts the log: this read delays every client waiting for the load.
-        const metadata = await store.metadata(documentName);
-        if (metadata) mirrored.set(document, fingerprint(metadata as Partial<ListedMetadata>));
-      } catch (error) {
-        logger.error({ err: error, document: documentName }, "could not read document metadata");
-        return;
-      }
-      await mirror(documentName, document);
+      // Read as loaded: the hooks after this one may add root types that a
+      // document without metadata lacks (the webhooks' watch of `meta`).
+      const metadata = listed(documentName, document);
+      if (metadata === undefined) return;
+      // Not awaited: the document's clients are answered meanwhile (see above).
+      void serially(document, () => reconcile(documentName, document, metadata));
     },
 
     async onStoreDocument({ documentName, document }) {
-      await mirror(documentName, document);
+      if (parseDocumentName(documentName).isComments) return;
+      await serially(document, async () => {
+        const metadata = listed(documentName, document);
+        if (metadata !== undefined) await mirror(documentName, document, metadata);
+      });
     },
   };
 }
