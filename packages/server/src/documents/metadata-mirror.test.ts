@@ -117,6 +117,18 @@ describe("metadataMirror: a load's reconciliation holds none of the document's c
     expect((await store.metadata(NAME))?.title).toBe("Newer Fresh");
   });
 
+  it("unloads a document only once its reconciliation is done: nothing is written after, a deletion's or not", async () => {
+    const document = await load();
+    document.removeDirectConnection();
+    const unloaded = hocuspocus.unloadDocument(document);
+    expect(await settles(unloaded, 100)).toBe(false);
+    expect(hocuspocus.documents.has(NAME)).toBe(true);
+    release();
+    await unloaded;
+    expect(hocuspocus.documents.has(NAME)).toBe(false);
+    expect(writes).toEqual(["setMetadata", "setSearchText"]);
+  });
+
   it("mirrors the metadata the document was loaded with: none for one without, whatever later hooks add", async () => {
     await load(UNTITLED);
     release();

@@ -35,7 +35,8 @@ function fingerprint(metadata: Partial<ListedMetadata>): string {
  * `afterLoadDocument` hook has returned, and this one reads the store, may
  * write it twice and turns the whole body into text. The mirror's work on a
  * document runs one call after another, so that a store cannot overtake the
- * load's reconciliation, nor an earlier store still writing.
+ * load's reconciliation, nor an earlier store still writing; a document
+ * unloads only once they are done.
  */
 export function metadataMirror(store: DocumentStore, metrics: Metrics, logger: Logger): Extension {
   // What the store holds for each live document, as far as this instance knows.
@@ -115,6 +116,12 @@ export function metadataMirror(store: DocumentStore, metrics: Metrics, logger: L
       if (metadata === undefined) return;
       // Not awaited: the document's clients are answered meanwhile (see above).
       void serially(document, () => reconcile(documentName, document, metadata));
+    },
+
+    // Deleting a document, and shutting down, wait for its unload: a mirror
+    // write after that would list a deleted document again, or meet a closed store.
+    async beforeUnloadDocument({ document }) {
+      await queued.get(document);
     },
 
     async onStoreDocument({ documentName, document }) {
