@@ -1,27 +1,46 @@
 import { describe, expect, it } from "vitest";
-import { restartArguments, YOUNG_GENERATION_FLAG } from "./node-flags.js";
+import { restartArguments, v8PoolSize, YOUNG_GENERATION_FLAG } from "./node-flags.js";
 
 describe("the node flags the server runs under", () => {
-  it("adds the young generation's size before the flags node was given", () => {
-    expect(restartArguments([], undefined)).toEqual([YOUNG_GENERATION_FLAG]);
-    expect(restartArguments(["--cpu-prof", "--enable-source-maps"], "--import ./x.mjs")).toEqual([
+  it("adds the young generation's size and V8's pool before the flags node was given", () => {
+    expect(restartArguments([], undefined, 8)).toEqual([YOUNG_GENERATION_FLAG, "--v8-pool-size=4"]);
+    expect(restartArguments(["--cpu-prof", "--enable-source-maps"], "--import ./x.mjs", 2)).toEqual([
       YOUNG_GENERATION_FLAG,
+      "--v8-pool-size=1",
       "--cpu-prof",
       "--enable-source-maps",
     ]);
   });
 
-  it("keeps a size the operator chose, as a node flag or in NODE_OPTIONS, and does not restart twice", () => {
-    expect(restartArguments(["--max-semi-space-size=64"], undefined)).toBeUndefined();
-    expect(restartArguments(["--max-semi-space-size", "64"], undefined)).toBeUndefined();
-    expect(restartArguments([], "--enable-source-maps  --max-semi-space-size=32")).toBeUndefined();
-    expect(restartArguments([YOUNG_GENERATION_FLAG], undefined)).toBeUndefined();
+  it("leaves the event loop a core of its own: one helper thread fewer than the CPUs, at least one, at most Node's four", () => {
+    expect([1, 2, 3, 4, 5, 6, 64].map(v8PoolSize)).toEqual([1, 1, 2, 3, 4, 4, 4]);
+  });
+
+  it("keeps each flag the operator chose, as a node flag or in NODE_OPTIONS, and adds only the other", () => {
+    expect(restartArguments(["--max-semi-space-size=64"], undefined, 1)).toEqual([
+      "--v8-pool-size=1",
+      "--max-semi-space-size=64",
+    ]);
+    expect(restartArguments(["--max-semi-space-size", "64"], undefined, 1)).toEqual([
+      "--v8-pool-size=1",
+      "--max-semi-space-size",
+      "64",
+    ]);
+    expect(restartArguments([], "--enable-source-maps  --v8-pool-size=8", 1)).toEqual([YOUNG_GENERATION_FLAG]);
+  });
+
+  it("does not restart when every flag is chosen, so a restarted server does not restart again", () => {
+    expect(restartArguments([], "--max-semi-space-size=32 --v8-pool-size=2", 1)).toBeUndefined();
+    const again = restartArguments([], undefined, 1) ?? [];
+    expect(restartArguments(again, undefined, 1)).toBeUndefined();
   });
 
   it("is not fooled by a flag whose name only starts the same", () => {
-    expect(restartArguments(["--max-semi-space-size-extra=1"], undefined)).toEqual([
+    expect(restartArguments(["--max-semi-space-size-extra=1", "--v8-pool-size-x=2"], undefined, 2)).toEqual([
       YOUNG_GENERATION_FLAG,
+      "--v8-pool-size=1",
       "--max-semi-space-size-extra=1",
+      "--v8-pool-size-x=2",
     ]);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The V8 flag Tandem's server runs under: a young generation of two 8 MB
+ * The young generation's size Tandem's server runs under: two 8 MB
  * semi-spaces, the size V8 starts with.
  *
  * Why: V8 grows the young generation (where new objects start) up to two
@@ -13,16 +13,47 @@
  */
 export const YOUNG_GENERATION_FLAG = "--max-semi-space-size=8";
 
-const SEMI_SPACE_FLAG = "--max-semi-space-size";
+/** Node's own number of V8 helper threads (`--v8-pool-size`), which Tandem never raises. */
+const NODE_DEFAULT_V8_POOL_SIZE = 4;
+
+/**
+ * How many helper threads V8 gets for garbage collection and compiling
+ * (`--v8-pool-size`) when the server may run on `cpus` CPUs: one fewer than
+ * that, so that the event loop keeps a core of its own, at least one and at
+ * most Node's own four.
+ *
+ * Why: V8 hands parts of each collection to its helpers and waits for them.
+ * On a server that may use one core (a container pinned to one CPU, `taskset`),
+ * Node's four helpers took that core in turn, a 4 ms scheduler slice each,
+ * while the event loop waited up to 20 ms: one document, 50 writers, 2,000
+ * updates/s on one core, p99 delivery 27 ms with four helpers and 7–10 ms
+ * with one. See docs/operations.md.
+ */
+export function v8PoolSize(cpus: number): number {
+  return Math.min(NODE_DEFAULT_V8_POOL_SIZE, Math.max(1, cpus - 1));
+}
+
+/** Whether `flag` (a name such as `--v8-pool-size`) is among `flags`, as `--name=value` or `--name value`. */
+function isGiven(flags: readonly string[], flag: string): boolean {
+  return flags.some((given) => given === flag || given.startsWith(`${flag}=`));
+}
 
 /**
  * The node arguments to run the server again with, or undefined when it
- * already runs as it should: when the operator chose a semi-space size of
- * their own (a node flag or `NODE_OPTIONS`), that stays.
+ * already runs as it should. Each flag Tandem sets ({@link YOUNG_GENERATION_FLAG}
+ * and the V8 pool of {@link v8PoolSize} for `cpus` CPUs) is added only when the
+ * operator did not choose it (as a node flag or in `NODE_OPTIONS`); a choice of
+ * their own stays.
  */
-export function restartArguments(execArgv: readonly string[], nodeOptions: string | undefined): string[] | undefined {
-  const chosen = [...execArgv, ...(nodeOptions?.split(/\s+/) ?? [])].some(
-    (flag) => flag === SEMI_SPACE_FLAG || flag.startsWith(`${SEMI_SPACE_FLAG}=`),
-  );
-  return chosen ? undefined : [YOUNG_GENERATION_FLAG, ...execArgv];
+export function restartArguments(
+  execArgv: readonly string[],
+  nodeOptions: string | undefined,
+  cpus: number,
+): string[] | undefined {
+  const given = [...execArgv, ...(nodeOptions?.split(/\s+/) ?? [])];
+  const added = [
+    ...(isGiven(given, "--max-semi-space-size") ? [] : [YOUNG_GENERATION_FLAG]),
+    ...(isGiven(given, "--v8-pool-size") ? [] : [`--v8-pool-size=${v8PoolSize(cpus)}`]),
+  ];
+  return added.length === 0 ? undefined : [...added, ...execArgv];
 }
