@@ -12,7 +12,8 @@ Scenarios: ${scenarioNames.join(", ")}
   --only    only these servers
 Environment: DATABASE_URL (Postgres), BENCH_SEED (the durability scenario's kill times),
 TANDEM_SERVER_CLI (another tandem-server build to measure), BENCH_CPU_PROF (a directory: each server
-writes a V8 CPU profile there when it stops).`;
+writes a V8 CPU profile there when it stops), BENCH_NODE_ARGS (node flags for every server, e.g.
+"--v8-pool-size=1" to give the others what tandem-server picks for itself).`;
 
 // The idle scenario holds 10,000 sockets in this process: raise the soft
 // file-descriptor limit to the hard one, which only a shell can do, by

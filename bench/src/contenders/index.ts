@@ -105,10 +105,15 @@ export async function cleanUpEverything(): Promise<void> {
   await Promise.allSettled([...schemas].map((schema) => dropBenchSchema(schema)));
 }
 
-/** With BENCH_CPU_PROF=<dir>, every server writes a V8 CPU profile there when it exits (node --cpu-prof). */
-function profilerFlags(): string[] {
+/**
+ * Node flags for every server: with BENCH_CPU_PROF=<dir>, each writes a V8 CPU
+ * profile there when it exits (node --cpu-prof); BENCH_NODE_ARGS adds flags of
+ * its own (space-separated), to run every contender under the same ones.
+ */
+function nodeFlags(): string[] {
   const dir = process.env.BENCH_CPU_PROF;
-  return dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [];
+  const extra = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  return [...(dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : []), ...extra];
 }
 
 /**
@@ -122,7 +127,7 @@ export async function startContender(
 ): Promise<Contender> {
   const child = await spawnListening(
     "taskset",
-    ["-c", "0", process.execPath, ...profilerFlags(), ...command(name)],
+    ["-c", "0", process.execPath, ...nodeFlags(), ...command(name)],
     {
       PORT: "0",
       HOST: "127.0.0.1",
