@@ -122,6 +122,48 @@ describe.each(backends)("group commit on $name", (backend) => {
     await store.close();
   });
 
+  it("starts transactions at least minCommitIntervalMs apart; appends that come meanwhile share the next", async () => {
+    const started: number[] = [];
+    const batches: number[] = [];
+    const store = new SqlDocumentStore(db.kind, db.client(), {
+      compactAfterRows: 0,
+      minCommitIntervalMs: 300,
+      onBatchCommitted: (batch) => {
+        started.push(performance.now() - batch.seconds * 1000);
+        batches.push(batch.updates);
+      },
+    });
+    const name = uniqueName("paced");
+    const { updates, text } = keystrokes(3);
+    await store.append(name, updates[0] as Uint8Array);
+    // Right after the first commit: both wait out the interval, then go together.
+    await Promise.all([store.append(name, updates[1] as Uint8Array), store.append(name, updates[2] as Uint8Array)]);
+    expect(batches).toEqual([1, 2]);
+    // A timer may fire up to a millisecond before its time.
+    expect((started[1] ?? 0) - (started[0] ?? 0)).toBeGreaterThanOrEqual(299);
+    expect(await loadText(store, name)).toBe(text);
+    await store.close();
+  });
+
+  it("commits an append after a quiet spell longer than minCommitIntervalMs without waiting", async () => {
+    const started: number[] = [];
+    const store = new SqlDocumentStore(db.kind, db.client(), {
+      compactAfterRows: 0,
+      minCommitIntervalMs: 300,
+      onBatchCommitted: (batch) => started.push(performance.now() - batch.seconds * 1000),
+    });
+    const name = uniqueName("quiet");
+    const { updates } = keystrokes(2);
+    await store.append(name, updates[0] as Uint8Array);
+    // The quiet spell is the scenario, not a wait for some state.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const appended = performance.now();
+    await store.append(name, updates[1] as Uint8Array);
+    // Paced from the append instead of from the last commit, it would start 300 ms after it.
+    expect((started[1] ?? Number.POSITIVE_INFINITY) - appended).toBeLessThan(300);
+    await store.close();
+  });
+
   it("retries a batch that failed once, and stores it once", async () => {
     const faults = faultySql(db.client());
     const store = new SqlDocumentStore(db.kind, faults.client, { compactAfterRows: 0 });
@@ -312,6 +354,7 @@ describe("GroupCommit's memory bound", () => {
       write: writer.write,
       maxBatchUpdates: 500,
       maxQueuedBytes: 100,
+      minCommitIntervalMs: 0,
       onBatchCommitted: () => {},
     });
     const accepted = [groupCommit.append("a", bytes(40))];

@@ -31,6 +31,8 @@ export interface GroupCommitOptions {
   readonly maxBatchUpdates: number;
   /** Bytes of appends queued or being committed past which an append is refused with `overloaded`. */
   readonly maxQueuedBytes: number;
+  /** The least time between the starts of two commits (ms); see `StoreOptions.minCommitIntervalMs`. */
+  readonly minCommitIntervalMs: number;
   /** Must not throw. */
   readonly onBatchCommitted: (batch: CommitBatch) => void;
 }
@@ -68,6 +70,16 @@ export class GroupCommit {
   private draining: Promise<void> | undefined;
   /** Bytes of the appends queued or in the batch being committed. */
   private pendingBytes = 0;
+  /**
+   * When the last batch started (`performance.now()`): the next starts no
+   * sooner than `minCommitIntervalMs` after it. Each commit costs the server a
+   * round trip's system calls and wake-ups and its bookkeeping, whatever it
+   * holds: one document with 50 writers committed about two keystrokes per
+   * transaction at 2,000/s; paced 2 ms apart, the server's CPU per keystroke
+   * fell by about a tenth there and a sixth at 250/s (Postgres': a third),
+   * and the acknowledgment's p99 was no later.
+   */
+  private lastBatchStart = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: GroupCommitOptions) {}
 
@@ -119,6 +131,10 @@ export class GroupCommit {
   private async drain(): Promise<void> {
     try {
       while (this.queue.length > 0) {
+        // Awaited only when there is something to wait for: the batch is taken in the same tick otherwise.
+        const wait = this.lastBatchStart + this.options.minCommitIntervalMs - performance.now();
+        if (wait > 0) await delay(wait);
+        this.lastBatchStart = performance.now();
         const batch = this.takeBatch();
         try {
           await this.commit(batch);

@@ -26,6 +26,13 @@ export interface StoreOptions {
    * 64 MiB.
    */
   readonly maxQueuedBytes?: number;
+  /**
+   * The least time from the start of one group-commit transaction to the
+   * start of the next (ms). Appends that arrive sooner wait for the rest of it
+   * and share the next transaction; an append after a quiet spell commits at
+   * the end of its event-loop turn, as with 0. Default 2, at most 1000.
+   */
+  readonly minCommitIntervalMs?: number;
 }
 
 /** What one group-commit transaction wrote. */
@@ -45,6 +52,7 @@ export interface ResolvedStoreOptions {
   readonly compactAfterRows: number;
   readonly maxBatchUpdates: number;
   readonly maxQueuedBytes: number;
+  readonly minCommitIntervalMs: number;
   readonly onBatchCommitted: (batch: CommitBatch) => void;
   readonly onBackgroundError: (error: PersistenceError) => void;
 }
@@ -72,6 +80,7 @@ export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions
       1,
       Number.MAX_SAFE_INTEGER,
     ),
+    minCommitIntervalMs: checkCount(options.minCommitIntervalMs ?? 2, "minCommitIntervalMs", 0, 1000),
     // A throwing metrics callback must neither fail nor repeat a batch that is committed.
     onBatchCommitted: (batch) => {
       try {

@@ -165,6 +165,7 @@ export class SqlDocumentStore implements TandemStore {
       },
       maxBatchUpdates: this.options.maxBatchUpdates,
       maxQueuedBytes: this.options.maxQueuedBytes,
+      minCommitIntervalMs: this.options.minCommitIntervalMs,
       onBatchCommitted: this.options.onBatchCommitted,
     });
     this.compactions = new CompactionScheduler(
