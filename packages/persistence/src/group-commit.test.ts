@@ -122,7 +122,8 @@ describe.each(backends)("group commit on $name", (backend) => {
     await store.close();
   });
 
-  it("starts transactions at least minCommitIntervalMs apart; appends that come meanwhile share the next", async () => {
+  /** A store whose transactions start at least 300 ms apart, and when each started and how many appends it held. */
+  function pacedStore() {
     const started: number[] = [];
     const batches: number[] = [];
     const store = new SqlDocumentStore(db.kind, db.client(), {
@@ -133,6 +134,11 @@ describe.each(backends)("group commit on $name", (backend) => {
         batches.push(batch.updates);
       },
     });
+    return { store, started, batches };
+  }
+
+  it("starts transactions at least minCommitIntervalMs apart; appends that come meanwhile share the next", async () => {
+    const { store, started, batches } = pacedStore();
     const name = uniqueName("paced");
     const { updates, text } = keystrokes(3);
     await store.append(name, updates[0] as Uint8Array);
@@ -146,12 +152,7 @@ describe.each(backends)("group commit on $name", (backend) => {
   });
 
   it("commits an append after a quiet spell longer than minCommitIntervalMs without waiting", async () => {
-    const started: number[] = [];
-    const store = new SqlDocumentStore(db.kind, db.client(), {
-      compactAfterRows: 0,
-      minCommitIntervalMs: 300,
-      onBatchCommitted: (batch) => started.push(performance.now() - batch.seconds * 1000),
-    });
+    const { store, started } = pacedStore();
     const name = uniqueName("quiet");
     const { updates } = keystrokes(2);
     await store.append(name, updates[0] as Uint8Array);

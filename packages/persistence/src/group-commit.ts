@@ -50,9 +50,15 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Group commit: appends that arrive in one event-loop turn share the first
  * batch; while one batch is being committed, new appends queue up and the
- * next transaction commits all of them. Under load, durability costs one
- * commit per batch instead of one per keystroke; with no load, an append is
- * committed at the end of the event-loop turn it arrived in.
+ * next transaction commits all of them, started no sooner than
+ * `minCommitIntervalMs` after the one before. Each commit costs the server a
+ * round trip's system calls, wake-ups and bookkeeping, whatever it holds: one
+ * document with 50 writers committed about two keystrokes per transaction at
+ * 2,000/s, and paced 2 ms apart the server's CPU per keystroke fell by about
+ * a tenth there and a sixth at 250/s (Postgres': a third), with the
+ * acknowledgment's p99 no later. Under load, durability costs one commit per
+ * batch instead of one per keystroke; with no load, an append is committed at
+ * the end of the event-loop turn it arrived in.
  *
  * A failed batch is retried while its error looks transient (with exponential
  * backoff and jitter, so that instances recovering together do not retry in
@@ -70,15 +76,7 @@ export class GroupCommit {
   private draining: Promise<void> | undefined;
   /** Bytes of the appends queued or in the batch being committed. */
   private pendingBytes = 0;
-  /**
-   * When the last batch started (`performance.now()`): the next starts no
-   * sooner than `minCommitIntervalMs` after it. Each commit costs the server a
-   * round trip's system calls and wake-ups and its bookkeeping, whatever it
-   * holds: one document with 50 writers committed about two keystrokes per
-   * transaction at 2,000/s; paced 2 ms apart, the server's CPU per keystroke
-   * fell by about a tenth there and a sixth at 250/s (Postgres': a third),
-   * and the acknowledgment's p99 was no later.
-   */
+  /** When the last batch started (`performance.now()`), which paces the next (see the class). */
   private lastBatchStart = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: GroupCommitOptions) {}

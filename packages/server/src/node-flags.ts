@@ -13,6 +13,10 @@
  */
 export const YOUNG_GENERATION_FLAG = "--max-semi-space-size=8";
 
+/** The flags' names, for telling whether the operator chose them. */
+const SEMI_SPACE = "--max-semi-space-size";
+const V8_POOL = "--v8-pool-size";
+
 /** Node's own number of V8 helper threads (`--v8-pool-size`), which Tandem never raises. */
 const NODE_DEFAULT_V8_POOL_SIZE = 4;
 
@@ -52,8 +56,8 @@ export function restartArguments(
 ): string[] | undefined {
   const given = [...execArgv, ...(nodeOptions?.split(/\s+/) ?? [])];
   const added = [
-    ...(isGiven(given, "--max-semi-space-size") ? [] : [YOUNG_GENERATION_FLAG]),
-    ...(isGiven(given, "--v8-pool-size") ? [] : [`--v8-pool-size=${v8PoolSize(cpus)}`]),
+    ...(isGiven(given, SEMI_SPACE) ? [] : [YOUNG_GENERATION_FLAG]),
+    ...(isGiven(given, V8_POOL) ? [] : [`${V8_POOL}=${v8PoolSize(cpus)}`]),
   ];
   return added.length === 0 ? undefined : [...added, ...execArgv];
 }
