@@ -129,9 +129,9 @@ export class GroupCommit {
   private async drain(): Promise<void> {
     try {
       while (this.queue.length > 0) {
-        // Awaited only when there is something to wait for: the batch is taken in the same tick otherwise.
-        const wait = this.lastBatchStart + this.options.minCommitIntervalMs - performance.now();
-        if (wait > 0) await delay(wait);
+        // Awaited only when there is something to wait for: the batch is taken in the same tick otherwise. A
+        // timer can fire early (it counts from the event loop's cached clock, which lags behind a busy turn).
+        for (let wait = this.untilNextBatch(); wait > 0; wait = this.untilNextBatch()) await delay(wait);
         this.lastBatchStart = performance.now();
         const batch = this.takeBatch();
         try {
@@ -146,6 +146,11 @@ export class GroupCommit {
     } finally {
       this.draining = undefined;
     }
+  }
+
+  /** How long until the next batch may start (ms; see the class). */
+  private untilNextBatch(): number {
+    return this.lastBatchStart + this.options.minCommitIntervalMs - performance.now();
   }
 
   private takeBatch(): Waiter[] {
