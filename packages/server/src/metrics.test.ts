@@ -21,3 +21,25 @@ describe("metric names", () => {
     );
   });
 });
+
+describe("counters of the hot path", () => {
+  it("report their totals at every scrape, neither reset nor counted twice", async () => {
+    const metrics = createMetrics(
+      () => 0,
+      () => 0,
+    );
+    const scrape = async (name: string) => (await metrics.registry.getSingleMetric(name)?.get())?.values[0]?.value;
+    metrics.bytesOut.inc(5);
+    metrics.bytesOut.inc(7);
+    metrics.messagesOut.inc();
+    metrics.appendsInFlight.inc();
+    metrics.appendsInFlight.inc();
+    metrics.appendsInFlight.dec();
+    expect(await scrape("tandem_bytes_out_total")).toBe(12);
+    expect(await scrape("tandem_bytes_out_total")).toBe(12);
+    expect(await scrape("tandem_messages_out_total")).toBe(1);
+    expect(await scrape("tandem_appends_in_flight")).toBe(1);
+    metrics.bytesOut.inc(1);
+    expect(await metrics.registry.metrics()).toContain("\ntandem_bytes_out_total 13\n");
+  });
+});
