@@ -54,8 +54,14 @@ function refuse(socket: Duplex, status: string): void {
  * Hocuspocus keeps for the connection's life with its headers, URLs and abort
  * signal, cost every idle connection about a kilobyte. So all share one, with
  * nothing of any client's in it.
+ *
+ * Hocuspocus reads only its `url` and `headers`, and parses the parameters
+ * from the `url` again for every connection, and for every update (its
+ * `onChange` payload): a whole URL costs a `URL` object each time, which the
+ * connection keeps, a path only the (empty) search parameters. So it is a path,
+ * in an object that has just those two.
  */
-const sharedRequest = new Request(`http://localhost${COLLAB_PATH}`);
+const sharedRequest = { url: COLLAB_PATH, headers: new Headers() } satisfies Pick<Request, "url" | "headers">;
 
 /**
  * The WebSocket endpoint at {@link COLLAB_PATH}. Upgrades to any other path are
@@ -95,7 +101,7 @@ export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndp
           refuse(socket, "503 Service Unavailable");
           return;
         }
-        server.handleUpgrade(request, socket, head, (ws) => options.onSocket(ws, sharedRequest, request));
+        server.handleUpgrade(request, socket, head, (ws) => options.onSocket(ws, sharedRequest as Request, request));
       } catch (error) {
         options.logger.error({ err: error }, "upgrade failed");
         socket.destroy();
