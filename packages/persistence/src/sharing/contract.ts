@@ -12,6 +12,26 @@ function rejectsWith(promise: Promise<unknown>, code: PersistenceErrorCode) {
   return expect(promise).rejects.toSatisfy((error) => isPersistenceError(error, code));
 }
 
+/**
+ * Checks that `items` come in time order by `at`, and hold `expected` (by
+ * `key`) in that order where their times differ. Two made one right after the
+ * other may share a time (PGlite's clock counts milliseconds), and then either
+ * may come first.
+ */
+function expectTimeOrder<T>(
+  items: readonly T[],
+  at: (item: T) => Date,
+  order: "oldest first" | "newest first",
+  key: (item: T) => string,
+  expected: readonly string[],
+) {
+  expect(items.map(key).toSorted()).toEqual(expected.toSorted());
+  const times = items.map((item) => at(item).getTime());
+  const sorted = times.toSorted((a, b) => (order === "oldest first" ? a - b : b - a));
+  expect(times).toEqual(sorted);
+  if (new Set(times).size === times.length) expect(items.map(key)).toEqual(expected);
+}
+
 const ada = { id: "ada", name: "Ada Lovelace" };
 const grace = { id: "grace", name: "Grace Hopper" };
 
@@ -63,7 +83,13 @@ export function runShareLinkStoreContract(name: string, setup: () => Promise<Sha
       });
       expect(link.id).toMatch(/^sl_[0-9a-f]{24}$/);
       const listed = await store.listLinks("default", document);
-      expect(listed.map((each) => each.id)).toEqual([link.id, second.link.id]);
+      expectTimeOrder(
+        listed,
+        (each) => each.createdAt,
+        "oldest first",
+        (each) => each.id,
+        [link.id, second.link.id],
+      );
       expect(JSON.stringify(listed)).not.toContain(secret);
       expect(await store.listLinks("default", `${document}-other`)).toEqual([]);
     });
@@ -144,7 +170,13 @@ export function runShareLinkStoreContract(name: string, setup: () => Promise<Sha
       await store.redeem("default", first.secret, ada);
       await store.redeem("default", second.secret, ada);
       const shared = await store.sharedWith("default", "ada");
-      expect(shared.map((grant) => grant.document)).toEqual([`${document}-b`, document]);
+      expectTimeOrder(
+        shared,
+        (grant) => grant.grantedAt,
+        "newest first",
+        (grant) => grant.document,
+        [`${document}-b`, document],
+      );
       const one = await store.sharedWith("default", "ada", document);
       expect(one.map((grant) => [grant.document, grant.role])).toEqual([[document, "commenter"]]);
     });
@@ -164,10 +196,14 @@ export function runShareLinkStoreContract(name: string, setup: () => Promise<Sha
       await store.redeem("default", first.secret, grace);
       await store.revokeLink("default", document, first.link.id, "owner");
       const held = await store.grantsOf("default", person.id);
-      expect(held.map((grant) => [grant.document, grant.userName])).toEqual([
-        [document, "To Forget"],
-        [`${document}-b`, "To Forget"],
-      ]);
+      expectTimeOrder(
+        held,
+        (grant) => grant.grantedAt,
+        "oldest first",
+        (grant) => grant.document,
+        [document, `${document}-b`],
+      );
+      expect(held.map((grant) => grant.userName)).toEqual(["To Forget", "To Forget"]);
       expect(await store.forgetUser("default", person.id)).toBe(2);
       expect(await store.grantsOf("default", person.id)).toEqual([]);
       expect(await store.forgetUser("default", person.id)).toBe(0);
