@@ -1,7 +1,5 @@
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Worker } from "node:worker_threads";
 import type { Contender } from "../contenders/index.js";
 import type { ProtocolName } from "../wire/protocols.js";
 import type { BotConfig } from "./bot.js";
@@ -16,6 +14,7 @@ import {
   stepResult,
 } from "./rate-step.js";
 import { Samples } from "./samples.js";
+import { typescriptWorker } from "./typescript-worker.js";
 
 /** A bot's configuration as it crosses to a thread: its protocol by name. */
 export type ThreadBotConfig = Omit<BotConfig, "protocol"> & { readonly protocol: ProtocolName };
@@ -83,14 +82,8 @@ const FIRST_CLIENT = 1;
  */
 const cores = `0-${availableParallelism() - 1}`;
 
-// The worker is TypeScript: it runs under tsx's loader, as `pnpm bench` does, whoever started this process.
-const tsxLoader = createRequire(import.meta.url).resolve("tsx");
-
 class GeneratorThread {
-  private readonly worker = new Worker(new URL("./generator-thread.ts", import.meta.url), {
-    execArgv: ["--import", tsxLoader],
-    workerData: { cores },
-  });
+  private readonly worker = typescriptWorker(new URL("./generator-thread.ts", import.meta.url), { cores });
   private nextId = 0;
   private readonly pending = new Map<number, { resolve(reply: ThreadReply): void; reject(error: Error): void }>();
 

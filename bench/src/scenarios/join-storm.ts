@@ -1,49 +1,33 @@
 import { connectProvider } from "../clients/providers.js";
 import { allContenders, type Contender, contenderLabels, withContender } from "../contenders/index.js";
 import { Bot } from "../load/bot.js";
-import { now } from "../load/clock.js";
 import { withDeadline } from "../load/connect.js";
-import { Samples } from "../load/samples.js";
+import { typescriptWorker } from "../load/typescript-worker.js";
 import type { ScenarioOutcome } from "../report/record.js";
 import { replayed } from "../traces.js";
 import type { ScenarioContext } from "./context.js";
+import type { StormRequest, StormResult } from "./join-storm-thread.js";
 import { seedHocuspocus, seedOverTheWire, seedTandem, storesDocuments } from "./seed.js";
 
 const DOCUMENT = "bench/paper";
 
-interface Storm {
-  readonly lastMs: number;
-  readonly p50Ms: number;
-  /** Size of the sync step 2 each joiner received. */
-  readonly bytes: number;
-}
-
-/**
- * Opens `clients` raw bots at once and waits until each has its sync step 2:
- * the whole document, as the server sends it. Bots do not apply it, so the
- * time is the server's (and the network's), not the generator's.
- */
-async function storm(contender: Contender, clients: number): Promise<Storm> {
-  const bots = Array.from(
-    { length: clients },
-    (_, i) =>
-      new Bot({
-        protocol: contender.protocol,
-        baseUrl: contender.baseUrl,
-        documentName: DOCUMENT,
-        name: `joiner ${i}`,
-      }),
-  );
-  const started = now();
-  try {
-    await Promise.all(bots.map((bot) => bot.open()));
-    await withDeadline(Promise.all(bots.map((bot) => bot.synced)), Date.now() + 120_000, `${clients} joiners to sync`);
-    const times = new Samples();
-    for (const bot of bots) times.add((bot.syncedAt ?? Number.NaN) - started);
-    return { lastMs: times.percentile(100), p50Ms: times.percentile(50), bytes: bots[0]?.syncBytes ?? 0 };
-  } finally {
-    for (const bot of bots) bot.destroy();
-  }
+/** Runs one storm of `clients` joiners in a thread of its own (see join-storm-thread.ts for why). */
+function storm(contender: Contender, clients: number): Promise<StormResult> {
+  const request: StormRequest = {
+    protocol: contender.protocol.name,
+    baseUrl: contender.baseUrl,
+    documentName: DOCUMENT,
+    clients,
+  };
+  const worker = typescriptWorker(new URL("./join-storm-thread.ts", import.meta.url), request);
+  return new Promise<StormResult>((resolve, reject) => {
+    worker.once("message", (message: { result?: StormResult; error?: string }) => {
+      if (message.result) resolve(message.result);
+      else reject(new Error(`join storm: ${message.error}`));
+    });
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`join storm thread exited with ${code} before it reported`)));
+  }).finally(() => worker.terminate());
 }
 
 /**
@@ -108,7 +92,7 @@ export async function joinStorm(context: ScenarioContext): Promise<ScenarioOutco
   return {
     setup: [
       `the automerge-paper document (${context.smoke ? "first 3,000 edits" : "259,778 edits"}, ${paper.text.length.toLocaleString("en")} characters, ${Math.round(paper.state.length / 1024)} KB as one Yjs V1 update), stored as the server stores it: Tandem as a compacted snapshot (through @tandem/persistence), stock Hocuspocus as its one blob; y-websocket has no storage, so the document is sent to it first`,
-      `${clients} raw clients open their sockets at the same moment; each is synced when its sync step 2 (the whole document) has arrived; clients do not apply it, so the generator's CPU is not in the time`,
+      `${clients} raw clients open their sockets at the same moment; each is synced when its sync step 2 (the whole document) has arrived; clients do not apply it, and they run in a thread of their own whose heap holds nothing else (on the generator's main thread, the answers' 15 MB set off a full collection of the replayed traces' heap in most storms), so the generator's CPU is not in the time`,
       "cold: the server has just started and loads the document from storage; warm: another client already holds it open",
       "then one real provider joins alone and applies the document: its time includes the client-side apply; its text must equal the trace's final text",
     ],

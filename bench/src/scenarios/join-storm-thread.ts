@@ -1,0 +1,64 @@
+// One join storm (see join-storm.ts), run in a thread of its own: its heap
+// holds nothing but the storm's clients. On the generator's main thread, whose
+// heap holds the replayed traces (over 100 MB), the 15 MB of answers a storm
+// reads set off a full garbage collection of all of it during most storms,
+// 30–110 ms of the generator's core, and the time measured was the
+// generator's. Here a full collection marks a few megabytes.
+import { parentPort, workerData } from "node:worker_threads";
+import { Bot } from "../load/bot.js";
+import { now } from "../load/clock.js";
+import { withDeadline } from "../load/connect.js";
+import { Samples } from "../load/samples.js";
+import { hocuspocusProtocol, type ProtocolName, yWebsocketProtocol } from "../wire/protocols.js";
+
+/** What the scenario asks of a storm thread. */
+export interface StormRequest {
+  readonly protocol: ProtocolName;
+  readonly baseUrl: string;
+  readonly documentName: string;
+  readonly clients: number;
+}
+
+/** A storm's outcome, as the thread reports it. */
+export interface StormResult {
+  readonly lastMs: number;
+  readonly p50Ms: number;
+  /** Size of the sync step 2 each joiner received. */
+  readonly bytes: number;
+}
+
+const port = parentPort;
+if (port === null) throw new Error("join-storm-thread.ts runs as a worker thread");
+
+/**
+ * Opens `clients` raw bots at once and waits until each has its sync step 2:
+ * the whole document, as the server sends it. Bots do not apply it, so the
+ * time is the server's (and the network's), not the generator's.
+ */
+async function storm({ protocol, baseUrl, documentName, clients }: StormRequest): Promise<StormResult> {
+  const bots = Array.from(
+    { length: clients },
+    (_, i) =>
+      new Bot({
+        protocol: protocol === "y-websocket" ? yWebsocketProtocol : hocuspocusProtocol,
+        baseUrl,
+        documentName,
+        name: `joiner ${i}`,
+      }),
+  );
+  const started = now();
+  try {
+    await Promise.all(bots.map((bot) => bot.open()));
+    await withDeadline(Promise.all(bots.map((bot) => bot.synced)), Date.now() + 120_000, `${clients} joiners to sync`);
+    const times = new Samples();
+    for (const bot of bots) times.add((bot.syncedAt ?? Number.NaN) - started);
+    return { lastMs: times.percentile(100), p50Ms: times.percentile(50), bytes: bots[0]?.syncBytes ?? 0 };
+  } finally {
+    for (const bot of bots) bot.destroy();
+  }
+}
+
+storm(workerData as StormRequest).then(
+  (result) => port.postMessage({ result }),
+  (error: unknown) => port.postMessage({ error: error instanceof Error ? error.message : String(error) }),
+);
