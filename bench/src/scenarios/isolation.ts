@@ -1,8 +1,8 @@
 import * as Y from "yjs";
-import { allContenders, type Contender, contenderLabels, withContender } from "../contenders/index.js";
-import { Bot } from "../load/bot.js";
-import { connectBots, withDeadline } from "../load/connect.js";
+import { allContenders, contenderLabels, withContender } from "../contenders/index.js";
+import { connectBots } from "../load/connect.js";
 import { type RateStepResult, runRateStep } from "../load/rate-step.js";
+import { type StormResult, storm } from "../load/storm.js";
 import type { ScenarioOutcome } from "../report/record.js";
 import { replayed } from "../traces.js";
 import type { ScenarioContext } from "./context.js";
@@ -39,23 +39,6 @@ async function largeDocument(bytes: number, smoke: boolean): Promise<Uint8Array>
   return state;
 }
 
-/** Opens `clients` raw bots on the large document at once; resolves with the time until the last one synced. */
-async function storm(contender: Contender, clients: number): Promise<number> {
-  const bots = Array.from(
-    { length: clients },
-    (_, i) =>
-      new Bot({ protocol: contender.protocol, baseUrl: contender.baseUrl, documentName: LARGE, name: `storm ${i}` }),
-  );
-  const started = performance.now();
-  try {
-    await Promise.all(bots.map((bot) => bot.open()));
-    await withDeadline(Promise.all(bots.map((bot) => bot.synced)), Date.now() + 120_000, "the storm's clients");
-    return performance.now() - started;
-  } finally {
-    for (const bot of bots) bot.destroy();
-  }
-}
-
 /**
  * Isolation: small documents under a steady load, measured quiet and then
  * while a crowd of clients opens a very large document at once (cold where
@@ -82,16 +65,16 @@ export async function isolation(context: ScenarioContext): Promise<ScenarioOutco
         const bots = await connectBots(botConfigs(contender, documents, perDocument, "bench/small"));
         try {
           const quiet = await runRateStep(contender, bots, { ...step, rate });
-          let stormMs: Promise<number> | undefined;
+          let stormed: Promise<StormResult> | undefined;
           const stormy: RateStepResult = await runRateStep(contender, bots, {
             ...step,
             warmupMs: 1000,
             rate,
             onWindowOpen: () => {
-              stormMs = storm(contender, stormClients);
+              stormed = storm(contender, LARGE, stormClients);
             },
           });
-          const lastSynced = await (stormMs ?? Promise.resolve(Number.NaN));
+          const lastSynced = (await stormed)?.lastMs ?? Number.NaN;
           context.log(
             `${contenderLabels[name]}: small documents p99 ${quiet.delivery.p99.toFixed(2)} ms quiet, ${stormy.delivery.p99.toFixed(2)} ms during the storm (${(stormy.delivery.p99 / quiet.delivery.p99).toFixed(2)}×); the storm's last client synced after ${lastSynced.toFixed(0)} ms`,
           );
@@ -116,7 +99,7 @@ export async function isolation(context: ScenarioContext): Promise<ScenarioOutco
   return {
     setup: [
       `small documents: ${documents} documents × ${perDocument} clients typing ${rate} characters/s in all, measured ${step.measureMs / 1000} s quiet, then ${step.measureMs / 1000} s from the moment the storm starts`,
-      `the storm: ${stormClients} raw clients open a ${(state.length / 1024 / 1024).toFixed(1)} MB document at once (the editing histories of ${context.smoke ? "a trace prefix" : HISTORIES.join(", ")}, each by its own client, then their text pasted again in ${PASTE / 1024} KB pieces), each synced when its sync step 2 arrived`,
+      `the storm: ${stormClients} raw clients open a ${(state.length / 1024 / 1024).toFixed(1)} MB document at once (the editing histories of ${context.smoke ? "a trace prefix" : HISTORIES.join(", ")}, each by its own client, then their text pasted again in ${PASTE / 1024} KB pieces), each synced when its sync step 2 arrived; they run in a thread of their own, so that reading what the storm is sent does not hold up the generator's small-document clients`,
       "Tandem and stock Hocuspocus load the large document from storage (cold: stored as they store it); y-websocket has no storage, so it was sent the document first and holds it",
     ],
     metrics: [

@@ -1,34 +1,14 @@
 import { connectProvider } from "../clients/providers.js";
-import { allContenders, type Contender, contenderLabels, withContender } from "../contenders/index.js";
+import { allContenders, contenderLabels, withContender } from "../contenders/index.js";
 import { Bot } from "../load/bot.js";
 import { withDeadline } from "../load/connect.js";
-import { typescriptWorker } from "../load/typescript-worker.js";
+import { storm } from "../load/storm.js";
 import type { ScenarioOutcome } from "../report/record.js";
 import { replayed } from "../traces.js";
 import type { ScenarioContext } from "./context.js";
-import type { StormRequest, StormResult } from "./join-storm-thread.js";
 import { seedHocuspocus, seedOverTheWire, seedTandem, storesDocuments } from "./seed.js";
 
 const DOCUMENT = "bench/paper";
-
-/** Runs one storm of `clients` joiners in a thread of its own (see join-storm-thread.ts for why). */
-function storm(contender: Contender, clients: number): Promise<StormResult> {
-  const request: StormRequest = {
-    protocol: contender.protocol.name,
-    baseUrl: contender.baseUrl,
-    documentName: DOCUMENT,
-    clients,
-  };
-  const worker = typescriptWorker(new URL("./join-storm-thread.ts", import.meta.url), request);
-  return new Promise<StormResult>((resolve, reject) => {
-    worker.once("message", (message: { result?: StormResult; error?: string }) => {
-      if (message.result) resolve(message.result);
-      else reject(new Error(`join storm: ${message.error}`));
-    });
-    worker.once("error", reject);
-    worker.once("exit", (code) => reject(new Error(`join storm thread exited with ${code} before it reported`)));
-  }).finally(() => worker.terminate());
-}
 
 /**
  * 5. Join storm: 50 clients open the automerge-paper document (259,778
@@ -46,7 +26,7 @@ export async function joinStorm(context: ScenarioContext): Promise<ScenarioOutco
       name,
       async (contender) => {
         if (name === "hocuspocus" && contender.schema) await seedHocuspocus(contender.schema, DOCUMENT, paper.state);
-        const cold = storesDocuments(name) ? await storm(contender, clients) : undefined;
+        const cold = storesDocuments(name) ? await storm(contender, DOCUMENT, clients) : undefined;
         const holder = storesDocuments(name)
           ? new Bot({
               protocol: contender.protocol,
@@ -60,7 +40,7 @@ export async function joinStorm(context: ScenarioContext): Promise<ScenarioOutco
             await holder.open();
             await holder.synced;
           }
-          const warm = await storm(contender, clients);
+          const warm = await storm(contender, DOCUMENT, clients);
           const started = performance.now();
           const client = connectProvider(contender, DOCUMENT);
           try {

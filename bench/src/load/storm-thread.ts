@@ -1,17 +1,17 @@
-// One join storm (see join-storm.ts), run in a thread of its own: its heap
-// holds nothing but the storm's clients. On the generator's main thread, whose
-// heap holds the replayed traces (over 100 MB), the 15 MB of answers a storm
-// reads set off a full garbage collection of all of it during most storms,
-// 30–110 ms of the generator's core, and the time measured was the
-// generator's. Here a full collection marks a few megabytes.
+// One storm of joining clients (see storm.ts), run in a thread of its own:
+// its heap holds nothing but the storm's clients. On the generator's main
+// thread, whose heap holds the replayed traces (over 100 MB), the 15 MB of
+// answers a join storm reads set off a full garbage collection of all of it
+// during most storms, 30–110 ms of the generator's core, and the time
+// measured was the generator's. Here a full collection marks a few megabytes.
 import { parentPort, workerData } from "node:worker_threads";
-import { Bot } from "../load/bot.js";
-import { now } from "../load/clock.js";
-import { withDeadline } from "../load/connect.js";
-import { Samples } from "../load/samples.js";
 import { hocuspocusProtocol, type ProtocolName, yWebsocketProtocol } from "../wire/protocols.js";
+import { Bot } from "./bot.js";
+import { now } from "./clock.js";
+import { withDeadline } from "./connect.js";
+import { Samples } from "./samples.js";
 
-/** What the scenario asks of a storm thread. */
+/** What a storm thread is asked. */
 export interface StormRequest {
   readonly protocol: ProtocolName;
   readonly baseUrl: string;
@@ -28,7 +28,7 @@ export interface StormResult {
 }
 
 const port = parentPort;
-if (port === null) throw new Error("join-storm-thread.ts runs as a worker thread");
+if (port === null) throw new Error("storm-thread.ts runs as a worker thread");
 
 /**
  * Opens `clients` raw bots at once and waits until each has its sync step 2:
