@@ -49,6 +49,31 @@ describe("MergeThread", () => {
     }
   });
 
+  it("takes a snapshot's buffer for slices when the bytes are all of it, and copies a view of a larger one", async () => {
+    const { writer, snapshot, rows } = storedDocument();
+    const inLargerBuffer = new Uint8Array(snapshot.data.length + 8);
+    inLargerBuffer.set(snapshot.data, 8);
+    const view = { data: inLargerBuffer.subarray(8), encoding: snapshot.encoding };
+    const thread = new MergeThread();
+    try {
+      for (const given of [view, snapshot]) {
+        const { slices, unapplied } = await thread.slices(given, rows, false);
+        const doc = new Y.Doc();
+        for (const slice of slices) Y.applyUpdate(doc, slice);
+        expect(doc.getText("t").toString()).toBe(writer.text.toString());
+        expect(unapplied).toEqual([]);
+      }
+      // The view's bytes were copied: the buffer they share with other bytes is the caller's still.
+      expect(view.data.byteLength).toBe(inLargerBuffer.byteLength - 8);
+      // The whole buffer moved to the thread instead of being copied.
+      expect(snapshot.data.byteLength).toBe(0);
+      // Rows are copied as before: the caller names the ones that did not apply by its own rows.
+      expect(rows.every((row) => row.data.byteLength > 0)).toBe(true);
+    } finally {
+      await thread.close();
+    }
+  });
+
   it("fails a merge still waiting when it is closed, and starts afresh for the next", async () => {
     const { snapshot, rows } = storedDocument();
     const thread = new MergeThread();

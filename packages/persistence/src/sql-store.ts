@@ -463,6 +463,7 @@ export class SqlDocumentStore implements TandemStore {
     target: Y.Doc,
     stored: StoredDocument,
   ): Promise<{ unapplied: readonly UnappliedRow<LogRow>[]; state: Uint8Array | undefined }> {
+    // The snapshot's bytes move to the merge thread (read for this load alone, they are not read again).
     const { slices, unapplied, state } = await this.merging.slices(stored.snapshot, stored.rows, !target.gc);
     for (const slice of slices) {
       Y.applyUpdate(target, slice);
