@@ -26,6 +26,12 @@ export interface BotConfig {
    * table of send times serves them all (see `SharedSendTimes`).
    */
   readonly clientID?: number;
+  /**
+   * Whether the bot only skims messages over 64 KiB (see `RawWebSocket`'s
+   * `onLargeMessage`): a join storm's clients need to know when the document
+   * arrived and how large it was, not its bytes.
+   */
+  readonly skimsLargeMessages?: boolean;
 }
 
 const TYPED = "The quick brown fox jumps over the lazy dog while five people edit one paragraph together. ";
@@ -92,7 +98,10 @@ export class Bot {
   async open(): Promise<void> {
     const { protocol, baseUrl, documentName } = this.config;
     this.socket = await RawWebSocket.open(protocol.url(baseUrl, documentName), {
-      onMessage: (data) => this.receive(data),
+      onMessage: (data) => this.receive(data, data.length),
+      ...(this.config.skimsLargeMessages
+        ? { onLargeMessage: (head: Uint8Array, length: number) => this.receive(head, length) }
+        : {}),
       onClose: (code) => {
         this.closeCode = code;
         this.rejectSynced?.(new Error(`${this.config.name}: closed with ${code} before it synced`));
@@ -155,7 +164,8 @@ export class Bot {
     this.doc.destroy();
   }
 
-  private receive(data: Uint8Array): void {
+  /** Handles a message of `length` bytes, of which `data` holds all, or the start when it was skimmed. */
+  private receive(data: Uint8Array, length: number): void {
     const message = this.config.protocol.decode(data, this.decoded);
     switch (message.kind) {
       case Inbound.Update:
@@ -164,7 +174,8 @@ export class Bot {
       case Inbound.SyncStep2:
         if (this.syncedAt === undefined) {
           this.syncedAt = now();
-          this.syncBytes = message.payload.length;
+          // The payload runs to the message's end: of a skimmed message, `data` holds only its start.
+          this.syncBytes = length - (message.payload.byteOffset - data.byteOffset);
           this.resolveSynced?.();
         } else {
           this.delivered(message.payload);

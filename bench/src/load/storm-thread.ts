@@ -44,6 +44,7 @@ async function storm({ protocol, baseUrl, documentName, clients }: StormRequest)
         baseUrl,
         documentName,
         name: `joiner ${i}`,
+        skimsLargeMessages: true,
       }),
   );
   const started = now();

@@ -7,6 +7,27 @@ export interface RawWebSocketHandlers {
   onMessage(data: Uint8Array): void;
   /** The connection ended; `code` is the server's close code, or 1006 when there was none. */
   onClose(code: number): void;
+  /**
+   * When given, a message longer than 64 KiB, or sent in fragments, is not
+   * put together: this gets its first bytes (up to 256, enough for every
+   * header the benchmark reads) and its length, once all of it has arrived.
+   * A join storm sends every client the whole document, and assembling
+   * megabytes per client made the generator, not the server, the storm's
+   * slowest part.
+   */
+  onLargeMessage?(head: Uint8Array, length: number): void;
+}
+
+/** Messages longer than this are skimmed, when the owner asks (see `onLargeMessage`). */
+const SKIM_ABOVE_BYTES = 64 * 1024;
+/** What a skimmed message's owner gets of its bytes. */
+const SKIM_HEAD_BYTES = 256;
+
+/** A message being skimmed: the bytes kept of its start, and its length so far. */
+interface Skimmed {
+  readonly head: Buffer[];
+  headBytes: number;
+  length: number;
 }
 
 const OPCODE_CONTINUATION = 0x0;
@@ -35,6 +56,11 @@ export class RawWebSocket {
   /** Bytes the pending frame needs in all (0: its header has not arrived yet). */
   private pendingNeeds = 0;
   private fragments: Buffer[] = [];
+  private skimmed: Skimmed | undefined;
+  /** Payload bytes of the frame being skimmed that have not arrived yet. */
+  private skimRemaining = 0;
+  /** Whether the frame being skimmed ends its message. */
+  private skimFin = false;
   private closed = false;
   private closeCode = 1006;
   // xorshift32 for mask keys: the key only has to vary, not be secret, here.
@@ -149,9 +175,13 @@ export class RawWebSocket {
 
   private receive(chunk: Buffer): void {
     let data = chunk;
+    if (this.skimRemaining > 0) {
+      data = data.subarray(this.skim(data, 0));
+      if (data.length === 0 || this.closed) return;
+    }
     if (this.pending.length > 0) {
-      this.pending.push(chunk);
-      this.pendingBytes += chunk.length;
+      this.pending.push(data);
+      this.pendingBytes += data.length;
       if (this.pendingBytes < this.pendingNeeds) return;
       data = Buffer.concat(this.pending, this.pendingBytes);
       this.pending = [];
@@ -173,6 +203,12 @@ export class RawWebSocket {
         length = Number(data.readBigUInt64BE(offset + 2));
         header = 10;
       }
+      if (this.skims(b0, length)) {
+        this.startSkim(b0, length);
+        offset = this.skim(data, offset + header);
+        if (this.skimRemaining > 0 || this.closed) return;
+        continue;
+      }
       // Servers never mask; a masked frame would be a protocol error we need not survive.
       if (data.length - offset < header + length) {
         this.pendingNeeds = header + length;
@@ -191,6 +227,40 @@ export class RawWebSocket {
     } else {
       this.pendingNeeds = 0;
     }
+  }
+
+  /** Whether the data frame starting with `b0`, of `length` bytes, is skimmed (see `onLargeMessage`). */
+  private skims(b0: number, length: number): boolean {
+    if (this.handlers.onLargeMessage === undefined) return false;
+    const opcode = b0 & 0x0f;
+    if (opcode === OPCODE_CONTINUATION) return this.skimmed !== undefined;
+    return (opcode === OPCODE_BINARY || opcode === OPCODE_TEXT) && (!(b0 & 0x80) || length > SKIM_ABOVE_BYTES);
+  }
+
+  /** Starts skimming the payload, `length` bytes, of the frame starting with `b0`. */
+  private startSkim(b0: number, length: number): void {
+    if ((b0 & 0x0f) !== OPCODE_CONTINUATION) this.skimmed = { head: [], headBytes: 0, length: 0 };
+    (this.skimmed as Skimmed).length += length;
+    this.skimRemaining = length;
+    this.skimFin = (b0 & 0x80) !== 0;
+  }
+
+  /** Skims what `data` holds of the frame being skimmed, from `offset`; returns where the rest starts. */
+  private skim(data: Buffer, offset: number): number {
+    const skimmed = this.skimmed as Skimmed;
+    const taken = Math.min(this.skimRemaining, data.length - offset);
+    const kept = Math.min(taken, SKIM_HEAD_BYTES - skimmed.headBytes);
+    if (kept > 0) {
+      // A view: every read hands out a buffer of its own, which nothing reuses (see `receive`).
+      skimmed.head.push(data.subarray(offset, offset + kept));
+      skimmed.headBytes += kept;
+    }
+    this.skimRemaining -= taken;
+    if (this.skimRemaining === 0 && this.skimFin) {
+      this.skimmed = undefined;
+      this.handlers.onLargeMessage?.(Buffer.concat(skimmed.head, skimmed.headBytes), skimmed.length);
+    }
+    return offset + taken;
   }
 
   private frame(fin: number, opcode: number, payload: Buffer): void {
