@@ -204,6 +204,10 @@ export class Bot {
         forEachAwarenessClock(message.payload, (client, clock) => ledger.presenceSeen(client, clock, at));
         return;
       }
+      case Inbound.Ping:
+        // As the provider answers, so that Tandem's keep-alive does not take a quiet bot for a gone one.
+        if (this.config.protocol.pong) this.socket?.send(this.config.protocol.pong);
+        return;
       case Inbound.Denied:
         this.denied = true;
         this.rejectSynced?.(new Error(`${this.config.name}: the server refused ${this.config.documentName}`));

@@ -21,6 +21,8 @@ export const Inbound = {
   Denied: 6,
   /** An awareness update (`payload` is the y-protocols awareness update). */
   Awareness: 7,
+  /** Hocuspocus' connection-level Ping: answer with the protocol's `pong`. */
+  Ping: 8,
 } as const;
 export type InboundKind = (typeof Inbound)[keyof typeof Inbound];
 
@@ -46,6 +48,8 @@ export interface WireProtocol {
   syncStep2(documentName: string, update: Uint8Array): Uint8Array;
   update(documentName: string, update: Uint8Array): Uint8Array;
   awareness(documentName: string, awarenessUpdate: Uint8Array): Uint8Array;
+  /** The answer to a Ping (Hocuspocus; y-websocket has none). */
+  readonly pong?: Uint8Array;
   /** Decodes one inbound message into `into`; returns `into`. */
   decode(data: Uint8Array, into: Decoded): Decoded;
 }
@@ -56,6 +60,9 @@ const AWARENESS = 1;
 const AUTH = 2;
 const SYNC_REPLY = 4;
 const SYNC_STATUS = 8;
+// Connection-level keep-alive: one byte each, no document name.
+const PING = 9;
+const PONG = 10;
 // y-protocols sync steps.
 const STEP1 = 0;
 const STEP2 = 1;
@@ -140,9 +147,14 @@ export const hocuspocusProtocol: WireProtocol = {
   syncStep2: (documentName, update) => syncMessage(documentName, STEP2, update),
   update: (documentName, update) => syncMessage(documentName, UPDATE, update),
   awareness: (documentName, awarenessUpdate) => awarenessMessage(documentName, awarenessUpdate),
+  pong: new Uint8Array([PONG]),
   decode(data, into) {
     cursor = 0;
     into.kind = Inbound.Other;
+    if (data.length === 1 && data[0] === PING) {
+      into.kind = Inbound.Ping;
+      return into;
+    }
     skipVarString(data);
     const type = readVarUint(data);
     if (type === SYNC || type === SYNC_REPLY) return decodeSync(data, into);

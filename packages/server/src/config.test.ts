@@ -17,6 +17,7 @@ describe("loadConfig", () => {
       maxBurstBytes: 32 * 1024 * 1024,
       maxThrottledMs: 60_000,
       authTimeoutMs: 60_000,
+      idleTimeoutMs: 60_000,
       maxUnauthenticatedBytes: 32 * 1024 * 1024,
     });
     expect(config.databaseUrl).toBeUndefined();

@@ -14,6 +14,7 @@ import { createApiApp } from "./lifecycle/http-services.js";
 import { shutDown } from "./lifecycle/shutdown.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
+import { KeepAlive, keepAlivePeriodMs } from "./protocol/keep-alive.js";
 import type { SocketSession } from "./protocol/socket-session.js";
 import { UnauthenticatedBytes } from "./protocol/unauthenticated-bytes.js";
 import { openStore } from "./storage.js";
@@ -82,6 +83,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
     () => live?.instance.getDocumentsCount() ?? 0,
     () => unauthenticated.bytes,
   );
+  const keepAlive = new KeepAlive(sessions, keepAlivePeriodMs(settings.idleTimeoutMs));
   const collab = collabSockets({
     settings,
     logger,
@@ -114,6 +116,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
       httpServer.on("request", requestListener(api, logger));
       httpServer.on("upgrade", (request, socket, head) => collab.handleUpgrade(request, socket, head));
       await listenOn(httpServer, settings.port, settings.host);
+      keepAlive.start();
       httpServer.on("error", (error) => logger.error({ err: error }, "HTTP server error"));
       started.webhooks.start();
     } catch (error) {
@@ -139,6 +142,7 @@ export function createTandemServer(config: TandemServerConfig = {}): TandemServe
 
   async function shutdown(): Promise<void> {
     await listening?.catch(() => {});
+    keepAlive.stop();
     await shutDown({
       httpServer,
       hocuspocus: live?.instance,

@@ -45,6 +45,7 @@ export function collabSockets(context: CollabSocketsContext): CollabEndpoint {
     maxBurstBytes: settings.maxBurstBytes,
     maxThrottledMs: settings.maxThrottledMs,
     authTimeoutMs: settings.authTimeoutMs,
+    idleTimeoutMs: settings.idleTimeoutMs,
     unauthenticated,
     maxBufferedBytes: settings.maxBufferedBytes,
     fragments,

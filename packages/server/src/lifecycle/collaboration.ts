@@ -21,6 +21,7 @@ import { LiveDocuments } from "../live-documents.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { createNotifications, type Notifications } from "../notifications/notifications.js";
+import { MAX_TIMER_DELAY_MS } from "../protocol/socket-session.js";
 import { LiveShareLinks } from "../sharing/live-links.js";
 import { createWebhooks, type Webhooks } from "../webhooks/webhooks.js";
 
@@ -116,7 +117,17 @@ export function startCollaboration(store: TandemStore, context: CollaborationCon
     });
     extensions.push(relay.extension);
   }
-  instance = new LiveDocuments({ name: "tandem", quiet: true, extensions, unloadImmediately: true }, (hook, error) => {
+  // Hocuspocus' idle check (`timeout`) is as good as off: it sees only the
+  // frames handed to it, not presence's short way or a Pong, and would close
+  // idle editors; the keep-alive (protocol/keep-alive.ts) sees every frame.
+  const configuration = {
+    name: "tandem",
+    quiet: true,
+    extensions,
+    unloadImmediately: true,
+    timeout: MAX_TIMER_DELAY_MS,
+  };
+  instance = new LiveDocuments(configuration, (hook, error) => {
     metrics.errors.inc({ code: "hook-failed" });
     logger.error({ err: error, hook }, "a document hook failed; the document unloads anyway");
   });

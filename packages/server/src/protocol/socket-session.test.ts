@@ -28,6 +28,7 @@ function session(socket: WebSocket): SocketSession {
     maxBurstBytes: 200_000,
     maxThrottledMs: 60_000,
     authTimeoutMs: 60_000,
+    idleTimeoutMs: 60_000,
     unauthenticated: new UnauthenticatedBytes(1024),
     maxBufferedBytes: 1024,
     fragments: new FragmentPump(1024, 4096),

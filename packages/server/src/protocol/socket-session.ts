@@ -86,8 +86,15 @@ function flatten(text: string): string {
   return text.normalize();
 }
 
-/** The longest delay setTimeout takes; a longer one fires at once. */
-const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+/**
+ * A connection-level Ping (@hocuspocus/common `MessageType.Ping`): one byte,
+ * no document. The provider answers it with a Pong and counts it as word from
+ * the server.
+ */
+const PING = new Uint8Array([9]);
+
+/** The longest delay setTimeout and setInterval take; a longer one fires at once. */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 /**
  * The most frames of one socket handed to Hocuspocus in one event-loop turn
@@ -114,6 +121,8 @@ export interface SocketSessionOptions {
   readonly maxThrottledMs: number;
   /** How long after opening the socket must have authenticated a document, or be closed with 4408. */
   readonly authTimeoutMs: number;
+  /** How long the peer may send nothing before the socket is closed with 4408 (see {@link SocketSession.keepAlive}). */
+  readonly idleTimeoutMs: number;
   /** The server-wide account of bytes queued before authentication. */
   readonly unauthenticated: UnauthenticatedBytes;
   /** Past this many bytes (plus the largest message sent) waiting unsent for the peer, the connection is closed with 4420. */
@@ -185,6 +194,10 @@ export class SocketSession {
   private outboxBytes = 0;
   /** The socket's stream while its writes are held until the current tick's work is done (see {@link corkUntilTicked}). */
   private corkedStream: Pick<Duplex, "cork" | "uncork"> | undefined;
+  /** When the peer last sent a frame (ms since the epoch): any frame, a ping or a pong too. */
+  private lastReceivedAt = Date.now();
+  /** Whether anything was written to the socket since the keep-alive's last visit. */
+  private sentSinceVisit = false;
 
   /** `address` is where the socket came from, for the audit log. */
   constructor(
@@ -245,7 +258,10 @@ export class SocketSession {
     },
     // ws answers pings and swallows pongs itself; a flood of them costs as much as one of messages.
     pingOrPong(this: WebSocket, data: Buffer): void {
-      SocketSession.bySocket.get(this)?.charge(data.byteLength);
+      const session = SocketSession.bySocket.get(this);
+      if (session === undefined) return;
+      session.lastReceivedAt = Date.now();
+      session.charge(data.byteLength);
     },
     close(this: WebSocket, code: number, reason: Buffer): void {
       SocketSession.bySocket.get(this)?.ended(code, reason.toString());
@@ -312,8 +328,8 @@ export class SocketSession {
     const { socketId } = this.client as unknown as { socketId?: unknown };
     if (typeof socketId === "string") flatten(socketId);
     this.metrics.connections.inc();
-    // Hocuspocus checks its own authentication deadline only once per timeout
-    // period, so a socket could linger unauthenticated for up to twice as long.
+    // Hocuspocus' own deadline is off (see keep-alive.ts), and it checked only
+    // once per timeout period: a socket could linger unauthenticated for twice as long.
     this.authTimer = setTimeout(() => {
       this.logger.info({ ms: this.options.authTimeoutMs }, "no authentication in time");
       this.close("Timeout");
@@ -469,6 +485,7 @@ export class SocketSession {
   private receive(data: RawData, isBinary: boolean): void {
     try {
       if (this.closing) return;
+      this.lastReceivedAt = Date.now();
       // The collaboration protocol is binary; a text frame is not part of it.
       if (!isBinary || !Buffer.isBuffer(data)) {
         this.close("MalformedMessage");
@@ -562,9 +579,15 @@ export class SocketSession {
       return;
     }
     if (data.byteLength > this.largestSent) this.largestSent = data.byteLength;
-    metrics.messagesOut.inc();
-    metrics.bytesOut.inc(data.byteLength);
     if (carriesUpdate) metrics.updatesOut.inc();
+    this.write(data);
+  }
+
+  /** Writes `data` after whatever waits to go out before it, and counts it. */
+  private write(data: Uint8Array): void {
+    this.metrics.messagesOut.inc();
+    this.metrics.bytesOut.inc(data.byteLength);
+    this.sentSinceVisit = true;
     this.corkUntilTicked();
     if (this.outbox !== undefined) {
       this.outbox.push(data);
@@ -572,6 +595,26 @@ export class SocketSession {
     } else {
       this.transmit(data);
     }
+  }
+
+  /**
+   * The keep-alive's visit, every few seconds (see `KeepAlive`). A peer that
+   * has sent nothing for `idleTimeoutMs` is gone (a dead network path leaves
+   * a socket open for good) and its socket is closed with 4408. Otherwise, a
+   * socket that was sent nothing since the last visit gets a Ping: the
+   * provider reconnects when it hears nothing for 30 s (its
+   * `messageReconnectTimeout`), as a sole reader of a quiet document would,
+   * and its Pong tells this side that it is still there.
+   */
+  keepAlive(now: number): void {
+    if (this.closing || this.socket.readyState !== WebSocket.OPEN) return;
+    if (now - this.lastReceivedAt >= this.options.idleTimeoutMs) {
+      this.logger.info({ ms: this.options.idleTimeoutMs }, "nothing received in time");
+      this.close("Timeout");
+      return;
+    }
+    if (!this.sentSinceVisit) this.write(PING);
+    this.sentSinceVisit = false;
   }
 
   /**
