@@ -154,6 +154,8 @@ export function durableLog({ store, metrics, logger, onCommitted }: DurableLogOp
   // The update each connection (socket and address) is handling: Hocuspocus
   // handles one message per connection at a time and answers each sync step 2
   // or update from a writer with one acknowledgment, right after applying it.
+  // A socket's map goes once its acknowledgments are all sent: kept, every
+  // idle writer's socket would hold an empty map (about 200 bytes) for its life.
   const handling = new WeakMap<SocketSession, Map<string, Frame>>();
 
   function reset(documentName: string, document: Document, error: unknown): void {
@@ -265,8 +267,9 @@ export function durableLog({ store, metrics, logger, onCommitted }: DurableLogOp
       return ledger.whenCommitted();
     },
     acknowledge(session, address, send) {
-      const frame = handling.get(session)?.get(address);
-      handling.get(session)?.delete(address);
+      const frames = handling.get(session);
+      const frame = frames?.get(address);
+      if (frames?.delete(address) && frames.size === 0) handling.delete(session);
       const separator = address.indexOf("\0");
       const documentName = separator === -1 ? address : address.slice(0, separator);
       const document = documents?.documents.get(documentName);
