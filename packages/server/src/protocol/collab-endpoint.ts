@@ -84,8 +84,8 @@ export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndp
     clientTracking: false,
     WebSocket: GuardedWebSocket,
   });
-  // Node removes its own error listener from an upgraded socket; without one,
-  // a reset from the peer would be an uncaught exception. One listener for
+  // Node removes its own error listener from an upgraded socket; until ws has
+  // the socket, a reset from the peer would be an uncaught exception. One listener for
   // every socket: a closure made inside handleUpgrade would share its scope,
   // and so keep each open socket's upgrade request (headers and all) alive.
   const onSocketError = (error: Error) => options.logger.debug({ err: error }, "upgrade socket error");
@@ -101,7 +101,13 @@ export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndp
           refuse(socket, "503 Service Unavailable");
           return;
         }
-        server.handleUpgrade(request, socket, head, (ws) => options.onSocket(ws, sharedRequest as Request, request));
+        server.handleUpgrade(request, socket, head, (ws) => {
+          // ws listens for the socket's errors from here on (one closes the
+          // WebSocket, which the session logs): a second listener would make
+          // Node keep an array of the two for every open socket.
+          socket.removeListener("error", onSocketError);
+          options.onSocket(ws, sharedRequest as Request, request);
+        });
       } catch (error) {
         options.logger.error({ err: error }, "upgrade failed");
         socket.destroy();
