@@ -71,3 +71,36 @@ describe("keep-alive: quiet connections stay open, silent ones are closed", () =
     expect(silent.pings()).toBeGreaterThan(0);
   });
 });
+
+describe("keep-alive: a writer the rate limit holds back is not silent", () => {
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    // About 400 keystroke frames a second after a burst of about 800 (as in rate-limit.test.ts), and an idle
+    // timeout far shorter than the seconds 2,000 frames are held back.
+    server = await startServer({ maxBytesPerSecond: 220_000, maxBurstBytes: 440_000, idleTimeoutMs: 600 });
+  });
+  afterAll(async () => {
+    await server.close();
+    await dropSchema(server.schema);
+  });
+
+  it("keeps the connection of a provider whose 2,000 transactions wait unread, and acknowledges them all", async () => {
+    const writer = connect(server.wsUrl, "spec/held");
+    try {
+      await synced(writer);
+      const heldSince = Date.now();
+      for (let i = 0; i < 2_000; i++) writer.doc.transact(() => writer.text.insert(writer.text.length, `${i},`));
+      await waitFor(
+        () => writer.provider.isSynced && !writer.provider.hasUnsyncedChanges,
+        "every transaction acknowledged",
+        60_000,
+      );
+      // Held back for longer than the idle timeout (or this test would prove nothing), and never closed.
+      expect(Date.now() - heldSince).toBeGreaterThan(1_000);
+      expect(writer.closeCodes).toEqual([]);
+    } finally {
+      writer.destroy();
+    }
+  });
+});

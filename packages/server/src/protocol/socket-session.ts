@@ -608,6 +608,9 @@ export class SocketSession {
    */
   keepAlive(now: number): void {
     if (this.closing || this.socket.readyState !== WebSocket.OPEN) return;
+    // A socket this side has stopped reading (the rate limit or the turn slicer holds it) is not silent: what its
+    // peer sent waits unread.
+    if (this.pausedBy !== 0) this.lastReceivedAt = now;
     if (now - this.lastReceivedAt >= this.options.idleTimeoutMs) {
       this.logger.info({ ms: this.options.idleTimeoutMs }, "nothing received in time");
       this.close("Timeout");
