@@ -1,30 +1,23 @@
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RawData, WebSocketServer } from "ws";
+import type { RawData } from "ws";
 import { Bot } from "../bench/src/load/bot.js";
 import { hocuspocusProtocol } from "../bench/src/wire/protocols.js";
+import { type LocalWsServer, startLocalWsServer } from "./support/local-ws-server.js";
 
 // Tandem's server pings a socket it has sent nothing for a while and closes
 // one that stays silent; the benchmark's bots must answer as the provider
 // does, or a quiet bot would be taken for a gone one.
 describe("the benchmark's bot", () => {
-  let server: WebSocketServer;
-  let url: string;
+  let local: LocalWsServer;
 
   beforeAll(async () => {
-    server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
-    await new Promise<void>((resolve) => server.once("listening", () => resolve()));
-    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    local = await startLocalWsServer();
   });
-
-  afterAll(async () => {
-    for (const client of server.clients) client.terminate();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => local.close());
 
   it("answers a connection-level Ping with a Pong", async () => {
     const answered = new Promise<number[]>((resolve) => {
-      server.once("connection", (socket) => {
+      local.server.once("connection", (socket) => {
         // Pinged once it has said hello (auth, sync step 1), as a quiet socket is; the answer is a one-byte frame.
         socket.once("message", () => socket.send(Uint8Array.of(9)));
         socket.on("message", (data: RawData) => {
@@ -33,7 +26,7 @@ describe("the benchmark's bot", () => {
         });
       });
     });
-    const bot = new Bot({ protocol: hocuspocusProtocol, baseUrl: url, documentName: "ping", name: "bot" });
+    const bot = new Bot({ protocol: hocuspocusProtocol, baseUrl: local.url, documentName: "ping", name: "bot" });
     try {
       await bot.open();
       expect(await answered).toEqual([10]);

@@ -1,18 +1,17 @@
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WebSocketServer } from "ws";
 import { RawWebSocket } from "../bench/src/wire/websocket.js";
+import { type LocalWsServer, startLocalWsServer } from "./support/local-ws-server.js";
 
 // The benchmark's own WebSocket client reads what servers send; a join
 // storm's clients skim large messages instead of putting them together.
 describe("the benchmark's raw WebSocket client", () => {
-  let server: WebSocketServer;
+  let local: LocalWsServer;
   let url: string;
 
   beforeAll(async () => {
-    server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
-    await new Promise<void>((resolve) => server.once("listening", () => resolve()));
-    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    local = await startLocalWsServer();
+    url = local.url;
+    const { server } = local;
     // Each connection gets: a small message, a large one whole, a large one in three fragments with a ping
     // between them, and a small one again.
     server.on("connection", (socket) => {
@@ -28,10 +27,7 @@ describe("the benchmark's raw WebSocket client", () => {
     });
   });
 
-  afterAll(async () => {
-    for (const client of server.clients) client.terminate();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => local.close());
 
   /** Every message a client hears until the last small one, whole or skimmed. */
   async function heard(skims: boolean): Promise<{ whole: number[][]; skimmed: { head: number[]; length: number }[] }> {
