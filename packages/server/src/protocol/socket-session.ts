@@ -328,8 +328,8 @@ export class SocketSession {
     const { socketId } = this.client as unknown as { socketId?: unknown };
     if (typeof socketId === "string") flatten(socketId);
     this.metrics.connections.inc();
-    // Hocuspocus' own deadline is off (see keep-alive.ts), and it checked only
-    // once per timeout period: a socket could linger unauthenticated for twice as long.
+    // The socket's authentication deadline is this timer: Hocuspocus' own check
+    // is off (see keep-alive.ts), and it ran only once per timeout period.
     this.authTimer = setTimeout(() => {
       this.logger.info({ ms: this.options.authTimeoutMs }, "no authentication in time");
       this.close("Timeout");
