@@ -1,11 +1,10 @@
 import { CloseCodes } from "@tandem/protocol";
 import * as encoding from "lib0/encoding";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import * as Y from "yjs";
-import { dropSchema } from "../support/postgres.js";
 import { authFrame, frame, openRawSocket, type RawSocket, updateFrame } from "../support/raw-socket.js";
-import { metric, type RunningServer, startServer } from "../support/server-harness.js";
+import { closeAfterTests, metric, type RunningServer, startServer } from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
 
 const Sync = 0;
@@ -30,17 +29,10 @@ function syncStep1Frame(documentName: string): Uint8Array {
 describe("a socket must authenticate within the deadline", () => {
   const deadlineMs = 400;
   let server: RunningServer;
-  const sockets: RawSocket[] = [];
+  const { sockets } = closeAfterTests(() => server);
 
   beforeAll(async () => {
     server = await startServer({ authTimeoutMs: deadlineMs });
-  });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.ws.terminate();
-  });
-  afterAll(async () => {
-    await server.close();
-    await dropSchema(server.schema);
   });
 
   it("is closed with 4408 at the deadline", async () => {
@@ -72,17 +64,10 @@ describe("a socket must authenticate within the deadline", () => {
 describe("bytes queued before authentication are capped across all connections", () => {
   const limit = 1024 * 1024;
   let server: RunningServer;
-  const sockets: RawSocket[] = [];
+  const { sockets } = closeAfterTests(() => server);
 
   beforeAll(async () => {
     server = await startServer({ maxUnauthenticatedBytes: limit });
-  });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.ws.terminate();
-  });
-  afterAll(async () => {
-    await server.close();
-    await dropSchema(server.schema);
   });
 
   const queued = () => metric(server.url, "tandem_unauthenticated_bytes");

@@ -1,10 +1,9 @@
 import { HocuspocusProviderWebsocket } from "@hocuspocus/provider";
 import { CloseCodes } from "@tandem/protocol";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { dropSchema } from "../support/postgres.js";
-import { authFrame, openRawSocket, type RawSocket } from "../support/raw-socket.js";
-import { type Client, connect, type RunningServer, startServer, synced } from "../support/server-harness.js";
+import { authFrame, openRawSocket } from "../support/raw-socket.js";
+import { closeAfterTests, connect, type RunningServer, startServer, synced } from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
 
 /** The connection-level Ping and Pong of the Hocuspocus protocol: one byte each, no document. */
@@ -27,19 +26,10 @@ async function pingCounter(wsUrl: string, documentName: string, answers: boolean
 describe("keep-alive: quiet connections stay open, silent ones are closed", () => {
   const idleTimeoutMs = 600;
   let server: RunningServer;
-  const clients: Client[] = [];
-  const sockets: RawSocket[] = [];
+  const { clients, sockets } = closeAfterTests(() => server);
 
   beforeAll(async () => {
     server = await startServer({ idleTimeoutMs });
-  });
-  afterEach(() => {
-    for (const client of clients.splice(0)) client.destroy();
-    for (const socket of sockets.splice(0)) socket.ws.terminate();
-  });
-  afterAll(async () => {
-    await server.close();
-    await dropSchema(server.schema);
   });
 
   it("keeps an idle editor connected: pinged, it answers, and neither side gives up", async () => {
@@ -74,15 +64,12 @@ describe("keep-alive: quiet connections stay open, silent ones are closed", () =
 
 describe("keep-alive: a writer the rate limit holds back is not silent", () => {
   let server: RunningServer;
+  closeAfterTests(() => server);
 
   beforeAll(async () => {
     // About 400 keystroke frames a second after a burst of about 800 (as in rate-limit.test.ts), and an idle
     // timeout far shorter than the seconds 2,000 frames are held back.
     server = await startServer({ maxBytesPerSecond: 220_000, maxBurstBytes: 440_000, idleTimeoutMs: 600 });
-  });
-  afterAll(async () => {
-    await server.close();
-    await dropSchema(server.schema);
   });
 
   it("keeps the connection of a provider whose 2,000 transactions wait unread, and acknowledges them all", async () => {

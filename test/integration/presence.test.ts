@@ -1,9 +1,15 @@
 import type { Extension } from "@hocuspocus/server";
 import * as encoding from "lib0/encoding";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { dropSchema } from "../support/postgres.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { frame, openRawSocket, type RawSocket } from "../support/raw-socket.js";
-import { type Client, connect, type RunningServer, startServer, synced } from "../support/server-harness.js";
+import {
+  type Client,
+  closeAfterTests,
+  connect,
+  type RunningServer,
+  startServer,
+  synced,
+} from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
 
 const Awareness = 1;
@@ -51,8 +57,7 @@ describe.each([
   { way: "Hocuspocus' way, for a host extension that hooks awareness", extensions: [awarenessWatcher(hostSaw)] },
 ])("presence identity is stamped by the server ($way)", ({ extensions }) => {
   let server: RunningServer;
-  const clients: Client[] = [];
-  const sockets: RawSocket[] = [];
+  const { clients, sockets } = closeAfterTests(() => server);
   const open = (name: string, as: string) => {
     const client = connect(server.wsUrl, name, { token: as });
     clients.push(client);
@@ -61,14 +66,6 @@ describe.each([
 
   beforeAll(async () => {
     server = await startServer({ extensions });
-  });
-  afterEach(() => {
-    for (const client of clients.splice(0)) client.destroy();
-    for (const socket of sockets.splice(0)) socket.ws.terminate();
-  });
-  afterAll(async () => {
-    await server.close();
-    await dropSchema(server.schema);
   });
 
   /** Eve on a raw socket of her own, authenticated for `name`: she can send frames no provider would. */

@@ -1,9 +1,17 @@
 import { CloseCodes } from "@tandem/protocol";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { dropSchema } from "../support/postgres.js";
 import { frame, openRawSocket, type RawSocket } from "../support/raw-socket.js";
-import { connect, metric, type RunningServer, startServer, storedText, synced } from "../support/server-harness.js";
+import {
+  closeAfterTests,
+  connect,
+  metric,
+  type RunningServer,
+  startServer,
+  storedText,
+  synced,
+} from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
 
 const QueryAwareness = 3;
@@ -99,18 +107,11 @@ describe("a client that sends faster than the rate limit is slowed down, not dis
 
 describe("a client that stays over the rate limit is closed with 4429", () => {
   let server: RunningServer;
-  const sockets: RawSocket[] = [];
+  const { sockets } = closeAfterTests(() => server);
 
   beforeAll(async () => {
     // About 50 small frames a second.
     server = await startServer({ maxBytesPerSecond: 27_000, maxBurstBytes: 54_000, maxThrottledMs: 1_000 });
-  });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.ws.terminate();
-  });
-  afterAll(async () => {
-    await server.close();
-    await dropSchema(server.schema);
   });
 
   async function flood(send: (socket: RawSocket) => void): Promise<number> {

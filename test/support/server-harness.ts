@@ -5,9 +5,11 @@ import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/pro
 import { createPostgresStore, type DocumentInfo } from "@tandem/persistence";
 import { createTandemServer, type TandemServer, type TandemServerConfig } from "@tandem/server";
 import * as decoding from "lib0/decoding";
+import { afterAll, afterEach } from "vitest";
 import * as Y from "yjs";
 import { type ListeningProcess, spawnListening } from "./listening-process.js";
-import { databaseUrl, freshSchemaName } from "./postgres.js";
+import { databaseUrl, dropSchema, freshSchemaName } from "./postgres.js";
+import type { RawSocket } from "./raw-socket.js";
 import { waitFor } from "./wait.js";
 
 /** A Tandem server started in this process on 127.0.0.1, port 0, on a Postgres schema of its own. */
@@ -32,6 +34,30 @@ export async function startServer(config: TandemServerConfig = {}): Promise<Runn
   });
   const { url } = await server.listen();
   return { server, url, wsUrl: `${url.replace(/^http/, "ws")}/collab`, schema, close: () => server.close() };
+}
+
+/** What the tests of a `describe` block opened on its shared server; {@link closeAfterTests} closes it. */
+export interface OpenedByTests {
+  readonly clients: Client[];
+  readonly sockets: RawSocket[];
+}
+
+/**
+ * Cleans up after the tests of a `describe` block that share one server:
+ * after each test, the clients and raw sockets it put in the lists returned;
+ * after all of them, `server()`, whose schema is dropped.
+ */
+export function closeAfterTests(server: () => RunningServer): OpenedByTests {
+  const opened: OpenedByTests = { clients: [], sockets: [] };
+  afterEach(() => {
+    for (const client of opened.clients.splice(0)) client.destroy();
+    for (const socket of opened.sockets.splice(0)) socket.ws.terminate();
+  });
+  afterAll(async () => {
+    await server().close();
+    await dropSchema(server().schema);
+  });
+  return opened;
 }
 
 /** The server's CLI as a child process (built `dist`), for tests that kill it. */

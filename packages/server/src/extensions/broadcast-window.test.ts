@@ -8,7 +8,9 @@ import { broadcastWindow, broadcastWindowMs, editWindowMs } from "./broadcast-wi
 describe("the broadcast window", () => {
   it("is closed for small documents and grows with the crowd, an edit's half as long", () => {
     expect([100, 101, 500, 1000, 5000].map(broadcastWindowMs)).toEqual([0, 4, 20, 40, 40]);
-    expect([100, 101, 500, 1000, 5000].map(editWindowMs)).toEqual([0, 2, 10, 20, 20]);
+    expect([100, 101, 500, 1000, 5000].map((connections) => editWindowMs(broadcastWindowMs(connections)))).toEqual([
+      0, 2, 10, 20, 20,
+    ]);
   });
 
   describe("in a document of 1,000 connections", () => {
@@ -18,14 +20,13 @@ describe("the broadcast window", () => {
       document?.destroy();
     });
 
-    /** A loaded document that counts 1,000 connections and has its window set for them, with its flushes counted. */
+    /** A loaded document with the window of 1,000 connections, its flushes counted. */
     async function crowdedDocument(): Promise<{ document: Document; flushes: () => number }> {
       const live = new LiveDocuments({ quiet: true, extensions: [broadcastWindow()] }, () => {});
       await live.openDirectConnection("spec/crowd");
       const loaded = live.documents.get("spec/crowd");
       if (loaded === undefined) throw new Error("not loaded");
       document = loaded;
-      vi.spyOn(loaded, "getConnectionsCount").mockReturnValue(1000);
       loaded.flushDelay = broadcastWindowMs(1000);
       const flush = vi.spyOn(loaded, "flush");
       vi.useFakeTimers();

@@ -19,9 +19,9 @@ export function broadcastWindowMs(connections: number): number {
   return Math.min(MAX_BROADCAST_WINDOW_MS, Math.round(connections * WINDOW_MS_PER_CONNECTION));
 }
 
-/** The longest an edit waits for its broadcast in a document with `connections` connections (ms). */
-export function editWindowMs(connections: number): number {
-  return Math.round(broadcastWindowMs(connections) / 2);
+/** The longest an edit waits for its broadcast when the document's window is `windowMs` (ms). */
+export function editWindowMs(windowMs: number): number {
+  return Math.round(windowMs / 2);
 }
 
 /** Per document: the timer that ends the edits' shorter window, while one runs. */
@@ -38,7 +38,7 @@ function adjust(document: Document): void {
  * an edit waits for whichever comes first.
  */
 function closeWindowForEdits(document: Document): void {
-  const wait = editWindowMs(document.getConnectionsCount());
+  const wait = editWindowMs(document.flushDelay || 0);
   if (wait === 0 || editWindows.has(document)) return;
   editWindows.set(
     document,
