@@ -32,6 +32,20 @@ describe("JWT authentication", () => {
     });
   });
 
+  it("verifies every token with the key it imported once: good ones before and after a forged one", async () => {
+    const authenticator = createAuthenticator(secret);
+    const good = await signToken(secret, { sub: "u1", name: "Ada", access: {} });
+    const forged = await signToken("another-secret-that-is-long-enough-too!", { sub: "u1", name: "Ada", access: {} });
+    const [first, refused, again] = await Promise.allSettled([
+      authenticator.authenticate(good),
+      authenticator.authenticate(forged),
+      authenticator.authenticate(good),
+    ]);
+    expect(first).toMatchObject({ status: "fulfilled", value: { id: "u1" } });
+    expect(refused).toMatchObject({ status: "rejected", reason: { code: "invalid-token" } });
+    expect(again).toMatchObject({ status: "fulfilled", value: { id: "u1" } });
+  });
+
   it("puts the subject in the tenant its token names, and refuses a tenant id that is not one", async () => {
     const token = await signToken(secret, { sub: "u1", name: "Ada", tenant: "acme-2", access: {} });
     expect((await createAuthenticator(secret).authenticate(token)).tenant).toBe("acme-2");
