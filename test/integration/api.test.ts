@@ -4,7 +4,6 @@ import { signToken } from "@tandem/server";
 import { yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as Y from "yjs";
-import { dropSchema } from "../support/postgres.js";
 import { type Client, connect, type RunningServer, startServer, synced } from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
 
@@ -82,8 +81,7 @@ describe("documents API with AUTH_SECRET", () => {
   });
   afterAll(async () => {
     for (const client of clients) client.destroy();
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   it("refuses calls without a valid bearer token with 401 and a JSON error", async () => {
@@ -364,8 +362,7 @@ describe("documents API in dev mode", () => {
     server = await startServer();
   });
   afterAll(async () => {
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   it("lets anyone in under the name they pick", async () => {

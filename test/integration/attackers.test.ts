@@ -3,7 +3,6 @@ import { CloseCodes } from "@tandem/protocol";
 import * as encoding from "lib0/encoding";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { dropSchema } from "../support/postgres.js";
 import { authFrame, frame, openRawSocket, updateFrame } from "../support/raw-socket.js";
 import {
   type Client,
@@ -59,8 +58,7 @@ describe("raw WebSocket attackers get their documented close code; honest client
   afterAll(async () => {
     honest.destroy();
     witness.destroy();
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   async function expectClose(frames: (Uint8Array | string)[], code: number) {
@@ -169,8 +167,7 @@ describe("raw HTTP attackers", () => {
     server = await startServer();
   });
   afterAll(async () => {
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   it("odd request targets get an answer, not a crash (`new URL('//', base)` throws)", async () => {

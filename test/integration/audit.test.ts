@@ -1,7 +1,6 @@
 import type { DocumentSummary, VersionSummary } from "@tandem/protocol";
 import { signToken } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropSchema } from "../support/postgres.js";
 import { connect, type RunningServer, startServer } from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
 
@@ -39,8 +38,7 @@ describe("the audit log, through a real server", () => {
     }
   });
   afterAll(async () => {
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   const get = async <T>(path: string, who: string) => {

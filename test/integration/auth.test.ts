@@ -2,7 +2,6 @@ import { CloseCodes, readThread, threadsOf } from "@tandem/protocol";
 import { signToken } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startThread } from "../support/comments.js";
-import { dropSchema } from "../support/postgres.js";
 import {
   type Client,
   connect,
@@ -35,8 +34,7 @@ describe("authentication and roles", () => {
   });
   afterAll(async () => {
     for (const client of clients) client.destroy();
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   it("a token signed with another secret is refused with 4401", async () => {

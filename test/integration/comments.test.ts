@@ -3,7 +3,6 @@ import { signToken } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as Y from "yjs";
 import { type Commenter, commentMap, react, replyTo, resolve, startThread } from "../support/comments.js";
-import { dropSchema } from "../support/postgres.js";
 import {
   type Client,
   connect,
@@ -52,8 +51,7 @@ describe("comment ownership on #comments documents", () => {
   });
   afterAll(async () => {
     for (const client of clients) client.destroy();
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   it("anyone replies, reacts and resolves; only the author edits or deletes, and a forgery is neither applied nor stored", async () => {

@@ -3,7 +3,6 @@ import type { DocumentSummary } from "@tandem/protocol";
 import { signToken } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiCall } from "../support/api.js";
-import { dropSchema } from "../support/postgres.js";
 import { type RunningServer, startServer } from "../support/server-harness.js";
 
 const secret = "a-test-secret-that-is-long-enough-for-hs256";
@@ -39,8 +38,7 @@ describe("content through the REST API: export, import, comment threads", () => 
     tokens.ideas = await signToken(secret, { sub: "ida", name: "Ida", access: { "idea/*": "editor" } });
   });
   afterAll(async () => {
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   it("imports a Markdown file as a new document, and exports it back as Markdown, HTML and JSON", async () => {

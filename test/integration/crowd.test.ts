@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { dropSchema } from "../support/postgres.js";
 import { authFrame, openRawSocket, type RawSocket } from "../support/raw-socket.js";
 import { type Client, connect, type RunningServer, startServer, synced } from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
@@ -20,8 +19,7 @@ describe("a crowd in one document", () => {
   afterAll(async () => {
     for (const client of clients) client.destroy();
     for (const socket of sockets) socket.ws.terminate();
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   it("gathers broadcasts over a window while the crowd is there, and still delivers every change", async () => {

@@ -3,7 +3,7 @@ import { CloseCodes, DocumentFields } from "@tandem/protocol";
 import type { TandemServer } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { databaseUrl, dropSchema } from "../support/postgres.js";
+import { databaseUrl } from "../support/postgres.js";
 import { authFrame, openRawSocket, updateFrame } from "../support/raw-socket.js";
 import {
   connect,
@@ -55,8 +55,7 @@ describe("documents nested absurdly deep", () => {
     server = await startServer();
   });
   afterAll(async () => {
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   const loaded = () => server.server.hocuspocus?.getDocumentsCount() ?? -1;

@@ -4,7 +4,6 @@ import { signToken } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { type ApiAnswer, apiCall } from "../support/api.js";
-import { dropSchema } from "../support/postgres.js";
 import {
   type Client,
   connect,
@@ -53,8 +52,7 @@ describe("documents through the REST API: list, search, change, archive, duplica
   });
   afterAll(async () => {
     for (const client of clients) client.destroy();
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   it("searches titles, filters by kind, status and owner, sorts, and pages without gaps or repeats", async () => {

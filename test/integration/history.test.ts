@@ -118,8 +118,7 @@ describe("history through the real server", () => {
   });
   afterAll(async () => {
     for (const client of clients) client.destroy();
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   it("attributes every run of text to who wrote it, through compaction and a restart", async () => {
@@ -527,8 +526,7 @@ describe("automatic versions", () => {
   });
   afterAll(async () => {
     for (const client of clients) client.destroy();
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   const versions = async (name: string) =>

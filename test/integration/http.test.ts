@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { signToken } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropSchema } from "../support/postgres.js";
 import { type RunningServer, startServer } from "../support/server-harness.js";
 
 const secret = "a-test-secret-that-is-long-enough-for-hs256";
@@ -29,8 +28,7 @@ describe("the HTTP layer", () => {
     token = await signToken(secret, { sub: "ada", name: "Ada", access: { "*": "owner" } });
   });
   afterAll(async () => {
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
     rmSync(pages, { recursive: true, force: true });
   });
 

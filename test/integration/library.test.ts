@@ -6,7 +6,6 @@ import { accessTo, type HostRoutes, type Identity, signToken } from "@tandem/ser
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultStaticDir } from "../../packages/server/src/config.js";
 import { apiCall } from "../support/api.js";
-import { dropSchema } from "../support/postgres.js";
 import { type Client, connect, type RunningServer, startServer, synced } from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
 
@@ -55,8 +54,7 @@ describe("the server as a library", () => {
   });
   afterAll(async () => {
     for (const client of clients) client.destroy();
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   it("mounts a host's routes behind the API's authentication, and documents the OpenAPI ones", async () => {

@@ -5,7 +5,7 @@ import { signToken } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { type ApiAnswer, apiCall } from "../support/api.js";
-import { databaseUrl, dropSchema } from "../support/postgres.js";
+import { databaseUrl } from "../support/postgres.js";
 import { type RunningServer, startServer } from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
 
@@ -66,8 +66,7 @@ describe("export and erasure of a person, through a real server and the client k
   });
   afterAll(async () => {
     for (const connection of connections) connection.destroy();
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   async function open(who: string, name: string): Promise<TandemDocument> {

@@ -16,7 +16,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { apiCall } from "../support/api.js";
 import { rewrite, textAfter } from "../support/content.js";
-import { dropSchema } from "../support/postgres.js";
 import { type Client, connect, type RunningServer, startServer, storedDoc, synced } from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
 
@@ -98,8 +97,7 @@ describe("programs as collaborators, through the real server", () => {
     for (const client of clients.splice(0)) client.destroy();
   });
   afterAll(async () => {
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   it("attributes a program's edits to it in the document's history", async () => {

@@ -1,7 +1,6 @@
 import { CloseCodes } from "@tandem/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { dropSchema } from "../support/postgres.js";
 import { frame, openRawSocket, type RawSocket } from "../support/raw-socket.js";
 import {
   closeAfterTests,
@@ -51,8 +50,7 @@ describe("a client that sends faster than the rate limit is slowed down, not dis
   });
   afterAll(async () => {
     for (const running of [server, atDefaults]) {
-      await running.close();
-      await dropSchema(running.schema);
+      await running.closeAndDropSchema();
     }
   });
 

@@ -4,7 +4,6 @@ import { signToken } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as Y from "yjs";
 import { rewrite, textAfter } from "../support/content.js";
-import { dropSchema } from "../support/postgres.js";
 import { connect, type RunningServer, startServer, storedDoc, synced } from "../support/server-harness.js";
 
 const secret = "a-test-secret-that-is-long-enough-for-hs256";
@@ -55,8 +54,7 @@ describe("the example reviewer against a real server", () => {
     });
   });
   afterAll(async () => {
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   it("proposes a summary and questions for the empty sections, and flags each TBD, as a commenter", async () => {

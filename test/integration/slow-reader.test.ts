@@ -1,6 +1,5 @@
 import { CloseCodes } from "@tandem/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropSchema } from "../support/postgres.js";
 import { authFrame, openRawSocket, type RawSocket } from "../support/raw-socket.js";
 import { type Client, connect, metric, type RunningServer, startServer, synced } from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
@@ -35,8 +34,7 @@ describe("a connection that stops reading is closed with 4420; the server and ev
     for (const socket of slowReaders) socket.ws.terminate();
     writer.destroy();
     witness.destroy();
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   it("closes both slow readers once their backlog passes MAX_BUFFERED_BYTES, and frees what was buffered", async () => {

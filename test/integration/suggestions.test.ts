@@ -18,7 +18,6 @@ import {
 import { signToken } from "@tandem/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { dropSchema } from "../support/postgres.js";
 import * as harness from "../support/server-harness.js";
 import { type Client, connect, type RunningServer, startServer, storedDoc, synced } from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
@@ -129,8 +128,7 @@ describe("suggestions over real providers", () => {
   });
   afterAll(async () => {
     for (const client of clients) client.destroy();
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   it("refuses a commenter's direct edit and stores their suggestion; accepting makes exactly that change, rejecting none", async () => {

@@ -4,7 +4,7 @@ import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { databaseUrl, dropSchema } from "../support/postgres.js";
+import { databaseUrl } from "../support/postgres.js";
 import { authFrame, frame, openRawSocket, type RawSocket } from "../support/raw-socket.js";
 import {
   type Client,
@@ -81,8 +81,7 @@ describe("sync step 1 answers are encoded once per document state and shared by 
   afterAll(async () => {
     for (const socket of sockets) socket.ws.terminate();
     writer.destroy();
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   it("answers as Hocuspocus does (its own step 1, then the whole document), encoding once for many joiners", async () => {
@@ -210,8 +209,7 @@ describe("a joiner's sync step 2 that holds nothing is acknowledged, and neither
   });
   afterAll(async () => {
     for (const client of clients) client.destroy();
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   it("new editors and viewers each get the acknowledgment of their step 2; the log gains nothing", async () => {

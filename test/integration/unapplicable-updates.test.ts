@@ -3,7 +3,6 @@ import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { dropSchema } from "../support/postgres.js";
 import { authFrame, frame, openRawSocket } from "../support/raw-socket.js";
 import { metric, type RunningServer, startServer, storedDoc, storedInfo } from "../support/server-harness.js";
 import { waitFor } from "../support/wait.js";
@@ -79,8 +78,7 @@ describe("updates that can never apply are neither stored nor kept", () => {
     server = await startServer();
   });
   afterAll(async () => {
-    await server.close();
-    await dropSchema(server.schema);
+    await server.closeAndDropSchema();
   });
 
   it("an editor sending 300 updates past a clock gap (32 KB each) is closed with 4400 and nothing of them is stored", async () => {

@@ -18,7 +18,10 @@ export interface RunningServer {
   readonly url: string;
   readonly wsUrl: string;
   readonly schema: string;
+  /** Stops the server; its schema stays, for a server started again on it. */
   close(): Promise<void>;
+  /** Stops the server and drops its schema: what a test that is done with both calls. */
+  closeAndDropSchema(): Promise<void>;
 }
 
 /** Starts a server in this process; `config` overrides the test defaults (fresh schema, silent logs). */
@@ -33,7 +36,17 @@ export async function startServer(config: TandemServerConfig = {}): Promise<Runn
     ...config,
   });
   const { url } = await server.listen();
-  return { server, url, wsUrl: `${url.replace(/^http/, "ws")}/collab`, schema, close: () => server.close() };
+  return {
+    server,
+    url,
+    wsUrl: `${url.replace(/^http/, "ws")}/collab`,
+    schema,
+    close: () => server.close(),
+    async closeAndDropSchema() {
+      await server.close();
+      await dropSchema(schema);
+    },
+  };
 }
 
 /** What the tests of a `describe` block opened on its shared server; {@link closeAfterTests} closes it. */
@@ -53,10 +66,7 @@ export function closeAfterTests(server: () => RunningServer): OpenedByTests {
     for (const client of opened.clients.splice(0)) client.destroy();
     for (const socket of opened.sockets.splice(0)) socket.ws.terminate();
   });
-  afterAll(async () => {
-    await server().close();
-    await dropSchema(server().schema);
-  });
+  afterAll(() => server().closeAndDropSchema());
   return opened;
 }
 
