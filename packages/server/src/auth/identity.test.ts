@@ -1,5 +1,5 @@
 import { SignJWT, UnsecuredJWT } from "jose";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { TandemServerError } from "../errors.js";
 import { accessTo, createAuthenticator, signToken } from "./identity.js";
 
@@ -36,6 +36,8 @@ describe("JWT authentication", () => {
     const authenticator = createAuthenticator(secret);
     const good = await signToken(secret, { sub: "u1", name: "Ada", access: {} });
     const forged = await signToken("another-secret-that-is-long-enough-too!", { sub: "u1", name: "Ada", access: {} });
+    const imports = vi.spyOn(crypto.subtle, "importKey");
+    onTestFinished(() => imports.mockRestore());
     const [first, refused, again] = await Promise.allSettled([
       authenticator.authenticate(good),
       authenticator.authenticate(forged),
@@ -44,6 +46,7 @@ describe("JWT authentication", () => {
     expect(first).toMatchObject({ status: "fulfilled", value: { id: "u1" } });
     expect(refused).toMatchObject({ status: "rejected", reason: { code: "invalid-token" } });
     expect(again).toMatchObject({ status: "fulfilled", value: { id: "u1" } });
+    expect(imports).toHaveBeenCalledTimes(1);
   });
 
   it("puts the subject in the tenant its token names, and refuses a tenant id that is not one", async () => {
