@@ -230,6 +230,9 @@ shared and not pinned; its CPU is reported separately.
 - **Generator CPU** is the load generator's own share of its core: near 1.0 means the generator, not the server, was the
   limit.
 - Ratios are Tandem's value divided by the other's; ↓ marks metrics where lower is better, ↑ higher.
+- **Rounds:** the short scenarios (idle, join storm, bulk writer), where one run moves by up to a third on a 2-core VM,
+  run three rounds, each contender on a fresh server every round and in reversed order every other round; they report
+  each metric's median round (for disconnects and matching text, the worst round), and list every round in their notes.
 - **Targets** are the performance issue's. Most are ratios to another contender in the same run ("≤ 1.2 × Hocuspocus":
   at most 1.2 times stock Hocuspocus' number; "best" is the best of the other contenders); the bound column gives that
   bound in this run's numbers.

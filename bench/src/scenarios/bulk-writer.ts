@@ -6,6 +6,7 @@ import { cpuMicros } from "../measure/process.js";
 import type { ScenarioOutcome } from "../report/record.js";
 import { replayed, trace } from "../traces.js";
 import type { ScenarioContext } from "./context.js";
+import { inRounds, roundsSetup, SHORT_SCENARIO_ROUNDS } from "./rounds.js";
 
 const TRACE = "rustcode";
 const DOCUMENT = "bench/bulk";
@@ -31,55 +32,63 @@ export async function bulkWriter(context: ScenarioContext): Promise<ScenarioOutc
   const txns = loaded.txns.slice(0, limit);
   const expected = context.smoke ? (await replayed(TRACE, limit)).text : loaded.endContent;
   const apply = patcherFor(loaded);
-  const values: ScenarioOutcome["values"] = {};
-  for (const name of context.contenders ?? allContenders) {
-    values[name] = await withContender(
-      name,
-      async (contender) => {
-        const writer = connectProvider(contender, DOCUMENT);
-        const reader = connectProvider(contender, DOCUMENT);
-        try {
-          const deadline = Date.now() + (context.smoke ? 60_000 : 900_000);
-          await withDeadline(Promise.all([writer.synced, reader.synced]), deadline, "two providers to sync");
-          const cpuBefore = cpuMicros(contender.pid);
-          const started = performance.now();
-          for (let start = 0; start < txns.length; start += BURST) {
-            for (const txn of txns.slice(start, start + BURST)) {
-              writer.doc.transact(() => {
-                for (const patch of txn.patches) apply(writer.text, patch);
-              });
+  const rounds = context.smoke ? 1 : SHORT_SCENARIO_ROUNDS;
+  const { values, notes } = await inRounds(
+    context.contenders ?? allContenders,
+    {
+      rounds,
+      worst: { disconnects: "max", matches: "min" },
+      listed: { key: "seconds", label: "end-to-end time", format: (seconds) => `${seconds.toFixed(2)} s` },
+    },
+    (name) =>
+      withContender(
+        name,
+        async (contender) => {
+          const writer = connectProvider(contender, DOCUMENT);
+          const reader = connectProvider(contender, DOCUMENT);
+          try {
+            const deadline = Date.now() + (context.smoke ? 60_000 : 900_000);
+            await withDeadline(Promise.all([writer.synced, reader.synced]), deadline, "two providers to sync");
+            const cpuBefore = cpuMicros(contender.pid);
+            const started = performance.now();
+            for (let start = 0; start < txns.length; start += BURST) {
+              for (const txn of txns.slice(start, start + BURST)) {
+                writer.doc.transact(() => {
+                  for (const patch of txn.patches) apply(writer.text, patch);
+                });
+              }
+              await caughtUp(reader, writer, deadline, "the reader to catch up");
+              await acknowledged(writer, deadline);
             }
-            await caughtUp(reader, writer, deadline, "the reader to catch up");
-            await acknowledged(writer, deadline);
+            const seconds = (performance.now() - started) / 1000;
+            const cpu = cpuMicros(contender.pid) - cpuBefore;
+            const matches = reader.text.toString() === expected && writer.text.toString() === expected;
+            const disconnects = writer.disconnects();
+            context.log(
+              `${contenderLabels[name]}: ${seconds.toFixed(1)} s, ${disconnects} disconnects, final text ${matches ? "matches" : "DIFFERS"}`,
+            );
+            return {
+              seconds,
+              editsPerSecond: txns.length / seconds,
+              cpuPerEdit: cpu / txns.length,
+              disconnects,
+              matches: matches ? 1 : 0,
+            };
+          } finally {
+            writer.destroy();
+            reader.destroy();
           }
-          const seconds = (performance.now() - started) / 1000;
-          const cpu = cpuMicros(contender.pid) - cpuBefore;
-          const matches = reader.text.toString() === expected && writer.text.toString() === expected;
-          const disconnects = writer.disconnects();
-          context.log(
-            `${contenderLabels[name]}: ${seconds.toFixed(1)} s, ${disconnects} disconnects, final text ${matches ? "matches" : "DIFFERS"}`,
-          );
-          return {
-            seconds,
-            editsPerSecond: txns.length / seconds,
-            cpuPerEdit: cpu / txns.length,
-            disconnects,
-            matches: matches ? 1 : 0,
-          };
-        } finally {
-          writer.destroy();
-          reader.destroy();
-        }
-      },
-      undefined,
-      name === "tandem" ? DEFAULT_LIMITS : undefined,
-    );
-  }
+        },
+        undefined,
+        name === "tandem" ? DEFAULT_LIMITS : undefined,
+      ),
+  );
   return {
     setup: [
       `${TRACE}: ${txns.length.toLocaleString("en")} transactions (${context.smoke ? "a prefix" : "the whole trace"}) typed by one real provider in bursts of ${BURST}, each transaction one update, as fast as the client makes them`,
       "after each burst the writer waits until a second provider has the same text and (Tandem, stock Hocuspocus) every edit is acknowledged",
       "Tandem runs with its default per-connection budget (1 MiB/s after a 32 MiB burst, each message counted at its length plus 512 bytes), which every other scenario lifts",
+      roundsSetup(rounds),
     ],
     metrics: [
       {
@@ -102,6 +111,6 @@ export async function bulkWriter(context: ScenarioContext): Promise<ScenarioOutc
       { key: "matches", label: "both clients' text equals the trace's (1 = yes)", unit: "", digits: 0 },
     ],
     values,
-    notes: [],
+    notes,
   };
 }

@@ -6,6 +6,7 @@ import { cpuMicros, memory } from "../measure/process.js";
 import type { ScenarioOutcome } from "../report/record.js";
 import type { ScenarioContext } from "./context.js";
 import { botConfigs } from "./load-metrics.js";
+import { inRounds, roundsSetup, SHORT_SCENARIO_ROUNDS } from "./rounds.js";
 
 const KB = 1024;
 const MB = 1024 * 1024;
@@ -24,54 +25,62 @@ export async function idle(context: ScenarioContext): Promise<ScenarioOutcome> {
   const clients = documents * perDocument;
   const settleMs = context.smoke ? 300 : 5000;
   const windowMs = context.smoke ? 500 : 10_000;
-  const values: ScenarioOutcome["values"] = {};
-  for (const name of context.contenders ?? allContenders) {
-    values[name] = await withContender(name, async (contender) => {
-      await sleep(settleMs);
-      const before = memory(contender.pid).rss;
-      const started = performance.now();
-      let bots: Bot[] = [];
-      let renewal: NodeJS.Timeout | undefined;
-      try {
-        bots = await connectBots(botConfigs(contender, documents, perDocument, "bench/idle"), 200);
-        const joinSeconds = (performance.now() - started) / 1000;
-        for (const bot of bots) bot.sendAwareness();
-        let next = 0;
-        // Renewals spread over the period, as independent clients' timers would be.
-        renewal = setInterval(() => {
-          for (let i = 0; i < Math.ceil(bots.length / (PRESENCE_RENEWAL_MS / 100)); i++) {
-            bots[next++ % bots.length]?.sendAwareness();
-          }
-        }, 100);
+  const rounds = context.smoke ? 1 : SHORT_SCENARIO_ROUNDS;
+  const { values, notes } = await inRounds(
+    context.contenders ?? allContenders,
+    {
+      rounds,
+      worst: { disconnected: "max" },
+      listed: { key: "perConnection", label: "memory per connection", format: (kb) => `${kb.toFixed(1)} KB` },
+    },
+    (name) =>
+      withContender(name, async (contender) => {
         await sleep(settleMs);
-        const cpuBefore = cpuMicros(contender.pid);
-        await sleep(windowMs);
-        const cpu = cpuMicros(contender.pid) - cpuBefore;
-        const { rss, peak } = memory(contender.pid);
-        const disconnected = bots.filter((bot) => bot.closeCode !== undefined).length;
-        context.log(
-          `${contenderLabels[name]}: ${((rss - before) / clients / KB).toFixed(1)} KB per connection, ${disconnected} disconnected`,
-        );
-        return {
-          perConnection: (rss - before) / clients / KB,
-          rssBefore: before / MB,
-          rss: rss / MB,
-          peak: peak / MB,
-          idleCpu: cpu / 1e6 / (windowMs / 1000),
-          joinSeconds,
-          disconnected,
-        };
-      } finally {
-        clearInterval(renewal);
-        for (const bot of bots) bot.destroy();
-      }
-    });
-  }
+        const before = memory(contender.pid).rss;
+        const started = performance.now();
+        let bots: Bot[] = [];
+        let renewal: NodeJS.Timeout | undefined;
+        try {
+          bots = await connectBots(botConfigs(contender, documents, perDocument, "bench/idle"), 200);
+          const joinSeconds = (performance.now() - started) / 1000;
+          for (const bot of bots) bot.sendAwareness();
+          let next = 0;
+          // Renewals spread over the period, as independent clients' timers would be.
+          renewal = setInterval(() => {
+            for (let i = 0; i < Math.ceil(bots.length / (PRESENCE_RENEWAL_MS / 100)); i++) {
+              bots[next++ % bots.length]?.sendAwareness();
+            }
+          }, 100);
+          await sleep(settleMs);
+          const cpuBefore = cpuMicros(contender.pid);
+          await sleep(windowMs);
+          const cpu = cpuMicros(contender.pid) - cpuBefore;
+          const { rss, peak } = memory(contender.pid);
+          const disconnected = bots.filter((bot) => bot.closeCode !== undefined).length;
+          context.log(
+            `${contenderLabels[name]}: ${((rss - before) / clients / KB).toFixed(1)} KB per connection, ${disconnected} disconnected`,
+          );
+          return {
+            perConnection: (rss - before) / clients / KB,
+            rssBefore: before / MB,
+            rss: rss / MB,
+            peak: peak / MB,
+            idleCpu: cpu / 1e6 / (windowMs / 1000),
+            joinSeconds,
+            disconnected,
+          };
+        } finally {
+          clearInterval(renewal);
+          for (const bot of bots) bot.destroy();
+        }
+      }),
+  );
   return {
     setup: [
       `${clients.toLocaleString("en")} clients over ${documents.toLocaleString("en")} documents (${perDocument} each), one socket per client, joined 200 at a time`,
       `each publishes its presence once and renews it every ${PRESENCE_RENEWAL_MS / 1000} s (as y-protocols does); nothing is typed`,
       `memory measured ${settleMs / 1000} s after the last client synced; CPU over the following ${windowMs / 1000} s`,
+      roundsSetup(rounds),
     ],
     metrics: [
       {
@@ -90,6 +99,6 @@ export async function idle(context: ScenarioContext): Promise<ScenarioOutcome> {
       { key: "disconnected", label: "clients disconnected by the server", unit: "", better: "lower", digits: 0 },
     ],
     values,
-    notes: [],
+    notes,
   };
 }
