@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ContenderName } from "../bench/src/contenders/index.js";
+import type { ScenarioContext } from "../bench/src/scenarios/context.js";
 import { inRounds } from "../bench/src/scenarios/rounds.js";
 
 // What a short scenario reports after several rounds decides whether a
@@ -7,10 +8,15 @@ import { inRounds } from "../bench/src/scenarios/rounds.js";
 // rounds become one number.
 describe("the benchmark's rounds", () => {
   const listed = { key: "seconds", label: "time", format: (seconds: number) => `${seconds} s` };
+  const context = (contenders: ContenderName[], smoke = false): ScenarioContext => ({
+    smoke,
+    contenders,
+    log: () => {},
+  });
 
-  it("reverses the contenders' order every other round", async () => {
+  it("runs three rounds, the contenders' order reversed every other round", async () => {
     const order: ContenderName[] = [];
-    await inRounds(["tandem", "hocuspocus", "y-websocket"], { rounds: 3, listed }, async (name) => {
+    await inRounds(context(["tandem", "hocuspocus", "y-websocket"]), { listed }, async (name) => {
       order.push(name);
       return { seconds: 1 };
     });
@@ -28,17 +34,18 @@ describe("the benchmark's rounds", () => {
       { seconds: 3.6, disconnects: 0, matches: 0 },
     ];
     let next = 0;
-    const { values, notes } = await inRounds(
-      ["tandem"],
-      { rounds: 3, listed, worst: { disconnects: "max", matches: "min" } },
+    const { values, notes, setup } = await inRounds(
+      context(["tandem"]),
+      { listed, worst: { disconnects: "max", matches: "min" } },
       async () => rounds[next++] ?? {},
     );
     expect(values.tandem).toEqual({ seconds: 3.6, disconnects: 2, matches: 0 });
     expect(notes).toEqual(["Tandem: time in each round: 4.1 s, 3.2 s, 3.6 s (median reported)"]);
+    expect(setup).toMatch(/^3 rounds/);
   });
 
   it("keeps a metric that does not apply as null, and lists no rounds for it", async () => {
-    const { values, notes } = await inRounds(["y-websocket"], { rounds: 3, listed }, async () => ({
+    const { values, notes } = await inRounds(context(["y-websocket"]), { listed }, async () => ({
       seconds: null,
       warm: 2,
     }));
@@ -46,11 +53,14 @@ describe("the benchmark's rounds", () => {
     expect(notes).toEqual([]);
   });
 
-  it("runs once and notes nothing with one round", async () => {
+  it("runs once and notes nothing in the smoke test", async () => {
     let runs = 0;
-    const { values, notes } = await inRounds(["tandem"], { rounds: 1, listed }, async () => ({ seconds: ++runs }));
+    const { values, notes, setup } = await inRounds(context(["tandem"], true), { listed }, async () => ({
+      seconds: ++runs,
+    }));
     expect(runs).toBe(1);
     expect(values.tandem).toEqual({ seconds: 1 });
     expect(notes).toEqual([]);
+    expect(setup).toBe("one round");
   });
 });

@@ -1,12 +1,12 @@
 import { patcherFor } from "../../../test/support/editing-traces.js";
 import { acknowledged, caughtUp, connectProvider } from "../clients/providers.js";
-import { allContenders, contenderLabels, withContender } from "../contenders/index.js";
+import { contenderLabels, withContender } from "../contenders/index.js";
 import { withDeadline } from "../load/connect.js";
 import { cpuMicros } from "../measure/process.js";
 import type { ScenarioOutcome } from "../report/record.js";
 import { replayed, trace } from "../traces.js";
 import type { ScenarioContext } from "./context.js";
-import { inRounds, roundsSetup, SHORT_SCENARIO_ROUNDS } from "./rounds.js";
+import { inRounds } from "./rounds.js";
 
 const TRACE = "rustcode";
 const DOCUMENT = "bench/bulk";
@@ -32,11 +32,9 @@ export async function bulkWriter(context: ScenarioContext): Promise<ScenarioOutc
   const txns = loaded.txns.slice(0, limit);
   const expected = context.smoke ? (await replayed(TRACE, limit)).text : loaded.endContent;
   const apply = patcherFor(loaded);
-  const rounds = context.smoke ? 1 : SHORT_SCENARIO_ROUNDS;
-  const { values, notes } = await inRounds(
-    context.contenders ?? allContenders,
+  const rounds = await inRounds(
+    context,
     {
-      rounds,
       worst: { disconnects: "max", matches: "min" },
       listed: { key: "seconds", label: "end-to-end time", format: (seconds) => `${seconds.toFixed(2)} s` },
     },
@@ -88,7 +86,7 @@ export async function bulkWriter(context: ScenarioContext): Promise<ScenarioOutc
       `${TRACE}: ${txns.length.toLocaleString("en")} transactions (${context.smoke ? "a prefix" : "the whole trace"}) typed by one real provider in bursts of ${BURST}, each transaction one update, as fast as the client makes them`,
       "after each burst the writer waits until a second provider has the same text and (Tandem, stock Hocuspocus) every edit is acknowledged",
       "Tandem runs with its default per-connection budget (1 MiB/s after a 32 MiB burst, each message counted at its length plus 512 bytes), which every other scenario lifts",
-      roundsSetup(rounds),
+      rounds.setup,
     ],
     metrics: [
       {
@@ -110,7 +108,7 @@ export async function bulkWriter(context: ScenarioContext): Promise<ScenarioOutc
       { key: "cpuPerEdit", label: "server CPU per transaction", unit: "µs", better: "lower" },
       { key: "matches", label: "both clients' text equals the trace's (1 = yes)", unit: "", digits: 0 },
     ],
-    values,
-    notes,
+    values: rounds.values,
+    notes: rounds.notes,
   };
 }

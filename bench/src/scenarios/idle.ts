@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { allContenders, contenderLabels, withContender } from "../contenders/index.js";
+import { contenderLabels, withContender } from "../contenders/index.js";
 import type { Bot } from "../load/bot.js";
 import { connectBots } from "../load/connect.js";
 import { cpuMicros, memory } from "../measure/process.js";
 import type { ScenarioOutcome } from "../report/record.js";
 import type { ScenarioContext } from "./context.js";
 import { botConfigs } from "./load-metrics.js";
-import { inRounds, roundsSetup, SHORT_SCENARIO_ROUNDS } from "./rounds.js";
+import { inRounds } from "./rounds.js";
 
 const KB = 1024;
 const MB = 1024 * 1024;
@@ -25,11 +25,9 @@ export async function idle(context: ScenarioContext): Promise<ScenarioOutcome> {
   const clients = documents * perDocument;
   const settleMs = context.smoke ? 300 : 5000;
   const windowMs = context.smoke ? 500 : 10_000;
-  const rounds = context.smoke ? 1 : SHORT_SCENARIO_ROUNDS;
-  const { values, notes } = await inRounds(
-    context.contenders ?? allContenders,
+  const rounds = await inRounds(
+    context,
     {
-      rounds,
       worst: { disconnected: "max" },
       listed: { key: "perConnection", label: "memory per connection", format: (kb) => `${kb.toFixed(1)} KB` },
     },
@@ -80,7 +78,7 @@ export async function idle(context: ScenarioContext): Promise<ScenarioOutcome> {
       `${clients.toLocaleString("en")} clients over ${documents.toLocaleString("en")} documents (${perDocument} each), one socket per client, joined 200 at a time`,
       `each publishes its presence once and renews it every ${PRESENCE_RENEWAL_MS / 1000} s (as y-protocols does); nothing is typed`,
       `memory measured ${settleMs / 1000} s after the last client synced; CPU over the following ${windowMs / 1000} s`,
-      roundsSetup(rounds),
+      rounds.setup,
     ],
     metrics: [
       {
@@ -98,7 +96,7 @@ export async function idle(context: ScenarioContext): Promise<ScenarioOutcome> {
       { key: "joinSeconds", label: "time for every client to join and sync", unit: "s", better: "lower" },
       { key: "disconnected", label: "clients disconnected by the server", unit: "", better: "lower", digits: 0 },
     ],
-    values,
-    notes,
+    values: rounds.values,
+    notes: rounds.notes,
   };
 }

@@ -1,12 +1,12 @@
 import { connectProvider } from "../clients/providers.js";
-import { allContenders, contenderLabels, withContender } from "../contenders/index.js";
+import { contenderLabels, withContender } from "../contenders/index.js";
 import { Bot } from "../load/bot.js";
 import { withDeadline } from "../load/connect.js";
 import { storm } from "../load/storm.js";
 import type { ScenarioOutcome } from "../report/record.js";
 import { replayed } from "../traces.js";
 import type { ScenarioContext } from "./context.js";
-import { inRounds, roundsSetup, SHORT_SCENARIO_ROUNDS } from "./rounds.js";
+import { inRounds } from "./rounds.js";
 import { seedHocuspocus, seedOverTheWire, seedTandem, storesDocuments } from "./seed.js";
 
 const DOCUMENT = "bench/paper";
@@ -21,11 +21,9 @@ const DOCUMENT = "bench/paper";
 export async function joinStorm(context: ScenarioContext): Promise<ScenarioOutcome> {
   const paper = await replayed("automerge-paper", context.smoke ? 3000 : undefined);
   const clients = context.smoke ? 5 : 50;
-  const rounds = context.smoke ? 1 : SHORT_SCENARIO_ROUNDS;
-  const { values, notes } = await inRounds(
-    context.contenders ?? allContenders,
+  const rounds = await inRounds(
+    context,
     {
-      rounds,
       worst: { matches: "min" },
       listed: { key: "coldLast", label: "cold storm's last client", format: (ms) => `${ms.toFixed(0)} ms` },
     },
@@ -83,7 +81,7 @@ export async function joinStorm(context: ScenarioContext): Promise<ScenarioOutco
       `${clients} raw clients open their sockets at the same moment; each is synced when its sync step 2 (the whole document) has arrived; clients do not apply it, and they run in a thread of their own whose heap holds nothing else (on the generator's main thread, the answers' 15 MB set off a full collection of the replayed traces' heap in most storms), so the generator's CPU is not in the time`,
       "cold: the server has just started and loads the document from storage; warm: another client already holds it open",
       "then one real provider joins alone and applies the document: its time includes the client-side apply; its text must equal the trace's final text",
-      roundsSetup(rounds),
+      rounds.setup,
     ],
     metrics: [
       {
@@ -106,7 +104,7 @@ export async function joinStorm(context: ScenarioContext): Promise<ScenarioOutco
       { key: "providerMs", label: "one real provider: join, sync and apply", unit: "ms", better: "lower" },
       { key: "matches", label: "provider's text equals endContent (1 = yes)", unit: "", digits: 0 },
     ],
-    values,
-    notes,
+    values: rounds.values,
+    notes: rounds.notes,
   };
 }

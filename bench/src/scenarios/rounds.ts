@@ -1,6 +1,7 @@
-import { type ContenderName, contenderLabels } from "../contenders/index.js";
+import { allContenders, type ContenderName, contenderLabels } from "../contenders/index.js";
 import { Samples } from "../load/samples.js";
 import type { ScenarioOutcome } from "../report/record.js";
+import type { ScenarioContext } from "./context.js";
 
 type Values = Record<string, number | null>;
 
@@ -10,12 +11,10 @@ type Values = Record<string, number | null>;
  * writer: Tandem 3.3–4.7 s, stock Hocuspocus 2.5–3.9 s over a dozen runs of
  * each on 2026-12-05), enough to flip a target either way.
  */
-export const SHORT_SCENARIO_ROUNDS = 3;
+const SHORT_SCENARIO_ROUNDS = 3;
 
 /** How one metric's rounds become the number reported. */
 export interface RoundsOptions {
-  /** Rounds to run; each contender runs once per round on a fresh server. */
-  readonly rounds: number;
   /**
    * Metrics that must hold in every round (disconnects, a text that must
    * match): reported as their worst round, the highest (`max`) or the lowest
@@ -27,17 +26,29 @@ export interface RoundsOptions {
   readonly listed: { readonly key: string; readonly label: string; readonly format: (value: number) => string };
 }
 
+/** What {@link inRounds} gives a scenario's outcome. */
+export interface RoundsOutcome {
+  readonly values: ScenarioOutcome["values"];
+  /** One line per contender listing each round of the listed metric (none after one round). */
+  readonly notes: string[];
+  /** The setup line saying how the rounds ran. */
+  readonly setup: string;
+}
+
 /**
- * Runs `run` for every contender `rounds` times, the contenders' order
- * reversed every other round, so that none always runs first (on a load
- * generator whose code has not been optimised yet) or last; returns each
- * contender's median per metric (nearest rank: an actual round's value), and notes listing every round of one metric.
+ * Runs `run` for each of the context's contenders in three rounds (one in
+ * the smoke test), the contenders' order reversed every other round, so that
+ * none always runs first (on a load generator whose code has not been
+ * optimised yet) or last. Each metric is reported as its median round
+ * (nearest rank: a value one round measured), but for those in `worst`.
  */
 export async function inRounds(
-  contenders: readonly ContenderName[],
-  { rounds, worst = {}, listed }: RoundsOptions,
+  context: ScenarioContext,
+  { worst = {}, listed }: RoundsOptions,
   run: (name: ContenderName) => Promise<Values>,
-): Promise<{ values: ScenarioOutcome["values"]; notes: string[] }> {
+): Promise<RoundsOutcome> {
+  const contenders = context.contenders ?? allContenders;
+  const rounds = context.smoke ? 1 : SHORT_SCENARIO_ROUNDS;
   const runs = new Map<ContenderName, Values[]>(contenders.map((name) => [name, []]));
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? contenders : [...contenders].reverse();
@@ -62,7 +73,11 @@ export async function inRounds(
       notes.push(`${contenderLabels[name]}: ${listed.label} in each round: ${shown} (median reported)`);
     }
   }
-  return { values, notes };
+  const setup =
+    rounds === 1
+      ? "one round"
+      : `${rounds} rounds, each contender on a fresh server every round, their order reversed every other round; each number is the median of the rounds, but for what must hold in every round (its worst round)`;
+  return { values, notes, setup };
 }
 
 function summarise(values: readonly (number | null)[], worst: "max" | "min" | undefined): number | null {
@@ -73,11 +88,4 @@ function summarise(values: readonly (number | null)[], worst: "max" | "min" | un
   const samples = new Samples();
   for (const value of numbers) samples.add(value);
   return samples.percentile(50);
-}
-
-/** The setup line of a scenario run {@link inRounds}. */
-export function roundsSetup(rounds: number): string {
-  return rounds === 1
-    ? "one round"
-    : `${rounds} rounds, each contender on a fresh server every round, their order reversed every other round; each number is the median of the rounds, but for what must hold in every round (its worst round)`;
 }
