@@ -228,7 +228,8 @@ shared and not pinned; its CPU is reported separately.
 - **Server CPU per update** is the server process' user + system time (every thread, from \`/proc/<pid>/stat\`) over the
   measured window, divided by the updates sent in it. Memory is its resident set (\`VmRSS\`).
 - **Generator CPU** is the load generator's own share of its core: near 1.0 means the generator, not the server, was the
-  limit.
+  limit. The generator runs with 4 MB semi-spaces (\`--max-semi-space-size=4\`, set by \`pnpm bench\` itself): at V8's
+  default its own collections paused it for 35–50 ms at 2,000 updates/s in many rooms, which set every contender's p99.
 - Ratios are Tandem's value divided by the other's; ↓ marks metrics where lower is better, ↑ higher.
 - **Rounds:** the short scenarios (idle, join storm, bulk writer), where one run moves by up to a third on a 2-core VM,
   run three rounds, each contender on a fresh server every round and in reversed order every other round; they report
