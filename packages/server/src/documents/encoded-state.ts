@@ -25,7 +25,10 @@ class EncodedState {
   constructor(document: Y.Doc) {
     document.on("update", () => {
       this.stateVector = undefined;
-      this.updates.clear();
+      // Map#clear allocates a fresh table even for an empty map, and that table
+      // lives until the document's next edit: long enough, in a document edited
+      // a few times a second, to be promoted and collected as old garbage.
+      if (this.updates.size > 0) this.updates.clear();
     });
   }
 }
