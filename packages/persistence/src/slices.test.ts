@@ -31,8 +31,12 @@ function concurrentDocument(): Y.Doc {
 describe("a document's state in slices", () => {
   it("gives the same document applied slice by slice, none waiting for a later one", () => {
     const original = concurrentDocument();
-    const slices = stateInSlices(original, 7);
+    const slices = stateInSlices(original, 7, 2);
     expect(slices.length).toBeGreaterThan(20);
+    // The deletions come in slices of their own too, after every struct.
+    const deleting = slices.map((slice) => Y.decodeUpdate(slice)).filter((update) => update.ds.clients.size > 0);
+    expect(deleting.length).toBeGreaterThan(2);
+    for (const update of deleting) expect(update.structs).toHaveLength(0);
     const copy = new Y.Doc();
     for (const slice of slices) {
       Y.applyUpdate(copy, slice);
@@ -43,6 +47,23 @@ describe("a document's state in slices", () => {
     expect(copy.getText("t").toString()).toBe(original.getText("t").toString());
     expect(copy.getMap("m").toJSON()).toEqual(original.getMap("m").toJSON());
     expect(copy.getXmlFragment("x").toString()).toBe(original.getXmlFragment("x").toString());
+  });
+
+  it("keeps content that waits for what the document lacks, deletions included", () => {
+    const writer = new Y.Doc();
+    writer.getText("t").insert(0, "first");
+    const first = Y.encodeStateAsUpdate(writer);
+    const before = Y.encodeStateVector(writer);
+    writer.getText("t").insert(5, " second");
+    writer.getText("t").delete(0, 2);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(writer, before));
+    expect(doc.store.pendingStructs).not.toBeNull();
+    expect(doc.store.pendingDs).not.toBeNull();
+    const copy = new Y.Doc();
+    for (const slice of stateInSlices(doc, 7, 1)) Y.applyUpdate(copy, slice);
+    Y.applyUpdate(copy, first);
+    expect(copy.getText("t").toString()).toBe("rst second");
   });
 
   it("holds an empty document in one update", () => {

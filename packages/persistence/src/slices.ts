@@ -4,15 +4,19 @@ import { type MergedState, readStoredUpdates, type StoredUpdate } from "./encodi
 type Struct = ReturnType<typeof Y.decodeUpdate>["structs"][number];
 
 /**
- * Structs per slice. Applying a slice costs Yjs' integration and, since the
- * live document has listeners, encoding it again for its update event: at
- * 2,000 structs or 64 Ki characters a slice held the event loop for 45–90 ms
- * in the isolation benchmark's 8 MB load; a quarter of that keeps each turn
- * to about 10–20 ms.
+ * Structs per slice. Applying a slice costs Yjs' integration: at 2,000
+ * structs or 64 Ki characters a slice held the event loop for 45–90 ms in
+ * the isolation benchmark's 8 MB load, at 500 structs or 16 Ki characters
+ * 5–26 ms, and at half that mostly under 5 ms.
  */
-const STRUCTS_PER_SLICE = 500;
+const STRUCTS_PER_SLICE = 250;
 /** Content per slice (characters, array entries): large pastes make few structs, each to be copied whole. */
-const CONTENT_PER_SLICE = 16 * 1024;
+const CONTENT_PER_SLICE = 8 * 1024;
+/**
+ * Deleted ranges per slice: the whole delete set of the isolation benchmark's
+ * 8 MB document (29 KB of it) took 10–15 ms to apply in one go.
+ */
+const DELETIONS_PER_SLICE = 1000;
 
 /** How much content a struct brings into the document (a deleted or collected one: none). */
 function contentOf(struct: Struct): number {
@@ -42,6 +46,50 @@ function encodeSlice(byClient: ReadonlyMap<number, readonly Struct[]>): Uint8Arr
   return encoder.toUint8Array();
 }
 
+/** One V1 update holding no structs and `ranges`' deletions (each client's ranges in clock order). */
+function encodeDeletions(ranges: ReadonlyMap<number, readonly { clock: number; len: number }[]>): Uint8Array {
+  const encoder = new Y.UpdateEncoderV1();
+  writeNumber(encoder, 0);
+  writeNumber(encoder, ranges.size);
+  for (const [client, items] of ranges) {
+    encoder.writeClient(client);
+    writeNumber(encoder, items.length);
+    for (const { clock, len } of items) {
+      encoder.writeDsClock(clock);
+      encoder.writeDsLen(len);
+    }
+  }
+  return encoder.toUint8Array();
+}
+
+/**
+ * What `doc` deleted, as updates of at most `perSlice` ranges each (at least
+ * one update). A document with content pending (waiting for what it lacks)
+ * gives one update, `Y.encodeStateAsUpdate` against its own state, which
+ * holds the pending content too, so that a load in slices keeps it.
+ */
+function deletionSlices(doc: Y.Doc, perSlice: number): Uint8Array[] {
+  if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) {
+    return [Y.encodeStateAsUpdate(doc, Y.encodeStateVector(doc))];
+  }
+  const slices: Uint8Array[] = [];
+  let slice = new Map<number, { clock: number; len: number }[]>();
+  let inSlice = 0;
+  for (const [client, items] of Y.createDeleteSetFromStructStore(doc.store).clients) {
+    for (const { clock, len } of items) {
+      const run = slice.get(client);
+      if (run) run.push({ clock, len });
+      else slice.set(client, [{ clock, len }]);
+      if (++inSlice < perSlice) continue;
+      slices.push(encodeDeletions(slice));
+      slice = new Map();
+      inSlice = 0;
+    }
+  }
+  if (inSlice > 0 || slices.length === 0) slices.push(encodeDeletions(slice));
+  return slices;
+}
+
 /** The ids a struct needs the document to hold before Yjs can integrate it (besides its own client's earlier clocks). */
 function needs(struct: Struct): (Y.ID | null)[] {
   if (!(struct instanceof Y.Item)) return [];
@@ -51,19 +99,28 @@ function needs(struct: Struct): (Y.ID | null)[] {
 /**
  * `doc`'s state as a list of V1 updates that, applied in order, each in its
  * own transaction, give the same document: slices of at most `perSlice`
- * structs (or 16 Ki characters of content), in an order where every struct comes after what it refers to (its
+ * structs (or 8 Ki characters of content), in an order where every struct comes after what it refers to (its
  * origins and parent, of whatever client), so no slice waits for a later one,
- * then one update with the whole delete set. Applying a large document in
+ * then the delete set in slices of at most `deletionsPerSlice` ranges. Applying a large document in
  * one go holds the thread for as long as Yjs takes over all of it (half a
  * second for an 8 MB document); in slices, whoever applies can let other work
  * run between them.
  */
-export function stateInSlices(doc: Y.Doc, perSlice = STRUCTS_PER_SLICE): Uint8Array[] {
-  return cutInSlices(doc, Y.encodeStateAsUpdate(doc), perSlice);
+export function stateInSlices(
+  doc: Y.Doc,
+  perSlice = STRUCTS_PER_SLICE,
+  deletionsPerSlice = DELETIONS_PER_SLICE,
+): Uint8Array[] {
+  return cutInSlices(doc, Y.encodeStateAsUpdate(doc), perSlice, deletionsPerSlice);
 }
 
 /** {@link stateInSlices}, given `state`, `Y.encodeStateAsUpdate(doc)`. */
-function cutInSlices(doc: Y.Doc, state: Uint8Array, perSlice = STRUCTS_PER_SLICE): Uint8Array[] {
+function cutInSlices(
+  doc: Y.Doc,
+  state: Uint8Array,
+  perSlice = STRUCTS_PER_SLICE,
+  deletionsPerSlice = DELETIONS_PER_SLICE,
+): Uint8Array[] {
   const queues = new Map<number, { readonly structs: Struct[]; next: number }>();
   const { structs } = Y.decodeUpdate(state);
   // An update lists each client's structs in clock order.
@@ -109,7 +166,7 @@ function cutInSlices(doc: Y.Doc, state: Uint8Array, perSlice = STRUCTS_PER_SLICE
     }
   }
   if (inSlice > 0) slices.push(encodeSlice(slice));
-  slices.push(Y.encodeStateAsUpdate(doc, Y.encodeStateVector(doc)));
+  slices.push(...deletionSlices(doc, deletionsPerSlice));
   return slices;
 }
 

@@ -27,10 +27,10 @@ export interface StoredDocument {
 // (the primary key's) is the one Postgres feeds them in practice, but SQL
 // does not promise it, so `readStoredDocument` checks it.
 //
-// A snapshot larger than SNAPSHOT_PIECE_BYTES is left out of the statement
-// and read in pieces of that size instead: `pg` parses a field in one go, and
-// an 8 MB snapshot was one turn of the event loop of 80-210 ms, during which
-// no other document's edit got through.
+// A snapshot larger than SNAPSHOT_INLINE_BYTES is left out of the statement
+// and read in pieces of SNAPSHOT_PIECE_BYTES instead: `pg` parses a field in
+// one go, and an 8 MB snapshot was one turn of the event loop of 80-210 ms,
+// during which no other document's edit got through.
 const READ_SQL = `
   SELECT d.name IS NOT NULL AS found, octet_length(d.snapshot) AS snapshot_bytes,
          CASE WHEN octet_length(d.snapshot) <= $2 THEN encode(d.snapshot, 'base64') END AS snapshot,
@@ -50,7 +50,7 @@ interface ReadRow {
   found: boolean;
   /** A number from `pg`, perhaps a bigint or a string from other clients: only ever passed to Number. */
   snapshot_bytes: number | string | null;
-  /** As base64; null when there is none, or when it is larger than a piece. */
+  /** As base64; null when there is none, or when it is too large to read inline (see SNAPSHOT_INLINE_BYTES). */
   snapshot: string | null;
   snapshot_encoding: number | null;
   last_author: string | null;
@@ -100,8 +100,18 @@ function inSeqOrder(rows: LogRow[]): LogRow[] {
   return rows;
 }
 
-/** The most bytes of a snapshot read in one statement (one turn of `pg` parsing, about 2 ms here). */
-export const SNAPSHOT_PIECE_BYTES = 1024 * 1024;
+/** The largest snapshot read in the statement that reads the log; a larger one is read in pieces. */
+const SNAPSHOT_INLINE_BYTES = 1024 * 1024;
+
+/**
+ * The bytes of a snapshot read in one statement, when it is read in pieces.
+ * Each piece is one turn of `pg` parsing its base64 text into fresh memory,
+ * whose pages the kernel maps at first touch: a 1 MiB piece took 14–21 ms of
+ * the event loop on a VM where that costs about 3 ms a MiB (the isolation
+ * benchmark's 8 MB load), and a quarter of it takes a quarter of that, for
+ * a round trip to Postgres more per 256 KiB.
+ */
+const SNAPSHOT_PIECE_BYTES = 256 * 1024;
 
 const PIECE_SQL = `SELECT encode(substring(snapshot from $2 for $3), 'base64') AS piece FROM tandem_documents WHERE name = $1`;
 
@@ -122,12 +132,12 @@ async function readSnapshotInPieces(sql: SqlExecutor, name: string, bytes: numbe
 }
 
 async function readRow(sql: SqlExecutor, name: string): Promise<ReadRow> {
-  const [row] = await sql.query<ReadRow>(READ_SQL, [name, SNAPSHOT_PIECE_BYTES]);
+  const [row] = await sql.query<ReadRow>(READ_SQL, [name, SNAPSHOT_INLINE_BYTES]);
   if (row === undefined) throw new Error("the log's aggregates returned no row");
   return row;
 }
 
-/** The bytes of the snapshot the statement left out for being larger than a piece (0: it left none out). */
+/** The bytes of the snapshot the statement left out for being too large (0: it left none out). */
 function leftOut(row: ReadRow): number {
   return row.snapshot === null && row.snapshot_bytes !== null ? Number(row.snapshot_bytes) : 0;
 }
@@ -150,7 +160,7 @@ function storedDocument(row: ReadRow, snapshotData: Uint8Array | null): StoredDo
  * in which the snapshot must not change between statements: a transaction
  * that holds the document's lock (compaction, the only writer of snapshots,
  * takes it), or a REPEATABLE READ one. A snapshot larger than
- * {@link SNAPSHOT_PIECE_BYTES} is read in pieces.
+ * {@link SNAPSHOT_INLINE_BYTES} is read in pieces.
  */
 export async function readStoredDocumentIn(sql: SqlExecutor, name: string): Promise<StoredDocument> {
   const row = await readRow(sql, name);
@@ -161,7 +171,7 @@ export async function readStoredDocumentIn(sql: SqlExecutor, name: string): Prom
 /**
  * Reads a document's snapshot and log as one consistent state (see
  * {@link StoredDocument}): in one statement, unless the snapshot is larger
- * than {@link SNAPSHOT_PIECE_BYTES}; then the read is made again, the
+ * than {@link SNAPSHOT_INLINE_BYTES}; then the read is made again, the
  * snapshot in pieces, in one REPEATABLE READ transaction, so that every piece
  * and the log come from one database snapshot even if a compaction replaces
  * the snapshot meanwhile.
