@@ -96,6 +96,17 @@ describe("tenants: one server, organisations that never see each other", () => {
     expect(await storedText(schema, "spec/1")).toBe("default's");
   });
 
+  it("a document too large for one frame reaches a tenant's joiner whole, under the name its client knows", async () => {
+    const writer = open(one(), "spec/large", "acme");
+    await synced(writer);
+    // Over the 64 KiB past which a message leaves in fragments: the joiner's answer goes as its head, then the document.
+    writer.text.insert(0, "a tenant's large document ".repeat(8 * 1024));
+    await writer.acknowledged();
+    const joiner = open(one(), "spec/large", "acme");
+    await synced(joiner);
+    expect(joiner.text.toString()).toBe(writer.text.toString());
+  });
+
   it("a token of one tenant cannot list, read, export or read the comments of another's documents", async () => {
     const name = await createSpec("acme", "Acme's secret plan");
     const path = `/api/documents/${encodeURIComponent(name)}`;

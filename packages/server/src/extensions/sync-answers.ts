@@ -2,39 +2,37 @@ import { type Extension, OutgoingMessage } from "@hocuspocus/server";
 import * as encoding from "lib0/encoding";
 import { encodedStateVector, encodedUpdate } from "../documents/encoded-state.js";
 import type { Metrics } from "../metrics.js";
+import { FramedPayload } from "../protocol/framed-payload.js";
 import { isStandIn, MessageType } from "../protocol/frames.js";
-import { frameOf } from "../protocol/socket-session.js";
+import { type ConnectionContext, frameOf } from "../protocol/socket-session.js";
 
 /** y-protocols sync sub-messages. */
 const SyncStep1 = 0;
 const SyncStep2 = 1;
 
-/**
- * A sync message: its head encoded, then the payload copied once into a
- * message of exactly the right size (lib0's encoder would copy a large payload
- * into each of its growing buffers, then once more).
- */
-function syncMessage(address: string, step: number, payload: Uint8Array): Uint8Array {
+/** The head of a sync message whose payload is `payloadBytes` long: everything before the payload. */
+function syncHead(address: string, step: number, payloadBytes: number): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarString(encoder, address);
   encoding.writeVarUint(encoder, MessageType.Sync);
   encoding.writeVarUint(encoder, step);
-  encoding.writeVarUint(encoder, payload.byteLength);
-  const head = encoding.toUint8Array(encoder);
-  const message = new Uint8Array(head.byteLength + payload.byteLength);
-  message.set(head);
-  message.set(payload, head.byteLength);
-  return message;
+  encoding.writeVarUint(encoder, payloadBytes);
+  return encoding.toUint8Array(encoder);
 }
 
-// The framed sync step 2 of the last address that got a shared update: joiners
-// of one document share its plain name, so they share the frame too.
-const framed = new WeakMap<Uint8Array, { readonly address: string; readonly message: Uint8Array }>();
+// The sync step 2 of the last address that got a shared update: joiners of
+// one document share its plain name, so they share the message too.
+const framed = new WeakMap<Uint8Array, { readonly address: string; readonly message: FramedPayload }>();
 
-function stepTwoMessage(address: string, update: Uint8Array): Uint8Array {
+/**
+ * The sync step 2 carrying `update` to `address`, its payload not copied
+ * (lib0's encoder would copy a large payload into each of its growing
+ * buffers, then once more, and the whole document goes to every joiner).
+ */
+function stepTwoMessage(address: string, update: Uint8Array): FramedPayload {
   const kept = framed.get(update);
   if (kept?.address === address) return kept.message;
-  const message = syncMessage(address, SyncStep2, update);
+  const message = new FramedPayload(syncHead(address, SyncStep2, update.byteLength), update);
   framed.set(update, { address, message });
   return message;
 }
@@ -90,10 +88,11 @@ export function syncAnswers(metrics: Metrics): Extension {
         connection.send(new OutgoingMessage(address).writeSyncStatus(true).toUint8Array());
         return;
       }
-      connection.send(syncMessage(address, SyncStep1, encodedStateVector(document)));
+      const stateVector = encodedStateVector(document);
+      connection.send(new FramedPayload(syncHead(address, SyncStep1, stateVector.byteLength), stateVector).joined());
       const answer = encodedUpdate(document, frame.stateVector);
       metrics.syncAnswers.inc({ state: answer.encoded ? "encoded" : "shared" });
-      connection.send(stepTwoMessage(address, answer.update));
+      (context as ConnectionContext).session.sendFramed(stepTwoMessage(address, answer.update));
     },
   };
 }

@@ -34,6 +34,23 @@ describe("FragmentPump", () => {
     expect([...a.done, ...b.done, ...c.done]).toEqual(["a", "b", "c"]);
   });
 
+  it("writes a message's head as a fragment of its own before its data", async () => {
+    const pump = new FragmentPump(10, 20);
+    const written: [number[], boolean][] = [];
+    const done: string[] = [];
+    pump.send({
+      head: Uint8Array.of(1, 2, 3),
+      data: Uint8Array.from({ length: 25 }, (_, i) => 10 + i),
+      write: (fragment, fin) => written.push([[...fragment], fin]),
+      isOpen: () => true,
+      done: () => done.push("framed"),
+    });
+    for (let turn = 1; turn <= 3; turn++) await nextTurn();
+    expect(written.map(([bytes, fin]) => `${bytes.length}${fin ? ":fin" : ""}`)).toEqual(["3", "10", "10", "5:fin"]);
+    expect(written.flatMap(([bytes]) => bytes)).toEqual([1, 2, 3, ...Array.from({ length: 25 }, (_, i) => 10 + i)]);
+    expect(done).toEqual(["framed"]);
+  });
+
   it("drops the message of a socket that closed, and carries on with the others", async () => {
     const pump = new FragmentPump(10, 20);
     const log: string[] = [];

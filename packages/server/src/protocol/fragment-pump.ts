@@ -8,6 +8,8 @@ export const FRAGMENT_BYTES_PER_TURN = 512 * 1024;
 
 /** One large message on its way out in fragments. */
 export interface OutboundMessage {
+  /** What goes before {@link data}, as a fragment of its own (a message's head, kept apart so as not to copy its payload). */
+  readonly head?: Uint8Array;
   readonly data: Uint8Array;
   /** Writes one fragment; `fin` marks the last. */
   readonly write: (fragment: Uint8Array, fin: boolean) => void;
@@ -19,6 +21,7 @@ export interface OutboundMessage {
 
 interface Sending {
   readonly message: OutboundMessage;
+  /** Bytes of `data` written so far; -1 while the head is still to go. */
   offset: number;
 }
 
@@ -53,7 +56,7 @@ export class FragmentPump {
 
   /** Queues `message` behind those in flight; its first bytes go in the next turn. */
   send(message: OutboundMessage): void {
-    this.sending.push({ message, offset: 0 });
+    this.sending.push({ message, offset: message.head === undefined ? 0 : -1 });
     this.schedule();
   }
 
@@ -73,6 +76,13 @@ export class FragmentPump {
       if (!message.isOpen()) {
         this.sending.shift();
         message.done();
+        continue;
+      }
+      if (entry.offset === -1) {
+        const head = message.head as Uint8Array;
+        message.write(head, false);
+        budget -= head.byteLength;
+        entry.offset = 0;
         continue;
       }
       const rest = message.data.byteLength - entry.offset;

@@ -8,6 +8,7 @@ import type { Identity } from "../auth/identity.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { FragmentPump } from "./fragment-pump.js";
+import { FramedPayload } from "./framed-payload.js";
 import {
   type AwarenessEntry,
   addressOf,
@@ -42,6 +43,9 @@ export interface ConnectionContext {
 }
 
 type ClientConnection = ReturnType<Hocuspocus["handleConnection"]>;
+
+/** A message on its way out: one array, or a head and a payload sent without being joined. */
+type Outgoing = Uint8Array | FramedPayload;
 
 /**
  * The TCP stream under a ws socket, which ws keeps as `_socket` and does not
@@ -190,7 +194,7 @@ export class SocketSession {
    * which follow it once it is complete (nothing may come between the
    * fragments of a message), and their bytes.
    */
-  private outbox: Uint8Array[] | undefined;
+  private outbox: Outgoing[] | undefined;
   private outboxBytes = 0;
   /** The socket's stream while its writes are held until the current tick's work is done (see {@link corkUntilTicked}). */
   private corkedStream: Pick<Duplex, "cork" | "uncork"> | undefined;
@@ -567,9 +571,9 @@ export class SocketSession {
    * the socket is closing or its peer reads too slowly; counts it, as an
    * update if it `carriesUpdate`.
    */
-  private deliver(scoped: Uint8Array, carriesUpdate: boolean): void {
+  private deliver(scoped: Outgoing, carriesUpdate: boolean): void {
     const { socket, metrics } = this;
-    const data = this.tenant?.outbound(scoped) ?? scoped;
+    const data = scoped instanceof FramedPayload ? scoped.withHead(this.shown(scoped.head)) : this.shown(scoped);
     if (socket.readyState !== WebSocket.OPEN) return;
     // The cap leaves room for the largest message sent so far, so that a
     // joining client's sync step 2 of a document larger than the cap, and
@@ -583,8 +587,22 @@ export class SocketSession {
     this.write(data);
   }
 
+  /** A message as this socket's client knows it: readdressed for a tenant's client (see {@link SocketTenant}). */
+  private shown(scoped: Uint8Array): Uint8Array {
+    return this.tenant?.outbound(scoped) ?? scoped;
+  }
+
+  /**
+   * Sends a sync message built as a head and a payload (see
+   * {@link FramedPayload}), after everything sent before it, as Hocuspocus'
+   * own sends go.
+   */
+  sendFramed(message: FramedPayload): void {
+    this.deliver(message, true);
+  }
+
   /** Writes `data` after whatever waits to go out before it, and counts it. */
-  private write(data: Uint8Array): void {
+  private write(data: Outgoing): void {
     this.metrics.messagesOut.inc();
     this.metrics.bytesOut.inc(data.byteLength);
     this.sentSinceVisit = true;
@@ -654,15 +672,15 @@ export class SocketSession {
    * fragment pump; true if it went to the pump, and what is sent after it
    * must wait in the outbox.
    */
-  private transmit(data: Uint8Array): boolean {
+  private transmit(data: Outgoing): boolean {
     const { socket } = this;
     if (data.byteLength <= this.options.fragments.fragmentBytes) {
-      socket.send(data);
+      socket.send(data instanceof FramedPayload ? data.joined() : data);
       return false;
     }
     this.outbox = [];
     this.options.fragments.send({
-      data,
+      ...(data instanceof FramedPayload ? { head: data.head, data: data.payload } : { data }),
       write: (fragment, fin) => socket.send(fragment, { binary: true, fin }),
       isOpen: () => socket.readyState === WebSocket.OPEN,
       done: () => this.sendOutbox(),
