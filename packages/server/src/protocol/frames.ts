@@ -221,12 +221,12 @@ export function isStandIn(data: Uint8Array): boolean {
   return standIns.has(data);
 }
 
-/** Whether a frame is the provider's one-byte Pong, which carries no document and needs no answer. */
 /** The address a message starts with (a document name, perhaps followed by `\0` and a session id). */
 export function addressOf(data: Uint8Array): string {
   return decoding.readVarString(decoding.createDecoder(data));
 }
 
+/** Whether a frame is the provider's one-byte Pong, which carries no document and needs no answer. */
 export function isPong(data: Uint8Array): boolean {
   return data.length === 1 && data[0] === MessageType.Pong;
 }
