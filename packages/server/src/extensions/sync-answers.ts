@@ -10,29 +10,29 @@ import { type ConnectionContext, frameOf } from "../protocol/socket-session.js";
 const SyncStep1 = 0;
 const SyncStep2 = 1;
 
-/** The head of a sync message whose payload is `payloadBytes` long: everything before the payload. */
-function syncHead(address: string, step: number, payloadBytes: number): Uint8Array {
+/**
+ * A sync message, its head encoded and its payload kept apart (lib0's
+ * encoder would copy a large payload into each of its growing buffers, then
+ * once more, and a joiner's answer is the whole document).
+ */
+function syncMessage(address: string, step: number, payload: Uint8Array): FramedPayload {
   const encoder = encoding.createEncoder();
   encoding.writeVarString(encoder, address);
   encoding.writeVarUint(encoder, MessageType.Sync);
   encoding.writeVarUint(encoder, step);
-  encoding.writeVarUint(encoder, payloadBytes);
-  return encoding.toUint8Array(encoder);
+  encoding.writeVarUint(encoder, payload.byteLength);
+  return new FramedPayload(encoding.toUint8Array(encoder), payload);
 }
 
 // The sync step 2 of the last address that got a shared update: joiners of
 // one document share its plain name, so they share the message too.
 const framed = new WeakMap<Uint8Array, { readonly address: string; readonly message: FramedPayload }>();
 
-/**
- * The sync step 2 carrying `update` to `address`, its payload not copied
- * (lib0's encoder would copy a large payload into each of its growing
- * buffers, then once more, and the whole document goes to every joiner).
- */
+/** The sync step 2 carrying `update` to `address`. */
 function stepTwoMessage(address: string, update: Uint8Array): FramedPayload {
   const kept = framed.get(update);
   if (kept?.address === address) return kept.message;
-  const message = new FramedPayload(syncHead(address, SyncStep2, update.byteLength), update);
+  const message = syncMessage(address, SyncStep2, update);
   framed.set(update, { address, message });
   return message;
 }
@@ -88,8 +88,7 @@ export function syncAnswers(metrics: Metrics): Extension {
         connection.send(new OutgoingMessage(address).writeSyncStatus(true).toUint8Array());
         return;
       }
-      const stateVector = encodedStateVector(document);
-      connection.send(new FramedPayload(syncHead(address, SyncStep1, stateVector.byteLength), stateVector).joined());
+      connection.send(syncMessage(address, SyncStep1, encodedStateVector(document)).joined());
       const answer = encodedUpdate(document, frame.stateVector);
       metrics.syncAnswers.inc({ state: answer.encoded ? "encoded" : "shared" });
       (context as ConnectionContext).session.sendFramed(stepTwoMessage(address, answer.update));
