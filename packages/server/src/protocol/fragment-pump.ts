@@ -1,10 +1,13 @@
 /** Messages larger than this go through the pump, whole or in fragments of about this size. */
 export const FRAGMENT_BYTES = 64 * 1024;
 /**
- * Bytes written in fragments per event-loop turn, across all sockets: a
- * millisecond or so of copying into the kernel.
+ * Bytes written in fragments per event-loop turn, across all sockets. The
+ * kernel's copy is the turn's cost, and on the benchmark's VM 512 KiB took
+ * 7–11 ms of `writev`: with 256 KiB, the isolation storm's turns of 5 ms or
+ * more went from 45–75 to 36–39 (four alternating pairs), and its joiners
+ * were not done later.
  */
-export const FRAGMENT_BYTES_PER_TURN = 512 * 1024;
+export const FRAGMENT_BYTES_PER_TURN = 256 * 1024;
 
 /** One large message on its way out in fragments. */
 export interface OutboundMessage {
