@@ -106,10 +106,10 @@ const SNAPSHOT_INLINE_BYTES = 1024 * 1024;
 /**
  * The bytes of a snapshot read in one statement, when it is read in pieces.
  * Each piece is one turn of `pg` parsing its base64 text into fresh memory,
- * whose pages the kernel maps at first touch: a 1 MiB piece took 14–21 ms of
- * the event loop on a VM where that costs about 3 ms a MiB (the isolation
- * benchmark's 8 MB load), and a quarter of it takes a quarter of that, for
- * a round trip to Postgres more per 256 KiB.
+ * whose pages the kernel maps at first touch: in the isolation benchmark's
+ * 8 MB load, on a VM where that costs about 3 ms a MiB, a 1 MiB piece took
+ * 14–21 ms of the event loop and a 256 KiB one mostly 3–8 ms (CPU profiles
+ * of the server), for a round trip to Postgres more per 256 KiB.
  */
 const SNAPSHOT_PIECE_BYTES = 256 * 1024;
 
