@@ -78,10 +78,12 @@ describe("operating the server", () => {
     const schema = freshSchemaName("term");
     schemas.push(schema);
     const server = await startServerProcess({ DATABASE_SCHEMA: schema });
-    // The process node started, started again by itself with the young generation's size and V8's pool of
-    // helper threads for the CPUs it may use (node-flags.ts): the same pid, so the signals below reach the server.
+    // The process node started, started again by itself with the young generation's size, V8's pool of helper
+    // threads for the CPUs it may use and no pretenuring (node-flags.ts): the same pid, so the signals below reach
+    // the server.
     const flags = readFileSync(`/proc/${server.child.pid}/cmdline`, "utf8").split("\0");
     expect(flags).toContain("--max-semi-space-size=8");
+    expect(flags).toContain("--no-allocation-site-pretenuring");
     expect(flags.filter((flag) => /^--v8-pool-size=[1-4]$/.test(flag))).toHaveLength(1);
     // What tools parse, and what people read.
     const logged = server.stdout.map((line) => JSON.parse(line) as Record<string, unknown>);

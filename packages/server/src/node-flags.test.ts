@@ -1,12 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { restartArguments, v8PoolSize, YOUNG_GENERATION_FLAG } from "./node-flags.js";
+import { NO_PRETENURING_FLAG, restartArguments, v8PoolSize, YOUNG_GENERATION_FLAG } from "./node-flags.js";
 
 describe("the node flags the server runs under", () => {
-  it("adds the young generation's size and V8's pool before the flags node was given", () => {
-    expect(restartArguments([], undefined, 8)).toEqual([YOUNG_GENERATION_FLAG, "--v8-pool-size=4"]);
+  it("adds the young generation's size, V8's pool and no pretenuring before the flags node was given", () => {
+    expect(restartArguments([], undefined, 8)).toEqual([
+      YOUNG_GENERATION_FLAG,
+      "--v8-pool-size=4",
+      NO_PRETENURING_FLAG,
+    ]);
     expect(restartArguments(["--cpu-prof", "--enable-source-maps"], "--import ./x.mjs", 2)).toEqual([
       YOUNG_GENERATION_FLAG,
       "--v8-pool-size=1",
+      NO_PRETENURING_FLAG,
       "--cpu-prof",
       "--enable-source-maps",
     ]);
@@ -16,31 +21,49 @@ describe("the node flags the server runs under", () => {
     expect([1, 2, 3, 4, 5, 6, 64].map(v8PoolSize)).toEqual([1, 1, 2, 3, 4, 4, 4]);
   });
 
-  it("keeps each flag the operator chose, as a node flag or in NODE_OPTIONS, and adds only the other", () => {
+  it("keeps each flag the operator chose, as a node flag or in NODE_OPTIONS, and adds only the others", () => {
     expect(restartArguments(["--max-semi-space-size=64"], undefined, 1)).toEqual([
       "--v8-pool-size=1",
+      NO_PRETENURING_FLAG,
       "--max-semi-space-size=64",
     ]);
     expect(restartArguments(["--max-semi-space-size", "64"], undefined, 1)).toEqual([
       "--v8-pool-size=1",
+      NO_PRETENURING_FLAG,
       "--max-semi-space-size",
       "64",
     ]);
-    expect(restartArguments([], "--enable-source-maps  --v8-pool-size=8", 1)).toEqual([YOUNG_GENERATION_FLAG]);
+    expect(restartArguments([], "--enable-source-maps  --v8-pool-size=8", 1)).toEqual([
+      YOUNG_GENERATION_FLAG,
+      NO_PRETENURING_FLAG,
+    ]);
+  });
+
+  it("keeps V8's pretenuring when the operator turns it on, or off, themselves, in either spelling", () => {
+    for (const choice of [
+      "--allocation-site-pretenuring",
+      "--no-allocation-site-pretenuring",
+      "--allocation_site_pretenuring",
+    ]) {
+      expect(restartArguments([choice], undefined, 2)).toEqual([YOUNG_GENERATION_FLAG, "--v8-pool-size=1", choice]);
+    }
   });
 
   it("does not restart when every flag is chosen, so a restarted server does not restart again", () => {
-    expect(restartArguments([], "--max-semi-space-size=32 --v8-pool-size=2", 1)).toBeUndefined();
+    expect(
+      restartArguments(["--allocation-site-pretenuring"], "--max-semi-space-size=32 --v8-pool-size=2", 1),
+    ).toBeUndefined();
     const again = restartArguments([], undefined, 1) ?? [];
     expect(restartArguments(again, undefined, 1)).toBeUndefined();
   });
 
   it("is not fooled by a flag whose name only starts the same", () => {
-    expect(restartArguments(["--max-semi-space-size-extra=1", "--v8-pool-size-x=2"], undefined, 2)).toEqual([
+    const lookalikes = ["--max-semi-space-size-extra=1", "--v8-pool-size-x=2", "--no-allocation-site-pretenuring-x"];
+    expect(restartArguments(lookalikes, undefined, 2)).toEqual([
       YOUNG_GENERATION_FLAG,
       "--v8-pool-size=1",
-      "--max-semi-space-size-extra=1",
-      "--v8-pool-size-x=2",
+      NO_PRETENURING_FLAG,
+      ...lookalikes,
     ]);
   });
 });

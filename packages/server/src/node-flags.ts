@@ -13,9 +13,25 @@
  */
 export const YOUNG_GENERATION_FLAG = "--max-semi-space-size=8";
 
+/**
+ * Turns off V8's allocation-site pretenuring, which Tandem's server runs without.
+ *
+ * Why: V8 watches where objects are allocated, and once enough of one site's
+ * objects outlive a young-generation collection it allocates that site's
+ * objects straight into the old generation. Under load it came to pretenure
+ * the frame guard's decoding of incoming updates, short-lived as it is: a
+ * quarter of what outlived the young collections, garbage that only the old
+ * generation's slower collections free. One document, 50 writers: p99
+ * delivery at 1,500 updates/s 3.8–5.0 ms against 5.5–6.5 with pretenuring;
+ * opening a large document's history is slower, 155–178 ms against 93–137.
+ * See docs/operations.md.
+ */
+export const NO_PRETENURING_FLAG = "--no-allocation-site-pretenuring";
+
 /** The flags' names, for telling whether the operator chose them. */
 const SEMI_SPACE = "--max-semi-space-size";
 const V8_POOL = "--v8-pool-size";
+const PRETENURING = "--allocation-site-pretenuring";
 
 /** Node's own number of V8 helper threads (`--v8-pool-size`), which Tandem never raises. */
 const NODE_DEFAULT_V8_POOL_SIZE = 4;
@@ -37,17 +53,24 @@ export function v8PoolSize(cpus: number): number {
   return Math.min(NODE_DEFAULT_V8_POOL_SIZE, Math.max(1, cpus - 1));
 }
 
-/** Whether `flag` (a name such as `--v8-pool-size`) is among `flags`, as `--name=value` or `--name value`. */
+/**
+ * Whether `flag` (a name such as `--v8-pool-size`) is among `flags`, as
+ * `--name=value`, `--name value` or, for a V8 switch, `--no-name`; V8 reads
+ * `_` in a name as `-`.
+ */
 function isGiven(flags: readonly string[], flag: string): boolean {
-  return flags.some((given) => given === flag || given.startsWith(`${flag}=`));
+  const negated = flag.replace(/^--/, "--no-");
+  return flags
+    .map((given) => given.replaceAll("_", "-"))
+    .some((given) => given === flag || given === negated || given.startsWith(`${flag}=`));
 }
 
 /**
  * The node arguments to run the server again with, or undefined when it
- * already runs as it should. Each flag Tandem sets ({@link YOUNG_GENERATION_FLAG}
- * and the V8 pool of {@link v8PoolSize} for `cpus` CPUs) is added only when the
- * operator did not choose it (as a node flag or in `NODE_OPTIONS`); a choice of
- * their own stays.
+ * already runs as it should. Each flag Tandem sets ({@link YOUNG_GENERATION_FLAG},
+ * the V8 pool of {@link v8PoolSize} for `cpus` CPUs and {@link NO_PRETENURING_FLAG})
+ * is added only when the operator did not choose it (as a node flag or in
+ * `NODE_OPTIONS`); a choice of their own stays.
  */
 export function restartArguments(
   execArgv: readonly string[],
@@ -58,6 +81,7 @@ export function restartArguments(
   const added = [
     ...(isGiven(given, SEMI_SPACE) ? [] : [YOUNG_GENERATION_FLAG]),
     ...(isGiven(given, V8_POOL) ? [] : [`${V8_POOL}=${v8PoolSize(cpus)}`]),
+    ...(isGiven(given, PRETENURING) ? [] : [NO_PRETENURING_FLAG]),
   ];
   return added.length === 0 ? undefined : [...added, ...execArgv];
 }
