@@ -155,8 +155,10 @@ describe.each(backends)("group commit on $name", (backend) => {
     // Right after the first commit: both wait out the interval, then go together.
     await Promise.all([store.append(name, updates[1] as Uint8Array), store.append(name, updates[2] as Uint8Array)]);
     expect(batches).toEqual([1, 2]);
-    // Read back from the commit's duration, each start is a little later than the one the store paces from.
-    expect((started[1] ?? 0) - (started[0] ?? 0)).toBeGreaterThanOrEqual(299);
+    // Read back from the commit's duration, each start is a little later than the one the store paces from, by
+    // as much as a garbage collection that falls between the two clock reads (298.2 ms was seen once in CI): a
+    // store that did not pace would start the second within milliseconds of the first.
+    expect((started[1] ?? 0) - (started[0] ?? 0)).toBeGreaterThanOrEqual(290);
     expect(await loadText(store, name)).toBe(text);
   });
 
