@@ -16,7 +16,7 @@ const V8_HELPER_THREAD = "V8Worker";
  * CPU per update. Nicer, not idle: V8 still needs the work done, and the
  * event loop finishes what the helper has not.
  */
-export const V8_HELPER_NICER_BY = 10;
+const V8_HELPER_NICER_BY = 10;
 
 /**
  * Makes V8's helper threads of this process {@link V8_HELPER_NICER_BY} nicer
