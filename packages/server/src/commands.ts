@@ -7,6 +7,7 @@ import { loadConfig, settingsHelp } from "./config.js";
 import { TandemServerError } from "./errors.js";
 import { createLogger } from "./logger.js";
 import { createTandemServer } from "./server.js";
+import { niceV8Helpers } from "./v8-helper-priority.js";
 
 const tokenHelp = `Usage: tandem-server token --sub ID --name NAME --access SPEC [options]
 
@@ -99,6 +100,7 @@ async function serve(argv: string[]): Promise<void> {
 
   const server = createTandemServer({ ...config, logger });
   const { url, storage } = await server.listen();
+  niceV8Helpers();
   const where = storage === "pglite" ? `PGlite in ${config.dataDir}` : `Postgres (schema ${config.databaseSchema})`;
   const notes = [
     config.redisUrl ? "Redis scale-out on" : undefined,
