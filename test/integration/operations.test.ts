@@ -86,16 +86,14 @@ describe("operating the server", () => {
     expect(flags).toContain("--no-allocation-site-pretenuring");
     expect(flags.filter((flag) => /^--v8-pool-size=[1-4]$/.test(flag))).toHaveLength(1);
     // Once it listens, V8's helper threads run 10 nicer than the thread that serves clients (v8-helper-priority.ts).
-    // Linux keeps a nice value per thread: the 19th field of its stat (the thread's name before it holds no spaces
-    // here). The server logs that it listens a moment before it makes them nicer, hence the wait.
-    const niceOf = (tid: string) =>
-      Number(readFileSync(`/proc/${server.child.pid}/task/${tid}/stat`, "utf8").split(" ")[18]);
-    const helpers = readdirSync(`/proc/${server.child.pid}/task`).filter(
-      (tid) => readFileSync(`/proc/${server.child.pid}/task/${tid}/comm`, "utf8").trim() === "V8Worker",
+    // The server logs that it listens a moment before it makes them nicer, hence the wait.
+    const nices = helperNices(server.child.pid);
+    expect(nices.helpers.length).toBeGreaterThan(0);
+    const nicer = Math.min(19, nices.main + 10);
+    await waitFor(
+      () => helperNices(server.child.pid).helpers.every((nice) => nice === nicer),
+      "V8's helper threads 10 nicer",
     );
-    expect(helpers.length).toBeGreaterThan(0);
-    const nicer = Math.min(19, niceOf(String(server.child.pid)) + 10);
-    await waitFor(() => helpers.every((tid) => niceOf(tid) === nicer), "V8's helper threads 10 nicer");
     // What tools parse, and what people read.
     const logged = server.stdout.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(logged.find((entry) => entry.msg === "listening")).toMatchObject({ url: server.url, storage: "postgres" });
@@ -111,10 +109,14 @@ describe("operating the server", () => {
     expect(await server.exited).toBe(0);
     await waitFor(() => client.closeCodes.includes(4503), "client told the server is shutting down");
     client.destroy();
-    const again = await startServerProcess({ DATABASE_SCHEMA: schema });
+    const again = await startServerProcess({ DATABASE_SCHEMA: schema, V8_HELPER_NICE: "0" });
     const reader = connect(again.wsUrl, "spec/term");
     await synced(reader);
     expect(reader.text.toString()).toBe("before shutdown");
+    // Told 0, it leaves them at its own priority (checked after it served a client, so after it would have acted).
+    const kept = helperNices(again.child.pid);
+    expect(kept.helpers.length).toBeGreaterThan(0);
+    expect(kept.helpers.every((nice) => nice === kept.main)).toBe(true);
     reader.destroy();
     again.child.kill("SIGTERM");
     expect(await again.exited).toBe(0);
@@ -211,3 +213,15 @@ describe("operating the server", () => {
     expect(result.stderr).toMatch(/port/);
   });
 });
+
+/**
+ * The nice value of a process's main thread and of each of its V8 helper threads. Linux keeps one per thread: the 19th
+ * field of its stat (the thread's name before it holds no spaces here).
+ */
+function helperNices(pid: number | undefined): { main: number; helpers: number[] } {
+  const niceOf = (tid: string) => Number(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8").split(" ")[18]);
+  const helpers = readdirSync(`/proc/${pid}/task`).filter(
+    (tid) => readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim() === "V8Worker",
+  );
+  return { main: niceOf(String(pid)), helpers: helpers.map(niceOf) };
+}

@@ -100,7 +100,7 @@ async function serve(argv: string[]): Promise<void> {
 
   const server = createTandemServer({ ...config, logger });
   const { url, storage } = await server.listen();
-  niceV8Helpers();
+  niceV8Helpers(config.v8HelperNice);
   const where = storage === "pglite" ? `PGlite in ${config.dataDir}` : `Postgres (schema ${config.databaseSchema})`;
   const notes = [
     config.redisUrl ? "Redis scale-out on" : undefined,

@@ -44,6 +44,15 @@ describe("loadConfig", () => {
     expect(config.authSecret).toBeUndefined();
   });
 
+  it("reads how much nicer V8's helper threads run: 10 unless told, 0 to 19", () => {
+    expect(loadConfig([], {}).v8HelperNice).toBe(10);
+    expect(loadConfig([], { V8_HELPER_NICE: "0" }).v8HelperNice).toBe(0);
+    expect(loadConfig(["--v8-helper-nice", "19"], { V8_HELPER_NICE: "3" }).v8HelperNice).toBe(19);
+    for (const bad of ["20", "-1", "2.5", "high"]) {
+      expect(() => loadConfig([], { V8_HELPER_NICE: bad }), bad).toThrow(/v8HelperNice/);
+    }
+  });
+
   it("reads the webhook settings; a flag is true or false, never any non-empty string", () => {
     expect(loadConfig([], {})).toMatchObject({
       webhookAllowPrivateAddresses: false,

@@ -65,6 +65,9 @@ export const configSchema = z.object({
   publicUrl: url(["http:", "https:"]).optional(),
   digestDelayMs: positiveInt.default(5 * 60_000),
   digestPollMs: positiveInt.default(10_000),
+  // Read by the `tandem-server` command alone (v8-helper-priority.ts): a
+  // library has no business changing its host's threads.
+  v8HelperNice: z.coerce.number().int().min(0).max(19).default(10),
 });
 
 /**
@@ -142,6 +145,7 @@ const settings = {
   publicUrl: ["PUBLIC_URL", "public-url"],
   digestDelayMs: ["DIGEST_DELAY_MS", "digest-delay-ms"],
   digestPollMs: ["DIGEST_POLL_MS", "digest-poll-ms"],
+  v8HelperNice: ["V8_HELPER_NICE", "v8-helper-nice"],
 } as const satisfies Record<keyof ResolvedConfig, readonly [string, string]>;
 
 /** `--help` text for the server's settings. */
