@@ -77,7 +77,7 @@ export async function idle(context: ScenarioContext): Promise<ScenarioOutcome> {
     setup: [
       `${clients.toLocaleString("en")} clients over ${documents.toLocaleString("en")} documents (${perDocument} each), one socket per client, joined 200 at a time`,
       `each publishes its presence once and renews it every ${PRESENCE_RENEWAL_MS / 1000} s (as y-protocols does); nothing is typed`,
-      `memory measured ${settleMs / 1000} s after the last client synced; CPU over the following ${windowMs / 1000} s`,
+      `CPU over the ${windowMs / 1000} s from ${settleMs / 1000} s after the last client synced, memory at their end`,
       rounds.setup,
     ],
     metrics: [
