@@ -17,8 +17,8 @@ const V8_HELPER_THREAD = "V8Worker";
  * while the event loop waited: one document, 50 writers at 6,000 updates/s,
  * p99 delivery 42–50 ms against 6.5–10 ms with it 10 nicer, at the same CPU
  * per update. Nicer, not idle: V8 still needs the work done, and the event
- * loop finishes what the helper has not. The price is memory: V8 grows its
- * heap more while its collections lag (docs/operations.md).
+ * loop finishes what the helper has not. It changes when V8 grows its heap
+ * more than how far (docs/operations.md).
  *
  * Call it once the server is listening: before that, the helpers compile
  * PGlite's WebAssembly, and the start waits for them. A nice value holds
