@@ -216,8 +216,9 @@ run on the same machine. Tandem runs as \`tandem-server\` ships, which starts it
 (\`--max-semi-space-size=8\`), one V8 helper thread fewer than the CPUs it may use (\`--v8-pool-size=1\` here,
 pinned to one core), that helper 10 nicer than the event loop once the server listens, and no allocation-site
 pretenuring (\`--no-allocation-site-pretenuring\`; see operations.md); the others with Node's defaults (four helper
-threads). Each server runs as a child process pinned to core 0 (\`taskset -c 0\`); the load generator runs on core 1, except in the presence and crowd scenarios, whose generator needs more than a core (see there). Postgres is
-shared and not pinned; its CPU is reported separately.
+threads). Each server runs as a child process pinned to core 0 (\`taskset -c 0\`); the load generator runs on core 1,
+except in the presence and crowd scenarios, whose generator needs more than a core (see there). Postgres is shared and
+not pinned; its CPU is reported separately.
 
 - **Command:** \`pnpm bench\` (every scenario) or \`pnpm bench <scenario>…\`; \`pnpm bench --smoke\` runs all of them at
   tiny scale. Raw results: \`bench/results/<scenario>.json\`.
