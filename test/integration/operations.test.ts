@@ -82,7 +82,7 @@ describe("operating the server", () => {
     // threads for the CPUs it may use and no pretenuring (node-flags.ts): the same pid, so the signals below reach
     // the server.
     const flags = readFileSync(`/proc/${server.child.pid}/cmdline`, "utf8").split("\0");
-    expect(flags).toContain("--max-semi-space-size=8");
+    expect(flags).toContain("--max-semi-space-size=16");
     expect(flags).toContain("--no-allocation-site-pretenuring");
     expect(flags.filter((flag) => /^--v8-pool-size=[1-4]$/.test(flag))).toHaveLength(1);
     // Once it listens, V8's helper threads run 10 nicer than the thread that serves clients (v8-helper-priority.ts).
