@@ -1,17 +1,25 @@
 import { describe, expect, it } from "vitest";
-import { NO_PRETENURING_FLAG, restartArguments, v8PoolSize, YOUNG_GENERATION_FLAG } from "./node-flags.js";
+import {
+  NO_PRETENURING_FLAG,
+  OLD_GENERATION_FLOOR_FLAG,
+  restartArguments,
+  v8PoolSize,
+  YOUNG_GENERATION_FLAG,
+} from "./node-flags.js";
 
 describe("the node flags the server runs under", () => {
-  it("adds the young generation's size, V8's pool and no pretenuring before the flags node was given", () => {
+  it("adds the young generation's size, V8's pool, no pretenuring and the old generation's floor before the flags node was given", () => {
     expect(restartArguments([], undefined, 8)).toEqual([
       YOUNG_GENERATION_FLAG,
       "--v8-pool-size=4",
       NO_PRETENURING_FLAG,
+      OLD_GENERATION_FLOOR_FLAG,
     ]);
     expect(restartArguments(["--cpu-prof", "--enable-source-maps"], "--import ./x.mjs", 2)).toEqual([
       YOUNG_GENERATION_FLAG,
       "--v8-pool-size=1",
       NO_PRETENURING_FLAG,
+      OLD_GENERATION_FLOOR_FLAG,
       "--cpu-prof",
       "--enable-source-maps",
     ]);
@@ -25,17 +33,20 @@ describe("the node flags the server runs under", () => {
     expect(restartArguments(["--max-semi-space-size=64"], undefined, 1)).toEqual([
       "--v8-pool-size=1",
       NO_PRETENURING_FLAG,
+      OLD_GENERATION_FLOOR_FLAG,
       "--max-semi-space-size=64",
     ]);
     expect(restartArguments(["--max-semi-space-size", "64"], undefined, 1)).toEqual([
       "--v8-pool-size=1",
       NO_PRETENURING_FLAG,
+      OLD_GENERATION_FLOOR_FLAG,
       "--max-semi-space-size",
       "64",
     ]);
     expect(restartArguments([], "--enable-source-maps  --v8-pool-size=8", 1)).toEqual([
       YOUNG_GENERATION_FLAG,
       NO_PRETENURING_FLAG,
+      OLD_GENERATION_FLOOR_FLAG,
     ]);
   });
 
@@ -45,24 +56,48 @@ describe("the node flags the server runs under", () => {
       "--no-allocation-site-pretenuring",
       "--allocation_site_pretenuring",
     ]) {
-      expect(restartArguments([choice], undefined, 2)).toEqual([YOUNG_GENERATION_FLAG, "--v8-pool-size=1", choice]);
+      expect(restartArguments([choice], undefined, 2)).toEqual([
+        YOUNG_GENERATION_FLAG,
+        "--v8-pool-size=1",
+        OLD_GENERATION_FLOOR_FLAG,
+        choice,
+      ]);
     }
+  });
+
+  it("keeps the old generation's floor the operator chose, or the heap's initial size V8 derives it from", () => {
+    const rest = [YOUNG_GENERATION_FLAG, "--v8-pool-size=1", NO_PRETENURING_FLAG];
+    expect(restartArguments(["--initial-old-space-size=64"], undefined, 2)).toEqual([
+      ...rest,
+      "--initial-old-space-size=64",
+    ]);
+    expect(restartArguments([], "--initial_heap_size=512", 2)).toEqual(rest);
   });
 
   it("does not restart when every flag is chosen, so a restarted server does not restart again", () => {
     expect(
-      restartArguments(["--allocation-site-pretenuring"], "--max-semi-space-size=32 --v8-pool-size=2", 1),
+      restartArguments(
+        ["--allocation-site-pretenuring", "--initial-old-space-size=64"],
+        "--max-semi-space-size=32 --v8-pool-size=2",
+        1,
+      ),
     ).toBeUndefined();
     const again = restartArguments([], undefined, 1) ?? [];
     expect(restartArguments(again, undefined, 1)).toBeUndefined();
   });
 
   it("is not fooled by a flag whose name only starts the same", () => {
-    const lookalikes = ["--max-semi-space-size-extra=1", "--v8-pool-size-x=2", "--no-allocation-site-pretenuring-x"];
+    const lookalikes = [
+      "--max-semi-space-size-extra=1",
+      "--v8-pool-size-x=2",
+      "--no-allocation-site-pretenuring-x",
+      "--initial-old-space-size-x=1",
+    ];
     expect(restartArguments(lookalikes, undefined, 2)).toEqual([
       YOUNG_GENERATION_FLAG,
       "--v8-pool-size=1",
       NO_PRETENURING_FLAG,
+      OLD_GENERATION_FLOOR_FLAG,
       ...lookalikes,
     ]);
   });
