@@ -15,17 +15,19 @@ const writtenBy = (update: Uint8Array, clientId: number) =>
 /**
  * A real Postgres store instrumented around its commits: `committed` holds
  * every update whose append has resolved, applied the moment it resolves
- * (before the server hears of it), and an append can be held back and then
- * failed on purpose.
+ * (before the server hears of it), an append can be held back and then
+ * failed on purpose, and `watch.appending` hears each append as it starts.
  */
 function instrumented(inner: TandemStore, latency: () => number) {
   const committed = new Y.Doc();
   const committedUpdates: Uint8Array[] = [];
+  const watch: { appending?: (name: string) => void } = {};
   let trap: { readonly when: (update: Uint8Array) => boolean; readonly caught: (fail: () => void) => void } | undefined;
   const store: TandemStore = new Proxy(inner, {
     get(target, property) {
       if (property === "append") {
         return async (name: string, update: Uint8Array, options?: AppendOptions) => {
+          watch.appending?.(name);
           if (trap?.when(update)) {
             const { caught } = trap;
             trap = undefined;
@@ -49,6 +51,7 @@ function instrumented(inner: TandemStore, latency: () => number) {
     store,
     committed,
     committedUpdates,
+    watch,
     /** Holds back the next append `when` accepts; resolves with a function that fails it. */
     holdNext(when: (update: Uint8Array) => boolean): Promise<() => void> {
       return new Promise((resolve) => {
@@ -113,6 +116,27 @@ describe("acknowledge after commit, deliver before", () => {
     const [first, ...others] = writers as [Client, ...Client[]];
     for (const other of others) expect(other.text.toString()).toBe(first.text.toString());
     expect((await storedDoc(schema, "spec/order")).getText("t").toString()).toBe(first.text.toString());
+  });
+
+  it("starts an edit's commit before Hocuspocus gathers the edit for its broadcast", async () => {
+    const writer = open("spec/first");
+    const reader = open("spec/first");
+    await Promise.all([writer.acknowledged(), reader.acknowledged()]);
+    // What Hocuspocus has gathered for the broadcast at the end of this turn, as each append starts.
+    const gathered: number[] = [];
+    instrumentation.watch.appending = (name) => {
+      const live = server.server.hocuspocus?.documents.get(name) as unknown as { pendingUpdates: unknown[] };
+      gathered.push(live.pendingUpdates.length);
+    };
+    try {
+      writer.text.insert(0, "first");
+      await writer.acknowledged();
+    } finally {
+      instrumentation.watch.appending = undefined;
+    }
+    await waitFor(() => reader.text.toString() === "first", "the edit is delivered");
+    // Nothing yet: the append, and so the turn's batch for the group commit, comes first (durable-log.ts).
+    expect(gathered).toEqual([0]);
   });
 
   it("an append that fails after another client typed on top of it: the document resets, nothing built on it is acknowledged, and it ends converged and stored", async () => {
