@@ -99,6 +99,7 @@ describe("operating the server", () => {
     const logged = server.stdout.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(logged.find((entry) => entry.msg === "listening")).toMatchObject({ url: server.url, storage: "postgres" });
     expect(logged.some((entry) => entry.level === 40 && String(entry.msg).includes("DEV MODE"))).toBe(true);
+    expect(logged.some((entry) => String(entry.msg).startsWith("running without node flags"))).toBe(false);
     // The banner goes to stderr, a pipe of its own: it may arrive after the listening log on stdout.
     await waitFor(() => server.stderr.join("").includes(`Tandem is running at ${server.url}`), "the banner");
     expect(server.stderr.join("")).toContain(`storage: Postgres (schema ${schema})`);
@@ -121,6 +122,34 @@ describe("operating the server", () => {
     reader.destroy();
     again.child.kill("SIGTERM");
     expect(await again.exited).toBe(0);
+  });
+
+  it("warns when this Node cannot start it again with its node flags, and names them", async () => {
+    const schema = freshSchemaName("flags");
+    schemas.push(schema);
+    // As on a Node without process.execve (before 22.15, or on Windows).
+    const server = await startServerProcess({
+      DATABASE_SCHEMA: schema,
+      NODE_OPTIONS: "--import=data:text/javascript,process.execve=undefined",
+    });
+    try {
+      const warning = () =>
+        server.stdout
+          .map((line) => JSON.parse(line) as { level: number; msg: string; missing?: string[] })
+          .find((entry) => entry.msg.startsWith("running without node flags"));
+      await waitFor(() => warning() !== undefined, "the warning");
+      expect(warning()).toMatchObject({ level: 40 });
+      expect(warning()?.missing).toEqual([
+        "--max-semi-space-size=16",
+        expect.stringMatching(/^--v8-pool-size=[1-4]$/),
+        "--no-allocation-site-pretenuring",
+        "--initial-old-space-size=256",
+      ]);
+      expect(readFileSync(`/proc/${server.child.pid}/cmdline`, "utf8")).not.toContain("--max-semi-space-size");
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.exited;
+    }
   });
 
   it("exits non-zero when pending edits cannot be flushed in time", async () => {

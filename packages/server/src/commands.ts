@@ -1,4 +1,5 @@
 // The commands of `tandem-server` (serve, token, backup, restore), which cli.ts runs.
+import { availableParallelism } from "node:os";
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { parseAccessSpec } from "./auth/access.js";
 import { signToken } from "./auth/identity.js";
@@ -6,6 +7,7 @@ import { backupCommand, backupHelp, restoreCommand } from "./backup-commands.js"
 import { loadConfig, settingsHelp } from "./config.js";
 import { TandemServerError } from "./errors.js";
 import { createLogger } from "./logger.js";
+import { missingFlags } from "./node-flags.js";
 import { createTandemServer } from "./server.js";
 import { niceV8Helpers } from "./v8-helper-priority.js";
 
@@ -101,6 +103,15 @@ async function serve(argv: string[]): Promise<void> {
   const server = createTandemServer({ ...config, logger });
   const { url, storage } = await server.listen();
   niceV8Helpers(config.v8HelperNice);
+  // The CLI starts itself again with these (restart-with-node-flags.ts) where Node can (process.execve).
+  const missing = missingFlags(process.execArgv, process.env.NODE_OPTIONS, availableParallelism());
+  if (missing.length > 0) {
+    logger.warn(
+      { missing },
+      "running without node flags tandem-server sets for its latency under load: this Node cannot start itself again " +
+        "with them (process.execve: Node 22.15 or later, not on Windows); give them to node yourself (docs/operations.md)",
+    );
+  }
   const where = storage === "pglite" ? `PGlite in ${config.dataDir}` : `Postgres (schema ${config.databaseSchema})`;
   const notes = [
     config.redisUrl ? "Redis scale-out on" : undefined,

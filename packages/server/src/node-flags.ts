@@ -88,24 +88,31 @@ function isGiven(flags: readonly string[], flag: string): boolean {
 }
 
 /**
- * The node arguments to run the server again with, or undefined when it
- * already runs as it should. Each flag Tandem sets ({@link YOUNG_GENERATION_FLAG},
- * the V8 pool of {@link v8PoolSize} for `cpus` CPUs, {@link NO_PRETENURING_FLAG}
- * and {@link OLD_GENERATION_FLOOR_FLAG})
- * is added only when the operator did not choose it (as a node flag or in
- * `NODE_OPTIONS`); a choice of their own stays.
+ * The flags Tandem sets that the process does not run under: each of
+ * {@link YOUNG_GENERATION_FLAG}, the V8 pool of {@link v8PoolSize} for `cpus`
+ * CPUs, {@link NO_PRETENURING_FLAG} and {@link OLD_GENERATION_FLOOR_FLAG} that
+ * neither `execArgv` nor `nodeOptions` (`NODE_OPTIONS`) holds; a choice of
+ * the operator's own for any of them counts as given.
+ */
+export function missingFlags(execArgv: readonly string[], nodeOptions: string | undefined, cpus: number): string[] {
+  const given = [...execArgv, ...(nodeOptions?.split(/\s+/) ?? [])];
+  return [
+    ...(isGiven(given, SEMI_SPACE) ? [] : [YOUNG_GENERATION_FLAG]),
+    ...(isGiven(given, V8_POOL) ? [] : [`${V8_POOL}=${v8PoolSize(cpus)}`]),
+    ...(isGiven(given, PRETENURING) ? [] : [NO_PRETENURING_FLAG]),
+    ...(isGiven(given, OLD_SPACE) || isGiven(given, HEAP_SIZE) ? [] : [OLD_GENERATION_FLOOR_FLAG]),
+  ];
+}
+
+/**
+ * The node arguments to run the server again with ({@link missingFlags}
+ * before `execArgv`), or undefined when it already runs as it should.
  */
 export function restartArguments(
   execArgv: readonly string[],
   nodeOptions: string | undefined,
   cpus: number,
 ): string[] | undefined {
-  const given = [...execArgv, ...(nodeOptions?.split(/\s+/) ?? [])];
-  const added = [
-    ...(isGiven(given, SEMI_SPACE) ? [] : [YOUNG_GENERATION_FLAG]),
-    ...(isGiven(given, V8_POOL) ? [] : [`${V8_POOL}=${v8PoolSize(cpus)}`]),
-    ...(isGiven(given, PRETENURING) ? [] : [NO_PRETENURING_FLAG]),
-    ...(isGiven(given, OLD_SPACE) || isGiven(given, HEAP_SIZE) ? [] : [OLD_GENERATION_FLOOR_FLAG]),
-  ];
+  const added = missingFlags(execArgv, nodeOptions, cpus);
   return added.length === 0 ? undefined : [...added, ...execArgv];
 }
