@@ -98,6 +98,11 @@ describe("operating the server", () => {
     // What tools parse, and what people read.
     const logged = server.stdout.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(logged.find((entry) => entry.msg === "listening")).toMatchObject({ url: server.url, storage: "postgres" });
+    // Yjs' code warmed before the first client can come (yjs-warm-up.ts).
+    const warmedAt = logged.findIndex((entry) => entry.msg === "warmed Yjs up before listening");
+    expect(warmedAt).toBeGreaterThanOrEqual(0);
+    expect(warmedAt).toBeLessThan(logged.findIndex((entry) => entry.msg === "listening"));
+    expect(logged[warmedAt]?.ms).toEqual(expect.any(Number));
     expect(logged.some((entry) => entry.level === 40 && String(entry.msg).includes("DEV MODE"))).toBe(true);
     expect(logged.some((entry) => String(entry.msg).startsWith("running without node flags"))).toBe(false);
     // The banner goes to stderr, a pipe of its own: it may arrive after the listening log on stdout.
@@ -111,10 +116,12 @@ describe("operating the server", () => {
     expect(await server.exited).toBe(0);
     await waitFor(() => client.closeCodes.includes(4503), "client told the server is shutting down");
     client.destroy();
-    const again = await startServerProcess({ DATABASE_SCHEMA: schema, V8_HELPER_NICE: "0" });
+    const again = await startServerProcess({ DATABASE_SCHEMA: schema, V8_HELPER_NICE: "0", WARM_UP: "false" });
     const reader = connect(again.wsUrl, "spec/term");
     await synced(reader);
     expect(reader.text.toString()).toBe("before shutdown");
+    // Told not to, it does not warm Yjs up.
+    expect(again.stdout.some((line) => line.includes("warmed Yjs up"))).toBe(false);
     // Told 0, it leaves them at its own priority (checked after it served a client, so after it would have acted).
     const kept = helperNices(again.child.pid);
     expect(kept.helpers.length).toBeGreaterThan(0);

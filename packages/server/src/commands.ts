@@ -10,6 +10,7 @@ import { createLogger } from "./logger.js";
 import { missingFlags } from "./node-flags.js";
 import { createTandemServer } from "./server.js";
 import { niceV8Helpers } from "./v8-helper-priority.js";
+import { warmUpYjs } from "./yjs-warm-up.js";
 
 const tokenHelp = `Usage: tandem-server token --sub ID --name NAME --access SPEC [options]
 
@@ -101,6 +102,7 @@ async function serve(argv: string[]): Promise<void> {
   process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));
 
   const server = createTandemServer({ ...config, logger });
+  if (config.warmUp) logger.info({ ms: Math.round(warmUpYjs()) }, "warmed Yjs up before listening");
   const { url, storage } = await server.listen();
   niceV8Helpers(config.v8HelperNice);
   // The CLI starts itself again with these (restart-with-node-flags.ts) where Node can (process.execve).

@@ -53,6 +53,13 @@ describe("loadConfig", () => {
     }
   });
 
+  it("warms Yjs up before listening unless told not to", () => {
+    expect(loadConfig([], {}).warmUp).toBe(true);
+    expect(loadConfig([], { WARM_UP: "false" }).warmUp).toBe(false);
+    expect(loadConfig(["--warm-up", "true"], { WARM_UP: "false" }).warmUp).toBe(true);
+    expect(() => loadConfig([], { WARM_UP: "no" })).toThrow(/warmUp/);
+  });
+
   it("reads the webhook settings; a flag is true or false, never any non-empty string", () => {
     expect(loadConfig([], {})).toMatchObject({
       webhookAllowPrivateAddresses: false,

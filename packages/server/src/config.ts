@@ -68,6 +68,9 @@ export const configSchema = z.object({
   // Read by the `tandem-server` command alone (v8-helper-priority.ts): a
   // library has no business changing its host's threads.
   v8HelperNice: z.coerce.number().int().min(0).max(19).default(10),
+  // Read by the `tandem-server` command alone (yjs-warm-up.ts): an embedding
+  // host decides for itself what its start-up spends.
+  warmUp: flag.default(true),
 });
 
 /**
@@ -146,6 +149,7 @@ const settings = {
   digestDelayMs: ["DIGEST_DELAY_MS", "digest-delay-ms"],
   digestPollMs: ["DIGEST_POLL_MS", "digest-poll-ms"],
   v8HelperNice: ["V8_HELPER_NICE", "v8-helper-nice"],
+  warmUp: ["WARM_UP", "warm-up"],
 } as const satisfies Record<keyof ResolvedConfig, readonly [string, string]>;
 
 /** `--help` text for the server's settings. */
