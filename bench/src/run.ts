@@ -15,6 +15,26 @@ export interface BenchOptions {
   readonly log?: (message: string) => void;
 }
 
+/** Times `taskset` is tried before the run gives up. */
+const PIN_ATTEMPTS = 5;
+
+/**
+ * Keeps the generator to core 1 (every thread), the servers to core 0.
+ * `taskset -a` goes through the process's threads one by one and fails when
+ * one ends meanwhile (a run failed so, now and then, at its start): it is
+ * tried again.
+ */
+function keepGeneratorToCoreOne(): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      execFileSync("taskset", ["-a", "-cp", "1", String(process.pid)], { stdio: "ignore" });
+      return;
+    } catch (error) {
+      if (attempt === PIN_ATTEMPTS) throw error;
+    }
+  }
+}
+
 /**
  * Runs `names` one after another and returns their records. A full run saves
  * each record under bench/results/ and regenerates docs/benchmarks.md.
@@ -22,10 +42,7 @@ export interface BenchOptions {
 export async function runBench(names: readonly ScenarioName[], options: BenchOptions = {}): Promise<ScenarioRecord[]> {
   const smoke = options.smoke ?? false;
   const log = options.log ?? (() => {});
-  if (!smoke) {
-    // The generator keeps to core 1 (every thread), the servers to core 0.
-    execFileSync("taskset", ["-a", "-cp", "1", String(process.pid)], { stdio: "ignore" });
-  }
+  if (!smoke) keepGeneratorToCoreOne();
   const postgres = await postgresVersion();
   const records: ScenarioRecord[] = [];
   for (const name of names) {
