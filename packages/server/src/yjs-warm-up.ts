@@ -58,8 +58,9 @@ function editedDocument(): Y.Doc {
  * slower than in a warmed process. In the join storm benchmark (50 clients
  * opening a 304 KB document on a server that had just started) the last
  * client was synced after a median 316 ms without the warm-up and 141 ms
- * with it (six alternating pairs), for about 0.1 s of CPU more at start-up.
- * Call it before listening: the first clients then find the code warm.
+ * with it (six alternating pairs). It costs about 0.1 s in a fresh Node
+ * process and 0.2–0.4 s at the server's start on a busy 2-core VM. Call it
+ * before listening: the first clients then find the code warm.
  */
 export function warmUpYjs(): number {
   const started = performance.now();
