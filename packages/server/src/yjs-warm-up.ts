@@ -23,16 +23,17 @@ function seeded(seed: number): () => number {
 function editedDocument(): Y.Doc {
   const writers = [new Y.Doc(), new Y.Doc()];
   const next = seeded(7);
-  for (const writer of writers) {
+  // Each writer types into a paragraph of its own; both paragraphs reach both writers at the first exchange.
+  const paragraphs = writers.map((writer) => {
+    const text = new Y.XmlText("");
     const paragraph = new Y.XmlElement("paragraph");
-    paragraph.insert(0, [new Y.XmlText("")]);
+    paragraph.insert(0, [text]);
     writer.getXmlFragment("default").insert(0, [paragraph]);
-  }
+    return text;
+  });
   for (let keystroke = 0; keystroke < KEYSTROKES; keystroke++) {
-    const writer = writers[keystroke % writers.length] as Y.Doc;
-    const text =
-      keystroke % 3 === 0 ? writer.getText("plain") : (writer.getXmlFragment("default").get(0) as Y.XmlElement).get(0);
-    if (!(text instanceof Y.Text)) continue;
+    const turn = keystroke % writers.length;
+    const text = keystroke % 3 === 0 ? (writers[turn] as Y.Doc).getText("plain") : (paragraphs[turn] as Y.XmlText);
     const position = Math.floor(next() * (text.length + 1));
     if (text.length > 20 && next() < 0.25) text.delete(Math.min(position, text.length - 3), 3);
     else text.insert(position, "e", next() < 0.1 ? { bold: true } : undefined);
