@@ -2,7 +2,6 @@
 // holds its share of the bots, sends its share of the schedule, and records
 // into a ledger whose send times every thread shares.
 import { execFileSync } from "node:child_process";
-import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { threadCpuMicros } from "../measure/process.js";
@@ -13,6 +12,7 @@ import { connectBots } from "./connect.js";
 import type { ThreadReply, ThreadRequest } from "./generator-threads.js";
 import { DeliveryLedger, SharedSendTimes } from "./ledger.js";
 import { sendOnSchedule } from "./rate-step.js";
+import { linuxThreadId } from "./thread-id.js";
 
 /** Nice level of a generator thread: the server under test (nice 0) wins a core they share. */
 const GENERATOR_NICE = 10;
@@ -22,9 +22,9 @@ if (port === null) throw new Error("generator-thread.ts runs as a worker thread"
 
 // Placement (see generator-threads.ts): this thread's own, since threads start on their creator's cores;
 // and a lower priority than the server's, so that on core 0 it takes only what the server leaves idle.
-const tid = readlinkSync("/proc/thread-self").split("/").at(-1) as string;
-execFileSync("taskset", ["-cp", (workerData as { cores: string }).cores, tid], { stdio: "ignore" });
-setPriority(Number(tid), GENERATOR_NICE);
+const tid = linuxThreadId();
+execFileSync("taskset", ["-cp", (workerData as { cores: string }).cores, String(tid)], { stdio: "ignore" });
+setPriority(tid, GENERATOR_NICE);
 
 let bots: Bot[] = [];
 let senders: Bot[] = [];
