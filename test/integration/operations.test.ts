@@ -79,12 +79,13 @@ describe("operating the server", () => {
     schemas.push(schema);
     const server = await startServerProcess({ DATABASE_SCHEMA: schema });
     // The process node started, started again by itself with the young generation's size, V8's pool of helper
-    // threads for the CPUs it may use, no pretenuring and the old generation's floor (node-flags.ts): the same pid, so
-    // the signals below reach the server.
+    // threads for the CPUs it may use, no pretenuring, the old generation's floor and V8's collector exposed
+    // (node-flags.ts): the same pid, so the signals below reach the server.
     const flags = readFileSync(`/proc/${server.child.pid}/cmdline`, "utf8").split("\0");
     expect(flags).toContain("--max-semi-space-size=16");
     expect(flags).toContain("--no-allocation-site-pretenuring");
     expect(flags).toContain("--initial-old-space-size=256");
+    expect(flags).toContain("--expose-gc");
     expect(flags.filter((flag) => /^--v8-pool-size=[1-4]$/.test(flag))).toHaveLength(1);
     // Once it listens, V8's helper threads run 10 nicer than the thread that serves clients (v8-helper-priority.ts).
     // The server logs that it listens a moment before it makes them nicer, hence the wait.
@@ -151,6 +152,7 @@ describe("operating the server", () => {
         expect.stringMatching(/^--v8-pool-size=[1-4]$/),
         "--no-allocation-site-pretenuring",
         "--initial-old-space-size=256",
+        "--expose-gc",
       ]);
       expect(readFileSync(`/proc/${server.child.pid}/cmdline`, "utf8")).not.toContain("--max-semi-space-size");
     } finally {

@@ -33,6 +33,15 @@ export interface StoreOptions {
    * the end of its event-loop turn, as with 0. Default 2, at most 1000.
    */
   readonly minCommitIntervalMs?: number;
+  /**
+   * Called after each slice of a large document's load, before the next
+   * slice waits for a turn of the event loop of its own: a place for work
+   * that keeps that turn short. `tandem-server` collects V8's young
+   * generation there once it has grown (young-generation.ts in
+   * `@tandem/server`). A throw is reported to {@link onBackgroundError} and
+   * the load goes on.
+   */
+  readonly betweenLoadSlices?: () => void;
 }
 
 /** What one group-commit transaction wrote. */
@@ -53,6 +62,7 @@ export interface ResolvedStoreOptions {
   readonly maxBatchUpdates: number;
   readonly maxQueuedBytes: number;
   readonly minCommitIntervalMs: number;
+  readonly betweenLoadSlices: () => void;
   readonly onBatchCommitted: (batch: CommitBatch) => void;
   readonly onBackgroundError: (error: PersistenceError) => void;
 }
@@ -70,7 +80,7 @@ function checkCount(value: number, what: string, min: number, max: number): numb
 /** Checks `options` (throwing `invalid-argument`) and fills in the defaults. */
 export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions {
   const onBackgroundError = options.onBackgroundError ?? ((error: PersistenceError) => process.emitWarning(error));
-  const { onBatchCommitted } = options;
+  const { onBatchCommitted, betweenLoadSlices } = options;
   return {
     compactAfterRows: checkCount(options.compactAfterRows ?? 1000, "compactAfterRows", 0, Number.MAX_SAFE_INTEGER),
     maxBatchUpdates: checkCount(options.maxBatchUpdates ?? 500, "maxBatchUpdates", 1, MAX_BATCH_UPDATES),
@@ -81,6 +91,13 @@ export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions
       Number.MAX_SAFE_INTEGER,
     ),
     minCommitIntervalMs: checkCount(options.minCommitIntervalMs ?? 2, "minCommitIntervalMs", 0, 1000),
+    betweenLoadSlices: () => {
+      try {
+        betweenLoadSlices?.();
+      } catch (error) {
+        onBackgroundError(new PersistenceError("invalid-argument", "betweenLoadSlices threw", { cause: error }));
+      }
+    },
     // A throwing metrics callback must neither fail nor repeat a batch that is committed.
     onBatchCommitted: (batch) => {
       try {

@@ -82,4 +82,34 @@ describe("loading a large document", () => {
     expect(full.getText("t").toString()).toBe(text.toString());
     expect(Y.createDocFromSnapshot(full, before).getText("t").toString()).toBe("kept ".repeat(SLICED_LOAD_BYTES / 5));
   });
+
+  it("calls betweenLoadSlices once after each slice, and a throw there neither fails nor stops the load", async () => {
+    const writer = new Y.Doc();
+    for (let i = 0; i < 2000; i++) writer.getText("t").insert((i * 7) % (i + 1), `${i} `.repeat(40));
+    await store.append("doc/paced", Y.encodeStateAsUpdate(writer));
+    const reported: Error[] = [];
+    const slicesSeen: number[] = [];
+    let transactions = 0;
+    const paced = await createPostgresStore({
+      connectionString: databaseUrl,
+      schema,
+      compactAfterRows: 0,
+      onBackgroundError: (error) => reported.push(error),
+      betweenLoadSlices: () => {
+        slicesSeen.push(transactions);
+        if (slicesSeen.length === 2) throw new Error("a hook that fails");
+      },
+    });
+    try {
+      const target = new Y.Doc();
+      target.on("afterTransaction", () => transactions++);
+      await paced.load("doc/paced", target);
+      expect(target.getText("t").toString()).toBe(writer.getText("t").toString());
+    } finally {
+      await paced.close();
+    }
+    expect(transactions).toBeGreaterThan(2);
+    expect(slicesSeen).toEqual(Array.from({ length: transactions }, (_, i) => i + 1));
+    expect(reported.map((error) => error.message)).toEqual(["betweenLoadSlices threw"]);
+  });
 });

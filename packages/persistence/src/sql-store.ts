@@ -467,6 +467,7 @@ export class SqlDocumentStore implements TandemStore {
     const { slices, unapplied, state } = await this.merging.slices(stored.snapshot, stored.rows, !target.gc);
     for (const slice of slices) {
       Y.applyUpdate(target, slice);
+      this.options.betweenLoadSlices();
       await new Promise((resolve) => setImmediate(resolve));
     }
     return { unapplied, state };

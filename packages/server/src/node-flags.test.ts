@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  EXPOSE_GC_FLAG,
   NO_PRETENURING_FLAG,
   OLD_GENERATION_FLOOR_FLAG,
   restartArguments,
@@ -8,18 +9,20 @@ import {
 } from "./node-flags.js";
 
 describe("the node flags the server runs under", () => {
-  it("adds the young generation's size, V8's pool, no pretenuring and the old generation's floor before the flags node was given", () => {
+  it("adds the young generation's size, V8's pool, no pretenuring, the old generation's floor and an exposed collector before the flags node was given", () => {
     expect(restartArguments([], undefined, 8)).toEqual([
       YOUNG_GENERATION_FLAG,
       "--v8-pool-size=4",
       NO_PRETENURING_FLAG,
       OLD_GENERATION_FLOOR_FLAG,
+      EXPOSE_GC_FLAG,
     ]);
     expect(restartArguments(["--cpu-prof", "--enable-source-maps"], "--import ./x.mjs", 2)).toEqual([
       YOUNG_GENERATION_FLAG,
       "--v8-pool-size=1",
       NO_PRETENURING_FLAG,
       OLD_GENERATION_FLOOR_FLAG,
+      EXPOSE_GC_FLAG,
       "--cpu-prof",
       "--enable-source-maps",
     ]);
@@ -34,12 +37,14 @@ describe("the node flags the server runs under", () => {
       "--v8-pool-size=1",
       NO_PRETENURING_FLAG,
       OLD_GENERATION_FLOOR_FLAG,
+      EXPOSE_GC_FLAG,
       "--max-semi-space-size=64",
     ]);
     expect(restartArguments(["--max-semi-space-size", "64"], undefined, 1)).toEqual([
       "--v8-pool-size=1",
       NO_PRETENURING_FLAG,
       OLD_GENERATION_FLOOR_FLAG,
+      EXPOSE_GC_FLAG,
       "--max-semi-space-size",
       "64",
     ]);
@@ -47,6 +52,7 @@ describe("the node flags the server runs under", () => {
       YOUNG_GENERATION_FLAG,
       NO_PRETENURING_FLAG,
       OLD_GENERATION_FLOOR_FLAG,
+      EXPOSE_GC_FLAG,
     ]);
   });
 
@@ -60,24 +66,36 @@ describe("the node flags the server runs under", () => {
         YOUNG_GENERATION_FLAG,
         "--v8-pool-size=1",
         OLD_GENERATION_FLOOR_FLAG,
+        EXPOSE_GC_FLAG,
         choice,
       ]);
     }
+  });
+
+  it("leaves V8's collector unexposed when the operator says so", () => {
+    expect(restartArguments(["--no-expose-gc"], undefined, 2)).toEqual([
+      YOUNG_GENERATION_FLAG,
+      "--v8-pool-size=1",
+      NO_PRETENURING_FLAG,
+      OLD_GENERATION_FLOOR_FLAG,
+      "--no-expose-gc",
+    ]);
   });
 
   it("keeps the old generation's floor the operator chose, or the heap's initial size V8 derives it from", () => {
     const rest = [YOUNG_GENERATION_FLAG, "--v8-pool-size=1", NO_PRETENURING_FLAG];
     expect(restartArguments(["--initial-old-space-size=64"], undefined, 2)).toEqual([
       ...rest,
+      EXPOSE_GC_FLAG,
       "--initial-old-space-size=64",
     ]);
-    expect(restartArguments([], "--initial_heap_size=512", 2)).toEqual(rest);
+    expect(restartArguments([], "--initial_heap_size=512", 2)).toEqual([...rest, EXPOSE_GC_FLAG]);
   });
 
   it("does not restart when every flag is chosen, so a restarted server does not restart again", () => {
     expect(
       restartArguments(
-        ["--allocation-site-pretenuring", "--initial-old-space-size=64"],
+        ["--allocation-site-pretenuring", "--initial-old-space-size=64", "--expose-gc"],
         "--max-semi-space-size=32 --v8-pool-size=2",
         1,
       ),
@@ -92,12 +110,14 @@ describe("the node flags the server runs under", () => {
       "--v8-pool-size-x=2",
       "--no-allocation-site-pretenuring-x",
       "--initial-old-space-size-x=1",
+      "--expose-gc-x",
     ];
     expect(restartArguments(lookalikes, undefined, 2)).toEqual([
       YOUNG_GENERATION_FLAG,
       "--v8-pool-size=1",
       NO_PRETENURING_FLAG,
       OLD_GENERATION_FLOOR_FLAG,
+      EXPOSE_GC_FLAG,
       ...lookalikes,
     ]);
   });
