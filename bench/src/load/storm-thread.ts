@@ -19,6 +19,8 @@ export interface StormRequest {
   readonly baseUrl: string;
   readonly documentName: string;
   readonly clients: number;
+  /** Whether the storm is background load, not what is measured: its thread then runs at {@link BACKGROUND_NICE}. */
+  readonly background: boolean;
 }
 
 /** A storm's outcome, as the thread reports it. */
@@ -30,18 +32,19 @@ export interface StormResult {
 }
 
 /**
- * Nice level of the storm's thread: the lowest. Its clients stand for other
- * people's machines, but it shares the generator's core with the clients
- * whose latency a scenario measures, and reading what the server sends (an
- * 8 MB document for each of twenty joiners in isolation) took that core from
- * them: their sends' lag p99 rose from 1.1-2.1 ms quiet to 3.5-4.1 ms during
- * an isolation storm at the same priority, 3.0-3.6 ms at this one.
+ * Nice level of a storm's thread when it is the background of what a
+ * scenario measures (isolation): the lowest. Its clients stand for other
+ * people's machines, but they share the generator's core with the clients
+ * whose latency is measured, and reading what the server sends (an 8 MB
+ * document for each of twenty joiners) took that core from them: their
+ * sends' lag p99 rose from 1.1-2.1 ms quiet to 3.5-4.1 ms during an
+ * isolation storm at the same priority, 3.0-3.6 ms at this one. A storm
+ * that is itself measured (join storm) keeps the generator's priority.
  */
-const STORM_NICE = 19;
+const BACKGROUND_NICE = 19;
 
 const port = parentPort;
 if (port === null) throw new Error("storm-thread.ts runs as a worker thread");
-setPriority(linuxThreadId(), STORM_NICE);
 
 /**
  * Opens `clients` raw bots at once and waits until each has its sync step 2:
@@ -72,7 +75,9 @@ async function storm({ protocol, baseUrl, documentName, clients }: StormRequest)
   }
 }
 
-storm(workerData as StormRequest).then(
+const request = workerData as StormRequest;
+if (request.background) setPriority(linuxThreadId(), BACKGROUND_NICE);
+storm(request).then(
   (result) => port.postMessage({ result }),
   (error: unknown) => port.postMessage({ error: error instanceof Error ? error.message : String(error) }),
 );

@@ -7,14 +7,21 @@ export type { StormResult } from "./storm-thread.js";
 /**
  * Opens `clients` raw clients on `documentName` at once, in a thread of
  * their own (see storm-thread.ts for why), and resolves once each has its
- * sync step 2: the whole document, as the server sends it.
+ * sync step 2: the whole document, as the server sends it. A `background`
+ * storm (load beside what is measured) runs at the lowest priority.
  */
-export function storm(contender: Contender, documentName: string, clients: number): Promise<StormResult> {
+export function storm(
+  contender: Contender,
+  documentName: string,
+  clients: number,
+  { background = false }: { readonly background?: boolean } = {},
+): Promise<StormResult> {
   const request: StormRequest = {
     protocol: contender.protocol.name,
     baseUrl: contender.baseUrl,
     documentName,
     clients,
+    background,
   };
   const worker = typescriptWorker(new URL("./storm-thread.ts", import.meta.url), request);
   return new Promise<StormResult>((resolve, reject) => {

@@ -71,7 +71,7 @@ export async function isolation(context: ScenarioContext): Promise<ScenarioOutco
             warmupMs: 1000,
             rate,
             onWindowOpen: () => {
-              stormed = storm(contender, LARGE, stormClients);
+              stormed = storm(contender, LARGE, stormClients, { background: true });
             },
           });
           const lastSynced = (await stormed)?.lastMs ?? Number.NaN;
@@ -99,7 +99,7 @@ export async function isolation(context: ScenarioContext): Promise<ScenarioOutco
   return {
     setup: [
       `small documents: ${documents} documents × ${perDocument} clients typing ${rate} characters/s in all, measured ${step.measureMs / 1000} s quiet, then ${step.measureMs / 1000} s from the moment the storm starts`,
-      `the storm: ${stormClients} raw clients open a ${(state.length / 1024 / 1024).toFixed(1)} MB document at once (the editing histories of ${context.smoke ? "a trace prefix" : HISTORIES.join(", ")}, each by its own client, then their text pasted again in ${PASTE / 1024} KB pieces), each synced when its sync step 2 arrived; they run in a thread of their own, so that reading what the storm is sent does not hold up the generator's small-document clients`,
+      `the storm: ${stormClients} raw clients open a ${(state.length / 1024 / 1024).toFixed(1)} MB document at once (the editing histories of ${context.smoke ? "a trace prefix" : HISTORIES.join(", ")}, each by its own client, then their text pasted again in ${PASTE / 1024} KB pieces), each synced when its sync step 2 arrived; they run in a thread of their own at the lowest priority, so that reading what the storm is sent does not hold up the generator's small-document clients`,
       "Tandem and stock Hocuspocus load the large document from storage (cold: stored as they store it); y-websocket has no storage, so it was sent the document first and holds it",
     ],
     metrics: [
