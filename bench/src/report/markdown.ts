@@ -215,9 +215,10 @@ storing to the same Postgres (its default 2 s debounce), and the y-websocket ref
 run on the same machine. Tandem runs as \`tandem-server\` ships, which starts itself with V8's young generation capped
 (\`--max-semi-space-size=16\`), one V8 helper thread fewer than the CPUs it may use (\`--v8-pool-size=1\` here,
 pinned to one core), that helper 10 nicer than the event loop once the server listens, no allocation-site pretenuring
-(\`--no-allocation-site-pretenuring\`) and no full garbage collection below 256 MB of old generation
-(\`--initial-old-space-size=256\`; see operations.md), and which runs Yjs' load and encoding on a small document of its
-own before it listens (\`WARM_UP\`, on by default); the others with Node's defaults (four helper threads). Each
+(\`--no-allocation-site-pretenuring\`), no full garbage collection below 256 MB of old generation
+(\`--initial-old-space-size=256\`; see operations.md) and V8's collector exposed (\`--expose-gc\`: a large
+document's load collects the young generation between its slices), and which runs Yjs' load and encoding on a small
+document of its own before it listens (\`WARM_UP\`, on by default); the others with Node's defaults (four helper threads). Each
 server runs as a child process pinned to core 0 (\`taskset -c 0\`); the load generator runs on core 1, except in the
 presence and crowd scenarios, whose generator needs more than a core (see there). Postgres is shared and
 not pinned; its CPU is reported separately.
