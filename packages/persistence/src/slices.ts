@@ -148,6 +148,19 @@ function cutInSlices(
     content = 0;
   };
   let left = structs.length;
+  // Each writer's first struct before any writer's run: Yjs places a struct
+  // among the concurrent ones at its place by walking past them and all that
+  // descends from them, so a writer's first insert at a text's start, placed
+  // after another writer's whole history there, walked all of it (9–43 ms for
+  // one struct of the isolation benchmark's 8 MB document), where placed
+  // beside that writer's first struct it stops at once.
+  for (const queue of queues.values()) {
+    const first = queue.structs[0];
+    if (first === undefined || !needs(first).every(holds)) continue;
+    take(first);
+    queue.next = 1;
+    left--;
+  }
   while (left > 0) {
     let progress = false;
     for (const queue of queues.values()) {
